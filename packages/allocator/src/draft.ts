@@ -1,0 +1,85 @@
+import { availableSessions } from "./capacity";
+import { AllocationError, quote } from "./errors";
+import type { AllocState, ChangeCause, Outcome, ParticipantChange, ParticipantSnapshot, PoolSnapshot } from "./types";
+
+/**
+ * A private working copy of an AllocState. Operations change it freely and record every change;
+ * the caller's objects are never touched, so a refusal (a throw) leaves everything as it was.
+ */
+export class Draft {
+  readonly pool: PoolSnapshot;
+  private readonly participants: ParticipantSnapshot[];
+  private readonly byId = new Map<string, ParticipantSnapshot>();
+  private readonly changes: ParticipantChange[] = [];
+
+  constructor(state: AllocState) {
+    this.pool = { ...state.pool };
+    this.participants = state.participants.map((p) => ({ ...p }));
+    let pendingInSlice = 0;
+    for (const p of this.participants) {
+      if (this.byId.has(p.id)) {
+        throw new AllocationError("INCOMPLETE_STATE", `participant ${quote(p.id)} appears twice in the state; pass each participant once`);
+      }
+      this.byId.set(p.id, p);
+      pendingInSlice += p.pending;
+    }
+    // Serving the queue in order needs the whole queue; a partial one would silently break FCFS.
+    if (pendingInSlice !== this.pool.pendingTotal) {
+      throw new AllocationError(
+        "INCOMPLETE_STATE",
+        `the participants given hold ${pendingInSlice} pending sessions but the pool counts ${this.pool.pendingTotal}; pass every participant with pending > 0`,
+      );
+    }
+  }
+
+  /** Sessions in the pool that nobody holds. */
+  get available(): number {
+    return availableSessions(this.pool);
+  }
+
+  participant(id: string): ParticipantSnapshot {
+    const p = this.byId.get(id);
+    if (p === undefined) {
+      throw new AllocationError("UNKNOWN_PARTICIPANT", `participant ${quote(id)} is not in the state given to the allocator; load it before the call`);
+    }
+    return p;
+  }
+
+  findBySerial(serial: string): ParticipantSnapshot | undefined {
+    return this.participants.find((p) => p.serial === serial);
+  }
+
+  /** Participants waiting for sessions, oldest ask first. */
+  queue(): ParticipantSnapshot[] {
+    return this.participants
+      .filter((p) => p.pending > 0)
+      .sort((a, b) => (a.pendingSeq ?? Infinity) - (b.pendingSeq ?? Infinity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /**
+   * Changes one participant's granted and pending by the given deltas and records it. An ask that
+   * starts pending takes the next FCFS position, unless `inheritedSeq` hands it an older one;
+   * pending that stays keeps its position (the older of the two when inheriting).
+   */
+  apply(p: ParticipantSnapshot, cause: ChangeCause, grantedDelta: number, pendingDelta: number, inheritedSeq: number | null = null): void {
+    const granted = p.granted + grantedDelta;
+    const pending = p.pending + pendingDelta;
+    let pendingSeq: number | null;
+    if (pending === 0) pendingSeq = null;
+    else if (p.pendingSeq === null) pendingSeq = inheritedSeq ?? ++this.pool.pendingSeq;
+    else pendingSeq = inheritedSeq === null ? p.pendingSeq : Math.min(p.pendingSeq, inheritedSeq);
+
+    if (grantedDelta === 0 && pendingDelta === 0 && pendingSeq === p.pendingSeq) return;
+    p.granted = granted;
+    p.pending = pending;
+    p.pendingSeq = pendingSeq;
+    this.pool.grantedTotal += grantedDelta;
+    this.pool.pendingTotal += pendingDelta;
+    this.changes.push({ id: p.id, serial: p.serial, cause, grantedDelta, pendingDelta, granted, pending, pendingSeq });
+  }
+
+  /** Hands the draft out as the operation's outcome; the draft is not used afterwards. */
+  finish<R>(result: R): Outcome<R> {
+    return { state: { pool: this.pool, participants: this.participants }, changes: this.changes, result };
+  }
+}

@@ -1,0 +1,34 @@
+import { describe, expect, expectTypeOf, it } from "vitest";
+import * as allocator from "./index";
+import type { Outcome, RequestResult } from "./index";
+
+describe("the package's public surface", () => {
+  it("exports exactly these values", () => {
+    expect(Object.keys(allocator).sort()).toEqual(
+      [
+        "ALLOCATION_ERROR_REASONS",
+        "AllocationError",
+        "MAX_PLATFORM_LIMIT",
+        "MAX_POOL_SIZE",
+        "SESSION_BLOCK",
+        "SILENT_AFTER_INTERVALS",
+        "availableSessions",
+        "checkInvariants",
+        "headroom",
+        "isSilent",
+        "reclaim",
+        "releaseSessions",
+        "requestSessions",
+        "servePending",
+        "setPoolSize",
+        "transfer",
+        "updateLimits",
+      ].sort(),
+    );
+  });
+
+  it("types each operation as state in, Outcome out", () => {
+    expectTypeOf(allocator.requestSessions).returns.toEqualTypeOf<Outcome<RequestResult>>();
+    expectTypeOf(allocator.reclaim).parameter(2).toEqualTypeOf<"reclaim" | "force-release" | "remove">();
+  });
+});

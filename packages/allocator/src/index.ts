@@ -1,0 +1,27 @@
+export type {
+  AllocState,
+  ChangeCause,
+  HoldingResult,
+  LimitsResult,
+  Outcome,
+  ParticipantChange,
+  ParticipantSnapshot,
+  PoolResult,
+  PoolSnapshot,
+  ReclaimCause,
+  ReclaimResult,
+  ReleaseResult,
+  RequestResult,
+  ServeResult,
+  TransferResult,
+} from "./types";
+export { ALLOCATION_ERROR_REASONS, AllocationError, type AllocationErrorReason } from "./errors";
+export { availableSessions, headroom } from "./capacity";
+export { SESSION_BLOCK, requestSessions } from "./request";
+export { releaseSessions } from "./release";
+export { servePending } from "./pending";
+export { SILENT_AFTER_INTERVALS, isSilent, reclaim } from "./reclaim";
+export { transfer } from "./transfer";
+export { MAX_PLATFORM_LIMIT, updateLimits } from "./limits";
+export { MAX_POOL_SIZE, setPoolSize } from "./pool";
+export { checkInvariants } from "./invariants";

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { participant, refusal, stateOf } from "./test-fixtures";
+import { transfer } from "./transfer";
+
+describe("transfer refusals", () => {
+  it("refuses two units that do not name each other as NOT_HA_PEER", () => {
+    const before = stateOf(100, [
+      participant("new", { haPeerSerial: "OTHER" }),
+      participant("old", { granted: 100, haPeerSerial: "ELSE" }),
+    ]);
+    const error = refusal(() => transfer(before, "ptc_new", "OLD"), "NOT_HA_PEER");
+    expect(error.message).toBe(
+      '"NEW" cannot take sessions from "OLD": they are not one failover pair ("NEW" names "OTHER" as its failover peer); register each unit with the other\'s serial as haPeerSerial',
+    );
+  });
+
+  it("refuses an unregistered unit that the receiver does not name", () => {
+    const error = refusal(() => transfer(stateOf(100, [participant("new")]), "ptc_new", "NOBODY"), "NOT_HA_PEER");
+    expect(error.message).toContain('"NEW" names no failover peer');
+  });
+
+  it("refuses a unit taking sessions from itself, even if it names itself", () => {
+    const before = stateOf(100, [participant("new", { haPeerSerial: "NEW", granted: 50 })]);
+    refusal(() => transfer(before, "ptc_new", "NEW"), "NOT_HA_PEER");
+  });
+
+  it("refuses a receiver missing from the state", () => {
+    refusal(() => transfer(stateOf(100, [participant("old")]), "ptc_new", "OLD"), "UNKNOWN_PARTICIPANT");
+  });
+});

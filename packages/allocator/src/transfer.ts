@@ -1,0 +1,51 @@
+import { fitWithinLimits } from "./capacity";
+import { Draft } from "./draft";
+import { AllocationError, quote } from "./errors";
+import { serveQueue } from "./pending";
+import type { AllocState, Outcome, TransferResult } from "./types";
+
+/**
+ * After a switchover the newly active unit (`toId`) takes over everything its peer holds. Both
+ * must be the two units of one failover pair: either names the other as `haPeerSerial`.
+ * The state must hold the participant with `fromSerial` whenever it is registered: when it is
+ * absent and `to` names it, it is taken as unregistered and nothing moves.
+ */
+export function transfer(state: AllocState, toId: string, fromSerial: string): Outcome<TransferResult> {
+  const draft = new Draft(state);
+  const to = draft.participant(toId);
+  const from = fromSerial === to.serial ? undefined : draft.findBySerial(fromSerial);
+
+  if (from === undefined) {
+    // The peer this unit names is not registered (never was, or was removed): nothing to move.
+    if (fromSerial !== to.serial && to.haPeerSerial === fromSerial) {
+      return draft.finish({ granted: to.granted, pending: to.pending });
+    }
+    throw notPeers(to.serial, to.haPeerSerial, fromSerial);
+  }
+  if (to.haPeerSerial !== from.serial && from.haPeerSerial !== to.serial) {
+    throw notPeers(to.serial, to.haPeerSerial, fromSerial);
+  }
+
+  const movedGranted = from.granted;
+  const movedPending = from.pending;
+  const movedSeq = from.pendingSeq;
+  draft.apply(from, "transfer-out", -movedGranted, -movedPending);
+
+  // Invariant 2 binds the receiving unit too, and its limits may be smaller than its peer's.
+  // What does not fit is given up pending first: pending is only a wish the unit can ask for
+  // again, while granted sessions carry the pair's live connections. A grant that still does not
+  // fit returns to the pool (and serves the queue). The moved pending keeps its queue position:
+  // it is the same pair's demand, already waiting that long. One "transfer-in" records the net.
+  const kept = fitWithinLimits(to, to.granted + movedGranted, to.pending + movedPending);
+  draft.apply(to, "transfer-in", kept.granted - to.granted, kept.pending - to.pending, movedPending > 0 ? movedSeq : null);
+  serveQueue(draft);
+  return draft.finish({ granted: to.granted, pending: to.pending });
+}
+
+function notPeers(toSerial: string, toPeer: string | null, fromSerial: string): AllocationError {
+  const named = toPeer === null ? "names no failover peer" : `names ${quote(toPeer)} as its failover peer`;
+  return new AllocationError(
+    "NOT_HA_PEER",
+    `${quote(toSerial)} cannot take sessions from ${quote(fromSerial)}: they are not one failover pair (${quote(toSerial)} ${named}); register each unit with the other's serial as haPeerSerial`,
+  );
+}

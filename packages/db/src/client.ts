@@ -1,0 +1,88 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient as PostgresClient } from "./generated/postgres/client.ts";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
+
+export type Provider = "sqlite" | "postgresql";
+
+/** The client type. Both generated clients have this API; the PostgreSQL one is cast to it. */
+export type Db = SqliteClient;
+
+const accepted = "file:<path> (SQLite) or postgres://… / postgresql://… (PostgreSQL)";
+
+export function providerOf(url: string): Provider {
+  if (url.startsWith("file:")) return "sqlite";
+  if (/^postgres(ql)?:\/\//.test(url)) return "postgresql";
+  throw new Error(`Unsupported database URL "${redact(url)}": expected ${accepted}`);
+}
+
+/** The absolute path of a `file:` URL; relative paths are taken from process.cwd(). */
+export function sqliteFilePath(url: string): string {
+  if (providerOf(url) !== "sqlite") throw new Error(`Not a SQLite URL: expected ${accepted}`);
+  const file = url.slice("file:".length).replace(/\?.*$/, "");
+  if (!file) throw new Error(`SQLite URL without a path: expected ${accepted}`);
+  return path.resolve(file);
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
+}
+
+// synchronous=NORMAL in WAL mode survives a process crash (only an OS crash or power loss can
+// lose the last commits), at about ten times the commit rate of FULL.
+const SQLITE_PRAGMAS = `
+  PRAGMA journal_mode = WAL;
+  PRAGMA synchronous = NORMAL;
+  PRAGMA busy_timeout = 5000;
+  PRAGMA foreign_keys = ON;
+`;
+
+// The pragmas other than journal_mode belong to the connection, so set them on each new one.
+class SqliteAdapterFactory extends PrismaBetterSqlite3 {
+  override async connect() {
+    const adapter = await super.connect();
+    await adapter.executeScript(SQLITE_PRAGMAS);
+    return adapter;
+  }
+}
+
+const transactionOptions = { maxWait: 10_000, timeout: 15_000 };
+
+export function createPrismaClient(databaseUrl: string, opts: { poolMax?: number } = {}): Db {
+  if (providerOf(databaseUrl) === "sqlite") {
+    const file = sqliteFilePath(databaseUrl);
+    mkdirSync(path.dirname(file), { recursive: true });
+    return new SqliteClient({ adapter: new SqliteAdapterFactory({ url: file, timeout: 5000 }), transactionOptions });
+  }
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.poolMax ?? 10 });
+  return new PostgresClient({ adapter, transactionOptions }) as unknown as Db;
+}
+
+/**
+ * Creates a uniquely named database on the server of `baseUrl` (which must allow CREATE DATABASE)
+ * and returns its URL. `drop()` removes it, closing any connection left to it (PostgreSQL 13+).
+ */
+export async function createFreshPostgresDatabase(
+  baseUrl: string,
+  prefix: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const safePrefix = prefix.toLowerCase().replace(/[^a-z0-9_]+/g, "_").slice(0, 40) || "db";
+  const name = `${safePrefix}_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: baseUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}

@@ -1,0 +1,114 @@
+import type { Db } from "../client.ts";
+import type {
+  AllocationWrite,
+  AuditInput,
+  NewParticipant,
+  ParticipantRow,
+  ParticipantUpdate,
+  PoolWrite,
+  ServerRow,
+  SettingsUpdate,
+} from "./rows.ts";
+import { participantSelect, serverSelect } from "./selects.ts";
+
+export const SERVER_ROW_ID = 1;
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/**
+ * The repository seen inside one allocation transaction. It is created only after the
+ * server row has been locked, so everything read through it is current and nothing
+ * another process does can interleave until commit.
+ */
+export class PoolTransaction {
+  constructor(
+    private readonly tx: Tx,
+    readonly server: ServerRow,
+  ) {}
+
+  findParticipantById(id: string): Promise<ParticipantRow | null> {
+    return this.tx.participant.findUnique({ where: { id }, select: participantSelect });
+  }
+
+  findParticipantBySerial(serial: string): Promise<ParticipantRow | null> {
+    return this.tx.participant.findUnique({ where: { serial }, select: participantSelect });
+  }
+
+  findParticipantByTokenHash(tokenHash: string): Promise<ParticipantRow | null> {
+    return this.tx.participant.findUnique({ where: { tokenHash }, select: participantSelect });
+  }
+
+  /** Every participant with pending demand, oldest ask first. */
+  pendingQueue(): Promise<ParticipantRow[]> {
+    return this.tx.participant.findMany({
+      where: { pending: { gt: 0 } },
+      orderBy: [{ pendingSeq: "asc" }, { id: "asc" }],
+      select: participantSelect,
+    });
+  }
+
+  /** Participants silent since before `cutoff` that still hold sessions or demand. */
+  silentHolders(cutoff: Date, limit: number): Promise<ParticipantRow[]> {
+    return this.tx.participant.findMany({
+      where: { lastSeenAt: { lt: cutoff }, OR: [{ granted: { gt: 0 } }, { pending: { gt: 0 } }] },
+      orderBy: { lastSeenAt: "asc" },
+      take: limit,
+      select: participantSelect,
+    });
+  }
+
+  createParticipant(data: NewParticipant): Promise<ParticipantRow> {
+    return this.tx.participant.create({ data, select: participantSelect });
+  }
+
+  updateParticipant(id: string, data: ParticipantUpdate): Promise<ParticipantRow> {
+    return this.tx.participant.update({ where: { id }, data, select: participantSelect });
+  }
+
+  deleteParticipant(id: string): Promise<unknown> {
+    return this.tx.participant.delete({ where: { id } });
+  }
+
+  async writeAllocations(rows: AllocationWrite[]): Promise<void> {
+    for (const { id, granted, pending, pendingSeq } of rows) {
+      await this.tx.participant.update({ where: { id }, data: { granted, pending, pendingSeq } });
+    }
+  }
+
+  async writePool(pool: PoolWrite): Promise<void> {
+    await this.tx.server.update({ where: { id: SERVER_ROW_ID }, data: pool });
+  }
+
+  async writeSettings(settings: SettingsUpdate): Promise<void> {
+    await this.tx.server.update({ where: { id: SERVER_ROW_ID }, data: settings });
+  }
+
+  async audit(rows: AuditInput[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.tx.auditEvent.createMany({
+      data: rows.map(({ detail, ...row }) => ({ ...row, detail: detail ? JSON.stringify(detail) : null })),
+    });
+  }
+
+  async findAppliedRequest(participantId: string, requestId: string): Promise<string | null> {
+    const row = await this.tx.appliedRequest.findUnique({
+      where: { participantId_requestId: { participantId, requestId } },
+      select: { answer: true },
+    });
+    return row?.answer ?? null;
+  }
+
+  async saveAppliedRequest(participantId: string, requestId: string, answer: string, at: Date): Promise<void> {
+    await this.tx.appliedRequest.create({ data: { participantId, requestId, answer, createdAt: at } });
+  }
+}
+
+export async function lockServerRow(tx: Tx): Promise<ServerRow> {
+  // An UPDATE as the first statement takes the row lock on PostgreSQL and the write lock on
+  // SQLite, so concurrent allocations queue here instead of deciding on stale counters.
+  return tx.server.update({
+    where: { id: SERVER_ROW_ID },
+    data: { lockVersion: { increment: 1 } },
+    select: serverSelect,
+  });
+}

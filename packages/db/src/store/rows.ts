@@ -1,0 +1,126 @@
+/** Plain rows handed out of the db package; no Prisma type crosses this boundary. */
+export interface ServerRow {
+  poolSize: number;
+  grantedTotal: number;
+  pendingTotal: number;
+  pendingSeq: number;
+  secretHash: string | null;
+  secretChangedAt: Date | null;
+  refreshIntervalSec: number;
+  enabled: boolean;
+  approvalRequired: boolean;
+  alertThresholdPct: number;
+  backupAddress: string | null;
+  backupSerial: string | null;
+  backupPeerSerial: string | null;
+}
+
+export interface ParticipantRow {
+  id: string;
+  serial: string;
+  hostname: string;
+  model: string;
+  platformLimit: number;
+  localLimit: number;
+  haPeerSerial: string | null;
+  approved: boolean;
+  granted: number;
+  pending: number;
+  pendingSeq: number | null;
+  inUse: number;
+  highWater: number;
+  registeredAt: Date;
+  lastSeenAt: Date;
+  reclaimedAt: Date | null;
+}
+
+export interface NewParticipant {
+  id: string;
+  serial: string;
+  hostname: string;
+  model: string;
+  platformLimit: number;
+  localLimit: number;
+  haPeerSerial: string | null;
+  approved: boolean;
+  tokenHash: string | null;
+  registeredAt: Date;
+  lastSeenAt: Date;
+}
+
+export type ParticipantUpdate = Partial<
+  Pick<
+    NewParticipant & ParticipantRow,
+    | "hostname"
+    | "model"
+    | "platformLimit"
+    | "localLimit"
+    | "haPeerSerial"
+    | "approved"
+    | "tokenHash"
+    | "lastSeenAt"
+    | "inUse"
+    | "highWater"
+    | "reclaimedAt"
+  >
+>;
+
+export interface AllocationWrite {
+  id: string;
+  granted: number;
+  pending: number;
+  pendingSeq: number | null;
+}
+
+export interface PoolWrite {
+  grantedTotal: number;
+  pendingTotal: number;
+  pendingSeq: number;
+  poolSize: number;
+}
+
+export interface AuditInput {
+  at: Date;
+  type: string;
+  actor: string;
+  participantId?: string | null;
+  serial?: string | null;
+  grantedDelta?: number;
+  pendingDelta?: number;
+  grantedAfter?: number | null;
+  pendingAfter?: number | null;
+  detail?: Record<string, unknown> | null;
+}
+
+export interface ServerSeed {
+  poolSize: number;
+  refreshIntervalSec: number;
+  secretHash: string | null;
+  at: Date;
+}
+
+export type SettingsUpdate = Partial<
+  Pick<
+    ServerRow,
+    | "secretHash"
+    | "secretChangedAt"
+    | "refreshIntervalSec"
+    | "enabled"
+    | "approvalRequired"
+    | "alertThresholdPct"
+    | "backupAddress"
+    | "backupSerial"
+    | "backupPeerSerial"
+  >
+>;
+
+export interface CounterDeltaRow {
+  messageType: string;
+  received: number;
+  answered: number;
+  failed: number;
+}
+
+export interface ParticipantCounterDeltaRow extends CounterDeltaRow {
+  participantId: string;
+}

@@ -1,0 +1,146 @@
+import type { Db } from "../client.ts";
+import { lockServerRow, PoolTransaction, SERVER_ROW_ID } from "./pool-transaction.ts";
+import type { CounterDeltaRow, ParticipantCounterDeltaRow, ParticipantRow, ParticipantUpdate, ServerRow, ServerSeed } from "./rows.ts";
+import { participantSelect, serverSelect } from "./selects.ts";
+
+export class ServerNotSeededError extends Error {
+  constructor() {
+    super("The server row is missing: seedServer() must run before any allocation.");
+  }
+}
+
+/** Data access for the licensing server. The only code that talks to Prisma. */
+export class Store {
+  constructor(readonly db: Db) {}
+
+  readServer(): Promise<ServerRow | null> {
+    return this.db.server.findUnique({ where: { id: SERVER_ROW_ID }, select: serverSelect });
+  }
+
+  /** Creates the settings row on first start; returns false when it already existed. */
+  async seedServer(seed: ServerSeed): Promise<boolean> {
+    const existing = await this.readServer();
+    if (existing) return false;
+    try {
+      await this.db.server.create({
+        data: {
+          id: SERVER_ROW_ID,
+          poolSize: seed.poolSize,
+          refreshIntervalSec: seed.refreshIntervalSec,
+          secretHash: seed.secretHash,
+          secretChangedAt: seed.secretHash ? seed.at : null,
+        },
+      });
+      return true;
+    } catch (error) {
+      // Another process seeded it between our read and our insert.
+      if (await this.readServer()) return false;
+      throw error;
+    }
+  }
+
+  findParticipantByTokenHash(tokenHash: string): Promise<ParticipantRow | null> {
+    return this.db.participant.findUnique({ where: { tokenHash }, select: participantSelect });
+  }
+
+  findParticipantBySerial(serial: string): Promise<ParticipantRow | null> {
+    return this.db.participant.findUnique({ where: { serial }, select: participantSelect });
+  }
+
+  updateParticipant(id: string, data: ParticipantUpdate): Promise<ParticipantRow> {
+    return this.db.participant.update({ where: { id }, data, select: participantSelect });
+  }
+
+  /** Runs `work` in one transaction holding the pool lock. */
+  async inPoolTransaction<R>(work: (tx: PoolTransaction) => Promise<R>): Promise<R> {
+    return this.db.$transaction(async (tx) => {
+      let server: ServerRow;
+      try {
+        server = await lockServerRow(tx);
+      } catch (error) {
+        if (isRecordNotFound(error)) throw new ServerNotSeededError();
+        throw error;
+      }
+      return work(new PoolTransaction(tx, server));
+    });
+  }
+
+  async pruneAppliedRequests(olderThan: Date): Promise<number> {
+    const { count } = await this.db.appliedRequest.deleteMany({ where: { createdAt: { lt: olderThan } } });
+    return count;
+  }
+
+  async hasSilentHolders(cutoff: Date): Promise<boolean> {
+    const row = await this.db.participant.findFirst({
+      where: { lastSeenAt: { lt: cutoff }, OR: [{ granted: { gt: 0 } }, { pending: { gt: 0 } }] },
+      select: { id: true },
+    });
+    return row !== null;
+  }
+
+  listParticipants(): Promise<ParticipantRow[]> {
+    return this.db.participant.findMany({ orderBy: { serial: "asc" }, select: participantSelect });
+  }
+
+  /** Figures the invariant checks compare: the participants' sums against the audit history. */
+  async ledger(): Promise<{ grantedSum: number; pendingSum: number; auditGrantedSum: number; auditPendingSum: number }> {
+    const [participants, audit] = await Promise.all([
+      this.db.participant.aggregate({ _sum: { granted: true, pending: true } }),
+      this.db.auditEvent.aggregate({ _sum: { grantedDelta: true, pendingDelta: true } }),
+    ]);
+    return {
+      grantedSum: participants._sum.granted ?? 0,
+      pendingSum: participants._sum.pending ?? 0,
+      auditGrantedSum: audit._sum.grantedDelta ?? 0,
+      auditPendingSum: audit._sum.pendingDelta ?? 0,
+    };
+  }
+
+  /** Adds counter deltas; participants removed meanwhile are skipped. */
+  async addCounters(serverId: string, server: CounterDeltaRow[], participants: ParticipantCounterDeltaRow[]): Promise<void> {
+    const increments = (d: CounterDeltaRow) => ({
+      received: { increment: d.received },
+      answered: { increment: d.answered },
+      failed: { increment: d.failed },
+    });
+    const values = (d: CounterDeltaRow) => ({ received: d.received, answered: d.answered, failed: d.failed });
+    for (const d of server) {
+      await this.db.serverCounter.upsert({
+        where: { serverId_messageType: { serverId, messageType: d.messageType } },
+        create: { serverId, messageType: d.messageType, ...values(d) },
+        update: increments(d),
+      });
+    }
+    for (const d of participants) {
+      try {
+        await this.db.participantCounter.upsert({
+          where: { participantId_messageType: { participantId: d.participantId, messageType: d.messageType } },
+          create: { participantId: d.participantId, messageType: d.messageType, ...values(d) },
+          update: increments(d),
+        });
+      } catch (error) {
+        if (!isForeignKeyViolation(error)) throw error;
+      }
+    }
+  }
+
+  async serverCounters(): Promise<Array<CounterDeltaRow & { serverId: string }>> {
+    return this.db.serverCounter.findMany({ orderBy: [{ serverId: "asc" }, { messageType: "asc" }] });
+  }
+
+  async participantCounters(participantId: string): Promise<CounterDeltaRow[]> {
+    return this.db.participantCounter.findMany({ where: { participantId }, orderBy: { messageType: "asc" } });
+  }
+
+  close(): Promise<void> {
+    return this.db.$disconnect();
+  }
+}
+
+function isForeignKeyViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2003";
+}
+
+function isRecordNotFound(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2025";
+}

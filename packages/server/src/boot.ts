@@ -1,0 +1,91 @@
+import { applyMigrations, createPrismaClient, providerOf, Store } from "@sls/db";
+import { FailureLimiter } from "./auth/rate-limit.ts";
+import { hashSecret, SecretChecker } from "./auth/secret.ts";
+import type { TEnv } from "./env.ts";
+import type { Logger } from "./logger.ts";
+import type { Services } from "./services/context.ts";
+import { MessageCounters } from "./services/counters.ts";
+import { sweepSilentParticipants } from "./services/sweeper.ts";
+
+const COUNTER_FLUSH_MS = 2_000;
+const APPLIED_REQUEST_TTL_MS = 24 * 3600_000;
+const PRUNE_EVERY_MS = 3600_000;
+
+export interface Running {
+  services: Services;
+  stop(): Promise<void>;
+}
+
+/** Migrates, seeds first-start settings, builds the services and starts the background jobs. */
+export async function startServices(env: TEnv, log: Logger, now: () => number = Date.now): Promise<Running> {
+  const started = Date.now();
+  const { applied } = await applyMigrations(env.DATABASE_URL, (line) => log.info(line));
+  log.info("database ready", { provider: providerOf(env.DATABASE_URL), migrationsApplied: applied.length, ms: Date.now() - started });
+
+  const store = new Store(createPrismaClient(env.DATABASE_URL, { poolMax: env.SLS_DB_POOL_MAX }));
+  await seedSettings(store, env, log, now);
+
+  const services: Services = {
+    store,
+    now,
+    secrets: new SecretChecker(),
+    secretFailures: new FailureLimiter(undefined, now),
+    counters: new MessageCounters(),
+    log,
+    serverId: env.SLS_SERVER_ID,
+  };
+
+  const timers = [
+    every(env.SLS_SWEEP_INTERVAL_MS, () => sweepSilentParticipants(services), log, "reclaim sweep"),
+    every(COUNTER_FLUSH_MS, () => services.counters.flush(store, services.serverId), log, "counter flush"),
+    every(PRUNE_EVERY_MS, () => store.pruneAppliedRequests(new Date(now() - APPLIED_REQUEST_TTL_MS)), log, "request-id prune"),
+  ];
+
+  return {
+    services,
+    async stop() {
+      for (const timer of timers) clearInterval(timer);
+      await services.counters.flush(store, services.serverId).catch((error) => log.error("final counter flush failed", { error }));
+      await store.close();
+    },
+  };
+}
+
+async function seedSettings(store: Store, env: TEnv, log: Logger, now: () => number): Promise<void> {
+  const existing = await store.readServer();
+  if (existing) {
+    if (env.SLS_POOL_SIZE !== undefined || env.SLS_SHARED_SECRET !== undefined || env.SLS_REFRESH_INTERVAL_SEC !== undefined) {
+      log.info("settings already exist; SLS_POOL_SIZE, SLS_SHARED_SECRET and SLS_REFRESH_INTERVAL_SEC only seed a new database");
+    }
+    return;
+  }
+  const seeded = await store.seedServer({
+    poolSize: env.SLS_POOL_SIZE ?? 0,
+    refreshIntervalSec: env.SLS_REFRESH_INTERVAL_SEC ?? 30,
+    secretHash: env.SLS_SHARED_SECRET ? await hashSecret(env.SLS_SHARED_SECRET) : null,
+    at: new Date(now()),
+  });
+  if (seeded) {
+    log.info("first start: settings seeded", {
+      poolSize: env.SLS_POOL_SIZE ?? 0,
+      refreshIntervalSec: env.SLS_REFRESH_INTERVAL_SEC ?? 30,
+      secretSet: Boolean(env.SLS_SHARED_SECRET),
+    });
+    if (!env.SLS_SHARED_SECRET) log.warn("no shared secret yet: appliances are refused until one is set (SLS_SHARED_SECRET or the settings page)");
+  }
+}
+
+function every(ms: number, job: () => Promise<unknown>, log: Logger, name: string): NodeJS.Timeout {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    job()
+      .catch((error) => log.error(`${name} failed`, { error }))
+      .finally(() => {
+        running = false;
+      });
+  }, ms);
+  timer.unref();
+  return timer;
+}

@@ -1,0 +1,60 @@
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+
+const ZPort = z.coerce.number().int().min(1).max(65535);
+const optionalInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
+
+export const ZEnv = z.object({
+  PORT: ZPort.default(3000),
+  /** Optional dedicated appliance listener (the original's licence port is 50554). */
+  SLS_LICENSE_PORT: ZPort.optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: (SQLite) or postgresql:// (PostgreSQL)")
+    .optional(),
+  SLS_POOL_SIZE: optionalInt(0, 1_000_000),
+  SLS_SHARED_SECRET: z
+    .string()
+    .regex(/^[\x21-\x7e]{4,128}$/, "must be 4–128 printable characters without spaces")
+    .optional(),
+  SLS_REFRESH_INTERVAL_SEC: optionalInt(10, 300),
+  SLS_SERVER_ID: z.string().min(1).max(128).optional(),
+  /** How often the reclaim sweep runs, in ms. */
+  SLS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
+  SLS_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  SLS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type TEnv = z.infer<typeof ZEnv> & { DATABASE_URL: string; SLS_SERVER_ID: string };
+
+export class EnvError extends Error {}
+
+/** Reads and validates the environment, listing every problem at once. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): TEnv {
+  const relevant = Object.fromEntries(
+    Object.keys(ZEnv.shape).map((key) => [key, source[key] === "" ? undefined : source[key]]),
+  );
+  const parsed = ZEnv.safeParse(relevant);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
+    throw new EnvError(`Invalid environment; fix these and start again:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  return {
+    ...env,
+    DATABASE_URL: env.DATABASE_URL ?? `file:${path.join(findRepoRoot(cwd), "data", "sls.db")}`,
+    SLS_SERVER_ID: env.SLS_SERVER_ID ?? `${os.hostname()}:${env.PORT}`,
+  };
+}
+
+function findRepoRoot(from: string): string {
+  let dir = path.resolve(from);
+  for (;;) {
+    if (existsSync(path.join(dir, "pnpm-workspace.yaml"))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(from);
+    dir = parent;
+  }
+}

@@ -1,0 +1,34 @@
+import { TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
+
+/** Every reason the server answers with, and the tRPC code it travels under. */
+export const REASON_CODES = {
+  INVALID_INPUT: "BAD_REQUEST",
+  NOT_A_MULTIPLE_OF_50: "BAD_REQUEST",
+  RELEASE_EXCEEDS_GRANT: "BAD_REQUEST",
+  POOL_BELOW_GRANTED: "BAD_REQUEST",
+  BAD_TOKEN: "UNAUTHORIZED",
+  BAD_SECRET: "UNAUTHORIZED",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+  SERVER_NOT_CONFIGURED: "PRECONDITION_FAILED",
+  AWAITING_APPROVAL: "FORBIDDEN",
+  NOT_HA_PEER: "FORBIDDEN",
+  BACKUP_INACTIVE: "SERVICE_UNAVAILABLE",
+  NOT_FOUND: "NOT_FOUND",
+  INTERNAL: "INTERNAL_SERVER_ERROR",
+} as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
+
+export type Reason = keyof typeof REASON_CODES;
+
+/** The one error type of the server: a tRPC error that carries a stable reason. */
+export class SlsError extends TRPCError {
+  readonly reason: Reason;
+  constructor(reason: Reason, message: string, cause?: unknown) {
+    super({ code: REASON_CODES[reason], message, cause });
+    this.reason = reason;
+  }
+}
+
+export function isReason(value: string): value is Reason {
+  return Object.hasOwn(REASON_CODES, value);
+}

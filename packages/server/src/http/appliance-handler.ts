@@ -1,0 +1,74 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { appRouter, createCaller } from "../root.ts";
+import type { Services } from "../services/context.ts";
+import { createContextInner } from "../trpc.ts";
+import { remoteAddressOf } from "./remote-address.ts";
+
+const PREFIX = "/api/trpc/appliance.";
+const VERBS = new Set(["register", "request", "refresh", "release", "transfer"]);
+const MAX_BODY_BYTES = 64 * 1024;
+
+type Verb = "register" | "request" | "refresh" | "release" | "transfer";
+
+/**
+ * The appliance calls' own path: a single (unbatched) `POST /api/trpc/appliance.<verb>` goes
+ * straight to the router through `createCaller`, skipping the generic adapter's Fetch-API
+ * translation. Answers are byte-for-byte the shape tRPC's adapter gives. Returns false for any
+ * other request, which the caller hands to the generic tRPC handler.
+ */
+export function createApplianceHandler(services: Services) {
+  return function handleAppliance(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== "POST" || !req.url?.startsWith(PREFIX)) return false;
+    const verb = req.url.slice(PREFIX.length);
+    if (!VERBS.has(verb)) return false;
+    void serve(services, verb as Verb, req, res);
+    return true;
+  };
+}
+
+async function serve(services: Services, verb: Verb, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const ctx = createContextInner({
+    services,
+    remoteAddress: remoteAddressOf(req),
+    authorization: req.headers.authorization ?? null,
+  });
+  const path = `appliance.${verb}`;
+  let input: unknown;
+  try {
+    input = await readJson(req);
+    const data = await createCaller(ctx).appliance[verb](input as never);
+    send(res, 200, { result: { data } });
+  } catch (cause) {
+    const error = getTRPCErrorFromUnknown(cause);
+    const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: "mutation", path, input, ctx });
+    send(res, getHTTPStatusCodeFromError(error), { error: shape });
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
+  res.end(payload);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      throw new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: `The body exceeds ${MAX_BODY_BYTES} bytes.` });
+    }
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new TRPCError({ code: "PARSE_ERROR", message: "The body is not valid JSON; send the input as a JSON object." });
+  }
+}

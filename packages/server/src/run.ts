@@ -1,0 +1,60 @@
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { startServices } from "./boot.ts";
+import { loadEnv, type TEnv } from "./env.ts";
+import { createAppServer, createLicenseServer } from "./http/app-server.ts";
+import { createLogger } from "./logger.ts";
+
+export interface RunOptions {
+  /** Handles everything that is not the API (the Next.js UI). */
+  fallback?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Runs after migrations and before listening (Next.js's prepare). */
+  beforeListen?: () => Promise<void>;
+  env?: TEnv;
+}
+
+/** Starts one server process: migrate, seed, listen, and stop cleanly on SIGINT/SIGTERM. */
+export async function runServer(options: RunOptions = {}): Promise<void> {
+  let env: TEnv;
+  try {
+    env = options.env ?? loadEnv();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const log = createLogger(env.SLS_LOG_LEVEL);
+  const running = await startServices(env, log);
+  await options.beforeListen?.();
+  const servers: Server[] = [createAppServer(running.services, options.fallback)];
+  if (env.SLS_LICENSE_PORT) servers.push(createLicenseServer(running.services));
+  await Promise.all(
+    servers.map((server, i) => listen(server, i === 0 ? env.PORT : env.SLS_LICENSE_PORT!)),
+  );
+  log.info("listening", {
+    url: `http://localhost:${env.PORT}`,
+    licensePort: env.SLS_LICENSE_PORT ?? null,
+    serverId: env.SLS_SERVER_ID,
+    pid: process.pid,
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("stopping", { signal });
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    await running.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}

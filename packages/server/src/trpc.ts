@@ -1,0 +1,122 @@
+import { AllocationError } from "@sls/allocator";
+import type { ParticipantRow } from "@sls/db";
+import { initTRPC } from "@trpc/server";
+import { bearerToken, hashToken } from "./auth/token.ts";
+import { isReason, SlsError } from "./errors.ts";
+import { badToken } from "./services/appliance-service.ts";
+import type { Services } from "./services/context.ts";
+import { MESSAGE_TYPES, type MessageType } from "./services/counters.ts";
+
+export interface Context {
+  services: Services;
+  remoteAddress: string;
+  authorization: string | null;
+}
+
+/** A context that needs no HTTP request, so tests can call routers directly. */
+export function createContextInner(opts: Context): Context {
+  return opts;
+}
+
+interface ZodLikeIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+function zodIssues(cause: unknown): ZodLikeIssue[] | null {
+  if (cause && typeof cause === "object" && Array.isArray((cause as { issues?: unknown }).issues)) {
+    return (cause as { issues: ZodLikeIssue[] }).issues;
+  }
+  return null;
+}
+
+export function describeIssues(issues: ZodLikeIssue[]): string {
+  const parts = issues.map((issue) => {
+    const field = issue.path.map(String).join(".");
+    return field ? `${field}: ${issue.message}` : issue.message;
+  });
+  return `Invalid input — ${parts.join("; ")}.`;
+}
+
+const t = initTRPC.context<Context>().create({
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    const issues = error instanceof SlsError ? null : zodIssues(error.cause);
+    const reason = error instanceof SlsError ? error.reason : issues ? "INVALID_INPUT" : error.code;
+    const message = issues
+      ? describeIssues(issues)
+      : error.code === "INTERNAL_SERVER_ERROR" && !(error instanceof SlsError)
+        ? "The server failed to handle this call; the error is logged. Try again."
+        : shape.message;
+    return {
+      ...shape,
+      message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        reason,
+        ...(issues ? { issues: issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })) } : {}),
+      },
+    };
+  },
+});
+
+export const router = t.router;
+
+const INPUT_REASONS = new Set<string>(["POOL_SIZE_OUT_OF_RANGE", "LIMITS_OUT_OF_RANGE"]);
+export const createCallerFactory = t.createCallerFactory;
+
+/** The one place where domain refusals become tRPC errors, and unexpected failures get logged. */
+const mapErrors = t.middleware(async ({ ctx, path, next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof AllocationError) {
+      const reason = isReason(cause.reason) ? cause.reason : INPUT_REASONS.has(cause.reason) ? "INVALID_INPUT" : null;
+      if (reason) throw new SlsError(reason, cause.message, cause);
+      // Anything else means the server handed the allocator a wrong slice of state: a bug.
+      ctx.services.log.error("allocator refused the server's state", { path, reason: cause.reason, error: cause });
+      throw new SlsError("INTERNAL", "The server failed to handle this call; the error is logged. Try again.", cause);
+    }
+    if (result.error.code === "INTERNAL_SERVER_ERROR" && !(result.error instanceof SlsError)) {
+      ctx.services.log.error("call failed", { path, remoteAddress: ctx.remoteAddress, error: cause ?? result.error });
+    }
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapErrors);
+
+/** Counts received / answered / failed per message type, per server and per participant. */
+const countMessages = t.middleware(async ({ ctx, path, next }) => {
+  const messageType = path.slice(path.lastIndexOf(".") + 1) as MessageType;
+  const counted = (MESSAGE_TYPES as readonly string[]).includes(messageType);
+  const call = { participantId: null as string | null };
+  if (counted) ctx.services.counters.count(messageType, "received");
+  const result = await next({ ctx: { call } });
+  if (counted) {
+    const outcome = result.ok ? "answered" : "failed";
+    ctx.services.counters.count(messageType, outcome);
+    if (call.participantId) {
+      ctx.services.counters.count(messageType, "received", call.participantId);
+      ctx.services.counters.count(messageType, outcome, call.participantId);
+    }
+  }
+  return result;
+});
+
+export const applianceProcedure = publicProcedure.use(countMessages);
+
+/** Appliance calls after `register`: the bearer token names the participant. */
+export const participantProcedure = applianceProcedure.use(async ({ ctx, next }) => {
+  const token = bearerToken(ctx.authorization);
+  const participant: ParticipantRow | null = token
+    ? await ctx.services.store.findParticipantByTokenHash(hashToken(token))
+    : null;
+  if (!participant) throw badToken();
+  ctx.call.participantId = participant.id;
+  return next({ ctx: { participant } });
+});
+
+export { SlsError };

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Integration files each own a fresh database; running them one at a time keeps the
+    // multi-process races from competing with each other for the two cores.
+    fileParallelism: false,
+  },
+});
