@@ -26,9 +26,19 @@ export async function runServer(options: RunOptions = {}): Promise<void> {
   await options.beforeListen?.();
   const servers: Server[] = [createAppServer(running.services, options.fallback)];
   if (env.SLS_LICENSE_PORT) servers.push(createLicenseServer(running.services));
-  await Promise.all(
-    servers.map((server, i) => listen(server, i === 0 ? env.PORT : env.SLS_LICENSE_PORT!)),
-  );
+  try {
+    await Promise.all(servers.map((server, i) => listen(server, i === 0 ? env.PORT : env.SLS_LICENSE_PORT!)));
+  } catch (error) {
+    const { code, port } = error as { code?: string; port?: number };
+    log.error(
+      code === "EADDRINUSE"
+        ? `port ${port} is already in use; stop the other process or choose another PORT / SLS_LICENSE_PORT`
+        : "could not listen",
+      { error },
+    );
+    await running.stop();
+    process.exit(1);
+  }
   log.info("listening", {
     url: `http://localhost:${env.PORT}`,
     licensePort: env.SLS_LICENSE_PORT ?? null,
