@@ -6,7 +6,16 @@ describe("the package's public surface", () => {
   it("exports exactly these values", () => {
     expect(Object.keys(allocator).sort()).toEqual(
       [
+        "ACTIVE_ALERT_DAYS",
         "ALLOCATION_ERROR_REASONS",
+        "DAY_MS",
+        "INITIAL_LIMIT_DAYS",
+        "MAX_LIMIT_DAYS",
+        "advanceOperatingLimit",
+        "canIssueSessions",
+        "initialOperatingLimit",
+        "remainingDays",
+        "setActive",
         "AllocationError",
         "MAX_PLATFORM_LIMIT",
         "MAX_POOL_SIZE",

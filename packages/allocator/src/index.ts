@@ -25,3 +25,17 @@ export { transfer } from "./transfer";
 export { MAX_PLATFORM_LIMIT, updateLimits } from "./limits";
 export { MAX_POOL_SIZE, setPoolSize } from "./pool";
 export { checkInvariants } from "./invariants";
+export {
+  ACTIVE_ALERT_DAYS,
+  DAY_MS,
+  INITIAL_LIMIT_DAYS,
+  MAX_LIMIT_DAYS,
+  advanceOperatingLimit,
+  canIssueSessions,
+  initialOperatingLimit,
+  remainingDays,
+  setActive,
+  type LimitStep,
+  type OperatingAlert,
+  type OperatingLimit,
+} from "./operating-limit";
