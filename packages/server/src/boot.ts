@@ -5,7 +5,10 @@ import type { TEnv } from "./env.ts";
 import type { Logger } from "./logger.ts";
 import type { Services } from "./services/context.ts";
 import { MessageCounters } from "./services/counters.ts";
+import { setUpRole } from "./services/backup/role-setup.ts";
 import { sweepSilentParticipants } from "./services/sweeper.ts";
+import { LOGIN_POLICY } from "./services/admin-auth.ts";
+import { pruneUsage, SAMPLE_EVERY_MS, sampleUsage } from "./services/usage-sampler.ts";
 
 const COUNTER_FLUSH_MS = 2_000;
 const APPLIED_REQUEST_TTL_MS = 24 * 3600_000;
@@ -25,26 +28,35 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
   const store = new Store(createPrismaClient(env.DATABASE_URL, { poolMax: env.SLS_DB_POOL_MAX }));
   await seedSettings(store, env, log, now);
 
+  const role = setUpRole(env, log);
   const services: Services = {
     store,
     now,
     secrets: new SecretChecker(),
     secretFailures: new FailureLimiter(undefined, now),
+    loginFailures: new FailureLimiter(LOGIN_POLICY, now),
     counters: new MessageCounters(),
     log,
     serverId: env.SLS_SERVER_ID,
+    role: env.SLS_ROLE,
+    serving: role.serving,
+    assertServing: () => role.serving.assertServing(),
   };
+  await role.start(services);
 
+  await sampleUsage(services).catch((error) => log.error("usage sample failed", { error }));
   const timers = [
-    every(env.SLS_SWEEP_INTERVAL_MS, () => sweepSilentParticipants(services), log, "reclaim sweep"),
+    every(env.SLS_SWEEP_INTERVAL_MS, async () => role.sweeps() && sweepSilentParticipants(services), log, "reclaim sweep"),
     every(COUNTER_FLUSH_MS, () => services.counters.flush(store, services.serverId), log, "counter flush"),
     every(PRUNE_EVERY_MS, () => store.pruneAppliedRequests(new Date(now() - APPLIED_REQUEST_TTL_MS)), log, "request-id prune"),
+    ...consoleJobs(services),
   ];
 
   return {
     services,
     async stop() {
       for (const timer of timers) clearInterval(timer);
+      await role.stop();
       await services.counters.flush(store, services.serverId).catch((error) => log.error("final counter flush failed", { error }));
       await store.close();
     },
@@ -88,4 +100,14 @@ function every(ms: number, job: () => Promise<unknown>, log: Logger, name: strin
   }, ms);
   timer.unref();
   return timer;
+}
+
+/** The admin console's housekeeping: a usage sample every minute, old samples and sessions pruned. */
+function consoleJobs(services: Services): NodeJS.Timeout[] {
+  const { log, store, now } = services;
+  return [
+    every(SAMPLE_EVERY_MS, () => sampleUsage(services), log, "usage sample"),
+    every(PRUNE_EVERY_MS, () => pruneUsage(services), log, "usage prune"),
+    every(PRUNE_EVERY_MS, () => store.accounts.pruneSessions(new Date(now())), log, "session prune"),
+  ];
 }

@@ -25,6 +25,19 @@ export const ZEnv = z.object({
   SLS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
   SLS_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   SLS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** `backup` runs this process as the backup server of the main server at SLS_MAIN_URL. */
+  SLS_ROLE: z.enum(["main", "backup"]).default("main"),
+  SLS_MAIN_URL: z.url({ protocol: /^https?$/, error: "must be the main server's http(s) URL" }).optional(),
+  SLS_BACKUP_SERIAL: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1–64 characters of A–Z a–z 0–9 . _ -")
+    .optional(),
+  /** Backup ↔ main synchronisation period (spec: 10 s). */
+  SLS_SYNC_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Failed syncs in a row after which the backup judges the main server down. */
+  SLS_MAIN_DOWN_AFTER_FAILED_SYNCS: z.coerce.number().int().min(1).max(100).default(3),
+  /** Length of a "day" of the backup operating limit; shortened only in tests. */
+  SLS_DAY_MS: z.coerce.number().int().min(100).default(86_400_000),
 });
 
 export type TEnv = z.infer<typeof ZEnv> & { DATABASE_URL: string; SLS_SERVER_ID: string };
@@ -42,6 +55,14 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new EnvError(`Invalid environment; fix these and start again:\n${lines.join("\n")}`);
   }
   const env = parsed.data;
+  if (env.SLS_ROLE === "backup") {
+    const missing = (["SLS_MAIN_URL", "SLS_BACKUP_SERIAL", "SLS_SHARED_SECRET"] as const).filter((key) => !env[key]);
+    if (missing.length > 0) {
+      throw new EnvError(
+        `Invalid environment; fix these and start again:\n${missing.map((key) => `  - ${key}: required when SLS_ROLE=backup`).join("\n")}`,
+      );
+    }
+  }
   return {
     ...env,
     DATABASE_URL: env.DATABASE_URL ?? `file:${path.join(findRepoRoot(cwd), "data", "sls.db")}`,

@@ -1,8 +1,12 @@
 import { AllocationError } from "@sls/allocator";
 import type { ParticipantRow } from "@sls/db";
 import { initTRPC } from "@trpc/server";
+import { AdminError } from "./auth/admin-error.ts";
+import { assertSameOrigin } from "./auth/same-origin.ts";
 import { bearerToken, hashToken } from "./auth/token.ts";
+import type { WebRequest } from "./auth/web-request.ts";
 import { isReason, SlsError } from "./errors.ts";
+import { currentSession } from "./services/admin-sessions.ts";
 import { badToken } from "./services/appliance-service.ts";
 import type { Services } from "./services/context.ts";
 import { MESSAGE_TYPES, type MessageType } from "./services/counters.ts";
@@ -11,6 +15,8 @@ export interface Context {
   services: Services;
   remoteAddress: string;
   authorization: string | null;
+  /** Set by the generic HTTP handler for the admin console; absent on the appliance fast path. */
+  web?: WebRequest;
 }
 
 /** A context that needs no HTTP request, so tests can call routers directly. */
@@ -41,11 +47,12 @@ export function describeIssues(issues: ZodLikeIssue[]): string {
 const t = initTRPC.context<Context>().create({
   isDev: false,
   errorFormatter({ shape, error }) {
-    const issues = error instanceof SlsError ? null : zodIssues(error.cause);
-    const reason = error instanceof SlsError ? error.reason : issues ? "INVALID_INPUT" : error.code;
+    const known = error instanceof SlsError || error instanceof AdminError;
+    const issues = known ? null : zodIssues(error.cause);
+    const reason = known ? error.reason : issues ? "INVALID_INPUT" : error.code;
     const message = issues
       ? describeIssues(issues)
-      : error.code === "INTERNAL_SERVER_ERROR" && !(error instanceof SlsError)
+      : error.code === "INTERNAL_SERVER_ERROR" && !known
         ? "The server failed to handle this call; the error is logged. Try again."
         : shape.message;
     return {
@@ -106,9 +113,16 @@ const countMessages = t.middleware(async ({ ctx, path, next }) => {
   return result;
 });
 
-export const applianceProcedure = publicProcedure.use(countMessages);
+/**
+ * Protocol messages (appliance.* and backup.sync): counted, and refused with BACKUP_INACTIVE by
+ * a backup server that is not serving (backup.* calls between the servers always pass).
+ */
+export const applianceProcedure = publicProcedure.use(countMessages).use(({ ctx, path, next }) => {
+  if (!path.startsWith("backup.")) ctx.services.assertServing();
+  return next();
+});
 
-/** Appliance calls after `register`: the bearer token names the participant. */
+/** Calls after `register` (and the backup's calls to the main server): the bearer token names the participant. */
 export const participantProcedure = applianceProcedure.use(async ({ ctx, next }) => {
   const token = bearerToken(ctx.authorization);
   const participant: ParticipantRow | null = token
@@ -117,6 +131,34 @@ export const participantProcedure = applianceProcedure.use(async ({ ctx, next })
   if (!participant) throw badToken();
   ctx.call.participantId = participant.id;
   return next({ ctx: { participant } });
+});
+
+// ─── Admin console ──────────────────────────────────────────────────────────────────────────
+
+function notSignedIn(): AdminError {
+  return new AdminError("NOT_SIGNED_IN", "Sign in to the console first; your session may have expired.");
+}
+
+/** Calls from the console's browser pages: same-origin only, mutations with the console header. */
+export const consoleProcedure = publicProcedure.use(({ ctx, type, next }) => {
+  if (!ctx.web) throw notSignedIn();
+  assertSameOrigin(ctx.web, type);
+  return next({ ctx: { web: ctx.web } });
+});
+
+/** Any signed-in account: what viewers may do (read). */
+export const viewerProcedure = consoleProcedure.use(async ({ ctx, next }) => {
+  const session = await currentSession(ctx.services, ctx.web);
+  if (!session) throw notSignedIn();
+  return next({ ctx: { account: session.account, sessionTokenHash: session.tokenHash } });
+});
+
+/** Administrators only: every change, and the accounts page. */
+export const adminProcedure = viewerProcedure.use(({ ctx, next }) => {
+  if (ctx.account.role !== "admin") {
+    throw new AdminError("ADMIN_ONLY", `Account ${ctx.account.name} is a viewer; only an administrator can do this.`);
+  }
+  return next();
 });
 
 export { SlsError };

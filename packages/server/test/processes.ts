@@ -26,7 +26,7 @@ export async function freePort(): Promise<number> {
 
 /** Starts `packages/server/src/main.ts` (the API without the UI) as a separate OS process. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
     cwd: path.resolve(import.meta.dirname, ".."),
     env: { ...process.env, SLS_LOG_LEVEL: "warn", ...env, PORT: String(port) },

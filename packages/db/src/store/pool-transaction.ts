@@ -9,7 +9,8 @@ import type {
   ServerRow,
   SettingsUpdate,
 } from "./rows.ts";
-import { participantSelect, serverSelect } from "./selects.ts";
+import type { ParticipantRecord } from "./backup-store.ts";
+import { participantSelect, recordSelect, serverSelect } from "./selects.ts";
 
 export const SERVER_ROW_ID = 1;
 
@@ -88,6 +89,54 @@ export class PoolTransaction {
     await this.tx.auditEvent.createMany({
       data: rows.map(({ detail, ...row }) => ({ ...row, detail: detail ? JSON.stringify(detail) : null })),
     });
+  }
+
+  /** Every participant with its token hash (backup hand-back merges whole records). */
+  async allParticipantRecords(): Promise<ParticipantRecord[]> {
+    return this.tx.participant.findMany({ orderBy: { id: "asc" }, select: recordSelect });
+  }
+
+  async putParticipantRecord(record: ParticipantRecord): Promise<void> {
+    await this.tx.participant.upsert({ where: { id: record.id }, create: record, update: record });
+  }
+
+  async readBackupRole(): Promise<{
+    active: boolean;
+    remainingMs: number;
+    failedSyncs: number;
+    lastSyncAt: Date | null;
+    activeSince: Date | null;
+  } | null> {
+    return this.tx.backupRole.findUnique({
+      where: { id: 1 },
+      select: { active: true, remainingMs: true, failedSyncs: true, lastSyncAt: true, activeSince: true },
+    });
+  }
+
+  async deactivateBackupRole(): Promise<void> {
+    await this.tx.backupRole.update({
+      where: { id: 1 },
+      // lastSyncAt is cleared so the backup cannot take over again before it has synchronised anew.
+      data: { active: false, activeSince: null, failedSyncs: 0, lastSyncAt: null, raisedAlerts: "" },
+    });
+  }
+
+  /** Participants whose grant, demand or token changed here since `since` (per the audit history). */
+  async participantsChangedSince(since: Date): Promise<string[]> {
+    const rows = await this.tx.auditEvent.findMany({
+      where: { at: { gte: since }, participantId: { not: null }, type: { not: "sync" } },
+      distinct: ["participantId"],
+      select: { participantId: true },
+    });
+    return rows.flatMap((row) => (row.participantId ? [row.participantId] : []));
+  }
+
+  auditOfTypeSince(type: string, since: Date): Promise<Array<{ at: Date; detail: string | null }>> {
+    return this.tx.auditEvent.findMany({ where: { type, at: { gte: since } }, orderBy: { id: "asc" }, select: { at: true, detail: true } });
+  }
+
+  async activateBackupRole(at: Date): Promise<void> {
+    await this.tx.backupRole.update({ where: { id: 1 }, data: { active: true, activeSince: at, raisedAlerts: "" } });
   }
 
   async findAppliedRequest(participantId: string, requestId: string): Promise<string | null> {

@@ -124,3 +124,93 @@ export interface CounterDeltaRow {
 export interface ParticipantCounterDeltaRow extends CounterDeltaRow {
   participantId: string;
 }
+
+// ─── Admin console ──────────────────────────────────────────────────────────────────────────
+
+export type AccountRole = "admin" | "viewer";
+
+export interface AccountRow {
+  id: string;
+  name: string;
+  role: AccountRole;
+  createdAt: Date;
+  passwordChangedAt: Date;
+  lastLoginAt: Date | null;
+}
+
+export interface NewAccount {
+  id: string;
+  name: string;
+  role: AccountRole;
+  passwordHash: string;
+  at: Date;
+}
+
+export interface SessionRow {
+  tokenHash: string;
+  expiresAt: Date;
+  account: AccountRow;
+}
+
+export type ParticipantState = "active" | "expired" | "awaiting-approval";
+
+export type ParticipantSortKey =
+  | "serial"
+  | "hostname"
+  | "model"
+  | "platformLimit"
+  | "localLimit"
+  | "granted"
+  | "pending"
+  | "inUse"
+  | "highWater"
+  | "lastSeenAt";
+
+export interface ParticipantPageQuery {
+  /** Participants seen before this instant are expired (silent for 3 refresh intervals). */
+  silentCutoff: Date;
+  state?: ParticipantState | undefined;
+  /** Matched anywhere in serial, hostname or model, ignoring case. */
+  search?: string | undefined;
+  sort: ParticipantSortKey;
+  direction: "asc" | "desc";
+  offset: number;
+  limit: number;
+}
+
+export interface ParticipantStateCounts {
+  active: number;
+  expired: number;
+  awaitingApproval: number;
+}
+
+export interface AuditRow {
+  id: number;
+  at: Date;
+  type: string;
+  participantId: string | null;
+  serial: string | null;
+  grantedDelta: number;
+  pendingDelta: number;
+  grantedAfter: number | null;
+  pendingAfter: number | null;
+  actor: string;
+  detail: string | null;
+}
+
+export interface AuditFilter {
+  serial?: string | undefined;
+  types?: string[] | undefined;
+  actor?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+export interface UsageSampleRow {
+  at: Date;
+  poolSize: number;
+  granted: number;
+  pending: number;
+  inUse: number;
+  participants: number;
+}

@@ -32,3 +32,5 @@ export const participantSelect = {
   lastSeenAt: true,
   reclaimedAt: true,
 } as const;
+
+export const recordSelect = { ...participantSelect, tokenHash: true } as const;

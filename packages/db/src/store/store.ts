@@ -1,7 +1,13 @@
 import type { Db } from "../client.ts";
+import { BackupStore } from "./backup-store.ts";
 import { lockServerRow, PoolTransaction, SERVER_ROW_ID } from "./pool-transaction.ts";
 import type { CounterDeltaRow, ParticipantCounterDeltaRow, ParticipantRow, ParticipantUpdate, ServerRow, ServerSeed } from "./rows.ts";
 import { participantSelect, serverSelect } from "./selects.ts";
+import { AccountRepository } from "./accounts.ts";
+import { AuditQueries } from "./audit-query.ts";
+import { ParticipantQueries } from "./participants-query.ts";
+import { OverviewQueries } from "./overview-query.ts";
+import { UsageRepository } from "./usage.ts";
 
 export class ServerNotSeededError extends Error {
   constructor() {
@@ -11,7 +17,12 @@ export class ServerNotSeededError extends Error {
 
 /** Data access for the licensing server. The only code that talks to Prisma. */
 export class Store {
-  constructor(readonly db: Db) {}
+  /** The backup role's data: snapshots exchanged with the main server and the role row. */
+  readonly backup: BackupStore;
+
+  constructor(readonly db: Db) {
+    this.backup = new BackupStore(db);
+  }
 
   readServer(): Promise<ServerRow | null> {
     return this.db.server.findUnique({ where: { id: SERVER_ROW_ID }, select: serverSelect });
@@ -134,6 +145,47 @@ export class Store {
 
   close(): Promise<void> {
     return this.db.$disconnect();
+  }
+
+  // ─── Admin console repositories ─────────────────────────────────────────────────────────
+
+  private adminRepositories?: {
+    accounts: AccountRepository;
+    participantQueries: ParticipantQueries;
+    auditQueries: AuditQueries;
+    usage: UsageRepository;
+    overview: OverviewQueries;
+  };
+
+  private get admin() {
+    this.adminRepositories ??= {
+      accounts: new AccountRepository(this.db),
+      participantQueries: new ParticipantQueries(this.db),
+      auditQueries: new AuditQueries(this.db),
+      usage: new UsageRepository(this.db),
+      overview: new OverviewQueries(this.db),
+    };
+    return this.adminRepositories;
+  }
+
+  get accounts(): AccountRepository {
+    return this.admin.accounts;
+  }
+
+  get participantQueries(): ParticipantQueries {
+    return this.admin.participantQueries;
+  }
+
+  get auditQueries(): AuditQueries {
+    return this.admin.auditQueries;
+  }
+
+  get usage(): UsageRepository {
+    return this.admin.usage;
+  }
+
+  get overview(): OverviewQueries {
+    return this.admin.overview;
   }
 }
 

@@ -5,6 +5,7 @@ import type { Services } from "../services/context.ts";
 import { createContextInner } from "../trpc.ts";
 import { createApplianceHandler } from "./appliance-handler.ts";
 import { remoteAddressOf } from "./remote-address.ts";
+import { webRequestOf } from "./web-request.ts";
 
 export const TRPC_BASE_PATH = "/api/trpc/";
 
@@ -14,8 +15,13 @@ export function createTrpcRequestHandler(services: Services) {
   const generic = createHTTPHandler({
     router: appRouter,
     basePath: TRPC_BASE_PATH,
-    createContext: ({ req }) =>
-      createContextInner({ services, remoteAddress: remoteAddressOf(req), authorization: req.headers.authorization ?? null }),
+    createContext: ({ req, res }) =>
+      createContextInner({
+        services,
+        remoteAddress: remoteAddressOf(req),
+        authorization: req.headers.authorization ?? null,
+        web: webRequestOf(req, res),
+      }),
   });
   return (req: IncomingMessage, res: ServerResponse): void => {
     if (!appliance(req, res)) generic(req, res);

@@ -67,6 +67,7 @@ export async function register(services: Services, input: RegisterInput, remoteA
   const now = services.now();
   const at = new Date(now);
   const result = await services.store.inPoolTransaction(async (tx) => {
+    await services.serving.guard(tx, now, false);
     requireConfigured(tx.server);
     const existing = await tx.findParticipantBySerial(input.serial);
     if (!existing && tx.server.approvalRequired) {
@@ -146,17 +147,19 @@ async function asParticipant<R>(
   services: Services,
   participant: ParticipantRow,
   work: (tx: PoolTransaction, state: AllocState, now: number) => Promise<R>,
-  others: (tx: PoolTransaction) => Promise<Array<ParticipantRow | null>> = async () => [],
+  options: { issuing?: boolean; others?: (tx: PoolTransaction) => Promise<Array<ParticipantRow | null>> } = {},
 ): Promise<R> {
   const now = services.now();
+  const others = options.others ?? (async () => []);
   return services.store.inPoolTransaction(async (tx) => {
+    const renewLease = await services.serving.guard(tx, now, options.issuing ?? false);
     const current = await tx.findParticipantById(participant.id);
     if (!current) throw badToken();
     const extra = (await others(tx)).filter((row): row is ParticipantRow => row !== null && row.id !== current.id);
     let state = await loadState(tx, [current, ...extra]);
     state = await reclaimIfSilent(tx, state, current, now, `appliance:${current.serial}`);
     const result = await work(tx, state, now);
-    await tx.updateParticipant(current.id, { lastSeenAt: new Date(now) });
+    if (renewLease) await tx.updateParticipant(current.id, { lastSeenAt: new Date(now) });
     return result;
   });
 }
@@ -178,7 +181,7 @@ export async function request(services: Services, participant: ParticipantRow, i
     const answer: RequestAnswer = { ...outcome.result, refreshIntervalSec: tx.server.refreshIntervalSec };
     await tx.saveAppliedRequest(participant.id, input.requestId, JSON.stringify(answer), new Date(now));
     return answer;
-  });
+  }, { issuing: true });
 }
 
 export interface RequestAnswer {
@@ -205,13 +208,13 @@ export async function transferFrom(services: Services, participant: ParticipantR
       await commitOutcome(tx, state, outcome, new Date(now), `appliance:${participant.serial}`);
       return outcome.result;
     },
-    async (tx) => [await tx.findParticipantBySerial(input.fromSerial)],
+    { others: async (tx) => [await tx.findParticipantBySerial(input.fromSerial)] },
   );
 }
 
 /**
- * Refresh is the most frequent call and changes no grant, so it skips the pool lock unless
- * the participant has fallen silent and must be reclaimed first.
+ * Refresh is the most frequent call and changes no grant, so on the main server it skips the
+ * pool lock unless the participant has fallen silent and must be reclaimed first.
  */
 export async function refresh(services: Services, participant: ParticipantRow, input: { inUse: number }) {
   if (input.inUse > participant.platformLimit) {
@@ -220,19 +223,20 @@ export async function refresh(services: Services, participant: ParticipantRow, i
       `inUse must be between 0 and the platform limit ${participant.platformLimit}; got ${input.inUse}.`,
     );
   }
+  const usage = { inUse: input.inUse, highWater: Math.max(participant.highWater, input.inUse) };
   const now = services.now();
   const server = await services.store.readServer();
   if (!server) throw new SlsError("SERVER_NOT_CONFIGURED", "The licensing server is not set up yet.");
   const silentSince = now - 3 * server.refreshIntervalSec * 1000;
   const holdsSomething = participant.granted > 0 || participant.pending > 0;
-  if (holdsSomething && participant.lastSeenAt.getTime() < silentSince) {
-    await asParticipant(services, participant, async () => undefined);
+  if (services.serving.refreshTakesLock || (holdsSomething && participant.lastSeenAt.getTime() < silentSince)) {
+    return asParticipant(services, participant, async (tx, state) => {
+      await tx.updateParticipant(participant.id, usage);
+      const self = state.participants.find((p) => p.id === participant.id)!;
+      return { granted: self.granted, pending: self.pending, refreshIntervalSec: tx.server.refreshIntervalSec, backup: backupOf(tx.server) };
+    });
   }
-  const updated = await services.store.updateParticipant(participant.id, {
-    lastSeenAt: new Date(now),
-    inUse: input.inUse,
-    highWater: Math.max(participant.highWater, input.inUse),
-  });
+  const updated = await services.store.updateParticipant(participant.id, { ...usage, lastSeenAt: new Date(now) });
   return { granted: updated.granted, pending: updated.pending, refreshIntervalSec: server.refreshIntervalSec, backup: backupOf(server) };
 }
 

@@ -2,6 +2,7 @@ import type { Store } from "@sls/db";
 import type { FailureLimiter } from "../auth/rate-limit.ts";
 import type { SecretChecker } from "../auth/secret.ts";
 import type { Logger } from "../logger.ts";
+import type { ServingPolicy } from "./backup/serving.ts";
 import type { MessageCounters } from "./counters.ts";
 
 /** Everything a request handler may use, built once per process (see create-services.ts). */
@@ -10,7 +11,13 @@ export interface Services {
   now: () => number;
   secrets: SecretChecker;
   secretFailures: FailureLimiter;
+  /** Failed console sign-ins, per account name and per address (services/admin-auth.ts). */
+  loginFailures: FailureLimiter;
   counters: MessageCounters;
   log: Logger;
   serverId: string;
+  role: "main" | "backup";
+  serving: ServingPolicy;
+  /** Fast check run before every appliance call (BACKUP_INACTIVE on an inactive backup). */
+  assertServing(): void;
 }

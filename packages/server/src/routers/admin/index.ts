@@ -1,6 +1,15 @@
 import { router } from "../../trpc.ts";
-import { statusProcedure } from "./status.ts";
+import { accountsRouter } from "./accounts.ts";
+import { auditRouter } from "./audit.ts";
+import { overviewRouter } from "./overview.ts";
+import { participantsRouter } from "./participants.ts";
+import { settingsRouter } from "./settings.ts";
 
+/** The admin console's API: every procedure needs a signed-in account, every change an administrator. */
 export const adminRouter = router({
-  status: statusProcedure,
+  overview: overviewRouter,
+  participants: participantsRouter,
+  audit: auditRouter,
+  settings: settingsRouter,
+  accounts: accountsRouter,
 });

@@ -1,0 +1,131 @@
+import type { Db } from "../client.ts";
+import { lockServerRow, PoolTransaction } from "./pool-transaction.ts";
+import type { AccountRole, AccountRow, NewAccount, SessionRow } from "./rows.ts";
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+const accountSelect = {
+  id: true,
+  name: true,
+  role: true,
+  createdAt: true,
+  passwordChangedAt: true,
+  lastLoginAt: true,
+} as const;
+
+type RawAccount = Omit<AccountRow, "role"> & { role: string };
+
+function toAccount(row: RawAccount): AccountRow {
+  return { ...row, role: row.role === "admin" ? "admin" : "viewer" };
+}
+
+/** Administrator accounts as seen inside a locked transaction (see `AccountRepository.locked`). */
+export class AccountTransaction {
+  constructor(private readonly tx: Tx) {}
+
+  count(): Promise<number> {
+    return this.tx.adminAccount.count();
+  }
+
+  countAdmins(): Promise<number> {
+    return this.tx.adminAccount.count({ where: { role: "admin" } });
+  }
+
+  async findById(id: string): Promise<AccountRow | null> {
+    const row = await this.tx.adminAccount.findUnique({ where: { id }, select: accountSelect });
+    return row ? toAccount(row) : null;
+  }
+
+  async findByName(name: string): Promise<AccountRow | null> {
+    const row = await this.tx.adminAccount.findUnique({ where: { name }, select: accountSelect });
+    return row ? toAccount(row) : null;
+  }
+
+  async create(account: NewAccount): Promise<AccountRow> {
+    const { at, ...fields } = account;
+    const row = await this.tx.adminAccount.create({
+      data: { ...fields, createdAt: at, passwordChangedAt: at },
+      select: accountSelect,
+    });
+    return toAccount(row);
+  }
+
+  async setRole(id: string, role: AccountRole): Promise<AccountRow> {
+    return toAccount(await this.tx.adminAccount.update({ where: { id }, data: { role }, select: accountSelect }));
+  }
+
+  /** A new password also ends every session of the account. */
+  async setPassword(id: string, passwordHash: string, at: Date): Promise<AccountRow> {
+    await this.tx.adminSession.deleteMany({ where: { accountId: id } });
+    return toAccount(
+      await this.tx.adminAccount.update({ where: { id }, data: { passwordHash, passwordChangedAt: at }, select: accountSelect }),
+    );
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.tx.adminAccount.delete({ where: { id } });
+  }
+}
+
+/** Administrator accounts and their browser sessions. */
+export class AccountRepository {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Runs `work` holding the pool row lock, so that checks such as "the last admin cannot be
+   * demoted" or "setup only once" cannot race another process doing the same. The pool
+   * transaction is there for its audit rows, written in the same transaction as the change.
+   */
+  locked<R>(work: (accounts: AccountTransaction, pool: PoolTransaction) => Promise<R>): Promise<R> {
+    return this.db.$transaction(async (tx) => {
+      const server = await lockServerRow(tx);
+      return work(new AccountTransaction(tx), new PoolTransaction(tx, server));
+    });
+  }
+
+  count(): Promise<number> {
+    return this.db.adminAccount.count();
+  }
+
+  async list(): Promise<AccountRow[]> {
+    const rows = await this.db.adminAccount.findMany({ orderBy: { name: "asc" }, select: accountSelect });
+    return rows.map(toAccount);
+  }
+
+  /** The account and its verifier, for a login attempt. */
+  async credentials(name: string): Promise<{ account: AccountRow; passwordHash: string } | null> {
+    const row = await this.db.adminAccount.findUnique({ where: { name }, select: { ...accountSelect, passwordHash: true } });
+    if (!row) return null;
+    const { passwordHash, ...account } = row;
+    return { account: toAccount(account), passwordHash };
+  }
+
+  async recordLogin(id: string, at: Date): Promise<void> {
+    await this.db.adminAccount.update({ where: { id }, data: { lastLoginAt: at } });
+  }
+
+  async createSession(tokenHash: string, accountId: string, createdAt: Date, expiresAt: Date): Promise<void> {
+    await this.db.adminSession.create({ data: { tokenHash, accountId, createdAt, expiresAt } });
+  }
+
+  async findSession(tokenHash: string): Promise<SessionRow | null> {
+    const row = await this.db.adminSession.findUnique({
+      where: { tokenHash },
+      select: { tokenHash: true, expiresAt: true, account: { select: accountSelect } },
+    });
+    return row ? { ...row, account: toAccount(row.account) } : null;
+  }
+
+  async extendSession(tokenHash: string, expiresAt: Date): Promise<void> {
+    await this.db.adminSession.updateMany({ where: { tokenHash }, data: { expiresAt } });
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.db.adminSession.deleteMany({ where: { tokenHash } });
+  }
+
+  async pruneSessions(expiredBefore: Date): Promise<number> {
+    const { count } = await this.db.adminSession.deleteMany({ where: { expiresAt: { lt: expiredBefore } } });
+    return count;
+  }
+}

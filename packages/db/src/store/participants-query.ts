@@ -1,0 +1,68 @@
+import type { Db } from "../client.ts";
+import type { ParticipantPageQuery, ParticipantRow, ParticipantState, ParticipantStateCounts } from "./rows.ts";
+import { participantSelect } from "./selects.ts";
+
+/** Read-only queries behind the admin console's participants table and overview. */
+export class ParticipantQueries {
+  constructor(private readonly db: Db) {}
+
+  async page(query: ParticipantPageQuery): Promise<{ rows: ParticipantRow[]; total: number }> {
+    const where = this.where(query);
+    const [rows, total] = await Promise.all([
+      this.db.participant.findMany({
+        where,
+        // serial is unique: a stable order across pages whatever the sort column.
+        orderBy: query.sort === "serial" ? [{ serial: query.direction }] : [{ [query.sort]: query.direction }, { serial: "asc" }],
+        skip: query.offset,
+        take: query.limit,
+        select: participantSelect,
+      }),
+      this.db.participant.count({ where }),
+    ]);
+    return { rows, total };
+  }
+
+  async countByState(silentCutoff: Date): Promise<ParticipantStateCounts> {
+    const [active, expired, awaitingApproval] = await Promise.all(
+      (["active", "expired", "awaiting-approval"] as const).map((state) =>
+        this.db.participant.count({ where: stateWhere(state, silentCutoff) }),
+      ),
+    );
+    return { active: active ?? 0, expired: expired ?? 0, awaitingApproval: awaitingApproval ?? 0 };
+  }
+
+  findBySerial(serial: string): Promise<ParticipantRow | null> {
+    return this.db.participant.findUnique({ where: { serial }, select: participantSelect });
+  }
+
+  private where(query: ParticipantPageQuery) {
+    const search = query.search?.trim();
+    return {
+      ...(query.state ? stateWhere(query.state, query.silentCutoff) : {}),
+      ...(search
+        ? {
+            OR: (["serial", "hostname", "model"] as const).map((field) => ({
+              [field]: { contains: search, ...this.caseInsensitive() },
+            })),
+          }
+        : {}),
+    };
+  }
+
+  /** SQLite's LIKE ignores ASCII case already; PostgreSQL needs ILIKE, which Prisma calls a mode. */
+  private caseInsensitive(): object {
+    const provider = (this.db as unknown as { _activeProvider?: string })._activeProvider;
+    return provider === "postgresql" ? { mode: "insensitive" } : {};
+  }
+}
+
+function stateWhere(state: ParticipantState, silentCutoff: Date) {
+  switch (state) {
+    case "awaiting-approval":
+      return { approved: false };
+    case "active":
+      return { approved: true, lastSeenAt: { gte: silentCutoff } };
+    case "expired":
+      return { approved: true, lastSeenAt: { lt: silentCutoff } };
+  }
+}

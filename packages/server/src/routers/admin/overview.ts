@@ -1,0 +1,64 @@
+import { z } from "zod";
+import { overview } from "../../services/admin-overview.ts";
+import { USAGE_RANGES, usageHistory } from "../../services/usage-sampler.ts";
+import { router, viewerProcedure } from "../../trpc.ts";
+import { iso } from "./schemas.ts";
+
+const ZCounterRow = z.object({ messageType: z.string(), received: z.number(), answered: z.number(), failed: z.number() });
+
+export const ZOverview = z.object({
+  configured: z.boolean(),
+  enabled: z.boolean(),
+  approvalRequired: z.boolean(),
+  pool: z.object({
+    poolSize: z.number().int(),
+    granted: z.number().int(),
+    available: z.number().int(),
+    pending: z.number().int(),
+    inUse: z.number().int(),
+    utilisationPct: z.number(),
+    alertThresholdPct: z.number().int(),
+  }),
+  participants: z.object({ total: z.number().int(), active: z.number().int(), expired: z.number().int(), awaitingApproval: z.number().int() }),
+  backup: z.object({
+    configured: z.boolean(),
+    address: z.string().nullable(),
+    serial: z.string().nullable(),
+    peerSerial: z.string().nullable(),
+    registered: z.boolean(),
+    lastSeenAt: z.string().nullable(),
+    lastSyncAt: z.string().nullable(),
+    active: z.boolean(),
+    operatingDaysLeft: z.number().nullable(),
+  }),
+  counters: z.array(ZCounterRow),
+  servers: z.array(z.string()),
+});
+export type TOverview = z.infer<typeof ZOverview>;
+
+export const ZUsageRange = z.enum(["hour", "day", "week"]) satisfies z.ZodType<keyof typeof USAGE_RANGES>;
+export const ZUsageInput = z.object({ range: ZUsageRange });
+export const ZUsagePoint = z.object({
+  at: z.string(),
+  poolSize: z.number().int(),
+  granted: z.number().int(),
+  pending: z.number().int(),
+  inUse: z.number().int(),
+});
+export const ZUsageOutput = z.object({ points: z.array(ZUsagePoint) });
+export type TUsagePoint = z.infer<typeof ZUsagePoint>;
+
+export const overviewRouter = router({
+  get: viewerProcedure.output(ZOverview).query(async ({ ctx }) => {
+    const view = await overview(ctx.services);
+    return { ...view, backup: { ...view.backup, lastSeenAt: iso(view.backup.lastSeenAt), lastSyncAt: iso(view.backup.lastSyncAt) } };
+  }),
+
+  usage: viewerProcedure
+    .input(ZUsageInput)
+    .output(ZUsageOutput)
+    .query(async ({ ctx, input }) => {
+      const points = await usageHistory(ctx.services, input.range);
+      return { points: points.map(({ at, poolSize, granted, pending, inUse }) => ({ at: iso(at), poolSize, granted, pending, inUse })) };
+    }),
+});

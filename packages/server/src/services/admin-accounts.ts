@@ -1,0 +1,81 @@
+import type { AccountRole, AccountRow, AccountTransaction, PoolTransaction } from "@sls/db";
+import { AdminError } from "../auth/admin-error.ts";
+import { hashPassword } from "../auth/password.ts";
+import { newAccountId } from "./admin-auth.ts";
+import { adminActor } from "./admin-events.ts";
+import type { Services } from "./context.ts";
+
+export function listAccounts(services: Services): Promise<AccountRow[]> {
+  return services.store.accounts.list();
+}
+
+export async function createAccount(
+  services: Services,
+  by: AccountRow,
+  input: { name: string; password: string; role: AccountRole },
+): Promise<AccountRow> {
+  const passwordHash = await hashPassword(input.password);
+  return changeAccounts(services, async (accounts, pool, at) => {
+    if (await accounts.findByName(input.name)) {
+      throw new AdminError("NAME_TAKEN", `An account named ${input.name} exists already; choose another name.`);
+    }
+    const created = await accounts.create({ id: newAccountId(), name: input.name, role: input.role, passwordHash, at });
+    await pool.audit([{ at, type: "admin.account-create", actor: adminActor(by), detail: { account: created.name, role: created.role } }]);
+    return created;
+  });
+}
+
+export function setRole(services: Services, by: AccountRow, input: { id: string; role: AccountRole }): Promise<AccountRow> {
+  return changeAccounts(services, async (accounts, pool, at) => {
+    const target = await existing(accounts, input.id);
+    if (target.role === "admin" && input.role !== "admin") await keepOneAdmin(accounts, target, "demoted");
+    const updated = await accounts.setRole(target.id, input.role);
+    await pool.audit([
+      { at, type: "admin.account-role", actor: adminActor(by), detail: { account: target.name, from: target.role, to: input.role } },
+    ]);
+    return updated;
+  });
+}
+
+/** Sets a new password and signs the account out everywhere. */
+export async function resetPassword(services: Services, by: AccountRow, input: { id: string; password: string }): Promise<AccountRow> {
+  const passwordHash = await hashPassword(input.password);
+  return changeAccounts(services, async (accounts, pool, at) => {
+    const target = await existing(accounts, input.id);
+    const updated = await accounts.setPassword(target.id, passwordHash, at);
+    await pool.audit([{ at, type: "admin.account-password", actor: adminActor(by), detail: { account: target.name } }]);
+    return updated;
+  });
+}
+
+export function removeAccount(services: Services, by: AccountRow, input: { id: string }): Promise<AccountRow> {
+  return changeAccounts(services, async (accounts, pool, at) => {
+    const target = await existing(accounts, input.id);
+    if (target.id === by.id) {
+      throw new AdminError("OWN_ACCOUNT", "You cannot remove the account you are signed in with; ask another administrator.");
+    }
+    if (target.role === "admin") await keepOneAdmin(accounts, target, "removed");
+    await accounts.remove(target.id);
+    await pool.audit([{ at, type: "admin.account-remove", actor: adminActor(by), detail: { account: target.name, role: target.role } }]);
+    return target;
+  });
+}
+
+function changeAccounts<R>(
+  services: Services,
+  work: (accounts: AccountTransaction, pool: PoolTransaction, at: Date) => Promise<R>,
+): Promise<R> {
+  return services.store.accounts.locked((accounts, pool) => work(accounts, pool, new Date(services.now())));
+}
+
+async function existing(accounts: AccountTransaction, id: string): Promise<AccountRow> {
+  const account = await accounts.findById(id);
+  if (!account) throw new AdminError("NOT_FOUND", "That account no longer exists; reload the list.");
+  return account;
+}
+
+async function keepOneAdmin(accounts: AccountTransaction, target: AccountRow, change: string): Promise<void> {
+  if ((await accounts.countAdmins()) <= 1) {
+    throw new AdminError("LAST_ADMIN", `${target.name} is the last administrator and cannot be ${change}; make another account an administrator first.`);
+  }
+}

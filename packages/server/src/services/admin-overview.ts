@@ -1,0 +1,62 @@
+import type { Services } from "./context.ts";
+import { currentSilentCutoff } from "./admin-participants.ts";
+import { MESSAGE_TYPES } from "./counters.ts";
+import { readSettings } from "./admin-settings.ts";
+
+const DAY_MS = 24 * 3600_000;
+
+/** Everything the overview page shows, read in parallel. */
+export async function overview(services: Services) {
+  const now = services.now();
+  const cutoff = await currentSilentCutoff(services);
+  const [server, usage, states, backup, counters] = await Promise.all([
+    readSettings(services),
+    services.store.usage.current(new Date(now)),
+    services.store.participantQueries.countByState(cutoff),
+    services.store.overview.backupStatus(),
+    services.store.serverCounters(),
+  ]);
+  const poolSize = server.poolSize;
+  const granted = server.grantedTotal;
+  return {
+    configured: server.secretHash !== null,
+    enabled: server.enabled,
+    approvalRequired: server.approvalRequired,
+    pool: {
+      poolSize,
+      granted,
+      available: poolSize - granted,
+      pending: server.pendingTotal,
+      inUse: usage?.inUse ?? 0,
+      utilisationPct: poolSize > 0 ? (granted / poolSize) * 100 : granted > 0 ? 100 : 0,
+      alertThresholdPct: server.alertThresholdPct,
+    },
+    participants: { total: usage?.participants ?? 0, ...states },
+    backup: {
+      configured: Boolean(backup?.serial),
+      address: backup?.address ?? null,
+      serial: backup?.serial ?? null,
+      peerSerial: backup?.peerSerial ?? null,
+      registered: Boolean(backup?.registered?.approved),
+      lastSeenAt: backup?.registered?.lastSeenAt ?? null,
+      lastSyncAt: backup?.lastSyncAt ?? null,
+      active: backup?.active ?? false,
+      operatingDaysLeft: backup?.remainingMs != null ? backup.remainingMs / DAY_MS : null,
+    },
+    counters: counterTotals(counters),
+    servers: [...new Set(counters.map((c) => c.serverId))].sort(),
+  };
+}
+
+/** Received / answered / failed per message type, summed over every server process. */
+function counterTotals(rows: Array<{ messageType: string; received: number; answered: number; failed: number }>) {
+  return MESSAGE_TYPES.map((messageType) => {
+    const mine = rows.filter((row) => row.messageType === messageType);
+    return {
+      messageType,
+      received: mine.reduce((sum, row) => sum + row.received, 0),
+      answered: mine.reduce((sum, row) => sum + row.answered, 0),
+      failed: mine.reduce((sum, row) => sum + row.failed, 0),
+    };
+  });
+}

@@ -1,0 +1,92 @@
+import { reclaim, type ReclaimCause } from "@sls/allocator";
+import type { AccountRow, ParticipantPageQuery, ParticipantRow, ParticipantState, PoolTransaction } from "@sls/db";
+import { SlsError } from "../errors.ts";
+import { commitOutcome, loadState } from "./allocation.ts";
+import { adminActor } from "./admin-events.ts";
+import type { Services } from "./context.ts";
+import { silentCutoff } from "./sweeper.ts";
+
+export type ParticipantListQuery = Omit<ParticipantPageQuery, "silentCutoff">;
+
+export function stateOf(row: Pick<ParticipantRow, "approved" | "lastSeenAt">, cutoff: Date): ParticipantState {
+  if (!row.approved) return "awaiting-approval";
+  return row.lastSeenAt.getTime() < cutoff.getTime() ? "expired" : "active";
+}
+
+/** The instant before which a participant counts as silent (3 refresh intervals). */
+export async function currentSilentCutoff(services: Services): Promise<Date> {
+  const server = await services.store.readServer();
+  return silentCutoff(services.now(), server?.refreshIntervalSec ?? 30);
+}
+
+export async function listParticipants(services: Services, query: ParticipantListQuery) {
+  const cutoff = await currentSilentCutoff(services);
+  const { rows, total } = await services.store.participantQueries.page({ ...query, silentCutoff: cutoff });
+  return { rows: rows.map((row) => ({ ...row, state: stateOf(row, cutoff) })), total };
+}
+
+export async function participantDetail(services: Services, serial: string) {
+  const [row, cutoff] = await Promise.all([services.store.participantQueries.findBySerial(serial), currentSilentCutoff(services)]);
+  if (!row) throw notFound(serial);
+  const counters = await services.store.participantCounters(row.id);
+  return { participant: { ...row, state: stateOf(row, cutoff) }, counters };
+}
+
+/** Its granted and pending after each change since `from`, starting from where it stood then. */
+export async function participantHistory(services: Services, serial: string, from: Date) {
+  const queries = services.store.auditQueries;
+  const [start, changes, current] = await Promise.all([
+    queries.lastGrantBefore(serial, from),
+    queries.grantHistory(serial, from),
+    services.store.participantQueries.findBySerial(serial),
+  ]);
+  if (!current) throw notFound(serial);
+  const point = (at: Date, granted: number | null, pending: number | null) => ({ at, granted: granted ?? 0, pending: pending ?? 0 });
+  return [
+    point(from, start?.grantedAfter ?? 0, start?.pendingAfter ?? 0),
+    ...changes.map((c) => point(c.at, c.grantedAfter, c.pendingAfter)),
+    point(new Date(services.now()), current.granted, current.pending),
+  ];
+}
+
+export async function approveParticipant(services: Services, by: AccountRow, serial: string): Promise<void> {
+  await asAdmin(services, serial, async (tx, participant, at) => {
+    if (participant.approved) return;
+    await tx.updateParticipant(participant.id, { approved: true });
+    await tx.audit([{ at, type: "admin.approve", actor: adminActor(by), participantId: participant.id, serial }]);
+  });
+}
+
+/** Takes the participant's grant and pending back; freed sessions serve the pending queue. */
+export function forceRelease(services: Services, by: AccountRow, serial: string) {
+  return reclaimAs(services, by, serial, "force-release");
+}
+
+/** Takes everything back, then deletes the participant; its audit history stays. */
+export function removeParticipant(services: Services, by: AccountRow, serial: string) {
+  return reclaimAs(services, by, serial, "remove");
+}
+
+async function reclaimAs(services: Services, by: AccountRow, serial: string, cause: Extract<ReclaimCause, "force-release" | "remove">) {
+  return asAdmin(services, serial, async (tx, participant, at) => {
+    const actor = adminActor(by);
+    const state = await loadState(tx, [participant]);
+    const outcome = reclaim(state, participant.id, cause);
+    await commitOutcome(tx, state, outcome, at, actor);
+    if (cause === "remove") await tx.deleteParticipant(participant.id);
+    await tx.audit([{ at, type: `admin.${cause}`, actor, participantId: participant.id, serial, detail: { ...outcome.result } }]);
+    return outcome.result;
+  });
+}
+
+function asAdmin<R>(services: Services, serial: string, work: (tx: PoolTransaction, participant: ParticipantRow, at: Date) => Promise<R>) {
+  return services.store.inPoolTransaction(async (tx) => {
+    const participant = await tx.findParticipantBySerial(serial);
+    if (!participant) throw notFound(serial);
+    return work(tx, participant, new Date(services.now()));
+  });
+}
+
+function notFound(serial: string): SlsError {
+  return new SlsError("NOT_FOUND", `No participant has serial ${serial}; it may have been removed.`);
+}

@@ -1,0 +1,104 @@
+import { setPoolSize as resizePool } from "@sls/allocator";
+import type { AccountRow, AuditInput, PoolTransaction, ServerRow, SettingsUpdate } from "@sls/db";
+import { hashSecret } from "../auth/secret.ts";
+import { SlsError } from "../errors.ts";
+import { commitOutcome, loadState } from "./allocation.ts";
+import { adminActor } from "./admin-events.ts";
+import type { Services } from "./context.ts";
+
+export interface BackupSettings {
+  address: string;
+  serial: string;
+  peerSerial: string | null;
+}
+
+export interface OperationSettings {
+  enabled: boolean;
+  approvalRequired: boolean;
+  alertThresholdPct: number;
+}
+
+export async function readSettings(services: Services): Promise<ServerRow> {
+  const server = await services.store.readServer();
+  if (!server) throw new SlsError("SERVER_NOT_CONFIGURED", "The server has not finished its first start; try again in a moment.");
+  return server;
+}
+
+export async function setSecret(services: Services, by: AccountRow, secret: string): Promise<void> {
+  const secretHash = await hashSecret(secret);
+  await changeSettings(services, by, (server, at) => ({
+    update: { secretHash, secretChangedAt: at },
+    // Never the secret, nor its verifier: only that it changed.
+    audit: { type: "admin.secret", detail: { action: server.secretHash ? "rotated" : "set" } },
+  }));
+}
+
+export async function setRefreshInterval(services: Services, by: AccountRow, refreshIntervalSec: number): Promise<void> {
+  await changeSettings(services, by, (server) => ({
+    update: { refreshIntervalSec },
+    audit: { type: "admin.refresh-interval", detail: { from: server.refreshIntervalSec, to: refreshIntervalSec } },
+  }));
+}
+
+export async function setBackup(services: Services, by: AccountRow, backup: BackupSettings | null): Promise<void> {
+  await changeSettings(services, by, (server) => ({
+    update: {
+      backupAddress: backup?.address ?? null,
+      backupSerial: backup?.serial ?? null,
+      backupPeerSerial: backup?.peerSerial ?? null,
+    },
+    audit: {
+      type: "admin.backup",
+      detail: { from: backupOf(server), to: backup },
+    },
+  }));
+}
+
+export async function setOperation(services: Services, by: AccountRow, operation: OperationSettings): Promise<void> {
+  await changeSettings(services, by, (server) => ({
+    update: operation,
+    audit: {
+      type: "admin.operation",
+      detail: {
+        from: { enabled: server.enabled, approvalRequired: server.approvalRequired, alertThresholdPct: server.alertThresholdPct },
+        to: operation,
+      },
+    },
+  }));
+}
+
+/**
+ * Resizes the pool through the allocator, under the pool lock: shrinking below what is granted
+ * is its POOL_BELOW_GRANTED, and growing serves the pending queue at once.
+ */
+export async function setPoolSize(services: Services, by: AccountRow, poolSize: number): Promise<{ served: number }> {
+  return services.store.inPoolTransaction(async (tx) => {
+    const at = new Date(services.now());
+    const actor = adminActor(by);
+    const state = await loadState(tx, []);
+    const outcome = resizePool(state, poolSize);
+    await commitOutcome(tx, state, outcome, at, actor);
+    await tx.audit([
+      { at, type: "admin.pool-size", actor, detail: { from: tx.server.poolSize, to: poolSize, served: outcome.result.served } },
+    ]);
+    return { served: outcome.result.served };
+  });
+}
+
+function backupOf(server: ServerRow): BackupSettings | null {
+  return server.backupSerial && server.backupAddress
+    ? { address: server.backupAddress, serial: server.backupSerial, peerSerial: server.backupPeerSerial }
+    : null;
+}
+
+type SettingsChange = (server: ServerRow, at: Date) => { update: SettingsUpdate; audit: Omit<AuditInput, "at" | "actor"> };
+
+/** Writes settings and their audit row in one transaction, under the pool lock like any other change. */
+async function changeSettings(services: Services, by: AccountRow, change: SettingsChange): Promise<void> {
+  await services.store.inPoolTransaction(async (tx: PoolTransaction) => {
+    const at = new Date(services.now());
+    const { update, audit } = change(tx.server, at);
+    await tx.writeSettings(update);
+    await tx.audit([{ ...audit, at, actor: adminActor(by) }]);
+  });
+}

@@ -1,0 +1,66 @@
+import type { TEnv } from "../../env.ts";
+import type { Logger } from "../../logger.ts";
+import type { Services } from "../context.ts";
+import { BackupRunner } from "./backup-runner.ts";
+import { takeBackFromBackup } from "./handback.ts";
+import { BackupServing, MAIN_SERVING, type ServingPolicy } from "./serving.ts";
+
+export interface RoleSetup {
+  serving: ServingPolicy;
+  /** Runs once the services exist, before the process listens. */
+  start(services: Services): Promise<void>;
+  stop(): Promise<void>;
+  /** Whether the reclaim sweep should run now (a mirroring backup leaves that to the main server). */
+  sweeps(): boolean;
+}
+
+const HANDBACK_TIMEOUT_MS = 3_000;
+
+export function setUpRole(env: TEnv, log: Logger): RoleSetup {
+  return env.SLS_ROLE === "backup" ? backupRole(env, log) : mainRole(env);
+}
+
+/** The main server takes its pool back from an active backup at start and then every sync interval. */
+function mainRole(env: TEnv): RoleSetup {
+  let timer: NodeJS.Timeout | null = null;
+  return {
+    serving: MAIN_SERVING,
+    async start(services) {
+      await takeBackFromBackup(services, HANDBACK_TIMEOUT_MS);
+      timer = setInterval(() => {
+        takeBackFromBackup(services, HANDBACK_TIMEOUT_MS).catch((error) => services.log.error("hand-back failed", { error }));
+      }, env.SLS_SYNC_INTERVAL_MS);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+    },
+    sweeps: () => true,
+  };
+}
+
+function backupRole(env: TEnv, log: Logger): RoleSetup {
+  const serving = new BackupServing(env.SLS_MAIN_DOWN_AFTER_FAILED_SYNCS, async (tx, at) => {
+    log.error("CRITICAL: the main server is down; this backup server is now serving appliances", { at: at.toISOString() });
+    await tx.audit([{ at, type: "backup-takeover", actor: "system:backup", detail: { mainUrl: env.SLS_MAIN_URL } }]);
+  });
+  let runner: BackupRunner | null = null;
+  return {
+    serving,
+    async start(services) {
+      runner = new BackupRunner(services, services.store.backup, serving, {
+        mainUrl: env.SLS_MAIN_URL!,
+        serial: env.SLS_BACKUP_SERIAL!,
+        secret: env.SLS_SHARED_SECRET!,
+        syncIntervalMs: env.SLS_SYNC_INTERVAL_MS,
+        mainDownAfterFailedSyncs: env.SLS_MAIN_DOWN_AFTER_FAILED_SYNCS,
+        dayMs: env.SLS_DAY_MS,
+      });
+      await runner.start();
+    },
+    async stop() {
+      await runner?.stop();
+    },
+    sweeps: () => serving.state === "active",
+  };
+}

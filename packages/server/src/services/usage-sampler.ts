@@ -1,0 +1,56 @@
+import type { UsageSampleRow } from "@sls/db";
+import type { Services } from "./context.ts";
+
+export const SAMPLE_EVERY_MS = 60_000;
+const KEEP_SAMPLES_MS = 35 * 24 * 3600_000;
+
+export const USAGE_RANGES = {
+  hour: { spanMs: 3600_000, bucketMs: SAMPLE_EVERY_MS },
+  day: { spanMs: 24 * 3600_000, bucketMs: 15 * 60_000 },
+  week: { spanMs: 7 * 24 * 3600_000, bucketMs: 3600_000 },
+} as const;
+export type UsageRange = keyof typeof USAGE_RANGES;
+
+/** Stores this minute's sample (once, whichever process gets there first). */
+export async function sampleUsage(services: Services): Promise<void> {
+  const now = services.now();
+  const sample = await services.store.usage.current(new Date(now - (now % SAMPLE_EVERY_MS)));
+  if (sample) await services.store.usage.record(sample);
+}
+
+export async function pruneUsage(services: Services): Promise<number> {
+  return services.store.usage.prune(new Date(services.now() - KEEP_SAMPLES_MS));
+}
+
+/**
+ * Samples over `range`, one point per bucket holding the bucket's peaks (a minute at the pool's
+ * limit should not be averaged away), ending with the figures of this instant.
+ */
+export async function usageHistory(services: Services, range: UsageRange): Promise<UsageSampleRow[]> {
+  const { spanMs, bucketMs } = USAGE_RANGES[range];
+  const now = services.now();
+  const [samples, current] = await Promise.all([
+    services.store.usage.samples(new Date(now - spanMs), new Date(now)),
+    services.store.usage.current(new Date(now)),
+  ]);
+  const buckets = new Map<number, UsageSampleRow>();
+  for (const sample of samples) {
+    const key = sample.at.getTime() - (sample.at.getTime() % bucketMs);
+    const seen = buckets.get(key);
+    buckets.set(key, seen ? peak(seen, sample) : { ...sample, at: new Date(key) });
+  }
+  const points = [...buckets.values()];
+  if (current) points.push(current);
+  return points;
+}
+
+function peak(a: UsageSampleRow, b: UsageSampleRow): UsageSampleRow {
+  return {
+    at: a.at,
+    poolSize: b.poolSize,
+    granted: Math.max(a.granted, b.granted),
+    pending: Math.max(a.pending, b.pending),
+    inUse: Math.max(a.inUse, b.inUse),
+    participants: Math.max(a.participants, b.participants),
+  };
+}
