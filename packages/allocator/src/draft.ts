@@ -8,12 +8,14 @@ import type { AllocState, ChangeCause, Outcome, ParticipantChange, ParticipantSn
  */
 export class Draft {
   readonly pool: PoolSnapshot;
+  private readonly initialPendingTotal: number;
   private readonly participants: ParticipantSnapshot[];
   private readonly byId = new Map<string, ParticipantSnapshot>();
   private readonly changes: ParticipantChange[] = [];
 
   constructor(state: AllocState) {
     this.pool = { ...state.pool };
+    this.initialPendingTotal = state.pool.pendingTotal;
     this.participants = state.participants.map((p) => ({ ...p }));
     let pendingInSlice = 0;
     for (const p of this.participants) {
@@ -23,14 +25,11 @@ export class Draft {
       this.byId.set(p.id, p);
       pendingInSlice += p.pending;
     }
-    // Serving the queue in order needs the whole queue; a partial one would silently break FCFS.
-    if (pendingInSlice !== this.pool.pendingTotal) {
-      throw new AllocationError(
-        "INCOMPLETE_STATE",
-        `the participants given hold ${pendingInSlice} pending sessions but the pool counts ${this.pool.pendingTotal}; pass every participant with pending > 0`,
-      );
-    }
+    this.pendingInSlice = pendingInSlice;
   }
+
+  /** Σ pending of the participants given, to tell whether the whole queue was passed. */
+  private readonly pendingInSlice: number;
 
   /** Sessions in the pool that nobody holds. */
   get available(): number {
@@ -49,8 +48,18 @@ export class Draft {
     return this.participants.find((p) => p.serial === serial);
   }
 
-  /** Participants waiting for sessions, oldest ask first. */
+  /**
+   * Participants waiting for sessions, oldest ask first. Serving the queue in order needs the
+   * whole queue; a partial one would silently break FCFS. (Callers may leave the queue out when
+   * nothing can be served, e.g. a request while the pool is exhausted.)
+   */
   queue(): ParticipantSnapshot[] {
+    if (this.pendingInSlice !== this.initialPendingTotal) {
+      throw new AllocationError(
+        "INCOMPLETE_STATE",
+        `the participants given hold ${this.pendingInSlice} pending sessions but the pool counts ${this.initialPendingTotal}; pass every participant with pending > 0`,
+      );
+    }
     return this.participants
       .filter((p) => p.pending > 0)
       .sort((a, b) => (a.pendingSeq ?? Infinity) - (b.pendingSeq ?? Infinity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

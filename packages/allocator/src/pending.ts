@@ -12,6 +12,7 @@ export function servePending(state: AllocState): Outcome<ServeResult> {
 }
 
 export function serveQueue(draft: Draft): number {
+  if (draft.available === 0) return 0;
   let served = 0;
   for (const p of draft.queue()) {
     const give = Math.min(p.pending, draft.available);

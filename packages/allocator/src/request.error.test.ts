@@ -20,11 +20,19 @@ describe("requestSessions refusals", () => {
     expect(error.message).toContain('"ptc_zz"');
   });
 
-  it("refuses a state that lacks part of the queue as INCOMPLETE_STATE", () => {
-    const withQueue = stateOf(100, [participant("a"), participant("b", { granted: 100, pending: 50, pendingSeq: 1 })]);
+  it("refuses a state that lacks part of the queue as INCOMPLETE_STATE when sessions could be served", () => {
+    const withQueue = stateOf(200, [participant("a"), participant("b", { granted: 100, pending: 50, pendingSeq: 1 })]);
     const slice = { pool: withQueue.pool, participants: [withQueue.participants[0]!] };
     const error = refusal(() => requestSessions(slice, "ptc_a", 50), "INCOMPLETE_STATE");
     expect(error.message).toBe("the participants given hold 0 pending sessions but the pool counts 50; pass every participant with pending > 0");
+  });
+
+  it("needs no queue while the pool is exhausted: the ask joins the queue behind it", () => {
+    const withQueue = stateOf(100, [participant("a"), participant("b", { granted: 100, pending: 50, pendingSeq: 1 })]);
+    const slice = { pool: withQueue.pool, participants: [withQueue.participants[0]!] };
+    const outcome = requestSessions(slice, "ptc_a", 50);
+    expect(outcome.result).toEqual({ granted: 0, added: 0, pending: 50 });
+    expect(outcome.changes[0]).toMatchObject({ id: "ptc_a", pendingSeq: 2 });
   });
 
   it("refuses a state that repeats a participant as INCOMPLETE_STATE", () => {

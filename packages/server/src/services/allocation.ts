@@ -16,11 +16,16 @@ export function toSnapshot(row: ParticipantRow): ParticipantSnapshot {
   };
 }
 
-/** The slice of state an allocation needs: the pool, the actors and the pending queue. */
-export async function loadState(tx: PoolTransaction, actors: ParticipantRow[]): Promise<AllocState> {
+/**
+ * The slice of state an allocation needs: the pool, the actors and the pending queue. A request
+ * can only serve the queue when sessions are idle, so while the pool is exhausted (the usual case
+ * when anyone waits) it skips loading the queue.
+ */
+export async function loadState(tx: PoolTransaction, actors: ParticipantRow[], purpose: "request" | "any" = "any"): Promise<AllocState> {
   const byId = new Map<string, ParticipantSnapshot>();
   for (const row of actors) byId.set(row.id, toSnapshot(row));
-  if (tx.server.pendingTotal > 0) {
+  const couldServe = purpose === "any" || tx.server.poolSize > tx.server.grantedTotal;
+  if (tx.server.pendingTotal > 0 && couldServe) {
     for (const row of await tx.pendingQueue()) if (!byId.has(row.id)) byId.set(row.id, toSnapshot(row));
   }
   const { poolSize, grantedTotal, pendingTotal, pendingSeq } = tx.server;

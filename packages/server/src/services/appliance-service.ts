@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { AllocState } from "@sls/allocator";
-import { releaseSessions, requestSessions, transfer, updateLimits } from "@sls/allocator";
+import { isSilent, releaseSessions, requestSessions, transfer, updateLimits } from "@sls/allocator";
 import type { ParticipantRow, PoolTransaction, ServerRow } from "@sls/db";
 import { newToken } from "../auth/token.ts";
 import { SlsError } from "../errors.ts";
-import { commitOutcome, loadState, reclaimIfSilent } from "./allocation.ts";
+import { commitOutcome, loadState, reclaimIfSilent, toSnapshot } from "./allocation.ts";
 import type { Services } from "./context.ts";
 
 export interface RegisterInput {
@@ -66,7 +66,7 @@ export async function register(services: Services, input: RegisterInput, remoteA
 
   const now = services.now();
   const at = new Date(now);
-  const result = await services.store.inPoolTransaction(async (tx) => {
+  const result = await services.allocations.run(async (tx) => {
     await services.serving.guard(tx, now, false);
     requireConfigured(tx.server);
     const existing = await tx.findParticipantBySerial(input.serial);
@@ -147,16 +147,18 @@ async function asParticipant<R>(
   services: Services,
   participant: ParticipantRow,
   work: (tx: PoolTransaction, state: AllocState, now: number) => Promise<R>,
-  options: { issuing?: boolean; others?: (tx: PoolTransaction) => Promise<Array<ParticipantRow | null>> } = {},
+  options: { issuing?: boolean; others?: (tx: PoolTransaction) => Promise<Array<ParticipantRow | null>>; purpose?: "request" | "any" } = {},
 ): Promise<R> {
   const now = services.now();
   const others = options.others ?? (async () => []);
-  return services.store.inPoolTransaction(async (tx) => {
+  return services.allocations.run(async (tx) => {
     const renewLease = await services.serving.guard(tx, now, options.issuing ?? false);
     const current = await tx.findParticipantById(participant.id);
     if (!current) throw badToken();
     const extra = (await others(tx)).filter((row): row is ParticipantRow => row !== null && row.id !== current.id);
-    let state = await loadState(tx, [current, ...extra]);
+    // A silent participant is reclaimed first, which frees sessions for the queue.
+    const reclaiming = isSilent(toSnapshot(current), now, tx.server.refreshIntervalSec);
+    let state = await loadState(tx, [current, ...extra], reclaiming ? "any" : options.purpose);
     state = await reclaimIfSilent(tx, state, current, now, `appliance:${current.serial}`);
     const result = await work(tx, state, now);
     if (renewLease) await tx.updateParticipant(current.id, { lastSeenAt: new Date(now) });
@@ -181,7 +183,7 @@ export async function request(services: Services, participant: ParticipantRow, i
     const answer: RequestAnswer = { ...outcome.result, refreshIntervalSec: tx.server.refreshIntervalSec };
     await tx.saveAppliedRequest(participant.id, input.requestId, JSON.stringify(answer), new Date(now));
     return answer;
-  }, { issuing: true });
+  }, { issuing: true, purpose: "request" });
 }
 
 export interface RequestAnswer {

@@ -4,6 +4,7 @@ import type { SecretChecker } from "../auth/secret.ts";
 import type { Logger } from "../logger.ts";
 import type { ServingPolicy } from "./backup/serving.ts";
 import type { MessageCounters } from "./counters.ts";
+import type { PoolBatcher } from "./pool-batcher.ts";
 
 /** Everything a request handler may use, built once per process (see create-services.ts). */
 export interface Services {
@@ -16,6 +17,8 @@ export interface Services {
   counters: MessageCounters;
   log: Logger;
   serverId: string;
+  /** Runs grant-changing work under the pool lock, batching concurrent calls (group commit). */
+  allocations: PoolBatcher;
   role: "main" | "backup";
   serving: ServingPolicy;
   /** Fast check run before every appliance call (BACKUP_INACTIVE on an inactive backup). */

@@ -1,0 +1,83 @@
+import type { PoolTransaction, Store } from "@sls/db";
+import type { Logger } from "../logger.ts";
+
+type Work<R> = (tx: PoolTransaction) => Promise<R>;
+
+interface Job {
+  work: Work<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+const MAX_BATCH = 64;
+
+/**
+ * Group commit for grant-changing calls. Calls that arrive while a transaction is running wait
+ * and then share the next one: one lock, one commit, each call in its own savepoint so a
+ * refusal undoes only its own writes. Answers are sent only after the commit. Under load this
+ * turns a convoy of short transactions queued on the pool lock into a few larger ones.
+ */
+export class PoolBatcher {
+  private queue: Job[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+  ) {}
+
+  run<R>(work: Work<R>): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        if (batch.length === 1) await this.runAlone(batch[0]!);
+        else await this.runTogether(batch);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async runAlone(job: Job): Promise<void> {
+    try {
+      job.resolve(await this.store.inPoolTransaction(job.work));
+    } catch (error) {
+      job.reject(error);
+    }
+  }
+
+  private async runTogether(batch: Job[]): Promise<void> {
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      await this.store.inPoolTransaction(async (tx) => {
+        outcomes.length = 0;
+        for (const job of batch) {
+          try {
+            outcomes.push({ ok: true, value: await tx.savepoint(() => job.work(tx)) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      // The shared transaction failed as a whole (connection lost, commit refused): nothing of
+      // it was written, so each call is retried on its own.
+      this.log.warn("batched transaction failed; retrying its calls one by one", { calls: batch.length, error });
+      for (const job of batch) await this.runAlone(job);
+      return;
+    }
+    batch.forEach((job, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    });
+  }
+}
