@@ -33,7 +33,7 @@ export const ZEnv = z.object({
     .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1–64 characters of A–Z a–z 0–9 . _ -")
     .optional(),
   /** Backup ↔ main synchronisation period (spec: 10 s). */
-  SLS_SYNC_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  SLS_SYNC_INTERVAL_MS: z.coerce.number().int().min(20).max(600_000).default(10_000),
   /** Failed syncs in a row after which the backup judges the main server down. */
   SLS_MAIN_DOWN_AFTER_FAILED_SYNCS: z.coerce.number().int().min(1).max(100).default(3),
   /** Length of a "day" of the backup operating limit; shortened only in tests. */

@@ -1,0 +1,94 @@
+import { createPrismaClient, Store } from "@sls/db";
+import { afterAll, describe, expect, it } from "vitest";
+import { callAppliance, freshDatabase, registration, SECRET } from "./harness.ts";
+import { freePort, startServerProcess, type ServerProcess } from "./processes.ts";
+
+const DAY_MS = 200;
+const SYNC_MS = 50;
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe("backup operating limit with a 200 ms day", () => {
+  const processes: ServerProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+  });
+
+  it("charges to 30 days, drains while active with alerts, recharges, and stops issuing at zero", async () => {
+    const mainDb = await freshDatabase("sqlite", "limit-main");
+    const backupDb = await freshDatabase("sqlite", "limit-backup");
+    const [mainPort, backupPort] = [await freePort(), await freePort()];
+    const mainUrl = `http://127.0.0.1:${mainPort}`;
+    const backupUrl = `http://127.0.0.1:${backupPort}`;
+    const mainEnv = { PORT: String(mainPort), DATABASE_URL: mainDb.url, SLS_POOL_SIZE: "1000", SLS_SHARED_SECRET: SECRET, SLS_SYNC_INTERVAL_MS: String(SYNC_MS) };
+    let main = await startServerProcess(mainEnv);
+    processes.push(main);
+    const mainStore = new Store(createPrismaClient(mainDb.url));
+    await mainStore.inPoolTransaction((tx) => tx.writeSettings({ backupAddress: backupUrl, backupSerial: "LIMBKP1" }));
+    const backupStartedAt = Date.now();
+    const backup = await startServerProcess({
+      PORT: String(backupPort),
+      DATABASE_URL: backupDb.url,
+      SLS_ROLE: "backup",
+      SLS_MAIN_URL: mainUrl,
+      SLS_BACKUP_SERIAL: "LIMBKP1",
+      SLS_SHARED_SECRET: SECRET,
+      SLS_SYNC_INTERVAL_MS: String(SYNC_MS),
+      SLS_DAY_MS: String(DAY_MS),
+      SLS_MAIN_DOWN_AFTER_FAILED_SYNCS: "3",
+    });
+    processes.push(backup);
+    const backupStore = new Store(createPrismaClient(backupDb.url));
+    const days = async () => ((await backupStore.backup.readRole())?.remainingMs ?? 0) / DAY_MS;
+    const alerts = async (store: Store) =>
+      (await store.db.auditEvent.findMany({ where: { type: "backup-alert" }, orderBy: { id: "asc" } })).map((a) => JSON.parse(a.detail!).alert as string);
+
+    const reg = await callAppliance<{ token: string }>(mainUrl, "register", registration("LIM0001"));
+    if (!reg.ok) throw new Error(JSON.stringify(reg.error));
+    const token = reg.data.token;
+    await callAppliance(mainUrl, "request", { sessions: 100, requestId: "r0" }, token);
+
+    // 5 days at first, one more per day inactive and synchronised, never above 30.
+    expect(await days()).toBeLessThanOrEqual(5 + (Date.now() - backupStartedAt) / DAY_MS);
+    await until("the limit to charge to 30 days", async () => (await days()) === 30);
+
+    // Main server down: the backup takes over on the first call and drains a day per day.
+    await main.crash();
+    await until("the backup to take over", async () => (await callAppliance(backupUrl, "refresh", { inUse: 1 }, token)).ok);
+    const activeFrom = Date.now();
+    await until("20 days of activity", async () => (await days()) <= 10);
+    const activeMs = Date.now() - activeFrom;
+    expect(activeMs).toBeGreaterThanOrEqual(19 * DAY_MS);
+    expect(await alerts(backupStore)).toEqual(["ACTIVE_15_DAYS"]);
+
+    // Main server returns: hand-back, the alert reaches its audit history, and the limit recharges.
+    main = await startServerProcess(mainEnv);
+    processes.push(main);
+    expect(await alerts(mainStore)).toEqual(["ACTIVE_15_DAYS"]);
+    const rechargeFrom = Date.now();
+    const before = await days();
+    await until("the limit to recharge to 30 days", async () => (await days()) === 30);
+    expect(Date.now() - rechargeFrom).toBeGreaterThanOrEqual((30 - before - 1) * DAY_MS);
+
+    // Down again until the limit runs out: the backup stops issuing sessions.
+    await main.crash();
+    await until("the backup to take over again", async () => (await callAppliance(backupUrl, "refresh", { inUse: 1 }, token)).ok);
+    await until("the limit to run out", async () => (await days()) === 0, 60_000);
+    expect(await alerts(backupStore)).toEqual(["ACTIVE_15_DAYS", "ACTIVE_15_DAYS", "LIMIT_REACHED"]);
+    const refused = await callAppliance(backupUrl, "request", { sessions: 50, requestId: "late" }, token);
+    expect(refused).toMatchObject({ ok: false, status: 503, error: { data: { reason: "BACKUP_LIMIT_REACHED" } } });
+    // Grants time out: refreshes no longer renew the lease.
+    const seen = (await backupStore.findParticipantBySerial("LIM0001"))!.lastSeenAt.getTime();
+    await callAppliance(backupUrl, "refresh", { inUse: 1 }, token);
+    expect((await backupStore.findParticipantBySerial("LIM0001"))!.lastSeenAt.getTime()).toBe(seen);
+    await Promise.all([mainStore.close(), backupStore.close()]);
+  }, 120_000);
+});
