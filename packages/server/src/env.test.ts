@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, loadEnv } from "./env.ts";
+
+describe("loadEnv", () => {
+  it("defaults to port 3000 and a SQLite file under data/", () => {
+    const env = loadEnv({}, "/work/main/packages/server");
+    expect(env.PORT).toBe(3000);
+    expect(env.DATABASE_URL).toMatch(/^file:.*\/data\/sls\.db$/);
+    expect(env.SLS_ROLE).toBe("main");
+    expect(env.SLS_SYNC_INTERVAL_MS).toBe(10_000);
+  });
+
+  it("lists every problem at once", () => {
+    let message = "";
+    try {
+      loadEnv({ PORT: "0", SLS_POOL_SIZE: "-1", SLS_REFRESH_INTERVAL_SEC: "5", DATABASE_URL: "mysql://x" });
+    } catch (error) {
+      expect(error).toBeInstanceOf(EnvError);
+      message = (error as Error).message;
+    }
+    for (const key of ["PORT", "SLS_POOL_SIZE", "SLS_REFRESH_INTERVAL_SEC", "DATABASE_URL"]) expect(message).toContain(key);
+  });
+
+  it("requires the main server's URL, its own serial and the secret for the backup role", () => {
+    expect(() => loadEnv({ SLS_ROLE: "backup" })).toThrow(/SLS_MAIN_URL.*\n.*SLS_BACKUP_SERIAL.*\n.*SLS_SHARED_SECRET/);
+  });
+
+  it("refuses a shared secret outside 4–128 printable characters", () => {
+    expect(() => loadEnv({ SLS_SHARED_SECRET: "abc" })).toThrow(/SLS_SHARED_SECRET/);
+  });
+});

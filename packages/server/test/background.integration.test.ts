@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase, registerOk, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
+import { expectLedgerBalanced } from "./ledger.ts";
+
+describe("background work and counters", () => {
+  let db: FreshDatabase;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    db = await freshDatabase("sqlite", "background");
+    server = await startTestServer(db.url, { SLS_SWEEP_INTERVAL_MS: "100", SLS_POOL_SIZE: "100" });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  it("reclaims a silent participant by itself and hands the sessions to the oldest pending ask", async () => {
+    const silent = await registerOk(server, "SWEEP01", { localLimit: 0 });
+    const waiting = await registerOk(server, "SWEEP02", { localLimit: 0 });
+    await server.call("request", { sessions: 100, requestId: "a" }, silent);
+    await server.call("request", { sessions: 50, requestId: "b" }, waiting);
+    server.clock.advance(60);
+    await server.call("refresh", { inUse: 0 }, waiting);
+    server.clock.advance(31);
+    const store = server.running.services.store;
+    for (let i = 0; i < 100 && (await store.findParticipantBySerial("SWEEP01"))!.granted > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await store.findParticipantBySerial("SWEEP01")).toMatchObject({ granted: 0, pending: 0 });
+    expect(await store.findParticipantBySerial("SWEEP02")).toMatchObject({ granted: 50, pending: 0 });
+    const reclaim = await store.db.auditEvent.findFirst({ where: { type: "reclaim", serial: "SWEEP01" } });
+    expect(reclaim).toMatchObject({ actor: "system:sweep", grantedDelta: -100 });
+    await expectLedgerBalanced(server);
+  });
+
+  it("counts received, answered and failed messages per server and per participant", async () => {
+    const token = await registerOk(server, "COUNT01");
+    await server.call("refresh", { inUse: 0 }, token);
+    await server.call("request", { sessions: 70, requestId: "bad" }, token);
+    await server.call("refresh", { inUse: 0 }, "slt_unknown");
+    const { services } = server.running;
+    await services.counters.flush(services.store, services.serverId);
+    const participant = await services.store.findParticipantBySerial("COUNT01");
+    const mine = Object.fromEntries(
+      (await services.store.participantCounters(participant!.id)).map((c) => [c.messageType, [c.received, c.answered, c.failed]]),
+    );
+    expect(mine).toEqual({ register: [1, 1, 0], refresh: [1, 1, 0], request: [1, 0, 1] });
+    const totals = Object.fromEntries(
+      (await services.store.serverCounters()).filter((c) => c.serverId === services.serverId).map((c) => [c.messageType, [c.received, c.answered, c.failed]]),
+    );
+    expect(totals.refresh?.[2]).toBeGreaterThanOrEqual(1);
+    expect(totals.refresh![0]).toBe(totals.refresh![1]! + totals.refresh![2]!);
+  });
+});
