@@ -24,7 +24,7 @@ describe.skipIf(!providers().includes("postgresql"))("a server pair on one Postg
       const afterKill = { ok: 0, refused: 0 };
       const loops = tokens.map(async (token, i) => {
         let server = i % 2 === 0 ? a : b;
-        for (let n = 0; n < 30; n++) {
+        for (let n = 0; n < 12; n++) {
           const verb = n % 3 === 2 ? "release" : "request";
           const input = verb === "request" ? { sessions: 50, requestId: `pair-${n}` } : { sessions: 50 };
           let result;
