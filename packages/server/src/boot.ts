@@ -7,6 +7,7 @@ import type { Services } from "./services/context.ts";
 import { MessageCounters } from "./services/counters.ts";
 import { setUpRole } from "./services/backup/role-setup.ts";
 import { PoolBatcher } from "./services/pool-batcher.ts";
+import { SettingsCache } from "./services/settings-cache.ts";
 import { sweepSilentParticipants } from "./services/sweeper.ts";
 import { LOGIN_POLICY } from "./services/admin-auth.ts";
 import { pruneUsage, SAMPLE_EVERY_MS, sampleUsage } from "./services/usage-sampler.ts";
@@ -40,6 +41,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     log,
     serverId: env.SLS_SERVER_ID,
     allocations: new PoolBatcher(store, log),
+    settings: new SettingsCache(store),
     role: env.SLS_ROLE,
     serving: role.serving,
     assertServing: () => role.serving.assertServing(),

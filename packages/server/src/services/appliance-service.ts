@@ -227,7 +227,7 @@ export async function refresh(services: Services, participant: ParticipantRow, i
   }
   const usage = { inUse: input.inUse, highWater: Math.max(participant.highWater, input.inUse) };
   const now = services.now();
-  const server = await services.store.readServer();
+  const server = await services.settings.get();
   if (!server) throw new SlsError("SERVER_NOT_CONFIGURED", "The licensing server is not set up yet.");
   const silentSince = now - 3 * server.refreshIntervalSec * 1000;
   const holdsSomething = participant.granted > 0 || participant.pending > 0;

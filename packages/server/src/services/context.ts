@@ -5,6 +5,7 @@ import type { Logger } from "../logger.ts";
 import type { ServingPolicy } from "./backup/serving.ts";
 import type { MessageCounters } from "./counters.ts";
 import type { PoolBatcher } from "./pool-batcher.ts";
+import type { SettingsCache } from "./settings-cache.ts";
 
 /** Everything a request handler may use, built once per process (see create-services.ts). */
 export interface Services {
@@ -19,6 +20,8 @@ export interface Services {
   serverId: string;
   /** Runs grant-changing work under the pool lock, batching concurrent calls (group commit). */
   allocations: PoolBatcher;
+  /** Settings for the refresh fast path, at most a second old. */
+  settings: SettingsCache;
   role: "main" | "backup";
   serving: ServingPolicy;
   /** Fast check run before every appliance call (BACKUP_INACTIVE on an inactive backup). */
