@@ -52,14 +52,27 @@ class SqliteAdapterFactory extends PrismaBetterSqlite3 {
 
 const transactionOptions = { maxWait: 10_000, timeout: 15_000 };
 
+const providers = new WeakMap<object, Provider>();
+
 export function createPrismaClient(databaseUrl: string, opts: { poolMax?: number } = {}): Db {
+  let client: Db;
   if (providerOf(databaseUrl) === "sqlite") {
     const file = sqliteFilePath(databaseUrl);
     mkdirSync(path.dirname(file), { recursive: true });
-    return new SqliteClient({ adapter: new SqliteAdapterFactory({ url: file, timeout: 5000 }), transactionOptions });
+    client = new SqliteClient({ adapter: new SqliteAdapterFactory({ url: file, timeout: 5000 }), transactionOptions });
+  } else {
+    const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.poolMax ?? 10 });
+    client = new PostgresClient({ adapter, transactionOptions }) as unknown as Db;
   }
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.poolMax ?? 10 });
-  return new PostgresClient({ adapter, transactionOptions }) as unknown as Db;
+  providers.set(client, providerOf(databaseUrl));
+  return client;
+}
+
+/** The provider a client was created for (raw SQL placeholders differ: `?` or `$n`). */
+export function providerOfClient(db: Db): Provider {
+  const provider = providers.get(db);
+  if (!provider) throw new Error("this Prisma client was not made by createPrismaClient");
+  return provider;
 }
 
 /**

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, registerOk, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
+import { freshDatabase, providers, registerOk, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
 import { expectLedgerBalanced } from "./ledger.ts";
 
-describe("background work and counters", () => {
+describe.each(providers())("background work and counters on %s", (provider) => {
   let db: FreshDatabase;
   let server: TestServer;
 
   beforeAll(async () => {
-    db = await freshDatabase("sqlite", "background");
+    db = await freshDatabase(provider, "background");
     server = await startTestServer(db.url, { SLS_SWEEP_INTERVAL_MS: "100", SLS_POOL_SIZE: "100" });
   });
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import type { Db } from "../client.ts";
+import { providerOfClient, type Db } from "../client.ts";
 import { BackupStore } from "./backup-store.ts";
 import { lockServerRow, PoolTransaction, SERVER_ROW_ID } from "./pool-transaction.ts";
 import type { CounterDeltaRow, ParticipantCounterDeltaRow, ParticipantRow, ParticipantUpdate, ServerRow, ServerSeed } from "./rows.ts";
@@ -107,32 +107,40 @@ export class Store {
     };
   }
 
-  /** Adds counter deltas; participants removed meanwhile are skipped. */
+  /**
+   * Adds counter deltas with one multi-row upsert per table and chunk: a fleet's worth of
+   * per-participant counters must not turn into thousands of single writes competing with the
+   * appliance calls for the write lock. Participants removed meanwhile are skipped.
+   */
   async addCounters(serverId: string, server: CounterDeltaRow[], participants: ParticipantCounterDeltaRow[]): Promise<void> {
-    const increments = (d: CounterDeltaRow) => ({
-      received: { increment: d.received },
-      answered: { increment: d.answered },
-      failed: { increment: d.failed },
-    });
-    const values = (d: CounterDeltaRow) => ({ received: d.received, answered: d.answered, failed: d.failed });
-    for (const d of server) {
-      await this.db.serverCounter.upsert({
-        where: { serverId_messageType: { serverId, messageType: d.messageType } },
-        create: { serverId, messageType: d.messageType, ...values(d) },
-        update: increments(d),
-      });
+    const existing = new Set<string>();
+    const ids = [...new Set(participants.map((d) => d.participantId))];
+    for (let i = 0; i < ids.length; i += COUNTER_CHUNK) {
+      const rows = await this.db.participant.findMany({ where: { id: { in: ids.slice(i, i + COUNTER_CHUNK) } }, select: { id: true } });
+      for (const row of rows) existing.add(row.id);
     }
-    for (const d of participants) {
-      try {
-        await this.db.participantCounter.upsert({
-          where: { participantId_messageType: { participantId: d.participantId, messageType: d.messageType } },
-          create: { participantId: d.participantId, messageType: d.messageType, ...values(d) },
-          update: increments(d),
-        });
-      } catch (error) {
-        if (!isForeignKeyViolation(error)) throw error;
-      }
-    }
+    const kept = participants.filter((d) => existing.has(d.participantId));
+    const statements = [
+      ...chunks(server.map((d) => [serverId, d.messageType, d.received, d.answered, d.failed])).map((rows) =>
+        this.upsertCounters("ServerCounter", "serverId", rows),
+      ),
+      ...chunks(kept.map((d) => [d.participantId, d.messageType, d.received, d.answered, d.failed])).map((rows) =>
+        this.upsertCounters("ParticipantCounter", "participantId", rows),
+      ),
+    ];
+    if (statements.length > 0) await this.db.$transaction(statements);
+  }
+
+  private upsertCounters(table: "ServerCounter" | "ParticipantCounter", key: "serverId" | "participantId", rows: Array<Array<string | number>>) {
+    const postgres = providerOfClient(this.db) === "postgresql";
+    let n = 0;
+    const placeholder = () => (postgres ? `$${++n}` : "?");
+    const values = rows.map((row) => `(${row.map(placeholder).join(", ")})`).join(", ");
+    const add = (column: string) => `"${column}" = "${table}"."${column}" + excluded."${column}"`;
+    const sql =
+      `INSERT INTO "${table}" ("${key}", "messageType", "received", "answered", "failed") VALUES ${values} ` +
+      `ON CONFLICT ("${key}", "messageType") DO UPDATE SET ${add("received")}, ${add("answered")}, ${add("failed")}`;
+    return this.db.$executeRawUnsafe(sql, ...rows.flat());
   }
 
   async serverCounters(): Promise<Array<CounterDeltaRow & { serverId: string }>> {
@@ -189,8 +197,12 @@ export class Store {
   }
 }
 
-function isForeignKeyViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2003";
+const COUNTER_CHUNK = 500;
+
+function chunks<T>(items: T[], size = COUNTER_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 function isRecordNotFound(error: unknown): boolean {
