@@ -1,0 +1,32 @@
+// Everything the bench reads from the environment, with the defaults of the full run.
+const int = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number; got "${raw}"`);
+  return value;
+};
+
+const list = (name: string, fallback: string): string[] =>
+  (process.env[name] || fallback).split(",").map((s) => s.trim()).filter(Boolean);
+
+export const PARTS = ["mix", "scale"] as const;
+
+export const config = {
+  /** Length of each measured appliance-mix run (the issue asks for 20 s). */
+  seconds: int("BENCH_SECONDS", 20),
+  warmupSeconds: int("BENCH_WARMUP_SECONDS", 5),
+  connections: int("BENCH_CONNECTIONS", 64),
+  /** Participants the mix cycles through; several per connection so that one's calls never overlap. */
+  mixParticipants: int("BENCH_MIX_PARTICIPANTS", 256),
+  scaleSizes: list("BENCH_SCALE_SIZES", "1000,10000,100000").map(Number),
+  /** How long each scale size is measured; 30 s is one refresh interval, so each participant refreshes once. */
+  scaleSeconds: int("BENCH_SCALE_SECONDS", 30),
+  refreshIntervalSec: 30,
+  parts: list("BENCH_PARTS", PARTS.join(",")),
+  postgresUrl: process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres",
+};
+
+for (const part of config.parts) {
+  if (!(PARTS as readonly string[]).includes(part)) throw new Error(`BENCH_PARTS: unknown part "${part}"; known: ${PARTS.join(", ")}`);
+}

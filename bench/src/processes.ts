@@ -1,0 +1,34 @@
+import { spawn } from "node:child_process";
+import { freePort, startServerProcess, type ServerProcess } from "@sls/participant/testing/server-process";
+
+export type { ServerProcess };
+
+export const BENCH_SECRET = "bench-secret-1";
+
+/** One licensing server process (packages/server/src/main.ts, the API without the UI). */
+export function startLicenseServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  return startServerProcess({
+    databaseUrl,
+    poolSize: 1_000_000,
+    env: { SLS_SHARED_SECRET: BENCH_SECRET, SLS_REFRESH_INTERVAL_SEC: "30", SLS_LOG_LEVEL: "warn", ...env },
+  });
+}
+
+/** The bare node:http yardstick, as its own process. */
+export async function startBareServer(): Promise<{ baseUrl: string; pid: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [new URL("./bare-server.mjs", import.meta.url).pathname, String(port)], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`bare server exited with ${code}`)));
+    child.stdout!.once("data", () => resolve());
+  });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}

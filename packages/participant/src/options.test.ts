@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULTS, ParticipantOptionsError, resolveOptions, type ParticipantOptions } from "./options.ts";
+
+const valid: ParticipantOptions = {
+  serverUrl: "http://licensing.example.net:3000/",
+  secret: "s3cret",
+  serial: "JAD2231A0BC",
+  hostname: "vpn-east.example.net",
+  model: "ASA5555-X",
+  platformLimit: 5000,
+  localLimit: 250,
+};
+
+describe("resolveOptions", () => {
+  it("fills in the spec's defaults (24 h grace) and trims the URL", () => {
+    const resolved = resolveOptions(valid);
+    expect(resolved.graceMs).toBe(24 * 3600_000);
+    expect(resolved.releaseDelayMs).toBe(DEFAULTS.releaseDelayMs);
+    expect(resolved.serverUrl).toBe("http://licensing.example.net:3000");
+  });
+
+  it("lists every bad option with the value given", () => {
+    const attempt = () =>
+      resolveOptions({ ...valid, serverUrl: "licensing:3000", serial: "bad serial!", localLimit: 6000, graceMs: -1 });
+    expect(attempt).toThrow(ParticipantOptionsError);
+    expect(attempt).toThrow(/serverUrl must be an http:\/\/ or https:\/\/ URL; got "licensing:3000"/);
+    expect(attempt).toThrow(/serial must be .*; got "bad serial!"/);
+    expect(attempt).toThrow(/localLimit must be .*; got 6000/);
+    expect(attempt).toThrow(/graceMs must be .*; got -1/);
+  });
+
+  it("ignores options given as undefined", () => {
+    expect(resolveOptions({ ...valid, graceMs: undefined }).graceMs).toBe(DEFAULTS.graceMs);
+  });
+});

@@ -1,0 +1,76 @@
+import { systemClock, type Clock } from "./clock.ts";
+import type { RegisterInput } from "./protocol.ts";
+import { fetchTransport, type Transport } from "./transport.ts";
+
+/** What the appliance registers with (`RegisterInput`), where, and how the client behaves. */
+export interface ParticipantOptions extends RegisterInput {
+  /** The main server's base URL, e.g. `http://licensing.example.net:3000`. */
+  serverUrl: string;
+  /** How long the grant is kept when no server can be reached (spec: 24 h). */
+  graceMs?: number;
+  /** A call with no answer after this long counts as unreachable (and a `request` is retried with its requestId). */
+  callTimeoutMs?: number;
+  /** Wait before sending a `request` that got no answer again (same requestId). */
+  retryDelayMs?: number;
+  /** Sessions of grant kept beyond the load before any is released (hysteresis). */
+  releaseMargin?: number;
+  /** The load must stay low this long before sessions are released (hysteresis). */
+  releaseDelayMs?: number;
+  clock?: Clock;
+  transport?: Transport;
+}
+
+export type ResolvedOptions = Required<Omit<ParticipantOptions, "haPeerSerial">> & { haPeerSerial: string | undefined };
+
+export const DEFAULTS = {
+  graceMs: 24 * 3600_000,
+  callTimeoutMs: 10_000,
+  retryDelayMs: 5_000,
+  releaseMargin: 50,
+  releaseDelayMs: 60_000,
+} as const;
+
+export class ParticipantOptionsError extends Error {
+  override readonly name = "ParticipantOptionsError";
+}
+
+const SERIAL = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Fills in defaults and checks every option, listing each problem with the value given. */
+export function resolveOptions(options: ParticipantOptions): ResolvedOptions {
+  const resolved: ResolvedOptions = {
+    ...DEFAULTS,
+    clock: systemClock,
+    transport: fetchTransport,
+    ...(withoutUndefined(options) as ParticipantOptions),
+    haPeerSerial: options.haPeerSerial,
+  };
+  const problems: string[] = [];
+  const check = (ok: boolean, name: string, rule: string) => {
+    if (!ok) problems.push(`${name} ${rule}; got ${JSON.stringify((resolved as unknown as Record<string, unknown>)[name])}`);
+  };
+  check(/^https?:\/\/[^/]/i.test(resolved.serverUrl ?? ""), "serverUrl", "must be an http:// or https:// URL");
+  check(typeof resolved.secret === "string" && resolved.secret.length > 0, "secret", "is required");
+  check(SERIAL.test(resolved.serial ?? ""), "serial", "must be 1–64 characters of A–Z a–z 0–9 . _ -");
+  check(typeof resolved.hostname === "string" && resolved.hostname.length >= 1 && resolved.hostname.length <= 253, "hostname", "must be 1–253 characters");
+  check(typeof resolved.model === "string" && resolved.model.length >= 1 && resolved.model.length <= 64, "model", "must be 1–64 characters");
+  check(isInt(resolved.platformLimit, 1, 1_000_000), "platformLimit", "must be a whole number from 1 to 1,000,000");
+  check(isInt(resolved.localLimit, 0, resolved.platformLimit), "localLimit", "must be a whole number from 0 to platformLimit");
+  if (resolved.haPeerSerial !== undefined) check(SERIAL.test(resolved.haPeerSerial), "haPeerSerial", "must be a serial (1–64 characters of A–Z a–z 0–9 . _ -)");
+  check(isInt(resolved.graceMs, 0, Number.MAX_SAFE_INTEGER), "graceMs", "must be a whole number of milliseconds ≥ 0");
+  check(isInt(resolved.callTimeoutMs, 1, Number.MAX_SAFE_INTEGER), "callTimeoutMs", "must be a whole number of milliseconds ≥ 1");
+  check(isInt(resolved.retryDelayMs, 1, Number.MAX_SAFE_INTEGER), "retryDelayMs", "must be a whole number of milliseconds ≥ 1");
+  check(isInt(resolved.releaseMargin, 0, 1_000_000), "releaseMargin", "must be a whole number of sessions ≥ 0");
+  check(isInt(resolved.releaseDelayMs, 0, Number.MAX_SAFE_INTEGER), "releaseDelayMs", "must be a whole number of milliseconds ≥ 0");
+  if (problems.length > 0) throw new ParticipantOptionsError(`Invalid participant options:\n  - ${problems.join("\n  - ")}`);
+  resolved.serverUrl = resolved.serverUrl.replace(/\/+$/, "");
+  return resolved;
+}
+
+function isInt(value: unknown, min: number, max: number): boolean {
+  return Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

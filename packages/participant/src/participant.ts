@@ -1,0 +1,354 @@
+import { capacityOf, sessionsToRequest, sessionsToRelease, type Holdings } from "./demand.ts";
+import { isReason, UnreachableError } from "./errors.ts";
+import { Emitter, type GrantedVia, type ParticipantEvents, type ServerRole } from "./events.ts";
+import { resolveOptions, type ParticipantOptions, type ResolvedOptions } from "./options.ts";
+import type { Calls, GrantAnswer, Verb } from "./protocol.ts";
+import { ServerChoice } from "./servers.ts";
+import { Timer } from "./timer.ts";
+
+export interface ParticipantState {
+  registered: boolean;
+  granted: number;
+  pending: number;
+  /** Sessions the appliance wants to run (set with `setLoad`). */
+  load: number;
+  /** Sessions it may run now: local limit + grant. */
+  capacity: number;
+  /** What the next refresh reports: the load, as far as the capacity allows. */
+  inUse: number;
+  refreshIntervalSec: number;
+  server: ServerRole;
+  serverUrl: string;
+  backupUrl: string | null;
+  /** Set while no server answers and the grant is being kept. */
+  grace: { since: number; until: number } | null;
+}
+
+/** How a change of the grant came about, for the events it raises. */
+type Change = GrantedVia | "release" | "refresh";
+
+// Calls go to the current server; when it cannot be reached, to the other one; an inactive
+// backup sends us back. Two switches per call at most, then no server is reachable.
+const MAX_SWITCHES_PER_CALL = 2;
+
+/**
+ * One appliance's side of the protocol. Tell it the load with `setLoad`; it registers, refreshes
+ * at the server's interval, asks for and gives back sessions in 50-session blocks, fails over to
+ * the backup, and keeps its grant through a grace period when no server answers.
+ * Calls are made one at a time, in order.
+ */
+export class Participant {
+  private readonly options: ResolvedOptions;
+  private readonly events = new Emitter<ParticipantEvents>();
+  private readonly servers: ServerChoice;
+  private readonly timers;
+  private token: string | null = null;
+  private granted = 0;
+  private pending = 0;
+  private load = 0;
+  private refreshIntervalSec = 30;
+  private grace: { since: number; until: number } | null = null;
+  /** A request that got no answer: it is sent again with the same requestId. */
+  private unanswered: Calls["request"]["input"] | null = null;
+  private surplusSince: number | null = null;
+  private running = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  private adjustQueued = false;
+  private requestCount = 0;
+
+  constructor(options: ParticipantOptions) {
+    this.options = resolveOptions(options);
+    this.servers = new ServerChoice(this.options.serverUrl);
+    const clock = this.options.clock;
+    this.timers = { refresh: new Timer(clock), retry: new Timer(clock), release: new Timer(clock), grace: new Timer(clock) };
+  }
+
+  on<K extends keyof ParticipantEvents>(event: K, listener: (payload: ParticipantEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  get state(): ParticipantState {
+    const holdings = this.holdings();
+    return {
+      registered: this.token !== null,
+      granted: this.granted,
+      pending: this.pending,
+      load: this.load,
+      capacity: capacityOf(holdings),
+      inUse: this.inUse(),
+      refreshIntervalSec: this.refreshIntervalSec,
+      server: this.servers.role,
+      serverUrl: this.servers.current,
+      backupUrl: this.servers.backup,
+      grace: this.grace && { ...this.grace },
+    };
+  }
+
+  /** Registers, then keeps refreshing until `stop`. Rejects when registration fails (nothing keeps running then). */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.enqueue(() => this.register());
+    } catch (error) {
+      this.running = false;
+      throw error;
+    }
+    this.scheduleRefresh(this.refreshIntervalSec * 1000);
+    this.queueAdjust();
+  }
+
+  /** The sessions the appliance wants to run now; more are requested or some released as needed. */
+  setLoad(sessions: number): void {
+    if (!Number.isInteger(sessions) || sessions < 0) throw new RangeError(`load must be a whole number ≥ 0; got ${JSON.stringify(sessions)}`);
+    this.load = sessions;
+    if (this.running) this.queueAdjust();
+  }
+
+  /** Refreshes now instead of at the next interval. */
+  refresh(): Promise<void> {
+    return this.enqueue(() => this.refreshOnce());
+  }
+
+  /** Failover pair: this unit became active and takes over its peer's granted and pending sessions. */
+  transferFrom(peerSerial: string): Promise<GrantAnswer> {
+    return this.enqueue(async () => {
+      const answer = await this.send("transfer", { fromSerial: peerSerial });
+      this.applyServerView(answer, "transfer");
+      return answer;
+    });
+  }
+
+  /** Stops all timers; with `release: true` gives back the grant and withdraws pending demand first. */
+  async stop(options: { release?: boolean } = {}): Promise<void> {
+    this.running = false;
+    for (const timer of Object.values(this.timers)) timer.clear();
+    await this.queue;
+    if (!options.release || !this.token) return;
+    // Pending demand served since our last call shows up only in the answer: release that too.
+    for (let round = 0; round < 3 && (this.granted > 0 || this.pending > 0); round++) {
+      this.applyServerView(await this.send("release", { sessions: this.granted }), "release");
+    }
+  }
+
+  private holdings(): Holdings {
+    const { platformLimit, localLimit } = this.options;
+    return { platformLimit, localLimit, granted: this.granted, pending: this.pending };
+  }
+
+  private inUse(): number {
+    return Math.min(this.load, capacityOf(this.holdings()), this.options.platformLimit);
+  }
+
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(job);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private queueAdjust(): void {
+    if (this.adjustQueued) return;
+    this.adjustQueued = true;
+    void this.enqueue(() => this.adjust());
+  }
+
+  private async register(): Promise<void> {
+    const { secret, serial, hostname, model, platformLimit, localLimit, haPeerSerial } = this.options;
+    const input = { secret, serial, hostname, model, platformLimit, localLimit, ...(haPeerSerial ? { haPeerSerial } : {}) };
+    const answer = await this.send("register", input);
+    this.token = answer.token;
+    this.refreshIntervalSec = answer.refreshIntervalSec;
+    this.servers.learnBackup(answer.backup);
+    this.applyServerView(answer, "register");
+  }
+
+  private scheduleRefresh(ms: number): void {
+    this.timers.refresh.set(ms, () => void this.enqueue(() => this.refreshTick()));
+  }
+
+  private async refreshTick(): Promise<void> {
+    if (!this.running) return;
+    await this.refreshOnce().catch((error: unknown) => this.report("refresh", error));
+    if (!this.running) return;
+    this.scheduleRefresh(this.refreshIntervalSec * 1000);
+    this.queueAdjust();
+  }
+
+  private async refreshOnce(): Promise<void> {
+    const answer = await this.send("refresh", { inUse: this.inUse() });
+    this.refreshIntervalSec = answer.refreshIntervalSec;
+    this.servers.learnBackup(answer.backup);
+    this.applyServerView(answer, "refresh");
+  }
+
+  /** Asks for what the load needs, or gives back what it no longer needs (after the hysteresis delay). */
+  private async adjust(): Promise<void> {
+    this.adjustQueued = false;
+    if (!this.running || !this.token) return;
+    if (this.unanswered) {
+      await this.sendRequest(this.unanswered);
+      // Answered at last: the load may have moved on since it was asked.
+      if (!this.unanswered) this.queueAdjust();
+      return;
+    }
+
+    const holdings = this.holdings();
+    const ask = sessionsToRequest(holdings, this.load);
+    if (ask > 0) {
+      this.stopSurplusClock();
+      this.requestCount += 1;
+      return this.sendRequest({ sessions: ask, requestId: `req-${this.options.clock.now().toString(36)}-${this.requestCount}` });
+    }
+    const giveBack = sessionsToRelease(holdings, this.load, this.options.releaseMargin);
+    if (giveBack === null) return this.stopSurplusClock();
+
+    const now = this.options.clock.now();
+    this.surplusSince ??= now;
+    const dueAt = this.surplusSince + this.options.releaseDelayMs;
+    if (now < dueAt) {
+      if (!this.timers.release.pending) this.timers.release.set(dueAt - now, () => this.queueAdjust());
+      return;
+    }
+    this.stopSurplusClock();
+    try {
+      this.applyServerView(await this.send("release", { sessions: giveBack }), "release");
+    } catch (error) {
+      this.report("release", error);
+    }
+  }
+
+  private stopSurplusClock(): void {
+    this.surplusSince = null;
+    this.timers.release.clear();
+  }
+
+  private async sendRequest(input: Calls["request"]["input"]): Promise<void> {
+    this.unanswered = input;
+    try {
+      const answer = await this.send("request", input);
+      this.unanswered = null;
+      this.refreshIntervalSec = answer.refreshIntervalSec;
+      this.applyServerView(answer, "request");
+    } catch (error) {
+      if (error instanceof UnreachableError) {
+        // It may have been granted without our hearing of it: the retry carries the same requestId.
+        this.timers.retry.set(this.options.retryDelayMs, () => this.queueAdjust());
+      } else {
+        this.unanswered = null;
+      }
+      this.report("request", error);
+    }
+  }
+
+  /**
+   * One call, with failover: unreachable → the other server; BACKUP_INACTIVE → back to the main
+   * one; BAD_TOKEN (superseded, or a server that lost us) → register again and retry once.
+   */
+  private async send<V extends Verb>(verb: V, input: Calls[V]["input"]): Promise<Calls[V]["answer"]> {
+    let switches = 0;
+    let registeredAgain = false;
+    for (;;) {
+      try {
+        const answer = await this.callWithTimeout(verb, input);
+        this.serverReached();
+        return answer;
+      } catch (error) {
+        const alternative = this.servers.alternative();
+        if (error instanceof UnreachableError && alternative && switches < MAX_SWITCHES_PER_CALL) {
+          switches += 1;
+          this.failOver(alternative, "unreachable");
+          continue;
+        }
+        if (isReason(error, "BACKUP_INACTIVE") && this.servers.role === "backup" && switches < MAX_SWITCHES_PER_CALL) {
+          switches += 1;
+          this.failOver("main", "backup-inactive");
+          continue;
+        }
+        if (error instanceof UnreachableError || isReason(error, "BACKUP_INACTIVE")) {
+          this.noServerReached();
+          throw error;
+        }
+        this.serverReached();
+        if (isReason(error, "BAD_TOKEN") && verb !== "register" && !registeredAgain) {
+          registeredAgain = true;
+          await this.register();
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  private callWithTimeout<V extends Verb>(verb: V, input: Calls[V]["input"]): Promise<Calls[V]["answer"]> {
+    const { clock, transport, callTimeoutMs } = this.options;
+    const baseUrl = this.servers.current;
+    const token = verb === "register" ? undefined : (this.token ?? undefined);
+    const abort = new AbortController();
+    return new Promise((resolve, reject) => {
+      const timeout = clock.setTimeout(() => {
+        abort.abort();
+        reject(new UnreachableError(baseUrl, `no answer from ${baseUrl} to ${verb} within ${callTimeoutMs} ms`));
+      }, callTimeoutMs);
+      transport.call(baseUrl, verb, input, { token, signal: abort.signal }).then(
+        (answer) => {
+          clock.clearTimeout(timeout);
+          resolve(answer);
+        },
+        (error: unknown) => {
+          clock.clearTimeout(timeout);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  private failOver(to: ServerRole, reason: "unreachable" | "backup-inactive"): void {
+    this.events.emit("failed-over", { ...this.servers.switchTo(to), reason });
+  }
+
+  private serverReached(): void {
+    if (!this.grace) return;
+    this.grace = null;
+    this.timers.grace.clear();
+    this.events.emit("grace-ended", { reason: "reconnected", granted: this.granted });
+  }
+
+  /** No server answered: the grant is kept for the grace period, then dropped. */
+  private noServerReached(): void {
+    if (this.grace || this.token === null || (this.granted === 0 && this.pending === 0)) return;
+    const since = this.options.clock.now();
+    this.grace = { since, until: since + this.options.graceMs };
+    this.timers.grace.set(this.options.graceMs, () => this.graceExpired());
+    this.events.emit("grace-started", { ...this.grace, granted: this.granted });
+  }
+
+  private graceExpired(): void {
+    this.grace = null;
+    const dropped = this.granted;
+    this.granted = 0;
+    this.pending = 0;
+    if (dropped > 0) this.events.emit("released", { sessions: dropped, granted: 0, pending: 0, reason: "grace-expired" });
+    this.events.emit("grace-ended", { reason: "expired", granted: 0 });
+  }
+
+  /** Takes the server's figures and tells listeners what changed. */
+  private applyServerView(view: { granted: number; pending: number }, change: Change): void {
+    const before = this.granted;
+    this.granted = view.granted;
+    this.pending = view.pending;
+    const { granted, pending } = view;
+    if (granted > before) {
+      const via: GrantedVia = change === "refresh" || change === "release" ? "pending-served" : change;
+      this.events.emit("granted", { added: granted - before, granted, pending, via });
+    } else if (granted < before) {
+      this.events.emit("released", { sessions: before - granted, granted, pending, reason: change === "release" ? "load-dropped" : "reclaimed" });
+    }
+  }
+
+  private report(verb: string, error: unknown): void {
+    // Unreachable servers are reported through the grace and failover events instead.
+    if (!(error instanceof UnreachableError)) {
+      this.events.emit("error", { verb, error: error instanceof Error ? error : new Error(String(error)) });
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { ApplianceError, UnreachableError } from "./errors.ts";
+import type { Calls, Verb } from "./protocol.ts";
+
+export interface CallOptions {
+  token?: string | undefined;
+  /** Aborted by the client when its call timeout passes. */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * One appliance call to one server. Resolves to the answer's `data`; rejects with
+ * `ApplianceError` when the server refused, `UnreachableError` when there was no usable answer.
+ */
+export interface Transport {
+  call<V extends Verb>(baseUrl: string, verb: V, input: Calls[V]["input"], options?: CallOptions): Promise<Calls[V]["answer"]>;
+}
+
+interface TrpcBody {
+  result?: { data: unknown };
+  error?: { message?: string; data?: { code?: string; reason?: string; httpStatus?: number } };
+}
+
+/** `POST <baseUrl>/api/trpc/appliance.<verb>` with a JSON body, through Node's global fetch. */
+export const fetchTransport: Transport = {
+  async call(baseUrl, verb, input, options = {}) {
+    const url = `${baseUrl}/api/trpc/appliance.${verb}`;
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+        body: JSON.stringify(input),
+        signal: options.signal ?? null,
+      });
+      text = await response.text();
+    } catch (cause) {
+      throw new UnreachableError(baseUrl, `no answer from ${url}: ${describe(cause)}`, { cause });
+    }
+    const body = parseJson(text);
+    if (body?.result) return body.result.data as never;
+    const data = body?.error?.data;
+    if (data?.code && data.reason) {
+      throw new ApplianceError(data.code, data.reason, body?.error?.message ?? data.reason, data.httpStatus ?? response.status);
+    }
+    // A proxy's error page or some other service on that port: not the licensing server.
+    throw new UnreachableError(baseUrl, `${url} answered HTTP ${response.status} without a tRPC result or error`);
+  },
+};
+
+function parseJson(text: string): TrpcBody | null {
+  try {
+    return JSON.parse(text) as TrpcBody;
+  } catch {
+    return null;
+  }
+}
+
+function describe(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const inner = (cause as { cause?: { code?: string; message?: string } }).cause;
+  return inner?.code ?? inner?.message ?? cause.message;
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// `npm run demo`: the real server (UI + API, through `npm start`'s own bootstrap) on a demo
+// database, and a fleet of simulated appliances whose load rises and falls. Like sls.mjs it runs
+// before anything is installed, so it imports nothing but node: modules and scripts/lib.
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { exitCodeOfSignal } from "./lib/processes.mjs";
+import { banner, say } from "./lib/report.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+process.chdir(ROOT);
+
+const PORT = process.env.PORT || "3000";
+const DEMO_DB = path.join(ROOT, "data", "demo.db");
+const DEMO_SECRET = "demo-secret";
+const DEMO_POOL = 2000;
+// 40 appliances at 20 % of their platform limit at peak, on a 90-second "day": within a minute
+// the pool runs out (pending demand), and then load falls and sessions are released.
+const FLEET_ARGS = ["-n", "40", "--curve", "daily", "--period", "90", "--peak", "0.2", "--release-delay", "5", "--serial-prefix", "DEMO-"];
+const HEALTH_URL = `http://127.0.0.1:${PORT}/api/health`;
+
+const children = [];
+let stopping = null;
+
+/**
+ * Starts a command in a process group of its own, so that a signal reaches pnpm's and tsx's
+ * children too. `forceSignal` is what a second Ctrl-C sends: scripts/sls.mjs takes a repeated
+ * signal as "kill the server now", which reaches the server's own process group.
+ */
+function start(name, cmd, args, env, forceSignal) {
+  const child = spawn(cmd, args, { stdio: "inherit", detached: true, env: { ...process.env, ...env } });
+  const exited = new Promise((resolve) => child.on("close", (code, signal) => resolve(code ?? exitCodeOfSignal(signal))));
+  child.on("error", (err) => say(`could not start ${name}: ${err.message}`));
+  const entry = { name, child, exited, forceSignal };
+  children.push(entry);
+  exited.then((code) => {
+    if (!stopping) {
+      say(`${name} stopped by itself (exit ${code}); stopping the demo`);
+      void stopAll("SIGTERM", code || 1);
+    }
+  });
+  return entry;
+}
+
+function signalGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** The fleet first (it gives its sessions back), then the server. */
+async function stopAll(signal, exitCode) {
+  if (stopping) return stopping;
+  stopping = (async () => {
+    for (const { name, child, exited, forceSignal } of [...children].reverse()) {
+      say(`stopping ${name}`);
+      signalGroup(child, signal);
+      const done = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+      if (!done) {
+        say(`${name} did not stop within 10 s; stopping it at once`);
+        signalGroup(child, forceSignal);
+        await exited;
+      }
+    }
+    process.exit(exitCode);
+  })();
+  return stopping;
+}
+
+// One Ctrl-C arrives twice (from the terminal and passed on by npm): only a signal that comes
+// later than this counts as the second one, which forces.
+const REPEAT_AFTER_MS = 1_000;
+let firstSignalAt = 0;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    if (!stopping) {
+      firstSignalAt = Date.now();
+      say(`${signal}: stopping the demo (again to force)`);
+      void stopAll("SIGTERM", exitCodeOfSignal(signal));
+    } else if (Date.now() - firstSignalAt > REPEAT_AFTER_MS) {
+      say("stopping at once");
+      for (const { child, forceSignal } of children) signalGroup(child, forceSignal);
+    }
+  });
+}
+
+async function waitForServer(server) {
+  for (;;) {
+    if (stopping || server.child.exitCode !== null) return false;
+    try {
+      if ((await fetch(HEALTH_URL)).ok) return true;
+    } catch {
+      // still installing, building or starting
+    }
+    await sleep(500);
+  }
+}
+
+banner("demo: fresh database");
+for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(DEMO_DB + suffix, { force: true });
+say(`${path.relative(ROOT, DEMO_DB)} reset: pool ${DEMO_POOL} sessions, secret "${DEMO_SECRET}", refresh interval 10 s`);
+
+const server = start("the server", process.execPath, ["scripts/sls.mjs", "start"], {
+  PORT,
+  DATABASE_URL: `file:${DEMO_DB}`,
+  SLS_POOL_SIZE: String(DEMO_POOL),
+  SLS_SHARED_SECRET: DEMO_SECRET,
+  SLS_REFRESH_INTERVAL_SEC: "10",
+  SLS_SWEEP_INTERVAL_MS: "2000",
+  SLS_SERVER_ID: "demo",
+  SLS_LOG_LEVEL: "warn",
+}, "SIGTERM");
+if (!(await waitForServer(server))) await stopAll("SIGTERM", 1);
+
+banner(`demo running: open http://localhost:${PORT}`);
+say(`dashboard:     http://localhost:${PORT}`);
+say(`shared secret: ${DEMO_SECRET}   (what the simulated appliances register with)`);
+say("40 simulated appliances start now; Ctrl-C stops the fleet and the server");
+start("the fleet simulator", process.execPath, ["--import", "tsx", "apps/simulator/src/main.ts", "--url", `http://127.0.0.1:${PORT}`, "--secret", DEMO_SECRET, ...FLEET_ARGS], {}, "SIGKILL");
