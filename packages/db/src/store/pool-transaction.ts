@@ -82,25 +82,6 @@ export class PoolTransaction {
     Object.assign(this.server, pool);
   }
 
-  /**
-   * Runs `work` so that, if it throws, its writes are undone while the transaction (and the
-   * rest of its batch) carries on.
-   */
-  async savepoint<R>(work: () => Promise<R>): Promise<R> {
-    const before = { ...this.server };
-    await this.tx.$executeRawUnsafe("SAVEPOINT sls_call");
-    try {
-      const result = await work();
-      await this.tx.$executeRawUnsafe("RELEASE SAVEPOINT sls_call");
-      return result;
-    } catch (error) {
-      await this.tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT sls_call");
-      await this.tx.$executeRawUnsafe("RELEASE SAVEPOINT sls_call");
-      Object.assign(this.server, before);
-      throw error;
-    }
-  }
-
   async writeSettings(settings: SettingsUpdate): Promise<void> {
     await this.tx.server.update({ where: { id: SERVER_ROW_ID }, data: settings });
     Object.assign(this.server, settings);

@@ -1,4 +1,6 @@
+import { AllocationError } from "@sls/allocator";
 import type { PoolTransaction, Store } from "@sls/db";
+import { SlsError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 
 type Work<R> = (tx: PoolTransaction) => Promise<R>;
@@ -13,9 +15,9 @@ const MAX_BATCH = 64;
 
 /**
  * Group commit for grant-changing calls. Calls that arrive while a transaction is running wait
- * and then share the next one: one lock, one commit, each call in its own savepoint so a
- * refusal undoes only its own writes. Answers are sent only after the commit. Under load this
- * turns a convoy of short transactions queued on the pool lock into a few larger ones.
+ * and then share the next one: one lock, one commit. Answers are sent only after the commit.
+ * Under load this turns a convoy of short transactions queued on the pool lock into a few larger
+ * ones. Work must decide a refusal (SlsError, AllocationError) before it writes.
  */
 export class PoolBatcher {
   private queue: Job[] = [];
@@ -37,20 +39,10 @@ export class PoolBatcher {
     this.draining = true;
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        if (batch.length === 1) await this.runAlone(batch[0]!);
-        else await this.runTogether(batch);
+        await this.runTogether(this.queue.splice(0, MAX_BATCH));
       }
     } finally {
       this.draining = false;
-    }
-  }
-
-  private async runAlone(job: Job): Promise<void> {
-    try {
-      job.resolve(await this.store.inPoolTransaction(job.work));
-    } catch (error) {
-      job.reject(error);
     }
   }
 
@@ -61,8 +53,11 @@ export class PoolBatcher {
         outcomes.length = 0;
         for (const job of batch) {
           try {
-            outcomes.push({ ok: true, value: await tx.savepoint(() => job.work(tx)) });
+            outcomes.push({ ok: true, value: await job.work(tx) });
           } catch (error) {
+            // A refusal is decided before its call writes anything, so the batch carries on;
+            // anything else aborts the shared transaction and each call is retried alone.
+            if (!isRefusal(error)) throw error;
             outcomes.push({ ok: false, error });
           }
         }
@@ -70,8 +65,9 @@ export class PoolBatcher {
     } catch (error) {
       // The shared transaction failed as a whole (connection lost, commit refused): nothing of
       // it was written, so each call is retried on its own.
-      this.log.warn("batched transaction failed; retrying its calls one by one", { calls: batch.length, error });
-      for (const job of batch) await this.runAlone(job);
+      if (batch.length > 1) this.log.warn("batched transaction failed; retrying its calls one by one", { calls: batch.length, error });
+      if (batch.length === 1) batch[0]!.reject(error);
+      else for (const job of batch) await this.runTogether([job]);
       return;
     }
     batch.forEach((job, i) => {
@@ -80,4 +76,8 @@ export class PoolBatcher {
       else job.reject(outcome.error);
     });
   }
+}
+
+function isRefusal(error: unknown): boolean {
+  return error instanceof SlsError || error instanceof AllocationError;
 }
