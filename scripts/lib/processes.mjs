@@ -1,0 +1,86 @@
+// Child processes of scripts/sls.mjs, and what happens to them on SIGINT / SIGTERM / SIGHUP.
+//
+// Each step runs in a process group of its own and a signal goes to that whole group, once:
+// pnpm runs scripts through `sh -c`, which does not pass signals on, so signalling pnpm alone
+// would leave the server, or Playwright and its web server, running. A second signal (a second
+// Ctrl-C) kills the group outright.
+import { spawn } from "node:child_process";
+import os from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import { say } from "./report.mjs";
+
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
+const GRACE_MS = 10_000;
+let currentGroup = null;
+let interrupted = null;
+let interruptedAt = 0;
+
+export const exitCodeOfSignal = (signal) => 128 + (os.constants.signals[signal] ?? 0);
+
+/** The signal that asked us to stop, or null. */
+export const interruption = () => interrupted;
+
+function signalGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false; // the group is gone
+  }
+}
+
+export function forwardSignalsToSteps() {
+  for (const signal of SIGNALS) {
+    process.on(signal, () => {
+      if (!interrupted) {
+        interrupted = signal;
+        interruptedAt = Date.now();
+        say(`${signal}: stopping (send it again to force)`);
+        if (currentGroup) signalGroup(currentGroup, signal);
+      } else if (Date.now() - interruptedAt > 1000 && currentGroup) {
+        // Not within the first second: the same Ctrl-C may arrive twice (terminal and npm).
+        say("stopping at once");
+        signalGroup(currentGroup, "SIGKILL");
+      }
+    });
+  }
+}
+
+/** Waits until nothing of the group is left, ending stragglers after GRACE_MS. */
+async function reap(pgid) {
+  if (!interrupted) signalGroup(pgid, "SIGTERM"); // strays of a step that ended on its own
+  for (let waited = 0; signalGroup(pgid, 0); waited += 100) {
+    if (waited >= GRACE_MS) {
+      say(`processes of the last step still running after ${GRACE_MS / 1000} s; killing them`);
+      signalGroup(pgid, "SIGKILL");
+      return;
+    }
+    await sleep(100);
+  }
+}
+
+/**
+ * Runs one step with the terminal's output (not its input: nothing may stop to ask) and resolves
+ * to its exit code, 128 + n when killed by signal n.
+ */
+export async function run(cmd, args, options = {}) {
+  say(`$ ${[cmd, ...args].join(" ")}`);
+  const child = spawn(cmd, args, { stdio: ["ignore", "inherit", "inherit"], detached: true, ...options });
+  currentGroup = child.pid ?? null;
+  const code = await new Promise((resolve) => {
+    child.on("error", (err) => {
+      say(`could not start ${cmd}: ${err.message}`);
+      resolve(127);
+    });
+    child.on("close", (exitCode, signal) => resolve(exitCode ?? exitCodeOfSignal(signal)));
+  });
+  if (currentGroup) await reap(currentGroup);
+  currentGroup = null;
+  return code;
+}
+
+/** Runs the server until it exits or we are told to stop, then exits with its status. */
+export async function serve(cmd, args) {
+  const code = await run(cmd, args);
+  process.exit(interrupted ? exitCodeOfSignal(interrupted) : code);
+}
