@@ -3,7 +3,7 @@ export { applyMigrations } from "./migrate.ts";
 export { Store, ServerNotSeededError } from "./store/store.ts";
 export { PoolTransaction } from "./store/pool-transaction.ts";
 export type * from "./store/rows.ts";
-export { BackupStore, type BackupReport, type BackupRoleRow, type ParticipantRecord, type StateSnapshot } from "./store/backup-store.ts";
+export { BackupStore, type BackupReport, type BackupRoleRow, type StateSnapshot } from "./store/backup-store.ts";
 export { AccountRepository, AccountTransaction } from "./store/accounts.ts";
 export { AuditQueries } from "./store/audit-query.ts";
 export { ParticipantQueries } from "./store/participants-query.ts";

@@ -1,30 +1,9 @@
 import type { Db } from "../client.ts";
 import { SERVER_ROW_ID } from "./pool-transaction.ts";
-import type { AuditInput, ServerRow } from "./rows.ts";
-import { serverSelect } from "./selects.ts";
+import type { AuditInput, ParticipantRecord, ServerRow } from "./rows.ts";
+import { recordSelect, serverSelect } from "./selects.ts";
 
 const ROLE_ROW_ID = 1;
-
-/** A participant exactly as stored, token hash included: what a backup needs to serve it. */
-export interface ParticipantRecord {
-  id: string;
-  serial: string;
-  hostname: string;
-  model: string;
-  platformLimit: number;
-  localLimit: number;
-  haPeerSerial: string | null;
-  approved: boolean;
-  tokenHash: string | null;
-  granted: number;
-  pending: number;
-  pendingSeq: number | null;
-  inUse: number;
-  highWater: number;
-  registeredAt: Date;
-  lastSeenAt: Date;
-  reclaimedAt: Date | null;
-}
 
 export interface StateSnapshot {
   server: ServerRow;
@@ -141,26 +120,8 @@ export class BackupStore {
   }
 }
 
-function toRecord(p: ParticipantRecord & Record<string, unknown>): ParticipantRecord {
-  return {
-    id: p.id,
-    serial: p.serial,
-    hostname: p.hostname,
-    model: p.model,
-    platformLimit: p.platformLimit,
-    localLimit: p.localLimit,
-    haPeerSerial: p.haPeerSerial,
-    approved: p.approved,
-    tokenHash: p.tokenHash,
-    granted: p.granted,
-    pending: p.pending,
-    pendingSeq: p.pendingSeq,
-    inUse: p.inUse,
-    highWater: p.highWater,
-    registeredAt: p.registeredAt,
-    lastSeenAt: p.lastSeenAt,
-    reclaimedAt: p.reclaimedAt,
-  };
+function toRecord(p: ParticipantRecord): ParticipantRecord {
+  return Object.fromEntries(Object.keys(recordSelect).map((key) => [key, p[key as keyof ParticipantRecord]])) as unknown as ParticipantRecord;
 }
 
 function sameRecord(a: ParticipantRecord, b: ParticipantRecord): boolean {

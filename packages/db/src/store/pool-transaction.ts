@@ -3,13 +3,13 @@ import type {
   AllocationWrite,
   AuditInput,
   NewParticipant,
+  ParticipantRecord,
   ParticipantRow,
   ParticipantUpdate,
   PoolWrite,
   ServerRow,
   SettingsUpdate,
 } from "./rows.ts";
-import type { ParticipantRecord } from "./backup-store.ts";
 import { participantSelect, recordSelect, serverSelect } from "./selects.ts";
 
 export const SERVER_ROW_ID = 1;

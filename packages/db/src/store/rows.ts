@@ -34,19 +34,15 @@ export interface ParticipantRow {
   reclaimedAt: Date | null;
 }
 
-export interface NewParticipant {
-  id: string;
-  serial: string;
-  hostname: string;
-  model: string;
-  platformLimit: number;
-  localLimit: number;
-  haPeerSerial: string | null;
-  approved: boolean;
+/** A participant exactly as stored, token hash included: what a backup needs to serve it. */
+export interface ParticipantRecord extends ParticipantRow {
   tokenHash: string | null;
-  registeredAt: Date;
-  lastSeenAt: Date;
 }
+
+export type NewParticipant = Pick<
+  ParticipantRecord,
+  "id" | "serial" | "hostname" | "model" | "platformLimit" | "localLimit" | "haPeerSerial" | "approved" | "tokenHash" | "registeredAt" | "lastSeenAt"
+>;
 
 export type ParticipantUpdate = Partial<
   Pick<
