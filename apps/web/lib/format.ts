@@ -1,7 +1,15 @@
 const integer = new Intl.NumberFormat("en-US");
+const oneDecimal = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium" });
+const clock = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit" });
+const dayClock = new Intl.DateTimeFormat("en-GB", { weekday: "short", hour: "2-digit", minute: "2-digit" });
 
 export function formatCount(value: number): string {
   return integer.format(value);
+}
+
+export function formatPercent(value: number): string {
+  return `${oneDecimal.format(value)} %`;
 }
 
 export function formatAgo(iso: string, now: number = Date.now()): string {
@@ -10,4 +18,13 @@ export function formatAgo(iso: string, now: number = Date.now()): string {
   if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
   if (seconds < 86400) return `${Math.round(seconds / 3600)} h ago`;
   return `${Math.round(seconds / 86400)} d ago`;
+}
+
+export function formatDateTime(iso: string): string {
+  return dateTime.format(new Date(iso));
+}
+
+/** Chart axis labels: a clock for an hour or a day, the weekday too for a week. */
+export function formatTick(ms: number, withDay: boolean): string {
+  return (withDay ? dayClock : clock).format(new Date(ms));
 }

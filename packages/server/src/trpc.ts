@@ -100,15 +100,13 @@ const countMessages = t.middleware(async ({ ctx, path, next }) => {
   const messageType = path.slice(path.lastIndexOf(".") + 1) as MessageType;
   const counted = (MESSAGE_TYPES as readonly string[]).includes(messageType);
   const call = { participantId: null as string | null };
-  if (counted) ctx.services.counters.count(messageType, "received");
   const result = await next({ ctx: { call } });
   if (counted) {
+    // Counted once the participant is known: count() adds to the server's figures and, given
+    // an id, to the participant's as well, so each message is counted exactly once in each.
     const outcome = result.ok ? "answered" : "failed";
-    ctx.services.counters.count(messageType, outcome);
-    if (call.participantId) {
-      ctx.services.counters.count(messageType, "received", call.participantId);
-      ctx.services.counters.count(messageType, outcome, call.participantId);
-    }
+    ctx.services.counters.count(messageType, "received", call.participantId);
+    ctx.services.counters.count(messageType, outcome, call.participantId);
   }
   return result;
 });

@@ -8,7 +8,7 @@ type Kind = "query" | "mutation";
 
 /** Every admin.* procedure with its kind, read from the router itself. */
 function adminProcedures(): Array<{ path: string; kind: Kind }> {
-  const procedures = appRouter._def.procedures as Record<string, { _def: { type: Kind } }>;
+  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: Kind } }>;
   return Object.entries(procedures)
     .filter(([path]) => path.startsWith("admin."))
     .map(([path, procedure]) => ({ path, kind: procedure._def.type }))

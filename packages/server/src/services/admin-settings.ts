@@ -75,12 +75,11 @@ export async function setPoolSize(services: Services, by: AccountRow, poolSize: 
   return services.store.inPoolTransaction(async (tx) => {
     const at = new Date(services.now());
     const actor = adminActor(by);
+    const from = tx.server.poolSize;
     const state = await loadState(tx, []);
     const outcome = resizePool(state, poolSize);
     await commitOutcome(tx, state, outcome, at, actor);
-    await tx.audit([
-      { at, type: "admin.pool-size", actor, detail: { from: tx.server.poolSize, to: poolSize, served: outcome.result.served } },
-    ]);
+    await tx.audit([{ at, type: "admin.pool-size", actor, detail: { from, to: poolSize, served: outcome.result.served } }]);
     return { served: outcome.result.served };
   });
 }

@@ -1,8 +1,9 @@
 import type { UsageSampleRow } from "@sls/db";
 import type { Services } from "./context.ts";
 
-export const SAMPLE_EVERY_MS = 60_000;
-const KEEP_SAMPLES_MS = 35 * 24 * 3600_000;
+export const SAMPLE_EVERY_MS = 15_000;
+/** A little over the longest range shown. */
+const KEEP_SAMPLES_MS = 8 * 24 * 3600_000;
 
 export const USAGE_RANGES = {
   hour: { spanMs: 3600_000, bucketMs: SAMPLE_EVERY_MS },
@@ -11,7 +12,7 @@ export const USAGE_RANGES = {
 } as const;
 export type UsageRange = keyof typeof USAGE_RANGES;
 
-/** Stores this minute's sample (once, whichever process gets there first). */
+/** Stores this interval's sample (once, whichever process gets there first). */
 export async function sampleUsage(services: Services): Promise<void> {
   const now = services.now();
   const sample = await services.store.usage.current(new Date(now - (now % SAMPLE_EVERY_MS)));

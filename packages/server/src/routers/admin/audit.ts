@@ -70,7 +70,7 @@ export const auditRouter = router({
     .output(z.object({ filename: z.string(), csv: z.string(), rows: z.number().int(), truncated: z.boolean() }))
     .query(async ({ ctx, input }) => {
       const { csv, rows, truncated } = await auditCsv(ctx.services, toFilter(input.filter));
-      const stamp = new Date(ctx.services.now()).toISOString().replaceAll(":", "").slice(0, 15);
+      const stamp = new Date(ctx.services.now()).toISOString().replace(/[-:]/g, "").slice(0, 15);
       return { filename: `sls-audit-${stamp}.csv`, csv, rows, truncated };
     }),
 });

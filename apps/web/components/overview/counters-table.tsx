@@ -1,0 +1,30 @@
+import { TableHead } from "@/components/ui/table";
+import { formatCount } from "@/lib/format";
+import type { RouterOutputs } from "@/lib/trpc";
+
+type Counter = RouterOutputs["admin"]["overview"]["get"]["counters"][number];
+
+/** Received / answered / failed per message type, as `show shared license` prints them. */
+export function CountersTable({ counters }: { counters: Counter[] }) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="min-w-full text-sm" data-testid="counters">
+        <TableHead columns={[{ label: "Message" }, { label: "Received", numeric: true }, { label: "Answered", numeric: true }, { label: "Failed", numeric: true }]} />
+        <tbody className="divide-y divide-slate-800">
+          {counters.map((c) => (
+            <tr key={c.messageType} data-testid={`counter-${c.messageType}`}>
+              <th scope="row" className="py-2 pr-4 text-left font-medium capitalize text-slate-200">
+                {c.messageType}
+              </th>
+              {[c.received, c.answered, c.failed].map((value, i) => (
+                <td key={i} className={`py-2 pr-4 text-right tabular-nums last:pr-0 ${i === 2 && value > 0 ? "text-amber-300" : ""}`}>
+                  {formatCount(value)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

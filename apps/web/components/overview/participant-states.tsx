@@ -1,0 +1,46 @@
+import Link from "next/link";
+import { Panel } from "@/components/ui/panel";
+import { formatCount } from "@/lib/format";
+import type { RouterOutputs } from "@/lib/trpc";
+
+type Participants = RouterOutputs["admin"]["overview"]["get"]["participants"];
+
+const STATES = [
+  { key: "active", state: "active", label: "Active", dot: "bg-emerald-400", hint: "refreshed within 3 intervals" },
+  { key: "expired", state: "expired", label: "Expired", dot: "bg-slate-500", hint: "silent for 3 intervals; grant reclaimed" },
+  { key: "awaitingApproval", state: "awaiting-approval", label: "Awaiting approval", dot: "bg-amber-400", hint: "registered, not yet approved" },
+] as const;
+
+export function ParticipantStates({ participants, approvalRequired }: { participants: Participants; approvalRequired: boolean }) {
+  return (
+    <Panel
+      title="Participants by state"
+      description={`${formatCount(participants.total)} registered${approvalRequired ? " · new participants need approval" : ""}`}
+      labelledBy="states-title"
+      actions={
+        <Link href="/participants" className="text-sm text-sky-300 hover:underline">
+          All participants →
+        </Link>
+      }
+    >
+      <ul className="grid gap-3 sm:grid-cols-3">
+        {STATES.map(({ key, state, label, dot, hint }) => (
+          <li key={key}>
+            <Link
+              href={`/participants?state=${state}`}
+              className="block rounded-lg border border-slate-800 bg-slate-950/40 p-3 hover:border-slate-600"
+              data-testid={`state-${state}`}
+            >
+              <span className="flex items-center gap-2 text-xs font-medium text-slate-400">
+                <span aria-hidden className={`size-2 rounded-full ${dot}`} />
+                {label}
+              </span>
+              <span className="mt-1 block text-2xl font-semibold tabular-nums">{formatCount(participants[key])}</span>
+              <span className="text-xs text-slate-500">{hint}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </Panel>
+  );
+}

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { test as base } from "@playwright/test";
+import { POOL_SIZE, REFRESH_INTERVAL_SEC, SHARED_SECRET } from "./fixtures.ts";
+
+const WEB_DIR = path.resolve(import.meta.dirname, "..", "apps", "web");
+const START_TIMEOUT_MS = 90_000;
+
+export interface App {
+  url: string;
+  /** The server's stderr so far (JSON log lines), for failure messages. */
+  log(): string;
+}
+
+/**
+ * The built app (`apps/web/server.ts`, as `npm start` runs it) on a free port with a database of
+ * its own, so that every spec file starts from a fresh database: no account, the pool of
+ * fixtures.ts, no participant.
+ */
+async function startApp(): Promise<App & { stop(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), "sls-e2e-"));
+  const port = await freePort();
+  let log = "";
+  const child: ChildProcess = spawn(path.join(WEB_DIR, "node_modules", ".bin", "tsx"), ["server.ts"], {
+    cwd: WEB_DIR,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORT: String(port),
+      DATABASE_URL: `file:${path.join(dir, "e2e.db")}`,
+      SLS_POOL_SIZE: String(POOL_SIZE),
+      SLS_SHARED_SECRET: SHARED_SECRET,
+      SLS_REFRESH_INTERVAL_SEC: String(REFRESH_INTERVAL_SEC),
+      SLS_LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode} before answering:\n${log}`);
+    if (await healthy(url)) return { url, log: () => log, stop };
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the app did not answer /api/health within ${START_TIMEOUT_MS / 1000} s:\n${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/api/health`)).ok;
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** One app per spec file: started for the file's first test, stopped when the next file begins. */
+class AppPerFile {
+  private current: { file: string; app: Awaited<ReturnType<typeof startApp>> } | null = null;
+
+  async for(file: string): Promise<App> {
+    if (this.current?.file === file) return this.current.app;
+    await this.stop();
+    this.current = { file, app: await startApp() };
+    return this.current.app;
+  }
+
+  async stop(): Promise<void> {
+    await this.current?.app.stop();
+    this.current = null;
+  }
+}
+
+export const test = base.extend<{ app: App }, { appPerFile: AppPerFile }>({
+  appPerFile: [
+    async ({}, use) => {
+      const apps = new AppPerFile();
+      await use(apps);
+      await apps.stop();
+    },
+    { scope: "worker", timeout: START_TIMEOUT_MS + 30_000 },
+  ],
+  app: [async ({ appPerFile }, use, testInfo) => use(await appPerFile.for(testInfo.file)), { timeout: START_TIMEOUT_MS + 30_000 }],
+  baseURL: async ({ app }, use) => use(app.url),
+});
+
+export { expect } from "@playwright/test";

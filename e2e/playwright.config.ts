@@ -1,0 +1,42 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// No webServer here: every spec file starts the built app on a fresh database of its own
+// (fresh-app.ts), so specs cannot see each other's accounts, participants or settings.
+// The app must have been built (`pnpm turbo run build --filter=@sls/web...`) beforehand.
+
+/** Debian's Chromium (`apt-get install chromium`): Playwright cannot download its own here. */
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+export default defineConfig({
+  testDir: ".",
+  testMatch: "*.spec.ts",
+  outputDir: "test-results",
+  forbidOnly: Boolean(process.env.CI),
+  workers: 1,
+  retries: 0,
+  reporter: [["list"], ["html", { outputFolder: "playwright-report", open: "never" }]],
+  use: {
+    headless: true,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
+      },
+    },
+  ],
+});
