@@ -3,6 +3,7 @@
 // database, and a fleet of simulated appliances whose load rises and falls. Like sls.mjs it runs
 // before anything is installed, so it imports nothing but node: modules and scripts/lib.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -101,6 +102,26 @@ async function waitForServer(server) {
   }
 }
 
+/**
+ * The demo database is new, so the console would ask for a first administrator; the demo makes
+ * one with a random password (there is no default password anywhere) and prints it.
+ */
+async function createDemoAdministrator() {
+  const account = { name: "demo", password: randomBytes(12).toString("base64url") };
+  try {
+    const response = await fetch(`http://127.0.0.1:${PORT}/api/trpc/auth.setup`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-sls-console": "1" },
+      body: JSON.stringify(account),
+    });
+    if (response.ok) return account;
+    say(`could not create the demo administrator (HTTP ${response.status}): ${(await response.text()).slice(0, 200)}`);
+  } catch (error) {
+    say(`could not create the demo administrator: ${error.message}`);
+  }
+  return null;
+}
+
 banner("demo: fresh database");
 for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(DEMO_DB + suffix, { force: true });
 say(`${path.relative(ROOT, DEMO_DB)} reset: pool ${DEMO_POOL} sessions, secret "${DEMO_SECRET}", refresh interval 10 s`);
@@ -117,8 +138,10 @@ const server = start("the server", process.execPath, ["scripts/sls.mjs", "start"
 }, "SIGTERM");
 if (!(await waitForServer(server))) await stopAll("SIGTERM", 1);
 
+const login = await createDemoAdministrator();
 banner(`demo running: open http://localhost:${PORT}`);
 say(`dashboard:     http://localhost:${PORT}`);
+say(login ? `sign in as:    ${login.name} / ${login.password}   (made for this demo run only)` : "sign in:       create the first administrator on the setup page");
 say(`shared secret: ${DEMO_SECRET}   (what the simulated appliances register with)`);
 say("40 simulated appliances start now; Ctrl-C stops the fleet and the server");
 start("the fleet simulator", process.execPath, ["--import", "tsx", "apps/simulator/src/main.ts", "--url", `http://127.0.0.1:${PORT}`, "--secret", DEMO_SECRET, ...FLEET_ARGS], {}, "SIGKILL");
