@@ -21,12 +21,13 @@ describe("resolveOptions", () => {
 
   it("lists every bad option with the value given", () => {
     const attempt = () =>
-      resolveOptions({ ...valid, serverUrl: "licensing:3000", serial: "bad serial!", localLimit: 6000, graceMs: -1 });
+      resolveOptions({ ...valid, serverUrl: "licensing:3000", serial: "bad serial!", localLimit: 6000, graceMs: -1, maxRefreshIntervalMs: 0 });
     expect(attempt).toThrow(ParticipantOptionsError);
     expect(attempt).toThrow(/serverUrl must be an http:\/\/ or https:\/\/ URL; got "licensing:3000"/);
     expect(attempt).toThrow(/serial must be .*; got "bad serial!"/);
     expect(attempt).toThrow(/localLimit must be .*; got 6000/);
     expect(attempt).toThrow(/graceMs must be .*; got -1/);
+    expect(attempt).toThrow(/maxRefreshIntervalMs must be .*; got 0/);
   });
 
   it("ignores options given as undefined", () => {

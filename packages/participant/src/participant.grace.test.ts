@@ -47,6 +47,20 @@ describe("no server reachable: the grace period", () => {
     expect(main.holder("JAD0001").granted).toBe(300);
   });
 
+  it("takes the server's figures before asking again: a grant the server kept is not asked for twice", async () => {
+    const { participant, main, clock, named, startWithLoad } = setup();
+    await startWithLoad(400);
+    main.mode = "down";
+    await clock.advanceSeconds(30 + 24 * HOUR);
+    expect(participant.state.granted).toBe(0);
+    main.mode = "up"; // nobody reclaimed it: the server still counts 300 for us
+    await clock.advanceSeconds(30);
+    expect(participant.state).toMatchObject({ granted: 300, pending: 0 });
+    expect(main.holder("JAD0001").granted).toBe(300);
+    expect(main.callsOf("request")).toHaveLength(1);
+    expect(named("granted").at(-1)).toMatchObject({ added: 300, granted: 300 });
+  });
+
   it("honours a configured grace period", async () => {
     const { participant, main, clock, named, startWithLoad } = setup({ graceMs: 90_000 });
     await startWithLoad(200);

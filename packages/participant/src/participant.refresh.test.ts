@@ -29,6 +29,20 @@ describe("registering and refreshing", () => {
     expect(main.callsOf("refresh")).toHaveLength(3);
   });
 
+  it("refreshes sooner than the server's interval when maxRefreshIntervalMs is shorter, never later", async () => {
+    const { participant, main, clock } = setup({ maxRefreshIntervalMs: 2_000 });
+    main.refreshIntervalSec = 20;
+    await participant.start();
+    await clock.advanceSeconds(10);
+    expect(main.callsOf("refresh")).toHaveLength(5);
+
+    const slow = setup({ maxRefreshIntervalMs: 60_000 });
+    slow.main.refreshIntervalSec = 20;
+    await slow.participant.start();
+    await slow.clock.advanceSeconds(40);
+    expect(slow.main.callsOf("refresh")).toHaveLength(2);
+  });
+
   it("reports no more in use than it may run", async () => {
     const { participant, main, clock } = setup({}, 0);
     await participant.start();

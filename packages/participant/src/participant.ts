@@ -48,6 +48,11 @@ export class Participant {
   private load = 0;
   private refreshIntervalSec = 30;
   private grace: { since: number; until: number } | null = null;
+  /**
+   * Set when the grant was dropped at the end of the grace period: the server may still count it
+   * (nobody reclaimed it) or not, so nothing more is asked for until an answer says which.
+   */
+  private droppedUnconfirmed = false;
   /** A request that got no answer: it is sent again with the same requestId. */
   private unanswered: Calls["request"]["input"] | null = null;
   private surplusSince: number | null = null;
@@ -94,7 +99,7 @@ export class Participant {
       this.running = false;
       throw error;
     }
-    this.scheduleRefresh(this.refreshIntervalSec * 1000);
+    this.scheduleRefresh();
     this.queueAdjust();
   }
 
@@ -162,7 +167,9 @@ export class Participant {
     this.applyServerView(answer, "register");
   }
 
-  private scheduleRefresh(ms: number): void {
+  /** At the server's interval, or sooner when `maxRefreshIntervalMs` says so. */
+  private scheduleRefresh(): void {
+    const ms = Math.min(this.refreshIntervalSec * 1000, this.options.maxRefreshIntervalMs);
     this.timers.refresh.set(ms, () => void this.enqueue(() => this.refreshTick()));
   }
 
@@ -170,7 +177,7 @@ export class Participant {
     if (!this.running) return;
     await this.refreshOnce().catch((error: unknown) => this.report("refresh", error));
     if (!this.running) return;
-    this.scheduleRefresh(this.refreshIntervalSec * 1000);
+    this.scheduleRefresh();
     this.queueAdjust();
   }
 
@@ -191,6 +198,7 @@ export class Participant {
       if (!this.unanswered) this.queueAdjust();
       return;
     }
+    if (this.droppedUnconfirmed) return;
 
     const holdings = this.holdings();
     const ask = sessionsToRequest(holdings, this.load);
@@ -327,6 +335,7 @@ export class Participant {
     const dropped = this.granted;
     this.granted = 0;
     this.pending = 0;
+    this.droppedUnconfirmed = true;
     if (dropped > 0) this.events.emit("released", { sessions: dropped, granted: 0, pending: 0, reason: "grace-expired" });
     this.events.emit("grace-ended", { reason: "expired", granted: 0 });
   }
@@ -334,6 +343,7 @@ export class Participant {
   /** Takes the server's figures and tells listeners what changed. */
   private applyServerView(view: { granted: number; pending: number }, change: Change): void {
     const before = this.granted;
+    this.droppedUnconfirmed = false;
     this.granted = view.granted;
     this.pending = view.pending;
     const { granted, pending } = view;

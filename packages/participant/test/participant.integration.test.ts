@@ -1,52 +1,21 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { UnreachableError } from "../src/errors.ts";
-import { Participant } from "../src/participant.ts";
+import type { Participant } from "../src/participant.ts";
 import type { ParticipantOptions } from "../src/options.ts";
 import { fetchTransport, type Transport } from "../src/transport.ts";
-import { freshSqliteUrl, SECRET, startServerProcess, type ServerProcess } from "./server-process.ts";
+import { eventually, Live } from "./live.ts";
+import { freshSqliteUrl, type ServerProcess } from "./server-process.ts";
 
-const started: Array<{ stop(): Promise<void> }> = [];
-afterEach(async () => {
-  for (const thing of started.splice(0).reverse()) await thing.stop();
-});
+const live = new Live();
+afterEach(() => live.stopAll());
 
-async function server(poolSize: number, options: { databaseUrl?: string; port?: number } = {}): Promise<ServerProcess> {
-  const process = await startServerProcess({ databaseUrl: options.databaseUrl ?? freshSqliteUrl(), poolSize, ...(options.port ? { port: options.port } : {}) });
-  started.push(process);
-  return process;
+function server(poolSize: number, options: { databaseUrl?: string; port?: number } = {}): Promise<ServerProcess> {
+  return live.server({ databaseUrl: options.databaseUrl ?? freshSqliteUrl(), poolSize, ...(options.port ? { port: options.port } : {}) });
 }
 
+/** Refreshes at the server's interval (10 s): these tests call `refresh()` themselves where it matters. */
 function participant(baseUrl: string, serial: string, extra: Partial<ParticipantOptions> = {}): Participant {
-  const p = new Participant({
-    serverUrl: baseUrl,
-    secret: SECRET,
-    serial,
-    hostname: `${serial.toLowerCase()}.example.net`,
-    model: "ASA5555-X",
-    platformLimit: 1000,
-    localLimit: 100,
-    releaseDelayMs: 0,
-    releaseMargin: 0,
-    callTimeoutMs: 2_000,
-    retryDelayMs: 100,
-    ...extra,
-  });
-  started.push({ stop: () => p.stop() });
-  return p;
-}
-
-/** Waits until `check` passes (the client works in the background). */
-async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
+  return live.participant(baseUrl, serial, { retryDelayMs: 100, maxRefreshIntervalMs: 300_000, ...extra }).participant;
 }
 
 describe("participant against a running server (SQLite)", () => {

@@ -17,6 +17,8 @@ export interface ServerProcess {
   port: number;
   pid: number;
   output(): string;
+  /** kill -9: no shutdown hook runs. */
+  crash(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,11 @@ export async function startServerProcess(options: { databaseUrl: string; poolSiz
     port,
     pid: child.pid!,
     output: () => output,
+    async crash() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGKILL");
+      await exited;
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
