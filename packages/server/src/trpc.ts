@@ -122,14 +122,18 @@ export const applianceProcedure = publicProcedure.use(countMessages).use(({ ctx,
 
 /** Calls after `register` (and the backup's calls to the main server): the bearer token names the participant. */
 export const participantProcedure = applianceProcedure.use(async ({ ctx, next }) => {
-  const token = bearerToken(ctx.authorization);
-  const participant: ParticipantRow | null = token
-    ? await ctx.services.store.findParticipantByTokenHash(hashToken(token))
-    : null;
-  if (!participant) throw badToken();
+  const participant = await authenticateParticipant(ctx.services, ctx.authorization);
   ctx.call.participantId = participant.id;
   return next({ ctx: { participant } });
 });
+
+/** The participant named by `Authorization: Bearer <token>`, or BAD_TOKEN. */
+export async function authenticateParticipant(services: Services, authorization: string | null): Promise<ParticipantRow> {
+  const token = bearerToken(authorization);
+  const participant = token ? await services.store.findParticipantByTokenHash(hashToken(token)) : null;
+  if (!participant) throw badToken();
+  return participant;
+}
 
 // ─── Admin console ──────────────────────────────────────────────────────────────────────────
 

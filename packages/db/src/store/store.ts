@@ -1,5 +1,6 @@
 import { providerOfClient, type Db } from "../client.ts";
 import { BackupStore } from "./backup-store.ts";
+import { touchByToken, type TouchByToken, type TouchedParticipant } from "./refresh-touch.ts";
 import { lockServerRow, PoolTransaction, SERVER_ROW_ID } from "./pool-transaction.ts";
 import type { CounterDeltaRow, ParticipantCounterDeltaRow, ParticipantRow, ParticipantUpdate, ServerRow, ServerSeed } from "./rows.ts";
 import { participantSelect, serverSelect } from "./selects.ts";
@@ -56,6 +57,11 @@ export class Store {
 
   findParticipantBySerial(serial: string): Promise<ParticipantRow | null> {
     return this.db.participant.findUnique({ where: { serial }, select: participantSelect });
+  }
+
+  /** The refresh fast path; null when the call must take the slow path (see refresh-touch.ts). */
+  touchByToken(touch: TouchByToken): Promise<TouchedParticipant | null> {
+    return touchByToken(this.db, touch);
   }
 
   updateParticipant(id: string, data: ParticipantUpdate): Promise<ParticipantRow> {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AllocState } from "@sls/allocator";
-import { isSilent, releaseSessions, requestSessions, transfer, updateLimits } from "@sls/allocator";
+import { isSilent, releaseSessions, SILENT_AFTER_INTERVALS, requestSessions, transfer, updateLimits } from "@sls/allocator";
 import type { ParticipantRow, PoolTransaction, ServerRow } from "@sls/db";
 import { newToken } from "../auth/token.ts";
 import { SlsError } from "../errors.ts";
@@ -212,6 +212,28 @@ export async function transferFrom(services: Services, participant: ParticipantR
     },
     { others: async (tx) => [await tx.findParticipantBySerial(input.fromSerial)] },
   );
+}
+
+/**
+ * The refresh of a participant that is not silent, with a valid inUse, on a serving main server:
+ * one statement finds it by token and renews its lease. Null sends the call down the full path.
+ */
+export async function refreshFast(services: Services, tokenHash: string, input: { inUse: number }) {
+  if (services.serving.refreshTakesLock) return null;
+  const server = await services.settings.get();
+  if (!server) return null;
+  const now = services.now();
+  const touched = await services.store.touchByToken({
+    tokenHash,
+    inUse: input.inUse,
+    at: new Date(now),
+    silentBefore: new Date(now - SILENT_AFTER_INTERVALS * server.refreshIntervalSec * 1000),
+  });
+  if (!touched) return null;
+  return {
+    participantId: touched.id,
+    answer: { granted: touched.granted, pending: touched.pending, refreshIntervalSec: server.refreshIntervalSec, backup: backupOf(server) },
+  };
 }
 
 /**

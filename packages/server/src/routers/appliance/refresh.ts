@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { refresh } from "../../services/appliance-service.ts";
-import { participantProcedure } from "../../trpc.ts";
+import { bearerToken, hashToken } from "../../auth/token.ts";
+import { refresh, refreshFast } from "../../services/appliance-service.ts";
+import { applianceProcedure, authenticateParticipant } from "../../trpc.ts";
 import { ZBackup, ZCount } from "./schemas.ts";
 
 export const ZRefreshInput = z.object({ inUse: ZCount(1_000_000) });
@@ -14,7 +15,21 @@ export const ZRefreshOutput = z.object({
 });
 export type TRefreshOutput = z.infer<typeof ZRefreshOutput>;
 
-export const refreshProcedure = participantProcedure
+/**
+ * Refresh is most of the appliance traffic, so it first tries the one-statement fast path
+ * (token lookup and lease renewal together) and only then authenticates the usual way.
+ */
+export const refreshProcedure = applianceProcedure
   .input(ZRefreshInput)
   .output(ZRefreshOutput)
-  .mutation(({ ctx, input }) => refresh(ctx.services, ctx.participant, input));
+  .mutation(async ({ ctx, input }) => {
+    const token = bearerToken(ctx.authorization);
+    const fast = token ? await refreshFast(ctx.services, hashToken(token), input) : null;
+    if (fast) {
+      ctx.call.participantId = fast.participantId;
+      return fast.answer;
+    }
+    const participant = await authenticateParticipant(ctx.services, ctx.authorization);
+    ctx.call.participantId = participant.id;
+    return refresh(ctx.services, participant, input);
+  });
