@@ -1,20 +1,10 @@
 import { createPrismaClient, Store } from "@sls/db";
 import { afterAll, describe, expect, it } from "vitest";
-import { callAppliance, freshDatabase, registration, SECRET } from "./harness.ts";
+import { callAppliance, freshDatabase, until, registration, SECRET } from "./harness.ts";
 import { freePort, startServerProcess, type ServerProcess } from "./processes.ts";
 
 const DAY_MS = 200;
 const SYNC_MS = 50;
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe("backup operating limit with a 200 ms day", () => {
   const processes: ServerProcess[] = [];

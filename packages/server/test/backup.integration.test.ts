@@ -1,20 +1,10 @@
 import { createPrismaClient, Store } from "@sls/db";
 import { afterAll, describe, expect, it } from "vitest";
-import { callAppliance, freshDatabase, registration, SECRET, type CallResult } from "./harness.ts";
+import { callAppliance, freshDatabase, until, registration, SECRET, type CallResult } from "./harness.ts";
 import { freePort, startServerProcess, type ServerProcess } from "./processes.ts";
 
 const SYNC_MS = 300;
 const PARTICIPANTS = 20;
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function reasonOf(result: CallResult<unknown>): string | null {
   return result.ok ? null : result.error.data.reason;

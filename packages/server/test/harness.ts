@@ -114,3 +114,14 @@ export async function registerOk(server: TestServer, serial: string, extra: Part
   if (!result.ok) throw new Error(`register ${serial} failed: ${JSON.stringify(result.error)}`);
   return result.data.token;
 }
+
+/** Polls `probe` until it returns something truthy; the deadline is generous on purpose. */
+export async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

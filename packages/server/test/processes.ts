@@ -6,6 +6,8 @@ const MAIN = path.resolve(import.meta.dirname, "../src/main.ts");
 
 export interface ServerProcess {
   baseUrl: string;
+  port: number;
+  pid: number;
   child: ChildProcess;
   output: () => string;
   /** kill -9: no shutdown hook runs. */
@@ -24,7 +26,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `packages/server/src/main.ts` (the API without the UI) as a separate OS process. */
+/**
+ * Starts `packages/server/src/main.ts` (the API without the UI) as a separate OS process. Also
+ * used by the participant client's and the benchmark's tests (`@sls/server/testing/processes`).
+ */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
@@ -40,9 +45,12 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   await waitForHealth(baseUrl, child, () => output);
   return {
     baseUrl,
+    port,
+    pid: child.pid!,
     child,
     output: () => output,
     async crash() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGKILL");
       await exited;
     },
