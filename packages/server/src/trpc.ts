@@ -47,7 +47,7 @@ export function describeIssues(issues: ZodLikeIssue[]): string {
 const t = initTRPC.context<Context>().create({
   isDev: false,
   errorFormatter({ shape, error }) {
-    const known = error instanceof SlsError || error instanceof AdminError;
+    const known = error instanceof SlsError;
     const issues = known ? null : zodIssues(error.cause);
     const reason = known ? error.reason : issues ? "INVALID_INPUT" : error.code;
     const message = issues

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { AllocState } from "@sls/allocator";
-import { isSilent, releaseSessions, SILENT_AFTER_INTERVALS, requestSessions, transfer, updateLimits } from "@sls/allocator";
+import { isSilent, releaseSessions, requestSessions, transfer, updateLimits } from "@sls/allocator";
 import type { ParticipantRow, PoolTransaction, ServerRow } from "@sls/db";
 import { newToken } from "../auth/token.ts";
 import { SlsError } from "../errors.ts";
 import { commitOutcome, loadState, reclaimIfSilent, toSnapshot } from "./allocation.ts";
 import type { Services } from "./context.ts";
+import { silentCutoff } from "./sweeper.ts";
 
 export interface RegisterInput {
   secret: string;
@@ -227,7 +228,7 @@ export async function refreshFast(services: Services, tokenHash: string, input: 
     tokenHash,
     inUse: input.inUse,
     at: new Date(now),
-    silentBefore: new Date(now - SILENT_AFTER_INTERVALS * server.refreshIntervalSec * 1000),
+    silentBefore: silentCutoff(now, server.refreshIntervalSec),
   });
   if (!touched) return null;
   return {
@@ -251,7 +252,7 @@ export async function refresh(services: Services, participant: ParticipantRow, i
   const now = services.now();
   const server = await services.settings.get();
   if (!server) throw new SlsError("SERVER_NOT_CONFIGURED", "The licensing server is not set up yet.");
-  const silentSince = now - 3 * server.refreshIntervalSec * 1000;
+  const silentSince = silentCutoff(now, server.refreshIntervalSec).getTime();
   const holdsSomething = participant.granted > 0 || participant.pending > 0;
   if (services.serving.refreshTakesLock || (holdsSomething && participant.lastSeenAt.getTime() < silentSince)) {
     return asParticipant(services, participant, async (tx, state) => {

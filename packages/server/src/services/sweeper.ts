@@ -1,4 +1,4 @@
-import { reclaim } from "@sls/allocator";
+import { reclaim, SILENT_AFTER_INTERVALS } from "@sls/allocator";
 import { commitOutcome, loadState } from "./allocation.ts";
 import type { Services } from "./context.ts";
 
@@ -27,5 +27,5 @@ export async function sweepSilentParticipants(services: Services): Promise<numbe
 }
 
 export function silentCutoff(now: number, refreshIntervalSec: number): Date {
-  return new Date(now - 3 * refreshIntervalSec * 1000);
+  return new Date(now - SILENT_AFTER_INTERVALS * refreshIntervalSec * 1000);
 }
