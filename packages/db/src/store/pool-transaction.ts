@@ -76,11 +76,24 @@ export class PoolTransaction {
     }
   }
 
+  /**
+   * Records the new pool counters. They are written once, when the transaction's work is done
+   * (flushPool), however many calls of a batch changed them; later work in the same
+   * transaction reads them from `server`.
+   */
   async writePool(pool: PoolWrite): Promise<void> {
-    await this.tx.server.update({ where: { id: SERVER_ROW_ID }, data: pool });
-    // Later work in the same transaction (a batch) must see the new counters.
     Object.assign(this.server, pool);
+    this.poolChanged = true;
   }
+
+  async flushPool(): Promise<void> {
+    if (!this.poolChanged) return;
+    const { poolSize, grantedTotal, pendingTotal, pendingSeq } = this.server;
+    await this.tx.server.update({ where: { id: SERVER_ROW_ID }, data: { poolSize, grantedTotal, pendingTotal, pendingSeq } });
+    this.poolChanged = false;
+  }
+
+  private poolChanged = false;
 
   async writeSettings(settings: SettingsUpdate): Promise<void> {
     await this.tx.server.update({ where: { id: SERVER_ROW_ID }, data: settings });

@@ -78,7 +78,10 @@ export class Store {
         if (isRecordNotFound(error)) throw new ServerNotSeededError();
         throw error;
       }
-      return work(new PoolTransaction(tx, server));
+      const pool = new PoolTransaction(tx, server);
+      const result = await work(pool);
+      await pool.flushPool();
+      return result;
     });
   }
 
