@@ -23,7 +23,6 @@ describe("backup server: takeover when the main server dies, hand-back when it r
     const mainUrl = `http://127.0.0.1:${mainPort}`;
     const backupUrl = `http://127.0.0.1:${backupPort}`;
     const mainEnv = {
-      SLS_LOG_LEVEL: process.env.DEBUG_BACKUP ? "debug" : "warn",
       PORT: String(mainPort),
       DATABASE_URL: mainDb.url,
       SLS_POOL_SIZE: "2000",
@@ -95,7 +94,6 @@ describe("backup server: takeover when the main server dies, hand-back when it r
     main = await startServerProcess(mainEnv);
     processes.push(main);
     const handbackMs = Date.now() - restartAt;
-    if (process.env.DEBUG_BACKUP) console.log(main.output(), backup.output());
     expect(reasonOf(await callAppliance(backupUrl, "refresh", { inUse: 0 }, first.token))).toBe("BACKUP_INACTIVE");
     let total = 0;
     for (const [serial, p] of held) {
