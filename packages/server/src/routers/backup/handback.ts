@@ -15,7 +15,6 @@ export const ZHandbackOutput = z.object({
   wasActive: z.boolean(),
   changedIds: z.array(z.string()),
   participants: z.array(ZWireParticipant),
-  pendingSeq: z.number().int(),
   alerts: z.array(z.object({ at: z.string(), detail: z.string().nullable() })),
 });
 

@@ -3,14 +3,13 @@ import { callMutation } from "../../http/trpc-call.ts";
 import type { Services } from "../context.ts";
 import { handbackProof } from "./handback-proof.ts";
 import type { BackupServing } from "./serving.ts";
-import { participantFromWire, type TWireSnapshot } from "./snapshot-wire.ts";
+import { participantFromWire, participantToWire, type TWireSnapshot } from "./snapshot-wire.ts";
 
 export interface HandbackAnswer {
   wasActive: boolean;
   /** Participants the backup changed (granted, pending, token) while it served. */
   changedIds: string[];
   participants: TWireSnapshot["participants"];
-  pendingSeq: number;
   alerts: Array<{ at: string; detail: string | null }>;
 }
 
@@ -59,7 +58,6 @@ async function mergeHandback(services: Services, answer: HandbackAnswer): Promis
         continue;
       }
       const record: ParticipantRecord = { ...theirs, id: own?.id ?? theirs.id };
-      if (own && own.serial === record.serial && own.id !== theirs.id) record.id = own.id;
       await tx.putParticipantRecord(record);
       mine.set(record.id, record);
       taken += 1;
@@ -110,7 +108,7 @@ export async function handBack(services: Services, serving: BackupServing): Prom
   const answer = await services.store.inPoolTransaction(async (tx): Promise<HandbackAnswer> => {
     const role = await tx.readBackupRole();
     if (!role?.active || !role.activeSince) {
-      return { wasActive: false, changedIds: [], participants: [], pendingSeq: tx.server.pendingSeq, alerts: [] };
+      return { wasActive: false, changedIds: [], participants: [], alerts: [] };
     }
     const [participants, changedIds, alerts] = await Promise.all([
       tx.allParticipantRecords(),
@@ -121,13 +119,7 @@ export async function handBack(services: Services, serving: BackupServing): Prom
     return {
       wasActive: true,
       changedIds,
-      participants: participants.map((p) => ({
-        ...p,
-        registeredAt: p.registeredAt.toISOString(),
-        lastSeenAt: p.lastSeenAt.toISOString(),
-        reclaimedAt: p.reclaimedAt?.toISOString() ?? null,
-      })),
-      pendingSeq: tx.server.pendingSeq,
+      participants: participants.map(participantToWire),
       alerts: alerts.map((a) => ({ at: a.at.toISOString(), detail: a.detail })),
     };
   });

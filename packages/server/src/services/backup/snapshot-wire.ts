@@ -70,14 +70,13 @@ export function snapshotToWire(snapshot: StateSnapshot, counters: TWireSnapshot[
       backupSerial: server.backupSerial,
       backupPeerSerial: server.backupPeerSerial,
     },
-    participants: snapshot.participants.map((p) => ({
-      ...p,
-      registeredAt: iso(p.registeredAt),
-      lastSeenAt: iso(p.lastSeenAt),
-      reclaimedAt: isoOrNull(p.reclaimedAt),
-    })),
+    participants: snapshot.participants.map(participantToWire),
     counters,
   };
+}
+
+export function participantToWire(p: ParticipantRecord): TWireSnapshot["participants"][number] {
+  return { ...p, registeredAt: iso(p.registeredAt), lastSeenAt: iso(p.lastSeenAt), reclaimedAt: isoOrNull(p.reclaimedAt) };
 }
 
 export function participantFromWire(p: TWireSnapshot["participants"][number]): ParticipantRecord {
