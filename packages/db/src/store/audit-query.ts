@@ -15,6 +15,14 @@ const auditSelect = {
   detail: true,
 } as const;
 
+/**
+ * The id is BIGINT on PostgreSQL (a bigint at run time, whatever the SQLite client's type says)
+ * and a number past this package: JSON cannot carry a bigint, and a double is exact up to 2^53.
+ */
+function toAuditRow(row: AuditRow): AuditRow {
+  return { ...row, id: Number(row.id) };
+}
+
 /** Read-only queries over the audit history. */
 export class AuditQueries {
   constructor(private readonly db: Db) {}
@@ -26,7 +34,7 @@ export class AuditQueries {
       this.db.auditEvent.findMany({ where, orderBy: [{ at: "desc" }, { id: "desc" }], skip: offset, take: limit, select: auditSelect }),
       this.db.auditEvent.count({ where }),
     ]);
-    return { rows, total };
+    return { rows: rows.map(toAuditRow), total };
   }
 
   /** Oldest first, at most `limit` rows; `more` tells whether the filter matched more. */
@@ -37,7 +45,7 @@ export class AuditQueries {
       take: limit + 1,
       select: auditSelect,
     });
-    return { rows: rows.slice(0, limit), more: rows.length > limit };
+    return { rows: rows.slice(0, limit).map(toAuditRow), more: rows.length > limit };
   }
 
   /** A participant's granted and pending after each change, oldest first. */

@@ -153,11 +153,13 @@ export class Store {
   }
 
   async serverCounters(): Promise<Array<CounterDeltaRow & { serverId: string }>> {
-    return this.db.serverCounter.findMany({ orderBy: [{ serverId: "asc" }, { messageType: "asc" }] });
+    const rows = await this.db.serverCounter.findMany({ orderBy: [{ serverId: "asc" }, { messageType: "asc" }] });
+    return rows.map((row) => ({ ...row, ...counterFigures(row) }));
   }
 
   async participantCounters(participantId: string): Promise<CounterDeltaRow[]> {
-    return this.db.participantCounter.findMany({ where: { participantId }, orderBy: { messageType: "asc" } });
+    const rows = await this.db.participantCounter.findMany({ where: { participantId }, orderBy: { messageType: "asc" } });
+    return rows.map((row) => ({ messageType: row.messageType, ...counterFigures(row) }));
   }
 
   close(): Promise<void> {
@@ -207,6 +209,14 @@ export class Store {
 }
 
 const COUNTER_CHUNK = 500;
+
+/**
+ * Counters are BIGINT in the database (a busy server passes 2^31 messages) and plain numbers past
+ * this package: JSON cannot carry a bigint, and a double is exact up to 2^53.
+ */
+function counterFigures(row: { received: bigint; answered: bigint; failed: bigint }): Pick<CounterDeltaRow, "received" | "answered" | "failed"> {
+  return { received: Number(row.received), answered: Number(row.answered), failed: Number(row.failed) };
+}
 
 function chunks<T>(items: T[], size = COUNTER_CHUNK): T[][] {
   const out: T[][] = [];
