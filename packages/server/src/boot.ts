@@ -5,6 +5,8 @@ import type { TEnv } from "./env.ts";
 import type { Logger } from "./logger.ts";
 import type { Services } from "./services/context.ts";
 import { MessageCounters } from "./services/counters.ts";
+import { registerFleetGauges } from "./metrics/fleet-gauges.ts";
+import { ServerMetrics } from "./metrics/server-metrics.ts";
 import { setUpRole } from "./services/backup/role-setup.ts";
 import { PoolBatcher } from "./services/pool-batcher.ts";
 import { SettingsCache } from "./services/settings-cache.ts";
@@ -38,6 +40,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     secretFailures: new FailureLimiter(undefined, now),
     loginFailures: new FailureLimiter(LOGIN_POLICY, now),
     counters: new MessageCounters(),
+    metrics: new ServerMetrics({ endpoint: { enabled: env.SLS_METRICS === "on", token: env.SLS_METRICS_TOKEN } }),
     log,
     serverId: env.SLS_SERVER_ID,
     allocations: new PoolBatcher(store, log),
@@ -46,6 +49,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     serving: role.serving,
     assertServing: () => role.serving.assertServing(),
   };
+  registerFleetGauges(services.metrics, services);
   await role.start(services);
 
   await sampleUsage(services).catch((error) => log.error("usage sample failed", { error }));

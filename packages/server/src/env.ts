@@ -38,6 +38,13 @@ export const ZEnv = z.object({
   SLS_MAIN_DOWN_AFTER_FAILED_SYNCS: z.coerce.number().int().min(1).max(100).default(3),
   /** Length of a "day" of the backup operating limit; shortened only in tests. */
   SLS_DAY_MS: z.coerce.number().int().min(100).default(86_400_000),
+  /** GET /metrics (Prometheus) on the web port and the licence port; `off` removes it. */
+  SLS_METRICS: z.enum(["on", "off"]).default("on"),
+  /** When set, /metrics answers only `Authorization: Bearer <this token>`. */
+  SLS_METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, "must be 16–256 printable characters without spaces")
+    .optional(),
 });
 
 export type TEnv = z.infer<typeof ZEnv> & { DATABASE_URL: string; SLS_SERVER_ID: string };

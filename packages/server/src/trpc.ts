@@ -6,6 +6,7 @@ import { assertSameOrigin } from "./auth/same-origin.ts";
 import { bearerToken, hashToken } from "./auth/token.ts";
 import type { WebRequest } from "./auth/web-request.ts";
 import { isReason, SlsError } from "./errors.ts";
+import { failedCallOutcome } from "./metrics/call-outcome.ts";
 import { currentSession } from "./services/admin-sessions.ts";
 import { badToken } from "./services/appliance-service.ts";
 import type { Services } from "./services/context.ts";
@@ -100,8 +101,10 @@ const countMessages = t.middleware(async ({ ctx, path, next }) => {
   const messageType = path.slice(path.lastIndexOf(".") + 1) as MessageType;
   const counted = (MESSAGE_TYPES as readonly string[]).includes(messageType);
   const call = { participantId: null as string | null };
+  const started = performance.now();
   const result = await next({ ctx: { call } });
   if (counted) {
+    ctx.services.metrics.observeCall(messageType, result.ok ? "ok" : failedCallOutcome(result.error), (performance.now() - started) / 1000);
     // Counted once the participant is known: count() adds to the server's figures and, given
     // an id, to the participant's as well, so each message is counted exactly once in each.
     const outcome = result.ok ? "answered" : "failed";

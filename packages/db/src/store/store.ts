@@ -8,6 +8,7 @@ import { AccountRepository } from "./accounts.ts";
 import { AuditQueries } from "./audit-query.ts";
 import { ParticipantQueries } from "./participants-query.ts";
 import { OverviewQueries } from "./overview-query.ts";
+import { OperationsQueries } from "./operations-query.ts";
 import { UsageRepository } from "./usage.ts";
 
 export class ServerNotSeededError extends Error {
@@ -174,6 +175,7 @@ export class Store {
     auditQueries: AuditQueries;
     usage: UsageRepository;
     overview: OverviewQueries;
+    operations: OperationsQueries;
   };
 
   private get admin() {
@@ -183,6 +185,7 @@ export class Store {
       auditQueries: new AuditQueries(this.db),
       usage: new UsageRepository(this.db),
       overview: new OverviewQueries(this.db),
+      operations: new OperationsQueries(this.db),
     };
     return this.adminRepositories;
   }
@@ -205,6 +208,11 @@ export class Store {
 
   get overview(): OverviewQueries {
     return this.admin.overview;
+  }
+
+  /** Fleet-wide sums and readiness checks for /metrics, /api/ready and the overview. */
+  get operations(): OperationsQueries {
+    return this.admin.operations;
   }
 }
 

@@ -3,6 +3,7 @@ import type { FailureLimiter } from "../auth/rate-limit.ts";
 import type { SecretChecker } from "../auth/secret.ts";
 import type { Logger } from "../logger.ts";
 import type { ServingPolicy } from "./backup/serving.ts";
+import type { ServerMetrics } from "../metrics/server-metrics.ts";
 import type { MessageCounters } from "./counters.ts";
 import type { PoolBatcher } from "./pool-batcher.ts";
 import type { SettingsCache } from "./settings-cache.ts";
@@ -16,6 +17,8 @@ export interface Services {
   /** Failed console sign-ins, per account name and per address (services/admin-auth.ts). */
   loginFailures: FailureLimiter;
   counters: MessageCounters;
+  /** Prometheus metrics of this process (GET /metrics); observing is a map update, no I/O. */
+  metrics: ServerMetrics;
   log: Logger;
   serverId: string;
   /** Runs grant-changing work under the pool lock, batching concurrent calls (group commit). */

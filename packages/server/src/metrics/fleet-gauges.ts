@@ -1,0 +1,110 @@
+import type { ParticipantStateCounts, Store } from "@sls/db";
+import { Gauge } from "prom-client";
+import type { Services } from "../services/context.ts";
+import { silentCutoff } from "../services/sweeper.ts";
+import type { ServerMetrics } from "./server-metrics.ts";
+import { TtlCache } from "./ttl-cache.ts";
+
+/** Scrapes within this window share one set of queries; a scrape never touches the pool lock. */
+const SNAPSHOT_TTL_MS = 1_000;
+
+type InUseTotals = Awaited<ReturnType<Store["operations"]["inUseTotals"]>>;
+
+interface BackupFigures {
+  serial: string;
+  active: boolean;
+  lastSyncAt: Date | null;
+  remainingMs: number | null;
+}
+
+interface FleetSnapshot {
+  pool: { poolSize: number; granted: number; pending: number } | null;
+  inUse: InUseTotals;
+  states: ParticipantStateCounts;
+  backup: BackupFigures | null;
+}
+
+/** Reads what the gauges show: the settings cache, one aggregate and three indexed counts. */
+async function readSnapshot(services: Services): Promise<FleetSnapshot> {
+  const server = await services.settings.get();
+  const cutoff = silentCutoff(services.now(), server?.refreshIntervalSec ?? 30);
+  const [inUse, states, backup] = await Promise.all([
+    services.store.operations.inUseTotals(),
+    services.store.participantQueries.countByState(cutoff),
+    readBackupFigures(services),
+  ]);
+  return {
+    pool: server ? { poolSize: server.poolSize, granted: server.grantedTotal, pending: server.pendingTotal } : null,
+    inUse,
+    states,
+    backup,
+  };
+}
+
+/** On the main server: what the backup last reported. On the backup: its own role row. */
+async function readBackupFigures(services: Services): Promise<BackupFigures | null> {
+  if (services.role === "backup") {
+    const [role, server] = await Promise.all([services.store.backup.readRole(), services.settings.get()]);
+    if (!role) return null;
+    return { serial: server?.backupSerial ?? "self", active: role.active, lastSyncAt: role.lastSyncAt, remainingMs: role.remainingMs };
+  }
+  const status = await services.store.overview.backupStatus();
+  if (!status?.serial) return null;
+  return { serial: status.serial, active: status.active, lastSyncAt: status.lastSyncAt, remainingMs: status.remainingMs };
+}
+
+/** Registers the gauges that need the database; each is filled from one cached snapshot at scrape time. */
+export function registerFleetGauges(metrics: ServerMetrics, services: Services): void {
+  const snapshots = new TtlCache(SNAPSHOT_TTL_MS, () => readSnapshot(services));
+  const registers = [metrics.registry];
+  const gauge = <L extends string>(
+    name: string,
+    help: string,
+    labelNames: L[],
+    fill: (g: Gauge<L>, s: FleetSnapshot) => void,
+  ): void => {
+    new Gauge<L>({
+      name,
+      help,
+      labelNames,
+      registers,
+      async collect() {
+        const snapshot = await snapshots.get();
+        this.reset();
+        fill(this, snapshot);
+      },
+    });
+  };
+
+  gauge("sls_pool_size", "Sessions in the shared pool.", [], (g, s) => g.set(s.pool?.poolSize ?? 0));
+  gauge("sls_pool_granted", "Sessions granted to participants.", [], (g, s) => g.set(s.pool?.granted ?? 0));
+  gauge("sls_pool_available", "Sessions not granted to anyone.", [], (g, s) => g.set(Math.max(0, (s.pool?.poolSize ?? 0) - (s.pool?.granted ?? 0))));
+  gauge("sls_pool_pending", "Sessions asked for and not yet granted (pending demand).", [], (g, s) => g.set(s.pool?.pending ?? 0));
+  gauge("sls_sessions_in_use", "Sessions the appliances report in use, their local sessions included.", [], (g, s) => g.set(s.inUse.inUse));
+  gauge(
+    "sls_sessions_in_use_from_pool",
+    "Sessions in use beyond each appliance's local limit, i.e. drawn from the pool (at most its grant).",
+    [],
+    (g, s) => g.set(s.inUse.inUseFromPool),
+  );
+  gauge("sls_participants", "Registered participants by state.", ["state"], (g, s) => {
+    g.set({ state: "active" }, s.states.active);
+    g.set({ state: "expired" }, s.states.expired);
+    g.set({ state: "awaiting-approval" }, s.states.awaitingApproval);
+  });
+  gauge("sls_server_role", "1 for this process's role (main or backup).", ["role"], (g) => g.set({ role: services.role }, 1));
+  gauge("sls_backup_active", "1 while the backup server is serving appliances.", ["serial"], (g, s) => {
+    if (s.backup) g.set({ serial: s.backup.serial }, s.backup.active ? 1 : 0);
+  });
+  gauge("sls_backup_last_sync_age_seconds", "Seconds since the backup last synchronised with the main server.", ["serial"], (g, s) => {
+    if (s.backup?.lastSyncAt) g.set({ serial: s.backup.serial }, Math.max(0, (services.now() - s.backup.lastSyncAt.getTime()) / 1000));
+  });
+  gauge(
+    "sls_backup_operating_time_left_seconds",
+    "The backup's remaining operating limit (5 to 30 days), in seconds.",
+    ["serial"],
+    (g, s) => {
+      if (s.backup?.remainingMs != null) g.set({ serial: s.backup.serial }, Math.max(0, s.backup.remainingMs / 1000));
+    },
+  );
+}

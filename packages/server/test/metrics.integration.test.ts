@@ -1,0 +1,140 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import parsePrometheusTextFormat, { type ParsedFamily } from "parse-prometheus-text-format";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLicenseServer } from "../src/http/app-server.ts";
+import { freshDatabase, providers, registerOk, startTestServer, until, type FreshDatabase, type TestServer } from "./harness.ts";
+
+const TOKEN = "metrics-token-0123456789";
+
+async function scrape(baseUrl: string, token?: string): Promise<{ status: number; contentType: string | null; text: string }> {
+  const response = await fetch(`${baseUrl}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: response.status, contentType: response.headers.get("content-type"), text: await response.text() };
+}
+
+function family(families: ParsedFamily[], name: string): ParsedFamily {
+  const found = families.find((f) => f.name === name);
+  if (!found) throw new Error(`metric ${name} missing from the exposition`);
+  return found;
+}
+
+/** The value of one series, chosen by its labels. */
+function value(families: ParsedFamily[], name: string, labels: Record<string, string> = {}): number {
+  const sample = family(families, name).metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
+  if (!sample) throw new Error(`no ${name} series with ${JSON.stringify(labels)}`);
+  return Number(sample.value ?? sample.count);
+}
+
+/** `promtool check metrics` from Debian's prometheus package, when the machine has it. */
+function promtool(text: string): { available: boolean; status: number | null; output: string } {
+  const found = spawnSync("promtool", ["--version"], { encoding: "utf8" });
+  if (found.error) return { available: false, status: null, output: "" };
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), "sls-metrics-")), "metrics.txt");
+  writeFileSync(file, text);
+  const run = spawnSync("sh", ["-c", `promtool check metrics < "${file}"`], { encoding: "utf8" });
+  return { available: true, status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+describe.each(providers())("GET /metrics on %s", (provider) => {
+  let db: FreshDatabase;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    db = await freshDatabase(provider, "metrics");
+    server = await startTestServer(db.url, { SLS_METRICS_TOKEN: TOKEN });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  it("refuses a scrape without the bearer token, and with a wrong one", async () => {
+    const none = await scrape(server.baseUrl);
+    expect(none.status).toBe(401);
+    expect((await scrape(server.baseUrl, `${TOKEN}x`)).status).toBe(401);
+    expect(none.text).not.toContain("sls_");
+  });
+
+  it("exposes pool, participants, calls and process figures in a valid text format, and they move with traffic", async () => {
+    const token = await registerOk(server, "METRIC001", { localLimit: 100 });
+    expect(await server.call("request", { sessions: 100, requestId: "r1" }, token)).toMatchObject({ ok: true });
+    // 150 in use against a local limit of 100: 50 come from the pool.
+    expect(await server.call("refresh", { inUse: 150 }, token)).toMatchObject({ ok: true });
+    expect(await server.call("refresh", { inUse: 1 }, "slt_not-a-token")).toMatchObject({ ok: false });
+
+    const first = await scrape(server.baseUrl, TOKEN);
+    expect(first.status).toBe(200);
+    expect(first.contentType).toContain("text/plain; version=0.0.4");
+    const families = parsePrometheusTextFormat(first.text);
+    expect(value(families, "sls_pool_size")).toBe(500);
+    expect(value(families, "sls_pool_granted")).toBe(100);
+    expect(value(families, "sls_pool_available")).toBe(400);
+    expect(value(families, "sls_pool_pending")).toBe(0);
+    expect(value(families, "sls_sessions_in_use")).toBe(150);
+    expect(value(families, "sls_sessions_in_use_from_pool")).toBe(50);
+    expect(value(families, "sls_participants", { state: "active" })).toBe(1);
+    expect(value(families, "sls_server_role", { role: "main" })).toBe(1);
+    expect(value(families, "sls_calls_total", { verb: "register", outcome: "ok" })).toBe(1);
+    expect(value(families, "sls_calls_total", { verb: "refresh", outcome: "ok" })).toBe(1);
+    expect(value(families, "sls_calls_total", { verb: "refresh", outcome: "BAD_TOKEN" })).toBe(1);
+    expect(family(families, "sls_calls_total").type).toBe("COUNTER");
+    expect(family(families, "sls_call_duration_seconds").type).toBe("HISTOGRAM");
+    // The parser merges a labelled histogram's series into one, so its counts are read from the text.
+    expect(first.text).toMatch(/^sls_call_duration_seconds_count\{verb="request"\} 1$/m);
+    expect(first.text).toMatch(/^sls_call_duration_seconds_bucket\{le="\+Inf",verb="refresh"\} 2$/m);
+    expect(family(families, "sls_group_commit_batch_size").type).toBe("HISTOGRAM");
+    expect(family(families, "sls_process_cpu_user_seconds_total").type).toBe("COUNTER");
+    for (const f of families) expect(f.name).toMatch(/^sls_[a-z0-9_]+$/);
+
+    const check = promtool(first.text);
+    if (!check.available) {
+      console.warn("!! promtool not found (apt-get install prometheus): `promtool check metrics` SKIPPED");
+    } else {
+      // prom-client's own default gauges sls_nodejs_active_{handles,requests,resources}_total carry
+      // a _total suffix that promtool's linter flags (exit 3, lint only); anything else fails.
+      const problems = check.output.split("\n").filter((line) => line && !/^sls_nodejs_active_\w+_total non-counter metrics/.test(line));
+      expect(problems).toEqual([]);
+      expect([0, 3]).toContain(check.status);
+    }
+
+    // The database gauges are cached for at most a second: a later scrape sees the new grant.
+    expect(await server.call("request", { sessions: 200, requestId: "r2" }, token)).toMatchObject({ ok: true });
+    const moved = await until("the granted gauge to follow the grant", async () => {
+      const later = parsePrometheusTextFormat((await scrape(server.baseUrl, TOKEN)).text);
+      return value(later, "sls_pool_granted") === 300 ? later : null;
+    });
+    expect(value(moved, "sls_pool_available")).toBe(200);
+    expect(value(moved, "sls_calls_total", { verb: "request", outcome: "ok" })).toBe(2);
+  });
+
+  it("serves the same registry on the licence port", async () => {
+    const license = createLicenseServer(server.running.services);
+    await new Promise<void>((resolve) => license.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(license.address() as AddressInfo).port}`;
+      expect((await scrape(url)).status).toBe(401);
+      const families = parsePrometheusTextFormat((await scrape(url, TOKEN)).text);
+      expect(value(families, "sls_pool_size")).toBe(500);
+      expect((await fetch(`${url}/api/ready`)).status).toBe(404);
+    } finally {
+      await new Promise((resolve) => license.close(resolve));
+    }
+  });
+});
+
+describe("SLS_METRICS=off", () => {
+  it("removes /metrics from the web port", async () => {
+    const db = await freshDatabase("sqlite", "metrics-off");
+    const server = await startTestServer(db.url, { SLS_METRICS: "off" });
+    try {
+      expect((await fetch(`${server.baseUrl}/metrics`)).status).toBe(404);
+      // observing still works (nothing on the request path depends on the endpoint)
+      server.running.services.metrics.observeBatch(3);
+    } finally {
+      await server.close();
+    }
+  });
+});
