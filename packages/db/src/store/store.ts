@@ -9,6 +9,7 @@ import { AuditQueries } from "./audit-query.ts";
 import { ParticipantQueries } from "./participants-query.ts";
 import { OverviewQueries } from "./overview-query.ts";
 import { OperationsQueries } from "./operations-query.ts";
+import { AlertRepository } from "./alerts.ts";
 import { UsageRepository } from "./usage.ts";
 
 export class ServerNotSeededError extends Error {
@@ -176,6 +177,7 @@ export class Store {
     usage: UsageRepository;
     overview: OverviewQueries;
     operations: OperationsQueries;
+    alerts: AlertRepository;
   };
 
   private get admin() {
@@ -186,6 +188,7 @@ export class Store {
       usage: new UsageRepository(this.db),
       overview: new OverviewQueries(this.db),
       operations: new OperationsQueries(this.db),
+      alerts: new AlertRepository(this.db),
     };
     return this.adminRepositories;
   }
@@ -213,6 +216,11 @@ export class Store {
   /** Fleet-wide sums and readiness checks for /metrics, /api/ready and the overview. */
   get operations(): OperationsQueries {
     return this.admin.operations;
+  }
+
+  /** Alert rules and channels, the alert engine's state, alerts and their deliveries. */
+  get alerts(): AlertRepository {
+    return this.admin.alerts;
   }
 }
 
