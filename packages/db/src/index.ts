@@ -1,7 +1,9 @@
 export { createPrismaClient, providerOf, createFreshPostgresDatabase, type Db, type Provider } from "./client.ts";
 export { applyMigrations } from "./migrate.ts";
 export { Store, ServerNotSeededError } from "./store/store.ts";
-export { PoolTransaction } from "./store/pool-transaction.ts";
+export { PoolTransaction, type PoolChanges, type Preload } from "./store/pool-transaction.ts";
+export { ProcessRegistry, type ProcessRow } from "./store/process-registry.ts";
+export { LeaseRepository, type ChangeFeed, type LeaseRenewal, type LeaseRow } from "./store/leases.ts";
 export type * from "./store/rows.ts";
 export { BackupStore, type BackupReport, type BackupRoleRow, type StateSnapshot } from "./store/backup-store.ts";
 export { AccountRepository, AccountTransaction } from "./store/accounts.ts";

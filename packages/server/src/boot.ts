@@ -9,6 +9,7 @@ import { registerFleetGauges } from "./metrics/fleet-gauges.ts";
 import { ServerMetrics } from "./metrics/server-metrics.ts";
 import { setUpRole } from "./services/backup/role-setup.ts";
 import { PoolBatcher } from "./services/pool-batcher.ts";
+import { Leases } from "./services/leases/leases.ts";
 import { SettingsCache } from "./services/settings-cache.ts";
 import { sweepSilentParticipants } from "./services/sweeper.ts";
 import { LOGIN_POLICY } from "./services/admin-auth.ts";
@@ -49,11 +50,13 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     serving: role.serving,
     assertServing: () => role.serving.assertServing(),
   };
+    leases: new Leases(store, log, now, env.SLS_SERVER_ID),
   registerFleetGauges(services.metrics, services);
   await role.start(services);
 
   await sampleUsage(services).catch((error) => log.error("usage sample failed", { error }));
   const timers = [
+  await services.leases.start();
     every(env.SLS_SWEEP_INTERVAL_MS, async () => role.sweeps() && sweepSilentParticipants(services), log, "reclaim sweep"),
     every(COUNTER_FLUSH_MS, () => services.counters.flush(store, services.serverId), log, "counter flush"),
     every(PRUNE_EVERY_MS, () => store.pruneAppliedRequests(new Date(now() - APPLIED_REQUEST_TTL_MS)), log, "request-id prune"),
@@ -70,6 +73,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     },
   };
 }
+      await services.leases.stop().catch((error) => log.error("final lease write failed", { error }));
 
 async function seedSettings(store: Store, env: TEnv, log: Logger, now: () => number): Promise<void> {
   const existing = await store.readServer();

@@ -1,5 +1,4 @@
 import { AllocationError } from "@sls/allocator";
-import type { ParticipantRow } from "@sls/db";
 import { initTRPC } from "@trpc/server";
 import { AdminError } from "./auth/admin-error.ts";
 import { assertSameOrigin } from "./auth/same-origin.ts";
@@ -8,7 +7,7 @@ import type { WebRequest } from "./auth/web-request.ts";
 import { isReason, SlsError } from "./errors.ts";
 import { failedCallOutcome } from "./metrics/call-outcome.ts";
 import { currentSession } from "./services/admin-sessions.ts";
-import { badToken } from "./services/appliance-service.ts";
+import { badToken, type AuthenticatedParticipant } from "./services/appliance-service.ts";
 import type { Services } from "./services/context.ts";
 import { MESSAGE_TYPES, type MessageType } from "./services/counters.ts";
 
@@ -130,12 +129,16 @@ export const participantProcedure = applianceProcedure.use(async ({ ctx, next })
   return next({ ctx: { participant } });
 });
 
-/** The participant named by `Authorization: Bearer <token>`, or BAD_TOKEN. */
-export async function authenticateParticipant(services: Services, authorization: string | null): Promise<ParticipantRow> {
+/**
+ * The participant named by `Authorization: Bearer <token>`, or BAD_TOKEN. Found in the lease
+ * table (or the database, once); calls that change grants check the token again under the lock.
+ */
+export async function authenticateParticipant(services: Services, authorization: string | null): Promise<AuthenticatedParticipant> {
   const token = bearerToken(authorization);
-  const participant = token ? await services.store.findParticipantByTokenHash(hashToken(token)) : null;
-  if (!participant) throw badToken();
-  return participant;
+  const tokenHash = token ? hashToken(token) : null;
+  const lease = tokenHash ? await services.leases.lookup(tokenHash) : null;
+  if (!lease || !tokenHash) throw badToken();
+  return { id: lease.id, serial: lease.serial, tokenHash };
 }
 
 // ─── Admin console ──────────────────────────────────────────────────────────────────────────

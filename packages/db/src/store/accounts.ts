@@ -1,4 +1,5 @@
 import type { Db } from "../client.ts";
+import { providerOfClient } from "../client.ts";
 import { lockServerRow, PoolTransaction } from "./pool-transaction.ts";
 import type { AccountRole, AccountRow, NewAccount, SessionRow } from "./rows.ts";
 
@@ -78,8 +79,11 @@ export class AccountRepository {
    */
   locked<R>(work: (accounts: AccountTransaction, pool: PoolTransaction) => Promise<R>): Promise<R> {
     return this.db.$transaction(async (tx) => {
-      const server = await lockServerRow(tx);
-      return work(new AccountTransaction(tx), new PoolTransaction(tx, server));
+      const { server, version } = await lockServerRow(tx);
+      const pool = new PoolTransaction(tx, providerOfClient(this.db), server, version);
+      const result = await work(new AccountTransaction(tx), pool);
+      await pool.flush();
+      return result;
     });
   }
 

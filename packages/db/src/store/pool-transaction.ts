@@ -1,4 +1,5 @@
-import type { Db } from "../client.ts";
+import type { Db, Provider } from "../client.ts";
+import { chunked, multiRowUpdate, type Column } from "./bulk-sql.ts";
 import type {
   AllocationWrite,
   AuditInput,
@@ -10,110 +11,247 @@ import type {
   ServerRow,
   SettingsUpdate,
 } from "./rows.ts";
-import { participantSelect, recordSelect, serverSelect } from "./selects.ts";
+import { recordSelect, serverSelect } from "./selects.ts";
 
 export const SERVER_ROW_ID = 1;
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/** What one committed pool transaction changed: the lease caches of every process follow it. */
+export interface PoolChanges {
+  /** The transaction's Server.lockVersion, stamped on every row it changed as `changeSeq`. */
+  version: number;
+  participants: ParticipantRecord[];
+  removed: string[];
+}
+
+export interface Preload {
+  participantIds: string[];
+  appliedRequests: Array<{ participantId: string; requestId: string }>;
+}
+
+type Field = keyof ParticipantRecord;
+
+interface Entry {
+  record: ParticipantRecord;
+  created: boolean;
+  dirty: Set<Field>;
+}
+
+/** The columns a participant write can touch, with their types for the multi-row UPDATE. */
+const COLUMN_TYPES: Record<Exclude<Field, "id">, Column> = {
+  serial: { name: "serial", type: "text" },
+  hostname: { name: "hostname", type: "text" },
+  model: { name: "model", type: "text" },
+  platformLimit: { name: "platformLimit", type: "int" },
+  localLimit: { name: "localLimit", type: "int" },
+  haPeerSerial: { name: "haPeerSerial", type: "text" },
+  approved: { name: "approved", type: "bool" },
+  tokenHash: { name: "tokenHash", type: "text" },
+  granted: { name: "granted", type: "int" },
+  pending: { name: "pending", type: "int" },
+  pendingSeq: { name: "pendingSeq", type: "int" },
+  inUse: { name: "inUse", type: "int" },
+  // Leases are also renewed behind the lock (lease-writer.ts): never move them backwards.
+  highWater: { name: "highWater", type: "int", merge: "greatest" },
+  registeredAt: { name: "registeredAt", type: "timestamp" },
+  lastSeenAt: { name: "lastSeenAt", type: "timestamp", merge: "greatest" },
+  reclaimedAt: { name: "reclaimedAt", type: "timestamp" },
+};
+const CHANGE_SEQ: Column = { name: "changeSeq", type: "bigint" };
+const ID: Column = { name: "id", type: "text" };
 
 /**
- * The repository seen inside one allocation transaction. It is created only after the
- * server row has been locked, so everything read through it is current and nothing
- * another process does can interleave until commit.
+ * The repository seen inside one allocation transaction, created only after the server row has
+ * been locked, so everything read through it is current and nothing another process does can
+ * interleave until commit.
+ *
+ * It is a unit of work: participants read once are kept (an identity map), changes are kept in
+ * memory and written when the work is done with one statement per table (`flush`), however many
+ * calls of a group commit shared the transaction. Reads see the transaction's own writes.
  */
 export class PoolTransaction {
+  private readonly entries = new Map<string, Entry>();
+  private readonly idBySerial = new Map<string, string | null>();
+  private readonly removed = new Map<string, string>();
+  private pendingLoaded = false;
+  private audits: AuditInput[] = [];
+  private readonly applied = new Map<string, string | null>();
+  private appliedNew: Array<{ participantId: string; requestId: string; answer: string; createdAt: Date }> = [];
+  private poolChanged = false;
+  private readonly committed = new Map<string, ParticipantRecord>();
+  private readonly committedRemovals = new Set<string>();
+
   constructor(
     private readonly tx: Tx,
+    private readonly provider: Provider,
     readonly server: ServerRow,
+    /** This transaction's Server.lockVersion: the change sequence number of everything it writes. */
+    readonly version: number,
   ) {}
 
-  findParticipantById(id: string): Promise<ParticipantRow | null> {
-    return this.tx.participant.findUnique({ where: { id }, select: participantSelect });
-  }
+  // ─── Reads ─────────────────────────────────────────────────────────────────────────────
 
-  findParticipantBySerial(serial: string): Promise<ParticipantRow | null> {
-    return this.tx.participant.findUnique({ where: { serial }, select: participantSelect });
-  }
-
-  findParticipantByTokenHash(tokenHash: string): Promise<ParticipantRow | null> {
-    return this.tx.participant.findUnique({ where: { tokenHash }, select: participantSelect });
-  }
-
-  /** Every participant with pending demand, oldest ask first. */
-  pendingQueue(): Promise<ParticipantRow[]> {
-    return this.tx.participant.findMany({
-      where: { pending: { gt: 0 } },
-      orderBy: [{ pendingSeq: "asc" }, { id: "asc" }],
-      select: participantSelect,
-    });
-  }
-
-  /** Participants silent since before `cutoff` that still hold sessions or demand. */
-  silentHolders(cutoff: Date, limit: number): Promise<ParticipantRow[]> {
-    return this.tx.participant.findMany({
-      where: { lastSeenAt: { lt: cutoff }, OR: [{ granted: { gt: 0 } }, { pending: { gt: 0 } }] },
-      orderBy: { lastSeenAt: "asc" },
-      take: limit,
-      select: participantSelect,
-    });
-  }
-
-  createParticipant(data: NewParticipant): Promise<ParticipantRow> {
-    return this.tx.participant.create({ data, select: participantSelect });
-  }
-
-  updateParticipant(id: string, data: ParticipantUpdate): Promise<ParticipantRow> {
-    return this.tx.participant.update({ where: { id }, data, select: participantSelect });
-  }
-
-  deleteParticipant(id: string): Promise<unknown> {
-    return this.tx.participant.delete({ where: { id } });
-  }
-
-  async writeAllocations(rows: AllocationWrite[]): Promise<void> {
-    for (const { id, granted, pending, pendingSeq } of rows) {
-      await this.tx.participant.update({ where: { id }, data: { granted, pending, pendingSeq } });
+  /** Loads in one statement each what a group of calls is about to read. */
+  async preload({ participantIds, appliedRequests }: Preload): Promise<void> {
+    const ids = [...new Set(participantIds)].filter((id) => !this.entries.has(id) && !this.removed.has(id));
+    if (ids.length > 0) {
+      const rows = await this.tx.participant.findMany({ where: { id: { in: ids } }, select: recordSelect });
+      for (const row of rows) this.remember(row);
+    }
+    const wanted = appliedRequests.filter((a) => !this.applied.has(appliedKey(a.participantId, a.requestId)));
+    if (wanted.length > 0) {
+      const rows = await this.tx.appliedRequest.findMany({
+        where: { participantId: { in: [...new Set(wanted.map((a) => a.participantId))] }, requestId: { in: [...new Set(wanted.map((a) => a.requestId))] } },
+        select: { participantId: true, requestId: true, answer: true },
+      });
+      for (const a of wanted) this.applied.set(appliedKey(a.participantId, a.requestId), null);
+      for (const row of rows) this.applied.set(appliedKey(row.participantId, row.requestId), row.answer);
     }
   }
 
-  /**
-   * Records the new pool counters. They are written once, when the transaction's work is done
-   * (flushPool), however many calls of a batch changed them; later work in the same
-   * transaction reads them from `server`.
-   */
+  async findParticipantById(id: string): Promise<ParticipantRecord | null> {
+    if (this.removed.has(id)) return null;
+    const known = this.entries.get(id);
+    if (known) return copy(known.record);
+    const row = await this.tx.participant.findUnique({ where: { id }, select: recordSelect });
+    return row ? copy(this.remember(row).record) : null;
+  }
+
+  async findParticipantBySerial(serial: string): Promise<ParticipantRecord | null> {
+    const id = this.idBySerial.get(serial);
+    if (id !== undefined) return id === null ? null : this.findParticipantById(id);
+    const row = await this.tx.participant.findUnique({ where: { serial }, select: recordSelect });
+    if (!row || this.removed.has(row.id)) {
+      this.idBySerial.set(serial, null);
+      return null;
+    }
+    return copy(this.remember(row).record);
+  }
+
+  async findParticipantByTokenHash(tokenHash: string): Promise<ParticipantRow | null> {
+    for (const entry of this.entries.values()) if (entry.record.tokenHash === tokenHash) return copy(entry.record);
+    const row = await this.tx.participant.findUnique({ where: { tokenHash }, select: recordSelect });
+    if (!row || this.removed.has(row.id)) return null;
+    const entry = this.remember(row);
+    return entry.record.tokenHash === tokenHash ? copy(entry.record) : null;
+  }
+
+  /** Every participant with pending demand, oldest ask first. */
+  async pendingQueue(): Promise<ParticipantRow[]> {
+    if (!this.pendingLoaded) {
+      const rows = await this.tx.participant.findMany({ where: { pending: { gt: 0 } }, select: recordSelect });
+      for (const row of rows) if (!this.removed.has(row.id)) this.remember(row);
+      this.pendingLoaded = true;
+    }
+    // From here on every participant with demand is in the identity map: the database's are
+    // loaded, and any other gained it through this transaction.
+    return [...this.entries.values()]
+      .map((e) => e.record)
+      .filter((r) => r.pending > 0)
+      .sort((a, b) => (a.pendingSeq ?? 0) - (b.pendingSeq ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map(copy);
+  }
+
+  /** Participants silent since before `cutoff` that still hold sessions or demand. */
+  async silentHolders(cutoff: Date, limit: number): Promise<ParticipantRow[]> {
+    const rows = await this.tx.participant.findMany({
+      where: { lastSeenAt: { lt: cutoff }, OR: [{ granted: { gt: 0 } }, { pending: { gt: 0 } }] },
+      orderBy: { lastSeenAt: "asc" },
+      take: limit,
+      select: recordSelect,
+    });
+    return rows
+      .filter((row) => !this.removed.has(row.id))
+      .map((row) => this.remember(row).record)
+      .filter((r) => r.lastSeenAt < cutoff && (r.granted > 0 || r.pending > 0))
+      .map(copy);
+  }
+
+  async findAppliedRequest(participantId: string, requestId: string): Promise<string | null> {
+    const key = appliedKey(participantId, requestId);
+    if (this.applied.has(key)) return this.applied.get(key) ?? null;
+    const row = await this.tx.appliedRequest.findUnique({
+      where: { participantId_requestId: { participantId, requestId } },
+      select: { answer: true },
+    });
+    this.applied.set(key, row?.answer ?? null);
+    return row?.answer ?? null;
+  }
+
+  // ─── Writes (kept until flush) ─────────────────────────────────────────────────────────
+
+  async createParticipant(data: NewParticipant): Promise<ParticipantRow> {
+    const record: ParticipantRecord = {
+      ...data,
+      granted: 0,
+      pending: 0,
+      pendingSeq: null,
+      inUse: 0,
+      highWater: 0,
+      reclaimedAt: null,
+    };
+    this.removed.delete(record.id);
+    const entry = { record, created: true, dirty: new Set<Field>() };
+    this.entries.set(record.id, entry);
+    this.idBySerial.set(record.serial, record.id);
+    return copy(record);
+  }
+
+  async updateParticipant(id: string, data: ParticipantUpdate): Promise<ParticipantRow> {
+    const entry = await this.entryOf(id);
+    for (const [field, value] of Object.entries(data) as Array<[Field, unknown]>) {
+      if (value === undefined) continue;
+      (entry.record as unknown as Record<string, unknown>)[field] = value;
+      entry.dirty.add(field);
+    }
+    return copy(entry.record);
+  }
+
+  async deleteParticipant(id: string): Promise<void> {
+    const entry = await this.entryOf(id);
+    this.entries.delete(id);
+    this.idBySerial.set(entry.record.serial, null);
+    if (!entry.created) this.removed.set(id, entry.record.serial);
+  }
+
+  async writeAllocations(rows: AllocationWrite[]): Promise<void> {
+    for (const { id, granted, pending, pendingSeq } of rows) await this.updateParticipant(id, { granted, pending, pendingSeq } as ParticipantUpdate);
+  }
+
+  /** New pool counters; later work in the same transaction reads them from `server`. */
   async writePool(pool: PoolWrite): Promise<void> {
     Object.assign(this.server, pool);
     this.poolChanged = true;
   }
 
-  async flushPool(): Promise<void> {
-    if (!this.poolChanged) return;
-    const { poolSize, grantedTotal, pendingTotal, pendingSeq } = this.server;
-    await this.tx.server.update({ where: { id: SERVER_ROW_ID }, data: { poolSize, grantedTotal, pendingTotal, pendingSeq } });
-    this.poolChanged = false;
+  async audit(rows: AuditInput[]): Promise<void> {
+    this.audits.push(...rows);
   }
 
-  private poolChanged = false;
+  async saveAppliedRequest(participantId: string, requestId: string, answer: string, at: Date): Promise<void> {
+    this.applied.set(appliedKey(participantId, requestId), answer);
+    this.appliedNew.push({ participantId, requestId, answer, createdAt: at });
+  }
+
+  // ─── Rare operations: written at once, after what is kept ──────────────────────────────
 
   async writeSettings(settings: SettingsUpdate): Promise<void> {
     await this.tx.server.update({ where: { id: SERVER_ROW_ID }, data: settings });
     Object.assign(this.server, settings);
   }
 
-  async audit(rows: AuditInput[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.tx.auditEvent.createMany({
-      data: rows.map(({ detail, ...row }) => ({ ...row, detail: detail ? JSON.stringify(detail) : null })),
-    });
-  }
-
   /** Every participant with its token hash (backup hand-back merges whole records). */
   async allParticipantRecords(): Promise<ParticipantRecord[]> {
+    await this.flush();
     return this.tx.participant.findMany({ orderBy: { id: "asc" }, select: recordSelect });
   }
 
   async putParticipantRecord(record: ParticipantRecord): Promise<void> {
-    await this.tx.participant.upsert({ where: { id: record.id }, create: record, update: record });
+    await this.flush();
+    const row = { ...record, changeSeq: BigInt(this.version) };
+    await this.tx.participant.upsert({ where: { id: record.id }, create: row, update: row });
+    this.committed.set(record.id, { ...record });
   }
 
   async readBackupRole(): Promise<{
@@ -137,8 +275,13 @@ export class PoolTransaction {
     });
   }
 
+  async activateBackupRole(at: Date): Promise<void> {
+    await this.tx.backupRole.update({ where: { id: 1 }, data: { active: true, activeSince: at, raisedAlerts: "" } });
+  }
+
   /** Participants whose grant, demand or token changed here since `since` (per the audit history). */
   async participantsChangedSince(since: Date): Promise<string[]> {
+    await this.flush();
     const rows = await this.tx.auditEvent.findMany({
       where: { at: { gte: since }, participantId: { not: null }, type: { not: "sync" } },
       distinct: ["participantId"],
@@ -147,33 +290,117 @@ export class PoolTransaction {
     return rows.flatMap((row) => (row.participantId ? [row.participantId] : []));
   }
 
-  auditOfTypeSince(type: string, since: Date): Promise<Array<{ at: Date; detail: string | null }>> {
+  async auditOfTypeSince(type: string, since: Date): Promise<Array<{ at: Date; detail: string | null }>> {
+    await this.flush();
     return this.tx.auditEvent.findMany({ where: { type, at: { gte: since } }, orderBy: { id: "asc" }, select: { at: true, detail: true } });
   }
 
-  async activateBackupRole(at: Date): Promise<void> {
-    await this.tx.backupRole.update({ where: { id: 1 }, data: { active: true, activeSince: at, raisedAlerts: "" } });
+  // ─── Flush ─────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Writes everything kept so far: new participants, changed ones (one multi-row UPDATE per set
+   * of changed columns), removals, audit rows, applied requests and the pool counters. Every
+   * participant written is stamped with this transaction's change sequence number.
+   */
+  async flush(): Promise<void> {
+    const created: ParticipantRecord[] = [];
+    const byShape = new Map<string, { fields: Field[]; rows: ParticipantRecord[] }>();
+    for (const entry of this.entries.values()) {
+      if (entry.created) created.push(entry.record);
+      else if (entry.dirty.size > 0) {
+        const fields = [...entry.dirty].sort();
+        const shape = fields.join(",");
+        const group = byShape.get(shape) ?? { fields, rows: [] };
+        group.rows.push(entry.record);
+        byShape.set(shape, group);
+      } else continue;
+      this.committed.set(entry.record.id, { ...entry.record });
+      entry.created = false;
+      entry.dirty = new Set();
+    }
+    const changeSeq = BigInt(this.version);
+    if (created.length > 0) {
+      await this.tx.participant.createMany({ data: created.map((record) => ({ ...record, changeSeq })) });
+    }
+    for (const { fields, rows } of byShape.values()) {
+      const columns = [...fields.filter((f): f is Exclude<Field, "id"> => f !== "id").map((f) => COLUMN_TYPES[f]), CHANGE_SEQ];
+      for (const chunk of chunked(rows)) {
+        const values = chunk.map((r) => [r.id, ...fields.filter((f) => f !== "id").map((f) => r[f]), this.version]);
+        const { sql, params } = multiRowUpdate(this.provider, "Participant", ID, columns, values);
+        await this.tx.$executeRawUnsafe(sql, ...params);
+      }
+    }
+    if (this.removed.size > 0) {
+      const removed = [...this.removed];
+      this.removed.clear();
+      await this.tx.participant.deleteMany({ where: { id: { in: removed.map(([id]) => id) } } });
+      const at = new Date();
+      await this.tx.removedParticipant.createMany({
+        data: removed.map(([participantId, serial]) => ({ participantId, serial, changeSeq, removedAt: at })),
+      });
+      for (const [id] of removed) {
+        this.committed.delete(id);
+        this.committedRemovals.add(id);
+      }
+    }
+    if (this.audits.length > 0) {
+      const rows = this.audits;
+      this.audits = [];
+      await this.tx.auditEvent.createMany({
+        data: rows.map(({ detail, ...row }) => ({ ...row, detail: detail ? JSON.stringify(detail) : null })),
+      });
+    }
+    if (this.appliedNew.length > 0) {
+      const rows = this.appliedNew;
+      this.appliedNew = [];
+      await this.tx.appliedRequest.createMany({ data: rows });
+    }
+    if (this.poolChanged) {
+      const { poolSize, grantedTotal, pendingTotal, pendingSeq } = this.server;
+      await this.tx.server.update({ where: { id: SERVER_ROW_ID }, data: { poolSize, grantedTotal, pendingTotal, pendingSeq } });
+      this.poolChanged = false;
+    }
   }
 
-  async findAppliedRequest(participantId: string, requestId: string): Promise<string | null> {
-    const row = await this.tx.appliedRequest.findUnique({
-      where: { participantId_requestId: { participantId, requestId } },
-      select: { answer: true },
-    });
-    return row?.answer ?? null;
+  /** What this transaction wrote, for the lease caches once it has committed. */
+  changes(): PoolChanges {
+    return { version: this.version, participants: [...this.committed.values()], removed: [...this.committedRemovals] };
   }
 
-  async saveAppliedRequest(participantId: string, requestId: string, answer: string, at: Date): Promise<void> {
-    await this.tx.appliedRequest.create({ data: { participantId, requestId, answer, createdAt: at } });
+  private remember(row: ParticipantRecord): Entry {
+    const known = this.entries.get(row.id);
+    if (known) return known;
+    const entry = { record: row, created: false, dirty: new Set<Field>() };
+    this.entries.set(row.id, entry);
+    this.idBySerial.set(row.serial, row.id);
+    return entry;
+  }
+
+  private async entryOf(id: string): Promise<Entry> {
+    const known = this.entries.get(id);
+    if (known) return known;
+    const row = this.removed.has(id) ? null : await this.tx.participant.findUnique({ where: { id }, select: recordSelect });
+    if (!row) throw new Error(`participant ${id} does not exist`);
+    return this.remember(row);
   }
 }
 
-export async function lockServerRow(tx: Tx): Promise<ServerRow> {
+function appliedKey(participantId: string, requestId: string): string {
+  return `${participantId}\u0000${requestId}`;
+}
+
+function copy(record: ParticipantRecord): ParticipantRecord {
+  return { ...record };
+}
+
+export async function lockServerRow(tx: Tx): Promise<{ server: ServerRow; version: number }> {
   // An UPDATE as the first statement takes the row lock on PostgreSQL and the write lock on
   // SQLite, so concurrent allocations queue here instead of deciding on stale counters.
-  return tx.server.update({
+  const { lockVersion, ...server } = await tx.server.update({
     where: { id: SERVER_ROW_ID },
     data: { lockVersion: { increment: 1 } },
-    select: serverSelect,
+    select: { ...serverSelect, lockVersion: true },
   });
+  return { server, version: Number(lockVersion) };
 }
+

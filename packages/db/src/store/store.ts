@@ -1,7 +1,7 @@
 import { providerOfClient, type Db } from "../client.ts";
 import { BackupStore } from "./backup-store.ts";
 import { touchByToken, type TouchByToken, type TouchedParticipant } from "./refresh-touch.ts";
-import { lockServerRow, PoolTransaction, SERVER_ROW_ID } from "./pool-transaction.ts";
+import { lockServerRow, PoolTransaction, SERVER_ROW_ID, type PoolChanges, type Preload } from "./pool-transaction.ts";
 import type { CounterDeltaRow, ParticipantCounterDeltaRow, ParticipantRow, ParticipantUpdate, ServerRow, ServerSeed } from "./rows.ts";
 import { participantSelect, serverSelect } from "./selects.ts";
 import { AccountRepository } from "./accounts.ts";
@@ -11,6 +11,8 @@ import { OverviewQueries } from "./overview-query.ts";
 import { OperationsQueries } from "./operations-query.ts";
 import { AlertRepository } from "./alerts.ts";
 import { UsageRepository } from "./usage.ts";
+import { LeaseRepository } from "./leases.ts";
+import { ProcessRegistry } from "./process-registry.ts";
 
 export class ServerNotSeededError extends Error {
   constructor() {
@@ -22,9 +24,15 @@ export class ServerNotSeededError extends Error {
 export class Store {
   /** The backup role's data: snapshots exchanged with the main server and the role row. */
   readonly backup: BackupStore;
+  /** Lease renewals written behind, the change feed of grants, token lookups. */
+  readonly leases: LeaseRepository;
+  /** Server processes sharing this database, for the write-behind's crash rule. */
+  readonly processes: ProcessRegistry;
 
   constructor(readonly db: Db) {
     this.backup = new BackupStore(db);
+    this.leases = new LeaseRepository(db);
+    this.processes = new ProcessRegistry(db);
   }
 
   readServer(): Promise<ServerRow | null> {
@@ -70,21 +78,32 @@ export class Store {
     return this.db.participant.update({ where: { id }, data, select: participantSelect });
   }
 
-  /** Runs `work` in one transaction holding the pool lock. */
-  async inPoolTransaction<R>(work: (tx: PoolTransaction) => Promise<R>): Promise<R> {
-    return this.db.$transaction(async (tx) => {
-      let server: ServerRow;
+  /** Told what every pool transaction of this process changed, once it has committed. */
+  onPoolCommit: ((changes: PoolChanges) => void) | null = null;
+
+  /**
+   * Runs `work` in one transaction holding the pool lock; what it writes is kept and written
+   * with one statement per table when it is done (see PoolTransaction). `preload` names what the
+   * work will read, so that a group of calls reads it in one statement per table.
+   */
+  async inPoolTransaction<R>(work: (tx: PoolTransaction) => Promise<R>, preload?: Preload): Promise<R> {
+    let pool: PoolTransaction | null = null;
+    const result = await this.db.$transaction(async (tx) => {
+      let locked: Awaited<ReturnType<typeof lockServerRow>>;
       try {
-        server = await lockServerRow(tx);
+        locked = await lockServerRow(tx);
       } catch (error) {
         if (isRecordNotFound(error)) throw new ServerNotSeededError();
         throw error;
       }
-      const pool = new PoolTransaction(tx, server);
-      const result = await work(pool);
-      await pool.flushPool();
-      return result;
+      pool = new PoolTransaction(tx, providerOfClient(this.db), locked.server, locked.version);
+      if (preload) await pool.preload(preload);
+      const value = await work(pool);
+      await pool.flush();
+      return value;
     });
+    if (pool) this.onPoolCommit?.((pool as PoolTransaction).changes());
+    return result;
   }
 
   async pruneAppliedRequests(olderThan: Date): Promise<number> {

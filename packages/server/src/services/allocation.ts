@@ -2,7 +2,11 @@ import type { AllocState, Outcome, ParticipantSnapshot } from "@sls/allocator";
 import { isSilent, reclaim } from "@sls/allocator";
 import type { ParticipantRow, PoolTransaction } from "@sls/db";
 
-export function toSnapshot(row: ParticipantRow): ParticipantSnapshot {
+/**
+ * `floor` is the earliest instant silence may be counted from (the process start: a renewal
+ * acknowledged but not yet written when the previous process died is not held against anyone).
+ */
+export function toSnapshot(row: ParticipantRow, floor = 0): ParticipantSnapshot {
   return {
     id: row.id,
     serial: row.serial,
@@ -11,7 +15,7 @@ export function toSnapshot(row: ParticipantRow): ParticipantSnapshot {
     granted: row.granted,
     pending: row.pending,
     pendingSeq: row.pendingSeq,
-    lastSeenAt: row.lastSeenAt.getTime(),
+    lastSeenAt: Math.max(row.lastSeenAt.getTime(), floor),
     haPeerSerial: row.haPeerSerial,
   };
 }
@@ -21,12 +25,17 @@ export function toSnapshot(row: ParticipantRow): ParticipantSnapshot {
  * can only serve the queue when sessions are idle, so while the pool is exhausted (the usual case
  * when anyone waits) it skips loading the queue.
  */
-export async function loadState(tx: PoolTransaction, actors: ParticipantRow[], purpose: "request" | "any" = "any"): Promise<AllocState> {
+export async function loadState(
+  tx: PoolTransaction,
+  actors: ParticipantRow[],
+  purpose: "request" | "any" = "any",
+  floor = 0,
+): Promise<AllocState> {
   const byId = new Map<string, ParticipantSnapshot>();
-  for (const row of actors) byId.set(row.id, toSnapshot(row));
+  for (const row of actors) byId.set(row.id, toSnapshot(row, floor));
   const couldServe = purpose === "any" || tx.server.poolSize > tx.server.grantedTotal;
   if (tx.server.pendingTotal > 0 && couldServe) {
-    for (const row of await tx.pendingQueue()) if (!byId.has(row.id)) byId.set(row.id, toSnapshot(row));
+    for (const row of await tx.pendingQueue()) if (!byId.has(row.id)) byId.set(row.id, toSnapshot(row, floor));
   }
   const { poolSize, grantedTotal, pendingTotal, pendingSeq } = tx.server;
   return { pool: { poolSize, grantedTotal, pendingTotal, pendingSeq }, participants: [...byId.values()] };

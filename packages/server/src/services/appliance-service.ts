@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { AllocState } from "@sls/allocator";
-import { isSilent, releaseSessions, requestSessions, transfer, updateLimits } from "@sls/allocator";
-import type { ParticipantRow, PoolTransaction, ServerRow } from "@sls/db";
+import { isSilent, releaseSessions, requestSessions, SILENT_AFTER_INTERVALS, transfer, updateLimits } from "@sls/allocator";
+import type { ParticipantRecord, ParticipantRow, PoolTransaction, ServerRow } from "@sls/db";
+import { checkRegistrationSecret } from "../auth/guesses.ts";
 import { newToken } from "../auth/token.ts";
 import { SlsError } from "../errors.ts";
 import { commitOutcome, loadState, reclaimIfSilent, toSnapshot } from "./allocation.ts";
 import type { Services } from "./context.ts";
-import { silentCutoff } from "./sweeper.ts";
+import { WRITE_THROUGH_MARGIN_MS } from "./leases/leases.ts";
 
 export interface RegisterInput {
   secret: string;
@@ -80,7 +81,7 @@ export async function register(services: Services, input: RegisterInput, remoteA
 
     const { token, hash } = newToken();
     const participant = existing
-      ? await reRegister(tx, existing, input, hash, now)
+      ? await reRegister(tx, existing, input, hash, now, services.leases.floor)
       : await tx.createParticipant({ ...newParticipantFields(input, at), approved: true, tokenHash: hash });
     await tx.audit([
       {
@@ -124,9 +125,9 @@ function newParticipantFields(input: RegisterInput, at: Date) {
 }
 
 /** Same serial again: new token (the old one stops working), new details, the live grant kept. */
-async function reRegister(tx: PoolTransaction, existing: ParticipantRow, input: RegisterInput, tokenHash: string, now: number) {
+async function reRegister(tx: PoolTransaction, existing: ParticipantRow, input: RegisterInput, tokenHash: string, now: number, floor: number) {
   const actor = `appliance:${existing.serial}`;
-  let state = await loadState(tx, [existing]);
+  let state = await loadState(tx, [existing], "any", floor);
   state = await reclaimIfSilent(tx, state, existing, now, actor);
   if (input.platformLimit !== existing.platformLimit || input.localLimit !== existing.localLimit) {
     const outcome = updateLimits(state, existing.id, input.platformLimit, input.localLimit);
@@ -143,28 +144,48 @@ async function reRegister(tx: PoolTransaction, existing: ParticipantRow, input: 
   });
 }
 
-/** Runs `work` for the token's participant inside the pool lock, after reclaiming it if it fell silent. */
+/** Who a bearer token names: enough to find the participant again under the pool lock. */
+export interface AuthenticatedParticipant {
+  id: string;
+  serial: string;
+  tokenHash: string;
+}
+
+/**
+ * Runs `work` for the token's participant inside the pool lock, after reclaiming it if it fell
+ * silent. The token is checked again under the lock, so a token superseded by a registration in
+ * another process is refused exactly.
+ */
 async function asParticipant<R>(
   services: Services,
-  participant: ParticipantRow,
-  work: (tx: PoolTransaction, state: AllocState, now: number) => Promise<R>,
-  options: { issuing?: boolean; others?: (tx: PoolTransaction) => Promise<Array<ParticipantRow | null>>; purpose?: "request" | "any" } = {},
+  who: AuthenticatedParticipant,
+  work: (tx: PoolTransaction, state: AllocState, now: number, current: ParticipantRecord) => Promise<R>,
+  options: {
+    issuing?: boolean;
+    others?: (tx: PoolTransaction) => Promise<Array<ParticipantRow | null>>;
+    purpose?: "request" | "any";
+    requestId?: string;
+  } = {},
 ): Promise<R> {
   const now = services.now();
   const others = options.others ?? (async () => []);
-  return services.allocations.run(async (tx) => {
-    const renewLease = await services.serving.guard(tx, now, options.issuing ?? false);
-    const current = await tx.findParticipantById(participant.id);
-    if (!current) throw badToken();
-    const extra = (await others(tx)).filter((row): row is ParticipantRow => row !== null && row.id !== current.id);
-    // A silent participant is reclaimed first, which frees sessions for the queue.
-    const reclaiming = isSilent(toSnapshot(current), now, tx.server.refreshIntervalSec);
-    let state = await loadState(tx, [current, ...extra], reclaiming ? "any" : options.purpose);
-    state = await reclaimIfSilent(tx, state, current, now, `appliance:${current.serial}`);
-    const result = await work(tx, state, now);
-    if (renewLease) await tx.updateParticipant(current.id, { lastSeenAt: new Date(now) });
-    return result;
-  });
+  const floor = services.leases.floor;
+  return services.allocations.run(
+    async (tx) => {
+      const renewLease = await services.serving.guard(tx, now, options.issuing ?? false);
+      const current = await tx.findParticipantById(who.id);
+      if (!current || current.tokenHash !== who.tokenHash) throw badToken();
+      const extra = (await others(tx)).filter((row): row is ParticipantRow => row !== null && row.id !== current.id);
+      // A silent participant is reclaimed first, which frees sessions for the queue.
+      const reclaiming = isSilent(toSnapshot(current, floor), now, tx.server.refreshIntervalSec);
+      let state = await loadState(tx, [current, ...extra], reclaiming ? "any" : options.purpose, floor);
+      state = await reclaimIfSilent(tx, state, current, now, `appliance:${current.serial}`);
+      const result = await work(tx, state, now, current);
+      if (renewLease) await tx.updateParticipant(current.id, { lastSeenAt: new Date(now) });
+      return result;
+    },
+    { participantId: who.id, ...(options.requestId ? { requestId: options.requestId } : {}) },
+  );
 }
 
 export function badToken(): SlsError {
@@ -174,7 +195,7 @@ export function badToken(): SlsError {
   );
 }
 
-export async function request(services: Services, participant: ParticipantRow, input: { sessions: number; requestId: string }) {
+export async function request(services: Services, participant: AuthenticatedParticipant, input: { sessions: number; requestId: string }) {
   return asParticipant(services, participant, async (tx, state, now) => {
     const replay = await tx.findAppliedRequest(participant.id, input.requestId);
     if (replay) return JSON.parse(replay) as RequestAnswer;
@@ -184,7 +205,7 @@ export async function request(services: Services, participant: ParticipantRow, i
     const answer: RequestAnswer = { ...outcome.result, refreshIntervalSec: tx.server.refreshIntervalSec };
     await tx.saveAppliedRequest(participant.id, input.requestId, JSON.stringify(answer), new Date(now));
     return answer;
-  }, { issuing: true, purpose: "request" });
+  }, { issuing: true, purpose: "request", requestId: input.requestId });
 }
 
 export interface RequestAnswer {
@@ -194,7 +215,7 @@ export interface RequestAnswer {
   refreshIntervalSec: number;
 }
 
-export async function release(services: Services, participant: ParticipantRow, input: { sessions: number }) {
+export async function release(services: Services, participant: AuthenticatedParticipant, input: { sessions: number }) {
   return asParticipant(services, participant, async (tx, state, now) => {
     const outcome = releaseSessions(state, participant.id, input.sessions);
     await commitOutcome(tx, state, outcome, new Date(now), `appliance:${participant.serial}`);
@@ -202,7 +223,7 @@ export async function release(services: Services, participant: ParticipantRow, i
   });
 }
 
-export async function transferFrom(services: Services, participant: ParticipantRow, input: { fromSerial: string }) {
+export async function transferFrom(services: Services, participant: AuthenticatedParticipant, input: { fromSerial: string }) {
   return asParticipant(
     services,
     participant,
@@ -211,58 +232,46 @@ export async function transferFrom(services: Services, participant: ParticipantR
       await commitOutcome(tx, state, outcome, new Date(now), `appliance:${participant.serial}`);
       return outcome.result;
     },
+  const lease = await services.leases.lookup(tokenHash);
+  if (!lease || input.inUse > lease.platformLimit) return null;
     { others: async (tx) => [await tx.findParticipantBySerial(input.fromSerial)] },
   );
 }
 
 /**
- * The refresh of a participant that is not silent, with a valid inUse, on a serving main server:
- * one statement finds it by token and renews its lease. Null sends the call down the full path.
+ * Refresh from memory: the lease is found by its token hash in this process's lease table,
+ * renewed there and written behind (services/leases). Null sends the call down the locked path:
+ * an unknown token, an inUse above the platform limit, a participant silent while holding
+ * sessions (it is reclaimed first), or a backup server (which always takes the lock).
  */
-export async function refreshFast(services: Services, tokenHash: string, input: { inUse: number }) {
+export async function refreshFromLease(services: Services, tokenHash: string, input: { inUse: number }) {
   if (services.serving.refreshTakesLock) return null;
   const server = await services.settings.get();
   if (!server) return null;
   const now = services.now();
-  const touched = await services.store.touchByToken({
-    tokenHash,
-    inUse: input.inUse,
-    at: new Date(now),
-    silentBefore: silentCutoff(now, server.refreshIntervalSec),
-  });
-  if (!touched) return null;
+  const silentBefore = now - SILENT_AFTER_INTERVALS * server.refreshIntervalSec * 1000;
+  if ((lease.granted > 0 || lease.pending > 0) && lease.lastSeenAt < silentBefore) return null;
+  services.leases.table.renew(lease, input.inUse, now);
+  if (lease.persistedAt < silentBefore + WRITE_THROUGH_MARGIN_MS) await services.leases.writeThrough();
   return {
-    participantId: touched.id,
-    answer: { granted: touched.granted, pending: touched.pending, refreshIntervalSec: server.refreshIntervalSec, backup: backupOf(server) },
+    participantId: lease.id,
+    answer: { granted: lease.granted, pending: lease.pending, refreshIntervalSec: server.refreshIntervalSec, backup: backupOf(server) },
   };
 }
 
-/**
- * Refresh is the most frequent call and changes no grant, so on the main server it skips the
- * pool lock unless the participant has fallen silent and must be reclaimed first.
- */
-export async function refresh(services: Services, participant: ParticipantRow, input: { inUse: number }) {
-  if (input.inUse > participant.platformLimit) {
-    throw new SlsError(
-      "INVALID_INPUT",
-      `inUse must be between 0 and the platform limit ${participant.platformLimit}; got ${input.inUse}.`,
-    );
-  }
-  const usage = { inUse: input.inUse, highWater: Math.max(participant.highWater, input.inUse) };
-  const now = services.now();
-  const server = await services.settings.get();
-  if (!server) throw new SlsError("SERVER_NOT_CONFIGURED", "The licensing server is not set up yet.");
-  const silentSince = silentCutoff(now, server.refreshIntervalSec).getTime();
-  const holdsSomething = participant.granted > 0 || participant.pending > 0;
-  if (services.serving.refreshTakesLock || (holdsSomething && participant.lastSeenAt.getTime() < silentSince)) {
-    return asParticipant(services, participant, async (tx, state) => {
-      await tx.updateParticipant(participant.id, usage);
-      const self = state.participants.find((p) => p.id === participant.id)!;
-      return { granted: self.granted, pending: self.pending, refreshIntervalSec: tx.server.refreshIntervalSec, backup: backupOf(tx.server) };
-    });
-  }
-  const updated = await services.store.updateParticipant(participant.id, { ...usage, lastSeenAt: new Date(now) });
-  return { granted: updated.granted, pending: updated.pending, refreshIntervalSec: server.refreshIntervalSec, backup: backupOf(server) };
+/** The locked refresh: reclaims a silent participant first, and activates a backup server. */
+export async function refresh(services: Services, participant: AuthenticatedParticipant, input: { inUse: number }) {
+  return asParticipant(services, participant, async (tx, state, _now, current) => {
+    if (input.inUse > current.platformLimit) {
+      throw new SlsError(
+        "INVALID_INPUT",
+        `inUse must be between 0 and the platform limit ${current.platformLimit}; got ${input.inUse}.`,
+      );
+    }
+    await tx.updateParticipant(current.id, { inUse: input.inUse, highWater: Math.max(current.highWater, input.inUse) });
+    const self = state.participants.find((p) => p.id === current.id)!;
+    return { granted: self.granted, pending: self.pending, refreshIntervalSec: tx.server.refreshIntervalSec, backup: backupOf(tx.server) };
+  });
 }
 
 function sleep(ms: number): Promise<void> {

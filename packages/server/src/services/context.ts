@@ -6,6 +6,7 @@ import type { ServingPolicy } from "./backup/serving.ts";
 import type { ServerMetrics } from "../metrics/server-metrics.ts";
 import type { MessageCounters } from "./counters.ts";
 import type { PoolBatcher } from "./pool-batcher.ts";
+import type { Leases } from "./leases/leases.ts";
 import type { SettingsCache } from "./settings-cache.ts";
 
 /** Everything a request handler may use, built once per process (see create-services.ts). */
@@ -29,4 +30,6 @@ export interface Services {
   serving: ServingPolicy;
   /** Fast check run before every appliance call (BACKUP_INACTIVE on an inactive backup). */
   assertServing(): void;
+  /** Leases in memory: refresh answered and renewed there, written behind (services/leases). */
+  leases: Leases;
 }

@@ -1,12 +1,19 @@
 import { AllocationError } from "@sls/allocator";
-import type { PoolTransaction, Store } from "@sls/db";
+import type { PoolTransaction, Preload, Store } from "@sls/db";
 import { SlsError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 
 type Work<R> = (tx: PoolTransaction) => Promise<R>;
 
+/** What a call will read under the lock, so that a batch reads it in one statement per table. */
+export interface JobHints {
+  participantId?: string;
+  requestId?: string;
+}
+
 interface Job {
   work: Work<unknown>;
+  hints: JobHints;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -28,9 +35,9 @@ export class PoolBatcher {
     private readonly log: Logger,
   ) {}
 
-  run<R>(work: Work<R>): Promise<R> {
+  run<R>(work: Work<R>, hints: JobHints = {}): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ work, hints, resolve: resolve as (value: unknown) => void, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -61,7 +68,7 @@ export class PoolBatcher {
             outcomes.push({ ok: false, error });
           }
         }
-      });
+      }, preloadOf(batch));
     } catch (error) {
       // The shared transaction failed as a whole (connection lost, commit refused): nothing of
       // it was written, so each call is retried on its own.
@@ -76,6 +83,17 @@ export class PoolBatcher {
       else job.reject(outcome.error);
     });
   }
+}
+
+function preloadOf(batch: Job[]): Preload {
+  const participantIds: string[] = [];
+  const appliedRequests: Preload["appliedRequests"] = [];
+  for (const { hints } of batch) {
+    if (!hints.participantId) continue;
+    participantIds.push(hints.participantId);
+    if (hints.requestId) appliedRequests.push({ participantId: hints.participantId, requestId: hints.requestId });
+  }
+  return { participantIds, appliedRequests };
 }
 
 function isRefusal(error: unknown): boolean {

@@ -9,11 +9,16 @@ export async function sweepSilentParticipants(services: Services): Promise<numbe
   const server = await services.store.readServer();
   if (!server) return 0;
   const now = services.now();
+  const floor = services.leases.floor;
+  // Renewals still in memory are written first, so this process never reclaims what it renewed.
+  await services.leases.flush();
   // A cheap unlocked look first, so an idle sweep never takes the pool lock.
-  if (!(await services.store.hasSilentHolders(silentCutoff(now, server.refreshIntervalSec)))) return 0;
+  const cutoff = sweepCutoff(now, server.refreshIntervalSec, floor);
+  if (!cutoff || !(await services.store.hasSilentHolders(cutoff))) return 0;
   return services.store.inPoolTransaction(async (tx) => {
-    const silent = await tx.silentHolders(silentCutoff(now, tx.server.refreshIntervalSec), SWEEP_BATCH);
-    let state = await loadState(tx, silent);
+    const lockedCutoff = sweepCutoff(now, tx.server.refreshIntervalSec, floor);
+    const silent = lockedCutoff ? await tx.silentHolders(lockedCutoff, SWEEP_BATCH) : [];
+    let state = await loadState(tx, silent, "any", floor);
     const at = new Date(now);
     for (const participant of silent) {
       const outcome = reclaim(state, participant.id, "reclaim");
@@ -24,6 +29,15 @@ export async function sweepSilentParticipants(services: Services): Promise<numbe
     if (silent.length > 0) services.log.info("reclaimed silent participants", { count: silent.length, serials: silent.slice(0, 20).map((p) => p.serial) });
     return silent.length;
   });
+}
+
+/**
+ * Participants last seen before this are silent, counting silence from `floor` (the process
+ * start) at the earliest; null while nobody can be (the process started less than 3 intervals ago).
+ */
+export function sweepCutoff(now: number, refreshIntervalSec: number, floor: number): Date | null {
+  const cutoff = silentCutoff(now, refreshIntervalSec);
+  return floor < cutoff.getTime() ? cutoff : null;
 }
 
 export function silentCutoff(now: number, refreshIntervalSec: number): Date {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { bearerToken, hashToken } from "../../auth/token.ts";
-import { refresh, refreshFast } from "../../services/appliance-service.ts";
+import { refresh, refreshFromLease } from "../../services/appliance-service.ts";
 import { applianceProcedure, authenticateParticipant } from "../../trpc.ts";
 import { ZBackup, ZCount } from "./schemas.ts";
 
@@ -16,15 +16,15 @@ export const ZRefreshOutput = z.object({
 export type TRefreshOutput = z.infer<typeof ZRefreshOutput>;
 
 /**
- * Refresh is most of the appliance traffic, so it first tries the one-statement fast path
- * (token lookup and lease renewal together) and only then authenticates the usual way.
+ * Refresh is most of the appliance traffic, so it is answered from the lease in memory when it
+ * can, and only otherwise authenticates the usual way and takes the pool lock.
  */
 export const refreshProcedure = applianceProcedure
   .input(ZRefreshInput)
   .output(ZRefreshOutput)
   .mutation(async ({ ctx, input }) => {
     const token = bearerToken(ctx.authorization);
-    const fast = token ? await refreshFast(ctx.services, hashToken(token), input) : null;
+    const fast = token ? await refreshFromLease(ctx.services, hashToken(token), input) : null;
     if (fast) {
       ctx.call.participantId = fast.participantId;
       return fast.answer;

@@ -1,0 +1,84 @@
+import type { Provider } from "../client.ts";
+
+/** Column types the multi-row statements bind; each maps to a PostgreSQL cast and a SQLite value. */
+export type ColumnType = "text" | "int" | "bigint" | "bool" | "timestamp";
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+  /** How the new value combines with the stored one; plain assignment when absent. */
+  merge?: "greatest";
+}
+
+const PG_CAST: Record<ColumnType, string> = {
+  text: "text",
+  int: "integer",
+  bigint: "bigint",
+  bool: "boolean",
+  timestamp: "timestamp(3)",
+};
+
+/** Rows per statement: far below SQLite's 32,766 bound variables and PostgreSQL's 65,535. */
+export const BULK_CHUNK = 500;
+
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * `UPDATE table SET col = v.col, … FROM (VALUES …) v WHERE table.id = v.id` for many rows in one
+ * statement: a batch of grant changes or a second's lease renewals costs one round trip, not one
+ * per participant. `rows` hold the key first, then one value per column, in order.
+ */
+export function multiRowUpdate(provider: Provider, table: string, key: Column, columns: Column[], rows: unknown[][]): Statement {
+  const all = [key, ...columns];
+  const params: unknown[] = [];
+  const tuples = rows.map((row) => {
+    const cells = all.map((column, i) => {
+      params.push(bindValue(provider, column.type, row[i]));
+      return provider === "postgresql" ? `$${params.length}::${PG_CAST[column.type]}` : "?";
+    });
+    return `(${cells.join(", ")})`;
+  });
+  const names = all.map((c) => `"${c.name}"`).join(", ");
+  const greatest = provider === "postgresql" ? "GREATEST" : "MAX";
+  const set = columns
+    .map((c) => `"${c.name}" = ${c.merge === "greatest" ? `${greatest}("${table}"."${c.name}", v."${c.name}")` : `v."${c.name}"`}`)
+    .join(", ");
+  const sql =
+    provider === "postgresql"
+      ? `UPDATE "${table}" SET ${set} FROM (VALUES ${tuples.join(", ")}) AS v(${names}) WHERE "${table}"."${key.name}" = v."${key.name}"`
+      : `WITH v(${names}) AS (VALUES ${tuples.join(", ")}) UPDATE "${table}" SET ${set} FROM v WHERE "${table}"."${key.name}" = v."${key.name}"`;
+  return { sql, params };
+}
+
+export function bindValue(provider: Provider, type: ColumnType, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case "timestamp":
+      return provider === "postgresql" ? postgresTimestamp(value as Date) : sqliteTimestamp(value as Date);
+    case "bool":
+      return provider === "postgresql" ? Boolean(value) : value ? 1 : 0;
+    case "bigint":
+      return provider === "postgresql" ? String(value) : Number(value);
+    default:
+      return value;
+  }
+}
+
+/** Prisma's SQLite DateTime text: ISO 8601 with an explicit +00:00 offset. */
+export function sqliteTimestamp(at: Date): string {
+  return at.toISOString().replace("Z", "+00:00");
+}
+
+/** Prisma's PostgreSQL DateTime is TIMESTAMP(3) without time zone, holding UTC. */
+export function postgresTimestamp(at: Date): string {
+  return at.toISOString().replace("Z", "");
+}
+
+export function chunked<T>(items: T[], size = BULK_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,113 @@
+import { providerOfClient, type Db } from "../client.ts";
+import { chunked, multiRowUpdate, type Column } from "./bulk-sql.ts";
+import { SERVER_ROW_ID } from "./pool-transaction.ts";
+
+/** What a process keeps in memory to answer `refresh` without the database. */
+export interface LeaseRow {
+  id: string;
+  serial: string;
+  tokenHash: string | null;
+  granted: number;
+  pending: number;
+  platformLimit: number;
+  highWater: number;
+  lastSeenAt: Date;
+  changeSeq: number;
+}
+
+/** A lease renewed in memory, written behind. */
+export interface LeaseRenewal {
+  id: string;
+  lastSeenAt: Date;
+  inUse: number;
+  highWater: number;
+}
+
+export interface ChangeFeed {
+  /** Server.lockVersion when read: everything up to it is in `participants` and `removed`. */
+  version: number;
+  participants: LeaseRow[];
+  removed: string[];
+}
+
+const leaseSelect = {
+  id: true,
+  serial: true,
+  tokenHash: true,
+  granted: true,
+  pending: true,
+  platformLimit: true,
+  highWater: true,
+  lastSeenAt: true,
+  changeSeq: true,
+} as const;
+
+const RENEWAL_COLUMNS: Column[] = [
+  { name: "lastSeenAt", type: "timestamp", merge: "greatest" },
+  { name: "inUse", type: "int" },
+  { name: "highWater", type: "int", merge: "greatest" },
+];
+
+/** Lease renewals, the change feed of grants, and the token lookup behind them. */
+export class LeaseRepository {
+  constructor(private readonly db: Db) {}
+
+  async findByTokenHash(tokenHash: string): Promise<LeaseRow | null> {
+    const row = await this.db.participant.findUnique({ where: { tokenHash }, select: leaseSelect });
+    return row ? { ...row, changeSeq: Number(row.changeSeq) } : null;
+  }
+
+  /**
+   * Writes renewals with one statement per 500 participants. A lease never moves backwards
+   * (another process, or a grant transaction, may have written a later one meanwhile), and a
+   * renewal does not stamp changeSeq: it changes no grant.
+   */
+  async renew(renewals: LeaseRenewal[]): Promise<void> {
+    const provider = providerOfClient(this.db);
+    for (const chunk of chunked(renewals)) {
+      const rows = chunk.map((r) => [r.id, r.lastSeenAt, r.inUse, r.highWater]);
+      const { sql, params } = multiRowUpdate(provider, "Participant", { name: "id", type: "text" }, RENEWAL_COLUMNS, rows);
+      await this.db.$executeRawUnsafe(sql, ...params);
+    }
+  }
+
+  /** Every participant holding a token, in pages by id: how a starting process warms its leases. */
+  async *everyLease(pageSize = 20_000): AsyncGenerator<LeaseRow[]> {
+    let after: string | null = null;
+    for (;;) {
+      const rows: Array<Omit<LeaseRow, "changeSeq"> & { changeSeq: bigint }> = await this.db.participant.findMany({
+        where: { tokenHash: { not: null }, ...(after ? { id: { gt: after } } : {}) },
+        orderBy: { id: "asc" },
+        take: pageSize,
+        select: leaseSelect,
+      });
+      if (rows.length === 0) return;
+      yield rows.map((row) => ({ ...row, changeSeq: Number(row.changeSeq) }));
+      after = rows.at(-1)!.id;
+    }
+  }
+
+  async version(): Promise<number> {
+    const row = await this.db.server.findUnique({ where: { id: SERVER_ROW_ID }, select: { lockVersion: true } });
+    return row ? Number(row.lockVersion) : 0;
+  }
+
+  /**
+   * What pool transactions changed after `since`, or null when nothing did. Versions are taken
+   * under the pool lock and commit in order, so once version V is visible every change up to V is.
+   */
+  async changesSince(since: number): Promise<ChangeFeed | null> {
+    const version = await this.version();
+    if (version <= since) return null;
+    const after = BigInt(since);
+    const [participants, removed] = await Promise.all([
+      this.db.participant.findMany({ where: { changeSeq: { gt: after } }, select: leaseSelect }),
+      this.db.removedParticipant.findMany({ where: { changeSeq: { gt: after } }, select: { participantId: true } }),
+    ]);
+    return {
+      version: Math.max(version, ...participants.map((p) => Number(p.changeSeq))),
+      participants: participants.map((p) => ({ ...p, changeSeq: Number(p.changeSeq) })),
+      removed: removed.map((r) => r.participantId),
+    };
+  }
+}
