@@ -20,7 +20,7 @@ const RUNS = 300;
 const MAX_STEPS = 60;
 
 type LocalPick = { pct: number } | { raw: number } | { abovePlatform: true };
-type PeerPick = { kind: "none" } | { kind: "existing"; pick: number } | { kind: "next" } | { kind: "ghost" };
+type PeerPick = { kind: "none" } | { kind: "existing"; pick: number } | { kind: "next" } | { kind: "previous" } | { kind: "ghost" };
 type FromPick = { kind: "peer" } | { kind: "namedBy" } | { kind: "any"; pick: number } | { kind: "ghost" } | { kind: "self" };
 type ReleasePick = { pct: number } | { raw: number } | { aboveGrant: number };
 
@@ -48,6 +48,8 @@ const peerPick: fc.Arbitrary<PeerPick> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: "none" as const }) },
   { weight: 3, arbitrary: fc.nat(999).map((pick) => ({ kind: "existing" as const, pick })) },
   { weight: 3, arbitrary: fc.constant({ kind: "next" as const }) },
+  // "next" then "previous" registers the two units of a pair, each naming the other.
+  { weight: 3, arbitrary: fc.constant({ kind: "previous" as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: "ghost" as const }) },
 );
 const fromPick: fc.Arbitrary<FromPick> = fc.oneof(
@@ -165,7 +167,7 @@ function perform(model: Model, s: Step): void {
       const fromSerial = pickFrom(model, p, s.from);
       const from = model.participants.find((q) => q.serial === fromSerial);
       const fromBefore = from && { ...from };
-      const pair = from !== undefined && from !== p && (p.haPeerSerial === from.serial || from.haPeerSerial === p.serial);
+      const pair = from !== undefined && from !== p && p.haPeerSerial === from.serial && from.haPeerSerial === p.serial;
       const unregisteredPeer = from === undefined && fromSerial !== p.serial && p.haPeerSerial === fromSerial;
       const acting = from === undefined ? [p.id] : [p.id, from.id];
       attempt(model, acting, (st) => transfer(st, p.id, fromSerial), pair || unregisteredPeer ? null : "NOT_HA_PEER", (outcome) => {
@@ -218,7 +220,8 @@ function perform(model: Model, s: Step): void {
 function register(model: Model, platformLimit: number, localPct: number, peer: PeerPick): void {
   const n = model.registered++;
   const existing = model.participants[peer.kind === "existing" ? peer.pick % Math.max(1, model.participants.length) : -1];
-  const haPeerSerial = peer.kind === "next" ? `SN${n + 1}` : peer.kind === "ghost" ? "GHOST" : (existing?.serial ?? null);
+  const named = { next: `SN${n + 1}`, previous: n > 0 ? `SN${n - 1}` : null, ghost: "GHOST" } as Record<string, string | null>;
+  const haPeerSerial = peer.kind in named ? named[peer.kind]! : (existing?.serial ?? null);
   model.participants.push({
     id: `ptc_${n}`,
     serial: `SN${n}`,

@@ -3,14 +3,10 @@ import { expectSound, find, participant, stateOf } from "./test-fixtures";
 import { transfer } from "./transfer";
 
 describe("transfer", () => {
-  it.each([
-    ["the receiver names the giver", { haPeerSerial: "OLD" }, {}],
-    ["the giver names the receiver", {}, { haPeerSerial: "NEW" }],
-    ["each names the other", { haPeerSerial: "OLD" }, { haPeerSerial: "NEW" }],
-  ])("moves grant and pending when %s", (_, toOver, fromOver) => {
+  it("moves grant and pending when each unit names the other", () => {
     const before = stateOf(300, [
-      participant("new", toOver),
-      participant("old", { granted: 300, pending: 100, pendingSeq: 1, ...fromOver }),
+      participant("new", { haPeerSerial: "OLD" }),
+      participant("old", { granted: 300, pending: 100, pendingSeq: 1, haPeerSerial: "NEW" }),
     ]);
     const outcome = transfer(before, "ptc_new", "OLD");
     expect(outcome.result).toEqual({ granted: 300, pending: 100 });
@@ -26,7 +22,7 @@ describe("transfer", () => {
   it("keeps the moved pending at its place in the queue, the older one when both wait", () => {
     const before = stateOf(100, [
       participant("new", { haPeerSerial: "OLD", granted: 50, pending: 50, pendingSeq: 7 }),
-      participant("old", { granted: 50, pending: 50, pendingSeq: 2 }),
+      participant("old", { granted: 50, pending: 50, pendingSeq: 2, haPeerSerial: "NEW" }),
       participant("x", { pending: 50, pendingSeq: 5 }),
     ]);
     const outcome = transfer(before, "ptc_new", "OLD");
@@ -38,7 +34,7 @@ describe("transfer", () => {
   it("drops the pending that does not fit the receiver's limits before any grant", () => {
     const before = stateOf(400, [
       participant("new", { haPeerSerial: "OLD", platformLimit: 500, localLimit: 100 }),
-      participant("old", { granted: 300, pending: 200, pendingSeq: 1 }),
+      participant("old", { granted: 300, pending: 200, pendingSeq: 1, haPeerSerial: "NEW" }),
       participant("x", { granted: 100 }),
     ]);
     const outcome = transfer(before, "ptc_new", "OLD");
@@ -50,7 +46,7 @@ describe("transfer", () => {
   it("returns the grant that does not fit to the pool, which serves the queue", () => {
     const before = stateOf(400, [
       participant("new", { haPeerSerial: "OLD", platformLimit: 300, localLimit: 100 }),
-      participant("old", { granted: 300, pending: 100, pendingSeq: 1 }),
+      participant("old", { granted: 300, pending: 100, pendingSeq: 1, haPeerSerial: "NEW" }),
       participant("x", { granted: 100, pending: 150, pendingSeq: 2 }),
     ]);
     const outcome = transfer(before, "ptc_new", "OLD");
@@ -71,7 +67,7 @@ describe("transfer", () => {
   });
 
   it("records nothing when the peer holds nothing", () => {
-    const before = stateOf(100, [participant("new", { haPeerSerial: "OLD" }), participant("old")]);
+    const before = stateOf(100, [participant("new", { haPeerSerial: "OLD" }), participant("old", { haPeerSerial: "NEW" })]);
     expect(transfer(before, "ptc_new", "OLD").changes).toEqual([]);
   });
 });

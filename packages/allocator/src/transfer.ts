@@ -6,7 +6,9 @@ import type { AllocState, Outcome, TransferResult } from "./types";
 
 /**
  * After a switchover the newly active unit (`toId`) takes over everything its peer holds. Both
- * must be the two units of one failover pair: either names the other as `haPeerSerial`.
+ * must be the two units of one failover pair: each names the other as `haPeerSerial`. One-sided
+ * naming is not enough: the shared secret is fleet-wide, so any unit could name any other and
+ * take its sessions.
  * The state must hold the participant with `fromSerial` whenever it is registered: when it is
  * absent and `to` names it, it is taken as unregistered and nothing moves.
  */
@@ -20,10 +22,10 @@ export function transfer(state: AllocState, toId: string, fromSerial: string): O
     if (fromSerial !== to.serial && to.haPeerSerial === fromSerial) {
       return draft.finish({ granted: to.granted, pending: to.pending });
     }
-    throw notPeers(to.serial, to.haPeerSerial, fromSerial);
+    throw notPeers(to, { serial: fromSerial, haPeerSerial: null });
   }
-  if (to.haPeerSerial !== from.serial && from.haPeerSerial !== to.serial) {
-    throw notPeers(to.serial, to.haPeerSerial, fromSerial);
+  if (to.haPeerSerial !== from.serial || from.haPeerSerial !== to.serial) {
+    throw notPeers(to, from);
   }
 
   const movedGranted = from.granted;
@@ -42,10 +44,15 @@ export function transfer(state: AllocState, toId: string, fromSerial: string): O
   return draft.finish({ granted: to.granted, pending: to.pending });
 }
 
-function notPeers(toSerial: string, toPeer: string | null, fromSerial: string): AllocationError {
-  const named = toPeer === null ? "names no failover peer" : `names ${quote(toPeer)} as its failover peer`;
+type Unit = { serial: string; haPeerSerial: string | null };
+
+function notPeers(to: Unit, from: Unit): AllocationError {
+  const names = (unit: Unit) =>
+    `${quote(unit.serial)} ${unit.haPeerSerial === null ? "names no failover peer" : `names ${quote(unit.haPeerSerial)} as its failover peer`}`;
+  // Say what is wrong on the side that is wrong: the caller's own naming first.
+  const wrong = to.haPeerSerial !== from.serial ? names(to) : names(from);
   return new AllocationError(
     "NOT_HA_PEER",
-    `${quote(toSerial)} cannot take sessions from ${quote(fromSerial)}: they are not one failover pair (${quote(toSerial)} ${named}); register each unit with the other's serial as haPeerSerial`,
+    `${quote(to.serial)} cannot take sessions from ${quote(from.serial)}: they are not one failover pair (${wrong}); register each unit with the other's serial as haPeerSerial`,
   );
 }
