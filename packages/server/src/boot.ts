@@ -7,6 +7,7 @@ import type { Services } from "./services/context.ts";
 import { MessageCounters } from "./services/counters.ts";
 import { registerFleetGauges } from "./metrics/fleet-gauges.ts";
 import { ServerMetrics } from "./metrics/server-metrics.ts";
+import { ALERT_TICK_MS, alertTick, stopAlertEngine } from "./alerts/engine.ts";
 import { setUpRole } from "./services/backup/role-setup.ts";
 import { PoolBatcher } from "./services/pool-batcher.ts";
 import { Leases } from "./services/leases/leases.ts";
@@ -46,20 +47,21 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     serverId: env.SLS_SERVER_ID,
     allocations: new PoolBatcher(store, log),
     settings: new SettingsCache(store),
+    leases: new Leases(store, log, now, env.SLS_SERVER_ID),
     role: env.SLS_ROLE,
     serving: role.serving,
     assertServing: () => role.serving.assertServing(),
   };
-    leases: new Leases(store, log, now, env.SLS_SERVER_ID),
   registerFleetGauges(services.metrics, services);
+  await services.leases.start();
   await role.start(services);
 
   await sampleUsage(services).catch((error) => log.error("usage sample failed", { error }));
   const timers = [
-  await services.leases.start();
     every(env.SLS_SWEEP_INTERVAL_MS, async () => role.sweeps() && sweepSilentParticipants(services), log, "reclaim sweep"),
     every(COUNTER_FLUSH_MS, () => services.counters.flush(store, services.serverId), log, "counter flush"),
     every(PRUNE_EVERY_MS, () => store.pruneAppliedRequests(new Date(now() - APPLIED_REQUEST_TTL_MS)), log, "request-id prune"),
+    every(ALERT_TICK_MS, () => alertTick(services), log, "alert engine"),
     ...consoleJobs(services),
   ];
 
@@ -68,12 +70,13 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     async stop() {
       for (const timer of timers) clearInterval(timer);
       await role.stop();
+      await stopAlertEngine(services).catch((error) => log.error("releasing the alert engine failed", { error }));
+      await services.leases.stop().catch((error) => log.error("final lease write failed", { error }));
       await services.counters.flush(store, services.serverId).catch((error) => log.error("final counter flush failed", { error }));
       await store.close();
     },
   };
 }
-      await services.leases.stop().catch((error) => log.error("final lease write failed", { error }));
 
 async function seedSettings(store: Store, env: TEnv, log: Logger, now: () => number): Promise<void> {
   const existing = await store.readServer();

@@ -44,6 +44,10 @@ const VALID_INPUT: Record<string, unknown> = {
   "admin.accounts.setRole": { id: "acc_unknown", role: "admin" },
   "admin.accounts.resetPassword": { id: "acc_unknown", password: "a brand new password" },
   "admin.accounts.remove": { id: "acc_unknown" },
+  "admin.alerts.config": undefined,
+  "admin.alerts.list": undefined,
+  "admin.alerts.setConfig": { pendingAfterMinutes: 10, webhook: null, syslog: null, email: null },
+  "admin.alerts.sendTest": { channel: "syslog" },
 };
 
 function call(client: ConsoleClient, { path, kind }: { path: string; kind: Kind }) {

@@ -6,6 +6,7 @@ import { ErrorState, Loading } from "@/components/ui/states";
 import { formatCount } from "@/lib/format";
 import { useRules } from "@/lib/use-rules";
 import { useTRPC } from "@/lib/trpc";
+import { AlertSettingsForm } from "@/components/alerts/alert-settings-form";
 import { BackupForm } from "./backup-form";
 import { NumberSettingForm } from "./number-setting-form";
 import { OperationForm } from "./operation-form";
@@ -15,6 +16,7 @@ export function SettingsPage() {
   const trpc = useTRPC();
   const rules = useRules();
   const settings = useQuery(trpc.admin.settings.get.queryOptions());
+  const alerts = useQuery(trpc.admin.alerts.config.queryOptions());
   const setRefresh = useMutation(trpc.admin.settings.setRefreshInterval.mutationOptions());
   const setPool = useMutation(trpc.admin.settings.setPoolSize.mutationOptions());
   const s = settings.data;
@@ -64,6 +66,11 @@ export function SettingsPage() {
           <div className="xl:col-span-2">
             <BackupForm key={`backup-${JSON.stringify(s.backup)}`} backup={s.backup} />
           </div>
+          {alerts.data && (
+            <div className="xl:col-span-2">
+              <AlertSettingsForm key={`alerts-${JSON.stringify(alerts.data)}`} config={alerts.data} />
+            </div>
+          )}
         </div>
       )}
     </>

@@ -32,6 +32,13 @@ export const AuditIcon = () => (
   </Icon>
 );
 
+export const AlertsIcon = () => (
+  <Icon>
+    <path d="M6 16V11a6 6 0 1 1 12 0v5l2 2H4z" />
+    <path d="M10 21h4" />
+  </Icon>
+);
+
 export const SettingsIcon = () => (
   <Icon>
     <path d="M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12M20 18h0" />

@@ -1,5 +1,6 @@
 import { router } from "../../trpc.ts";
 import { accountsRouter } from "./accounts.ts";
+import { alertsRouter } from "./alerts.ts";
 import { auditRouter } from "./audit.ts";
 import { overviewRouter } from "./overview.ts";
 import { participantsRouter } from "./participants.ts";
@@ -12,4 +13,5 @@ export const adminRouter = router({
   audit: auditRouter,
   settings: settingsRouter,
   accounts: accountsRouter,
+  alerts: alertsRouter,
 });

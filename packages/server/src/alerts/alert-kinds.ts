@@ -1,0 +1,31 @@
+import type { Store } from "@sls/db";
+
+type NewAlert = Parameters<Store["alerts"]["raise"]>[0];
+
+export const ALERT_KINDS = [
+  "utilisation",
+  "pending-unmet",
+  "reclaim",
+  "backup-takeover",
+  "backup-15-days",
+  "backup-limit",
+  "handback-done",
+  "handback-failed",
+  "test",
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export type Alert = NewAlert & { kind: AlertKind };
+export type Severity = NewAlert["severity"];
+
+export const ALERT_TITLES: Record<AlertKind, string> = {
+  utilisation: "Pool utilisation at or above the threshold",
+  "pending-unmet": "Pending demand left unmet",
+  reclaim: "Participants reclaimed",
+  "backup-takeover": "Backup server took over",
+  "backup-15-days": "Backup server active for 15 days",
+  "backup-limit": "Backup server reached its operating limit",
+  "handback-done": "Hand-back done",
+  "handback-failed": "Hand-back failed",
+  test: "Test alert",
+};

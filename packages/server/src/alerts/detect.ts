@@ -1,0 +1,157 @@
+import type { Store } from "@sls/db";
+import type { Services } from "../services/context.ts";
+import type { AlertConfig } from "./alert-config.ts";
+import type { Alert } from "./alert-kinds.ts";
+
+type EngineRow = NonNullable<Awaited<ReturnType<Store["alerts"]["readEngine"]>>>;
+type AuditTailRow = Awaited<ReturnType<Store["alerts"]["auditAfter"]>>["rows"][number];
+
+/** Utilisation must fall this many points under the threshold before the alert can be raised again. */
+const UTILISATION_HYSTERESIS_PCT = 5;
+/** Audit rows read per tick; the rest waits for the next one. */
+const AUDIT_BATCH = 1_000;
+const LISTED_SERIALS = 20;
+
+export const TAILED_AUDIT_TYPES = [
+  "reclaim",
+  "backup-takeover",
+  "backup-alert",
+  "handback",
+  "backup.handback-failed",
+  "backup.handback-refused",
+] as const;
+
+export interface Detection {
+  alerts: Alert[];
+  engine: Partial<EngineRow>;
+}
+
+/**
+ * Conditions judged from the pool's current figures: utilisation at or above the threshold, and
+ * pending demand left unmet for longer than `pendingAfterMinutes` (pending above zero at every
+ * tick since). Each is raised once and cleared when the condition ends.
+ */
+export async function detectConditions(services: Services, config: AlertConfig, engine: EngineRow): Promise<Detection> {
+  const server = await services.store.readServer();
+  if (!server) return { alerts: [], engine: {} };
+  const now = services.now();
+  const at = new Date(now);
+  const alerts: Alert[] = [];
+  const update: Partial<EngineRow> = {};
+
+  const pct = server.poolSize > 0 ? (server.grantedTotal / server.poolSize) * 100 : 0;
+  if (server.poolSize > 0 && pct >= server.alertThresholdPct) {
+    if (!engine.utilisationRaisedAt) {
+      update.utilisationRaisedAt = at;
+      alerts.push({
+        kind: "utilisation",
+        severity: pct >= 100 ? "critical" : "warning",
+        message: `Pool utilisation is ${pct.toFixed(1)} % (${server.grantedTotal} of ${server.poolSize} sessions granted), at or above the ${server.alertThresholdPct} % threshold.`,
+        detail: { utilisationPct: Number(pct.toFixed(2)), granted: server.grantedTotal, poolSize: server.poolSize, thresholdPct: server.alertThresholdPct },
+        raisedAt: at,
+      });
+    }
+  } else if (engine.utilisationRaisedAt && pct < server.alertThresholdPct - UTILISATION_HYSTERESIS_PCT) {
+    update.utilisationRaisedAt = null;
+  }
+
+  if (server.pendingTotal > 0) {
+    const since = engine.pendingSince ?? at;
+    if (!engine.pendingSince) update.pendingSince = at;
+    const minutes = (now - since.getTime()) / 60_000;
+    if (!engine.pendingRaisedAt && minutes >= config.pendingAfterMinutes) {
+      update.pendingRaisedAt = at;
+      alerts.push({
+        kind: "pending-unmet",
+        severity: "warning",
+        message: `${server.pendingTotal} sessions of pending demand have been left unmet for ${Math.floor(minutes)} minutes (alert after ${config.pendingAfterMinutes}); the pool of ${server.poolSize} is fully used.`,
+        detail: { pending: server.pendingTotal, since: since.toISOString(), minutes: Math.floor(minutes), poolSize: server.poolSize, granted: server.grantedTotal },
+        raisedAt: at,
+      });
+    }
+  } else if (engine.pendingSince || engine.pendingRaisedAt) {
+    update.pendingSince = null;
+    update.pendingRaisedAt = null;
+  }
+  return { alerts, engine: update };
+}
+
+/**
+ * Events read from the audit history after the engine's cursor: reclaims (one alert per tick,
+ * listing the serials), the backup taking over, its 15-day and limit alerts, hand-back done
+ * (the grants it changed) and failed.
+ */
+export async function detectFromAudit(store: Store, cursor: number): Promise<{ alerts: Alert[]; cursor: number }> {
+  const { rows, readTo } = await store.alerts.auditAfter(cursor, [...TAILED_AUDIT_TYPES], AUDIT_BATCH);
+  const alerts: Alert[] = [];
+  const reclaimed = rows.filter((r) => r.type === "reclaim");
+  if (reclaimed.length > 0) {
+    const serials = [...new Set(reclaimed.map((r) => r.serial ?? "?"))];
+    alerts.push({
+      kind: "reclaim",
+      severity: "warning",
+      message: `${serials.length} participant${serials.length === 1 ? "" : "s"} reclaimed after 3 silent refresh intervals: ${serials.slice(0, LISTED_SERIALS).join(", ")}${serials.length > LISTED_SERIALS ? ", …" : ""}.`,
+      detail: { count: serials.length, serials: serials.slice(0, LISTED_SERIALS) },
+      raisedAt: lastAt(reclaimed),
+    });
+  }
+  const handedBack = rows.filter((r) => r.type === "handback");
+  if (handedBack.length > 0) {
+    alerts.push({
+      kind: "handback-done",
+      severity: "info",
+      message: `The main server took the pool back from the backup server; ${handedBack.length} participant grant${handedBack.length === 1 ? "" : "s"} changed while the backup served.`,
+      detail: { changedGrants: handedBack.length },
+      raisedAt: lastAt(handedBack),
+    });
+  }
+  for (const row of rows) {
+    const alert = singleRowAlert(row);
+    if (alert) alerts.push(alert);
+  }
+  return { alerts, cursor: readTo };
+}
+
+function singleRowAlert(row: AuditTailRow): Alert | null {
+  const detail = row.detail ?? {};
+  switch (row.type) {
+    case "backup-takeover":
+      return {
+        kind: "backup-takeover",
+        severity: "critical",
+        message: "The backup server took over: the main server is down and appliances are now served by the backup.",
+        detail,
+        raisedAt: row.at,
+      };
+    case "backup-alert": {
+      const limit = detail.alert === "LIMIT_REACHED";
+      return {
+        kind: limit ? "backup-limit" : "backup-15-days",
+        severity: "critical",
+        message:
+          typeof detail.message === "string"
+            ? detail.message
+            : limit
+              ? "The backup server reached its operating limit and issues no more sessions."
+              : "The backup server has been serving for 15 days; bring the main server back.",
+        detail,
+        raisedAt: row.at,
+      };
+    }
+    case "backup.handback-failed":
+    case "backup.handback-refused":
+      return {
+        kind: "handback-failed",
+        severity: "warning",
+        message: `Hand-back from the backup server failed: ${String(detail.cause ?? (Array.isArray(detail.reasons) ? detail.reasons[0] : "see the audit history"))}.`,
+        detail,
+        raisedAt: row.at,
+      };
+    default:
+      return null;
+  }
+}
+
+function lastAt(rows: AuditTailRow[]): Date {
+  return rows[rows.length - 1]!.at;
+}

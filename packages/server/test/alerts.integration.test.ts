@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ALERT_KINDS } from "../src/alerts/alert-kinds.ts";
+import { webhookSignature } from "../src/alerts/channels/webhook.ts";
+import { MAX_ATTEMPTS } from "../src/alerts/deliver.ts";
+import { alertTick } from "../src/alerts/engine.ts";
+import { sweepSilentParticipants } from "../src/services/sweeper.ts";
+import { startReceivers, type Receivers } from "./alert-receivers.ts";
+import { setUpAdmin, type ConsoleClient } from "./console-client.ts";
+import { freshDatabase, providers, registerOk, startTestServer, until, type FreshDatabase, type TestServer } from "./harness.ts";
+
+const HOOK_SECRET = "webhook-signing-key-123";
+
+interface AlertItem {
+  kind: string;
+  message: string;
+  deliveries: Array<{ channel: string; status: string; attempts: number; lastError: string | null; nextAttemptAt: string | null }>;
+}
+
+describe.each(providers())("alert delivery on %s", (provider) => {
+  let db: FreshDatabase;
+  let server: TestServer;
+  let admin: ConsoleClient;
+  let rx: Receivers;
+
+  const channels = () => ({
+    pendingAfterMinutes: 1,
+    webhook: { url: rx.webhookUrl, format: "json", secret: HOOK_SECRET },
+    syslog: { host: "127.0.0.1", port: rx.syslogPort, transport: "udp" },
+    email: { host: "127.0.0.1", port: rx.smtpPort, secure: false, from: "sls@example.net", to: ["noc@example.net"], user: null, password: null },
+  });
+
+  beforeAll(async () => {
+    rx = await startReceivers();
+    db = await freshDatabase(provider, "alerts");
+    server = await startTestServer(db.url);
+    admin = await setUpAdmin(server);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rx?.close();
+    await db?.drop();
+  });
+
+  it("refuses a bad channel with a clear message and changes nothing", async () => {
+    const bad = await admin.mutation("admin.alerts.setConfig", { ...channels(), webhook: { url: "ftp://example.net/x", format: "json", secret: null } });
+    expect(bad).toMatchObject({ ok: false, status: 400, error: { data: { reason: "INVALID_INPUT" } } });
+    if (!bad.ok) expect(bad.error.message).toContain("webhook.url");
+    expect(await admin.ok("query", "admin.alerts.config")).toMatchObject({ webhook: null, syslog: null, email: null, pendingAfterMinutes: 15 });
+  });
+
+  it("saves the channels (audited, secrets never shown) and sends a test to each", async () => {
+    await admin.ok("mutation", "admin.alerts.setConfig", channels());
+    const config = await admin.ok<Record<string, unknown>>("query", "admin.alerts.config");
+    expect(config).toMatchObject({ pendingAfterMinutes: 1, webhook: { url: rx.webhookUrl, secretSet: true }, email: { passwordSet: false } });
+    expect(JSON.stringify(config)).not.toContain(HOOK_SECRET);
+    const audit = await server.running.services.store.db.auditEvent.findFirst({ where: { type: "admin.alerts" } });
+    expect(audit).toMatchObject({ actor: "admin:root" });
+    expect(audit?.detail).not.toContain(HOOK_SECRET);
+
+    for (const channel of ["webhook", "syslog", "email"]) {
+      expect(await admin.ok("mutation", "admin.alerts.sendTest", { channel })).toMatchObject({ channel, status: "delivered", attempts: 1 });
+    }
+    await until("the test syslog datagram", async () => rx.syslogUdp.length >= 1);
+    expect(rx.webhooks).toHaveLength(1);
+    expect(rx.mails).toHaveLength(1);
+    expect(JSON.parse(rx.webhooks[0]!.body)).toMatchObject({ kind: "test", severity: "info" });
+  });
+
+  it("delivers every kind of alert to every channel", async () => {
+    const { services } = server.running;
+    const clock = server.clock;
+    const start = { webhooks: rx.webhooks.length, udp: rx.syslogUdp.length, mails: rx.mails.length };
+
+    // Utilisation: 450 of 500 granted is the default 90 % threshold.
+    const big = await registerOk(server, "ALERT0001", { platformLimit: 1000 });
+    expect(await server.call("request", { sessions: 450, requestId: "a" }, big)).toMatchObject({ ok: true });
+    // Pending: another asks for more than is left, and stays unserved for over a minute.
+    const small = await registerOk(server, "ALERT0002");
+    expect(await server.call("request", { sessions: 100, requestId: "b" }, small)).toMatchObject({ ok: true, data: { pending: 50 } });
+    await alertTick(services);
+    clock.advance(61);
+    await server.call("refresh", { inUse: 0 }, big);
+    await server.call("refresh", { inUse: 0 }, small);
+    await alertTick(services);
+    // Reclaim: the small one falls silent for 3 refresh intervals and the sweep takes its grant.
+    clock.advance(30);
+    await server.call("refresh", { inUse: 0 }, big);
+    clock.advance(31);
+    await server.call("refresh", { inUse: 0 }, big);
+    clock.advance(31);
+    expect(await sweepSilentParticipants(services)).toBe(1);
+    // The backup's events, written to the audit history as the backup role and the hand-back
+    // write them (their real flows run in backup*.integration.test.ts).
+    const at = new Date(clock.now());
+    await services.store.backup.audit([
+      { at, type: "backup-takeover", actor: "system:backup", detail: { mainUrl: "http://main.example.net:3000" } },
+      { at, type: "backup-alert", actor: "system:backup", detail: { alert: "ACTIVE_15_DAYS", message: "the backup server has been serving for 15 days" } },
+      { at, type: "backup-alert", actor: "system:backup", detail: { alert: "LIMIT_REACHED", message: "the backup server reached its operating limit" } },
+      { at, type: "handback", actor: "system:handback", serial: "ALERT0001", grantedDelta: 0 },
+      { at, type: "backup.handback-failed", actor: "system:handback", detail: { address: "backup.example.net:3000", cause: "connection refused" } },
+    ]);
+    await alertTick(services);
+
+    const kinds = ALERT_KINDS.filter((k) => k !== "test");
+    const alerts = await admin.ok<AlertItem[]>("query", "admin.alerts.list");
+    expect(new Set(alerts.map((a) => a.kind))).toEqual(new Set([...kinds, "test"]));
+    for (const alert of alerts.filter((a) => a.kind !== "test")) {
+      expect(alert.deliveries.map((d) => `${d.channel}:${d.status}`).sort()).toEqual(["email:delivered", "syslog:delivered", "webhook:delivered"]);
+    }
+    expect(alerts.find((a) => a.kind === "reclaim")?.message).toContain("ALERT0002");
+
+    await until("a syslog datagram per kind", async () => rx.syslogUdp.length >= start.udp + kinds.length);
+    const hooks = rx.webhooks.slice(start.webhooks);
+    expect(hooks.map((h) => JSON.parse(h.body).kind).sort()).toEqual([...kinds].sort());
+    for (const hook of hooks) {
+      const timestamp = String(hook.headers["x-sls-timestamp"]);
+      expect(hook.headers["x-sls-signature"]).toBe(webhookSignature(HOOK_SECRET, timestamp, hook.body));
+    }
+    const datagrams = rx.syslogUdp.slice(start.udp);
+    for (const kind of kinds) {
+      expect(datagrams.some((d) => new RegExp(`^<1(30|32|34)>1 \\S+Z \\S+ sls \\d+ ${kind} \\[sls@32473 kind="${kind}" `).test(d))).toBe(true);
+    }
+    const mails = rx.mails.slice(start.mails);
+    for (const kind of kinds) expect(mails.some((m) => new RegExp(`^x-sls-alert-kind: ${kind}\r?$`, "im").test(m))).toBe(true);
+
+    // Conditions are raised once per episode: another tick sends nothing new.
+    await alertTick(services);
+    expect(rx.webhooks.length).toBe(start.webhooks + kinds.length);
+  });
+
+  it("sends Slack-shaped webhooks and syslog over TCP", async () => {
+    await admin.ok("mutation", "admin.alerts.setConfig", {
+      ...channels(),
+      webhook: { url: rx.webhookUrl, format: "slack" },
+      syslog: { host: "127.0.0.1", port: rx.tcpPort, transport: "tcp" },
+    });
+    expect(await admin.ok("query", "admin.alerts.config")).toMatchObject({ webhook: { format: "slack", secretSet: true } });
+    await admin.ok("mutation", "admin.alerts.sendTest", { channel: "webhook" });
+    await admin.ok("mutation", "admin.alerts.sendTest", { channel: "syslog" });
+    const slack = JSON.parse(rx.webhooks[rx.webhooks.length - 1]!.body);
+    expect(slack.text).toMatch(/^\[INFO\] Test alert sent by root/);
+    expect(slack.blocks[0].text.type).toBe("mrkdwn");
+    await until("the TCP syslog frame", async () => rx.syslogTcp.length === 1);
+    expect(rx.syslogTcp[0]).toMatch(/^<134>1 \S+ \S+ sls \d+ test \[sls@32473 kind="test" severity="info" server="[^"]+"\] \uFEFFTest alert/);
+  });
+
+  it("retries a failed delivery with back-off and gives up after the last attempt", async () => {
+    const { services } = server.running;
+    rx.failNextWebhooks(MAX_ATTEMPTS);
+    const first = await admin.ok<{ status: string; attempts: number; lastError: string; nextAttemptAt: string }>("mutation", "admin.alerts.sendTest", { channel: "webhook" });
+    expect(first).toMatchObject({ status: "pending", attempts: 1, lastError: expect.stringContaining("HTTP 500") });
+    expect(Date.parse(first.nextAttemptAt) - server.clock.now()).toBe(10_000);
+    // Not due yet: nothing is sent.
+    await alertTick(services);
+    let delivery = (await admin.ok<AlertItem[]>("query", "admin.alerts.list"))[0]!.deliveries[0]!;
+    expect(delivery.attempts).toBe(1);
+    for (let attempt = 2; attempt <= MAX_ATTEMPTS; attempt += 1) {
+      server.clock.ms = Date.parse(delivery.nextAttemptAt!);
+      await alertTick(services);
+      delivery = (await admin.ok<AlertItem[]>("query", "admin.alerts.list"))[0]!.deliveries[0]!;
+      expect(delivery.attempts).toBe(attempt);
+    }
+    expect(delivery).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, nextAttemptAt: null, lastError: expect.stringContaining("HTTP 500") });
+  });
+});
