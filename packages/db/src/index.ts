@@ -5,7 +5,17 @@ export { PoolTransaction, type PoolChanges, type Preload } from "./store/pool-tr
 export { ProcessRegistry, type ProcessRow } from "./store/process-registry.ts";
 export { LeaseRepository, type ChangeFeed, type LeaseRenewal, type LeaseRow } from "./store/leases.ts";
 export type * from "./store/rows.ts";
-export { BackupStore, type BackupReport, type BackupRoleRow, type StateSnapshot } from "./store/backup-store.ts";
+export {
+  BackupStore,
+  HANDBACK_FAILED,
+  HANDBACK_RECOVERED,
+  type ApplyOutcome,
+  type BackupReport,
+  type BackupRoleRow,
+  type ExportedChanges,
+  type StateChanges,
+  type Sums,
+} from "./store/backup-store.ts";
 export { AccountRepository, AccountTransaction } from "./store/accounts.ts";
 export { AuditQueries } from "./store/audit-query.ts";
 export { ParticipantQueries } from "./store/participants-query.ts";

@@ -97,8 +97,10 @@ export class Live {
     const backupDb = freshSqliteUrl();
     const mainUrl = `http://127.0.0.1:${mainPort}`;
     const backupUrl = `http://127.0.0.1:${backupPort}`;
+    // The backup link key, the same on both servers (SLS_BACKUP_KEY).
+    const linkKey = { SLS_BACKUP_KEY: "participant-tests-backup-link-key-0123456789" };
     const startMain = () =>
-      this.server({ databaseUrl: mainDb, poolSize: options.poolSize, port: mainPort, env: { SLS_SYNC_INTERVAL_MS: String(options.syncIntervalMs), ...options.env } });
+      this.server({ databaseUrl: mainDb, poolSize: options.poolSize, port: mainPort, env: { SLS_SYNC_INTERVAL_MS: String(options.syncIntervalMs), ...linkKey, ...options.env } });
     const main = await startMain();
     const mainStore = this.store(mainDb);
     // What the administrator does on the settings page: name the backup server.
@@ -113,6 +115,7 @@ export class Live {
         SLS_BACKUP_SERIAL: BACKUP_SERIAL,
         SLS_SYNC_INTERVAL_MS: String(options.syncIntervalMs),
         SLS_MAIN_DOWN_AFTER_FAILED_SYNCS: "3",
+        ...linkKey,
         ...options.env,
       },
     });

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { ZServerAddress } from "./services/backup/address.ts";
 
 const ZPort = z.coerce.number().int().min(1).max(65535);
 const optionalInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
@@ -27,10 +28,19 @@ export const ZEnv = z.object({
   SLS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** `backup` runs this process as the backup server of the main server at SLS_MAIN_URL. */
   SLS_ROLE: z.enum(["main", "backup"]).default("main"),
-  SLS_MAIN_URL: z.url({ protocol: /^https?$/, error: "must be the main server's http(s) URL" }).optional(),
+  /** The main server's address, as host:port or an http(s) URL; normalised as the console's backup address. */
+  SLS_MAIN_URL: ZServerAddress.optional(),
   SLS_BACKUP_SERIAL: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1–64 characters of A–Z a–z 0–9 . _ -")
+    .optional(),
+  /**
+   * The backup link key, the same on the main server and its backup: authenticates backup.sync
+   * and backup.handback both ways (HMAC-SHA256). Generate one with `openssl rand -base64 32`.
+   */
+  SLS_BACKUP_KEY: z
+    .string()
+    .regex(/^[\x21-\x7e]{32,256}$/, "must be 32–256 printable characters without spaces; generate one with: openssl rand -base64 32")
     .optional(),
   /** Backup ↔ main synchronisation period (spec: 10 s). */
   SLS_SYNC_INTERVAL_MS: z.coerce.number().int().min(20).max(600_000).default(10_000),
@@ -63,10 +73,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const env = parsed.data;
   if (env.SLS_ROLE === "backup") {
-    const missing = (["SLS_MAIN_URL", "SLS_BACKUP_SERIAL", "SLS_SHARED_SECRET"] as const).filter((key) => !env[key]);
+    const missing = (["SLS_MAIN_URL", "SLS_BACKUP_SERIAL", "SLS_SHARED_SECRET", "SLS_BACKUP_KEY"] as const).filter((key) => !env[key]);
     if (missing.length > 0) {
       throw new EnvError(
-        `Invalid environment; fix these and start again:\n${missing.map((key) => `  - ${key}: required when SLS_ROLE=backup`).join("\n")}`,
+        `Invalid environment; fix these and start again:\n${missing.map((key) => `  - ${key}: required when SLS_ROLE=backup${key === "SLS_BACKUP_KEY" ? " (the backup link key, the same as on the main server; generate one with: openssl rand -base64 32)" : ""}`).join("\n")}`,
       );
     }
   }

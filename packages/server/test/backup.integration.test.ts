@@ -1,7 +1,6 @@
-import { createPrismaClient, Store } from "@sls/db";
 import { afterAll, describe, expect, it } from "vitest";
-import { callAppliance, freshDatabase, until, registration, SECRET, type CallResult } from "./harness.ts";
-import { freePort, startServerProcess, type ServerProcess } from "./processes.ts";
+import { backupPair } from "./backup-pair.ts";
+import { callAppliance, until, registration, type CallResult } from "./harness.ts";
 
 const SYNC_MS = 300;
 const PARTICIPANTS = 20;
@@ -11,43 +10,17 @@ function reasonOf(result: CallResult<unknown>): string | null {
 }
 
 describe("backup server: takeover when the main server dies, hand-back when it returns", () => {
-  const processes: ServerProcess[] = [];
+  const closers: Array<() => Promise<void>> = [];
   afterAll(async () => {
-    await Promise.all(processes.map((p) => p.stop()));
+    for (const close of closers) await close();
   });
 
   it("serves every participant from the backup with its grant intact and merges it back", async () => {
-    const mainDb = await freshDatabase("sqlite", "main");
-    const backupDb = await freshDatabase("sqlite", "backup");
-    const [mainPort, backupPort] = [await freePort(), await freePort()];
-    const mainUrl = `http://127.0.0.1:${mainPort}`;
-    const backupUrl = `http://127.0.0.1:${backupPort}`;
-    const mainEnv = {
-      PORT: String(mainPort),
-      DATABASE_URL: mainDb.url,
-      SLS_POOL_SIZE: "2000",
-      SLS_SHARED_SECRET: SECRET,
-      SLS_REFRESH_INTERVAL_SEC: "10",
-      SLS_SYNC_INTERVAL_MS: String(SYNC_MS),
-    };
-    let main = await startServerProcess(mainEnv);
-    processes.push(main);
-
-    // The administrator configures the backup server on the main server.
-    const mainStore = new Store(createPrismaClient(mainDb.url));
-    await mainStore.inPoolTransaction((tx) => tx.writeSettings({ backupAddress: backupUrl, backupSerial: "BKP0001" }));
-
-    const backup = await startServerProcess({
-      PORT: String(backupPort),
-      DATABASE_URL: backupDb.url,
-      SLS_ROLE: "backup",
-      SLS_MAIN_URL: mainUrl,
-      SLS_BACKUP_SERIAL: "BKP0001",
-      SLS_SHARED_SECRET: SECRET,
-      SLS_SYNC_INTERVAL_MS: String(SYNC_MS),
-      SLS_MAIN_DOWN_AFTER_FAILED_SYNCS: "3",
-    });
-    processes.push(backup);
+    const pair = await backupPair({ label: "bk", serial: "BKP0001", syncMs: SYNC_MS });
+    closers.push(() => pair.close());
+    const { mainUrl, backupUrl, mainStore, backupStore } = pair;
+    let main = pair.main;
+    await pair.startBackup();
 
     const held = new Map<string, { token: string; granted: number }>();
     for (let i = 0; i < PARTICIPANTS; i++) {
@@ -64,10 +37,8 @@ describe("backup server: takeover when the main server dies, hand-back when it r
     const first = held.values().next().value!;
     expect(reasonOf(await callAppliance(backupUrl, "refresh", { inUse: 0 }, first.token))).toBe("BACKUP_INACTIVE");
     // Wait until the backup has mirrored the grants above.
-    const backupStore = new Store(createPrismaClient(backupDb.url));
     const heldTotal = [...held.values()].reduce((sum, p) => sum + p.granted, 0);
     await until("the backup to mirror the grants", async () => (await backupStore.ledger()).grantedSum === heldTotal);
-    await backupStore.close();
 
     await main.crash();
     const crashedAt = Date.now();
@@ -91,8 +62,7 @@ describe("backup server: takeover when the main server dies, hand-back when it r
 
     // The main server returns: it takes the pool back before serving.
     const restartAt = Date.now();
-    main = await startServerProcess(mainEnv);
-    processes.push(main);
+    main = await pair.startMain();
     const handbackMs = Date.now() - restartAt;
     expect(reasonOf(await callAppliance(backupUrl, "refresh", { inUse: 0 }, first.token))).toBe("BACKUP_INACTIVE");
     let total = 0;
@@ -107,6 +77,5 @@ describe("backup server: takeover when the main server dies, hand-back when it r
     expect(ledger.grantedSum).toBe(total);
     expect(ledger.auditGrantedSum).toBe(ledger.grantedSum);
     console.info(`backup: takeover served all ${PARTICIPANTS} participants ${takeoverMs} ms after kill -9 (sync ${SYNC_MS} ms, 3 failed syncs); main restart incl. hand-back ${handbackMs} ms`);
-    await mainStore.close();
   }, 120_000);
 });

@@ -31,6 +31,12 @@ export function BackupStatus({ backup }: { backup: Backup }) {
           <Item label="Operating days left">
             {backup.operatingDaysLeft === null ? "not reported yet" : `${backup.operatingDaysLeft.toFixed(1)} of 30`}
           </Item>
+          {backup.handbackFailure && (
+            <div className="col-span-2" role="alert">
+              <dt className="text-xs text-amber-300">Hand-back failing since {formatAgo(backup.handbackFailure.at)}</dt>
+              <dd className="mt-0.5 text-amber-100">{backup.handbackFailure.cause}</dd>
+            </div>
+          )}
         </dl>
       )}
     </Panel>

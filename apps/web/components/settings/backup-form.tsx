@@ -39,7 +39,7 @@ export function BackupForm({ backup }: { backup: Backup }) {
       <CheckboxField label="Use a backup server" hint="Unticked: no backup; participants only know this server." {...form.register("enabled")} />
       {enabled && (
         <div className="grid gap-4 md:grid-cols-3">
-          <TextField label="Address" placeholder="backup.example.net:3000" hint="Host or IP with optional port, or an http(s) URL." error={errors.address?.message} {...form.register("address")} />
+          <TextField label="Address" placeholder="backup.example.net:3000" hint="Host or IP with optional port (http:// is assumed), or an http(s) URL; saved as a URL." error={errors.address?.message} {...form.register("address")} />
           <TextField label="Serial" placeholder="JAD2231B0CD" hint="The backup registers with this serial." error={errors.serial?.message} {...form.register("serial")} />
           <TextField label="Failover peer serial (optional)" hint="The other unit of the backup's failover pair." error={errors.peerSerial?.message} {...form.register("peerSerial")} />
         </div>

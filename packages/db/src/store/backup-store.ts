@@ -1,13 +1,44 @@
-import type { Db } from "../client.ts";
+import { providerOfClient, type Db } from "../client.ts";
 import { SERVER_ROW_ID } from "./pool-transaction.ts";
 import type { AuditInput, ParticipantRecord, ServerRow } from "./rows.ts";
 import { recordSelect, serverSelect } from "./selects.ts";
 
 const ROLE_ROW_ID = 1;
+/** Ids per IN (…) list: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const ID_CHUNK = 500;
 
-export interface StateSnapshot {
+/**
+ * What the backup applies from one backup.sync: a full snapshot (`full`: exactly these
+ * participants, any other is deleted) or the changes after a sequence number (these
+ * participants are created or replaced, `removed` are deleted, the others stay).
+ */
+export interface StateChanges {
+  full: boolean;
   server: ServerRow;
   participants: ParticipantRecord[];
+  removed: string[];
+}
+
+/** What the main server answers backup.sync with, read in one consistent snapshot. */
+export interface ExportedChanges extends StateChanges {
+  /** The database's identity (when its settings row was created): another one means it was replaced. */
+  epoch: string;
+  /** Server.lockVersion at the read: every change up to it is included. */
+  seq: bigint;
+}
+
+export interface Sums {
+  granted: number;
+  pending: number;
+}
+
+export type ApplyOutcome = { applied: true } | { applied: false; why: "active" } | { applied: false; why: "refused"; violations: string[] };
+
+export interface ApplyHooks {
+  /** Run before anything is written, with the sums of the participants the changes leave alone; violations refuse the whole sync. */
+  check(untouched: Sums): string[];
+  /** The audit row for one participant's change of grant or demand (null when there is none). */
+  audit(before: ParticipantRecord | null, after: ParticipantRecord | null): AuditInput | null;
 }
 
 export interface BackupRoleRow {
@@ -27,65 +58,123 @@ export interface BackupReport {
   remainingMs: number;
 }
 
-/** Data access for the backup role: the snapshot exchanged with the main server, and the role row. */
+/** The main server's record of its last hand-back attempts (audit rows, written when the outcome changes). */
+export const HANDBACK_FAILED = "backup.handback-failed";
+export const HANDBACK_RECOVERED = "backup.handback-recovered";
+
+class Refused extends Error {
+  constructor(readonly violations: string[]) {
+    super("sync refused");
+  }
+}
+
+/** Data access for the backup role: the changes exchanged with the main server, and the role row. */
 export class BackupStore {
   constructor(private readonly db: Db) {}
 
-  async exportSnapshot(): Promise<StateSnapshot | null> {
+  /**
+   * On the main server: the changes after `after` (participants with a greater changeSeq and the
+   * removals), or every participant when `after` is null, names another database, or is ahead
+   * of this one (the database was replaced or restored).
+   */
+  async exportChanges(after: bigint | null, epoch: string | null): Promise<ExportedChanges | null> {
+    // PostgreSQL's default isolation gives each statement its own snapshot; the counters and the
+    // rows must come from one. SQLite's transactions are serializable already.
+    const options = providerOfClient(this.db) === "postgresql" ? { isolationLevel: "RepeatableRead" as const } : undefined;
     return this.db.$transaction(async (tx) => {
-      const server = await tx.server.findUnique({ where: { id: SERVER_ROW_ID }, select: serverSelect });
-      if (!server) return null;
-      const participants = await tx.participant.findMany({ orderBy: { id: "asc" } });
-      return { server, participants: participants.map(toRecord) };
-    });
+      const row = await tx.server.findUnique({ where: { id: SERVER_ROW_ID }, select: { ...serverSelect, lockVersion: true, createdAt: true } });
+      if (!row) return null;
+      const { lockVersion, createdAt, ...server } = row;
+      const mine = createdAt.toISOString();
+      const full = after === null || epoch !== mine || after > lockVersion;
+      const participants = await tx.participant.findMany({
+        where: full ? {} : { changeSeq: { gt: after } },
+        orderBy: { id: "asc" },
+        select: recordSelect,
+      });
+      const removed = full
+        ? []
+        : (await tx.removedParticipant.findMany({ where: { changeSeq: { gt: after } }, select: { participantId: true } })).map((r) => r.participantId);
+      return { full, epoch: mine, seq: lockVersion, server, participants: participants.map(toRecord), removed };
+    }, options as never);
   }
 
   /**
-   * Makes this database hold exactly `snapshot` (pool, settings and participants), writing an
-   * audit row for every change of granted or pending so the ledger stays balanced.
+   * On the backup: applies one sync in one transaction, writing an audit row for every change of
+   * granted or pending so the ledger stays balanced. `hooks.check` runs before any write; a
+   * violation leaves the database as it was. Never applied once this backup is serving: its own
+   * state is newer then.
    */
-  async replaceState(
-    snapshot: StateSnapshot,
-    audit: (before: ParticipantRecord | null, after: ParticipantRecord | null) => AuditInput | null,
-  ): Promise<boolean> {
-    return this.db.$transaction(async (tx) => {
-      // Under the pool lock, and never once this backup is serving: its own state is newer then.
-      await tx.server.updateMany({ where: { id: SERVER_ROW_ID }, data: { lockVersion: { increment: 1 } } });
-      const role = await tx.backupRole.findUnique({ where: { id: ROLE_ROW_ID }, select: { active: true } });
-      if (role?.active) return false;
-      const current = new Map((await tx.participant.findMany()).map((p) => [p.id, toRecord(p)]));
-      const audits: AuditInput[] = [];
-      const incoming = new Set(snapshot.participants.map((p) => p.id));
-      for (const [id, before] of current) {
-        if (incoming.has(id)) continue;
-        await tx.participant.delete({ where: { id } });
-        const row = audit(before, null);
-        if (row) audits.push(row);
-      }
-      // Free the unique token and serial slots first: a participant may have changed either.
-      for (const p of snapshot.participants) {
-        const before = current.get(p.id);
-        if (before && (before.tokenHash !== p.tokenHash || before.serial !== p.serial)) {
-          await tx.participant.update({ where: { id: p.id }, data: { tokenHash: null, serial: `~${p.id}` } });
+  async applyChanges(changes: StateChanges, at: Date, hooks: ApplyHooks): Promise<ApplyOutcome> {
+    try {
+      return await this.db.$transaction(async (tx): Promise<ApplyOutcome> => {
+        const role = await tx.backupRole.findUnique({ where: { id: ROLE_ROW_ID }, select: { active: true } });
+        if (role?.active) return { applied: false, why: "active" };
+        const touched = changes.full ? null : [...changes.participants.map((p) => p.id), ...changes.removed];
+        const current = new Map<string, ParticipantRecord>();
+        for (const ids of touched === null ? [null] : chunks(touched)) {
+          const rows = await tx.participant.findMany({ where: ids ? { id: { in: ids } } : {}, select: recordSelect });
+          for (const row of rows) current.set(row.id, toRecord(row));
         }
-      }
-      for (const p of snapshot.participants) {
-        const before = current.get(p.id) ?? null;
-        if (!before) await tx.participant.create({ data: p });
-        else if (!sameRecord(before, p)) await tx.participant.update({ where: { id: p.id }, data: p });
-        const row = audit(before, p);
-        if (row) audits.push(row);
-      }
-      const { poolSize, grantedTotal, pendingTotal, pendingSeq, ...settings } = snapshot.server;
-      const data = { poolSize, grantedTotal, pendingTotal, pendingSeq, ...settings };
-      await tx.server.upsert({ where: { id: SERVER_ROW_ID }, create: { id: SERVER_ROW_ID, ...data }, update: data });
-      if (audits.length > 0) {
-        await tx.auditEvent.createMany({
-          data: audits.map(({ detail, ...row }) => ({ ...row, detail: detail ? JSON.stringify(detail) : null })),
-        });
-      }
-      return true;
-    });
+        const untouched = { granted: 0, pending: 0 };
+        if (!changes.full) {
+          const all = await tx.participant.aggregate({ _sum: { granted: true, pending: true } });
+          untouched.granted = (all._sum.granted ?? 0) - sum(current.values(), "granted");
+          untouched.pending = (all._sum.pending ?? 0) - sum(current.values(), "pending");
+        }
+        const violations = hooks.check(untouched);
+        if (violations.length > 0) throw new Refused(violations);
+
+        // The backup's own pool lock, so its serving path never reads half a sync; its lockVersion
+        // is the change sequence number of this sync's writes, for this database's own readers.
+        await tx.server.updateMany({ where: { id: SERVER_ROW_ID }, data: { lockVersion: { increment: 1 } } });
+        const changeSeq = (await tx.server.findUnique({ where: { id: SERVER_ROW_ID }, select: { lockVersion: true } }))?.lockVersion ?? 0n;
+        const incoming = new Map(changes.participants.map((p) => [p.id, p]));
+        const deleted = changes.full ? [...current.keys()].filter((id) => !incoming.has(id)) : changes.removed.filter((id) => current.has(id));
+        const audits: AuditInput[] = [];
+        for (const ids of chunks(deleted)) {
+          await tx.participant.deleteMany({ where: { id: { in: ids } } });
+          await tx.removedParticipant.deleteMany({ where: { participantId: { in: ids } } });
+          await tx.removedParticipant.createMany({
+            data: ids.map((id) => ({ participantId: id, serial: current.get(id)!.serial, changeSeq, removedAt: at })),
+          });
+        }
+        for (const id of deleted) pushAudit(audits, hooks.audit(current.get(id)!, null));
+        // Free the unique token and serial slots first: a participant may have changed either.
+        for (const p of changes.participants) {
+          const before = current.get(p.id);
+          if (before && (before.tokenHash !== p.tokenHash || before.serial !== p.serial)) {
+            await tx.participant.update({ where: { id: p.id }, data: { tokenHash: null, serial: `~${p.id}` } });
+          }
+        }
+        const created = changes.participants.filter((p) => !current.has(p.id));
+        for (const rows of chunks(created)) await tx.participant.createMany({ data: rows.map((p) => ({ ...p, changeSeq })) });
+        for (const p of changes.participants) {
+          const before = current.get(p.id) ?? null;
+          if (before && !sameRecord(before, p)) await tx.participant.update({ where: { id: p.id }, data: { ...p, changeSeq } });
+          pushAudit(audits, hooks.audit(before, p));
+        }
+        const data = { ...changes.server };
+        await tx.server.upsert({ where: { id: SERVER_ROW_ID }, create: { id: SERVER_ROW_ID, ...data }, update: data });
+        for (const rows of chunks(audits)) {
+          await tx.auditEvent.createMany({ data: rows.map(({ detail, ...row }) => ({ ...row, detail: detail ? JSON.stringify(detail) : null })) });
+        }
+        return { applied: true };
+      });
+    } catch (error) {
+      if (error instanceof Refused) return { applied: false, why: "refused", violations: error.violations };
+      throw error;
+    }
+  }
+
+  /**
+   * Lease renewals are written behind the pool lock and carry no change sequence number, so the
+   * backup's lastSeenAt of an unchanged participant is as old as its last change. Before the
+   * backup serves, silence is counted from `at` at the earliest.
+   */
+  async touchLeasesFrom(at: Date): Promise<number> {
+    const { count } = await this.db.participant.updateMany({ where: { lastSeenAt: { lt: at } }, data: { lastSeenAt: at } });
+    return count;
   }
 
   readRole(): Promise<BackupRoleRow | null> {
@@ -112,6 +201,16 @@ export class BackupStore {
     });
   }
 
+  /** The latest hand-back outcome recorded on the main server (failed, or recovered after a failure). */
+  async lastHandbackOutcome(): Promise<{ failed: boolean; at: Date; detail: Record<string, unknown> } | null> {
+    const row = await this.db.auditEvent.findFirst({
+      where: { type: { in: [HANDBACK_FAILED, HANDBACK_RECOVERED] } },
+      orderBy: { id: "desc" },
+      select: { type: true, at: true, detail: true },
+    });
+    return row ? { failed: row.type === HANDBACK_FAILED, at: row.at, detail: row.detail ? JSON.parse(row.detail) : {} } : null;
+  }
+
   async audit(rows: AuditInput[]): Promise<void> {
     if (rows.length === 0) return;
     await this.db.auditEvent.createMany({
@@ -130,4 +229,20 @@ function sameRecord(a: ParticipantRecord, b: ParticipantRecord): boolean {
     const y = b[key];
     return x instanceof Date && y instanceof Date ? x.getTime() === y.getTime() : x === y;
   });
+}
+
+function sum(rows: Iterable<ParticipantRecord>, key: "granted" | "pending"): number {
+  let total = 0;
+  for (const row of rows) total += row[key];
+  return total;
+}
+
+function pushAudit(audits: AuditInput[], row: AuditInput | null): void {
+  if (row) audits.push(row);
+}
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += ID_CHUNK) out.push(items.slice(i, i + ID_CHUNK));
+  return out;
 }

@@ -13,7 +13,7 @@ export async function callMutation<T>(
   baseUrl: string,
   path: string,
   input: unknown,
-  options: { token?: string; timeoutMs: number },
+  options: { token?: string; timeoutMs: number; onBytes?: (bytes: number) => void },
 ): Promise<T> {
   let response: Response;
   try {
@@ -26,7 +26,9 @@ export async function callMutation<T>(
   } catch (error) {
     throw new RemoteCallError(`${baseUrl} cannot be reached: ${(error as Error).message}`, null, null);
   }
-  const body = (await response.json().catch(() => null)) as
+  const text = await response.text().catch(() => "");
+  options.onBytes?.(Buffer.byteLength(text));
+  const body = parseJson(text) as
     | { result?: { data: T }; error?: { message: string; data?: { reason?: string } } }
     | null;
   if (body?.result) return body.result.data;
@@ -35,4 +37,12 @@ export async function callMutation<T>(
     body?.error?.data?.reason ?? null,
     response.status,
   );
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

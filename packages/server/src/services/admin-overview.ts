@@ -9,12 +9,13 @@ const DAY_MS = 24 * 3600_000;
 export async function overview(services: Services) {
   const now = services.now();
   const cutoff = await currentSilentCutoff(services);
-  const [server, usage, states, backup, counters] = await Promise.all([
+  const [server, usage, states, backup, counters, handback] = await Promise.all([
     readSettings(services),
     services.store.usage.current(new Date(now)),
     services.store.participantQueries.countByState(cutoff),
     services.store.overview.backupStatus(),
     services.store.serverCounters(),
+    services.store.backup.lastHandbackOutcome(),
   ]);
   const poolSize = server.poolSize;
   const granted = server.grantedTotal;
@@ -42,6 +43,8 @@ export async function overview(services: Services) {
       lastSyncAt: backup?.lastSyncAt ?? null,
       active: backup?.active ?? false,
       operatingDaysLeft: backup?.remainingMs != null ? backup.remainingMs / DAY_MS : null,
+      /** The hand-back call has been failing since `at` (null: it works, or was never needed). */
+      handbackFailure: handback?.failed && backup?.address ? { at: handback.at, cause: String(handback.detail.cause ?? "unknown") } : null,
     },
     counters: counterTotals(counters),
     servers: [...new Set(counters.map((c) => c.serverId))].sort(),

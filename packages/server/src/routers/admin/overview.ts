@@ -30,6 +30,7 @@ export const ZOverview = z.object({
     lastSyncAt: z.string().nullable(),
     active: z.boolean(),
     operatingDaysLeft: z.number().nullable(),
+    handbackFailure: z.object({ at: z.string(), cause: z.string() }).nullable(),
   }),
   counters: z.array(ZCounterRow),
   servers: z.array(z.string()),
@@ -51,7 +52,16 @@ export type TUsagePoint = z.infer<typeof ZUsagePoint>;
 export const overviewRouter = router({
   get: viewerProcedure.output(ZOverview).query(async ({ ctx }) => {
     const view = await overview(ctx.services);
-    return { ...view, backup: { ...view.backup, lastSeenAt: iso(view.backup.lastSeenAt), lastSyncAt: iso(view.backup.lastSyncAt) } };
+    const { handbackFailure } = view.backup;
+    return {
+      ...view,
+      backup: {
+        ...view.backup,
+        lastSeenAt: iso(view.backup.lastSeenAt),
+        lastSyncAt: iso(view.backup.lastSyncAt),
+        handbackFailure: handbackFailure ? { at: handbackFailure.at.toISOString(), cause: handbackFailure.cause } : null,
+      },
+    };
   }),
 
   usage: viewerProcedure

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZServerAddress } from "../../services/backup/address.ts";
 import { readSettings, setBackup, setOperation, setPoolSize, setRefreshInterval, setSecret } from "../../services/admin-settings.ts";
 import { adminProcedure, router, viewerProcedure } from "../../trpc.ts";
 import { ZSerial } from "../appliance/schemas.ts";
@@ -15,17 +16,9 @@ export const ZSecretInput = z.object({
 export const ZRefreshIntervalInput = z.object({ refreshIntervalSec: ZWholeNumber(RULES.refreshIntervalSec) });
 export const ZPoolSizeInput = z.object({ poolSize: ZWholeNumber(RULES.poolSize) });
 
-/** host, host:port, [v6]:port, or an http(s) URL with nothing after the port. */
-const ZAddress = z
-  .string()
-  .trim()
-  .min(1, "is required")
-  .max(253, "must be at most 253 characters")
-  .refine(isServerAddress, "must be a host name or IP address with an optional port, or an http(s):// URL");
-
 export const ZBackupInput = z.object({
   backup: z
-    .object({ address: ZAddress, serial: ZSerial, peerSerial: ZSerial.nullable() })
+    .object({ address: ZServerAddress, serial: ZSerial, peerSerial: ZSerial.nullable() })
     .refine((b) => b.peerSerial !== b.serial, { path: ["peerSerial"], message: "must be the other unit's serial, not the backup's own" })
     .nullable(),
 });
@@ -102,13 +95,3 @@ export const settingsRouter = router({
       return { ok: true as const };
     }),
 });
-
-function isServerAddress(value: string): boolean {
-  const withScheme = /^https?:\/\//i.test(value) ? value : `http://${value}`;
-  try {
-    const url = new URL(withScheme);
-    return url.hostname !== "" && (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash && !url.username;
-  } catch {
-    return false;
-  }
-}

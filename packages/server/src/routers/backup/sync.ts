@@ -1,17 +1,13 @@
-import { z } from "zod";
 import { syncForBackup } from "../../services/backup/sync-service.ts";
-import { ZWireSnapshot } from "../../services/backup/snapshot-wire.ts";
+import { ZSealed } from "../../services/backup/link-key.ts";
 import { participantProcedure } from "../../trpc.ts";
 
-export const ZSyncInput = z.object({
-  /** The backup reports its own state, shown on the main server's overview. */
-  active: z.boolean(),
-  remainingMs: z.number().min(0),
-});
-export type TSyncInput = z.infer<typeof ZSyncInput>;
-
-/** Called by the backup server every 10 s with its bearer token. */
+/**
+ * Called by the backup server every sync interval with its bearer token; the request and the
+ * answer (ZSyncRequest, ZSyncAnswer in services/backup/snapshot-wire.ts) are sealed with the
+ * backup link key.
+ */
 export const syncProcedure = participantProcedure
-  .input(ZSyncInput)
-  .output(ZWireSnapshot)
+  .input(ZSealed)
+  .output(ZSealed)
   .mutation(({ ctx, input }) => syncForBackup(ctx.services, ctx.services.store.backup, ctx.participant, input));

@@ -10,8 +10,10 @@ import {
 import type { AuditInput, BackupRoleRow, BackupStore, ParticipantRecord } from "@sls/db";
 import { callMutation, RemoteCallError } from "../../http/trpc-call.ts";
 import type { Services } from "../context.ts";
+import { syncViolations } from "./answer-checks.ts";
+import { LinkRefusal } from "./link-key.ts";
 import type { BackupServing } from "./serving.ts";
-import { snapshotFromWire, type TWireSnapshot } from "./snapshot-wire.ts";
+import { changesFromWire, ZSyncAnswer, type TSyncAnswer, type TSyncRequest } from "./snapshot-wire.ts";
 
 export interface BackupConfig {
   mainUrl: string;
@@ -27,14 +29,22 @@ const ALERT_TEXT: Record<OperatingAlert, string> = {
   LIMIT_REACHED: "CRITICAL: the backup server reached its operating limit and issues no more sessions; grants will time out",
 };
 
+/** The main server's change sequence number this backup has applied, in the database it names. */
+interface SyncCursor {
+  after: string;
+  epoch: string;
+}
+
 /**
  * The backup server's side of the protocol: register with the main server, call backup.sync
- * every interval and mirror its state, judge the main server down after several failed syncs
- * in a row (the backup is then "armed" and activates on the first appliance call), and account
- * the operating limit.
+ * every interval and apply the changes since the last one (a full snapshot the first time), judge
+ * the main server down after several failed syncs in a row (the backup is then "armed" and
+ * activates on the first appliance call), and account the operating limit.
  */
 export class BackupRunner {
   private token: string | null = null;
+  /** Kept in memory: after a restart of the backup, its first sync is a full snapshot. */
+  private cursor: SyncCursor | null = null;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
 
@@ -45,10 +55,15 @@ export class BackupRunner {
     private readonly config: BackupConfig,
   ) {}
 
+  private get link() {
+    return this.serving.link;
+  }
+
   async start(): Promise<void> {
     const now = this.services.now();
     const role = await this.store.initRole(this.config.mainUrl, initialOperatingLimit(now, this.config.dayMs).remainingMs, new Date(now));
-    this.serving.state = role.active ? "active" : this.isMainDown(role) ? "armed" : "inactive";
+    if (role.active) this.serving.state = "active";
+    else if (this.isMainDown(role)) await this.arm(now);
     this.services.log.info("backup role started", {
       mainUrl: this.config.mainUrl,
       serial: this.config.serial,
@@ -86,9 +101,10 @@ export class BackupRunner {
     let syncResult: { failedSyncs: number; lastSyncAt?: Date } | null = null;
     if (!role.active) {
       try {
-        await this.sync(role);
-        lastSyncAt = new Date(now);
-        syncResult = { failedSyncs: 0, lastSyncAt };
+        const applied = await this.sync(role);
+        if (applied) lastSyncAt = new Date(now);
+        // A refused answer is no sign that the main server is down, nor a synchronisation.
+        syncResult = applied ? { failedSyncs: 0, lastSyncAt: new Date(now) } : null;
       } catch (error) {
         syncResult = { failedSyncs: role.failedSyncs + 1 };
         this.services.log.warn("backup sync failed", {
@@ -115,31 +131,85 @@ export class BackupRunner {
           mainUrl: this.config.mainUrl,
         });
       }
-      this.serving.state = "armed";
+      await this.arm(now);
     } else this.serving.state = "inactive";
+  }
+
+  /**
+   * Ready to serve. Lease renewals on the main server carry no change sequence number, so the
+   * mirrored lastSeenAt of a participant is as old as its last grant change; silence is counted
+   * from now at the earliest, renewed every interval while armed, so that appliances turning to
+   * the backup are not reclaimed for a silence that happened on the main server.
+   */
+  private async arm(now: number): Promise<void> {
+    await this.store.touchLeasesFrom(new Date(now));
+    this.serving.state = "armed";
   }
 
   private isMainDown(role: BackupRoleRow): boolean {
     return role.failedSyncs >= this.config.mainDownAfterFailedSyncs && role.lastSyncAt !== null;
   }
 
-  private async sync(role: BackupRoleRow): Promise<void> {
+  /** One backup.sync: resolves to whether its answer was applied (false: refused, or this backup serves meanwhile). */
+  private async sync(role: BackupRoleRow): Promise<boolean> {
     if (!this.token) await this.register();
-    let wire: TWireSnapshot;
+    // Never synchronised, or handed back since (the hand-back clears lastSyncAt): start afresh.
+    if (role.lastSyncAt === null) this.cursor = null;
+    const body: TSyncRequest = { active: role.active, remainingMs: role.remainingMs, after: this.cursor?.after ?? null, epoch: this.cursor?.epoch ?? null };
+    const request = this.link.seal("sync-request", body);
+    const cpuBefore = process.cpuUsage();
+    const startedAt = performance.now();
+    let bytes = 0;
+    let raw: unknown;
     try {
-      wire = await callMutation<TWireSnapshot>(
-        this.config.mainUrl,
-        "backup.sync",
-        { active: role.active, remainingMs: role.remainingMs },
-        { token: this.token!, timeoutMs: this.timeoutMs() },
-      );
+      raw = await callMutation<unknown>(this.config.mainUrl, "backup.sync", request, {
+        token: this.token!,
+        timeoutMs: this.timeoutMs(),
+        onBytes: (n) => (bytes = n),
+      });
     } catch (error) {
       if (error instanceof RemoteCallError && error.reason === "BAD_TOKEN") this.token = null;
       throw error;
     }
+    let answer: TSyncAnswer;
+    try {
+      answer = this.link.open(`sync-answer:${request.nonce}`, raw, ZSyncAnswer);
+    } catch (error) {
+      if (!(error instanceof LinkRefusal)) throw error;
+      return this.refuse([error.message], bytes);
+    }
     const at = new Date(this.services.now());
-    const replaced = await this.store.replaceState(snapshotFromWire(wire), (before, after) => syncAudit(before, after, at));
-    if (!replaced) this.services.log.info("sync skipped: the backup became active meanwhile");
+    const changes = changesFromWire(answer);
+    const outcome = await this.store.applyChanges(changes, at, {
+      check: (untouched) => syncViolations(changes, untouched),
+      audit: (before, after) => syncAudit(before, after, at),
+    });
+    if (!outcome.applied) {
+      if (outcome.why === "refused") return this.refuse(outcome.violations, bytes);
+      this.services.log.info("sync skipped: the backup became active meanwhile");
+      return false;
+    }
+    this.cursor = { after: answer.seq, epoch: answer.epoch };
+    const cpu = process.cpuUsage(cpuBefore);
+    this.services.log.debug("backup sync applied", {
+      full: answer.full,
+      participants: answer.participants.length,
+      removed: answer.removed.length,
+      seq: answer.seq,
+      bytes,
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      ms: Math.round(performance.now() - startedAt),
+    });
+    return true;
+  }
+
+  /** A sync answer that fails its seal, its schema or the pool invariants: nothing is written; the next sync asks for a full snapshot. */
+  private async refuse(reasons: string[], bytes: number): Promise<false> {
+    this.cursor = null;
+    const detail = { mainUrl: this.config.mainUrl, bytes, reasons: reasons.slice(0, 10) };
+    this.services.log.error("backup sync answer refused; nothing of it was applied", detail);
+    await this.store.audit([{ at: new Date(this.services.now()), type: "backup.sync-refused", actor: "system:sync", detail }]);
+    return false;
   }
 
   private async register(): Promise<void> {

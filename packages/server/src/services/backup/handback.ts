@@ -1,47 +1,103 @@
-import type { AuditInput, ParticipantRecord, PoolTransaction } from "@sls/db";
-import { callMutation } from "../../http/trpc-call.ts";
+import { HANDBACK_FAILED, HANDBACK_RECOVERED, type AuditInput, type ParticipantRecord, type PoolTransaction } from "@sls/db";
+import { callMutation, RemoteCallError } from "../../http/trpc-call.ts";
 import type { Services } from "../context.ts";
-import { handbackProof } from "./handback-proof.ts";
+import { normaliseServerAddress } from "./address.ts";
+import { handbackViolations } from "./answer-checks.ts";
+import { LinkRefusal } from "./link-key.ts";
 import type { BackupServing } from "./serving.ts";
-import { participantFromWire, participantToWire, type TWireSnapshot } from "./snapshot-wire.ts";
+import { participantFromWire, participantToWire, ZHandbackAnswer, type THandbackAnswer } from "./snapshot-wire.ts";
 
-export interface HandbackAnswer {
-  wasActive: boolean;
-  /** Participants the backup changed (granted, pending, token) while it served. */
-  changedIds: string[];
-  participants: TWireSnapshot["participants"];
-  alerts: Array<{ at: string; detail: string | null }>;
-}
+/** A hand-back call that did not go through: why, for the log and the overview's backup card. */
+class HandbackFailure extends Error {}
 
 /**
  * The main server takes its state back from a backup that served during its absence: calls
- * backup.handback (which makes the backup inactive in the same step) and merges the answer
- * before serving again. Returns the number of participants taken over, or null when the backup
- * was not active (or not reachable).
+ * backup.handback (which makes the backup inactive in the same step), checks the sealed answer
+ * (link key, schema, pool invariants) and merges it before serving again. Returns the number of
+ * participants taken over, or null when there was nothing to take (no backup configured, the
+ * backup not active, or the call failed: a failure is a warning in the log and a line on the
+ * overview's backup card).
  */
-export async function takeBackFromBackup(services: Services, timeoutMs: number): Promise<number | null> {
+export async function takeBackFromBackup(services: Services, outcomes: HandbackOutcomes, timeoutMs: number): Promise<number | null> {
   const server = await services.store.readServer();
-  if (!server?.backupAddress || !server.secretHash) return null;
-  const at = services.now();
-  let answer: HandbackAnswer;
+  if (!server?.backupAddress) return null;
+  const address = normaliseServerAddress(server.backupAddress) ?? server.backupAddress;
+  let answer: THandbackAnswer;
   try {
-    answer = await callMutation<HandbackAnswer>(
-      server.backupAddress,
-      "backup.handback",
-      { at, proof: handbackProof(server.secretHash, at) },
-      { timeoutMs },
-    );
+    answer = await callHandback(services, address, timeoutMs);
   } catch (error) {
-    services.log.debug("backup not reachable for hand-back", { address: server.backupAddress, error: (error as Error).message });
+    if (!(error instanceof HandbackFailure) && !(error instanceof RemoteCallError)) throw error;
+    await outcomes.failed(address, error.message);
     return null;
   }
+  const participants = answer.participants.map(participantFromWire);
+  const violations = answer.wasActive ? handbackViolations(answer.pool, participants) : [];
+  if (violations.length > 0) {
+    await refuseAnswer(services, address, violations);
+    await outcomes.failed(address, `the backup's answer breaks the pool invariants: ${violations[0]}`);
+    return null;
+  }
+  await outcomes.succeeded(address);
   if (!answer.wasActive) return null;
-  const merged = await mergeHandback(services, answer);
-  services.log.warn("took the pool back from the backup server", { address: server.backupAddress, participants: merged });
+  const merged = await mergeHandback(services, answer, participants);
+  services.log.warn("took the pool back from the backup server", { address, participants: merged });
   return merged;
 }
 
-async function mergeHandback(services: Services, answer: HandbackAnswer): Promise<number> {
+async function callHandback(services: Services, address: string, timeoutMs: number): Promise<THandbackAnswer> {
+  const link = services.serving.link;
+  if (!link) throw new HandbackFailure("SLS_BACKUP_KEY is not set on this main server, so it cannot authenticate backup.handback; set the same key on both servers");
+  const request = link.seal("handback-request", { handback: true });
+  const raw = await callMutation<unknown>(address, "backup.handback", request, { timeoutMs });
+  try {
+    return link.open(`handback-answer:${request.nonce}`, raw, ZHandbackAnswer);
+  } catch (error) {
+    if (!(error instanceof LinkRefusal)) throw error;
+    await refuseAnswer(services, address, [error.message]);
+    throw new HandbackFailure(`the backup's answer was refused: ${error.message}`);
+  }
+}
+
+async function refuseAnswer(services: Services, address: string, reasons: string[]): Promise<void> {
+  services.log.error("hand-back answer refused; nothing of it was merged", { address, reasons: reasons.slice(0, 10) });
+  await services.store.backup.audit([
+    { at: new Date(services.now()), type: "backup.handback-refused", actor: "system:handback", detail: { address, reasons: reasons.slice(0, 10) } },
+  ]);
+}
+
+/**
+ * The last hand-back outcome, kept in the audit history (a row when it changes: failing, or
+ * working again) so the overview can show it; every failed call is also a warning in the log.
+ */
+export class HandbackOutcomes {
+  private lastFailure: string | null | undefined;
+
+  constructor(private readonly services: Services) {}
+
+  async failed(address: string, cause: string): Promise<void> {
+    this.services.log.warn("hand-back call to the backup server failed", { address, cause });
+    if ((await this.last()) === cause) return;
+    this.lastFailure = cause;
+    await this.services.store.backup.audit([{ at: new Date(this.services.now()), type: HANDBACK_FAILED, actor: "system:handback", detail: { address, cause } }]);
+  }
+
+  async succeeded(address: string): Promise<void> {
+    if ((await this.last()) === null) return;
+    this.lastFailure = null;
+    this.services.log.info("hand-back calls to the backup server work again", { address });
+    await this.services.store.backup.audit([{ at: new Date(this.services.now()), type: HANDBACK_RECOVERED, actor: "system:handback", detail: { address } }]);
+  }
+
+  private async last(): Promise<string | null> {
+    if (this.lastFailure === undefined) {
+      const outcome = await this.services.store.backup.lastHandbackOutcome();
+      this.lastFailure = outcome?.failed ? String(outcome.detail.cause ?? "") : null;
+    }
+    return this.lastFailure;
+  }
+}
+
+async function mergeHandback(services: Services, answer: THandbackAnswer, participants: ParticipantRecord[]): Promise<number> {
   const now = new Date(services.now());
   const changed = new Set(answer.changedIds);
   return services.store.inPoolTransaction(async (tx) => {
@@ -49,8 +105,7 @@ async function mergeHandback(services: Services, answer: HandbackAnswer): Promis
     const mineBySerial = new Map([...mine.values()].map((p) => [p.serial, p]));
     const audits: AuditInput[] = [];
     let taken = 0;
-    for (const wire of answer.participants) {
-      const theirs = participantFromWire(wire);
+    for (const theirs of participants) {
       const own = mine.get(theirs.id) ?? mineBySerial.get(theirs.serial);
       if (own && !changed.has(theirs.id)) {
         // Untouched by the backup: the main server's record may be newer than the last sync.
@@ -78,7 +133,7 @@ async function mergeHandback(services: Services, answer: HandbackAnswer): Promis
       }
     }
     for (const alert of answer.alerts) {
-      audits.push({ at: new Date(alert.at), type: "backup-alert", actor: "system:backup", detail: alert.detail ? JSON.parse(alert.detail) : null });
+      audits.push({ at: new Date(alert.at), type: "backup-alert", actor: "system:backup", detail: alertDetail(alert.detail) });
     }
     await renumberQueue(tx, [...mine.values()]);
     await tx.audit(audits);
@@ -104,11 +159,13 @@ async function renumberQueue(tx: PoolTransaction, participants: ParticipantRecor
 }
 
 /** backup.handback on the backup server: go inactive and hand the state over, in one step. */
-export async function handBack(services: Services, serving: BackupServing): Promise<HandbackAnswer> {
-  const answer = await services.store.inPoolTransaction(async (tx): Promise<HandbackAnswer> => {
+export async function handBack(services: Services, serving: BackupServing): Promise<THandbackAnswer> {
+  const answer = await services.store.inPoolTransaction(async (tx): Promise<THandbackAnswer> => {
+    const { poolSize, grantedTotal, pendingTotal, pendingSeq } = tx.server;
+    const pool = { poolSize, grantedTotal, pendingTotal, pendingSeq };
     const role = await tx.readBackupRole();
     if (!role?.active || !role.activeSince) {
-      return { wasActive: false, changedIds: [], participants: [], alerts: [] };
+      return { wasActive: false, pool, changedIds: [], participants: [], alerts: [] };
     }
     const [participants, changedIds, alerts] = await Promise.all([
       tx.allParticipantRecords(),
@@ -118,6 +175,7 @@ export async function handBack(services: Services, serving: BackupServing): Prom
     await tx.deactivateBackupRole();
     return {
       wasActive: true,
+      pool,
       changedIds,
       participants: participants.map(participantToWire),
       alerts: alerts.map((a) => ({ at: a.at.toISOString(), detail: a.detail })),
@@ -128,4 +186,14 @@ export async function handBack(services: Services, serving: BackupServing): Prom
     services.log.warn("handed the pool back to the main server; this backup is inactive again", { changed: answer.changedIds.length });
   }
   return answer;
+}
+
+function alertDetail(detail: string | null): Record<string, unknown> | null {
+  if (detail === null) return null;
+  try {
+    const parsed: unknown = JSON.parse(detail);
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { text: detail };
+  } catch {
+    return { text: detail };
+  }
 }

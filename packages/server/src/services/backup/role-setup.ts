@@ -2,8 +2,9 @@ import type { TEnv } from "../../env.ts";
 import type { Logger } from "../../logger.ts";
 import type { Services } from "../context.ts";
 import { BackupRunner } from "./backup-runner.ts";
-import { takeBackFromBackup } from "./handback.ts";
-import { BackupServing, MAIN_SERVING, type ServingPolicy } from "./serving.ts";
+import { HandbackOutcomes, takeBackFromBackup } from "./handback.ts";
+import { BackupLink } from "./link-key.ts";
+import { BackupServing, mainServing, type ServingPolicy } from "./serving.ts";
 
 export interface RoleSetup {
   serving: ServingPolicy;
@@ -16,19 +17,20 @@ export interface RoleSetup {
 
 const HANDBACK_TIMEOUT_MS = 3_000;
 
-export function setUpRole(env: TEnv, log: Logger): RoleSetup {
-  return env.SLS_ROLE === "backup" ? backupRole(env, log) : mainRole(env);
+export function setUpRole(env: TEnv, log: Logger, now: () => number = Date.now): RoleSetup {
+  return env.SLS_ROLE === "backup" ? backupRole(env, log, now) : mainRole(env, now);
 }
 
 /** The main server takes its pool back from an active backup at start and then every sync interval. */
-function mainRole(env: TEnv): RoleSetup {
+function mainRole(env: TEnv, now: () => number): RoleSetup {
   let timer: NodeJS.Timeout | null = null;
   return {
-    serving: MAIN_SERVING,
+    serving: mainServing(env.SLS_BACKUP_KEY ? new BackupLink(env.SLS_BACKUP_KEY, now) : null),
     async start(services) {
-      await takeBackFromBackup(services, HANDBACK_TIMEOUT_MS);
+      const outcomes = new HandbackOutcomes(services);
+      await takeBackFromBackup(services, outcomes, HANDBACK_TIMEOUT_MS);
       timer = setInterval(() => {
-        takeBackFromBackup(services, HANDBACK_TIMEOUT_MS).catch((error) => services.log.error("hand-back failed", { error }));
+        takeBackFromBackup(services, outcomes, HANDBACK_TIMEOUT_MS).catch((error) => services.log.error("hand-back failed", { error }));
       }, env.SLS_SYNC_INTERVAL_MS);
       timer.unref();
     },
@@ -39,8 +41,10 @@ function mainRole(env: TEnv): RoleSetup {
   };
 }
 
-function backupRole(env: TEnv, log: Logger): RoleSetup {
-  const serving = new BackupServing(env.SLS_MAIN_DOWN_AFTER_FAILED_SYNCS, async (tx, at) => {
+function backupRole(env: TEnv, log: Logger, now: () => number): RoleSetup {
+  // loadEnv refuses the backup role without SLS_BACKUP_KEY.
+  const link = new BackupLink(env.SLS_BACKUP_KEY!, now);
+  const serving = new BackupServing(link, env.SLS_MAIN_DOWN_AFTER_FAILED_SYNCS, async (tx, at) => {
     log.error("CRITICAL: the main server is down; this backup server is now serving appliances", { at: at.toISOString() });
     await tx.audit([{ at, type: "backup-takeover", actor: "system:backup", detail: { mainUrl: env.SLS_MAIN_URL } }]);
   });

@@ -1,5 +1,6 @@
 import type { PoolTransaction } from "@sls/db";
 import { SlsError } from "../../errors.ts";
+import type { BackupLink } from "./link-key.ts";
 
 /** Whether this process may serve appliance calls right now. */
 export interface ServingPolicy {
@@ -14,15 +15,20 @@ export interface ServingPolicy {
   guard(tx: PoolTransaction, now: number, issuing: boolean): Promise<boolean>;
   /** Refresh skips the pool lock on the main server; a backup always takes it (to activate). */
   readonly refreshTakesLock: boolean;
+  /** The backup link (SLS_BACKUP_KEY); null on a main server without a key, which then has no backup link. */
+  readonly link: BackupLink | null;
 }
 
-export const MAIN_SERVING: ServingPolicy = {
-  assertServing() {},
-  async guard() {
-    return true;
-  },
-  refreshTakesLock: false,
-};
+export function mainServing(link: BackupLink | null): ServingPolicy {
+  return {
+    assertServing() {},
+    async guard() {
+      return true;
+    },
+    refreshTakesLock: false,
+    link,
+  };
+}
 
 export function backupInactive(): SlsError {
   return new SlsError(
@@ -38,6 +44,7 @@ export class BackupServing implements ServingPolicy {
   state: "inactive" | "armed" | "active" = "inactive";
 
   constructor(
+    readonly link: BackupLink,
     private readonly mainDownAfterFailedSyncs: number,
     private readonly onActivated: (tx: PoolTransaction, at: Date) => Promise<void>,
   ) {}

@@ -1,91 +1,156 @@
-import type { ParticipantRecord, StateSnapshot } from "@sls/db";
+import type { ParticipantRecord, ServerRow, StateChanges } from "@sls/db";
 import { z } from "zod";
 
 const ZIso = z.iso.datetime({ offset: true });
+const ZCount = z.number().int().min(0);
+/** A change sequence number (Server.lockVersion), as decimal text: it is a BIGINT. */
+export const ZSeq = z.string().regex(/^\d{1,19}$/, "must be a whole number");
 
 export const ZWireParticipant = z.object({
-  id: z.string(),
-  serial: z.string(),
-  hostname: z.string(),
-  model: z.string(),
-  platformLimit: z.number().int(),
-  localLimit: z.number().int(),
-  haPeerSerial: z.string().nullable(),
+  id: z.string().min(1).max(64),
+  serial: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+  hostname: z.string().min(1).max(253),
+  model: z.string().min(1).max(64),
+  platformLimit: ZCount,
+  localLimit: ZCount,
+  haPeerSerial: z.string().max(64).nullable(),
   approved: z.boolean(),
-  tokenHash: z.string().nullable(),
-  granted: z.number().int(),
-  pending: z.number().int(),
-  pendingSeq: z.number().int().nullable(),
-  inUse: z.number().int(),
-  highWater: z.number().int(),
+  tokenHash: z.string().max(128).nullable(),
+  granted: ZCount,
+  pending: ZCount,
+  pendingSeq: ZCount.nullable(),
+  inUse: ZCount,
+  highWater: ZCount,
   registeredAt: ZIso,
   lastSeenAt: ZIso,
   reclaimedAt: ZIso.nullable(),
 });
+export type TWireParticipant = z.infer<typeof ZWireParticipant>;
 
-/** Everything a backup needs to serve in the main server's place (spec: settings, the secret's verifier, participants). */
-export const ZWireSnapshot = z.object({
-  server: z.object({
-    poolSize: z.number().int(),
-    grantedTotal: z.number().int(),
-    pendingTotal: z.number().int(),
-    pendingSeq: z.number().int(),
-    secretHash: z.string().nullable(),
-    secretChangedAt: ZIso.nullable(),
-    refreshIntervalSec: z.number().int(),
-    enabled: z.boolean(),
-    approvalRequired: z.boolean(),
-    alertThresholdPct: z.number().int(),
-    backupAddress: z.string().nullable(),
-    backupSerial: z.string().nullable(),
-    backupPeerSerial: z.string().nullable(),
-  }),
-  participants: z.array(ZWireParticipant),
-  counters: z.array(
-    z.object({ serverId: z.string(), messageType: z.string(), received: z.number().int(), answered: z.number().int(), failed: z.number().int() }),
-  ),
+/** The pool counters and settings a backup needs to serve (spec: settings and the secret's verifier). */
+export const ZWireServer = z.object({
+  poolSize: ZCount,
+  grantedTotal: ZCount,
+  pendingTotal: ZCount,
+  pendingSeq: ZCount,
+  secretHash: z.string().max(512).nullable(),
+  secretChangedAt: ZIso.nullable(),
+  refreshIntervalSec: z.number().int().min(1),
+  enabled: z.boolean(),
+  approvalRequired: z.boolean(),
+  alertThresholdPct: z.number().int().min(0).max(100),
+  backupAddress: z.string().max(300).nullable(),
+  backupSerial: z.string().max(64).nullable(),
+  backupPeerSerial: z.string().max(64).nullable(),
 });
-export type TWireSnapshot = z.infer<typeof ZWireSnapshot>;
+
+/** What the backup asks of backup.sync: its own state for the main server's overview, and where it stands. */
+export const ZSyncRequest = z.object({
+  active: z.boolean(),
+  remainingMs: z.number().min(0),
+  /** The main server's change sequence number the backup last applied; null asks for a full snapshot. */
+  after: ZSeq.nullable(),
+  /** The main database's identity at that number; another one means the database was replaced. */
+  epoch: z.string().max(64).nullable(),
+});
+export type TSyncRequest = z.infer<typeof ZSyncRequest>;
+
+/**
+ * backup.sync's answer: a full snapshot (`full`, every participant) or the changes after the
+ * asked number (participants whose changeSeq is greater, and the removals), with the settings,
+ * pool counters and message counters as they are at `seq`.
+ */
+export const ZSyncAnswer = z
+  .object({
+    epoch: z.string().max(64),
+    seq: ZSeq,
+    full: z.boolean(),
+    server: ZWireServer,
+    participants: z.array(ZWireParticipant),
+    removed: z.array(z.string().min(1).max(64)),
+    counters: z.array(
+      z.object({ serverId: z.string(), messageType: z.string(), received: ZCount, answered: ZCount, failed: ZCount }),
+    ),
+  })
+  .refine((a) => !a.full || a.removed.length === 0, { path: ["removed"], message: "must be empty in a full snapshot" })
+  .refine((a) => new Set(a.participants.map((p) => p.id)).size === a.participants.length, {
+    path: ["participants"],
+    message: "must not list a participant twice",
+  });
+export type TSyncAnswer = z.infer<typeof ZSyncAnswer>;
 
 const iso = (d: Date) => d.toISOString();
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
-const date = (s: string) => new Date(s);
 const dateOrNull = (s: string | null) => (s ? new Date(s) : null);
 
-export function snapshotToWire(snapshot: StateSnapshot, counters: TWireSnapshot["counters"]): TWireSnapshot {
-  const { server } = snapshot;
+export function serverToWire(server: ServerRow): TSyncAnswer["server"] {
+  return { ...server, secretChangedAt: isoOrNull(server.secretChangedAt) };
+}
+
+export function serverFromWire(server: TSyncAnswer["server"]): ServerRow {
+  return { ...server, secretChangedAt: dateOrNull(server.secretChangedAt) };
+}
+
+export function participantToWire(p: ParticipantRecord): TWireParticipant {
   return {
-    server: {
-      poolSize: server.poolSize,
-      grantedTotal: server.grantedTotal,
-      pendingTotal: server.pendingTotal,
-      pendingSeq: server.pendingSeq,
-      secretHash: server.secretHash,
-      secretChangedAt: isoOrNull(server.secretChangedAt),
-      refreshIntervalSec: server.refreshIntervalSec,
-      enabled: server.enabled,
-      approvalRequired: server.approvalRequired,
-      alertThresholdPct: server.alertThresholdPct,
-      backupAddress: server.backupAddress,
-      backupSerial: server.backupSerial,
-      backupPeerSerial: server.backupPeerSerial,
-    },
-    participants: snapshot.participants.map(participantToWire),
-    counters,
+    id: p.id,
+    serial: p.serial,
+    hostname: p.hostname,
+    model: p.model,
+    platformLimit: p.platformLimit,
+    localLimit: p.localLimit,
+    haPeerSerial: p.haPeerSerial,
+    approved: p.approved,
+    tokenHash: p.tokenHash,
+    granted: p.granted,
+    pending: p.pending,
+    pendingSeq: p.pendingSeq,
+    inUse: p.inUse,
+    highWater: p.highWater,
+    registeredAt: iso(p.registeredAt),
+    lastSeenAt: iso(p.lastSeenAt),
+    reclaimedAt: isoOrNull(p.reclaimedAt),
   };
 }
 
-export function participantToWire(p: ParticipantRecord): TWireSnapshot["participants"][number] {
-  return { ...p, registeredAt: iso(p.registeredAt), lastSeenAt: iso(p.lastSeenAt), reclaimedAt: isoOrNull(p.reclaimedAt) };
+export function participantFromWire(p: TWireParticipant): ParticipantRecord {
+  return { ...p, registeredAt: new Date(p.registeredAt), lastSeenAt: new Date(p.lastSeenAt), reclaimedAt: dateOrNull(p.reclaimedAt) };
 }
 
-export function participantFromWire(p: TWireSnapshot["participants"][number]): ParticipantRecord {
-  return { ...p, registeredAt: date(p.registeredAt), lastSeenAt: date(p.lastSeenAt), reclaimedAt: dateOrNull(p.reclaimedAt) };
-}
-
-export function snapshotFromWire(wire: TWireSnapshot): StateSnapshot {
+export function changesFromWire(answer: TSyncAnswer): StateChanges {
+  const participants = answer.participants.map(participantFromWire);
+  const listed = new Set(participants.map((p) => p.id));
   return {
-    server: { ...wire.server, secretChangedAt: dateOrNull(wire.server.secretChangedAt) },
-    participants: wire.participants.map(participantFromWire),
+    full: answer.full,
+    server: serverFromWire(answer.server),
+    participants,
+    // A participant removed and listed again (its row came back) is kept.
+    removed: answer.removed.filter((id) => !listed.has(id)),
   };
 }
+
+/** backup.handback's request: nothing but the seal (its time and nonce make it single use). */
+export const ZHandbackRequest = z.object({ handback: z.literal(true) });
+
+export const ZHandbackAnswer = z
+  .object({
+    wasActive: z.boolean(),
+    /** The backup's pool counters, so the main server can check the state it is handed. */
+    pool: z.object({ poolSize: ZCount, grantedTotal: ZCount, pendingTotal: ZCount, pendingSeq: ZCount }),
+    /** Participants the backup changed (granted, pending, token) while it served. */
+    changedIds: z.array(z.string().min(1).max(64)),
+    participants: z.array(ZWireParticipant),
+    alerts: z.array(z.object({ at: ZIso, detail: z.string().max(4096).nullable() })),
+  })
+  .refine((a) => new Set(a.participants.map((p) => p.id)).size === a.participants.length, {
+    path: ["participants"],
+    message: "must not list a participant twice",
+  })
+  .refine((a) => {
+    const listed = new Set(a.participants.map((p) => p.id));
+    return a.changedIds.every((id) => listed.has(id));
+  }, {
+    path: ["changedIds"],
+    message: "must name listed participants only",
+  });
+export type THandbackAnswer = z.infer<typeof ZHandbackAnswer>;

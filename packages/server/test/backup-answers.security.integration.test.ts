@@ -1,0 +1,141 @@
+import type { Store } from "@sls/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";
+import { BACKUP_KEY } from "./backup-pair.ts";
+import { FakePeer, type PeerAnswer } from "./backup-peer.ts";
+import { freshDatabase, startTestServer, until, type TestServer } from "./harness.ts";
+
+const SERIAL = "BKPFAKE";
+const at = new Date().toISOString();
+
+function participant(i: number, granted: number, extra: Record<string, unknown> = {}) {
+  return {
+    id: `ptc_fake${i}`,
+    serial: `FAKE${i}`,
+    hostname: `fake${i}.example.net`,
+    model: "ASA5585-X",
+    platformLimit: 1000,
+    localLimit: 100,
+    haPeerSerial: null,
+    approved: true,
+    tokenHash: `hash-${i}`,
+    granted,
+    pending: 0,
+    pendingSeq: null,
+    inUse: 0,
+    highWater: 0,
+    registeredAt: at,
+    lastSeenAt: at,
+    reclaimedAt: null,
+    ...extra,
+  };
+}
+
+function settings(poolSize: number, grantedTotal: number) {
+  return {
+    poolSize,
+    grantedTotal,
+    pendingTotal: 0,
+    pendingSeq: 0,
+    secretHash: null,
+    secretChangedAt: null,
+    refreshIntervalSec: 30,
+    enabled: true,
+    approvalRequired: false,
+    alertThresholdPct: 90,
+    backupAddress: "http://127.0.0.1:1",
+    backupSerial: SERIAL,
+    backupPeerSerial: null,
+  };
+}
+
+const STRANGER = new BackupLink("x".repeat(44), Date.now);
+const GOOD = { epoch: "E1", seq: "10", full: true, server: settings(500, 150), participants: [participant(1, 50), participant(2, 50), participant(3, 50)], removed: [], counters: [] };
+
+/** What a fake main server answers backup.sync with, by the test's choice. */
+type Answerer = (peer: FakePeer, input: unknown) => PeerAnswer;
+const sealed = (payload: unknown): Answerer => (peer, input) => peer.answer("sync", input, payload);
+
+describe("the backup refuses bad backup.sync answers from a fake main server over real HTTP", () => {
+  let peer: FakePeer;
+  let backup: TestServer;
+  let store: Store;
+  let answerSync: Answerer = sealed(GOOD);
+  let previous: PeerAnswer | null = null;
+
+  beforeAll(async () => {
+    peer = await new FakePeer(BACKUP_KEY, (path, input, self) => {
+      if (path === "appliance.register") return { data: { token: "fake-token", role: "backup" } };
+      const answer = answerSync(self, input);
+      previous = answer;
+      return answer;
+    }).listen();
+    const db = await freshDatabase("sqlite", "answers");
+    backup = await startTestServer(db.url, {
+      SLS_ROLE: "backup",
+      SLS_MAIN_URL: peer.address,
+      SLS_BACKUP_SERIAL: SERIAL,
+      SLS_BACKUP_KEY: BACKUP_KEY,
+      SLS_SYNC_INTERVAL_MS: "50",
+      SLS_MAIN_DOWN_AFTER_FAILED_SYNCS: "100",
+    });
+    store = backup.running.services.store;
+    await until("the first snapshot", async () => (await store.ledger()).grantedSum === 150);
+  });
+  afterAll(async () => {
+    await backup?.close();
+    await peer?.close();
+  });
+
+  const state = async () => (await store.listParticipants()).map((p) => `${p.serial}:${p.granted}`).join(",");
+  const refusals = async () =>
+    (await store.db.auditEvent.findMany({ where: { type: "backup.sync-refused" }, orderBy: { id: "desc" } })).map((r) => JSON.parse(r.detail!));
+  /** Two more requests: the backup asks again only once it has dealt with the answer before. */
+  const nextSyncs = async (n = 2) => {
+    const from = peer.count("backup.sync");
+    await until(`${n} more syncs`, async () => peer.count("backup.sync") >= from + n);
+  };
+  const lastRequest = () => JSON.parse((peer.calls.filter((c) => c.path === "backup.sync").at(-1)!.input as TSealed).body);
+
+  const cases: Array<[string, Answerer, RegExp]> = [
+    ["an answer signed with another key", (_peer, input) => ({ data: STRANGER.seal(`sync-answer:${(input as TSealed).nonce}`, GOOD) }), /SLS_BACKUP_KEY/],
+    ["a replay of an earlier answer", () => previous!, /not signed|already received/],
+    ["an answer that is not sealed at all", () => ({ data: GOOD }), /not a sealed/],
+    ["a sealed answer that breaks its schema", sealed({ ...GOOD, participants: [{ id: 7 }] }), /schema/],
+    ["Σ granted above the pool size", sealed({ ...GOOD, server: settings(100, 150) }), /exceeds poolSize/],
+    ["a participant beyond its platform limit", sealed({ ...GOOD, participants: [participant(1, 950), participant(2, 50), participant(3, 50)], server: settings(2000, 1050) }), /exceeds platformLimit/],
+    ["counters that differ from the participants", sealed({ ...GOOD, server: settings(500, 100) }), /differs from/],
+    ["a delta that oversubscribes the pool with the participants it leaves alone", sealed({ ...GOOD, full: false, participants: [participant(2, 500)], server: settings(500, 600) }), /exceeds poolSize/],
+  ];
+
+  it.each(cases)("refuses %s: nothing changes, the refusal is audited, the next sync asks for a full snapshot", async (_name, answerer, reason) => {
+    answerSync = sealed(GOOD);
+    await nextSyncs();
+    const before = await state();
+    const refusedBefore = (await refusals()).length;
+    answerSync = answerer;
+    await nextSyncs();
+    expect(await state()).toBe(before);
+    const audited = await refusals();
+    expect(audited.length).toBeGreaterThan(refusedBefore);
+    expect(audited[0].reasons.join(" ")).toMatch(reason);
+    expect(lastRequest().after).toBeNull();
+    expect(backup.running.services.serving).toMatchObject({ state: "inactive" });
+  });
+
+  it("applies a good delta: changed participants replaced, removed ones deleted, the others left alone", async () => {
+    answerSync = sealed(GOOD);
+    await nextSyncs();
+    answerSync = (self, input) => {
+      const asked = JSON.parse((input as TSealed).body) as { after: string | null };
+      // The backup asks for the changes after the number it applied.
+      if (asked.after !== "10") return self.answer("sync", input, GOOD);
+      return self.answer("sync", input, { ...GOOD, seq: "11", full: false, participants: [participant(1, 100)], removed: ["ptc_fake3"], server: settings(500, 150) });
+    };
+    await until("the delta to be applied", async () => (await state()) === "FAKE1:100,FAKE2:50");
+    await until("the next request to ask for the changes after 11", async () => lastRequest().after === "11");
+    expect(lastRequest().epoch).toBe("E1");
+    const ledger = await store.ledger();
+    expect(ledger.auditGrantedSum).toBe(ledger.grantedSum);
+  });
+});
