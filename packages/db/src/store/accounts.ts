@@ -79,8 +79,10 @@ export class AccountRepository {
    */
   locked<R>(work: (accounts: AccountTransaction, pool: PoolTransaction) => Promise<R>): Promise<R> {
     return this.db.$transaction(async (tx) => {
-      const { server, version } = await lockServerRow(tx);
-      const pool = new PoolTransaction(tx, providerOfClient(this.db), server, version);
+      const provider = providerOfClient(this.db);
+      const locked = await lockServerRow(tx, provider);
+      if (!locked) throw new Error("The server row is missing: seedServer() must run before accounts are changed.");
+      const pool = new PoolTransaction(tx, provider, locked.server, locked.version);
       const result = await work(new AccountTransaction(tx), pool);
       await pool.flush();
       return result;

@@ -37,7 +37,7 @@ export function multiRowUpdate(provider: Provider, table: string, key: Column, c
   const tuples = rows.map((row) => {
     const cells = all.map((column, i) => {
       params.push(bindValue(provider, column.type, row[i]));
-      return provider === "postgresql" ? `$${params.length}::${PG_CAST[column.type]}` : "?";
+      return placeholder(provider, params.length, column.type);
     });
     return `(${cells.join(", ")})`;
   });
@@ -51,6 +51,24 @@ export function multiRowUpdate(provider: Provider, table: string, key: Column, c
       ? `UPDATE "${table}" SET ${set} FROM (VALUES ${tuples.join(", ")}) AS v(${names}) WHERE "${table}"."${key.name}" = v."${key.name}"`
       : `WITH v(${names}) AS (VALUES ${tuples.join(", ")}) UPDATE "${table}" SET ${set} FROM v WHERE "${table}"."${key.name}" = v."${key.name}"`;
   return { sql, params };
+}
+
+/** `INSERT INTO table (cols) VALUES (…), (…)`: one statement for many rows. */
+export function multiRowInsert(provider: Provider, table: string, columns: Column[], rows: unknown[][]): Statement {
+  const params: unknown[] = [];
+  const tuples = rows.map((row) => {
+    const cells = columns.map((column, i) => {
+      params.push(bindValue(provider, column.type, row[i]));
+      return placeholder(provider, params.length, column.type);
+    });
+    return `(${cells.join(", ")})`;
+  });
+  return { sql: `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES ${tuples.join(", ")}`, params };
+}
+
+/** The n-th bound parameter: `?` for SQLite, `$n::type` for PostgreSQL. */
+export function placeholder(provider: Provider, n: number, type: ColumnType): string {
+  return provider === "postgresql" ? `$${n}::${PG_CAST[type]}` : "?";
 }
 
 export function bindValue(provider: Provider, type: ColumnType, value: unknown): unknown {

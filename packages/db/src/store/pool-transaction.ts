@@ -1,5 +1,6 @@
 import type { Db, Provider } from "../client.ts";
-import { chunked, multiRowUpdate, type Column } from "./bulk-sql.ts";
+import { chunked, multiRowInsert, multiRowUpdate, placeholder, type Column } from "./bulk-sql.ts";
+import { columnList, PARTICIPANT_COLUMNS, recordOf, SERVER_COLUMNS, serverOf } from "./raw-rows.ts";
 import type {
   AllocationWrite,
   AuditInput,
@@ -11,7 +12,7 @@ import type {
   ServerRow,
   SettingsUpdate,
 } from "./rows.ts";
-import { recordSelect, serverSelect } from "./selects.ts";
+import { recordSelect } from "./selects.ts";
 
 export const SERVER_ROW_ID = 1;
 
@@ -59,6 +60,24 @@ const COLUMN_TYPES: Record<Exclude<Field, "id">, Column> = {
   reclaimedAt: { name: "reclaimedAt", type: "timestamp" },
 };
 const CHANGE_SEQ: Column = { name: "changeSeq", type: "bigint" };
+const AUDIT_COLUMNS: Column[] = [
+  { name: "at", type: "timestamp" },
+  { name: "type", type: "text" },
+  { name: "actor", type: "text" },
+  { name: "participantId", type: "text" },
+  { name: "serial", type: "text" },
+  { name: "grantedDelta", type: "int" },
+  { name: "pendingDelta", type: "int" },
+  { name: "grantedAfter", type: "int" },
+  { name: "pendingAfter", type: "int" },
+  { name: "detail", type: "text" },
+];
+const APPLIED_COLUMNS: Column[] = [
+  { name: "participantId", type: "text" },
+  { name: "requestId", type: "text" },
+  { name: "answer", type: "text" },
+  { name: "createdAt", type: "timestamp" },
+];
 const ID: Column = { name: "id", type: "text" };
 
 /**
@@ -95,18 +114,11 @@ export class PoolTransaction {
   /** Loads in one statement each what a group of calls is about to read. */
   async preload({ participantIds, appliedRequests }: Preload): Promise<void> {
     const ids = [...new Set(participantIds)].filter((id) => !this.entries.has(id) && !this.removed.has(id));
-    if (ids.length > 0) {
-      const rows = await this.tx.participant.findMany({ where: { id: { in: ids } }, select: recordSelect });
-      for (const row of rows) this.remember(row);
-    }
+    if (ids.length > 0) for (const row of await this.selectParticipants(`"id"`, ids)) this.remember(row);
     const wanted = appliedRequests.filter((a) => !this.applied.has(appliedKey(a.participantId, a.requestId)));
     if (wanted.length > 0) {
-      const rows = await this.tx.appliedRequest.findMany({
-        where: { participantId: { in: [...new Set(wanted.map((a) => a.participantId))] }, requestId: { in: [...new Set(wanted.map((a) => a.requestId))] } },
-        select: { participantId: true, requestId: true, answer: true },
-      });
       for (const a of wanted) this.applied.set(appliedKey(a.participantId, a.requestId), null);
-      for (const row of rows) this.applied.set(appliedKey(row.participantId, row.requestId), row.answer);
+      for (const row of await this.selectApplied(wanted)) this.applied.set(appliedKey(row.participantId, row.requestId), row.answer);
     }
   }
 
@@ -114,14 +126,14 @@ export class PoolTransaction {
     if (this.removed.has(id)) return null;
     const known = this.entries.get(id);
     if (known) return copy(known.record);
-    const row = await this.tx.participant.findUnique({ where: { id }, select: recordSelect });
+    const [row] = await this.selectParticipants(`"id"`, [id]);
     return row ? copy(this.remember(row).record) : null;
   }
 
   async findParticipantBySerial(serial: string): Promise<ParticipantRecord | null> {
     const id = this.idBySerial.get(serial);
     if (id !== undefined) return id === null ? null : this.findParticipantById(id);
-    const row = await this.tx.participant.findUnique({ where: { serial }, select: recordSelect });
+    const [row] = await this.selectParticipants(`"serial"`, [serial]);
     if (!row || this.removed.has(row.id)) {
       this.idBySerial.set(serial, null);
       return null;
@@ -140,7 +152,9 @@ export class PoolTransaction {
   /** Every participant with pending demand, oldest ask first. */
   async pendingQueue(): Promise<ParticipantRow[]> {
     if (!this.pendingLoaded) {
-      const rows = await this.tx.participant.findMany({ where: { pending: { gt: 0 } }, select: recordSelect });
+      const rows = (await this.tx.$queryRawUnsafe<Array<Record<string, unknown>>>(
+        `SELECT ${columnList(PARTICIPANT_COLUMNS)} FROM "Participant" WHERE "pending" > 0`,
+      )).map(recordOf);
       for (const row of rows) if (!this.removed.has(row.id)) this.remember(row);
       this.pendingLoaded = true;
     }
@@ -171,10 +185,7 @@ export class PoolTransaction {
   async findAppliedRequest(participantId: string, requestId: string): Promise<string | null> {
     const key = appliedKey(participantId, requestId);
     if (this.applied.has(key)) return this.applied.get(key) ?? null;
-    const row = await this.tx.appliedRequest.findUnique({
-      where: { participantId_requestId: { participantId, requestId } },
-      select: { answer: true },
-    });
+    const [row] = await this.selectApplied([{ participantId, requestId }]);
     this.applied.set(key, row?.answer ?? null);
     return row?.answer ?? null;
   }
@@ -326,8 +337,7 @@ export class PoolTransaction {
       const columns = [...fields.filter((f): f is Exclude<Field, "id"> => f !== "id").map((f) => COLUMN_TYPES[f]), CHANGE_SEQ];
       for (const chunk of chunked(rows)) {
         const values = chunk.map((r) => [r.id, ...fields.filter((f) => f !== "id").map((f) => r[f]), this.version]);
-        const { sql, params } = multiRowUpdate(this.provider, "Participant", ID, columns, values);
-        await this.tx.$executeRawUnsafe(sql, ...params);
+        await this.execute(multiRowUpdate(this.provider, "Participant", ID, columns, values));
       }
     }
     if (this.removed.size > 0) {
@@ -346,18 +356,37 @@ export class PoolTransaction {
     if (this.audits.length > 0) {
       const rows = this.audits;
       this.audits = [];
-      await this.tx.auditEvent.createMany({
-        data: rows.map(({ detail, ...row }) => ({ ...row, detail: detail ? JSON.stringify(detail) : null })),
-      });
+      for (const chunk of chunked(rows)) {
+        const values = chunk.map((a) => [
+          a.at,
+          a.type,
+          a.actor,
+          a.participantId ?? null,
+          a.serial ?? null,
+          a.grantedDelta ?? 0,
+          a.pendingDelta ?? 0,
+          a.grantedAfter ?? null,
+          a.pendingAfter ?? null,
+          a.detail ? JSON.stringify(a.detail) : null,
+        ]);
+        await this.execute(multiRowInsert(this.provider, "AuditEvent", AUDIT_COLUMNS, values));
+      }
     }
     if (this.appliedNew.length > 0) {
       const rows = this.appliedNew;
       this.appliedNew = [];
-      await this.tx.appliedRequest.createMany({ data: rows });
+      for (const chunk of chunked(rows)) {
+        const values = chunk.map((a) => [a.participantId, a.requestId, a.answer, a.createdAt]);
+        await this.execute(multiRowInsert(this.provider, "AppliedRequest", APPLIED_COLUMNS, values));
+      }
     }
     if (this.poolChanged) {
       const { poolSize, grantedTotal, pendingTotal, pendingSeq } = this.server;
-      await this.tx.server.update({ where: { id: SERVER_ROW_ID }, data: { poolSize, grantedTotal, pendingTotal, pendingSeq } });
+      const p = (n: number) => placeholder(this.provider, n, "int");
+      await this.execute({
+        sql: `UPDATE "Server" SET "poolSize" = ${p(1)}, "grantedTotal" = ${p(2)}, "pendingTotal" = ${p(3)}, "pendingSeq" = ${p(4)} WHERE "id" = ${p(5)}`,
+        params: [poolSize, grantedTotal, pendingTotal, pendingSeq, SERVER_ROW_ID],
+      });
       this.poolChanged = false;
     }
   }
@@ -365,6 +394,30 @@ export class PoolTransaction {
   /** What this transaction wrote, for the lease caches once it has committed. */
   changes(): PoolChanges {
     return { version: this.version, participants: [...this.committed.values()], removed: [...this.committedRemovals] };
+  }
+
+  private async selectParticipants(column: `"id"` | `"serial"`, values: string[]): Promise<ParticipantRecord[]> {
+    const marks = values.map((_, i) => placeholder(this.provider, i + 1, "text")).join(", ");
+    const sql = `SELECT ${columnList(PARTICIPANT_COLUMNS)} FROM "Participant" WHERE ${column} IN (${marks})`;
+    const rows = await this.tx.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...values);
+    return rows.map(recordOf);
+  }
+
+  private async selectApplied(keys: Array<{ participantId: string; requestId: string }>) {
+    const params: string[] = [];
+    const mark = (value: string) => {
+      params.push(value);
+      return placeholder(this.provider, params.length, "text");
+    };
+    const where = keys.map((k) => `("participantId" = ${mark(k.participantId)} AND "requestId" = ${mark(k.requestId)})`).join(" OR ");
+    return this.tx.$queryRawUnsafe<Array<{ participantId: string; requestId: string; answer: string }>>(
+      `SELECT "participantId", "requestId", "answer" FROM "AppliedRequest" WHERE ${where}`,
+      ...params,
+    );
+  }
+
+  private async execute({ sql, params }: { sql: string; params: unknown[] }): Promise<void> {
+    await this.tx.$executeRawUnsafe(sql, ...params);
   }
 
   private remember(row: ParticipantRecord): Entry {
@@ -379,7 +432,7 @@ export class PoolTransaction {
   private async entryOf(id: string): Promise<Entry> {
     const known = this.entries.get(id);
     if (known) return known;
-    const row = this.removed.has(id) ? null : await this.tx.participant.findUnique({ where: { id }, select: recordSelect });
+    const row = this.removed.has(id) ? null : (await this.selectParticipants(`"id"`, [id]))[0];
     if (!row) throw new Error(`participant ${id} does not exist`);
     return this.remember(row);
   }
@@ -393,14 +446,14 @@ function copy(record: ParticipantRecord): ParticipantRecord {
   return { ...record };
 }
 
-export async function lockServerRow(tx: Tx): Promise<{ server: ServerRow; version: number }> {
+/** Null when the server row does not exist yet. */
+export async function lockServerRow(tx: Tx, provider: Provider): Promise<{ server: ServerRow; version: number } | null> {
   // An UPDATE as the first statement takes the row lock on PostgreSQL and the write lock on
   // SQLite, so concurrent allocations queue here instead of deciding on stale counters.
-  const { lockVersion, ...server } = await tx.server.update({
-    where: { id: SERVER_ROW_ID },
-    data: { lockVersion: { increment: 1 } },
-    select: { ...serverSelect, lockVersion: true },
-  });
-  return { server, version: Number(lockVersion) };
+  const rows = await tx.$queryRawUnsafe<Array<Record<string, unknown>>>(
+    `UPDATE "Server" SET "lockVersion" = "lockVersion" + 1 WHERE "id" = ${placeholder(provider, 1, "int")} RETURNING ${columnList(SERVER_COLUMNS)}`,
+    SERVER_ROW_ID,
+  );
+  return rows[0] ? serverOf(rows[0]) : null;
 }
 

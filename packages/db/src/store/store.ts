@@ -89,14 +89,10 @@ export class Store {
   async inPoolTransaction<R>(work: (tx: PoolTransaction) => Promise<R>, preload?: Preload): Promise<R> {
     let pool: PoolTransaction | null = null;
     const result = await this.db.$transaction(async (tx) => {
-      let locked: Awaited<ReturnType<typeof lockServerRow>>;
-      try {
-        locked = await lockServerRow(tx);
-      } catch (error) {
-        if (isRecordNotFound(error)) throw new ServerNotSeededError();
-        throw error;
-      }
-      pool = new PoolTransaction(tx, providerOfClient(this.db), locked.server, locked.version);
+      const provider = providerOfClient(this.db);
+      const locked = await lockServerRow(tx, provider);
+      if (!locked) throw new ServerNotSeededError();
+      pool = new PoolTransaction(tx, provider, locked.server, locked.version);
       if (preload) await pool.preload(preload);
       const value = await work(pool);
       await pool.flush();
@@ -257,8 +253,4 @@ function chunks<T>(items: T[], size = COUNTER_CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-function isRecordNotFound(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2025";
 }

@@ -1,0 +1,104 @@
+import type { ParticipantRecord, ServerRow } from "./rows.ts";
+
+/**
+ * The hot statements of a pool transaction are raw SQL (a Prisma model query costs about three
+ * times the CPU of the same raw statement); these turn their rows into the db package's plain rows
+ * whatever the driver hands back (Date or text for timestamps, 0/1 or booleans, bigint or number).
+ */
+export const PARTICIPANT_COLUMNS = [
+  "id",
+  "serial",
+  "hostname",
+  "model",
+  "platformLimit",
+  "localLimit",
+  "haPeerSerial",
+  "approved",
+  "tokenHash",
+  "granted",
+  "pending",
+  "pendingSeq",
+  "inUse",
+  "highWater",
+  "registeredAt",
+  "lastSeenAt",
+  "reclaimedAt",
+] as const;
+
+export const SERVER_COLUMNS = [
+  "poolSize",
+  "grantedTotal",
+  "pendingTotal",
+  "pendingSeq",
+  "secretHash",
+  "secretChangedAt",
+  "refreshIntervalSec",
+  "enabled",
+  "approvalRequired",
+  "alertThresholdPct",
+  "backupAddress",
+  "backupSerial",
+  "backupPeerSerial",
+  "lockVersion",
+] as const;
+
+export const columnList = (columns: readonly string[]): string => columns.map((c) => `"${c}"`).join(", ");
+
+type Raw = Record<string, unknown>;
+
+export function recordOf(raw: Raw): ParticipantRecord {
+  return {
+    id: String(raw.id),
+    serial: String(raw.serial),
+    hostname: String(raw.hostname),
+    model: String(raw.model),
+    platformLimit: Number(raw.platformLimit),
+    localLimit: Number(raw.localLimit),
+    haPeerSerial: nullableString(raw.haPeerSerial),
+    approved: asBoolean(raw.approved),
+    tokenHash: nullableString(raw.tokenHash),
+    granted: Number(raw.granted),
+    pending: Number(raw.pending),
+    pendingSeq: raw.pendingSeq === null || raw.pendingSeq === undefined ? null : Number(raw.pendingSeq),
+    inUse: Number(raw.inUse),
+    highWater: Number(raw.highWater),
+    registeredAt: asDate(raw.registeredAt),
+    lastSeenAt: asDate(raw.lastSeenAt),
+    reclaimedAt: raw.reclaimedAt === null || raw.reclaimedAt === undefined ? null : asDate(raw.reclaimedAt),
+  };
+}
+
+export function serverOf(raw: Raw): { server: ServerRow; version: number } {
+  return {
+    server: {
+      poolSize: Number(raw.poolSize),
+      grantedTotal: Number(raw.grantedTotal),
+      pendingTotal: Number(raw.pendingTotal),
+      pendingSeq: Number(raw.pendingSeq),
+      secretHash: nullableString(raw.secretHash),
+      secretChangedAt: raw.secretChangedAt === null || raw.secretChangedAt === undefined ? null : asDate(raw.secretChangedAt),
+      refreshIntervalSec: Number(raw.refreshIntervalSec),
+      enabled: asBoolean(raw.enabled),
+      approvalRequired: asBoolean(raw.approvalRequired),
+      alertThresholdPct: Number(raw.alertThresholdPct),
+      backupAddress: nullableString(raw.backupAddress),
+      backupSerial: nullableString(raw.backupSerial),
+      backupPeerSerial: nullableString(raw.backupPeerSerial),
+    },
+    version: Number(raw.lockVersion),
+  };
+}
+
+function nullableString(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function asBoolean(value: unknown): boolean {
+  return value === true || value === 1 || value === 1n || value === "1" || value === "true";
+}
+
+function asDate(value: unknown): Date {
+  if (value instanceof Date) return value;
+  if (typeof value === "number" || typeof value === "bigint") return new Date(Number(value));
+  return new Date(String(value));
+}
