@@ -1,6 +1,7 @@
 import { applyMigrations, createPrismaClient, providerOf, Store } from "@sls/db";
 import { FailureLimiter } from "./auth/rate-limit.ts";
 import { hashSecret, SecretChecker } from "./auth/secret.ts";
+import { AddressSet } from "./http/ip-address.ts";
 import type { TEnv } from "./env.ts";
 import type { Logger } from "./logger.ts";
 import type { Services } from "./services/context.ts";
@@ -41,6 +42,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     secrets: new SecretChecker(),
     secretFailures: new FailureLimiter(undefined, now),
     loginFailures: new FailureLimiter(LOGIN_POLICY, now),
+    trustedProxies: AddressSet.parse(env.SLS_TRUST_PROXY),
     counters: new MessageCounters(),
     metrics: new ServerMetrics({ endpoint: { enabled: env.SLS_METRICS === "on", token: env.SLS_METRICS_TOKEN } }),
     log,

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { AddressSet } from "./http/ip-address.ts";
 import { ZServerAddress } from "./services/backup/address.ts";
 
 const ZPort = z.coerce.number().int().min(1).max(65535);
@@ -48,6 +49,20 @@ export const ZEnv = z.object({
   SLS_MAIN_DOWN_AFTER_FAILED_SYNCS: z.coerce.number().int().min(1).max(100).default(3),
   /** Length of a "day" of the backup operating limit; shortened only in tests. */
   SLS_DAY_MS: z.coerce.number().int().min(100).default(86_400_000),
+  /**
+   * Reverse proxies in front of this server (addresses or CIDR ranges, comma-separated): only for
+   * connections from them is the client's address read from X-Forwarded-For.
+   */
+  SLS_TRUST_PROXY: z
+    .string()
+    .optional()
+    .superRefine((text, ctx) => {
+      try {
+        AddressSet.parse(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
   /** GET /metrics (Prometheus) on the web port and the licence port; `off` removes it. */
   SLS_METRICS: z.enum(["on", "off"]).default("on"),
   /** When set, /metrics answers only `Authorization: Bearer <this token>`. */

@@ -10,6 +10,7 @@ export const REASON_CODES = {
   BAD_TOKEN: "UNAUTHORIZED",
   BAD_SECRET: "UNAUTHORIZED",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
+  OVERLOADED: "TOO_MANY_REQUESTS",
   SERVER_NOT_CONFIGURED: "PRECONDITION_FAILED",
   AWAITING_APPROVAL: "FORBIDDEN",
   NOT_HA_PEER: "FORBIDDEN",
@@ -33,13 +34,25 @@ export const REASON_CODES = {
 
 export type Reason = keyof typeof REASON_CODES;
 
+export interface SlsErrorDetails {
+  /** How long the caller should wait before trying again (sent as `error.data.retryAfterMs`). */
+  retryAfterMs?: number;
+}
+
 /** The one error type of the server: a tRPC error that carries a stable reason. */
 export class SlsError extends TRPCError {
   readonly reason: Reason;
-  constructor(reason: Reason, message: string, cause?: unknown) {
+  readonly retryAfterMs: number | undefined;
+  constructor(reason: Reason, message: string, cause?: unknown, details: SlsErrorDetails = {}) {
     super({ code: REASON_CODES[reason], message, cause });
     this.reason = reason;
+    this.retryAfterMs = details.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(details.retryAfterMs));
   }
+}
+
+/** A refusal the caller may retry later, e.g. `RATE_LIMITED` or `OVERLOADED`, with `retryAfterMs`. */
+export function retryLater(reason: Reason, message: string, retryAfterMs: number): SlsError {
+  return new SlsError(reason, message, undefined, { retryAfterMs });
 }
 
 export function isReason(value: string): value is Reason {

@@ -63,6 +63,7 @@ const t = initTRPC.context<Context>().create({
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
         reason,
+        ...(known && error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
         ...(issues ? { issues: issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })) } : {}),
       },
     };

@@ -1,48 +1,88 @@
 import { createHmac, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { scryptSlots } from "./hash-slots.ts";
 
-const N = 16384;
-const R = 8;
-const P = 1;
+/** The shared secret's cost: N=2^14, r=8, p=1 (16 MiB, tens of milliseconds). */
+const SECRET_COST: ScryptCost = { N: 16384, r: 8, p: 1 };
 const KEY_LENGTH = 32;
+const MAX_MEM = 64 * 1024 * 1024;
 
-function derive(secret: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(secret, salt, KEY_LENGTH, { N: n, r, p, maxmem: 64 * 1024 * 1024 }, (error, key) =>
-      error ? reject(error) : resolve(key),
-    ),
+export interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** One scrypt run, in one of the process's few hashing slots (or refused with OVERLOADED). */
+function deriveKey(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
+  return scryptSlots.run(
+    () =>
+      new Promise((resolve, reject) =>
+        scrypt(secret, salt, KEY_LENGTH, { ...cost, maxmem: MAX_MEM }, (error, key) => (error ? reject(error) : resolve(key))),
+      ),
   );
 }
 
 /** A salted scrypt verifier: `scrypt$N$r$p$salt$hash` (base64). The secret itself is never stored. */
-export async function hashSecret(secret: string): Promise<string> {
+export async function hashSecret(secret: string, cost: ScryptCost = SECRET_COST): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(secret, salt, N, R, P);
-  return ["scrypt", N, R, P, salt.toString("base64"), key.toString("base64")].join("$");
+  const key = await deriveKey(secret, salt, cost);
+  return ["scrypt", cost.N, cost.r, cost.p, salt.toString("base64"), key.toString("base64")].join("$");
 }
 
 export async function verifySecret(secret: string, verifier: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = verifier.split("$");
   if (scheme !== "scrypt" || !n || !r || !p || !salt || !hash) return false;
   const expected = Buffer.from(hash, "base64");
-  const actual = await derive(secret, Buffer.from(salt, "base64"), Number(n), Number(r), Number(p));
+  const actual = await deriveKey(secret, Buffer.from(salt, "base64"), { N: Number(n), r: Number(r), p: Number(p) });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 /**
- * scrypt costs tens of milliseconds by design, which a fleet re-registering at once would feel.
- * After one successful check, the secret is remembered as a keyed HMAC (with a key that never
- * leaves this process) for that verifier, so later registrations compare in microseconds.
+ * The shared secret is the same for the whole fleet, so a fleet registering at once presents
+ * one secret thousands of times. After it has verified once against the current verifier, it is
+ * remembered as an HMAC-SHA256 under a random key that never leaves this process, and later
+ * calls compare that in constant time (microseconds, no scrypt). Calls presenting a secret
+ * whose check is already running wait for that check instead of starting their own. Any other
+ * secret still costs a full scrypt, and a new verifier (the secret rotated) forgets the old one.
  */
 export class SecretChecker {
   private readonly key = randomBytes(32);
   private remembered: { verifier: string; mac: Buffer } | null = null;
+  private readonly running = new Map<string, Promise<boolean>>();
+
+  /** Whether `secret` is the one that last verified against `verifier`. */
+  remembers(secret: string, verifier: string): boolean {
+    const known = this.remembered;
+    return known !== null && known.verifier === verifier && timingSafeEqual(known.mac, this.mac(secret));
+  }
+
+  /** The check of this very secret against `verifier` that is running now, if any. */
+  inProgress(secret: string, verifier: string): Promise<boolean> | undefined {
+    return this.running.get(this.flightKey(this.mac(secret), verifier));
+  }
 
   async matches(secret: string, verifier: string): Promise<boolean> {
-    const mac = createHmac("sha256", this.key).update(secret).digest();
-    const known = this.remembered;
-    if (known && known.verifier === verifier) return timingSafeEqual(known.mac, mac);
-    const ok = await verifySecret(secret, verifier);
-    if (ok) this.remembered = { verifier, mac };
-    return ok;
+    if (this.remembers(secret, verifier)) return true;
+    const mac = this.mac(secret);
+    const key = this.flightKey(mac, verifier);
+    let check = this.running.get(key);
+    if (!check) {
+      check = verifySecret(secret, verifier)
+        .then((ok) => {
+          if (ok) this.remembered = { verifier, mac };
+          return ok;
+        })
+        .finally(() => this.running.delete(key));
+      this.running.set(key, check);
+    }
+    return check;
+  }
+
+  private mac(secret: string): Buffer {
+    return createHmac("sha256", this.key).update(secret).digest();
+  }
+
+  private flightKey(mac: Buffer, verifier: string): string {
+    return `${mac.toString("base64")} ${verifier}`;
   }
 }

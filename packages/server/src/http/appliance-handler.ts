@@ -31,7 +31,7 @@ export function createApplianceHandler(services: Services) {
 async function serve(services: Services, verb: Verb, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const ctx = createContextInner({
     services,
-    remoteAddress: remoteAddressOf(req),
+    remoteAddress: remoteAddressOf(req, services.trustedProxies),
     authorization: req.headers.authorization ?? null,
   });
   const path = `appliance.${verb}`;

@@ -1,5 +1,41 @@
 import type { IncomingMessage } from "node:http";
+import { isIP } from "node:net";
+import { type AddressSet, normalizeAddress } from "./ip-address.ts";
 
-export function remoteAddressOf(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? "unknown";
+/**
+ * The client's address, which the limiters count failures under. Only when the connection comes
+ * from a trusted reverse proxy (`SLS_TRUST_PROXY`) is `X-Forwarded-For` read, and then from the
+ * right: each proxy appends the address it received the request from, so the rightmost address
+ * that is not itself a trusted proxy is the client. Whatever stands left of it was written by the
+ * client and could be anything. An entry that is not an address falls back to the proxy's own.
+ */
+export function remoteAddressOf(req: IncomingMessage, trustedProxies?: AddressSet): string {
+  const peer = normalizeAddress(req.socket.remoteAddress ?? "unknown");
+  if (!trustedProxies || trustedProxies.size === 0 || !trustedProxies.has(peer)) return peer;
+  const hops = forwardedFor(req.headers["x-forwarded-for"]);
+  let client = peer;
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i]!;
+    if (isIP(hop) === 0) return peer;
+    client = hop;
+    if (!trustedProxies.has(hop)) break;
+  }
+  return client;
+}
+
+function forwardedFor(header: string | string[] | undefined): string[] {
+  const joined = Array.isArray(header) ? header.join(",") : (header ?? "");
+  return joined
+    .split(",")
+    .map((entry) => withoutPort(entry.trim()))
+    .filter((entry) => entry !== "")
+    .map(normalizeAddress);
+}
+
+/** `192.0.2.7:5123` → `192.0.2.7`, `[2001:db8::1]:443` → `2001:db8::1`; a bare IPv6 address is kept. */
+function withoutPort(entry: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
+  if (bracketed) return bracketed[1]!;
+  const v4 = /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(entry);
+  return v4 ? v4[1]! : entry;
 }

@@ -48,23 +48,9 @@ function awaitingApproval(serial: string): SlsError {
 }
 
 export async function register(services: Services, input: RegisterInput, remoteAddress: string) {
-  const verdict = services.secretFailures.verdict(remoteAddress);
-  if (verdict.refuse) {
-    throw new SlsError(
-      "RATE_LIMITED",
-      `Too many wrong secrets from ${remoteAddress}; try again in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`,
-    );
-  }
-  if (verdict.delayMs > 0) await sleep(verdict.delayMs);
-
   const server = await services.store.readServer();
   requireConfigured(server);
-  if (!(await services.secrets.matches(input.secret, server.secretHash))) {
-    services.secretFailures.recordFailure(remoteAddress);
-    services.log.warn("registration refused: wrong shared secret", { serial: input.serial, remoteAddress });
-    throw new SlsError("BAD_SECRET", "The shared secret is wrong; check the secret configured on the appliance.");
-  }
-  services.secretFailures.recordSuccess(remoteAddress);
+  await checkRegistrationSecret(services, input.secret, server.secretHash, { remoteAddress, serial: input.serial });
 
   const now = services.now();
   const at = new Date(now);

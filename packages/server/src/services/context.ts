@@ -1,6 +1,7 @@
 import type { Store } from "@sls/db";
 import type { FailureLimiter } from "../auth/rate-limit.ts";
 import type { SecretChecker } from "../auth/secret.ts";
+import type { AddressSet } from "../http/ip-address.ts";
 import type { Logger } from "../logger.ts";
 import type { ServingPolicy } from "./backup/serving.ts";
 import type { ServerMetrics } from "../metrics/server-metrics.ts";
@@ -17,6 +18,8 @@ export interface Services {
   secretFailures: FailureLimiter;
   /** Failed console sign-ins, per account name and per address (services/admin-auth.ts). */
   loginFailures: FailureLimiter;
+  /** Reverse proxies whose X-Forwarded-For names the client (SLS_TRUST_PROXY; http/remote-address.ts). */
+  trustedProxies: AddressSet;
   counters: MessageCounters;
   /** Prometheus metrics of this process (GET /metrics); observing is a map update, no I/O. */
   metrics: ServerMetrics;

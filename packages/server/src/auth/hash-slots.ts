@@ -1,0 +1,41 @@
+import { retryLater } from "../errors.ts";
+
+/**
+ * At most `size` scrypt runs at once in this process. scrypt is memory-hard on purpose (32 MiB
+ * and about a quarter of a second per password here), so a flood of sign-ins or registrations
+ * with wrong secrets must not start hundreds of them: a run that finds every slot taken is
+ * refused at once with `TOO_MANY_REQUESTS` / `OVERLOADED` and a `retryAfterMs` of about one run,
+ * rather than queued. The guessing limits keep honest callers from ever meeting this.
+ */
+export class HashSlots {
+  private busy = 0;
+  /** A moving average of how long one run takes, which is how long a slot takes to free. */
+  private typicalMs = 100;
+
+  constructor(readonly size: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.busy >= this.size) {
+      throw retryLater(
+        "OVERLOADED",
+        `The server is already checking ${this.size} passwords or secrets at once; try again in a moment.`,
+        this.typicalMs,
+      );
+    }
+    this.busy += 1;
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.busy -= 1;
+      this.typicalMs = 0.8 * this.typicalMs + 0.2 * (performance.now() - started);
+    }
+  }
+}
+
+/**
+ * One per process. Four runs at once are at most 128 MiB (32 MiB each) and fill libuv's default
+ * thread pool for a quarter of a second; two cores give two of them full speed, the other two let
+ * a few people sign in at the same moment without being turned away.
+ */
+export const scryptSlots = new HashSlots(4);
