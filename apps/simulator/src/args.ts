@@ -14,10 +14,16 @@ export interface SimulatorConfig {
   seed: number;
   releaseDelaySec: number;
   tickSec: number;
-  /** How many registrations run at once while the fleet comes up. */
-  rampConcurrency: number;
+  /** Each appliance waits a random delay in [0, startSpreadMs) before it registers. */
+  startSpreadMs: number;
   quiet: boolean;
 }
+
+/**
+ * The default start spread grows with the fleet: about 200 registrations a second, whatever its
+ * size, instead of the whole fleet in the same instant.
+ */
+export const START_SPREAD_MS_PER_APPLIANCE = 5;
 
 export const USAGE = `usage: sls-simulator --secret <secret> [options]
 
@@ -36,7 +42,11 @@ Runs a fleet of simulated appliances against a licensing server.
   --release-delay <sec>    load must stay low this long before
                            sessions are given back                  (default 60)
   --tick <seconds>         how often loads change                   (default 1)
-  --ramp <n>               registrations at a time at start         (default 20)
+  --start-spread <ms>      each appliance waits a random delay below
+                           this before registering, as a fleet powered
+                           up together would; 0: all at once
+                           (default ${START_SPREAD_MS_PER_APPLIANCE} ms per appliance:
+                           20 → 100 ms, 10000 → 50 s)
   --quiet                  no live status line, only the summary
   -h, --help               this text
 
@@ -58,7 +68,7 @@ const OPTIONS = {
   seed: { type: "string" },
   "release-delay": { type: "string" },
   tick: { type: "string" },
-  ramp: { type: "string" },
+  "start-spread": { type: "string" },
   quiet: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -96,10 +106,11 @@ export function parseSimulatorArgs(argv: string[], env: NodeJS.ProcessEnv = {}):
   const peak = number("peak", 0.6, 0, 1, false);
   if (peak === 0) problems.push(`--peak must be more than 0; got "${values.peak}"`);
 
+  const appliances = number("appliances", 20, 1, 100_000);
   const config: SimulatorConfig = {
     url: url.replace(/\/+$/, ""),
     secret,
-    appliances: number("appliances", 20, 1, 100_000),
+    appliances,
     curve: curve as Curve,
     periodSec: number("period", 86_400, 10, 365 * 86_400),
     peak,
@@ -108,7 +119,7 @@ export function parseSimulatorArgs(argv: string[], env: NodeJS.ProcessEnv = {}):
     seed: number("seed", 1, 0, 2 ** 32 - 1),
     releaseDelaySec: number("release-delay", 60, 0, 86_400),
     tickSec: number("tick", 1, 0.1, 3600, false),
-    rampConcurrency: number("ramp", 20, 1, 1000),
+    startSpreadMs: number("start-spread", appliances * START_SPREAD_MS_PER_APPLIANCE, 0, 3_600_000),
     quiet: values.quiet ?? false,
   };
   if (problems.length > 0) throw new UsageError(problems.join("\n"));

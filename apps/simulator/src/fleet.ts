@@ -1,4 +1,4 @@
-import { seededRandom } from "./random.ts";
+import { seededRandom } from "@sls/participant";
 
 /** Appliance models of the ASA family with their session limits (platform; local licence choices). */
 export const MODELS = [

@@ -12,6 +12,7 @@ export function statusLine(s: FleetSnapshot): string {
     `granted ${n(s.granted)}`,
     `pending ${n(s.pending)}`,
     `${s.callsPerSec.toFixed(1)} calls/s`,
+    `shed ${n(s.shed)}`,
     `errors ${n(s.errors)}`,
   ].join("  ");
 }
@@ -23,14 +24,17 @@ export function formatElapsed(seconds: number): string {
   return `${mm}:${ss}`;
 }
 
-/** The closing summary: the run, calls and latency per verb, errors by reason, client events. */
+/**
+ * The closing summary: the run, calls and latency per verb, calls shed as OVERLOADED (per verb),
+ * other errors by reason, client events.
+ */
 export function summary(config: SimulatorConfig, simulator: FleetSimulator): string {
   const s = simulator.snapshot();
   const { stats, events } = simulator;
   const lines = [
     "",
     `fleet summary: ${n(s.total)} appliances, ${config.curve} curve (period ${n(config.periodSec)} s), against ${config.url}`,
-    `  ran ${formatElapsed(s.elapsedSec)}; ${n(s.up)} registered; ${n(s.calls)} calls (${(s.calls / Math.max(1, s.elapsedSec)).toFixed(1)}/s), ${n(s.errors)} failed`,
+    `  ran ${formatElapsed(s.elapsedSec)}; ${n(s.up)} registered; ${n(s.calls)} calls (${(s.calls / Math.max(1, s.elapsedSec)).toFixed(1)}/s), ${n(s.shed)} shed as OVERLOADED, ${n(s.errors)} failed`,
     `  at the end: load ${n(s.load)}, granted ${n(s.granted)}, pending ${n(s.pending)}`,
     "  calls        count      p50 ms   p99 ms",
   ];
@@ -38,10 +42,13 @@ export function summary(config: SimulatorConfig, simulator: FleetSimulator): str
     const p = stats.percentiles(verb);
     lines.push(`    ${verb.padEnd(10)} ${n(count).padStart(8)}  ${(p?.p50 ?? 0).toFixed(1).padStart(8)} ${(p?.p99 ?? 0).toFixed(1).padStart(8)}`);
   }
-  if (stats.errors.size > 0) {
-    lines.push(`  errors: ${[...stats.errors.entries()].map(([reason, count]) => `${reason} ${n(count)}`).join(", ")}`);
-  }
+  if (stats.shed.size > 0) lines.push(`  shed as OVERLOADED (retried after back-off): ${counts(stats.shed)}`);
+  if (stats.errors.size > 0) lines.push(`  errors: ${counts(stats.errors)}`);
   for (const sample of simulator.errorSamples) lines.push(`    e.g. ${sample}`);
-  lines.push(`  events: ${Object.entries(events).map(([name, count]) => `${name} ${n(count)}`).join(", ")}`);
+  lines.push(`  events: ${counts(Object.entries(events))}`);
   return lines.join("\n");
+}
+
+function counts(byName: Iterable<[string, number]>): string {
+  return [...byName].map(([name, count]) => `${name} ${n(count)}`).join(", ");
 }

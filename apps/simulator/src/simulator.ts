@@ -1,8 +1,7 @@
-import { fetchTransport, Participant, type ParticipantEvents, type Transport } from "@sls/participant";
+import { Backoff, DEFAULTS, fetchTransport, Participant, seededRandom, type ParticipantEvents, type Random, type Transport } from "@sls/participant";
 import type { SimulatorConfig } from "./args.ts";
 import { loadShare } from "./curves.ts";
 import { buildFleet, type ApplianceSpec } from "./fleet.ts";
-import { seededRandom } from "./random.ts";
 import { CallStats } from "./stats.ts";
 
 export interface FleetSnapshot {
@@ -14,22 +13,33 @@ export interface FleetSnapshot {
   load: number;
   callsPerSec: number;
   calls: number;
+  /** Calls the server refused as OVERLOADED (they are retried after the back-off). */
+  shed: number;
   errors: number;
 }
 
 type EventCounts = Record<keyof ParticipantEvents, number>;
 
-const REGISTER_RETRY_MS = 5_000;
 /** Each appliance's load wanders a little around its curve. */
 const JITTER = 0.05;
+
+interface Member {
+  spec: ApplianceSpec;
+  participant: Participant;
+  up: boolean;
+  /** Paces the attempts to start again after `start()` failed (server unreachable, ...). */
+  restarts: Backoff;
+}
 
 /** A fleet of simulated appliances, each a real `Participant`, driven by a load curve. */
 export class FleetSimulator {
   readonly stats: CallStats;
-  readonly events: EventCounts = { granted: 0, released: 0, "failed-over": 0, "grace-started": 0, "grace-ended": 0, error: 0 };
+  readonly events: EventCounts = { granted: 0, released: 0, "failed-over": 0, "grace-started": 0, "grace-ended": 0, retrying: 0, error: 0 };
   readonly errorSamples: string[] = [];
-  private readonly fleet: Array<{ spec: ApplianceSpec; participant: Participant; up: boolean }>;
-  private readonly random: () => number;
+  private readonly fleet: Member[];
+  private readonly random: Random;
+  /** The appliances' own jitter (start spread, refresh timer, back-off): seeded too, but apart from the loads. */
+  private readonly clientRandom: Random;
   private readonly startedAt: number;
   private tickTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -41,12 +51,15 @@ export class FleetSimulator {
   ) {
     this.stats = new CallStats();
     this.random = seededRandom(config.seed + 1);
+    this.clientRandom = seededRandom(config.seed + 2);
     this.startedAt = now();
     const counted = this.stats.wrap(transport);
+    const restartPolicy = { baseMs: DEFAULTS.retryDelayMs, capMs: DEFAULTS.maxRetryDelayMs, random: this.clientRandom };
     this.fleet = buildFleet(config.appliances, config.serialPrefix, config.seed).map((spec) => ({
       spec,
       participant: this.participantFor(spec, counted),
       up: false,
+      restarts: new Backoff(restartPolicy),
     }));
   }
 
@@ -60,6 +73,8 @@ export class FleetSimulator {
       platformLimit: spec.platformLimit,
       localLimit: spec.localLimit,
       releaseDelayMs: this.config.releaseDelaySec * 1000,
+      startSpreadMs: this.config.startSpreadMs,
+      random: this.clientRandom,
       transport,
     });
     for (const name of Object.keys(this.events) as Array<keyof ParticipantEvents>) {
@@ -74,25 +89,27 @@ export class FleetSimulator {
     return participant;
   }
 
-  /** Registers the fleet a few at a time (retrying those that fail) and starts moving the loads. */
+  /**
+   * Starts every appliance at once, as a fleet powered up together: each waits its own share of
+   * the start spread and registers (backing off by itself when the server sheds the call). Those
+   * whose start fails (server unreachable, ...) try again after a jittered back-off. Resolves when
+   * every appliance has made its first attempt.
+   */
   async start(): Promise<void> {
     this.tick();
     this.tickTimer = setInterval(() => this.tick(), this.config.tickSec * 1000);
-    const queue = [...this.fleet];
-    const worker = async () => {
-      for (let member = queue.shift(); member && !this.stopped; member = queue.shift()) await this.bringUp(member);
-    };
-    await Promise.all(Array.from({ length: Math.min(this.config.rampConcurrency, queue.length) }, worker));
+    await Promise.all(this.fleet.map((member) => this.bringUp(member)));
   }
 
-  private async bringUp(member: (typeof this.fleet)[number]): Promise<void> {
+  private async bringUp(member: Member): Promise<void> {
     try {
       await member.participant.start();
+      if (!member.participant.state.registered) return; // stopped during its start spread
       member.up = true;
       member.participant.setLoad(this.loadOf(member.spec));
     } catch (error) {
       if (this.errorSamples.length < 5) this.errorSamples.push(`${member.spec.serial} register: ${(error as Error).message}`);
-      if (!this.stopped) setTimeout(() => void this.bringUp(member), REGISTER_RETRY_MS).unref();
+      if (!this.stopped) setTimeout(() => void this.bringUp(member), member.restarts.next(error).delayMs).unref();
     }
   }
 
@@ -129,6 +146,7 @@ export class FleetSimulator {
       load,
       callsPerSec: this.stats.rate(),
       calls: this.stats.totalCalls,
+      shed: this.stats.totalShed,
       errors: this.stats.totalErrors,
     };
   }

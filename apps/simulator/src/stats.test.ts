@@ -23,4 +23,21 @@ describe("CallStats", () => {
     expect(stats.percentiles("refresh")).toEqual({ p50: 10, p99: 10 });
     expect(stats.rate()).toBeCloseTo(3 / 5);
   });
+
+  it("counts calls shed as OVERLOADED as their own outcome, not as errors", async () => {
+    const stats = new CallStats(() => 0);
+    const shedding: Transport = {
+      call: async () => {
+        throw new ApplianceError("TOO_MANY_REQUESTS", "OVERLOADED", "busy", 429, { retryAfterMs: 500 });
+      },
+    };
+    const transport = stats.wrap(shedding);
+    await transport.call("http://x", "request", { sessions: 50, requestId: "r" }).catch(() => {});
+    await transport.call("http://x", "request", { sessions: 50, requestId: "r" }).catch(() => {});
+    await transport.call("http://x", "refresh", { inUse: 0 }).catch(() => {});
+    expect(Object.fromEntries(stats.shed)).toEqual({ request: 2, refresh: 1 });
+    expect(stats.totalShed).toBe(3);
+    expect(stats.totalErrors).toBe(0);
+    expect(stats.totalCalls).toBe(3);
+  });
 });

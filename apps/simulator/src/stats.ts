@@ -1,10 +1,17 @@
-import { ApplianceError, type Transport } from "@sls/participant";
+import { failureReason, type Transport } from "@sls/participant";
 
 const RATE_WINDOW_MS = 5_000;
 
-/** Counts every call the fleet makes (by verb), its failures (by reason) and its latency. */
+/** The refusal of a server that sheds load: counted as its own outcome, not as an error. */
+export const SHED_REASON = "OVERLOADED";
+
+/**
+ * Counts every call the fleet makes (by verb), the calls the server shed as `OVERLOADED` (by
+ * verb), its other failures (by reason) and its latency.
+ */
 export class CallStats {
   readonly calls = new Map<string, number>();
+  readonly shed = new Map<string, number>();
   readonly errors = new Map<string, number>();
   private readonly latencies = new Map<string, number[]>();
   private recent: number[] = [];
@@ -19,8 +26,9 @@ export class CallStats {
         try {
           return await inner.call(baseUrl, verb, input, options);
         } catch (error) {
-          const reason = error instanceof ApplianceError ? error.reason : "UNREACHABLE";
-          this.errors.set(reason, (this.errors.get(reason) ?? 0) + 1);
+          const reason = failureReason(error);
+          if (reason === SHED_REASON) increment(this.shed, verb);
+          else increment(this.errors, reason);
           throw error;
         } finally {
           this.record(verb, this.now() - started);
@@ -30,7 +38,7 @@ export class CallStats {
   }
 
   record(verb: string, ms: number): void {
-    this.calls.set(verb, (this.calls.get(verb) ?? 0) + 1);
+    increment(this.calls, verb);
     let samples = this.latencies.get(verb);
     if (!samples) this.latencies.set(verb, (samples = []));
     samples.push(ms);
@@ -43,6 +51,10 @@ export class CallStats {
 
   get totalErrors(): number {
     return sum(this.errors.values());
+  }
+
+  get totalShed(): number {
+    return sum(this.shed.values());
   }
 
   /** Calls per second over the last few seconds. */
@@ -59,6 +71,10 @@ export class CallStats {
     const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
     return { p50: at(0.5), p99: at(0.99) };
   }
+}
+
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
 function sum(values: Iterable<number>): number {

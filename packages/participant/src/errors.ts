@@ -1,13 +1,18 @@
 /** The server answered and refused the call; `reason` is the spec's stable UPPER_SNAKE_CASE reason. */
 export class ApplianceError extends Error {
   override readonly name = "ApplianceError";
+  /** How long the server asked us to wait before trying again (`error.data.retryAfterMs`), when it said. */
+  readonly retryAfterMs: number | undefined;
+
   constructor(
     readonly code: string,
     readonly reason: string,
     message: string,
     readonly httpStatus: number,
+    details: { retryAfterMs?: number | undefined } = {},
   ) {
     super(message);
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 
@@ -25,4 +30,23 @@ export class UnreachableError extends Error {
 
 export function isReason(error: unknown, reason: string): error is ApplianceError {
   return error instanceof ApplianceError && error.reason === reason;
+}
+
+/**
+ * A failure that trying again later can cure: no server answered, only an inactive backup did, or
+ * the server refused for load (`TOO_MANY_REQUESTS`: `OVERLOADED`, `RATE_LIMITED`). Such calls are
+ * retried after a back-off; every other refusal is final.
+ */
+export function isTransient(error: unknown): boolean {
+  return error instanceof UnreachableError || isReason(error, "BACKUP_INACTIVE") || isLoadRefusal(error);
+}
+
+/** The server is there but refused for load (`TOO_MANY_REQUESTS`: `OVERLOADED`, `RATE_LIMITED`). */
+export function isLoadRefusal(error: unknown): error is ApplianceError {
+  return error instanceof ApplianceError && error.code === "TOO_MANY_REQUESTS";
+}
+
+/** How the failure is named in events and counters: the refusal's reason, or `UNREACHABLE`. */
+export function failureReason(error: unknown): string {
+  return error instanceof ApplianceError ? error.reason : "UNREACHABLE";
 }

@@ -13,6 +13,11 @@ export interface ParticipantEvents {
   "grace-started": { since: number; until: number; granted: number };
   /** A server answered again, or the grace period ran out and the grant was dropped. */
   "grace-ended": { reason: "reconnected" | "expired"; granted: number };
+  /**
+   * A call failed in a way that waiting can cure (no server reachable, refused as `OVERLOADED` or
+   * `RATE_LIMITED`): it is tried again after `delayMs`, its `attempt`-th failure in a row.
+   */
+  retrying: { verb: string; attempt: number; delayMs: number; reason: string };
   /** A refusal the client cannot fix by itself (bad secret, awaiting approval, ...). */
   error: { verb: string; error: Error };
 }

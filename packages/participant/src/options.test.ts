@@ -16,6 +16,7 @@ describe("resolveOptions", () => {
     const resolved = resolveOptions(valid);
     expect(resolved.graceMs).toBe(24 * 3600_000);
     expect(resolved.releaseDelayMs).toBe(DEFAULTS.releaseDelayMs);
+    expect(resolved).toMatchObject({ retryDelayMs: 5_000, maxRetryDelayMs: 60_000, startSpreadMs: 0, random: Math.random });
     expect(resolved.serverUrl).toBe("http://licensing.example.net:3000");
   });
 
@@ -28,6 +29,15 @@ describe("resolveOptions", () => {
     expect(attempt).toThrow(/localLimit must be .*; got 6000/);
     expect(attempt).toThrow(/graceMs must be .*; got -1/);
     expect(attempt).toThrow(/maxRefreshIntervalMs must be .*; got 0/);
+  });
+
+  it("checks the back-off, the start spread and the random source", () => {
+    const attempt = () => resolveOptions({ ...valid, maxRetryDelayMs: 1.5, startSpreadMs: -10, random: 42 as never });
+    expect(attempt).toThrow(/maxRetryDelayMs must be a whole number of milliseconds ≥ 1; got 1.5/);
+    expect(attempt).toThrow(/startSpreadMs must be a whole number of milliseconds ≥ 0; got -10/);
+    expect(attempt).toThrow(/random must be a function returning numbers in \[0, 1\); got 42/);
+    expect(() => resolveOptions({ ...valid, retryDelayMs: 10_000, maxRetryDelayMs: 5_000 })).toThrow(/maxRetryDelayMs must be at least retryDelayMs \(10000\); got 5000/);
+    expect(resolveOptions({ ...valid, retryDelayMs: 10_000, maxRetryDelayMs: 10_000 }).maxRetryDelayMs).toBe(10_000);
   });
 
   it("ignores options given as undefined", () => {

@@ -1,3 +1,4 @@
+import type { Random } from "./random.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { RegisterInput } from "./protocol.ts";
 import { fetchTransport, type Transport } from "./transport.ts";
@@ -10,8 +11,20 @@ export interface ParticipantOptions extends RegisterInput {
   graceMs?: number;
   /** A call with no answer after this long counts as unreachable (and a `request` is retried with its requestId). */
   callTimeoutMs?: number;
-  /** Wait before sending a `request` that got no answer again (same requestId). */
+  /**
+   * The first back-off window: a call that failed or was refused for load is retried after a
+   * delay drawn from [0, retryDelayMs), the next failure in a row from [0, 2 × retryDelayMs), and
+   * so on up to `maxRetryDelayMs`, always after the server's `retryAfterMs` when it gave one.
+   * A `request` is retried with the same requestId.
+   */
   retryDelayMs?: number;
+  /** The widest back-off window (the cap of the exponential growth). */
+  maxRetryDelayMs?: number;
+  /**
+   * `start()` first waits a random delay in [0, startSpreadMs) so that a fleet powered up together
+   * does not register together. 0 (the default) registers at once.
+   */
+  startSpreadMs?: number;
   /** Sessions of grant kept beyond the load before any is released (hysteresis). */
   releaseMargin?: number;
   /** The load must stay low this long before sessions are released (hysteresis). */
@@ -23,6 +36,8 @@ export interface ParticipantOptions extends RegisterInput {
   maxRefreshIntervalMs?: number;
   clock?: Clock;
   transport?: Transport;
+  /** Uniform random numbers in [0, 1) for the jitter (default `Math.random`; tests pass a seeded one). */
+  random?: Random;
 }
 
 export type ResolvedOptions = Required<Omit<ParticipantOptions, "haPeerSerial">> & { haPeerSerial: string | undefined };
@@ -31,6 +46,8 @@ export const DEFAULTS = {
   graceMs: 24 * 3600_000,
   callTimeoutMs: 10_000,
   retryDelayMs: 5_000,
+  maxRetryDelayMs: 60_000,
+  startSpreadMs: 0,
   releaseMargin: 50,
   releaseDelayMs: 60_000,
   /** The longest refresh interval a server may set (300 s): the server's interval applies. */
@@ -49,6 +66,7 @@ export function resolveOptions(options: ParticipantOptions): ResolvedOptions {
     ...DEFAULTS,
     clock: systemClock,
     transport: fetchTransport,
+    random: Math.random,
     ...(withoutUndefined(options) as ParticipantOptions),
     haPeerSerial: options.haPeerSerial,
   };
@@ -67,6 +85,12 @@ export function resolveOptions(options: ParticipantOptions): ResolvedOptions {
   check(isInt(resolved.graceMs, 0, Number.MAX_SAFE_INTEGER), "graceMs", "must be a whole number of milliseconds ≥ 0");
   check(isInt(resolved.callTimeoutMs, 1, Number.MAX_SAFE_INTEGER), "callTimeoutMs", "must be a whole number of milliseconds ≥ 1");
   check(isInt(resolved.retryDelayMs, 1, Number.MAX_SAFE_INTEGER), "retryDelayMs", "must be a whole number of milliseconds ≥ 1");
+  check(isInt(resolved.maxRetryDelayMs, 1, Number.MAX_SAFE_INTEGER), "maxRetryDelayMs", "must be a whole number of milliseconds ≥ 1");
+  if (isInt(resolved.retryDelayMs, 1, Number.MAX_SAFE_INTEGER)) {
+    check(!isInt(resolved.maxRetryDelayMs, 1, resolved.retryDelayMs - 1), "maxRetryDelayMs", `must be at least retryDelayMs (${resolved.retryDelayMs})`);
+  }
+  check(isInt(resolved.startSpreadMs, 0, Number.MAX_SAFE_INTEGER), "startSpreadMs", "must be a whole number of milliseconds ≥ 0");
+  check(typeof resolved.random === "function", "random", "must be a function returning numbers in [0, 1)");
   check(isInt(resolved.releaseMargin, 0, 1_000_000), "releaseMargin", "must be a whole number of sessions ≥ 0");
   check(isInt(resolved.releaseDelayMs, 0, Number.MAX_SAFE_INTEGER), "releaseDelayMs", "must be a whole number of milliseconds ≥ 0");
   check(isInt(resolved.maxRefreshIntervalMs, 1, Number.MAX_SAFE_INTEGER), "maxRefreshIntervalMs", "must be a whole number of milliseconds ≥ 1");

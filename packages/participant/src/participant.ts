@@ -1,5 +1,6 @@
+import { Backoff, jittered, retryAfterOf } from "./backoff.ts";
 import { capacityOf, sessionsToRequest, sessionsToRelease, type Holdings } from "./demand.ts";
-import { isReason, UnreachableError } from "./errors.ts";
+import { failureReason, isLoadRefusal, isReason, isTransient, UnreachableError } from "./errors.ts";
 import { Emitter, type GrantedVia, type ParticipantEvents, type ServerRole } from "./events.ts";
 import { resolveOptions, type ParticipantOptions, type ResolvedOptions } from "./options.ts";
 import type { Calls, GrantAnswer, Verb } from "./protocol.ts";
@@ -42,6 +43,8 @@ export class Participant {
   private readonly events = new Emitter<ParticipantEvents>();
   private readonly servers: ServerChoice;
   private readonly timers;
+  /** One back-off per kind of call: refreshes that go through must not hide requests being refused. */
+  private readonly backoffs: Record<Verb, Backoff>;
   private token: string | null = null;
   private granted = 0;
   private pending = 0;
@@ -65,7 +68,9 @@ export class Participant {
     this.options = resolveOptions(options);
     this.servers = new ServerChoice(this.options.serverUrl);
     const clock = this.options.clock;
-    this.timers = { refresh: new Timer(clock), retry: new Timer(clock), release: new Timer(clock), grace: new Timer(clock) };
+    this.timers = { start: new Timer(clock), refresh: new Timer(clock), retry: new Timer(clock), release: new Timer(clock), grace: new Timer(clock) };
+    const policy = { baseMs: this.options.retryDelayMs, capMs: this.options.maxRetryDelayMs, random: this.options.random };
+    this.backoffs = { register: new Backoff(policy), request: new Backoff(policy), refresh: new Backoff(policy), release: new Backoff(policy), transfer: new Backoff(policy) };
   }
 
   on<K extends keyof ParticipantEvents>(event: K, listener: (payload: ParticipantEvents[K]) => void): () => void {
@@ -89,16 +94,23 @@ export class Participant {
     };
   }
 
-  /** Registers, then keeps refreshing until `stop`. Rejects when registration fails (nothing keeps running then). */
+  /**
+   * Waits its share of the start spread (`startSpreadMs`), registers, then keeps refreshing until
+   * `stop`. A registration refused for load (`OVERLOADED`, `RATE_LIMITED`) is tried again after the
+   * back-off. Rejects when registration fails otherwise, or when `stop` comes during that back-off
+   * (nothing keeps running then); resolves unregistered when `stop` comes during the spread.
+   */
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
-      await this.enqueue(() => this.register());
+      if (!(await this.waitStartSpread())) return;
+      await this.registerUntilAdmitted();
     } catch (error) {
       this.running = false;
       throw error;
     }
+    if (!this.running) return;
     this.scheduleRefresh();
     this.queueAdjust();
   }
@@ -157,6 +169,24 @@ export class Participant {
     void this.enqueue(() => this.adjust());
   }
 
+  /** false when `stop` came first. */
+  private async waitStartSpread(): Promise<boolean> {
+    const { startSpreadMs, random } = this.options;
+    if (startSpreadMs === 0) return true;
+    return this.timers.start.wait(Math.floor(random() * startSpreadMs));
+  }
+
+  private async registerUntilAdmitted(): Promise<void> {
+    for (;;) {
+      try {
+        return await this.enqueue(() => this.register());
+      } catch (error) {
+        if (!isLoadRefusal(error) || !this.running) throw error;
+        if (!(await this.timers.start.wait(this.backOff("register", error)))) throw error;
+      }
+    }
+  }
+
   private async register(): Promise<void> {
     const { secret, serial, hostname, model, platformLimit, localLimit, haPeerSerial } = this.options;
     const input = { secret, serial, hostname, model, platformLimit, localLimit, ...(haPeerSerial ? { haPeerSerial } : {}) };
@@ -167,17 +197,29 @@ export class Participant {
     this.applyServerView(answer, "register");
   }
 
-  /** At the server's interval, or sooner when `maxRefreshIntervalMs` says so. */
-  private scheduleRefresh(): void {
-    const ms = Math.min(this.refreshIntervalSec * 1000, this.options.maxRefreshIntervalMs);
+  /** The server's interval (or `maxRefreshIntervalMs` when shorter), moved by up to ±10 %. */
+  private refreshDelay(): number {
+    return jittered(Math.min(this.refreshIntervalSec * 1000, this.options.maxRefreshIntervalMs), this.options.random);
+  }
+
+  private scheduleRefresh(ms = this.refreshDelay()): void {
     this.timers.refresh.set(ms, () => void this.enqueue(() => this.refreshTick()));
   }
 
+  /**
+   * Refreshes and sets the next one. A refresh that failed for a passing reason is tried again
+   * after the back-off, but no later than the regular interval (the lease must not lapse) unless
+   * the server asked for a longer wait.
+   */
   private async refreshTick(): Promise<void> {
     if (!this.running) return;
-    await this.refreshOnce().catch((error: unknown) => this.report("refresh", error));
+    let next: number | undefined;
+    await this.refreshOnce().catch((error: unknown) => {
+      if (isTransient(error)) next = this.backOff("refresh", error, this.refreshDelay());
+      this.report("refresh", error);
+    });
     if (!this.running) return;
-    this.scheduleRefresh();
+    this.scheduleRefresh(next);
     this.queueAdjust();
   }
 
@@ -193,6 +235,7 @@ export class Participant {
     this.adjustQueued = false;
     if (!this.running || !this.token) return;
     if (this.unanswered) {
+      if (this.timers.retry.pending) return; // backing off: the retry timer sends it
       await this.sendRequest(this.unanswered);
       // Answered at last: the load may have moved on since it was asked.
       if (!this.unanswered) this.queueAdjust();
@@ -213,14 +256,17 @@ export class Participant {
     const now = this.options.clock.now();
     this.surplusSince ??= now;
     const dueAt = this.surplusSince + this.options.releaseDelayMs;
-    if (now < dueAt) {
+    // The timer runs until the surplus is due, or while a failed release backs off.
+    if (now < dueAt || this.timers.release.pending) {
       if (!this.timers.release.pending) this.timers.release.set(dueAt - now, () => this.queueAdjust());
       return;
     }
-    this.stopSurplusClock();
     try {
       this.applyServerView(await this.send("release", { sessions: giveBack }), "release");
+      this.stopSurplusClock();
     } catch (error) {
+      if (isTransient(error)) this.timers.release.set(this.backOff("release", error), () => this.queueAdjust());
+      else this.stopSurplusClock();
       this.report("release", error);
     }
   }
@@ -238,9 +284,10 @@ export class Participant {
       this.refreshIntervalSec = answer.refreshIntervalSec;
       this.applyServerView(answer, "request");
     } catch (error) {
-      if (error instanceof UnreachableError) {
-        // It may have been granted without our hearing of it: the retry carries the same requestId.
-        this.timers.retry.set(this.options.retryDelayMs, () => this.queueAdjust());
+      if (isTransient(error)) {
+        // Unanswered, it may have been granted without our hearing of it; refused for load, nothing
+        // was done. Either way the retry carries the same requestId, so it is granted once.
+        this.timers.retry.set(this.backOff("request", error), () => this.queueAdjust());
       } else {
         this.unanswered = null;
       }
@@ -259,6 +306,7 @@ export class Participant {
       try {
         const answer = await this.callWithTimeout(verb, input);
         this.serverReached();
+        this.backoffs[verb].reset();
         return answer;
       } catch (error) {
         const alternative = this.servers.alternative();
@@ -355,9 +403,21 @@ export class Participant {
     }
   }
 
+  /**
+   * Counts a failure of `verb` and says when it is tried again: after the back-off (never sooner
+   * than the server's `retryAfterMs`), or at `noLaterThan` when that comes first and the server
+   * did not ask for longer.
+   */
+  private backOff(verb: Verb, error: unknown, noLaterThan = Number.POSITIVE_INFINITY): number {
+    const { delayMs, attempt } = this.backoffs[verb].next(error);
+    const ms = retryAfterOf(error) > noLaterThan ? delayMs : Math.min(delayMs, noLaterThan);
+    this.events.emit("retrying", { verb, attempt, delayMs: ms, reason: failureReason(error) });
+    return ms;
+  }
+
   private report(verb: string, error: unknown): void {
-    // Unreachable servers are reported through the grace and failover events instead.
-    if (!(error instanceof UnreachableError)) {
+    // Passing failures are reported as "retrying" (and through the grace and failover events).
+    if (!isTransient(error)) {
       this.events.emit("error", { verb, error: error instanceof Error ? error : new Error(String(error)) });
     }
   }

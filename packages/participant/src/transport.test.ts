@@ -16,6 +16,11 @@ beforeAll(async () => {
       seen.push({ url: req.url, authorization: req.headers.authorization, body });
       if (req.url === "/api/trpc/appliance.refresh") {
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ result: { data: { granted: 50 } } }));
+      } else if (req.url === "/api/trpc/appliance.register") {
+        const retryAfterMs = (JSON.parse(body) as { retryAfterMs: unknown }).retryAfterMs;
+        res.writeHead(429, { "content-type": "application/json" }).end(
+          JSON.stringify({ error: { message: "The server is overloaded; try again shortly.", code: -32029, data: { code: "TOO_MANY_REQUESTS", httpStatus: 429, reason: "OVERLOADED", retryAfterMs } } }),
+        );
       } else if (req.url === "/api/trpc/appliance.request") {
         res.writeHead(400, { "content-type": "application/json" }).end(
           JSON.stringify({ error: { message: "sessions must be a positive multiple of 50; got 70", code: -32600, data: { code: "BAD_REQUEST", httpStatus: 400, reason: "NOT_A_MULTIPLE_OF_50" } } }),
@@ -46,6 +51,16 @@ describe("fetchTransport", () => {
       httpStatus: 400,
       message: "sessions must be a positive multiple of 50; got 70",
     });
+  });
+
+  it("carries the server's retryAfterMs on a refusal for load, and ignores a value that is no duration", async () => {
+    // The test server echoes the retryAfterMs it is sent in the body back in its refusal.
+    const refusedWith = (retryAfterMs: unknown) =>
+      fetchTransport.call(baseUrl, "register", { retryAfterMs } as never).catch((error: unknown) => error as ApplianceError);
+    await expect(refusedWith(2_500)).resolves.toMatchObject({ code: "TOO_MANY_REQUESTS", reason: "OVERLOADED", httpStatus: 429, retryAfterMs: 2_500 });
+    await expect(refusedWith(12.2)).resolves.toMatchObject({ retryAfterMs: 13 });
+    for (const bad of [-1, "2500", null]) await expect(refusedWith(bad)).resolves.toMatchObject({ reason: "OVERLOADED", retryAfterMs: undefined });
+    await expect(refusedWith(undefined)).resolves.toMatchObject({ retryAfterMs: undefined });
   });
 
   it("calls an answer that is not the licensing server's unreachable", async () => {

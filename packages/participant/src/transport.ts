@@ -17,7 +17,7 @@ export interface Transport {
 
 interface TrpcBody {
   result?: { data: unknown };
-  error?: { message?: string; data?: { code?: string; reason?: string; httpStatus?: number } };
+  error?: { message?: string; data?: { code?: string; reason?: string; httpStatus?: number; retryAfterMs?: unknown } };
 }
 
 /** `POST <baseUrl>/api/trpc/appliance.<verb>` with a JSON body, through Node's global fetch. */
@@ -41,12 +41,19 @@ export const fetchTransport: Transport = {
     if (body?.result) return body.result.data as never;
     const data = body?.error?.data;
     if (data?.code && data.reason) {
-      throw new ApplianceError(data.code, data.reason, body?.error?.message ?? data.reason, data.httpStatus ?? response.status);
+      throw new ApplianceError(data.code, data.reason, body?.error?.message ?? data.reason, data.httpStatus ?? response.status, {
+        retryAfterMs: retryAfterMsOf(data.retryAfterMs),
+      });
     }
     // A proxy's error page or some other service on that port: not the licensing server.
     throw new UnreachableError(baseUrl, `${url} answered HTTP ${response.status} without a tRPC result or error`);
   },
 };
+
+/** `error.data.retryAfterMs` (OVERLOADED, RATE_LIMITED) when it is a usable duration; anything else is ignored. */
+function retryAfterMsOf(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.ceil(value) : undefined;
+}
 
 function parseJson(text: string): TrpcBody | null {
   try {

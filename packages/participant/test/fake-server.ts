@@ -4,9 +4,10 @@ import type { CallOptions, Transport } from "../src/transport.ts";
 
 /**
  * How a fake server behaves: answers; refuses the connection; never answers; carries the call
- * out but the answer is lost on the way back; or is an inactive backup.
+ * out but the answer is lost on the way back; is an inactive backup; or sheds every call as
+ * `OVERLOADED` with `retryAfterMs`.
  */
-export type Mode = "up" | "down" | "hang" | "lose-answers" | "inactive";
+export type Mode = "up" | "down" | "hang" | "lose-answers" | "inactive" | "overloaded";
 
 interface Holder {
   serial: string;
@@ -28,6 +29,8 @@ export class FakeServer {
   private tokenCount = 0;
   backup: { address: string } | null = null;
   refreshIntervalSec = 30;
+  /** What an `overloaded` server tells callers to wait. */
+  retryAfterMs = 1_000;
   /** Set to make the next answers wait until `release()` (a slow server). */
   private held: Array<() => void> | null = null;
 
@@ -131,6 +134,12 @@ export class FakeServer {
     }
   }
 
+  /** From now on every call is refused as OVERLOADED, telling callers to wait `retryAfterMs`. */
+  shed(retryAfterMs: number): void {
+    this.mode = "overloaded";
+    this.retryAfterMs = retryAfterMs;
+  }
+
   holdAnswers(): void {
     this.held = [];
   }
@@ -147,9 +156,9 @@ export class FakeServer {
   }
 }
 
-function refusal(code: string, reason: string): ApplianceError {
-  const status = { UNAUTHORIZED: 401, BAD_REQUEST: 400, FORBIDDEN: 403, SERVICE_UNAVAILABLE: 503 }[code] ?? 500;
-  return new ApplianceError(code, reason, `${reason} (fake server)`, status);
+function refusal(code: string, reason: string, details: { retryAfterMs?: number } = {}): ApplianceError {
+  const status = { UNAUTHORIZED: 401, BAD_REQUEST: 400, FORBIDDEN: 403, TOO_MANY_REQUESTS: 429, SERVICE_UNAVAILABLE: 503 }[code] ?? 500;
+  return new ApplianceError(code, reason, `${reason} (fake server)`, status, details);
 }
 
 /** Routes calls to fake servers by base URL; an address with no server is unreachable. */
@@ -169,9 +178,10 @@ export class FakeTransport implements Transport {
       else server.handle(verb, input, options.token);
       return new Promise((_, reject) => options.signal?.addEventListener("abort", () => reject(new UnreachableError(baseUrl, "aborted"))));
     }
-    if (server.mode === "inactive") {
+    if (server.mode === "inactive" || server.mode === "overloaded") {
       server.calls.push({ verb, input, token: options.token });
-      throw refusal("SERVICE_UNAVAILABLE", "BACKUP_INACTIVE");
+      if (server.mode === "inactive") throw refusal("SERVICE_UNAVAILABLE", "BACKUP_INACTIVE");
+      throw refusal("TOO_MANY_REQUESTS", "OVERLOADED", { retryAfterMs: server.retryAfterMs });
     }
     return server.answer(verb, input, options.token);
   }

@@ -1,0 +1,14 @@
+/** A source of uniform random numbers in [0, 1): `Math.random`, or a seeded one for tests and simulations. */
+export type Random = () => number;
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same numbers, run after run. */
+export function seededRandom(seed: number): Random {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
