@@ -10,6 +10,7 @@ import { ParticipantQueries } from "./participants-query.ts";
 import { OverviewQueries } from "./overview-query.ts";
 import { OperationsQueries } from "./operations-query.ts";
 import { AlertRepository } from "./alerts.ts";
+import { CapacityRepository } from "./capacity.ts";
 import { UsageRepository } from "./usage.ts";
 import { LeaseRepository } from "./leases.ts";
 import { ProcessRegistry } from "./process-registry.ts";
@@ -193,6 +194,7 @@ export class Store {
     overview: OverviewQueries;
     operations: OperationsQueries;
     alerts: AlertRepository;
+    capacity: CapacityRepository;
   };
 
   private get admin() {
@@ -204,6 +206,7 @@ export class Store {
       overview: new OverviewQueries(this.db),
       operations: new OperationsQueries(this.db),
       alerts: new AlertRepository(this.db),
+      capacity: new CapacityRepository(this.db),
     };
     return this.adminRepositories;
   }
@@ -236,6 +239,11 @@ export class Store {
   /** Alert rules and channels, the alert engine's state, alerts and their deliveries. */
   get alerts(): AlertRepository {
     return this.admin.alerts;
+  }
+
+  /** The capacity history (minute, hour and day rows) behind the capacity report. */
+  get capacity(): CapacityRepository {
+    return this.admin.capacity;
   }
 }
 
