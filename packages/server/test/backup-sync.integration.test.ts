@@ -1,0 +1,92 @@
+import { createPrismaClient, Store, type AccountRow } from "@sls/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { removeParticipant } from "../src/services/admin-participants.ts";
+import { BACKUP_KEY } from "./backup-pair.ts";
+import { freshDatabase, registerOk, SECRET, startTestServer, until, type TestServer } from "./harness.ts";
+import { freePort, startServerProcess, type ServerProcess } from "./processes.ts";
+
+const ROOT: AccountRow = { id: "acc_root", name: "root", role: "admin", createdAt: new Date(), passwordChangedAt: new Date(), lastLoginAt: null };
+const PARTICIPANTS = 30;
+
+interface SyncLine {
+  full: boolean;
+  participants: number;
+  removed: number;
+  bytes: number;
+}
+
+/**
+ * The change-sequence contract end to end: every grant change, registration and removal made
+ * on the main server reaches the backup in a delta that carries only what changed.
+ */
+describe("incremental backup.sync between a main server and a backup process", () => {
+  let main: TestServer;
+  let backup: ServerProcess;
+  let backupStore: Store;
+  const tokens = new Map<string, string>();
+
+  beforeAll(async () => {
+    main = await startTestServer((await freshDatabase("sqlite", "inc-main")).url, { SLS_BACKUP_KEY: BACKUP_KEY, SLS_POOL_SIZE: "5000" });
+    const port = await freePort();
+    await main.running.services.store.inPoolTransaction((tx) => tx.writeSettings({ backupAddress: `http://127.0.0.1:${port}`, backupSerial: "BKPINC1" }));
+    const backupDb = await freshDatabase("sqlite", "inc-backup");
+    backupStore = new Store(createPrismaClient(backupDb.url));
+    for (let i = 0; i < PARTICIPANTS; i++) {
+      const serial = `INC${String(i).padStart(3, "0")}`;
+      const token = await registerOk(main, serial);
+      await main.call("request", { sessions: 100, requestId: "start" }, token);
+      tokens.set(serial, token);
+    }
+    backup = await startServerProcess({
+      PORT: String(port),
+      DATABASE_URL: backupDb.url,
+      SLS_ROLE: "backup",
+      SLS_MAIN_URL: main.baseUrl.replace("http://", ""),
+      SLS_BACKUP_SERIAL: "BKPINC1",
+      SLS_SHARED_SECRET: SECRET,
+      SLS_BACKUP_KEY: BACKUP_KEY,
+      SLS_SYNC_INTERVAL_MS: "100",
+      SLS_LOG_LEVEL: "debug",
+    });
+  });
+  afterAll(async () => {
+    await backup?.stop();
+    await backupStore?.close();
+    await main?.close();
+  });
+
+  const syncs = (): SyncLine[] =>
+    backup
+      .output()
+      .split("\n")
+      .filter((line) => line.includes('"backup sync applied"'))
+      .map((line) => JSON.parse(line) as SyncLine);
+  const grants = async (store: Pick<Store, "listParticipants">) =>
+    (await store.listParticipants()).map((p) => `${p.serial}:${p.granted}:${p.pending}`).join(",");
+  const mirrored = async () => (await grants(backupStore)) === (await grants(main.running.services.store));
+
+  it("sends a full snapshot first, then only the participants that changed and the removals", async () => {
+    await until("the first full snapshot", async () => syncs().some((s) => s.full) && (await mirrored()));
+    const first = syncs().find((s) => s.full)!;
+    expect(first.participants).toBe(PARTICIPANTS + 1);
+    const before = syncs().length;
+
+    await main.call("request", { sessions: 200, requestId: "more" }, tokens.get("INC001"));
+    await main.call("release", { sessions: 50 }, tokens.get("INC002"));
+    await registerOk(main, "INCNEW1");
+    await removeParticipant(main.running.services, ROOT, "INC003");
+    await until("the backup to mirror the changes", mirrored);
+
+    const later = syncs().slice(before);
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.every((s) => !s.full)).toBe(true);
+    // Each change travels once: 3 changed or new participants and 1 removal in all.
+    expect(later.reduce((sum, s) => sum + s.removed, 0)).toBe(1);
+    expect(later.reduce((sum, s) => sum + s.participants, 0)).toBeLessThanOrEqual(4);
+    expect(Math.max(...later.map((s) => s.bytes))).toBeLessThan(first.bytes / 4);
+    expect(await backupStore.findParticipantBySerial("INC003")).toBeNull();
+    expect(await backupStore.db.auditEvent.count({ where: { type: "backup.sync-refused" } })).toBe(0);
+    const ledger = await backupStore.ledger();
+    expect(ledger.auditGrantedSum).toBe(ledger.grantedSum);
+  });
+});

@@ -1,0 +1,65 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { backupPair } from "./backup-pair.ts";
+import { callAppliance, registration, until } from "./harness.ts";
+
+type Grant = { granted: number; pending: number };
+
+/**
+ * The one interval a takeover can lose: a grant made on the main server after the backup's last
+ * sync. The backup is frozen (SIGSTOP) so that the grants below certainly fall in that window.
+ */
+describe("a grant made on the main server in the last sync interval before it dies", () => {
+  const closers: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const close of closers) await close();
+  });
+
+  it("is kept at hand-back if the backup did not touch that participant, and replaced by the backup's record if it did", async () => {
+    const pair = await backupPair({ label: "window", serial: "BKPWIN1", syncMs: 200 });
+    closers.push(() => pair.close());
+    const { mainUrl, backupUrl, mainStore, backupStore } = pair;
+    const backup = await pair.startBackup();
+    const token = new Map<string, string>();
+    for (const serial of ["WIN1", "WIN2", "WIN3"]) {
+      const reg = await callAppliance<{ token: string }>(mainUrl, "register", registration(serial));
+      if (!reg.ok) throw new Error(JSON.stringify(reg.error));
+      token.set(serial, reg.data.token);
+      await callAppliance(mainUrl, "request", { sessions: 100, requestId: "before" }, reg.data.token);
+    }
+    await until("the backup to mirror 300 granted", async () => (await backupStore.ledger()).grantedSum === 300);
+
+    // The window: the backup syncs no more, the main server grants and then dies.
+    process.kill(backup.pid, "SIGSTOP");
+    try {
+      for (const serial of ["WIN1", "WIN2"]) {
+        const more = await callAppliance<Grant>(mainUrl, "request", { sessions: 100, requestId: "in-window" }, token.get(serial));
+        expect(more).toMatchObject({ ok: true, data: { granted: 200 } });
+      }
+      await pair.main.crash();
+    } finally {
+      process.kill(backup.pid, "SIGCONT");
+    }
+
+    // The backup serves the grants it knows: the window's grants are not among them.
+    const win1 = await until("the backup to serve WIN1", async () => {
+      const result = await callAppliance<Grant>(backupUrl, "refresh", { inUse: 10 }, token.get("WIN1"));
+      return result.ok ? result.data : null;
+    });
+    expect(win1.granted).toBe(100);
+    // WIN2 changes its grant on the backup, from the backup's older figure.
+    expect(await callAppliance<Grant>(backupUrl, "release", { sessions: 50 }, token.get("WIN2"))).toMatchObject({ ok: true, data: { granted: 50 } });
+
+    await pair.startMain();
+    expect(await callAppliance(backupUrl, "refresh", { inUse: 0 }, token.get("WIN1"))).toMatchObject({ ok: false, error: { data: { reason: "BACKUP_INACTIVE" } } });
+    // Untouched on the backup: the main server's own record, with the window's grant, stands.
+    expect(await callAppliance<Grant>(mainUrl, "refresh", { inUse: 10 }, token.get("WIN1"))).toMatchObject({ ok: true, data: { granted: 200 } });
+    // Changed on the backup: the backup's record wins and the window's grant is gone, in the audit history too.
+    expect(await callAppliance<Grant>(mainUrl, "refresh", { inUse: 10 }, token.get("WIN2"))).toMatchObject({ ok: true, data: { granted: 50 } });
+    const handback = await mainStore.db.auditEvent.findFirst({ where: { type: "handback", serial: "WIN2" } });
+    expect(handback).toMatchObject({ grantedDelta: -150, grantedAfter: 50 });
+    expect(await callAppliance<Grant>(mainUrl, "refresh", { inUse: 10 }, token.get("WIN3"))).toMatchObject({ ok: true, data: { granted: 100 } });
+    const ledger = await mainStore.ledger();
+    expect(ledger.grantedSum).toBe(350);
+    expect(ledger.auditGrantedSum).toBe(ledger.grantedSum);
+  }, 120_000);
+});
