@@ -36,6 +36,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
   await seedSettings(store, env, log, now);
 
   const role = setUpRole(env, log);
+  const metrics = new ServerMetrics({ endpoint: { enabled: env.SLS_METRICS === "on", token: env.SLS_METRICS_TOKEN } });
   const services: Services = {
     store,
     now,
@@ -44,10 +45,13 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     loginFailures: new FailureLimiter(LOGIN_POLICY, now),
     trustedProxies: AddressSet.parse(env.SLS_TRUST_PROXY),
     counters: new MessageCounters(),
-    metrics: new ServerMetrics({ endpoint: { enabled: env.SLS_METRICS === "on", token: env.SLS_METRICS_TOKEN } }),
+    metrics,
     log,
     serverId: env.SLS_SERVER_ID,
-    allocations: new PoolBatcher(store, log),
+    allocations: new PoolBatcher(store, log, {
+      deadlineMs: env.SLS_CALL_DEADLINE_MS,
+      onBatch: (size, seconds) => metrics.observeBatch(size, seconds),
+    }),
     settings: new SettingsCache(store),
     leases: new Leases(store, log, now, env.SLS_SERVER_ID),
     role: env.SLS_ROLE,

@@ -5,7 +5,7 @@ import { assertSameOrigin } from "./auth/same-origin.ts";
 import { bearerToken, hashToken } from "./auth/token.ts";
 import type { WebRequest } from "./auth/web-request.ts";
 import { isReason, SlsError } from "./errors.ts";
-import { failedCallOutcome } from "./metrics/call-outcome.ts";
+import { recordCall } from "./services/call-record.ts";
 import { currentSession } from "./services/admin-sessions.ts";
 import { badToken, type AuthenticatedParticipant } from "./services/appliance-service.ts";
 import type { Services } from "./services/context.ts";
@@ -103,14 +103,9 @@ const countMessages = t.middleware(async ({ ctx, path, next }) => {
   const call = { participantId: null as string | null };
   const started = performance.now();
   const result = await next({ ctx: { call } });
-  if (counted) {
-    ctx.services.metrics.observeCall(messageType, result.ok ? "ok" : failedCallOutcome(result.error), (performance.now() - started) / 1000);
-    // Counted once the participant is known: count() adds to the server's figures and, given
-    // an id, to the participant's as well, so each message is counted exactly once in each.
-    const outcome = result.ok ? "answered" : "failed";
-    ctx.services.counters.count(messageType, "received", call.participantId);
-    ctx.services.counters.count(messageType, outcome, call.participantId);
-  }
+  // Counted once the participant is known, so each message is counted exactly once for the
+  // server and once for its participant.
+  if (counted) recordCall(ctx.services, messageType, result, call.participantId, (performance.now() - started) / 1000);
   return result;
 });
 

@@ -16,6 +16,7 @@ export class ServerMetrics {
   private readonly calls: Counter<"verb" | "outcome">;
   private readonly callSeconds: Histogram<"verb">;
   private readonly batchSize: Histogram;
+  private readonly lockSeconds: Counter;
   private readonly pendingWait: Histogram;
   private readonly reclaims: Counter<"cause">;
 
@@ -44,6 +45,11 @@ export class ServerMetrics {
       buckets: BATCH_SIZES,
       registers,
     });
+    this.lockSeconds = new Counter({
+      name: "sls_pool_lock_seconds_total",
+      help: "Time this process's group-commit transactions held the pool lock; its rate is the lock's busy share.",
+      registers,
+    });
     this.pendingWait = new Histogram({
       name: "sls_pending_wait_seconds",
       help: "How long a pending ask waited before the pool served it.",
@@ -64,8 +70,9 @@ export class ServerMetrics {
     this.callSeconds.observe({ verb }, seconds);
   }
 
-  observeBatch(size: number): void {
+  observeBatch(size: number, lockSeconds = 0): void {
     this.batchSize.observe(size);
+    this.lockSeconds.inc(lockSeconds);
   }
 
   observePendingWait(seconds: number): void {

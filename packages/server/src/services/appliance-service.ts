@@ -8,6 +8,7 @@ import { SlsError } from "../errors.ts";
 import { commitOutcome, loadState, reclaimIfSilent, toSnapshot } from "./allocation.ts";
 import type { Services } from "./context.ts";
 import { WRITE_THROUGH_MARGIN_MS } from "./leases/leases.ts";
+import type { Priority } from "./pool-batcher.ts";
 
 export interface RegisterInput {
   secret: string;
@@ -91,7 +92,7 @@ export async function register(services: Services, input: RegisterInput, remoteA
         backup: backupOf(tx.server),
       },
     };
-  });
+  }, { priority: "register" });
   if (result.awaiting) throw awaitingApproval(input.serial);
   return result;
 }
@@ -151,6 +152,7 @@ async function asParticipant<R>(
     others?: (tx: PoolTransaction) => Promise<Array<ParticipantRow | null>>;
     purpose?: "request" | "any";
     requestId?: string;
+    priority?: Priority;
   } = {},
 ): Promise<R> {
   const now = services.now();
@@ -170,7 +172,7 @@ async function asParticipant<R>(
       if (renewLease) await tx.updateParticipant(current.id, { lastSeenAt: new Date(now) });
       return result;
     },
-    { participantId: who.id, ...(options.requestId ? { requestId: options.requestId } : {}) },
+    { participantId: who.id, priority: options.priority ?? "request", ...(options.requestId ? { requestId: options.requestId } : {}) },
   );
 }
 
@@ -206,7 +208,7 @@ export async function release(services: Services, participant: AuthenticatedPart
     const outcome = releaseSessions(state, participant.id, input.sessions);
     await commitOutcome(tx, state, outcome, new Date(now), `appliance:${participant.serial}`);
     return outcome.result;
-  });
+  }, { priority: "release" });
 }
 
 export async function transferFrom(services: Services, participant: AuthenticatedParticipant, input: { fromSerial: string }) {
@@ -257,7 +259,7 @@ export async function refresh(services: Services, participant: AuthenticatedPart
     await tx.updateParticipant(current.id, { inUse: input.inUse, highWater: Math.max(current.highWater, input.inUse) });
     const self = state.participants.find((p) => p.id === current.id)!;
     return { granted: self.granted, pending: self.pending, refreshIntervalSec: tx.server.refreshIntervalSec, backup: backupOf(tx.server) };
-  });
+  }, { priority: "refresh" });
 }
 
 function sleep(ms: number): Promise<void> {

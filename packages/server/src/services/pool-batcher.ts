@@ -1,53 +1,132 @@
 import { AllocationError } from "@sls/allocator";
 import type { PoolTransaction, Preload, Store } from "@sls/db";
-import { SlsError } from "../errors.ts";
+import { retryLater, SlsError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 
 type Work<R> = (tx: PoolTransaction) => Promise<R>;
+
+/**
+ * Under pressure the queue is served in this order: a release frees capacity, a refresh that must
+ * take the lock keeps a lease, a request asks for more, a registration adds a participant.
+ */
+export const PRIORITIES = ["release", "refresh", "request", "register"] as const;
+export type Priority = (typeof PRIORITIES)[number];
 
 /** What a call will read under the lock, so that a batch reads it in one statement per table. */
 export interface JobHints {
   participantId?: string;
   requestId?: string;
+  priority?: Priority;
 }
 
 interface Job {
   work: Work<unknown>;
   hints: JobHints;
+  enqueuedAt: number;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
 
+export interface BatcherOptions {
+  /** The longest a call may wait for the lock before it is refused as OVERLOADED (ms). */
+  deadlineMs: number;
+  /** Reports each committed batch: its size and how long it held the pool lock. */
+  onBatch?: (size: number, seconds: number) => void;
+  now?: () => number;
+}
+
 const MAX_BATCH = 64;
+/** Weight of the newest batch in the running estimate of the time one call holds the lock. */
+const EWMA_WEIGHT = 0.2;
+const MIN_RETRY_AFTER_MS = 250;
+const MAX_RETRY_AFTER_MS = 60_000;
 
 /**
- * Group commit for grant-changing calls. Calls that arrive while a transaction is running wait
- * and then share the next one: one lock, one commit. Answers are sent only after the commit.
- * Under load this turns a convoy of short transactions queued on the pool lock into a few larger
- * ones. Work must decide a refusal (SlsError, AllocationError) before it writes.
+ * Group commit for grant-changing calls, with admission control. Calls that arrive while a
+ * transaction runs wait and then share the next one: one lock, one commit; answers are sent only
+ * after the commit. A call whose expected wait exceeds the deadline is refused at once with
+ * OVERLOADED and a retryAfterMs from the queue's drain rate, before it has done anything, and so
+ * is one that has waited past the deadline when its turn comes (its caller is about to give up).
+ * Work must decide a refusal (SlsError, AllocationError) before it writes.
  */
 export class PoolBatcher {
-  private queue: Job[] = [];
+  private readonly queues = new Map<Priority, Job[]>(PRIORITIES.map((p) => [p, []]));
   private draining = false;
+  /** Running estimate of how long one call holds the lock (ms), from committed batches. */
+  private msPerCall = 2;
+  private batchStartedAt: number | null = null;
+  private readonly now: () => number;
+  private lockBusyMs = 0;
 
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
-  ) {}
+    private readonly options: BatcherOptions = { deadlineMs: 3_000 },
+  ) {
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** Calls waiting for the lock. */
+  get queued(): number {
+    let n = 0;
+    for (const queue of this.queues.values()) n += queue.length;
+    return n;
+  }
+
+  /** Milliseconds the pool lock was held by this process's batches so far. */
+  get busyMs(): number {
+    return this.lockBusyMs;
+  }
 
   run<R>(work: Work<R>, hints: JobHints = {}): Promise<R> {
+    const priority = hints.priority ?? "request";
+    const expected = this.expectedWaitMs(priority);
+    if (expected > this.options.deadlineMs) return Promise.reject(this.overloaded(expected));
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ work, hints, resolve: resolve as (value: unknown) => void, reject });
+      this.queues.get(priority)!.push({ work, hints, enqueuedAt: this.now(), resolve: resolve as (value: unknown) => void, reject });
       if (!this.draining) void this.drain();
     });
+  }
+
+  /** What a new call of this priority would wait: the batch under way, then every call ahead of it. */
+  private expectedWaitMs(priority: Priority): number {
+    let ahead = 0;
+    for (const p of PRIORITIES) {
+      ahead += this.queues.get(p)!.length;
+      if (p === priority) break;
+    }
+    const current = this.batchStartedAt === null ? 0 : Math.max(0, this.msPerCall - (this.now() - this.batchStartedAt));
+    return current + ahead * this.msPerCall;
+  }
+
+  private overloaded(expectedWaitMs: number): SlsError {
+    const drainMs = this.queued * this.msPerCall;
+    const retryAfterMs = Math.min(MAX_RETRY_AFTER_MS, Math.max(MIN_RETRY_AFTER_MS, drainMs));
+    return retryLater(
+      "OVERLOADED",
+      `The licensing server is overloaded (about ${Math.round(expectedWaitMs)} ms of calls ahead of this one); nothing was done: try again in ${Math.ceil(retryAfterMs / 1000)} s.`,
+      retryAfterMs,
+    );
+  }
+
+  private take(): Job[] {
+    const batch: Job[] = [];
+    const cutoff = this.now() - this.options.deadlineMs;
+    for (const priority of PRIORITIES) {
+      const queue = this.queues.get(priority)!;
+      while (queue.length > 0 && batch.length < MAX_BATCH) {
+        const job = queue.shift()!;
+        if (job.enqueuedAt < cutoff) job.reject(this.overloaded(this.now() - job.enqueuedAt));
+        else batch.push(job);
+      }
+    }
+    return batch;
   }
 
   private async drain(): Promise<void> {
     this.draining = true;
     try {
-      while (this.queue.length > 0) {
-        await this.runTogether(this.queue.splice(0, MAX_BATCH));
-      }
+      for (let batch = this.take(); batch.length > 0; batch = this.take()) await this.runTogether(batch);
     } finally {
       this.draining = false;
     }
@@ -55,6 +134,8 @@ export class PoolBatcher {
 
   private async runTogether(batch: Job[]): Promise<void> {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const started = this.now();
+    this.batchStartedAt = started;
     try {
       await this.store.inPoolTransaction(async (tx) => {
         outcomes.length = 0;
@@ -70,6 +151,7 @@ export class PoolBatcher {
         }
       }, preloadOf(batch));
     } catch (error) {
+      this.batchStartedAt = null;
       // The shared transaction failed as a whole (connection lost, commit refused): nothing of
       // it was written, so each call is retried on its own.
       if (batch.length > 1) this.log.warn("batched transaction failed; retrying its calls one by one", { calls: batch.length, error });
@@ -77,6 +159,11 @@ export class PoolBatcher {
       else for (const job of batch) await this.runTogether([job]);
       return;
     }
+    this.batchStartedAt = null;
+    const elapsed = this.now() - started;
+    this.lockBusyMs += elapsed;
+    this.msPerCall = (1 - EWMA_WEIGHT) * this.msPerCall + EWMA_WEIGHT * (elapsed / batch.length);
+    this.options.onBatch?.(batch.length, elapsed / 1000);
     batch.forEach((job, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) job.resolve(outcome.value);

@@ -1,0 +1,21 @@
+import type { TRPCError } from "@trpc/server";
+import { failedCallOutcome } from "../metrics/call-outcome.ts";
+import type { Services } from "./context.ts";
+import type { MessageType } from "./counters.ts";
+
+/**
+ * One protocol message handled: the message counters (received and answered or failed, per
+ * server and per participant) and the call metrics. The tRPC middleware and the refresh fast path
+ * (http/appliance-handler.ts) both record through here.
+ */
+export function recordCall(
+  services: Services,
+  messageType: MessageType,
+  result: { ok: true } | { ok: false; error: TRPCError },
+  participantId: string | null,
+  seconds: number,
+): void {
+  services.metrics.observeCall(messageType, result.ok ? "ok" : failedCallOutcome(result.error), seconds);
+  services.counters.count(messageType, "received", participantId);
+  services.counters.count(messageType, result.ok ? "answered" : "failed", participantId);
+}

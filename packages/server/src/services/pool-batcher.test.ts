@@ -1,0 +1,117 @@
+import type { PoolTransaction, Store } from "@sls/db";
+import { describe, expect, it } from "vitest";
+import { SlsError } from "../errors.ts";
+import { createLogger } from "../logger.ts";
+import { PoolBatcher, type Priority } from "./pool-batcher.ts";
+
+/**
+ * The batcher's admission rules on a store whose transactions finish when the test says so and
+ * a clock the test moves: what is refused, in what order calls are served, what retryAfterMs says.
+ */
+function harness(deadlineMs: number) {
+  let clock = 0;
+  const transactions: Array<{ release(): void; size: number }> = [];
+  const store = {
+    inPoolTransaction: async (work: (tx: PoolTransaction) => Promise<unknown>) => {
+      const entry = { release: () => {}, size: 0 };
+      const released = new Promise<void>((resolve) => (entry.release = resolve));
+      transactions.push(entry);
+      await work({} as PoolTransaction);
+      await released;
+    },
+  } as unknown as Store;
+  const batches: number[] = [];
+  const batcher = new PoolBatcher(store, createLogger("error"), {
+    deadlineMs,
+    now: () => clock,
+    onBatch: (size) => batches.push(size),
+  });
+  const served: string[] = [];
+  const call = (name: string, priority: Priority) =>
+    batcher.run(async () => void served.push(name), { priority }).then(
+      () => ({ name, ok: true as const }),
+      (error: unknown) => ({ name, ok: false as const, error: error as SlsError }),
+    );
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  return {
+    batcher,
+    call,
+    served,
+    batches,
+    advance: (ms: number) => (clock += ms),
+    async commitNext() {
+      await settle();
+      transactions.shift()?.release();
+      await settle();
+    },
+  };
+}
+
+describe("PoolBatcher admission", () => {
+  it("serves a waiting batch in priority order: release, refresh, request, register", async () => {
+    const h = harness(10_000);
+    const first = h.call("first", "request");
+    await h.commitNext(); // nothing queued yet: the first call runs alone
+    await first;
+    const blocker = h.call("blocker", "request");
+    const waiting = [h.call("register", "register"), h.call("request", "request"), h.call("refresh", "refresh"), h.call("release", "release")];
+    await h.commitNext();
+    await blocker;
+    await h.commitNext();
+    await Promise.all(waiting);
+    expect(h.served).toEqual(["first", "blocker", "release", "refresh", "request", "register"]);
+    expect(h.batches).toEqual([1, 1, 4]);
+  });
+
+  it("refuses at once, with OVERLOADED and retryAfterMs, a call whose expected wait exceeds the deadline", async () => {
+    const h = harness(100);
+    // Teach the batcher that a call holds the lock 20 ms.
+    for (let i = 0; i < 30; i++) {
+      const done = h.call(`warm${i}`, "request");
+      await new Promise((resolve) => setImmediate(resolve));
+      h.advance(20);
+      await h.commitNext();
+      await done;
+    }
+    const blocker = h.call("blocker", "request");
+    const queued = Array.from({ length: 10 }, (_, i) => h.call(`q${i}`, "request"));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(h.batcher.queued).toBeGreaterThan(0); // the first few were admitted and wait
+    expect(h.batcher.queued).toBeLessThan(10); // the rest were refused at once
+    const refused = await h.call("late", "request");
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.error).toBeInstanceOf(SlsError);
+    expect(refused.error.reason).toBe("OVERLOADED");
+    expect(refused.error.code).toBe("TOO_MANY_REQUESTS");
+    expect(refused.error.retryAfterMs).toBeGreaterThanOrEqual(250);
+    expect(h.served).not.toContain("late");
+    // A release still gets in ahead of the queued requests.
+    const release = h.call("release", "release");
+    await h.commitNext();
+    await blocker;
+    await h.commitNext();
+    expect((await release).ok).toBe(true);
+    expect(h.served.indexOf("release")).toBeLessThan(h.served.indexOf("q0"));
+    while (h.batcher.queued > 0) await h.commitNext();
+    await h.commitNext();
+    const outcomes = await Promise.all(queued);
+    expect(outcomes.filter((r) => !r.ok).length).toBeGreaterThan(0);
+    expect(outcomes.filter((r) => r.ok).length).toBeGreaterThan(0);
+  });
+
+  it("sheds, without running it, a call that waited past the deadline before its turn came", async () => {
+    const h = harness(100);
+    const blocker = h.call("blocker", "request");
+    await new Promise((resolve) => setImmediate(resolve));
+    const stale = h.call("stale", "request");
+    h.advance(500);
+    await h.commitNext();
+    await blocker;
+    await h.commitNext();
+    const outcome = await stale;
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.error.reason).toBe("OVERLOADED");
+    expect(h.served).toEqual(["blocker"]);
+  });
+});
