@@ -220,8 +220,6 @@ export async function transferFrom(services: Services, participant: Authenticate
       await commitOutcome(tx, state, outcome, new Date(now), `appliance:${participant.serial}`);
       return outcome.result;
     },
-  const lease = await services.leases.lookup(tokenHash);
-  if (!lease || input.inUse > lease.platformLimit) return null;
     { others: async (tx) => [await tx.findParticipantBySerial(input.fromSerial)] },
   );
 }
@@ -236,6 +234,8 @@ export async function refreshFromLease(services: Services, tokenHash: string, in
   if (services.serving.refreshTakesLock) return null;
   const server = await services.settings.get();
   if (!server) return null;
+  const lease = await services.leases.lookup(tokenHash);
+  if (!lease || input.inUse > lease.platformLimit) return null;
   const now = services.now();
   const silentBefore = now - SILENT_AFTER_INTERVALS * server.refreshIntervalSec * 1000;
   if ((lease.granted > 0 || lease.pending > 0) && lease.lastSeenAt < silentBefore) return null;
