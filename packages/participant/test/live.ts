@@ -18,6 +18,9 @@ export interface Answered {
   ok: boolean;
   /** The grant in the answer, when it carries one. */
   granted?: number;
+  /** Why it was refused, and how long the server asked to wait, when it said. */
+  reason?: string;
+  retryAfterMs?: number | undefined;
 }
 
 /** A participant whose calls go through fetch, recording which server answered last. */
@@ -56,7 +59,7 @@ export class Live {
           answers.push({ baseUrl, verb, at: Date.now(), ok: true, granted: (answer as { granted?: number }).granted });
           return answer;
         } catch (error) {
-          if (error instanceof ApplianceError) answers.push({ baseUrl, verb, at: Date.now(), ok: false });
+          if (error instanceof ApplianceError) answers.push({ baseUrl, verb, at: Date.now(), ok: false, reason: error.reason, retryAfterMs: error.retryAfterMs });
           throw error;
         }
       },
