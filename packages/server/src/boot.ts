@@ -11,7 +11,7 @@ import { ServerMetrics } from "./metrics/server-metrics.ts";
 import { ALERT_TICK_MS, alertTick, stopAlertEngine } from "./alerts/engine.ts";
 import { setUpRole } from "./services/backup/role-setup.ts";
 import { PoolBatcher } from "./services/pool-batcher.ts";
-import { Leases } from "./services/leases/leases.ts";
+import { DEFAULT_LEASE_OPTIONS, Leases } from "./services/leases/leases.ts";
 import { SettingsCache } from "./services/settings-cache.ts";
 import { sweepSilentParticipants } from "./services/sweeper.ts";
 import { LOGIN_POLICY } from "./services/admin-auth.ts";
@@ -53,7 +53,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
       onBatch: (size, seconds) => metrics.observeBatch(size, seconds),
     }),
     settings: new SettingsCache(store),
-    leases: new Leases(store, log, now, env.SLS_SERVER_ID),
+    leases: new Leases(store, log, now, env.SLS_SERVER_ID, { ...DEFAULT_LEASE_OPTIONS, flushMs: env.SLS_LEASE_FLUSH_MS }),
     role: env.SLS_ROLE,
     serving: role.serving,
     assertServing: () => role.serving.assertServing(),

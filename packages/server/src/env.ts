@@ -27,6 +27,8 @@ export const ZEnv = z.object({
   SLS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
   /** The longest a grant-changing call may wait for the pool lock before it is refused as OVERLOADED. */
   SLS_CALL_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  /** How often lease renewals kept in memory are written (at most 1 s apart in production; tests lengthen it). */
+  SLS_LEASE_FLUSH_MS: z.coerce.number().int().min(50).max(600_000).default(500),
   SLS_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   SLS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** `backup` runs this process as the backup server of the main server at SLS_MAIN_URL. */
