@@ -9,6 +9,8 @@ import { MessageCounters } from "./services/counters.ts";
 import { registerFleetGauges } from "./metrics/fleet-gauges.ts";
 import { ServerMetrics } from "./metrics/server-metrics.ts";
 import { ALERT_TICK_MS, alertTick, stopAlertEngine } from "./alerts/engine.ts";
+import { sampleCapacity } from "./services/capacity-report.ts";
+import { pruneHistory } from "./services/capacity-retention.ts";
 import { setUpRole } from "./services/backup/role-setup.ts";
 import { PoolBatcher } from "./services/pool-batcher.ts";
 import { DEFAULT_LEASE_OPTIONS, Leases } from "./services/leases/leases.ts";
@@ -20,6 +22,7 @@ import { pruneUsage, SAMPLE_EVERY_MS, sampleUsage } from "./services/usage-sampl
 const COUNTER_FLUSH_MS = 2_000;
 const APPLIED_REQUEST_TTL_MS = 24 * 3600_000;
 const PRUNE_EVERY_MS = 3600_000;
+const CAPACITY_SAMPLE_MS = 60_000;
 
 export interface Running {
   services: Services;
@@ -68,6 +71,8 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     every(COUNTER_FLUSH_MS, () => services.counters.flush(store, services.serverId), log, "counter flush"),
     every(PRUNE_EVERY_MS, () => store.pruneAppliedRequests(new Date(now() - APPLIED_REQUEST_TTL_MS)), log, "request-id prune"),
     every(ALERT_TICK_MS, () => alertTick(services), log, "alert engine"),
+    every(CAPACITY_SAMPLE_MS, async () => services.role === "main" && sampleCapacity(services), log, "capacity sample"),
+    every(PRUNE_EVERY_MS, () => pruneHistory(services, env.SLS_RETENTION_DAYS), log, "history prune"),
     ...consoleJobs(services),
   ];
 

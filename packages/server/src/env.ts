@@ -69,6 +69,8 @@ export const ZEnv = z.object({
     }),
   /** GET /metrics (Prometheus) on the web port and the licence port; `off` removes it. */
   SLS_METRICS: z.enum(["on", "off"]).default("on"),
+  /** Days of audit history and capacity history kept; older rows are pruned in small batches every hour. */
+  SLS_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
   /** When set, /metrics answers only `Authorization: Bearer <this token>`. */
   SLS_METRICS_TOKEN: z
     .string()

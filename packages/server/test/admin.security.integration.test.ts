@@ -48,6 +48,8 @@ const VALID_INPUT: Record<string, unknown> = {
   "admin.alerts.list": undefined,
   "admin.alerts.setConfig": { pendingAfterMinutes: 10, webhook: null, syslog: null, email: null },
   "admin.alerts.sendTest": { channel: "syslog" },
+  "admin.capacity.report": { days: 30 },
+  "admin.capacity.export": { days: 7 },
 };
 
 function call(client: ConsoleClient, { path, kind }: { path: string; kind: Kind }) {

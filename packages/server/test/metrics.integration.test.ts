@@ -65,7 +65,11 @@ describe.each(providers())("GET /metrics on %s", (provider) => {
     expect(await server.call("refresh", { inUse: 150 }, token)).toMatchObject({ ok: true });
     expect(await server.call("refresh", { inUse: 1 }, "slt_not-a-token")).toMatchObject({ ok: false });
 
-    const first = await scrape(server.baseUrl, TOKEN);
+    // Refreshes are written behind (services/leases, every 500 ms): wait for the in-use figure.
+    const first = await until("the refresh's in-use figure in the database", async () => {
+      const scraped = await scrape(server.baseUrl, TOKEN);
+      return value(parsePrometheusTextFormat(scraped.text), "sls_sessions_in_use") === 150 ? scraped : null;
+    });
     expect(first.status).toBe(200);
     expect(first.contentType).toContain("text/plain; version=0.0.4");
     const families = parsePrometheusTextFormat(first.text);

@@ -32,6 +32,12 @@ export const AuditIcon = () => (
   </Icon>
 );
 
+export const CapacityIcon = () => (
+  <Icon>
+    <path d="M4 20V10M10 20V4M16 20v-7M22 20H2" />
+  </Icon>
+);
+
 export const AlertsIcon = () => (
   <Icon>
     <path d="M6 16V11a6 6 0 1 1 12 0v5l2 2H4z" />

@@ -4,12 +4,13 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cx } from "@/components/ui/cx";
 import { useAccount } from "./account-context";
-import { AccountsIcon, AlertsIcon, AuditIcon, OverviewIcon, ParticipantsIcon, SettingsIcon } from "./icons";
+import { AccountsIcon, AlertsIcon, AuditIcon, CapacityIcon, OverviewIcon, ParticipantsIcon, SettingsIcon } from "./icons";
 
 const LINKS = [
   { href: "/", label: "Overview", icon: <OverviewIcon /> },
   { href: "/participants", label: "Participants", icon: <ParticipantsIcon /> },
   { href: "/audit", label: "Audit history", icon: <AuditIcon /> },
+  { href: "/capacity", label: "Capacity", icon: <CapacityIcon /> },
   { href: "/alerts", label: "Alerts", icon: <AlertsIcon /> },
   { href: "/settings", label: "Settings", icon: <SettingsIcon /> },
   { href: "/accounts", label: "Accounts", icon: <AccountsIcon />, adminOnly: true },

@@ -11,6 +11,7 @@ import { OverviewQueries } from "./overview-query.ts";
 import { OperationsQueries } from "./operations-query.ts";
 import { AlertRepository } from "./alerts.ts";
 import { CapacityRepository } from "./capacity.ts";
+import { AuditRetention } from "./audit-retention.ts";
 import { UsageRepository } from "./usage.ts";
 import { LeaseRepository } from "./leases.ts";
 import { ProcessRegistry } from "./process-registry.ts";
@@ -195,6 +196,7 @@ export class Store {
     operations: OperationsQueries;
     alerts: AlertRepository;
     capacity: CapacityRepository;
+    auditRetention: AuditRetention;
   };
 
   private get admin() {
@@ -207,6 +209,7 @@ export class Store {
       operations: new OperationsQueries(this.db),
       alerts: new AlertRepository(this.db),
       capacity: new CapacityRepository(this.db),
+      auditRetention: new AuditRetention(this.db),
     };
     return this.adminRepositories;
   }
@@ -244,6 +247,11 @@ export class Store {
   /** The capacity history (minute, hour and day rows) behind the capacity report. */
   get capacity(): CapacityRepository {
     return this.admin.capacity;
+  }
+
+  /** Prunes audit history past the retention period, keeping the ledger balanced. */
+  get auditRetention(): AuditRetention {
+    return this.admin.auditRetention;
   }
 }
 

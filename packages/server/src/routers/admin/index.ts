@@ -1,6 +1,7 @@
 import { router } from "../../trpc.ts";
 import { accountsRouter } from "./accounts.ts";
 import { alertsRouter } from "./alerts.ts";
+import { capacityRouter } from "./capacity.ts";
 import { auditRouter } from "./audit.ts";
 import { overviewRouter } from "./overview.ts";
 import { participantsRouter } from "./participants.ts";
@@ -14,4 +15,5 @@ export const adminRouter = router({
   settings: settingsRouter,
   accounts: accountsRouter,
   alerts: alertsRouter,
+  capacity: capacityRouter,
 });

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sampleCapacity } from "../src/services/capacity-report.ts";
+import { pruneHistory } from "../src/services/capacity-retention.ts";
+import { ADMIN_PASSWORD, setUpAdmin, type ConsoleClient } from "./console-client.ts";
+import { freshDatabase, providers, registerOk, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
+
+interface Report {
+  total: Record<string, number>;
+  daily: Array<Record<string, number | string>>;
+  participants: Array<Record<string, number | string>>;
+}
+
+describe.each(providers())("capacity history and report on %s", (provider) => {
+  let db: FreshDatabase;
+  let server: TestServer;
+  let admin: ConsoleClient;
+
+  beforeAll(async () => {
+    db = await freshDatabase(provider, "capacity");
+    server = await startTestServer(db.url);
+    admin = await setUpAdmin(server);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  it("folds minute samples into hour and day figures: peaks, unmet session-minutes, dry spells, the pool size needed", async () => {
+    const { services } = server.running;
+    const big = await registerOk(server, "CAP00001", { localLimit: 100 });
+    expect(await server.call("request", { sessions: 300, requestId: "1" }, big)).toMatchObject({ ok: true });
+    expect(await server.call("refresh", { inUse: 350 }, big)).toMatchObject({ ok: true });
+    // Refreshes are written behind (services/leases): write them now, as the next flush would.
+    await services.leases.writeThrough();
+    expect(await sampleCapacity(services)).toBe(true);
+    // The same minute again (another process, or a retry) is not counted twice.
+    expect(await sampleCapacity(services)).toBe(false);
+
+    server.clock.advance(60);
+    const small = await registerOk(server, "CAP00002", { localLimit: 50 });
+    expect(await server.call("request", { sessions: 250, requestId: "2" }, small)).toMatchObject({ ok: true, data: { granted: 200, pending: 50 } });
+    await server.call("refresh", { inUse: 120 }, small);
+    await server.call("refresh", { inUse: 350 }, big);
+    await services.leases.writeThrough();
+    expect(await sampleCapacity(services)).toBe(true);
+    server.clock.advance(60);
+    await server.call("refresh", { inUse: 120 }, small);
+    await server.call("refresh", { inUse: 350 }, big);
+    await services.leases.writeThrough();
+    expect(await sampleCapacity(services)).toBe(true);
+
+    const report = await admin.ok<Report>("query", "admin.capacity.report", { days: 7 });
+    expect(report.total).toEqual({
+      minutesSampled: 3,
+      poolSize: 500,
+      peakGranted: 500,
+      peakInUse: 470,
+      peakInUseFromPool: 250 + 70,
+      unmetSessionMinutes: 2 * 50,
+      // Full from the second minute on: one dry spell, however long.
+      dryEvents: 1,
+      poolSizeNeeded: 550,
+    });
+    expect(report.daily).toHaveLength(1);
+    expect(report.participants).toEqual([
+      { serial: "CAP00001", peakGranted: 300, peakInUse: 350, peakInUseFromPool: 250, unmetSessionMinutes: 0, poolSizeNeeded: 300 },
+      { serial: "CAP00002", peakGranted: 200, peakInUse: 120, peakInUseFromPool: 70, unmetSessionMinutes: 100, poolSizeNeeded: 250 },
+    ]);
+
+    const csv = await admin.ok<{ filename: string; csv: string }>("query", "admin.capacity.export", { days: 7 });
+    expect(csv.filename).toMatch(/^sls-capacity-7d-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(csv.csv.split("\r\n")).toEqual([
+      "serial,peak granted,peak in use,peak in use from pool,unmet session-minutes,times the pool ran dry,pool size needed",
+      "CAP00001,300,350,250,0,,300",
+      "CAP00002,200,120,70,100,,250",
+      "TOTAL,500,470,320,100,1,550",
+      "",
+    ]);
+  });
+
+  it("refuses a period other than 7, 30 or 90 days", async () => {
+    const bad = await admin.query("admin.capacity.report", { days: 8 });
+    expect(bad).toMatchObject({ ok: false, status: 400, error: { data: { reason: "INVALID_INPUT" } } });
+  });
+
+  it("prunes history past the retention period in batches, keeping the ledger balanced", async () => {
+    const { services } = server.running;
+    const before = await services.store.ledger();
+    expect(before.auditGrantedSum).toBe(before.grantedSum);
+    server.clock.advance(401 * 86_400);
+    const { capacityRows, auditRows } = await pruneHistory(services, 400);
+    expect(capacityRows).toBeGreaterThan(0);
+    expect(auditRows).toBeGreaterThan(0);
+    const after = await services.store.ledger();
+    expect(after.auditGrantedSum).toBe(after.grantedSum);
+    expect(after.auditPendingSum).toBe(after.pendingSum);
+    await admin.ok("mutation", "auth.login", { name: "root", password: ADMIN_PASSWORD });
+    const report = await admin.ok<Report>("query", "admin.capacity.report", { days: 90 });
+    expect(report.daily).toEqual([]);
+    expect(await services.store.db.auditEvent.count({ where: { type: { not: "history-pruned" }, at: { lt: new Date(server.clock.now() - 400 * 86_400_000) } } })).toBe(0);
+  });
+});
