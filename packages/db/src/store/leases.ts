@@ -1,5 +1,6 @@
 import { providerOfClient, type Db } from "../client.ts";
-import { chunked, multiRowUpdate, type Column } from "./bulk-sql.ts";
+import { chunked, multiRowUpdate, placeholder, type Column } from "./bulk-sql.ts";
+import { recordOf } from "./raw-rows.ts";
 import { SERVER_ROW_ID } from "./pool-transaction.ts";
 
 /** What a process keeps in memory to answer `refresh` without the database. */
@@ -52,9 +53,25 @@ const RENEWAL_COLUMNS: Column[] = [
 export class LeaseRepository {
   constructor(private readonly db: Db) {}
 
+  /** Raw SQL: after a restart every participant's first call looks itself up here. */
   async findByTokenHash(tokenHash: string): Promise<LeaseRow | null> {
-    const row = await this.db.participant.findUnique({ where: { tokenHash }, select: leaseSelect });
-    return row ? { ...row, changeSeq: Number(row.changeSeq) } : null;
+    const mark = placeholder(providerOfClient(this.db), 1, "text");
+    const columns = Object.keys(leaseSelect).map((c) => `"${c}"`).join(", ");
+    const rows = await this.db.$queryRawUnsafe<Array<Record<string, unknown>>>(`SELECT ${columns} FROM "Participant" WHERE "tokenHash" = ${mark}`, tokenHash);
+    const raw = rows[0];
+    if (!raw) return null;
+    const record = recordOf({ ...raw, hostname: "", model: "", localLimit: 0, haPeerSerial: null, approved: true, pendingSeq: null, inUse: 0, registeredAt: raw.lastSeenAt, reclaimedAt: null });
+    return {
+      id: record.id,
+      serial: record.serial,
+      tokenHash: record.tokenHash,
+      granted: record.granted,
+      pending: record.pending,
+      platformLimit: record.platformLimit,
+      highWater: record.highWater,
+      lastSeenAt: record.lastSeenAt,
+      changeSeq: Number(raw.changeSeq),
+    };
   }
 
   /**
