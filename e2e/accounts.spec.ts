@@ -2,7 +2,7 @@ import { ADMIN, signIn, signInAsAdmin, VIEWER } from "./console.ts";
 import { expect, test } from "./fresh-app.ts";
 
 test("an administrator adds a viewer, promotes and demotes it, resets its password and removes it; the last admin is protected", async ({ page, browser, app }) => {
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, app);
   await page.goto("/accounts");
   const rows = page.getByTestId("account-row");
   await expect(rows).toHaveCount(1);

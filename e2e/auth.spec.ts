@@ -3,7 +3,7 @@ import { expect, test } from "./fresh-app.ts";
 
 test.describe.configure({ mode: "serial" });
 
-test("first start: every page leads to setup, which creates the first administrator", async ({ page }) => {
+test("first start: every page leads to setup, which creates the first administrator with the server's setup code", async ({ page, app }) => {
   await page.goto("/participants");
   await expect(page).toHaveURL(/\/setup$/);
   await expect(page.getByRole("heading", { name: "Create the first administrator" })).toBeVisible();
@@ -13,11 +13,19 @@ test("first start: every page leads to setup, which creates the first administra
   await page.getByLabel("Password", { exact: true }).fill("short");
   await page.getByLabel("Repeat the password").fill("different");
   await page.getByRole("button", { name: /create administrator/i }).click();
+  await expect(page.getByText("Enter the setup code from the server's log.")).toBeVisible();
   await expect(page.getByRole("alert").filter({ hasText: /at least 12 characters/i })).toBeVisible();
   await expect(page.getByText("The two passwords differ.")).toBeVisible();
 
+  // A wrong code is refused by the server, next to the field.
+  await page.getByLabel("Setup code").fill("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF");
   await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
   await page.getByLabel("Repeat the password").fill(ADMIN.password);
+  await page.getByRole("button", { name: /create administrator/i }).click();
+  await expect(page.getByText(/Wrong setup code/)).toBeVisible();
+  await expect(page).toHaveURL(/\/setup$/);
+
+  await page.getByLabel("Setup code").fill(app.setupCode());
   await page.getByRole("button", { name: /create administrator/i }).click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();

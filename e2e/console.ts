@@ -1,5 +1,6 @@
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import { applianceCall, SHARED_SECRET } from "./fixtures.ts";
+import type { App } from "./fresh-app.ts";
 
 export const ADMIN = { name: "ops-admin", password: "e2e admin password 1" };
 export const VIEWER = { name: "ops-viewer", password: "e2e viewer password 1" };
@@ -17,12 +18,13 @@ export async function consoleMutation<T>(page: Page, path: string, input?: unkno
 
 /**
  * Signs the page in as the administrator through the API: creating it on the spec's fresh
- * database the first time, signing in on later tests of the same spec file.
+ * database the first time (with the setup code the app wrote), signing in on later tests of the same spec file.
  */
-export async function signInAsAdmin(page: Page): Promise<void> {
+export async function signInAsAdmin(page: Page, app: App): Promise<void> {
   const response = await page.request.get("/api/trpc/auth.state");
   const { setupRequired } = ((await response.json()) as { result: { data: { setupRequired: boolean } } }).result.data;
-  await consoleMutation(page, setupRequired ? "auth.setup" : "auth.login", ADMIN);
+  if (setupRequired) await consoleMutation(page, "auth.setup", { ...ADMIN, setupCode: app.setupCode() });
+  else await consoleMutation(page, "auth.login", ADMIN);
 }
 
 export async function signIn(page: Page, account: { name: string; password: string }): Promise<void> {

@@ -2,8 +2,8 @@ import { figure, figureWithin, POOL_SIZE, uniqueSerial } from "./fixtures.ts";
 import { ADMIN, refresh, registerAppliance, requestSessions, signInAsAdmin } from "./console.ts";
 import { expect, test } from "./fresh-app.ts";
 
-test("force release takes the grant back, serves the pending demand, and is audited", async ({ page, request }) => {
-  await signInAsAdmin(page);
+test("force release takes the grant back, serves the pending demand, and is audited", async ({ page, request, app }) => {
+  await signInAsAdmin(page, app);
   const holder = await registerAppliance(request, uniqueSerial("HOLD"));
   await requestSessions(request, holder, 400);
   const waiter = await registerAppliance(request, uniqueSerial("WAIT"));

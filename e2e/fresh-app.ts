@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,6 +13,18 @@ export interface App {
   url: string;
   /** The server's stderr so far (JSON log lines), for failure messages. */
   log(): string;
+  /** The one-time setup code, read as an operator would: from the file the server's log names. */
+  setupCode(): string;
+}
+
+/** The file named in the log line that tells the operator to open /setup. */
+function setupCodeOf(log: string): string {
+  for (const line of log.split("\n")) {
+    if (!line.includes("/setup") || !line.startsWith("{")) continue;
+    const { setupCodeFile } = JSON.parse(line) as { setupCodeFile?: string };
+    if (setupCodeFile) return readFileSync(setupCodeFile, "utf8").trim();
+  }
+  throw new Error(`the app's log names no setup code file:\n${log}`);
 }
 
 /**
@@ -20,7 +32,8 @@ export interface App {
  * its own, so that every spec file starts from a fresh database: no account, the pool of
  * fixtures.ts, no participant.
  */
-async function startApp(): Promise<App & { stop(): Promise<void> }> {
+/** `env` adds to or replaces the environment below (a spec may bring its own seeded DATABASE_URL). */
+async function startApp(env: Record<string, string> = {}): Promise<App & { stop(): Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), "sls-e2e-"));
   const port = await freePort();
   let log = "";
@@ -36,6 +49,7 @@ async function startApp(): Promise<App & { stop(): Promise<void> }> {
       SLS_SHARED_SECRET: SHARED_SECRET,
       SLS_REFRESH_INTERVAL_SEC: String(REFRESH_INTERVAL_SEC),
       SLS_LOG_LEVEL: "warn",
+      ...env,
     },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -53,7 +67,7 @@ async function startApp(): Promise<App & { stop(): Promise<void> }> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode} before answering:\n${log}`);
-    if (await healthy(url)) return { url, log: () => log, stop };
+    if (await healthy(url)) return { url, log: () => log, setupCode: () => setupCodeOf(log), stop };
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`the app did not answer /api/health within ${START_TIMEOUT_MS / 1000} s:\n${log}`);
@@ -85,10 +99,10 @@ function freePort(): Promise<number> {
 class AppPerFile {
   private current: { file: string; app: Awaited<ReturnType<typeof startApp>> } | null = null;
 
-  async for(file: string): Promise<App> {
+  async for(file: string, env: Record<string, string> = {}): Promise<App> {
     if (this.current?.file === file) return this.current.app;
     await this.stop();
-    this.current = { file, app: await startApp() };
+    this.current = { file, app: await startApp(env) };
     return this.current.app;
   }
 
@@ -98,7 +112,7 @@ class AppPerFile {
   }
 }
 
-export const test = base.extend<{ app: App }, { appPerFile: AppPerFile }>({
+export const test = base.extend<{ app: App; appEnv: Record<string, string> }, { appPerFile: AppPerFile }>({
   appPerFile: [
     async ({}, use) => {
       const apps = new AppPerFile();
@@ -107,7 +121,9 @@ export const test = base.extend<{ app: App }, { appPerFile: AppPerFile }>({
     },
     { scope: "worker", timeout: START_TIMEOUT_MS + 30_000 },
   ],
-  app: [async ({ appPerFile }, use, testInfo) => use(await appPerFile.for(testInfo.file)), { timeout: START_TIMEOUT_MS + 30_000 }],
+  /** Extra environment for the spec file's app (`test.use({ appEnv: { … } })`). */
+  appEnv: [{}, { option: true }],
+  app: [async ({ appPerFile, appEnv }, use, testInfo) => use(await appPerFile.for(testInfo.file, appEnv)), { timeout: START_TIMEOUT_MS + 30_000 }],
   baseURL: async ({ app }, use) => use(app.url),
 });
 

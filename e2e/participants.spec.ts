@@ -2,8 +2,8 @@ import { figure, uniqueSerial } from "./fixtures.ts";
 import { refresh, registerAppliance, requestSessions, signInAsAdmin } from "./console.ts";
 import { expect, test } from "./fresh-app.ts";
 
-test("a participant drawing sessions through the appliance API shows up, and the overview follows without a reload", async ({ page, request }) => {
-  await signInAsAdmin(page);
+test("a participant drawing sessions through the appliance API shows up, and the overview follows without a reload", async ({ page, request, app }) => {
+  await signInAsAdmin(page, app);
   await page.goto("/");
   await expect(page.getByTestId("granted")).toHaveText(figure(0));
 

@@ -45,8 +45,8 @@ test.use({ viewport: { width: 1440, height: 900 } });
 
 test.setTimeout(120_000);
 
-test("README screenshots: overview, participants, participant detail, audit, settings", async ({ page, request }) => {
-  await signInAsAdmin(page);
+test("README screenshots: overview, participants, participant detail, audit, settings", async ({ page, request, app }) => {
+  await signInAsAdmin(page, app);
   await consoleMutation(page, "admin.settings.setPoolSize", { poolSize: 5000 });
   await consoleMutation(page, "admin.settings.setBackup", { backup: { address: "licence-backup.example.net:3000", serial: "JAD2231B9ZZ", peerSerial: null } });
   await drawFleet(request, page);

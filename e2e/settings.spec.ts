@@ -6,8 +6,8 @@ import { expect, test } from "./fresh-app.ts";
 // In order: the last test checks the audit rows the others wrote.
 test.describe.configure({ mode: "serial" });
 
-test.beforeEach(async ({ page }) => {
-  await signInAsAdmin(page);
+test.beforeEach(async ({ page, app }) => {
+  await signInAsAdmin(page, app);
   await page.goto("/settings");
   await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
 });

@@ -2,7 +2,7 @@ import { applianceCall, figure, figureWithin, POOL_SIZE, SHARED_SECRET, uniqueSe
 import { signInAsAdmin } from "./console.ts";
 import { expect, test } from "./fresh-app.ts";
 
-test("a participant's grant shows on the overview and the participants page", async ({ page, request }) => {
+test("a participant's grant shows on the overview and the participants page", async ({ page, request, app }) => {
   const serial = uniqueSerial();
   const { token } = await applianceCall<{ token: string }>(request, "register", {
     secret: SHARED_SECRET,
@@ -20,7 +20,7 @@ test("a participant's grant shows on the overview and the participants page", as
   );
   expect(answer).toMatchObject({ granted: 150, added: 150, pending: 0 });
 
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, app);
   await page.goto("/");
   // The page refreshes itself; these assertions wait for the figures to arrive.
   await expect(page.getByTestId("pool-size")).toHaveText(figure(POOL_SIZE));

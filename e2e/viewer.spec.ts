@@ -3,7 +3,7 @@ import { consoleMutation, registerAppliance, requestSessions, signInAsAdmin, sig
 import { expect, test } from "./fresh-app.ts";
 
 test("a viewer sees every page but can change nothing", async ({ page, browser, request, app }) => {
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, app);
   await consoleMutation(page, "admin.accounts.create", { ...VIEWER, role: "viewer" });
   const appliance = await registerAppliance(request, uniqueSerial("VIEW"));
   await requestSessions(request, appliance, 100);

@@ -4,7 +4,7 @@
 // before anything is installed, so it imports nothing but node: modules and scripts/lib.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -16,6 +16,8 @@ process.chdir(ROOT);
 
 const PORT = process.env.PORT || "3000";
 const DEMO_DB = path.join(ROOT, "data", "demo.db");
+// The server writes its one-time setup code beside the database (and prints it in its log).
+const DEMO_SETUP_CODE_FILE = `${DEMO_DB}.setup-code`;
 const DEMO_SECRET = "demo-secret";
 const DEMO_POOL = 2000;
 // 40 appliances at 20 % of their platform limit at peak, on a 90-second "day": within a minute
@@ -104,15 +106,17 @@ async function waitForServer(server) {
 
 /**
  * The demo database is new, so the console would ask for a first administrator; the demo makes
- * one with a random password (there is no default password anywhere) and prints it.
+ * one with a random password (there is no default password anywhere) and prints it. Like an
+ * operator, it needs the server's setup code, which it reads from the file the server wrote.
  */
 async function createDemoAdministrator() {
   const account = { name: "demo", password: randomBytes(12).toString("base64url") };
   try {
+    const setupCode = readFileSync(DEMO_SETUP_CODE_FILE, "utf8").trim();
     const response = await fetch(`http://127.0.0.1:${PORT}/api/trpc/auth.setup`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-sls-console": "1" },
-      body: JSON.stringify(account),
+      body: JSON.stringify({ ...account, setupCode }),
     });
     if (response.ok) return account;
     say(`could not create the demo administrator (HTTP ${response.status}): ${(await response.text()).slice(0, 200)}`);
@@ -123,7 +127,7 @@ async function createDemoAdministrator() {
 }
 
 banner("demo: fresh database");
-for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(DEMO_DB + suffix, { force: true });
+for (const suffix of ["", "-wal", "-shm", "-journal", ".setup-code"]) rmSync(DEMO_DB + suffix, { force: true });
 say(`${path.relative(ROOT, DEMO_DB)} reset: pool ${DEMO_POOL} sessions, secret "${DEMO_SECRET}", refresh interval 10 s`);
 
 const server = start("the server", process.execPath, ["scripts/sls.mjs", "start"], {

@@ -1,7 +1,8 @@
-// Usage: node e2e/perf/measure-console.mjs <app URL>
+// Usage: node e2e/perf/measure-console.mjs <app URL> [setup code file]
 // Times the admin console against a running app (seeded with packages/db/scripts/seed-participants.ts):
 // each API query over HTTP (median of 7, after one warm-up) and each page in Chromium from
 // navigation until its data is on screen. Creates (or signs in as) the account `perf`.
+import { readFileSync } from "node:fs";
 import { chromium } from "@playwright/test";
 
 const base = process.argv[2];
@@ -14,8 +15,11 @@ const HEADERS = { "content-type": "application/json", "x-sls-console": "1" };
 
 async function signIn() {
   const state = await (await fetch(`${base}/api/trpc/auth.state`)).json();
-  const path = state.result.data.setupRequired ? "auth.setup" : "auth.login";
-  const response = await fetch(`${base}/api/trpc/${path}`, { method: "POST", headers: HEADERS, body: JSON.stringify(ACCOUNT) });
+  const setup = state.result.data.setupRequired;
+  if (setup && !process.argv[3]) throw new Error("the console is not set up yet: pass the setup code file the server's log names");
+  const path = setup ? "auth.setup" : "auth.login";
+  const input = setup ? { ...ACCOUNT, setupCode: readFileSync(process.argv[3], "utf8").trim() } : ACCOUNT;
+  const response = await fetch(`${base}/api/trpc/${path}`, { method: "POST", headers: HEADERS, body: JSON.stringify(input) });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return response.headers.getSetCookie()[0].split(";")[0];
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import "@/lib/zod-without-eval";
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { useState, type ReactNode } from "react";

@@ -1,7 +1,8 @@
 import type { Random } from "./random.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { RegisterInput } from "./protocol.ts";
-import { fetchTransport, type Transport } from "./transport.ts";
+import { createFetchTransport, fetchTransport, type Transport } from "./transport.ts";
+import { trustingFetch } from "./trusting-fetch.ts";
 
 /** What the appliance registers with (`RegisterInput`), where, and how the client behaves. */
 export interface ParticipantOptions extends RegisterInput {
@@ -36,11 +37,16 @@ export interface ParticipantOptions extends RegisterInput {
   maxRefreshIntervalMs?: number;
   clock?: Clock;
   transport?: Transport;
+  /**
+   * A CA certificate (PEM) to trust besides the public ones, for an `https://` server whose
+   * certificate is self-signed or from a private CA. Ignored when `transport` is given.
+   */
+  ca?: string | Buffer | undefined;
   /** Uniform random numbers in [0, 1) for the jitter (default `Math.random`; tests pass a seeded one). */
   random?: Random;
 }
 
-export type ResolvedOptions = Required<Omit<ParticipantOptions, "haPeerSerial">> & { haPeerSerial: string | undefined };
+export type ResolvedOptions = Required<Omit<ParticipantOptions, "haPeerSerial" | "ca">> & { haPeerSerial: string | undefined };
 
 export const DEFAULTS = {
   graceMs: 24 * 3600_000,
@@ -65,7 +71,7 @@ export function resolveOptions(options: ParticipantOptions): ResolvedOptions {
   const resolved: ResolvedOptions = {
     ...DEFAULTS,
     clock: systemClock,
-    transport: fetchTransport,
+    transport: options.ca === undefined ? fetchTransport : createFetchTransport(trustingFetch(options.ca)),
     random: Math.random,
     ...(withoutUndefined(options) as ParticipantOptions),
     haPeerSerial: options.haPeerSerial,

@@ -1,5 +1,6 @@
 import { ApplianceError, UnreachableError } from "./errors.ts";
 import type { Calls, Verb } from "./protocol.ts";
+import type { FetchLike } from "./trusting-fetch.ts";
 
 export interface CallOptions {
   token?: string | undefined;
@@ -21,34 +22,49 @@ interface TrpcBody {
 }
 
 /** `POST <baseUrl>/api/trpc/appliance.<verb>` with a JSON body, through Node's global fetch. */
-export const fetchTransport: Transport = {
-  async call(baseUrl, verb, input, options = {}) {
-    const url = `${baseUrl}/api/trpc/appliance.${verb}`;
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-        body: JSON.stringify(input),
-        signal: options.signal ?? null,
-      });
-      text = await response.text();
-    } catch (cause) {
-      throw new UnreachableError(baseUrl, `no answer from ${url}: ${describe(cause)}`, { cause });
-    }
-    const body = parseJson(text);
-    if (body?.result) return body.result.data as never;
-    const data = body?.error?.data;
-    if (data?.code && data.reason) {
-      throw new ApplianceError(data.code, data.reason, body?.error?.message ?? data.reason, data.httpStatus ?? response.status, {
-        retryAfterMs: retryAfterMsOf(data.retryAfterMs),
-      });
-    }
-    // A proxy's error page or some other service on that port: not the licensing server.
-    throw new UnreachableError(baseUrl, `${url} answered HTTP ${response.status} without a tRPC result or error`);
-  },
-};
+export const fetchTransport: Transport = createFetchTransport(fetch);
+
+/** The same calls through another fetch, e.g. one that trusts a private CA (trusting-fetch.ts). */
+export function createFetchTransport(fetchImpl: FetchLike): Transport {
+  return {
+    call(baseUrl, verb, input, options) {
+      return callOver(fetchImpl, baseUrl, verb, input, options);
+    },
+  };
+}
+
+async function callOver<V extends Verb>(
+  fetchImpl: FetchLike,
+  baseUrl: string,
+  verb: V,
+  input: Calls[V]["input"],
+  options: CallOptions = {},
+): Promise<Calls[V]["answer"]> {
+  const url = `${baseUrl}/api/trpc/appliance.${verb}`;
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetchImpl(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+      body: JSON.stringify(input),
+      signal: options.signal ?? null,
+    });
+    text = await response.text();
+  } catch (cause) {
+    throw new UnreachableError(baseUrl, `no answer from ${url}: ${describe(cause)}`, { cause });
+  }
+  const body = parseJson(text);
+  if (body?.result) return body.result.data as never;
+  const data = body?.error?.data;
+  if (data?.code && data.reason) {
+    throw new ApplianceError(data.code, data.reason, body?.error?.message ?? data.reason, data.httpStatus ?? response.status, {
+      retryAfterMs: retryAfterMsOf(data.retryAfterMs),
+    });
+  }
+  // A proxy's error page or some other service on that port: not the licensing server.
+  throw new UnreachableError(baseUrl, `${url} answered HTTP ${response.status} without a tRPC result or error`);
+}
 
 /** `error.data.retryAfterMs` (OVERLOADED, RATE_LIMITED) when it is a usable duration; anything else is ignored. */
 function retryAfterMsOf(value: unknown): number | undefined {

@@ -15,6 +15,7 @@ import { setUpRole } from "./services/backup/role-setup.ts";
 import { PoolBatcher } from "./services/pool-batcher.ts";
 import { DEFAULT_LEASE_OPTIONS, Leases } from "./services/leases/leases.ts";
 import { SettingsCache } from "./services/settings-cache.ts";
+import { SetupCodes, setupCodeFile } from "./services/setup-code.ts";
 import { sweepSilentParticipants } from "./services/sweeper.ts";
 import { LOGIN_POLICY } from "./services/admin-auth.ts";
 import { pruneUsage, SAMPLE_EVERY_MS, sampleUsage } from "./services/usage-sampler.ts";
@@ -46,6 +47,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     secrets: new SecretChecker(),
     secretFailures: new FailureLimiter(undefined, now),
     loginFailures: new FailureLimiter(LOGIN_POLICY, now),
+    setupCodes: new SetupCodes(store, log, setupCodeFile(env.DATABASE_URL, env.SLS_DATA_DIR), env.SLS_SERVER_ID, now),
     trustedProxies: AddressSet.parse(env.SLS_TRUST_PROXY),
     counters: new MessageCounters(),
     metrics,
@@ -64,6 +66,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
   registerFleetGauges(services.metrics, services);
   await services.leases.start();
   await role.start(services);
+  await services.setupCodes.issue(`${env.SLS_TLS_CERT ? "https" : "http"}://localhost:${env.PORT}`);
 
   await sampleUsage(services).catch((error) => log.error("usage sample failed", { error }));
   const timers = [

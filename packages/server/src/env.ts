@@ -53,6 +53,19 @@ export const ZEnv = z.object({
   SLS_MAIN_DOWN_AFTER_FAILED_SYNCS: z.coerce.number().int().min(1).max(100).default(3),
   /** Length of a "day" of the backup operating limit; shortened only in tests. */
   SLS_DAY_MS: z.coerce.number().int().min(100).default(86_400_000),
+  /** Where the setup code's file goes when the database is not a SQLite file (default: the repo's data/). */
+  SLS_DATA_DIR: z.string().min(1).optional(),
+  /**
+   * Host names (and addresses) the console answers to, comma-separated; other Host headers are
+   * refused on console routes (DNS rebinding). Default: loopback, this machine's names and addresses.
+   */
+  SLS_ALLOWED_HOSTS: z
+    .string()
+    .regex(/^\s*[A-Za-z0-9.:\[\]-]+(\s*,\s*[A-Za-z0-9.:\[\]-]+)*\s*$/, "must be host names or addresses separated by commas")
+    .optional(),
+  /** PEM certificate (chain) and private key: both set → HTTPS on the web port and the licence port. */
+  SLS_TLS_CERT: z.string().min(1).optional(),
+  SLS_TLS_KEY: z.string().min(1).optional(),
   /**
    * Reverse proxies in front of this server (addresses or CIDR ranges, comma-separated): only for
    * connections from them is the client's address read from X-Forwarded-For.
@@ -78,7 +91,7 @@ export const ZEnv = z.object({
     .optional(),
 });
 
-export type TEnv = z.infer<typeof ZEnv> & { DATABASE_URL: string; SLS_SERVER_ID: string };
+export type TEnv = z.infer<typeof ZEnv> & { DATABASE_URL: string; SLS_SERVER_ID: string; SLS_DATA_DIR: string };
 
 export class EnvError extends Error {}
 
@@ -101,9 +114,14 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
       );
     }
   }
+  if (Boolean(env.SLS_TLS_CERT) !== Boolean(env.SLS_TLS_KEY)) {
+    const missing = env.SLS_TLS_CERT ? "SLS_TLS_KEY" : "SLS_TLS_CERT";
+    throw new EnvError(`Invalid environment; fix these and start again:\n  - ${missing}: required with ${missing === "SLS_TLS_KEY" ? "SLS_TLS_CERT" : "SLS_TLS_KEY"} (HTTPS needs both PEM files)`);
+  }
   return {
     ...env,
     DATABASE_URL: env.DATABASE_URL ?? `file:${path.join(findRepoRoot(cwd), "data", "sls.db")}`,
+    SLS_DATA_DIR: path.resolve(cwd, env.SLS_DATA_DIR ?? path.join(findRepoRoot(cwd), "data")),
     SLS_SERVER_ID: env.SLS_SERVER_ID ?? `${os.hostname()}:${env.PORT}`,
   };
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { startServices } from "./boot.ts";
 import { loadEnv, type TEnv } from "./env.ts";
-import { createAppServer, createLicenseServer } from "./http/app-server.ts";
+import { createAppServer, createLicenseServer, listenerOptionsFrom, type ListenerOptions } from "./http/app-server.ts";
 import { createLogger } from "./logger.ts";
 
 export interface RunOptions {
@@ -22,10 +22,17 @@ export async function runServer(options: RunOptions = {}): Promise<void> {
     process.exit(2);
   }
   const log = createLogger(env.SLS_LOG_LEVEL);
+  let listener: ListenerOptions;
+  try {
+    listener = listenerOptionsFrom(env);
+  } catch (error) {
+    log.error(`cannot serve HTTPS: ${(error as Error).message}`);
+    process.exit(2);
+  }
   const running = await startServices(env, log);
   await options.beforeListen?.();
-  const servers: Server[] = [createAppServer(running.services, options.fallback)];
-  if (env.SLS_LICENSE_PORT) servers.push(createLicenseServer(running.services));
+  const servers: Server[] = [createAppServer(running.services, options.fallback, listener)];
+  if (env.SLS_LICENSE_PORT) servers.push(createLicenseServer(running.services, listener));
   try {
     await Promise.all(servers.map((server, i) => listen(server, i === 0 ? env.PORT : env.SLS_LICENSE_PORT!)));
   } catch (error) {
@@ -40,7 +47,8 @@ export async function runServer(options: RunOptions = {}): Promise<void> {
     process.exit(1);
   }
   log.info("listening", {
-    url: `http://localhost:${env.PORT}`,
+    url: `${listener.tls ? "https" : "http"}://localhost:${env.PORT}`,
+    allowedHosts: listener.allowedHosts?.list(),
     licensePort: env.SLS_LICENSE_PORT ?? null,
     serverId: env.SLS_SERVER_ID,
     pid: process.pid,

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { TestServer } from "./harness.ts";
 
 export type ConsoleResult<T = unknown> =
@@ -17,7 +18,7 @@ export class ConsoleClient {
 
   constructor(private readonly baseUrl: string) {}
 
-  static for(server: TestServer): ConsoleClient {
+  static for(server: Pick<TestServer, "baseUrl">): ConsoleClient {
     return new ConsoleClient(server.baseUrl);
   }
 
@@ -57,10 +58,15 @@ export class ConsoleClient {
 export const ADMIN_PASSWORD = "correct horse battery staple";
 export const VIEWER_PASSWORD = "viewer password 12345";
 
+/** The setup code as an operator finds it: in the file the server names in its log. */
+export function readSetupCode(server: TestServer): string {
+  return readFileSync(server.running.services.setupCodes.file, "utf8").trim();
+}
+
 /** Sets the console up with an administrator `root` and returns its signed-in client. */
 export async function setUpAdmin(server: TestServer, name = "root"): Promise<ConsoleClient> {
   const admin = ConsoleClient.for(server);
-  await admin.ok("mutation", "auth.setup", { name, password: ADMIN_PASSWORD });
+  await admin.ok("mutation", "auth.setup", { setupCode: readSetupCode(server), name, password: ADMIN_PASSWORD });
   return admin;
 }
 

@@ -68,6 +68,8 @@ export async function startTestServer(
     SLS_REFRESH_INTERVAL_SEC: "30",
     SLS_SWEEP_INTERVAL_MS: "3600000",
     SLS_LOG_LEVEL: "error",
+    // The setup code's file of a PostgreSQL database goes here, not into the repository's data/.
+    SLS_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "sls-data-")),
     ...overrides,
   });
   const running = await startServices(env, createLogger(env.SLS_LOG_LEVEL), clock.now);

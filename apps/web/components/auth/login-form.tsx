@@ -11,7 +11,8 @@ import { TextField } from "@/components/ui/field";
 import { Loading } from "@/components/ui/states";
 import { refusalOf } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
-import { safeNext, useAuthRedirect } from "./use-auth-redirect";
+import { safeNext } from "@/lib/safe-next";
+import { useAuthRedirect } from "./use-auth-redirect";
 
 const ZLogin = z.object({
   name: z.string().trim().min(1, "Enter your account name."),

@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { Loading } from "@/components/ui/states";
 import { applyRefusal } from "@/lib/apply-refusal";
+import { refusalOf } from "@/lib/errors";
 import { accountNameSchema, newPasswordSchema, type Rules } from "@/lib/forms";
 import { useTRPC } from "@/lib/trpc";
 import { useAuthRedirect } from "./use-auth-redirect";
@@ -25,20 +26,25 @@ function FirstAdministrator({ rules }: { rules: Rules }) {
   const schema = useMemo(
     () =>
       z
-        .object({ name: accountNameSchema(rules), password: newPasswordSchema(rules), confirm: z.string() })
+        .object({
+          setupCode: z.string().trim().min(1, "Enter the setup code from the server's log."),
+          name: accountNameSchema(rules),
+          password: newPasswordSchema(rules),
+          confirm: z.string(),
+        })
         .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords differ." }),
     [rules],
   );
   type Values = z.input<typeof schema>;
-  const form = useForm<Values, unknown, z.output<typeof schema>>({ resolver: zodResolver(schema), defaultValues: { name: "", password: "", confirm: "" } });
+  const form = useForm<Values, unknown, z.output<typeof schema>>({ resolver: zodResolver(schema), defaultValues: { setupCode: "", name: "", password: "", confirm: "" } });
   const setup = useMutation(trpc.auth.setup.mutationOptions());
 
-  const submit = form.handleSubmit(async ({ name, password }) => {
+  const submit = form.handleSubmit(async ({ setupCode, name, password }) => {
     try {
-      await setup.mutateAsync({ name, password });
+      await setup.mutateAsync({ setupCode, name, password });
       await queryClient.invalidateQueries({ queryKey: trpc.auth.state.queryKey() });
     } catch (error) {
-      applyRefusal(error, form, "name");
+      applyRefusal(error, form, refusalOf(error).reason === "BAD_SETUP_CODE" ? "setupCode" : "name");
     }
   });
 
@@ -53,7 +59,17 @@ function FirstAdministrator({ rules }: { rules: Rules }) {
           No account exists yet. This one can change every setting and add further accounts. There is no default password.
         </p>
       </div>
-      <TextField label="Account name" autoComplete="username" autoFocus error={errors.name?.message} {...form.register("name")} />
+      <TextField
+        label="Setup code"
+        autoComplete="off"
+        spellCheck={false}
+        autoFocus
+        placeholder="XXXX-XXXX-XXXX-XXXX-XXXX-XXXX"
+        hint="Printed in the server's log at start (the line that says to open /setup), and in the setup-code file it names. Only someone who can read the server's log or its data folder has it."
+        error={errors.setupCode?.message}
+        {...form.register("setupCode")}
+      />
+      <TextField label="Account name" autoComplete="username" error={errors.name?.message} {...form.register("name")} />
       <TextField
         label="Password"
         type="password"

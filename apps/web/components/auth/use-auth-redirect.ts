@@ -26,8 +26,3 @@ export function useAuthRedirect(page: "setup" | "login", next: string) {
   }, [router, target]);
   return { state, leaving: target !== null };
 }
-
-/** Only same-site paths: `?next=https://elsewhere` must not turn the login page into a redirector. */
-export function safeNext(raw: string | null): string {
-  return raw && raw.startsWith("/") && !raw.startsWith("//") ? raw : "/";
-}

@@ -1,4 +1,14 @@
+/** Over plain HTTP (a console on a trusted network, or a test). */
 export const SESSION_COOKIE = "sls_session";
+/**
+ * Over HTTPS: the `__Host-` prefix makes browsers accept the cookie only with `Secure`, `Path=/`
+ * and no `Domain`, so neither a plain-HTTP page nor a sibling domain can plant or overwrite it.
+ */
+export const SECURE_SESSION_COOKIE = "__Host-sls_session";
+
+export function sessionCookieName(secure: boolean): string {
+  return secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
 
 /** The value of cookie `name` in a `Cookie` request header, or null. */
 export function readCookie(header: string | undefined, name: string): string | null {
@@ -18,11 +28,11 @@ export function readCookie(header: string | undefined, name: string): string | n
 
 /**
  * The session cookie: unreadable by scripts (HttpOnly), never sent on cross-site requests
- * (SameSite=Strict), and Secure whenever the console is reached over HTTPS.
+ * (SameSite=Strict), and `Secure` with the `__Host-` name whenever the console is reached over HTTPS.
  */
 export function sessionCookie(token: string, maxAgeSec: number, secure: boolean): string {
   return [
-    `${SESSION_COOKIE}=${encodeURIComponent(token)}`,
+    `${sessionCookieName(secure)}=${encodeURIComponent(token)}`,
     "Path=/",
     "HttpOnly",
     "SameSite=Strict",

@@ -1,36 +1,146 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { readFileSync } from "node:fs";
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { TEnv } from "../env.ts";
 import type { Services } from "../services/context.ts";
+import { AllowedHosts } from "./allowed-hosts.ts";
 import { createApplianceHandler } from "./appliance-handler.ts";
 import { createTrpcRequestHandler, TRPC_BASE_PATH } from "./trpc-handler.ts";
 import { createOperationsRoutes } from "../metrics/operations-routes.ts";
 
-type Fallback = (req: IncomingMessage, res: ServerResponse) => void;
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface ListenerOptions {
+  /** PEM certificate chain and key: HTTPS instead of HTTP (SLS_TLS_CERT / SLS_TLS_KEY). */
+  tls?: { cert: Buffer; key: Buffer } | undefined;
+  /** The host names console routes answer to (SLS_ALLOWED_HOSTS); the defaults when absent. */
+  allowedHosts?: AllowedHosts | undefined;
+}
+
+/**
+ * Limits on every listener. An appliance that keeps its connection open between calls keeps it for
+ * `keepAliveTimeout`; that stays below `headersTimeout` so an idle kept-alive socket is never cut
+ * by the header timer. Slow senders get `headersTimeout` for the head and `requestTimeout` in all;
+ * the connection cap leaves room for a fleet of thousands each holding one connection.
+ */
+export const LISTENER_LIMITS = {
+  keepAliveTimeoutMs: 10_000,
+  headersTimeoutMs: 15_000,
+  requestTimeoutMs: 60_000,
+  maxConnections: 10_000,
+} as const;
+
+/** HSTS for a year once the console is served over HTTPS (not `includeSubDomains`: the names are the operator's). */
+const HSTS = "max-age=31536000";
+
+/** The TLS files and host names from the environment; an unreadable PEM file stops the start with its path. */
+export function listenerOptionsFrom(env: Pick<TEnv, "SLS_TLS_CERT" | "SLS_TLS_KEY" | "SLS_ALLOWED_HOSTS">): ListenerOptions {
+  const tls = env.SLS_TLS_CERT && env.SLS_TLS_KEY ? { cert: readPem(env.SLS_TLS_CERT, "SLS_TLS_CERT"), key: readPem(env.SLS_TLS_KEY, "SLS_TLS_KEY") } : undefined;
+  return { tls, allowedHosts: AllowedHosts.from(env.SLS_ALLOWED_HOSTS) };
+}
+
+function readPem(file: string, variable: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new Error(`${variable}: cannot read ${file} (${(error as Error).message})`);
+  }
+}
 
 /** The web port: health, /api/trpc, and everything else to `fallback` (the Next.js UI). */
-export function createAppServer(services: Services, fallback?: Fallback): Server {
+export function createAppServer(services: Services, fallback?: Handler, options: ListenerOptions = {}): Server {
   const trpc = createTrpcRequestHandler(services);
   const operations = createOperationsRoutes(services);
-  return createServer((req, res) => {
+  const allowedHosts = options.allowedHosts ?? AllowedHosts.from(undefined);
+  const secure = Boolean(options.tls);
+  return createListener(options, (req, res) => {
+    setSecurityHeaders(req, res, secure);
     if (req.url === "/api/health") return sendJson(res, 200, { ok: true });
     if (operations(req, res)) return;
+    if (isConsoleRoute(req.url ?? "/")) {
+      const refused = foreignHost(req, allowedHosts);
+      if (refused !== null) {
+        services.log.info("console request refused: host not allowed", { host: refused, url: req.url });
+        return sendHostRefusal(req, res, refused);
+      }
+    }
     if (req.url?.startsWith(TRPC_BASE_PATH)) return trpc(req, res);
     if (fallback) return fallback(req, res);
     sendJson(res, 404, { error: "not found" });
   });
 }
 
-/** The dedicated licence port (SLS_LICENSE_PORT): appliance calls only. */
-export function createLicenseServer(services: Services): Server {
+/** The dedicated licence port (SLS_LICENSE_PORT): appliance calls only, any Host. */
+export function createLicenseServer(services: Services, options: ListenerOptions = {}): Server {
   const appliance = createApplianceHandler(services);
   const operations = createOperationsRoutes(services, { readiness: false });
-  return createServer((req, res) => {
+  const secure = Boolean(options.tls);
+  return createListener(options, (req, res) => {
+    setSecurityHeaders(req, res, secure);
     if (operations(req, res)) return;
     if (!appliance(req, res)) sendJson(res, 404, { error: "only POST /api/trpc/appliance.<verb> is served on this port" });
   });
 }
 
+function createListener(options: ListenerOptions, handler: Handler): Server {
+  // An https.Server serves the same requests and events as an http.Server; callers only listen and close.
+  const server = (options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler)) as Server;
+  server.keepAliveTimeout = LISTENER_LIMITS.keepAliveTimeoutMs;
+  server.headersTimeout = LISTENER_LIMITS.headersTimeoutMs;
+  server.requestTimeout = LISTENER_LIMITS.requestTimeoutMs;
+  server.maxConnections = LISTENER_LIMITS.maxConnections;
+  return server;
+}
+
+/**
+ * Pages, `auth.*` and `admin.*` are the console's and answer only to allowed host names;
+ * appliance and backup calls (tRPC paths of `appliance.*` / `backup.*` only) answer to any.
+ */
+export function isConsoleRoute(url: string): boolean {
+  if (!url.startsWith(TRPC_BASE_PATH)) return true;
+  let procedures: string[];
+  try {
+    procedures = decodeURIComponent(url.slice(TRPC_BASE_PATH.length).split("?")[0] ?? "").split(",");
+  } catch {
+    return true;
+  }
+  return !procedures.every((path) => path.startsWith("appliance.") || path.startsWith("backup."));
+}
+
+/** The first host claim (Host, or X-Forwarded-Host from a proxy) that is not allowed, or null. */
+function foreignHost(req: IncomingMessage, allowed: AllowedHosts): string | null {
+  const forwarded = req.headers["x-forwarded-host"];
+  const claims = [req.headers.host ?? "", ...(Array.isArray(forwarded) ? forwarded : forwarded ? forwarded.split(",") : [])];
+  return claims.find((claim) => !allowed.allows(claim)) ?? null;
+}
+
+function sendHostRefusal(req: IncomingMessage, res: ServerResponse, host: string): void {
+  const message = `This console answers only to the host names in SLS_ALLOWED_HOSTS, and "${host}" is not one of them. If this is the server's own name, add it to SLS_ALLOWED_HOSTS (comma-separated) and restart.`;
+  if (req.url?.startsWith("/api/")) {
+    return sendJson(res, 421, { error: { message, code: -32600, data: { code: "MISDIRECTED_REQUEST", httpStatus: 421, reason: "HOST_NOT_ALLOWED" } } });
+  }
+  res.writeHead(421, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(message) });
+  res.end(message);
+}
+
+/**
+ * On every answer: no MIME sniffing, no referrer beyond this origin, never framed, and HSTS over
+ * HTTPS. The pages' own Content-Security-Policy (with a nonce per page) comes from the web app's
+ * proxy; API answers get one that allows nothing, since they are never meant to render.
+ */
+function setSecurityHeaders(req: IncomingMessage, res: ServerResponse, secure: boolean): void {
+  if (req.url?.startsWith("/api/")) res.setHeader("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
+  res.setHeader("x-content-type-options", "nosniff");
+  res.setHeader("referrer-policy", "same-origin");
+  res.setHeader("x-frame-options", "DENY");
+  if (secure) res.setHeader("strict-transport-security", HSTS);
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(payload),
+  });
   res.end(payload);
 }

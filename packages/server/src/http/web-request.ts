@@ -1,18 +1,19 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { TLSSocket } from "node:tls";
-import { readCookie, SESSION_COOKIE } from "../auth/cookies.ts";
+import { readCookie, sessionCookieName } from "../auth/cookies.ts";
 import { CONSOLE_HEADER, type WebRequest } from "../auth/web-request.ts";
 
 /** The browser facts of one request, and a way to add a `Set-Cookie` to its answer. */
 export function webRequestOf(req: IncomingMessage, res: ServerResponse): WebRequest {
   const forwardedHost = firstValue(req.headers["x-forwarded-host"]);
   const forwardedProto = firstValue(req.headers["x-forwarded-proto"]);
+  const secure = req.socket instanceof TLSSocket || forwardedProto === "https";
   return {
-    sessionToken: readCookie(req.headers.cookie, SESSION_COOKIE),
+    sessionToken: readCookie(req.headers.cookie, sessionCookieName(secure)),
     origin: firstValue(req.headers.origin),
     host: forwardedHost ?? req.headers.host ?? null,
     consoleHeader: req.headers[CONSOLE_HEADER] !== undefined,
-    secure: req.socket instanceof TLSSocket || forwardedProto === "https",
+    secure,
     setCookie: (header) => res.appendHeader("set-cookie", header),
   };
 }

@@ -18,6 +18,7 @@ export const AUDIT_TYPES = [
   "reclaim",
   "force-release",
   "remove",
+  "admin.setup-code",
   "admin.setup",
   "admin.login",
   "admin.login-failed",

@@ -28,6 +28,11 @@ export interface Credentials {
   password: string;
 }
 
+export interface SetupInput extends Credentials {
+  /** The one-time code from the server's log or its data folder (services/setup-code.ts). */
+  setupCode: string;
+}
+
 export function newAccountId(): string {
   return `acc_${randomUUID().replaceAll("-", "")}`;
 }
@@ -37,10 +42,21 @@ export async function authState(services: Services, web: WebRequest): Promise<{ 
   return { setupRequired: count === 0, account: session?.account ?? null };
 }
 
-/** Creates the first administrator and signs it in; refused once any account exists. */
-export async function setUp(services: Services, web: WebRequest, input: Credentials): Promise<AccountRow> {
+/**
+ * Creates the first administrator and signs it in: only with the setup code the server printed,
+ * and refused once any account exists. Wrong codes count as failed sign-ins from the address.
+ */
+export async function setUp(services: Services, web: WebRequest, remoteAddress: string, input: SetupInput): Promise<AccountRow> {
   // Checked before the costly hash, and again under the lock against a concurrent setup.
   if ((await services.store.accounts.count()) > 0) throw setupDone();
+  const attempt = await admitSignIn(services, { address: remoteAddress });
+  if (!(await attempt.check(async () => services.setupCodes.matches(input.setupCode)))) {
+    services.log.warn("console setup refused: wrong setup code", { remoteAddress });
+    throw new AdminError(
+      "BAD_SETUP_CODE",
+      "Wrong setup code. Use the code in the server's log (the line that says to open /setup) or in its setup-code file.",
+    );
+  }
   const passwordHash = await hashPassword(input.password);
   const at = new Date(services.now());
   const account = await services.store.accounts.locked(async (accounts, pool) => {
@@ -49,6 +65,7 @@ export async function setUp(services: Services, web: WebRequest, input: Credenti
     await pool.audit([{ at, type: "admin.setup", actor: adminActor(created), detail: { account: created.name } }]);
     return created;
   });
+  services.setupCodes.discard();
   await startSession(services, web, account.id);
   services.log.info("console set up: first administrator created", { account: account.name });
   return account;

@@ -1,11 +1,13 @@
 import type { AccountRow } from "@sls/db";
 import { clearedSessionCookie, sessionCookie } from "../auth/cookies.ts";
-import { hashSessionToken, newSessionToken } from "../auth/session-token.ts";
+import { hashSessionToken, newSessionToken, sessionIssuedAt } from "../auth/session-token.ts";
 import type { WebRequest } from "../auth/web-request.ts";
 import type { Services } from "./context.ts";
 
 /** A session lasts this long after its last renewal; an idle browser is signed out after it. */
 export const SESSION_TTL_MS = 8 * 3600_000;
+/** However active, a session ends this long after sign-in (an open tab polls, so idleness alone never ends it). */
+export const SESSION_MAX_LIFETIME_MS = 12 * 3600_000;
 /** Renewed (new expiry, new cookie) once less than this is left, not on every call. */
 const RENEW_WHEN_LEFT_MS = SESSION_TTL_MS / 2;
 
@@ -20,21 +22,23 @@ export async function currentSession(services: Services, web: WebRequest): Promi
   const tokenHash = hashSessionToken(web.sessionToken);
   const session = await services.store.accounts.findSession(tokenHash);
   const now = services.now();
-  if (!session || session.expiresAt.getTime() <= now) {
+  const endsAt = (sessionIssuedAt(web.sessionToken) ?? 0) + SESSION_MAX_LIFETIME_MS;
+  if (!session || session.expiresAt.getTime() <= now || endsAt <= now) {
     if (session) await services.store.accounts.deleteSession(tokenHash);
     web.setCookie(clearedSessionCookie(web.secure));
     return null;
   }
-  if (session.expiresAt.getTime() - now < RENEW_WHEN_LEFT_MS) {
-    await services.store.accounts.extendSession(tokenHash, new Date(now + SESSION_TTL_MS));
-    web.setCookie(sessionCookie(web.sessionToken, SESSION_TTL_MS / 1000, web.secure));
+  const renewedUntil = Math.min(now + SESSION_TTL_MS, endsAt);
+  if (session.expiresAt.getTime() - now < RENEW_WHEN_LEFT_MS && renewedUntil > session.expiresAt.getTime()) {
+    await services.store.accounts.extendSession(tokenHash, new Date(renewedUntil));
+    web.setCookie(sessionCookie(web.sessionToken, (renewedUntil - now) / 1000, web.secure));
   }
   return { tokenHash, account: session.account };
 }
 
 export async function startSession(services: Services, web: WebRequest, accountId: string): Promise<void> {
-  const { token, hash } = newSessionToken();
   const now = services.now();
+  const { token, hash } = newSessionToken(now);
   await services.store.accounts.createSession(hash, accountId, new Date(now), new Date(now + SESSION_TTL_MS));
   web.setCookie(sessionCookie(token, SESSION_TTL_MS / 1000, web.secure));
 }

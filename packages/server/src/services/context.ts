@@ -9,6 +9,7 @@ import type { MessageCounters } from "./counters.ts";
 import type { PoolBatcher } from "./pool-batcher.ts";
 import type { Leases } from "./leases/leases.ts";
 import type { SettingsCache } from "./settings-cache.ts";
+import type { SetupCodes } from "./setup-code.ts";
 
 /** Everything a request handler may use, built once per process (see create-services.ts). */
 export interface Services {
@@ -18,6 +19,8 @@ export interface Services {
   secretFailures: FailureLimiter;
   /** Failed console sign-ins, per account name and per address (services/admin-auth.ts). */
   loginFailures: FailureLimiter;
+  /** The one-time code `auth.setup` asks for while no account exists. */
+  setupCodes: SetupCodes;
   /** Reverse proxies whose X-Forwarded-For names the client (SLS_TRUST_PROXY; http/remote-address.ts). */
   trustedProxies: AddressSet;
   counters: MessageCounters;

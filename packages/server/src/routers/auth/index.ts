@@ -7,7 +7,9 @@ import { accountDto, RULES, ZAccount, ZAccountName, ZNewPassword, ZOk, ZRules } 
 export const ZAuthState = z.object({ setupRequired: z.boolean(), account: ZAccount.nullable(), rules: ZRules });
 export type TAuthState = z.infer<typeof ZAuthState>;
 
-export const ZSetupInput = z.object({ name: ZAccountName, password: ZNewPassword });
+/** The one-time code as printed (`ABCD-EFGH-…`); case, dashes and spaces do not matter. */
+export const ZSetupCode = z.string().trim().min(1, "is required").max(64, "is too long");
+export const ZSetupInput = z.object({ setupCode: ZSetupCode, name: ZAccountName, password: ZNewPassword });
 export type TSetupInput = z.infer<typeof ZSetupInput>;
 
 // No length rules on sign-in: a wrong password is just wrong, whatever its length.
@@ -27,7 +29,7 @@ export const authRouter = router({
   setup: consoleProcedure
     .input(ZSetupInput)
     .output(ZAccount)
-    .mutation(async ({ ctx, input }) => accountDto(await setUp(ctx.services, ctx.web, input))),
+    .mutation(async ({ ctx, input }) => accountDto(await setUp(ctx.services, ctx.web, ctx.remoteAddress, input))),
 
   login: consoleProcedure
     .input(ZLoginInput)
