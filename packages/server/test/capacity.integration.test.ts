@@ -78,6 +78,16 @@ describe.each(providers())("capacity history and report on %s", (provider) => {
     ]);
   });
 
+  it("shows in use from the pool beside the total on the overview and in its usage chart", async () => {
+    const overview = await admin.ok<{ pool: { inUse: number; inUseFromPool: number } }>("query", "admin.overview.get");
+    // 350 in use against a local limit of 100, and 120 against 50: 250 + 70 drawn from the pool.
+    expect(overview.pool).toMatchObject({ inUse: 470, inUseFromPool: 320 });
+    const usage = await admin.ok<{ points: Array<{ at: string; inUse: number; inUseFromPool: number | null }> }>("query", "admin.overview.usage", { range: "hour" });
+    expect(usage.points.at(-1)).toMatchObject({ inUse: 470, inUseFromPool: 320 });
+    // The sampled minutes carry their capacity figure; the first sample (before the second unit) had 250.
+    expect(usage.points.filter((p) => p.inUseFromPool !== null).map((p) => p.inUseFromPool)).toContain(250);
+  });
+
   it("refuses a period other than 7, 30 or 90 days", async () => {
     const bad = await admin.query("admin.capacity.report", { days: 8 });
     expect(bad).toMatchObject({ ok: false, status: 400, error: { data: { reason: "INVALID_INPUT" } } });

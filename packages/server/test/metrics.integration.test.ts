@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -112,6 +112,25 @@ describe.each(providers())("GET /metrics on %s", (provider) => {
     });
     expect(value(moved, "sls_pool_available")).toBe(200);
     expect(value(moved, "sls_calls_total", { verb: "request", outcome: "ok" })).toBe(2);
+  });
+
+  it("backs every query of the Grafana dashboard in docs/ with a metric this server exposes", async () => {
+    const dashboard = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../../../docs/grafana-dashboard.json"), "utf8")) as {
+      panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
+    };
+    const exposed = new Set(parsePrometheusTextFormat((await scrape(server.baseUrl, TOKEN)).text).map((f) => f.name));
+    const queries = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
+    expect(queries.length).toBeGreaterThan(15);
+    for (const name of new Set(queries.flatMap((q) => q.match(/sls_[a-z0-9_]+/g) ?? []))) {
+      expect(exposed.has(name.replace(/_(bucket|sum|count)$/, "")) || exposed.has(name), `${name} is not exposed`).toBe(true);
+    }
+    // promtool parses each query as a recording rule's expression.
+    const rules = `groups:\n  - name: dashboard\n    rules:\n${queries.map((q, i) => `      - record: sls:dashboard_${i}\n        expr: ${JSON.stringify(q)}\n`).join("")}`;
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "sls-rules-")), "rules.yml");
+    writeFileSync(file, rules);
+    const run = spawnSync("promtool", ["check", "rules", file], { encoding: "utf8" });
+    if (run.error) console.warn("!! promtool not found (apt-get install prometheus): the dashboard's PromQL check is SKIPPED");
+    else expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
   });
 
   it("serves the same registry on the licence port", async () => {

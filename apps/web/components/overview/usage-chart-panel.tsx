@@ -11,7 +11,8 @@ import { useTRPC } from "@/lib/trpc";
 const SERIES: Series[] = [
   { key: "granted", label: "Granted", color: "#38bdf8", kind: "area" },
   { key: "pending", label: "Pending", color: "#fbbf24", kind: "area" },
-  { key: "inUse", label: "In use", color: "#34d399", kind: "line" },
+  { key: "inUseFromPool", label: "In use from the pool", color: "#34d399", kind: "line" },
+  { key: "inUse", label: "In use in total", color: "#64748b", kind: "line" },
   { key: "poolSize", label: "Pool size", color: "#cbd5e1", kind: "step" },
 ];
 
@@ -19,7 +20,8 @@ export function UsageChartPanel() {
   const trpc = useTRPC();
   const [range, setRange] = useState<Range>("hour");
   const usage = useQuery({ ...trpc.admin.overview.usage.queryOptions({ range }), refetchInterval: 15_000, placeholderData: keepPreviousData });
-  const points = usage.data?.points.map((p) => ({ ...p, at: Date.parse(p.at) })) ?? [];
+  // A point no capacity sample covers yet has no "from the pool" figure: a gap, not a zero.
+  const points = usage.data?.points.map(({ inUseFromPool, ...p }) => ({ ...p, at: Date.parse(p.at), ...(inUseFromPool === null ? {} : { inUseFromPool }) })) ?? [];
   const end = points.at(-1)?.at ?? Date.now();
   const span = visibleSpan(range, points[0]?.at ?? end, end);
 

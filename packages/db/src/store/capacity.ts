@@ -191,6 +191,15 @@ export class CapacityRepository {
     return this.db.$executeRawUnsafe(sql, ...values);
   }
 
+  /** The pool's rows of one resolution in [from, to], oldest first: the time and its peak in use from the pool. */
+  poolRows(resolution: Resolution, from: Date, to: Date): Promise<Array<{ at: Date; peakInUseFromPool: number }>> {
+    return this.db.capacityPool.findMany({
+      where: { resolution, at: { gte: from, lte: to } },
+      orderBy: { at: "asc" },
+      select: { at: true, peakInUseFromPool: true },
+    });
+  }
+
   /** The day rows of the pool from `from` on, oldest first. */
   async poolDays(from: Date): Promise<CapacityDay[]> {
     return this.db.capacityPool.findMany({

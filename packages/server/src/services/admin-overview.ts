@@ -9,13 +9,14 @@ const DAY_MS = 24 * 3600_000;
 export async function overview(services: Services) {
   const now = services.now();
   const cutoff = await currentSilentCutoff(services);
-  const [server, usage, states, backup, counters, handback] = await Promise.all([
+  const [server, usage, states, backup, counters, handback, inUseTotals] = await Promise.all([
     readSettings(services),
     services.store.usage.current(new Date(now)),
     services.store.participantQueries.countByState(cutoff),
     services.store.overview.backupStatus(),
     services.store.serverCounters(),
     services.store.backup.lastHandbackOutcome(),
+    services.store.operations.inUseTotals(),
   ]);
   const poolSize = server.poolSize;
   const granted = server.grantedTotal;
@@ -29,6 +30,8 @@ export async function overview(services: Services) {
       available: poolSize - granted,
       pending: server.pendingTotal,
       inUse: usage?.inUse ?? 0,
+      /** In use beyond each appliance's local limit (at most its grant): what the pool really serves. */
+      inUseFromPool: inUseTotals.inUseFromPool,
       utilisationPct: poolSize > 0 ? (granted / poolSize) * 100 : granted > 0 ? 100 : 0,
       alertThresholdPct: server.alertThresholdPct,
     },

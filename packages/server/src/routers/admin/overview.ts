@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { overview } from "../../services/admin-overview.ts";
+import { withInUseFromPool } from "../../services/capacity-usage.ts";
 import { USAGE_RANGES, usageHistory } from "../../services/usage-sampler.ts";
 import { router, viewerProcedure } from "../../trpc.ts";
 import { iso } from "./schemas.ts";
@@ -16,6 +17,7 @@ export const ZOverview = z.object({
     available: z.number().int(),
     pending: z.number().int(),
     inUse: z.number().int(),
+    inUseFromPool: z.number().int(),
     utilisationPct: z.number(),
     alertThresholdPct: z.number().int(),
   }),
@@ -45,6 +47,8 @@ export const ZUsagePoint = z.object({
   granted: z.number().int(),
   pending: z.number().int(),
   inUse: z.number().int(),
+  /** Null where no capacity sample covers the point yet. */
+  inUseFromPool: z.number().int().nullable(),
 });
 export const ZUsageOutput = z.object({ points: z.array(ZUsagePoint) });
 export type TUsagePoint = z.infer<typeof ZUsagePoint>;
@@ -68,7 +72,9 @@ export const overviewRouter = router({
     .input(ZUsageInput)
     .output(ZUsageOutput)
     .query(async ({ ctx, input }) => {
-      const points = await usageHistory(ctx.services, input.range);
-      return { points: points.map(({ at, poolSize, granted, pending, inUse }) => ({ at: iso(at), poolSize, granted, pending, inUse })) };
+      const points = await withInUseFromPool(ctx.services, await usageHistory(ctx.services, input.range), input.range);
+      return {
+        points: points.map(({ at, poolSize, granted, pending, inUse, inUseFromPool }) => ({ at: iso(at), poolSize, granted, pending, inUse, inUseFromPool })),
+      };
     }),
 });
