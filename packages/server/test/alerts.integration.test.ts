@@ -101,6 +101,9 @@ describe.each(providers())("alert delivery on %s", (provider) => {
     ]);
     await alertTick(services);
 
+    // The engine's holder counts the reclaims it reads in sls_reclaims_total.
+    expect(await services.metrics.exposition()).toMatch(/^sls_reclaims_total\{cause="reclaim"\} 1$/m);
+
     const kinds = ALERT_KINDS.filter((k) => k !== "test");
     const alerts = await admin.ok<AlertItem[]>("query", "admin.alerts.list");
     expect(new Set(alerts.map((a) => a.kind))).toEqual(new Set([...kinds, "test"]));

@@ -12,8 +12,11 @@ const UTILISATION_HYSTERESIS_PCT = 5;
 const AUDIT_BATCH = 1_000;
 const LISTED_SERIALS = 20;
 
+/** Causes of a reclaim in the audit history; each is counted in sls_reclaims_total. */
+const RECLAIM_CAUSES = ["reclaim", "force-release", "remove"] as const;
+
 export const TAILED_AUDIT_TYPES = [
-  "reclaim",
+  ...RECLAIM_CAUSES,
   "backup-takeover",
   "backup-alert",
   "handback",
@@ -78,10 +81,10 @@ export async function detectConditions(services: Services, config: AlertConfig, 
 
 /**
  * Events read from the audit history after the engine's cursor: reclaims (one alert per tick,
- * listing the serials), the backup taking over, its 15-day and limit alerts, hand-back done
- * (the grants it changed) and failed.
+ * listing the serials, for silent participants; every cause counted), the backup taking over,
+ * its 15-day and limit alerts, hand-back done (the grants it changed) and failed.
  */
-export async function detectFromAudit(store: Store, cursor: number): Promise<{ alerts: Alert[]; cursor: number }> {
+export async function detectFromAudit(store: Store, cursor: number): Promise<{ alerts: Alert[]; cursor: number; reclaims: Map<string, number> }> {
   const { rows, readTo } = await store.alerts.auditAfter(cursor, [...TAILED_AUDIT_TYPES], AUDIT_BATCH);
   const alerts: Alert[] = [];
   const reclaimed = rows.filter((r) => r.type === "reclaim");
@@ -109,7 +112,11 @@ export async function detectFromAudit(store: Store, cursor: number): Promise<{ a
     const alert = singleRowAlert(row);
     if (alert) alerts.push(alert);
   }
-  return { alerts, cursor: readTo };
+  const reclaims = new Map<string, number>();
+  for (const row of rows) {
+    if ((RECLAIM_CAUSES as readonly string[]).includes(row.type)) reclaims.set(row.type, (reclaims.get(row.type) ?? 0) + 1);
+  }
+  return { alerts, cursor: readTo, reclaims };
 }
 
 function singleRowAlert(row: AuditTailRow): Alert | null {

@@ -43,6 +43,8 @@ async function tickOnce(services: Services): Promise<number> {
     services.log.warn("alert raised", { kind: alert.kind, severity: alert.severity, message: alert.message, channels });
   }
   await store.alerts.writeEngine({ ...conditions.engine, auditCursor: events.cursor });
+  // Only the lease holder reads the history, so each reclaim is counted by exactly one process.
+  for (const [cause, count] of events.reclaims) services.metrics.observeReclaims(count, cause);
   await deliverDue(services, config);
   return alerts.length;
 }
