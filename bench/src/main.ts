@@ -3,9 +3,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { config } from "./config.ts";
 import { runMixPart, type MixRow } from "./parts/mix.ts";
+import { runMillionPart, type MillionRow } from "./parts/million.ts";
 import { runScalePart, type ScaleRow } from "./parts/scale.ts";
+import { runStormPart, type StormRow } from "./parts/storm.ts";
 import { machine } from "./proc.ts";
 import { mixTable, scaleTable, targetLines, TARGETS } from "./report.ts";
+import { FLEET_TARGETS, fleetTargetLines, millionTable, stormTable } from "./report-fleet.ts";
 
 const RESULTS_DIR = path.resolve(import.meta.dirname, "../results");
 
@@ -15,6 +18,8 @@ console.log(`[bench] ${host.cpus} cores, ${host.model}, Node ${host.node}, load 
 
 const mix: MixRow[] = config.parts.includes("mix") ? await runMixPart() : [];
 const scale: ScaleRow[] = config.parts.includes("scale") ? await runScalePart() : [];
+const storm: StormRow | null = config.parts.includes("storm") ? await runStormPart() : null;
+const million: MillionRow | null = config.parts.includes("million") ? await runMillionPart() : null;
 
 const text = [
   "",
@@ -27,14 +32,22 @@ const text = [
   scale.length ? scaleTable(scale) : "(not run)",
   "",
   ...scale.flatMap((row) => ("unavailable" in row.participantsPage ? [`participants page at ${row.participants}: not measured (${row.participantsPage.unavailable})`, ""] : [])),
+  `Registration storm: ${config.stormSize.toLocaleString("en-US")} appliances registering at once (SQLite, one server process):`,
+  "",
+  storm ? stormTable(storm) : "(not run)",
+  "",
+  `${config.millionSize.toLocaleString("en-US")} registered participants (rows written before the server starts), 1 % refreshing every ${config.refreshIntervalSec} s for ${config.scaleSeconds} s:`,
+  "",
+  million ? millionTable(million) : "(not run)",
+  "",
   "Against the targets:",
-  ...targetLines(mix, scale).map((line) => `- ${line}`),
+  ...[...targetLines(mix, scale), ...fleetTargetLines(storm, million)].map((line) => `- ${line}`),
 ].join("\n");
 console.log(text);
 
 mkdirSync(RESULTS_DIR, { recursive: true });
 const file = path.join(RESULTS_DIR, `bench-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
-writeFileSync(file, `${JSON.stringify({ startedAt, machine: host, config, targets: TARGETS, mix, scale }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ startedAt, machine: host, config, targets: { ...TARGETS, ...FLEET_TARGETS }, mix, scale, storm, million }, null, 2)}\n`);
 console.log(`\n[bench] results written to ${path.relative(process.cwd(), file)}`);
 // Prisma's and autocannon's handles would otherwise keep the process alive for a while.
 process.exit(0);

@@ -1,0 +1,113 @@
+import { applyMigrations, createPrismaClient } from "@sls/db";
+import { RefreshRotation } from "../call-sources.ts";
+import { config } from "../config.ts";
+import { freshSqlite } from "../databases.ts";
+import { runLoad, type LoadResult } from "../load.ts";
+import { cpuShareDuring, memoryMb } from "../proc.ts";
+import { startLicenseServer } from "../processes.ts";
+import { seedParticipants } from "../seed.ts";
+
+export interface MillionRow {
+  participants: number;
+  seedSeconds: number;
+  /** Spawning the server process until GET /api/health answers (migrations, settings, every lease loaded). */
+  startupSeconds: number;
+  /** The server's own "leases loaded" log line: how many, and how long the load took. */
+  leasesLoaded: { participants: number; ms: number } | null;
+  rssAfterStartMb: number;
+  peakRssMb: number;
+  /** The participants that refresh (1 %), at their 30 s interval. */
+  refreshing: number;
+  targetCallsPerSec: number;
+  refresh: LoadResult;
+  cpuShare: number;
+}
+
+const say = (line: string) => console.log(`[bench] ${line}`);
+const REFRESHING_SHARE = 0.01;
+const CONNECTIONS = 64;
+const BULK_CHUNK = 100_000;
+
+/**
+ * Writes `count` more participants that never call, copying the columns of an existing row
+ * (so dates are stored exactly as Prisma stores them) with fresh ids, serials and random token
+ * hashes, in one INSERT … SELECT per 100,000 rows. seed.ts's createMany costs about 0.6 ms a row
+ * on this machine (ten minutes for a million); only the participants that refresh need tokens
+ * the load generator knows.
+ */
+async function fillSilentParticipants(databaseUrl: string, count: number): Promise<void> {
+  const db = createPrismaClient(databaseUrl);
+  try {
+    for (let start = 0; start < count; start += BULK_CHUNK) {
+      const end = Math.min(count, start + BULK_CHUNK);
+      await db.$executeRawUnsafe(
+        `WITH RECURSIVE n(i) AS (SELECT ${start} UNION ALL SELECT i + 1 FROM n WHERE i < ${end - 1})
+         INSERT INTO "Participant" ("id", "serial", "hostname", "model", "platformLimit", "localLimit", "approved", "tokenHash", "registeredAt", "lastSeenAt")
+         SELECT 'ptc_silent' || i, 'SILENT' || printf('%07d', i), 'silent' || i || '.bench.example.net', t."model", t."platformLimit", t."localLimit", t."approved",
+                lower(hex(randomblob(32))), t."registeredAt", t."lastSeenAt"
+         FROM n, (SELECT * FROM "Participant" LIMIT 1) AS t`,
+      );
+    }
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** The "leases loaded" line the server logs at start (JSON lines on stderr). */
+function leasesLoadedOf(output: string): MillionRow["leasesLoaded"] {
+  for (const line of output.split("\n")) {
+    if (!line.includes('"leases loaded"')) continue;
+    const { participants, ms } = JSON.parse(line) as { participants: number; ms: number };
+    return { participants, ms };
+  }
+  return null;
+}
+
+/**
+ * A million registered participants (rows written before the server starts, so its start-up
+ * loads every lease: 1 % through seed.ts, with tokens, the silent rest in bulk), 1 % refreshing at the 30 s interval: start-up time, memory, refresh
+ * latency and CPU.
+ */
+export async function runMillionPart(): Promise<MillionRow> {
+  const participants = config.millionSize;
+  const db = freshSqlite("million");
+  try {
+    await applyMigrations(db.url, () => {});
+    say(`million: seeding ${participants.toLocaleString("en-US")} participants`);
+    const seedStarted = performance.now();
+    const refreshing = Math.max(1, Math.round(participants * REFRESHING_SHARE));
+    const seeded = await seedParticipants(db.url, refreshing, "M");
+    await fillSilentParticipants(db.url, participants - refreshing);
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+
+    say(`million: starting the server over ${participants.toLocaleString("en-US")} participants (seeded in ${seedSeconds.toFixed(0)} s)`);
+    const spawned = performance.now();
+    const server = await startLicenseServer(db.url, { SLS_LOG_LEVEL: "info" });
+    const startupSeconds = (performance.now() - spawned) / 1000;
+    try {
+      const afterStart = memoryMb(server.pid);
+      const rate = refreshing / config.refreshIntervalSec;
+      const rotation = new RefreshRotation(seeded);
+      const options = { urls: [server.baseUrl], connections: CONNECTIONS, rate };
+      await runLoad(rotation, { ...options, seconds: config.warmupSeconds });
+      say(`million: ${refreshing.toLocaleString("en-US")} of them refreshing, ${rate.toFixed(0)} calls/s for ${config.scaleSeconds} s`);
+      const { result, cpuShare } = await cpuShareDuring(server.pid, () => runLoad(rotation, { ...options, seconds: config.scaleSeconds }));
+      return {
+        participants,
+        seedSeconds,
+        startupSeconds,
+        leasesLoaded: leasesLoadedOf(server.output()),
+        rssAfterStartMb: afterStart.rss,
+        peakRssMb: memoryMb(server.pid).peak,
+        refreshing,
+        targetCallsPerSec: rate,
+        refresh: result,
+        cpuShare,
+      };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await db.drop();
+  }
+}
