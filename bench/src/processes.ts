@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { applyMigrations } from "@sls/db";
 import { freePort, startServerProcess, type ServerProcess } from "@sls/participant/testing/server-process";
 
 export type { ServerProcess };
@@ -12,6 +13,11 @@ export function startLicenseServer(databaseUrl: string, env: Record<string, stri
     poolSize: 1_000_000,
     env: { SLS_SHARED_SECRET: BENCH_SECRET, SLS_REFRESH_INTERVAL_SEC: "30", SLS_LOG_LEVEL: "warn", ...env },
   });
+}
+
+/** Creates the tables (the migrations a server would apply at start), so rows can be seeded before it starts. */
+export async function prepareDatabase(databaseUrl: string): Promise<void> {
+  await applyMigrations(databaseUrl, () => {});
 }
 
 /** The bare node:http yardstick, as its own process. */

@@ -1,14 +1,24 @@
+import { config } from "./config.ts";
 import type { LoadResult } from "./load.ts";
 import type { MixRow } from "./parts/mix.ts";
 import type { ScaleRow } from "./parts/scale.ts";
 
 /** The issue's targets for this machine (2 cores shared by load and server). */
 export const TARGETS = {
-  shareOfBare: 0.25,
-  p99Ms: 10,
+  /** The steady mix on SQLite, one process, of bare node:http's calls/s. */
+  sqliteShareOfBare: 0.25,
+  /** The steady mix on PostgreSQL, one process. */
+  postgresShareOfBare: 0.15,
+  refreshShareOfBare: 0.4,
+  /** Closed-loop p99 as a multiple of bare node:http's p99 in the same run. */
+  p99OfBare: 4,
+  /** Open-loop p99 at the offered rate, SQLite / PostgreSQL. */
+  openLoopP99Ms: { sqlite: 10, postgresql: 25 },
+  twoProcessRatio: 1,
+  lockBusy: 0.5,
   scaleParticipants: 100_000,
   scaleRssMb: 300,
-  scaleCpuShare: 0.5,
+  scaleCpuShare: 0.25,
 };
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -24,23 +34,36 @@ function table(header: string[], rows: string[][]): string {
   return lines.map((cells) => `| ${cells.join(" | ")} |`).join("\n");
 }
 
+const pct = (share: number | null) => (share === null ? "-" : `${(share * 100).toFixed(1)} %`);
+
 export function mixTable(rows: MixRow[]): string {
   return table(
-    ["target", "calls/s", "p50 ms", "p99 ms", "errors", "of bare", "grants committed"],
+    ["target", "calls/s", "p50 ms", "p99 ms", "p99 ÷ bare p99", "errors", "of bare", "pool lock busy", "grants committed"],
     rows.map((row) => {
-      if (!row.result) return [row.target, "-", "-", "-", "-", "-", `skipped: ${row.skipped}`];
+      if (!row.result) return [row.target, "-", "-", "-", "-", "-", "-", "-", `skipped: ${row.skipped}`];
       const { result, ledger } = row;
       const committed = ledger && ledger.compared > 0 ? `${verdict(ledger.mismatches === 0 && ledger.ledgersAgree)} (${int(ledger.compared)} participants)` : "n/a";
-      return [row.target, int(result.callsPerSec), String(result.p50), String(result.p99), errorsCell(result), `${((row.ofBare ?? 0) * 100).toFixed(1)} %`, committed];
+      return [
+        row.target,
+        int(result.callsPerSec),
+        String(result.p50),
+        String(result.p99),
+        row.p99OfBare === null ? "-" : `${row.p99OfBare.toFixed(1)}×`,
+        errorsCell(result),
+        pct(row.ofBare),
+        pct(row.lockBusy),
+        committed,
+      ];
     }),
   );
 }
 
 export function scaleTable(rows: ScaleRow[]): string {
   return table(
-    ["participants", "refresh calls/s (target)", "p50 ms", "p99 ms", "errors", "server CPU", "RSS MB (peak)", "participants page p50 / p99"],
+    ["participants", "start-up s", "refresh calls/s (target)", "p50 ms", "p99 ms", "errors", "server CPU", "RSS MB (peak)", "participants page p50 / p99"],
     rows.map((row) => [
       int(row.participants),
+      (row.startupMs / 1000).toFixed(1),
       `${int(row.refresh.callsPerSec)} (${int(row.targetCallsPerSec)})`,
       String(row.refresh.p50),
       String(row.refresh.p99),
@@ -55,11 +78,34 @@ export function scaleTable(rows: ScaleRow[]): string {
 /** Each target with the figure measured against it. */
 export function targetLines(mix: MixRow[], scale: ScaleRow[]): string[] {
   const lines: string[] = [];
-  for (const row of mix.slice(1)) {
-    if (!row.result) continue;
+  const find = (database: MixRow["database"], processes: number, workload: MixRow["workload"], loop: MixRow["loop"]) =>
+    mix.find((r) => r.database === database && r.processes === processes && r.workload === workload && r.loop === loop && r.result);
+  const share = (row: MixRow | undefined, target: number, what: string) => {
+    if (row) lines.push(`${what}: ${pct(row.ofBare)} of bare node:http (target ≥ ${target * 100} %): ${verdict((row.ofBare ?? 0) >= target)}`);
+  };
+  share(find("sqlite", 1, "steady", "closed"), TARGETS.sqliteShareOfBare, "appliance mix, SQLite, 1 process");
+  share(find("postgresql", 1, "steady", "closed"), TARGETS.postgresShareOfBare, "appliance mix, PostgreSQL, 1 process");
+  share(find("sqlite", 1, "refresh", "closed"), TARGETS.refreshShareOfBare, "refresh only, SQLite");
+  const one = find("postgresql", 1, "steady", "closed");
+  const two = find("postgresql", 2, "steady", "closed");
+  if (one?.result && two?.result) {
+    const ratio = two.result.callsPerSec / one.result.callsPerSec;
     lines.push(
-      `${row.target}: ${((row.ofBare ?? 0) * 100).toFixed(1)} % of bare (target ≥ ${TARGETS.shareOfBare * 100} %): ${verdict((row.ofBare ?? 0) >= TARGETS.shareOfBare)}; ` +
-        `p99 ${row.result.p99} ms (target ≤ ${TARGETS.p99Ms} ms): ${verdict(row.result.p99 <= TARGETS.p99Ms)}`,
+      `PostgreSQL, 2 processes ÷ 1 process: ${ratio.toFixed(2)}× (target ≥ ${TARGETS.twoProcessRatio}×): ${verdict(ratio >= TARGETS.twoProcessRatio)}; ` +
+        `pool lock busy ${pct(two.lockBusy)} of the run (target ≤ ${TARGETS.lockBusy * 100} %): ${verdict((two.lockBusy ?? 1) <= TARGETS.lockBusy)}`,
+    );
+  }
+  for (const row of mix.slice(1)) {
+    if (!row.result || row.loop !== "closed" || row.p99OfBare === null) continue;
+    lines.push(`${row.target}: p99 ${row.result.p99} ms = ${row.p99OfBare.toFixed(1)}× bare's (target ≤ ${TARGETS.p99OfBare}×): ${verdict(row.p99OfBare <= TARGETS.p99OfBare)}`);
+  }
+  for (const row of mix) {
+    if (!row.result || row.loop !== "open" || row.database === "none") continue;
+    const target = TARGETS.openLoopP99Ms[row.database];
+    const sustained = row.result.callsPerSec >= 0.95 * config.openLoopRate && row.result.errors === 0;
+    lines.push(
+      `${row.target}: p99 ${row.result.p99} ms (target ≤ ${target} ms): ${verdict(row.result.p99 <= target && sustained)}` +
+        (sustained ? "" : ` — rate not sustained: ${int(row.result.callsPerSec)} calls/s, ${int(row.result.errors)} errors`),
     );
   }
   const big = scale.find((row) => row.participants === TARGETS.scaleParticipants);

@@ -1,16 +1,28 @@
-import { ApplianceMix, type CallSource } from "../call-sources.ts";
+import { ApplianceMix, FLAPPING, RefreshRotation, STEADY, type CallSource, type Cycle } from "../call-sources.ts";
 import { config } from "../config.ts";
 import { freshPostgres, freshSqlite, type BenchDatabase } from "../databases.ts";
 import { checkLedger, type LedgerCheck } from "../ledger.ts";
 import { runLoad, type LoadResult } from "../load.ts";
+import { lockSeconds } from "../metrics.ts";
 import { startBareServer, startLicenseServer, type ServerProcess } from "../processes.ts";
-import { seedParticipants } from "../seed.ts";
+import { seedParticipants, type SeededParticipant } from "../seed.ts";
+
+export type Workload = "steady" | "flapping" | "refresh";
 
 export interface MixRow {
   target: string;
+  database: "none" | "sqlite" | "postgresql";
+  processes: number;
+  workload: Workload;
+  /** Closed loop (64 connections, each sends when answered) or open loop (a fixed offered rate). */
+  loop: "closed" | "open";
   result: LoadResult | null;
   /** calls/s as a share of bare node:http's, the headline. */
   ofBare: number | null;
+  /** p99 as a multiple of bare node:http's p99 in the same run (closed loop only). */
+  p99OfBare: number | null;
+  /** Share of the run the pool lock was held, summed over the processes (from /metrics). */
+  lockBusy: number | null;
   ledger: LedgerCheck | null;
   skipped?: string;
 }
@@ -18,57 +30,142 @@ export interface MixRow {
 const say = (line: string) => console.log(`[bench] ${line}`);
 const GENTLE_WARMUP_SECONDS = 2;
 const GENTLE_WARMUP_CONNECTIONS = 4;
+const CYCLES: Record<Exclude<Workload, "refresh">, Cycle> = { steady: STEADY, flapping: FLAPPING };
+const WORKLOAD_NAMES: Record<Workload, string> = {
+  steady: "appliance mix 80/10/10",
+  flapping: "flapping mix ⅓ each",
+  refresh: "refresh only",
+};
+
+interface RowPlan {
+  workload: Workload;
+  loop: "closed" | "open";
+}
+
+const DATABASES: Array<{ database: "sqlite" | "postgresql"; processes: number; rows: RowPlan[] }> = [
+  {
+    database: "sqlite",
+    processes: 1,
+    rows: [
+      { workload: "steady", loop: "closed" },
+      { workload: "flapping", loop: "closed" },
+      { workload: "refresh", loop: "closed" },
+      { workload: "steady", loop: "open" },
+    ],
+  },
+  {
+    database: "postgresql",
+    processes: 1,
+    rows: [
+      { workload: "steady", loop: "closed" },
+      { workload: "flapping", loop: "closed" },
+      { workload: "steady", loop: "open" },
+    ],
+  },
+  { database: "postgresql", processes: 2, rows: [{ workload: "steady", loop: "closed" }] },
+];
+
+function source(workload: Workload, participants: SeededParticipant[]): CallSource & { acknowledged?: () => Map<string, number> } {
+  return workload === "refresh" ? new RefreshRotation(participants) : new ApplianceMix(participants, CYCLES[workload]);
+}
 
 /**
- * A warm-up (JIT, connection pools, page cache; its figures are thrown away), then the measured
- * run. They use different participants: calls cut off at the end of the warm-up leave their
- * participant's grant unknown.
+ * A warm-up (JIT, connection pools, page cache, leases; its figures are thrown away), then the
+ * measured run. They use different participants: calls cut off at the end of the warm-up leave
+ * their participant's grant unknown.
  */
-async function measure(warmup: CallSource, measured: CallSource, urls: string[]): Promise<LoadResult> {
+async function measure(
+  warmup: CallSource,
+  measured: CallSource,
+  urls: string[],
+  loop: "closed" | "open",
+  lockSecondsOf?: (urls: string[]) => Promise<number>,
+): Promise<{ result: LoadResult; lockBusy: number | null }> {
   // A few connections first: 64 cold calls at once all wait for the same first-use work (JIT,
   // Prisma's query plans, the database pool) and the warm-up would measure that instead.
   await runLoad(warmup, { urls, seconds: GENTLE_WARMUP_SECONDS, connections: GENTLE_WARMUP_CONNECTIONS });
   await runLoad(warmup, { urls, seconds: config.warmupSeconds, connections: config.connections });
-  return runLoad(measured, { urls, seconds: config.seconds, connections: config.connections });
+  const rate = loop === "open" ? { rate: config.openLoopRate } : {};
+  const lockBefore = lockSecondsOf ? await lockSecondsOf(urls) : 0;
+  const result = await runLoad(measured, { urls, seconds: config.seconds, connections: config.connections, ...rate });
+  const lockBusy = lockSecondsOf ? ((await lockSecondsOf(urls)) - lockBefore) / result.seconds : null;
+  return { result, lockBusy };
 }
 
-/** Parts 1 and 2: the appliance mix against bare node:http, SQLite, PostgreSQL with one and two processes. */
+/** Parts 1 and 2: the appliance workloads against bare node:http, SQLite, PostgreSQL with one and two processes. */
 export async function runMixPart(): Promise<MixRow[]> {
   const rows: MixRow[] = [];
 
   say(`bare node:http, ${config.connections} connections, ${config.seconds} s`);
   const bare = await startBareServer();
   const fakeParticipants = Array.from({ length: config.mixParticipants }, (_, i) => ({ serial: `B${i}`, token: `t${i}` }));
-  const bareResult = await measure(new ApplianceMix(fakeParticipants), new ApplianceMix(fakeParticipants), [bare.baseUrl]).finally(() => bare.stop());
-  rows.push({ target: "bare node:http (same body size)", result: bareResult, ofBare: 1, ledger: null });
+  const { result: bareResult } = await measure(new ApplianceMix(fakeParticipants), new ApplianceMix(fakeParticipants), [bare.baseUrl], "closed").finally(() =>
+    bare.stop(),
+  );
+  rows.push({
+    target: "bare node:http (same body size)",
+    database: "none",
+    processes: 1,
+    workload: "steady",
+    loop: "closed",
+    result: bareResult,
+    ofBare: 1,
+    p99OfBare: 1,
+    lockBusy: null,
+    ledger: null,
+  });
 
-  const targets: Array<{ target: string; processes: number; database: () => Promise<BenchDatabase | { unavailable: string }> }> = [
-    { target: "appliance mix, SQLite, 1 process", processes: 1, database: async () => freshSqlite("mix") },
-    { target: "appliance mix, PostgreSQL, 1 process", processes: 1, database: () => freshPostgres("mix1") },
-    { target: "appliance mix, PostgreSQL, 2 processes", processes: 2, database: () => freshPostgres("mix2") },
-  ];
-  for (const { target, processes, database } of targets) {
-    const db = await database();
+  for (const { database, processes, rows: plans } of DATABASES) {
+    const label = `${database === "sqlite" ? "SQLite" : "PostgreSQL"}, ${processes} process${processes > 1 ? "es" : ""}`;
+    const db: BenchDatabase | { unavailable: string } = database === "sqlite" ? freshSqlite(`mix${processes}`) : await freshPostgres(`mix${processes}`);
     if ("unavailable" in db) {
-      say(`${target}: SKIPPED, PostgreSQL unreachable (${db.unavailable})`);
-      rows.push({ target, result: null, ofBare: null, ledger: null, skipped: "PostgreSQL unreachable" });
+      say(`${label}: SKIPPED, PostgreSQL unreachable (${db.unavailable})`);
+      for (const plan of plans) rows.push(skippedRow(plan, database, processes, label));
       continue;
     }
-    say(`${target}, ${config.connections} connections, ${config.seconds} s`);
     const servers: ServerProcess[] = [];
     try {
       // One at a time: the first applies the migrations and seeds the settings.
       for (let i = 0; i < processes; i++) servers.push(await startLicenseServer(db.url, { SLS_SERVER_ID: `bench-${i + 1}` }));
-      const seeded = await seedParticipants(db.url, 2 * config.mixParticipants, "MIX");
-      const mix = new ApplianceMix(seeded.slice(config.mixParticipants));
-      const result = await measure(new ApplianceMix(seeded.slice(0, config.mixParticipants)), mix, servers.map((s) => s.baseUrl));
-      await Promise.all(servers.map((s) => s.stop()));
-      const ledger = await checkLedger(db.url, mix.acknowledged());
-      rows.push({ target, result, ofBare: result.callsPerSec / bareResult.callsPerSec, ledger });
+      const urls = servers.map((s) => s.baseUrl);
+      for (const [n, plan] of plans.entries()) {
+        const target = `${WORKLOAD_NAMES[plan.workload]}, ${label}${plan.loop === "open" ? `, open loop ${config.openLoopRate.toLocaleString("en-US")}/s` : ""}`;
+        say(`${target}, ${config.connections} connections, ${config.seconds} s`);
+        const seeded = await seedParticipants(db.url, 2 * config.mixParticipants, `M${n}X`);
+        const measured = source(plan.workload, seeded.slice(config.mixParticipants));
+        const { result, lockBusy } = await measure(source(plan.workload, seeded.slice(0, config.mixParticipants)), measured, urls, plan.loop, lockSeconds);
+        const ledger = measured.acknowledged ? await checkLedger(db.url, measured.acknowledged()) : null;
+        rows.push({
+          target,
+          database,
+          processes,
+          ...plan,
+          result,
+          ofBare: result.callsPerSec / bareResult.callsPerSec,
+          p99OfBare: plan.loop === "closed" ? result.p99 / Math.max(1, bareResult.p99) : null,
+          lockBusy,
+          ledger,
+        });
+      }
     } finally {
       await Promise.all(servers.map((s) => s.stop()));
       await db.drop();
     }
   }
   return rows;
+}
+
+function skippedRow(plan: RowPlan, database: "sqlite" | "postgresql", processes: number, label: string): MixRow {
+  return {
+    target: `${WORKLOAD_NAMES[plan.workload]}, ${label}`,
+    database,
+    processes,
+    ...plan,
+    result: null,
+    ofBare: null,
+    p99OfBare: null,
+    lockBusy: null,
+    ledger: null,
+    skipped: "PostgreSQL unreachable",
+  };
 }

@@ -88,7 +88,22 @@ export async function startTestServer(
   };
 }
 
+/**
+ * One appliance call over HTTP. A call the server sheds as OVERLOADED (nothing done) is sent again
+ * after its retryAfterMs, as the contract tells appliances to: bursts in these tests must not fail
+ * because a loaded test machine made the server shed load. Tests of shedding itself use
+ * `callApplianceOnce`.
+ */
 export async function callAppliance<T>(baseUrl: string, verb: string, input: unknown, token?: string): Promise<CallResult<T>> {
+  for (;;) {
+    const result = await callApplianceOnce<T>(baseUrl, verb, input, token);
+    if (result.ok || result.error.data.reason !== "OVERLOADED") return result;
+    const wait = Number((result.error.data as { retryAfterMs?: number }).retryAfterMs ?? 1000);
+    await new Promise((resolve) => setTimeout(resolve, wait * (1 + Math.random())));
+  }
+}
+
+export async function callApplianceOnce<T>(baseUrl: string, verb: string, input: unknown, token?: string): Promise<CallResult<T>> {
   const response = await fetch(`${baseUrl}/api/trpc/${verb.includes(".") ? verb : `appliance.${verb}`}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },

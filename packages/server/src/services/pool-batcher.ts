@@ -126,7 +126,16 @@ export class PoolBatcher {
   private async drain(): Promise<void> {
     this.draining = true;
     try {
-      for (let batch = this.take(); batch.length > 0; batch = this.take()) await this.runTogether(batch);
+      for (;;) {
+        // Let the event loop read the calls that arrived meanwhile before taking a batch. On
+        // SQLite every statement completes synchronously, so a whole transaction runs as one
+        // chain of microtasks: without this turn each call that reached the queue would start
+        // (and finish) its own transaction before the next call's request was even read.
+        await new Promise((resolve) => setImmediate(resolve));
+        const batch = this.take();
+        if (batch.length === 0) return;
+        await this.runTogether(batch);
+      }
     } finally {
       this.draining = false;
     }
