@@ -2,34 +2,10 @@ import type { Store } from "@sls/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";
 import { BACKUP_KEY } from "./backup-pair.ts";
-import { FakePeer, type PeerAnswer } from "./backup-peer.ts";
+import { FakePeer, wireParticipant, type PeerAnswer } from "./backup-peer.ts";
 import { freshDatabase, startTestServer, until, type TestServer } from "./harness.ts";
 
 const SERIAL = "BKPFAKE";
-const at = new Date().toISOString();
-
-function participant(i: number, granted: number, extra: Record<string, unknown> = {}) {
-  return {
-    id: `ptc_fake${i}`,
-    serial: `FAKE${i}`,
-    hostname: `fake${i}.example.net`,
-    model: "ASA5585-X",
-    platformLimit: 1000,
-    localLimit: 100,
-    haPeerSerial: null,
-    approved: true,
-    tokenHash: `hash-${i}`,
-    granted,
-    pending: 0,
-    pendingSeq: null,
-    inUse: 0,
-    highWater: 0,
-    registeredAt: at,
-    lastSeenAt: at,
-    reclaimedAt: null,
-    ...extra,
-  };
-}
 
 function settings(poolSize: number, grantedTotal: number) {
   return {
@@ -50,7 +26,7 @@ function settings(poolSize: number, grantedTotal: number) {
 }
 
 const STRANGER = new BackupLink("x".repeat(44), Date.now);
-const GOOD = { epoch: "E1", seq: "10", full: true, server: settings(500, 150), participants: [participant(1, 50), participant(2, 50), participant(3, 50)], removed: [], counters: [] };
+const GOOD = { epoch: "E1", seq: "10", full: true, server: settings(500, 150), participants: [wireParticipant(1, 50), wireParticipant(2, 50), wireParticipant(3, 50)], removed: [], counters: [] };
 
 /** What a fake main server answers backup.sync with, by the test's choice. */
 type Answerer = (peer: FakePeer, input: unknown) => PeerAnswer;
@@ -103,9 +79,9 @@ describe("the backup refuses bad backup.sync answers from a fake main server ove
     ["an answer that is not sealed at all", () => ({ data: GOOD }), /not a sealed/],
     ["a sealed answer that breaks its schema", sealed({ ...GOOD, participants: [{ id: 7 }] }), /schema/],
     ["Σ granted above the pool size", sealed({ ...GOOD, server: settings(100, 150) }), /exceeds poolSize/],
-    ["a participant beyond its platform limit", sealed({ ...GOOD, participants: [participant(1, 950), participant(2, 50), participant(3, 50)], server: settings(2000, 1050) }), /exceeds platformLimit/],
+    ["a participant beyond its platform limit", sealed({ ...GOOD, participants: [wireParticipant(1, 950), wireParticipant(2, 50), wireParticipant(3, 50)], server: settings(2000, 1050) }), /exceeds platformLimit/],
     ["counters that differ from the participants", sealed({ ...GOOD, server: settings(500, 100) }), /differs from/],
-    ["a delta that oversubscribes the pool with the participants it leaves alone", sealed({ ...GOOD, full: false, participants: [participant(2, 500)], server: settings(500, 600) }), /exceeds poolSize/],
+    ["a delta that oversubscribes the pool with the participants it leaves alone", sealed({ ...GOOD, full: false, participants: [wireParticipant(2, 500)], server: settings(500, 600) }), /exceeds poolSize/],
   ];
 
   it.each(cases)("refuses %s: nothing changes, the refusal is audited, the next sync asks for a full snapshot", async (_name, answerer, reason) => {
@@ -130,7 +106,7 @@ describe("the backup refuses bad backup.sync answers from a fake main server ove
       const asked = JSON.parse((input as TSealed).body) as { after: string | null };
       // The backup asks for the changes after the number it applied.
       if (asked.after !== "10") return self.answer("sync", input, GOOD);
-      return self.answer("sync", input, { ...GOOD, seq: "11", full: false, participants: [participant(1, 100)], removed: ["ptc_fake3"], server: settings(500, 150) });
+      return self.answer("sync", input, { ...GOOD, seq: "11", full: false, participants: [wireParticipant(1, 100)], removed: ["ptc_fake3"], server: settings(500, 150) });
     };
     await until("the delta to be applied", async () => (await state()) === "FAKE1:100,FAKE2:50");
     await until("the next request to ask for the changes after 11", async () => lastRequest().after === "11");

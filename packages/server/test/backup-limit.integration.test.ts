@@ -50,7 +50,8 @@ describe("backup operating limit with a 200 ms day", () => {
     const rechargeFrom = Date.now();
     const before = await days();
     await until("the limit to recharge to 30 days", async () => (await days()) === 30);
-    expect(Date.now() - rechargeFrom).toBeGreaterThanOrEqual((30 - before - 1) * DAY_MS);
+    // `before` is what the backup last wrote: up to one step (a sync, slow on a loaded machine) old.
+    expect(Date.now() - rechargeFrom).toBeGreaterThanOrEqual((30 - before - 3) * DAY_MS);
 
     // Down again until the limit runs out: the backup stops issuing sessions.
     await main.crash();

@@ -6,36 +6,17 @@ import { overview } from "../src/services/admin-overview.ts";
 import { setBackup } from "../src/services/admin-settings.ts";
 import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";
 import { BACKUP_KEY } from "./backup-pair.ts";
-import { FakePeer, type PeerAnswer } from "./backup-peer.ts";
+import { FakePeer, wireParticipant, type PeerAnswer } from "./backup-peer.ts";
 import { callAppliance, freshDatabase, registerOk, registration, startTestServer, until, type TestServer } from "./harness.ts";
 
 const ROOT: AccountRow = { id: "acc_root", name: "root", role: "admin", createdAt: new Date(), passwordChangedAt: new Date(), lastLoginAt: null };
 const STRANGER = new BackupLink("x".repeat(44), Date.now);
-const INACTIVE = { wasActive: false, pool: { poolSize: 0, grantedTotal: 0, pendingTotal: 0, pendingSeq: 0 }, changedIds: [], participants: [], alerts: [] };
+const INACTIVE = { wasActive: false, pool: { poolSize: 0, grantedTotal: 0, pendingTotal: 0, pendingSeq: 0 }, participants: [], untouched: { granted: 0, pending: 0 }, seen: [], alerts: [] };
 
 function handbackOf(participants: Array<{ serial: string; granted: number }>, poolSize: number) {
-  const at = new Date().toISOString();
-  const rows = participants.map((p, i) => ({
-    id: `ptc_hb${i}`,
-    serial: p.serial,
-    hostname: "h.example.net",
-    model: "ASA",
-    platformLimit: 1000,
-    localLimit: 0,
-    haPeerSerial: null,
-    approved: true,
-    tokenHash: null,
-    granted: p.granted,
-    pending: 0,
-    pendingSeq: null,
-    inUse: 0,
-    highWater: 0,
-    registeredAt: at,
-    lastSeenAt: at,
-    reclaimedAt: null,
-  }));
+  const rows = participants.map((p, i) => wireParticipant(i, p.granted, { serial: p.serial, localLimit: 0, tokenHash: null }));
   const grantedTotal = participants.reduce((sum, p) => sum + p.granted, 0);
-  return { wasActive: true, pool: { poolSize, grantedTotal, pendingTotal: 0, pendingSeq: 0 }, changedIds: rows.map((r) => r.id), participants: rows, alerts: [] };
+  return { wasActive: true, pool: { poolSize, grantedTotal, pendingTotal: 0, pendingSeq: 0 }, participants: rows, untouched: { granted: 0, pending: 0 }, seen: [], alerts: [] };
 }
 
 describe("the main server's hand-back: normalised address, warnings, checked answers (fake backup over real HTTP)", () => {
@@ -94,8 +75,15 @@ describe("the main server's hand-back: normalised address, warnings, checked ans
   it.each([
     ["signed with another key", (_peer: FakePeer, input: unknown) => ({ data: STRANGER.seal(`handback-answer:${(input as TSealed).nonce}`, handbackOf([{ serial: "HB1", granted: 50 }], 500)) })],
     ["answering another request", (peer: FakePeer, input: unknown) => peer.answer("handback", input, handbackOf([{ serial: "HB1", granted: 50 }], 500), "someone-elses-nonce-0000000")],
-    ["with Σ granted above its pool", (peer: FakePeer, input: unknown) => peer.answer("handback", input, { ...handbackOf([{ serial: "HB1", granted: 600 }], 500) })],
-    ["breaking its schema", (peer: FakePeer, input: unknown) => peer.answer("handback", input, { ...handbackOf([], 500), changedIds: ["ptc_nobody"] })],
+    ["with Σ granted above its pool", (peer: FakePeer, input: unknown) => peer.answer("handback", input, handbackOf([{ serial: "HB1", granted: 600 }], 500))],
+    [
+      "whose unlisted participants oversubscribe its pool",
+      (peer: FakePeer, input: unknown) => {
+        const answer = handbackOf([{ serial: "HB1", granted: 100 }], 500);
+        return peer.answer("handback", input, { ...answer, pool: { ...answer.pool, grantedTotal: 550 }, untouched: { granted: 450, pending: 0 } });
+      },
+    ],
+    ["breaking its schema", (peer: FakePeer, input: unknown) => peer.answer("handback", input, { ...handbackOf([], 500), seen: [["ptc_nobody", "yesterday"]] })],
   ])("refuses an answer %s: audited, nothing merged", async (_name, answerer) => {
     const token = await registerOk(main, `HBMAIN${handbacks()}`);
     await main.call("request", { sessions: 100, requestId: "r" }, token);

@@ -57,3 +57,28 @@ export class FakePeer {
     await new Promise((resolve) => this.server?.close(resolve));
   }
 }
+
+/** A participant as backup.sync and backup.handback carry it, for fake answers. */
+export function wireParticipant(i: number, granted: number, extra: Record<string, unknown> = {}) {
+  const at = new Date().toISOString();
+  return {
+    id: `ptc_fake${i}`,
+    serial: `FAKE${i}`,
+    hostname: `fake${i}.example.net`,
+    model: "ASA5585-X",
+    platformLimit: 1000,
+    localLimit: 100,
+    haPeerSerial: null,
+    approved: true,
+    tokenHash: `hash-${i}`,
+    granted,
+    pending: 0,
+    pendingSeq: null,
+    inUse: 0,
+    highWater: 0,
+    registeredAt: at,
+    lastSeenAt: at,
+    reclaimedAt: null,
+    ...extra,
+  };
+}

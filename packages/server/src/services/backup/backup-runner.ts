@@ -10,7 +10,7 @@ import {
 import type { AuditInput, BackupRoleRow, BackupStore, ParticipantRecord } from "@sls/db";
 import { callMutation, RemoteCallError } from "../../http/trpc-call.ts";
 import type { Services } from "../context.ts";
-import { syncViolations } from "./answer-checks.ts";
+import { poolViolations } from "./answer-checks.ts";
 import { LinkRefusal } from "./link-key.ts";
 import type { BackupServing } from "./serving.ts";
 import { changesFromWire, ZSyncAnswer, type TSyncAnswer, type TSyncRequest } from "./snapshot-wire.ts";
@@ -23,6 +23,8 @@ export interface BackupConfig {
   mainDownAfterFailedSyncs: number;
   dayMs: number;
 }
+
+const FULL_SNAPSHOT_TIMEOUT_MS = 120_000;
 
 const ALERT_TEXT: Record<OperatingAlert, string> = {
   ACTIVE_15_DAYS: "CRITICAL: the backup server has been serving for 15 days; bring the main server back",
@@ -70,7 +72,9 @@ export class BackupRunner {
       active: role.active,
       operatingDaysLeft: Number((role.remainingMs / this.config.dayMs).toFixed(2)),
     });
-    await this.tick();
+    // Not awaited: the first sync of a large fleet is a full snapshot that takes a while, and the
+    // process answers (BACKUP_INACTIVE, health) meanwhile.
+    void this.tick();
     this.timer = setInterval(() => void this.tick(), this.config.syncIntervalMs);
     this.timer.unref();
   }
@@ -164,7 +168,8 @@ export class BackupRunner {
     try {
       raw = await callMutation<unknown>(this.config.mainUrl, "backup.sync", request, {
         token: this.token!,
-        timeoutMs: this.timeoutMs(),
+        // A full snapshot of a large fleet takes the main server seconds to read and send.
+        timeoutMs: body.after === null ? FULL_SNAPSHOT_TIMEOUT_MS : this.timeoutMs(),
         onBytes: (n) => (bytes = n),
       });
     } catch (error) {
@@ -181,7 +186,7 @@ export class BackupRunner {
     const at = new Date(this.services.now());
     const changes = changesFromWire(answer);
     const outcome = await this.store.applyChanges(changes, at, {
-      check: (untouched) => syncViolations(changes, untouched),
+      check: (untouched) => poolViolations(changes.server, changes.participants, changes.full ? null : untouched),
       audit: (before, after) => syncAudit(before, after, at),
     });
     if (!outcome.applied) {

@@ -2,7 +2,7 @@ import { HANDBACK_FAILED, HANDBACK_RECOVERED, type AuditInput, type ParticipantR
 import { callMutation, RemoteCallError } from "../../http/trpc-call.ts";
 import type { Services } from "../context.ts";
 import { normaliseServerAddress } from "./address.ts";
-import { handbackViolations } from "./answer-checks.ts";
+import { poolViolations } from "./answer-checks.ts";
 import { LinkRefusal } from "./link-key.ts";
 import type { BackupServing } from "./serving.ts";
 import { participantFromWire, participantToWire, ZHandbackAnswer, type THandbackAnswer } from "./snapshot-wire.ts";
@@ -31,7 +31,7 @@ export async function takeBackFromBackup(services: Services, outcomes: HandbackO
     return null;
   }
   const participants = answer.participants.map(participantFromWire);
-  const violations = answer.wasActive ? handbackViolations(answer.pool, participants) : [];
+  const violations = answer.wasActive ? poolViolations(answer.pool, participants, answer.untouched) : [];
   if (violations.length > 0) {
     await refuseAnswer(services, address, violations);
     await outcomes.failed(address, `the backup's answer breaks the pool invariants: ${violations[0]}`);
@@ -99,19 +99,20 @@ export class HandbackOutcomes {
 
 async function mergeHandback(services: Services, answer: THandbackAnswer, participants: ParticipantRecord[]): Promise<number> {
   const now = new Date(services.now());
-  const changed = new Set(answer.changedIds);
   return services.store.inPoolTransaction(async (tx) => {
     const mine = new Map((await tx.allParticipantRecords()).map((p) => [p.id, p]));
     const mineBySerial = new Map([...mine.values()].map((p) => [p.serial, p]));
     const audits: AuditInput[] = [];
+    // Untouched by the backup: the main server's record stands (it may be newer than the last
+    // sync), with the lease renewed if the appliance called the backup more recently.
+    for (const [id, seenAt] of answer.seen) {
+      const own = mine.get(id);
+      const lastSeenAt = new Date(seenAt);
+      if (own && lastSeenAt > own.lastSeenAt) await tx.updateParticipant(own.id, { lastSeenAt });
+    }
     let taken = 0;
     for (const theirs of participants) {
       const own = mine.get(theirs.id) ?? mineBySerial.get(theirs.serial);
-      if (own && !changed.has(theirs.id)) {
-        // Untouched by the backup: the main server's record may be newer than the last sync.
-        if (theirs.lastSeenAt > own.lastSeenAt) await tx.updateParticipant(own.id, { lastSeenAt: theirs.lastSeenAt });
-        continue;
-      }
       const record: ParticipantRecord = { ...theirs, id: own?.id ?? theirs.id };
       await tx.putParticipantRecord(record);
       mine.set(record.id, record);
@@ -165,25 +166,33 @@ export async function handBack(services: Services, serving: BackupServing): Prom
     const pool = { poolSize, grantedTotal, pendingTotal, pendingSeq };
     const role = await tx.readBackupRole();
     if (!role?.active || !role.activeSince) {
-      return { wasActive: false, pool, changedIds: [], participants: [], alerts: [] };
+      return { wasActive: false, pool, participants: [], untouched: { granted: 0, pending: 0 }, seen: [], alerts: [] };
     }
-    const [participants, changedIds, alerts] = await Promise.all([
+    const since = role.activeSince;
+    const [all, changedIds, alerts] = await Promise.all([
       tx.allParticipantRecords(),
-      tx.participantsChangedSince(role.activeSince),
-      tx.auditOfTypeSince("backup-alert", role.activeSince),
+      tx.participantsChangedSince(since),
+      tx.auditOfTypeSince("backup-alert", since),
     ]);
     await tx.deactivateBackupRole();
+    const changed = new Set(changedIds);
+    const others = all.filter((p) => !changed.has(p.id));
     return {
       wasActive: true,
       pool,
-      changedIds,
-      participants: participants.map(participantToWire),
+      participants: all.filter((p) => changed.has(p.id)).map(participantToWire),
+      untouched: { granted: others.reduce((sum, p) => sum + p.granted, 0), pending: others.reduce((sum, p) => sum + p.pending, 0) },
+      // Only leases renewed while this backup served: what it set when it took over is no news.
+      seen: others.filter((p) => p.lastSeenAt >= since).map((p) => [p.id, p.lastSeenAt.toISOString()] as [string, string]),
       alerts: alerts.map((a) => ({ at: a.at.toISOString(), detail: a.detail })),
     };
   });
   if (answer.wasActive) {
     serving.state = "inactive";
-    services.log.warn("handed the pool back to the main server; this backup is inactive again", { changed: answer.changedIds.length });
+    services.log.warn("handed the pool back to the main server; this backup is inactive again", {
+      changed: answer.participants.length,
+      seen: answer.seen.length,
+    });
   }
   return answer;
 }

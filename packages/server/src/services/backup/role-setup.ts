@@ -15,7 +15,8 @@ export interface RoleSetup {
   sweeps(): boolean;
 }
 
-const HANDBACK_TIMEOUT_MS = 3_000;
+/** Generous: after a long outage of a large fleet the answer carries every participant's lease. */
+const HANDBACK_TIMEOUT_MS = 30_000;
 
 export function setUpRole(env: TEnv, log: Logger, now: () => number = Date.now): RoleSetup {
   return env.SLS_ROLE === "backup" ? backupRole(env, log, now) : mainRole(env, now);

@@ -137,20 +137,16 @@ export const ZHandbackAnswer = z
     wasActive: z.boolean(),
     /** The backup's pool counters, so the main server can check the state it is handed. */
     pool: z.object({ poolSize: ZCount, grantedTotal: ZCount, pendingTotal: ZCount, pendingSeq: ZCount }),
-    /** Participants the backup changed (granted, pending, token) while it served. */
-    changedIds: z.array(z.string().min(1).max(64)),
+    /** The participants the backup changed (granted, pending, token) while it served, whole. */
     participants: z.array(ZWireParticipant),
+    /** Σ granted and Σ pending of the backup's other participants, for the invariant check. */
+    untouched: z.object({ granted: ZCount, pending: ZCount }),
+    /** The other participants that renewed their lease on the backup: id and last seen. */
+    seen: z.array(z.tuple([z.string().min(1).max(64), ZIso])),
     alerts: z.array(z.object({ at: ZIso, detail: z.string().max(4096).nullable() })),
   })
   .refine((a) => new Set(a.participants.map((p) => p.id)).size === a.participants.length, {
     path: ["participants"],
     message: "must not list a participant twice",
-  })
-  .refine((a) => {
-    const listed = new Set(a.participants.map((p) => p.id));
-    return a.changedIds.every((id) => listed.has(id));
-  }, {
-    path: ["changedIds"],
-    message: "must name listed participants only",
   });
 export type THandbackAnswer = z.infer<typeof ZHandbackAnswer>;
