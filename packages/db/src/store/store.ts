@@ -1,6 +1,5 @@
 import { providerOfClient, type Db } from "../client.ts";
 import { BackupStore } from "./backup-store.ts";
-import { touchByToken, type TouchByToken, type TouchedParticipant } from "./refresh-touch.ts";
 import { lockServerRow, PoolTransaction, SERVER_ROW_ID, type PoolChanges, type Preload } from "./pool-transaction.ts";
 import type { CounterDeltaRow, ParticipantCounterDeltaRow, ParticipantRow, ParticipantUpdate, ServerRow, ServerSeed } from "./rows.ts";
 import { participantSelect, serverSelect } from "./selects.ts";
@@ -69,11 +68,6 @@ export class Store {
 
   findParticipantBySerial(serial: string): Promise<ParticipantRow | null> {
     return this.db.participant.findUnique({ where: { serial }, select: participantSelect });
-  }
-
-  /** The refresh fast path; null when the call must take the slow path (see refresh-touch.ts). */
-  touchByToken(touch: TouchByToken): Promise<TouchedParticipant | null> {
-    return touchByToken(this.db, touch);
   }
 
   updateParticipant(id: string, data: ParticipantUpdate): Promise<ParticipantRow> {
