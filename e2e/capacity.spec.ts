@@ -26,8 +26,8 @@ function seededDatabase(): string {
 
 test.use({ appEnv: { DATABASE_URL: seededDatabase() }, viewport: { width: 1440, height: 1000 } });
 
-test("the capacity page shows a seeded 30-day history, per participant and in total, and downloads it as CSV", async ({ page }) => {
-  await signInAsAdmin(page);
+test("the capacity page shows a seeded 30-day history, per participant and in total, and downloads it as CSV", async ({ page, app }) => {
+  await signInAsAdmin(page, app);
   await page.goto("/capacity");
   await expect(page.getByRole("heading", { name: "Capacity" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Last 30 days" })).toHaveAttribute("aria-pressed", "true");
