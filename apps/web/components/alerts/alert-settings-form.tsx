@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useMemo, type ReactNode } from "react";
 import { toast } from "sonner";
 import { z } from "zod";
 import { useAccount } from "@/components/shell/account-context";
@@ -118,11 +118,7 @@ export function AlertSettingsForm({ config }: { config: AlertConfig }) {
         {...form.register("pendingAfterMinutes")}
       />
 
-      <fieldset className="flex flex-col gap-3 rounded-lg border border-slate-800 p-4" data-testid="alert-channel-webhook">
-        <div className="flex items-center justify-between gap-3">
-          <CheckboxField label="Webhook" hint="POST of a JSON body (or Slack's incoming-webhook format), signed with HMAC-SHA256 in X-SLS-Signature." {...form.register("webhookOn")} />
-          <TestButton channel="webhook" saved={config.webhook !== null} />
-        </div>
+      <ChannelFieldset channel="webhook" saved={config.webhook !== null} toggle={<CheckboxField label="Webhook" hint="POST of a JSON body (or Slack's incoming-webhook format), signed with HMAC-SHA256 in X-SLS-Signature." {...form.register("webhookOn")} />}>
         {on[0] && (
           <div className="grid gap-3 md:grid-cols-2">
             <TextField label="URL" placeholder="https://hooks.example.net/sls" {...form.register("webhookUrl")} />
@@ -143,13 +139,9 @@ export function AlertSettingsForm({ config }: { config: AlertConfig }) {
             {config.webhook?.secretSet && <CheckboxField label="Remove the signing key" {...form.register("webhookSecretClear")} />}
           </div>
         )}
-      </fieldset>
+      </ChannelFieldset>
 
-      <fieldset className="flex flex-col gap-3 rounded-lg border border-slate-800 p-4" data-testid="alert-channel-syslog">
-        <div className="flex items-center justify-between gap-3">
-          <CheckboxField label="Syslog" hint="RFC 5424 messages (facility local0) to a collector, over UDP or TCP." {...form.register("syslogOn")} />
-          <TestButton channel="syslog" saved={config.syslog !== null} />
-        </div>
+      <ChannelFieldset channel="syslog" saved={config.syslog !== null} toggle={<CheckboxField label="Syslog" hint="RFC 5424 messages (facility local0) to a collector, over UDP or TCP." {...form.register("syslogOn")} />}>
         {on[1] && (
           <div className="grid gap-3 md:grid-cols-3">
             <TextField label="Collector host" placeholder="syslog.example.net" {...form.register("syslogHost")} />
@@ -163,13 +155,9 @@ export function AlertSettingsForm({ config }: { config: AlertConfig }) {
             </label>
           </div>
         )}
-      </fieldset>
+      </ChannelFieldset>
 
-      <fieldset className="flex flex-col gap-3 rounded-lg border border-slate-800 p-4" data-testid="alert-channel-email">
-        <div className="flex items-center justify-between gap-3">
-          <CheckboxField label="E-mail" hint="Sent through your SMTP server." {...form.register("emailOn")} />
-          <TestButton channel="email" saved={config.email !== null} />
-        </div>
+      <ChannelFieldset channel="email" saved={config.email !== null} toggle={<CheckboxField label="E-mail" hint="Sent through your SMTP server." {...form.register("emailOn")} />}>
         {on[2] && (
           <div className="grid gap-3 md:grid-cols-2">
             <TextField label="SMTP host" placeholder="smtp.example.net" {...form.register("emailHost")} />
@@ -187,8 +175,21 @@ export function AlertSettingsForm({ config }: { config: AlertConfig }) {
             />
           </div>
         )}
-      </fieldset>
+      </ChannelFieldset>
     </SettingsSection>
+  );
+}
+
+/** One channel: its on/off switch with its test button, and its fields when on. */
+function ChannelFieldset({ channel, saved, toggle, children }: { channel: Channel; saved: boolean; toggle: ReactNode; children: ReactNode }) {
+  return (
+    <fieldset className="flex flex-col gap-3 rounded-lg border border-slate-800 p-4" data-testid={`alert-channel-${channel}`}>
+      <div className="flex items-center justify-between gap-3">
+        {toggle}
+        <TestButton channel={channel} saved={saved} />
+      </div>
+      {children}
+    </fieldset>
   );
 }
 

@@ -14,16 +14,10 @@ const FLEET = [
   { serial: "FTX2011E3MM", localLimit: 500, peak: 1400 },
 ];
 
-/** Deterministic noise in [0, 1) from a seed (mulberry32), so the history is the same every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+/** Deterministic noise in [0, 1) for the n-th draw (the classic sine hash): the same history every run. */
+function noise(n: number): number {
+  const x = Math.sin(n * 12.9898 + 78.233) * 43758.5453;
+  return x - Math.floor(x);
 }
 
 /** Office hours with a morning and an afternoon peak; weekends at a fifth. */
@@ -39,8 +33,9 @@ function load(at: Date): number {
  * `CapacityRepository.record` the live sampler uses: grants served first come, first served
  * from a pool of `poolSize`, the rest pending. For the demo, screenshots and the capacity spec.
  */
-export async function seedCapacityHistory(store: Store, options: { days: number; poolSize: number; now: number; seed?: number }): Promise<number> {
-  const next = random(options.seed ?? 12);
+export async function seedCapacityHistory(store: Store, options: { days: number; poolSize: number; now: number }): Promise<number> {
+  let draws = 0;
+  const next = () => noise((draws += 1));
   const end = options.now - (options.now % HOUR_MS);
   let hours = 0;
   for (let at = end - options.days * 24 * HOUR_MS; at < end; at += HOUR_MS) {
