@@ -1,3 +1,4 @@
+import { Agent, request as httpRequest } from "node:http";
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, registration, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
@@ -110,6 +111,27 @@ describe("the web port on sqlite", () => {
       expect(answer.headers["content-security-policy"], path).toBe("default-src 'none'; frame-ancestors 'none'");
       expect(answer.headers["strict-transport-security"], path).toBeUndefined();
     }
+  });
+
+  it("keeps an appliance's connection open between calls (keep-alive) under those limits", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets: unknown[] = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        await new Promise<void>((resolve, reject) => {
+          const req = httpRequest(`${server.baseUrl}/api/health`, { agent }, (res) => {
+            sockets.push(req.socket);
+            res.resume();
+            res.on("end", resolve);
+          });
+          req.on("error", reject);
+          req.end();
+        });
+      }
+    } finally {
+      agent.destroy();
+    }
+    expect(new Set(sockets).size).toBe(1);
   });
 
   it("bounds every listener: header and request timeouts, keep-alive shorter than the header timeout, a connection cap", () => {
