@@ -58,7 +58,7 @@ export class ServerMetrics {
     });
     this.reclaims = new Counter({
       name: "sls_reclaims_total",
-      help: "Participants whose grant and demand this process reclaimed, by cause (reclaim = silent, force-release, remove).",
+      help: "Participants reclaimed, by cause (reclaim = silent, force-release, remove), counted from the audit history by the process holding the alert engine's lease.",
       labelNames: ["cause"],
       registers,
     });
