@@ -53,6 +53,23 @@ export function multiRowUpdate(provider: Provider, table: string, key: Column, c
   return { sql, params };
 }
 
+/**
+ * PostgreSQL only: several data-modifying statements as one, each but the last in a `WITH`
+ * clause (all of them run, in one snapshot, as one round trip). Their `$n` placeholders are
+ * renumbered into one list; the statements must not touch the same rows.
+ */
+export function combineWrites(statements: Statement[]): Statement {
+  const params: unknown[] = [];
+  const renumbered = statements.map(({ sql, params: own }) => {
+    const offset = params.length;
+    params.push(...own);
+    return sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+  });
+  const last = renumbered.pop()!;
+  const ctes = renumbered.map((sql, i) => `w${i} AS (${sql})`);
+  return { sql: ctes.length > 0 ? `WITH ${ctes.join(", ")} ${last}` : last, params };
+}
+
 /** `INSERT INTO table (cols) VALUES (…), (…)`: one statement for many rows. */
 export function multiRowInsert(provider: Provider, table: string, columns: Column[], rows: unknown[][]): Statement {
   const params: unknown[] = [];

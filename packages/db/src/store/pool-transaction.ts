@@ -1,5 +1,5 @@
 import type { Db, Provider } from "../client.ts";
-import { chunked, multiRowInsert, multiRowUpdate, placeholder, type Column } from "./bulk-sql.ts";
+import { chunked, combineWrites, multiRowInsert, multiRowUpdate, placeholder, type Column, type Statement } from "./bulk-sql.ts";
 import { columnList, PARTICIPANT_COLUMNS, recordOf, SERVER_COLUMNS, serverOf } from "./raw-rows.ts";
 import type {
   AllocationWrite,
@@ -330,6 +330,9 @@ export class PoolTransaction {
       entry.dirty = new Set();
     }
     const changeSeq = BigInt(this.version);
+    // New participants first (the applied requests refer to them), then the other writes, which
+    // PostgreSQL takes as one statement (one round trip) and SQLite one after the other.
+    const writes: Statement[] = [];
     if (created.length > 0) {
       await this.tx.participant.createMany({ data: created.map((record) => ({ ...record, changeSeq })) });
     }
@@ -337,7 +340,7 @@ export class PoolTransaction {
       const columns = [...fields.filter((f): f is Exclude<Field, "id"> => f !== "id").map((f) => COLUMN_TYPES[f]), CHANGE_SEQ];
       for (const chunk of chunked(rows)) {
         const values = chunk.map((r) => [r.id, ...fields.filter((f) => f !== "id").map((f) => r[f]), this.version]);
-        await this.execute(multiRowUpdate(this.provider, "Participant", ID, columns, values));
+        writes.push(multiRowUpdate(this.provider, "Participant", ID, columns, values));
       }
     }
     if (this.removed.size > 0) {
@@ -369,7 +372,7 @@ export class PoolTransaction {
           a.pendingAfter ?? null,
           a.detail ? JSON.stringify(a.detail) : null,
         ]);
-        await this.execute(multiRowInsert(this.provider, "AuditEvent", AUDIT_COLUMNS, values));
+        writes.push(multiRowInsert(this.provider, "AuditEvent", AUDIT_COLUMNS, values));
       }
     }
     if (this.appliedNew.length > 0) {
@@ -377,18 +380,19 @@ export class PoolTransaction {
       this.appliedNew = [];
       for (const chunk of chunked(rows)) {
         const values = chunk.map((a) => [a.participantId, a.requestId, a.answer, a.createdAt]);
-        await this.execute(multiRowInsert(this.provider, "AppliedRequest", APPLIED_COLUMNS, values));
+        writes.push(multiRowInsert(this.provider, "AppliedRequest", APPLIED_COLUMNS, values));
       }
     }
     if (this.poolChanged) {
       const { poolSize, grantedTotal, pendingTotal, pendingSeq } = this.server;
       const p = (n: number) => placeholder(this.provider, n, "int");
-      await this.execute({
+      writes.push({
         sql: `UPDATE "Server" SET "poolSize" = ${p(1)}, "grantedTotal" = ${p(2)}, "pendingTotal" = ${p(3)}, "pendingSeq" = ${p(4)} WHERE "id" = ${p(5)}`,
         params: [poolSize, grantedTotal, pendingTotal, pendingSeq, SERVER_ROW_ID],
       });
       this.poolChanged = false;
     }
+    await this.executeAll(writes);
   }
 
   /** What this transaction wrote, for the lease caches once it has committed. */
@@ -416,8 +420,14 @@ export class PoolTransaction {
     );
   }
 
-  private async execute({ sql, params }: { sql: string; params: unknown[] }): Promise<void> {
-    await this.tx.$executeRawUnsafe(sql, ...params);
+  private async executeAll(statements: Statement[]): Promise<void> {
+    if (statements.length === 0) return;
+    if (this.provider === "postgresql" && statements.length > 1) {
+      const { sql, params } = combineWrites(statements);
+      await this.tx.$executeRawUnsafe(sql, ...params);
+      return;
+    }
+    for (const { sql, params } of statements) await this.tx.$executeRawUnsafe(sql, ...params);
   }
 
   private remember(row: ParticipantRecord): Entry {
