@@ -6,13 +6,19 @@ const FIRST_PAGE = { page: 1, pageSize: 50, sort: "serial", direction: "asc" };
 
 export type PageLatency = { p50: number; p99: number; samples: number; total: number } | { unavailable: string };
 
+/** The one-time setup code, as an operator reads it from the server's log. */
+export function setupCodeIn(log: string): string | null {
+  return /enter the setup code (\S+)/.exec(log)?.[1] ?? null;
+}
+
 /** Creates the first console account (or signs in with it) and returns the session cookie. */
-async function signIn(baseUrl: string): Promise<string> {
+async function signIn(baseUrl: string, setupCode: string | null): Promise<string> {
   for (const verb of ["setup", "login"]) {
+    if (verb === "setup" && !setupCode) continue;
     const response = await fetch(`${baseUrl}/api/trpc/auth.${verb}`, {
       method: "POST",
       headers: { "content-type": "application/json", ...CONSOLE_HEADER },
-      body: JSON.stringify(ACCOUNT),
+      body: JSON.stringify(verb === "setup" ? { ...ACCOUNT, setupCode } : ACCOUNT),
     });
     const cookie = response.headers.get("set-cookie")?.split(";")[0];
     if (response.ok && cookie) return cookie;
@@ -21,10 +27,10 @@ async function signIn(baseUrl: string): Promise<string> {
 }
 
 /** Loads the first page `samples` times, `gapMs` apart, and reports the latency. */
-export async function measureParticipantsPage(baseUrl: string, samples: number, gapMs: number): Promise<PageLatency> {
+export async function measureParticipantsPage(baseUrl: string, samples: number, gapMs: number, setupCode: string | null): Promise<PageLatency> {
   let cookie: string;
   try {
-    cookie = await signIn(baseUrl);
+    cookie = await signIn(baseUrl, setupCode);
   } catch (error) {
     return { unavailable: (error as Error).message };
   }

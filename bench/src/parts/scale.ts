@@ -2,7 +2,7 @@ import { RefreshRotation } from "../call-sources.ts";
 import { config } from "../config.ts";
 import { freshSqlite } from "../databases.ts";
 import { runLoad, type LoadResult } from "../load.ts";
-import { measureParticipantsPage, type PageLatency } from "../participants-page.ts";
+import { measureParticipantsPage, setupCodeIn, type PageLatency } from "../participants-page.ts";
 import { cpuShareDuring, memoryMb } from "../proc.ts";
 import { prepareDatabase, startLicenseServer } from "../processes.ts";
 import { seedParticipants } from "../seed.ts";
@@ -48,7 +48,7 @@ export async function runScalePart(): Promise<ScaleRow[]> {
       const memory = memoryMb(server.pid);
       // After the CPU window, under the same refresh load: the page's own cost stays out of the refresh figures.
       const [participantsPage] = await Promise.all([
-        measureParticipantsPage(server.baseUrl, PAGE_SAMPLES, PAGE_GAP_MS),
+        measureParticipantsPage(server.baseUrl, PAGE_SAMPLES, PAGE_GAP_MS, setupCodeIn(server.output())),
         runLoad(rotation, { ...options, seconds: Math.ceil((PAGE_SAMPLES * PAGE_GAP_MS) / 1000) }),
       ]);
       rows.push({ participants, targetCallsPerSec: rate, refresh: result, cpuShare, rssMb: memory.rss, peakRssMb: memory.peak, participantsPage, startupMs });
