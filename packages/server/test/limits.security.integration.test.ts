@@ -141,6 +141,8 @@ describe("request limits, guessing and lock-outs", () => {
 
   describe("finding 4: guessing the shared secret", () => {
     it("counts a burst of wrong secrets before checking them, and says when to retry", async () => {
+      // The real delays: a delayed attempt holds its reserved failure, as a slow check would.
+      limit("secretFailures", DEFAULT_SECRET_POLICY, { delayStepMs: DEFAULT_SECRET_POLICY.delayStepMs, maxDelayMs: DEFAULT_SECRET_POLICY.maxDelayMs });
       const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => register(server, `BURST${i}`, `wrong-secret-${i}`, "198.51.100.7")));
       const reasons = answers.map(reasonOf);
       // Checked and found wrong: at most the limit. The rest never reached scrypt: refused for the
