@@ -97,7 +97,7 @@ function asBoolean(value: unknown): boolean {
   return value === true || value === 1 || value === 1n || value === "1" || value === "true";
 }
 
-function asDate(value: unknown): Date {
+export function asDate(value: unknown): Date {
   if (value instanceof Date) return value;
   if (typeof value === "number" || typeof value === "bigint") return new Date(Number(value));
   return new Date(String(value));
