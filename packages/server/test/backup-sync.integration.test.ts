@@ -75,7 +75,8 @@ describe("incremental backup.sync between a main server and a backup process", (
     await main.call("release", { sessions: 50 }, tokens.get("INC002"));
     await registerOk(main, "INCNEW1");
     await removeParticipant(main.running.services, ROOT, "INC003");
-    await until("the backup to mirror the changes", mirrored);
+    // The log line follows the commit: wait for both.
+    await until("the backup to mirror the changes", async () => (await mirrored()) && syncs().slice(before).some((s) => s.removed > 0));
 
     const later = syncs().slice(before);
     expect(later.length).toBeGreaterThan(0);
