@@ -131,6 +131,23 @@ describe.each(providers())("alert delivery on %s", (provider) => {
     expect(rx.webhooks.length).toBe(start.webhooks + kinds.length);
   });
 
+  it("measures how long a pending ask waited until the pool served it", async () => {
+    const { services } = server.running;
+    const clock = server.clock;
+    const big = await registerOk(server, "ALERT0001", { platformLimit: 1000 });
+    const waiter = await registerOk(server, "ALERT0003");
+    // 50 sessions are left: the waiter gets them and waits for 50 more.
+    expect(await server.call("request", { sessions: 100, requestId: "w" }, waiter)).toMatchObject({ ok: true, data: { granted: 50, pending: 50 } });
+    await alertTick(services);
+    clock.advance(60);
+    await server.call("refresh", { inUse: 0 }, waiter);
+    expect(await server.call("release", { sessions: 50 }, big)).toMatchObject({ ok: true });
+    await alertTick(services);
+    const text = await services.metrics.exposition();
+    expect(text).toMatch(/^sls_pending_wait_seconds_count 1$/m);
+    expect(text).toMatch(/^sls_pending_wait_seconds_sum 60$/m);
+  });
+
   it("sends Slack-shaped webhooks and syslog over TCP", async () => {
     await admin.ok("mutation", "admin.alerts.setConfig", {
       ...channels(),

@@ -48,7 +48,10 @@ export interface AuditTailRow {
   id: number;
   at: Date;
   type: string;
+  participantId: string | null;
   serial: string | null;
+  pendingDelta: number;
+  pendingAfter: number | null;
   detail: Record<string, unknown> | null;
 }
 
@@ -126,15 +129,18 @@ export class AlertRepository {
     return row ? Number(row.id) : 0;
   }
 
-  /** Audit rows of `types` after `cursor` (by id), oldest first, and the id read up to. */
+  /**
+   * Audit rows of `types` after `cursor` (by id), and the requests that left demand pending,
+   * oldest first, and the id read up to.
+   */
   async auditAfter(cursor: number, types: string[], limit: number): Promise<{ rows: AuditTailRow[]; readTo: number }> {
     const last = await this.lastAuditId();
     const upTo = Math.min(last, cursor + limit * 50);
     const rows = await this.db.auditEvent.findMany({
-      where: { id: { gt: cursor, lte: upTo }, type: { in: types } },
+      where: { id: { gt: cursor, lte: upTo }, OR: [{ type: { in: types } }, { type: "request", pendingDelta: { gt: 0 } }] },
       orderBy: { id: "asc" },
       take: limit,
-      select: { id: true, at: true, type: true, serial: true, detail: true },
+      select: { id: true, at: true, type: true, participantId: true, serial: true, pendingDelta: true, pendingAfter: true, detail: true },
     });
     const readTo = rows.length === limit ? Number(rows[rows.length - 1]!.id) : upTo;
     return {

@@ -17,6 +17,9 @@ const RECLAIM_CAUSES = ["reclaim", "force-release", "remove"] as const;
 
 export const TAILED_AUDIT_TYPES = [
   ...RECLAIM_CAUSES,
+  // Where pending demand ends (served, released or handed over): for the pending-wait histogram.
+  "grant-pending",
+  "release",
   "backup-takeover",
   "backup-alert",
   "handback",
@@ -84,7 +87,10 @@ export async function detectConditions(services: Services, config: AlertConfig, 
  * listing the serials, for silent participants; every cause counted), the backup taking over,
  * its 15-day and limit alerts, hand-back done (the grants it changed) and failed.
  */
-export async function detectFromAudit(store: Store, cursor: number): Promise<{ alerts: Alert[]; cursor: number; reclaims: Map<string, number> }> {
+export async function detectFromAudit(
+  store: Store,
+  cursor: number,
+): Promise<{ alerts: Alert[]; cursor: number; reclaims: Map<string, number>; rows: AuditTailRow[] }> {
   const { rows, readTo } = await store.alerts.auditAfter(cursor, [...TAILED_AUDIT_TYPES], AUDIT_BATCH);
   const alerts: Alert[] = [];
   const reclaimed = rows.filter((r) => r.type === "reclaim");
@@ -116,7 +122,7 @@ export async function detectFromAudit(store: Store, cursor: number): Promise<{ a
   for (const row of rows) {
     if ((RECLAIM_CAUSES as readonly string[]).includes(row.type)) reclaims.set(row.type, (reclaims.get(row.type) ?? 0) + 1);
   }
-  return { alerts, cursor: readTo, reclaims };
+  return { alerts, cursor: readTo, reclaims, rows };
 }
 
 function singleRowAlert(row: AuditTailRow): Alert | null {

@@ -3,6 +3,7 @@ import { configuredChannels, parseStoredConfig } from "./alert-config.ts";
 import type { Alert } from "./alert-kinds.ts";
 import { deliverDue } from "./deliver.ts";
 import { detectConditions, detectFromAudit } from "./detect.ts";
+import { PendingWaits } from "./pending-waits.ts";
 
 export const ALERT_TICK_MS = 5_000;
 /** A process that stops ticking loses the engine to another after this long. */
@@ -23,6 +24,7 @@ export function alertTick(services: Services): Promise<number> {
 }
 
 const running = new WeakMap<Services, Promise<number>>();
+const pendingWaits = new WeakMap<Services, PendingWaits>();
 
 async function tickOnce(services: Services): Promise<number> {
   const { store, serverId } = services;
@@ -45,6 +47,9 @@ async function tickOnce(services: Services): Promise<number> {
   await store.alerts.writeEngine({ ...conditions.engine, auditCursor: events.cursor });
   // Only the lease holder reads the history, so each reclaim is counted by exactly one process.
   for (const [cause, count] of events.reclaims) services.metrics.observeReclaims(count, cause);
+  let waits = pendingWaits.get(services);
+  if (!waits) pendingWaits.set(services, (waits = new PendingWaits()));
+  for (const seconds of waits.take(events.rows)) services.metrics.observePendingWait(seconds);
   await deliverDue(services, config);
   return alerts.length;
 }
