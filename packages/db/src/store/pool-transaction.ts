@@ -28,6 +28,8 @@ export interface PoolChanges {
 
 export interface Preload {
   participantIds: string[];
+  /** Serials looked up by registrations; those not found are remembered as absent. */
+  serials?: string[];
   appliedRequests: Array<{ participantId: string; requestId: string }>;
 }
 
@@ -112,9 +114,15 @@ export class PoolTransaction {
   // ─── Reads ─────────────────────────────────────────────────────────────────────────────
 
   /** Loads in one statement each what a group of calls is about to read. */
-  async preload({ participantIds, appliedRequests }: Preload): Promise<void> {
+  async preload({ participantIds, serials = [], appliedRequests }: Preload): Promise<void> {
     const ids = [...new Set(participantIds)].filter((id) => !this.entries.has(id) && !this.removed.has(id));
     if (ids.length > 0) for (const row of await this.selectParticipants(`"id"`, ids)) this.remember(row);
+    const unknownSerials = [...new Set(serials)].filter((serial) => !this.idBySerial.has(serial));
+    if (unknownSerials.length > 0) {
+      const found = await this.selectParticipants(`"serial"`, unknownSerials);
+      for (const row of found) if (!this.removed.has(row.id)) this.idBySerial.set(row.serial, this.remember(row).record.id);
+      for (const serial of unknownSerials) if (!this.idBySerial.has(serial)) this.idBySerial.set(serial, null);
+    }
     const wanted = appliedRequests.filter((a) => !this.applied.has(appliedKey(a.participantId, a.requestId)));
     if (wanted.length > 0) {
       for (const a of wanted) this.applied.set(appliedKey(a.participantId, a.requestId), null);

@@ -49,7 +49,9 @@ function awaitingApproval(serial: string): SlsError {
 }
 
 export async function register(services: Services, input: RegisterInput, remoteAddress: string) {
-  const server = await services.store.readServer();
+  // The settings cache (at most 1 s old): in a registration storm every call would otherwise
+  // read the server row first. Configured and enabled are checked again under the lock.
+  const server = await services.settings.get();
   requireConfigured(server);
   await checkRegistrationSecret(services, input.secret, server.secretHash, { remoteAddress, serial: input.serial });
 
@@ -92,7 +94,7 @@ export async function register(services: Services, input: RegisterInput, remoteA
         backup: backupOf(tx.server),
       },
     };
-  }, { priority: "register" });
+  }, { priority: "register", serial: input.serial });
   if (result.awaiting) throw awaitingApproval(input.serial);
   return result;
 }
@@ -260,8 +262,4 @@ export async function refresh(services: Services, participant: AuthenticatedPart
     const self = state.participants.find((p) => p.id === current.id)!;
     return { granted: self.granted, pending: self.pending, refreshIntervalSec: tx.server.refreshIntervalSec, backup: backupOf(tx.server) };
   }, { priority: "refresh" });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -32,12 +32,16 @@ function harness(deadlineMs: number) {
       () => ({ name, ok: true as const }),
       (error: unknown) => ({ name, ok: false as const, error: error as SlsError }),
     );
-  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  /** A few turns of the event loop: the batcher takes a batch one turn after a call arrives. */
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  };
   return {
     batcher,
     call,
     served,
     batches,
+    settle,
     advance: (ms: number) => (clock += ms),
     async commitNext() {
       await settle();
@@ -54,6 +58,7 @@ describe("PoolBatcher admission", () => {
     await h.commitNext(); // nothing queued yet: the first call runs alone
     await first;
     const blocker = h.call("blocker", "request");
+    await h.settle(); // the blocker's transaction is under way
     const waiting = [h.call("register", "register"), h.call("request", "request"), h.call("refresh", "refresh"), h.call("release", "release")];
     await h.commitNext();
     await blocker;
@@ -68,14 +73,14 @@ describe("PoolBatcher admission", () => {
     // Teach the batcher that a call holds the lock 20 ms.
     for (let i = 0; i < 30; i++) {
       const done = h.call(`warm${i}`, "request");
-      await new Promise((resolve) => setImmediate(resolve));
+      await h.settle();
       h.advance(20);
       await h.commitNext();
       await done;
     }
     const blocker = h.call("blocker", "request");
+    await h.settle();
     const queued = Array.from({ length: 10 }, (_, i) => h.call(`q${i}`, "request"));
-    await new Promise((resolve) => setImmediate(resolve));
     expect(h.batcher.queued).toBeGreaterThan(0); // the first few were admitted and wait
     expect(h.batcher.queued).toBeLessThan(10); // the rest were refused at once
     const refused = await h.call("late", "request");
@@ -103,7 +108,7 @@ describe("PoolBatcher admission", () => {
   it("sheds, without running it, a call that waited past the deadline before its turn came", async () => {
     const h = harness(100);
     const blocker = h.call("blocker", "request");
-    await new Promise((resolve) => setImmediate(resolve));
+    await h.settle();
     const stale = h.call("stale", "request");
     h.advance(500);
     await h.commitNext();

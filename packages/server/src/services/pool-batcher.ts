@@ -15,6 +15,8 @@ export type Priority = (typeof PRIORITIES)[number];
 /** What a call will read under the lock, so that a batch reads it in one statement per table. */
 export interface JobHints {
   participantId?: string;
+  /** A registration names its participant by serial. */
+  serial?: string;
   requestId?: string;
   priority?: Priority;
 }
@@ -183,13 +185,15 @@ export class PoolBatcher {
 
 function preloadOf(batch: Job[]): Preload {
   const participantIds: string[] = [];
+  const serials: string[] = [];
   const appliedRequests: Preload["appliedRequests"] = [];
   for (const { hints } of batch) {
+    if (hints.serial) serials.push(hints.serial);
     if (!hints.participantId) continue;
     participantIds.push(hints.participantId);
     if (hints.requestId) appliedRequests.push({ participantId: hints.participantId, requestId: hints.requestId });
   }
-  return { participantIds, appliedRequests };
+  return { participantIds, serials, appliedRequests };
 }
 
 function isRefusal(error: unknown): boolean {
