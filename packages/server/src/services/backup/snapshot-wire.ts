@@ -92,25 +92,8 @@ export function serverFromWire(server: TSyncAnswer["server"]): ServerRow {
 }
 
 export function participantToWire(p: ParticipantRecord): TWireParticipant {
-  return {
-    id: p.id,
-    serial: p.serial,
-    hostname: p.hostname,
-    model: p.model,
-    platformLimit: p.platformLimit,
-    localLimit: p.localLimit,
-    haPeerSerial: p.haPeerSerial,
-    approved: p.approved,
-    tokenHash: p.tokenHash,
-    granted: p.granted,
-    pending: p.pending,
-    pendingSeq: p.pendingSeq,
-    inUse: p.inUse,
-    highWater: p.highWater,
-    registeredAt: iso(p.registeredAt),
-    lastSeenAt: iso(p.lastSeenAt),
-    reclaimedAt: isoOrNull(p.reclaimedAt),
-  };
+  // Any field beyond the wire's is dropped by the receiver's schema.
+  return { ...p, registeredAt: iso(p.registeredAt), lastSeenAt: iso(p.lastSeenAt), reclaimedAt: isoOrNull(p.reclaimedAt) };
 }
 
 export function participantFromWire(p: TWireParticipant): ParticipantRecord {
