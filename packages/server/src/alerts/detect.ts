@@ -8,8 +8,9 @@ type AuditTailRow = Awaited<ReturnType<Store["alerts"]["auditAfter"]>>["rows"][n
 
 /** Utilisation must fall this many points under the threshold before the alert can be raised again. */
 const UTILISATION_HYSTERESIS_PCT = 5;
-/** Audit rows read per tick; the rest waits for the next one. */
+/** Audit rows read per statement, and statements per tick at most; the rest waits for the next tick. */
 const AUDIT_BATCH = 1_000;
+const AUDIT_BATCHES_PER_TICK = 20;
 const LISTED_SERIALS = 20;
 
 /** Causes of a reclaim in the audit history; each is counted in sls_reclaims_total. */
@@ -91,7 +92,15 @@ export async function detectFromAudit(
   store: Store,
   cursor: number,
 ): Promise<{ alerts: Alert[]; cursor: number; reclaims: Map<string, number>; rows: AuditTailRow[] }> {
-  const { rows, readTo } = await store.alerts.auditAfter(cursor, [...TAILED_AUDIT_TYPES], AUDIT_BATCH);
+  // Releases and pending requests are frequent under load: read on until caught up, within a bound.
+  const rows: AuditTailRow[] = [];
+  let readTo = cursor;
+  for (let batch = 0; batch < AUDIT_BATCHES_PER_TICK; batch += 1) {
+    const read = await store.alerts.auditAfter(readTo, [...TAILED_AUDIT_TYPES], AUDIT_BATCH);
+    rows.push(...read.rows);
+    if (read.readTo === readTo) break;
+    readTo = read.readTo;
+  }
   const alerts: Alert[] = [];
   const reclaimed = rows.filter((r) => r.type === "reclaim");
   if (reclaimed.length > 0) {
