@@ -2,7 +2,7 @@ import { createPrismaClient, Store, type AccountRow } from "@sls/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeParticipant } from "../src/services/admin-participants.ts";
 import { BACKUP_KEY } from "./backup-pair.ts";
-import { freshDatabase, registerOk, SECRET, startTestServer, until, type TestServer } from "./harness.ts";
+import { freshDatabase, providers, type FreshDatabase, registerOk, SECRET, startTestServer, until, type TestServer } from "./harness.ts";
 import { freePort, startServerProcess, type ServerProcess } from "./processes.ts";
 
 const ROOT: AccountRow = { id: "acc_root", name: "root", role: "admin", createdAt: new Date(), passwordChangedAt: new Date(), lastLoginAt: null };
@@ -19,17 +19,19 @@ interface SyncLine {
  * The change-sequence contract end to end: every grant change, registration and removal made
  * on the main server reaches the backup in a delta that carries only what changed.
  */
-describe("incremental backup.sync between a main server and a backup process", () => {
+describe.each(providers())("incremental backup.sync between a main server and a backup process, on %s", (provider) => {
   let main: TestServer;
   let backup: ServerProcess;
   let backupStore: Store;
   const tokens = new Map<string, string>();
+  const databases: FreshDatabase[] = [];
 
   beforeAll(async () => {
-    main = await startTestServer((await freshDatabase("sqlite", "inc-main")).url, { SLS_BACKUP_KEY: BACKUP_KEY, SLS_POOL_SIZE: "5000" });
+    const [mainDb, backupDb] = [await freshDatabase(provider, "inc_main"), await freshDatabase(provider, "inc_backup")];
+    databases.push(mainDb, backupDb);
+    main = await startTestServer(mainDb.url, { SLS_BACKUP_KEY: BACKUP_KEY, SLS_POOL_SIZE: "5000" });
     const port = await freePort();
     await main.running.services.store.inPoolTransaction((tx) => tx.writeSettings({ backupAddress: `http://127.0.0.1:${port}`, backupSerial: "BKPINC1" }));
-    const backupDb = await freshDatabase("sqlite", "inc-backup");
     backupStore = new Store(createPrismaClient(backupDb.url));
     for (let i = 0; i < PARTICIPANTS; i++) {
       const serial = `INC${String(i).padStart(3, "0")}`;
@@ -53,6 +55,7 @@ describe("incremental backup.sync between a main server and a backup process", (
     await backup?.stop();
     await backupStore?.close();
     await main?.close();
+    for (const db of databases) await db.drop();
   });
 
   const syncs = (): SyncLine[] =>
