@@ -62,4 +62,25 @@ describe("a grant made on the main server in the last sync interval before it di
     expect(ledger.grantedSum).toBe(350);
     expect(ledger.auditGrantedSum).toBe(ledger.grantedSum);
   }, 120_000);
+
+  it("counts an appliance's silence from the takeover at the earliest: a lease renewed only on the main server is not reclaimed", async () => {
+    const pair = await backupPair({ label: "lease", serial: "BKPLEASE", syncMs: 200 });
+    closers.push(() => pair.close());
+    const { mainUrl, backupUrl, backupStore } = pair;
+    await pair.startBackup();
+    const reg = await callAppliance<{ token: string }>(mainUrl, "register", registration("LEASE1"));
+    if (!reg.ok) throw new Error(JSON.stringify(reg.error));
+    await callAppliance(mainUrl, "request", { sessions: 100, requestId: "r" }, reg.data.token);
+    await until("the backup to mirror the grant", async () => (await backupStore.ledger()).grantedSum === 100);
+    // Renewals on the main server are not synchronised: the backup's copy ages as if silent for an hour.
+    await backupStore.db.participant.updateMany({ data: { lastSeenAt: new Date(Date.now() - 3600_000) } });
+
+    await pair.main.crash();
+    const served = await until("the backup to serve LEASE1", async () => {
+      const result = await callAppliance<Grant>(backupUrl, "refresh", { inUse: 10 }, reg.data.token);
+      return result.ok ? result.data : null;
+    });
+    expect(served.granted).toBe(100);
+    expect(await backupStore.db.auditEvent.count({ where: { type: "reclaim" } })).toBe(0);
+  }, 120_000);
 });
