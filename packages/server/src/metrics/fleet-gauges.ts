@@ -24,9 +24,12 @@ interface FleetSnapshot {
   backup: BackupFigures | null;
 }
 
-/** Reads what the gauges show: the settings cache, one aggregate and three indexed counts. */
+/**
+ * Reads what the gauges show: the settings row (read fresh, not from the settings cache, so the
+ * pool figures are no older than the rest), one aggregate and three indexed counts.
+ */
 async function readSnapshot(services: Services): Promise<FleetSnapshot> {
-  const server = await services.settings.get();
+  const server = await services.store.readServer();
   const cutoff = silentCutoff(services.now(), server?.refreshIntervalSec ?? 30);
   const [inUse, states, backup] = await Promise.all([
     services.store.operations.inUseTotals(),
@@ -44,7 +47,7 @@ async function readSnapshot(services: Services): Promise<FleetSnapshot> {
 /** On the main server: what the backup last reported. On the backup: its own role row. */
 async function readBackupFigures(services: Services): Promise<BackupFigures | null> {
   if (services.role === "backup") {
-    const [role, server] = await Promise.all([services.store.backup.readRole(), services.settings.get()]);
+    const [role, server] = await Promise.all([services.store.backup.readRole(), services.store.readServer()]);
     if (!role) return null;
     return { serial: server?.backupSerial ?? "self", active: role.active, lastSyncAt: role.lastSyncAt, remainingMs: role.remainingMs };
   }
