@@ -12,8 +12,8 @@ import { ALERT_TICK_MS, alertTick, stopAlertEngine } from "./alerts/engine.ts";
 import { sampleCapacity } from "./services/capacity-report.ts";
 import { pruneHistory } from "./services/capacity-retention.ts";
 import { setUpRole } from "./services/backup/role-setup.ts";
-import { PoolBatcher } from "./services/pool-batcher.ts";
 import { DEFAULT_LEASE_OPTIONS, Leases } from "./services/leases/leases.ts";
+import { PoolBatcher } from "./services/pool-batcher.ts";
 import { SettingsCache } from "./services/settings-cache.ts";
 import { SetupCodes, setupCodeFile } from "./services/setup-code.ts";
 import { sweepSilentParticipants } from "./services/sweeper.ts";
@@ -40,6 +40,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
   await seedSettings(store, env, log, now);
 
   const role = setUpRole(env, log);
+  const settings = new SettingsCache(store);
   const metrics = new ServerMetrics({ endpoint: { enabled: env.SLS_METRICS === "on", token: env.SLS_METRICS_TOKEN } });
   const services: Services = {
     store,
@@ -47,8 +48,8 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     secrets: new SecretChecker(),
     secretFailures: new FailureLimiter(undefined, now),
     loginFailures: new FailureLimiter(LOGIN_POLICY, now),
-    setupCodes: new SetupCodes(store, log, setupCodeFile(env.DATABASE_URL, env.SLS_DATA_DIR), env.SLS_SERVER_ID, now),
     trustedProxies: AddressSet.parse(env.SLS_TRUST_PROXY),
+    setupCodes: new SetupCodes(store, log, setupCodeFile(env.DATABASE_URL, env.SLS_DATA_DIR), env.SLS_SERVER_ID, now),
     counters: new MessageCounters(),
     metrics,
     log,
@@ -57,8 +58,8 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
       deadlineMs: env.SLS_CALL_DEADLINE_MS,
       onBatch: (size, seconds) => metrics.observeBatch(size, seconds),
     }),
-    settings: new SettingsCache(store),
-    leases: new Leases(store, log, now, env.SLS_SERVER_ID, { ...DEFAULT_LEASE_OPTIONS, flushMs: env.SLS_LEASE_FLUSH_MS }),
+    settings,
+    leases: new Leases(store, log, now, env.SLS_SERVER_ID, { ...DEFAULT_LEASE_OPTIONS, flushMs: env.SLS_LEASE_FLUSH_MS }, settings),
     role: env.SLS_ROLE,
     serving: role.serving,
     assertServing: () => role.serving.assertServing(),

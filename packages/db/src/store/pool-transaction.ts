@@ -22,6 +22,8 @@ export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 export interface PoolChanges {
   /** The transaction's Server.lockVersion, stamped on every row it changed as `changeSeq`. */
   version: number;
+  /** The administrator's settings (secret, interval, backup, …) changed. */
+  settingsChanged: boolean;
   participants: ParticipantRecord[];
   removed: string[];
 }
@@ -100,6 +102,7 @@ export class PoolTransaction {
   private readonly applied = new Map<string, string | null>();
   private appliedNew: Array<{ participantId: string; requestId: string; answer: string; createdAt: Date }> = [];
   private poolChanged = false;
+  private settingsChanged = false;
   private readonly committed = new Map<string, ParticipantRecord>();
   private readonly committedRemovals = new Set<string>();
 
@@ -258,6 +261,7 @@ export class PoolTransaction {
   async writeSettings(settings: SettingsUpdate): Promise<void> {
     await this.tx.server.update({ where: { id: SERVER_ROW_ID }, data: settings });
     Object.assign(this.server, settings);
+    this.settingsChanged = true;
   }
 
   /** Every participant with its token hash (backup hand-back merges whole records). */
@@ -405,7 +409,7 @@ export class PoolTransaction {
 
   /** What this transaction wrote, for the lease caches once it has committed. */
   changes(): PoolChanges {
-    return { version: this.version, participants: [...this.committed.values()], removed: [...this.committedRemovals] };
+    return { version: this.version, settingsChanged: this.settingsChanged, participants: [...this.committed.values()], removed: [...this.committedRemovals] };
   }
 
   private async selectParticipants(column: `"id"` | `"serial"`, values: string[]): Promise<ParticipantRecord[]> {

@@ -7,6 +7,8 @@ const DAY_MS = 24 * 3600_000;
 
 /** Everything the overview page shows, read in parallel. */
 export async function overview(services: Services) {
+  // In-use figures and leases are renewed in memory and written behind: show the latest.
+  await services.leases.flush();
   const now = services.now();
   const cutoff = await currentSilentCutoff(services);
   const [server, usage, states, backup, counters, handback, inUseTotals] = await Promise.all([

@@ -20,12 +20,16 @@ export async function currentSilentCutoff(services: Services): Promise<Date> {
 }
 
 export async function listParticipants(services: Services, query: ParticipantListQuery) {
+  // In-use figures and leases are renewed in memory and written behind: show the latest.
+  await services.leases.flush();
   const cutoff = await currentSilentCutoff(services);
   const { rows, total } = await services.store.participantQueries.page({ ...query, silentCutoff: cutoff });
   return { rows: rows.map((row) => ({ ...row, state: stateOf(row, cutoff) })), total };
 }
 
 export async function participantDetail(services: Services, serial: string) {
+  // In-use figures and leases are renewed in memory and written behind: show the latest.
+  await services.leases.flush();
   const [row, cutoff] = await Promise.all([services.store.participantQueries.findBySerial(serial), currentSilentCutoff(services)]);
   if (!row) throw notFound(serial);
   const counters = await services.store.participantCounters(row.id);

@@ -16,6 +16,11 @@ export class SettingsCache {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The next read goes to the database (this process changed the settings). */
+  invalidate(): void {
+    this.cached = null;
+  }
+
   async get(): Promise<ServerRow | null> {
     if (this.cached && this.now() - this.cached.at < TTL_MS) return this.cached.row;
     this.loading ??= this.store

@@ -14,6 +14,8 @@ export type UsageRange = keyof typeof USAGE_RANGES;
 
 /** Stores this interval's sample (once, whichever process gets there first). */
 export async function sampleUsage(services: Services): Promise<void> {
+  // In-use figures and leases are renewed in memory and written behind: show the latest.
+  await services.leases.flush();
   const now = services.now();
   const sample = await services.store.usage.current(new Date(now - (now % SAMPLE_EVERY_MS)));
   if (sample) await services.store.usage.record(sample);
@@ -28,6 +30,8 @@ export async function pruneUsage(services: Services): Promise<number> {
  * limit should not be averaged away), ending with the figures of this instant.
  */
 export async function usageHistory(services: Services, range: UsageRange): Promise<UsageSampleRow[]> {
+  // In-use figures and leases are renewed in memory and written behind: show the latest.
+  await services.leases.flush();
   const { spanMs, bucketMs } = USAGE_RANGES[range];
   const now = services.now();
   const [samples, current] = await Promise.all([

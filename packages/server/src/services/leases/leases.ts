@@ -1,5 +1,6 @@
 import type { ProcessRow, Store } from "@sls/db";
 import type { Logger } from "../../logger.ts";
+import type { SettingsCache } from "../settings-cache.ts";
 import { LeaseTable, type Lease } from "./lease-table.ts";
 
 export interface LeaseOptions {
@@ -42,8 +43,12 @@ export class Leases {
     private readonly now: () => number,
     private readonly serverId: string,
     private readonly options: LeaseOptions = DEFAULT_LEASE_OPTIONS,
+    settings?: SettingsCache,
   ) {
-    store.onPoolCommit = (changes) => this.table.applyCommit(changes);
+    store.onPoolCommit = (changes) => {
+      this.table.applyCommit(changes);
+      if (changes.settingsChanged) settings?.invalidate();
+    };
   }
 
   /**
