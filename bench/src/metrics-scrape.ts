@@ -10,9 +10,9 @@ export interface Scrape {
   samples: Sample[];
 }
 
-/** Reads GET /metrics once. */
-export async function scrapeMetrics(baseUrl: string): Promise<Scrape> {
-  const response = await fetch(`${baseUrl}/metrics`);
+/** Reads GET /metrics once; a server too busy to answer within `timeoutMs` is an error. */
+export async function scrapeMetrics(baseUrl: string, timeoutMs = 30_000): Promise<Scrape> {
+  const response = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
   if (!response.ok) throw new Error(`${baseUrl}/metrics answered HTTP ${response.status}`);
   return { samples: parseExposition(await response.text()) };
 }

@@ -54,7 +54,7 @@ interface PhaseFigures {
     peakRssMb: number;
   };
   /** As the appliances saw it. */
-  fleet: { shed: number; errors: number; acceptedP50: number; acceptedP99: number };
+  fleet: { shed: number; errors: number; errorReasons: Record<string, number>; acceptedP50: number; acceptedP99: number };
   /** The load generator itself: CPU and event-loop delay (a busy generator inflates the fleet's latencies). */
   generator: { cpuShare: number; loopDelayP99Ms: number };
 }
@@ -81,21 +81,22 @@ async function measurePhase(phase: string, verb: "register" | "refresh", fleet: 
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const generatorCpu = process.cpuUsage();
-  const before = { shed: fleet.stats.totalShed, errors: fleet.stats.totalErrors };
+  const before = { shed: fleet.stats.totalShed, errors: fleet.stats.totalErrors, reasons: new Map(fleet.stats.errors) };
   recorder.mark(verb);
   const server = await serverFor();
   const serverCpu = cpuSeconds(server.pid);
   const serverFrom = performance.now();
-  // The process's counters so far (a phase on a running server counts from here).
-  const first = await scrapeMetrics(server.baseUrl);
+  // The process's counters so far (a phase on a running server counts from here); a server too
+  // busy to answer within 30 s counts from its start.
+  const first = await scrapeMetrics(server.baseUrl).catch(() => null);
   const all = await waitUntil(() => recorder.answeredCount === settings.appliances, settings.phaseLimitSec * 1000);
-  const scrape = since(await scrapeMetrics(server.baseUrl), first);
+  const scrape = since(await scrapeMetrics(server.baseUrl, 120_000), first);
   const wallSec = (performance.now() - startedAt) / 1000;
   const generatorUsed = process.cpuUsage(generatorCpu);
   loopDelay.disable();
   const accepted = percentiles(recorder.acceptedLatencies);
   const p99 = quantileBound(scrape, "sls_call_duration_seconds", 0.99);
-  return {
+  const figures: PhaseFigures = {
     phase,
     allBackSec: all ? (recorder.lastFirstAnswerAt! - startedAt) / 1000 : null,
     answered: recorder.answeredCount,
@@ -107,9 +108,16 @@ async function measurePhase(phase: string, verb: "register" | "refresh", fleet: 
       cpuShare: (cpuSeconds(server.pid) - serverCpu) / ((performance.now() - serverFrom) / 1000),
       peakRssMb: memoryMb(server.pid).peak,
     },
-    fleet: { shed: fleet.stats.totalShed - before.shed, errors: fleet.stats.totalErrors - before.errors, acceptedP50: accepted.p50, acceptedP99: accepted.p99 },
+    fleet: {
+      shed: fleet.stats.totalShed - before.shed,
+      errors: fleet.stats.totalErrors - before.errors,
+      errorReasons: Object.fromEntries([...fleet.stats.errors].flatMap(([reason, n]) => (n > (before.reasons.get(reason) ?? 0) ? [[reason, n - (before.reasons.get(reason) ?? 0)]] : []))),
+      acceptedP50: accepted.p50, acceptedP99: accepted.p99 },
     generator: { cpuShare: (generatorUsed.user + generatorUsed.system) / 1e6 / wallSec, loopDelayP99Ms: loopDelay.percentile(99) / 1e6 },
   };
+  // Printed at once: a later phase that hangs must not take this one's figures with it.
+  for (const line of describe(figures)) say(line);
+  return figures;
 }
 
 function describe(f: PhaseFigures): string[] {
@@ -120,7 +128,7 @@ function describe(f: PhaseFigures): string[] {
     `  server: ${f.server.calls.toLocaleString("en-US")} calls answered, ${f.server.overloaded.toLocaleString("en-US")} refused OVERLOADED, p99 ≤ ${f.server.p99BoundMs ?? "-"} ms (sls_call_duration_seconds bucket), ` +
       `${(f.server.cpuShare * 100).toFixed(0)} % of a core, RSS peak ${Math.round(f.server.peakRssMb)} MB`,
     `  group-commit batch sizes: ${batches || "none"}`,
-    `  fleet: ${f.fleet.shed.toLocaleString("en-US")} shed, ${f.fleet.errors.toLocaleString("en-US")} failed, answered calls p50 ${f.fleet.acceptedP50.toFixed(1)} / p99 ${f.fleet.acceptedP99.toFixed(1)} ms`,
+    `  fleet: ${f.fleet.shed.toLocaleString("en-US")} shed, ${f.fleet.errors.toLocaleString("en-US")} failed ${JSON.stringify(f.fleet.errorReasons)}, answered calls p50 ${f.fleet.acceptedP50.toFixed(1)} / p99 ${f.fleet.acceptedP99.toFixed(1)} ms`,
     `  load generator: ${(f.generator.cpuShare * 100).toFixed(0)} % of a core, event-loop delay p99 ${f.generator.loopDelayP99Ms.toFixed(0)} ms`,
   ];
 }
@@ -190,7 +198,7 @@ try {
 const lines = [
   "",
   `Fleet storms: ${settings.appliances.toLocaleString("en-US")} simulated appliances (apps/simulator, each a Participant) in one process, one server process on SQLite, ${host.cpus} cores, load average ${host.loadAverage1m} at the start`,
-  ...phases.flatMap(describe),
+  ...phases.flatMap((phase) => describe(phase)),
   restart ? `restart: killed at ${restart.killedAt}, restarted ${restart.downSec} s later, healthy ${restart.healthyAfterSec.toFixed(1)} s after the spawn; ${restart.failedWhileDown.toLocaleString("en-US")} calls found no server meanwhile` : "restart: not reached",
   ledger
     ? `ledger: Σ granted ${ledger.participantsGranted.toLocaleString("en-US")}, Server.grantedTotal ${ledger.serverGrantedTotal.toLocaleString("en-US")}, Σ audit ${ledger.auditGrantedDelta.toLocaleString("en-US")}: ${ledger.ledgersAgree ? "agree" : "DISAGREE"}; ` +
