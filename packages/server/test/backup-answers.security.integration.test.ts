@@ -38,10 +38,11 @@ describe("the backup refuses bad backup.sync answers from a fake main server ove
   let store: Store;
   let answerSync: Answerer = sealed(GOOD);
   let previous: PeerAnswer | null = null;
+  let registerAnswer: unknown = { token: "fake-token", role: "backup" };
 
   beforeAll(async () => {
     peer = await new FakePeer(BACKUP_KEY, (path, input, self) => {
-      if (path === "appliance.register") return { data: { token: "fake-token", role: "backup" } };
+      if (path === "appliance.register") return { data: registerAnswer };
       const answer = answerSync(self, input);
       previous = answer;
       return answer;
@@ -113,5 +114,17 @@ describe("the backup refuses bad backup.sync answers from a fake main server ove
     expect(lastRequest().epoch).toBe("E1");
     const ledger = await store.ledger();
     expect(ledger.auditGrantedSum).toBe(ledger.grantedSum);
+  });
+
+  it("refuses an appliance.register answer that breaks its schema, and registers once it is sound again", async () => {
+    const registrations = peer.count("appliance.register");
+    registerAnswer = { token: 5, role: "backup" };
+    answerSync = () => ({ error: { message: "superseded", reason: "BAD_TOKEN", status: 401 } });
+    await until("the refused registration", async () => (await refusals()).some((r) => r.reasons.join(" ").includes("appliance.register answer")));
+    expect(peer.count("appliance.register")).toBeGreaterThan(registrations);
+    registerAnswer = { token: "fake-token-2", role: "backup" };
+    answerSync = sealed(GOOD);
+    await nextSyncs();
+    expect(backup.running.services.serving).toMatchObject({ state: "inactive" });
   });
 });

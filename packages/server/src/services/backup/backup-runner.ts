@@ -8,6 +8,7 @@ import {
   type OperatingLimit,
 } from "@sls/allocator";
 import type { AuditInput, BackupRoleRow, BackupStore, ParticipantRecord } from "@sls/db";
+import { z } from "zod";
 import { callMutation, RemoteCallError } from "../../http/trpc-call.ts";
 import type { Services } from "../context.ts";
 import { poolViolations } from "./answer-checks.ts";
@@ -25,6 +26,9 @@ export interface BackupConfig {
 }
 
 const FULL_SNAPSHOT_TIMEOUT_MS = 120_000;
+
+/** What the backup needs of the main server's appliance.register answer. */
+const ZRegisterAnswer = z.object({ token: z.string().min(1).max(512), role: z.enum(["participant", "backup"]) });
 
 const ALERT_TEXT: Record<OperatingAlert, string> = {
   ACTIVE_15_DAYS: "CRITICAL: the backup server has been serving for 15 days; bring the main server back",
@@ -156,7 +160,7 @@ export class BackupRunner {
 
   /** One backup.sync: resolves to whether its answer was applied (false: refused, or this backup serves meanwhile). */
   private async sync(role: BackupRoleRow): Promise<boolean> {
-    if (!this.token) await this.register();
+    if (!this.token && !(await this.register())) return false;
     // Never synchronised, or handed back since (the hand-back clears lastSyncAt): start afresh.
     if (role.lastSyncAt === null) this.cursor = null;
     const body: TSyncRequest = { active: role.active, remainingMs: role.remainingMs, after: this.cursor?.after ?? null, epoch: this.cursor?.epoch ?? null };
@@ -217,8 +221,9 @@ export class BackupRunner {
     return false;
   }
 
-  private async register(): Promise<void> {
-    const answer = await callMutation<{ token: string; role: string }>(
+  /** Registers as the backup serial; resolves to false when the answer is refused. */
+  private async register(): Promise<boolean> {
+    const raw = await callMutation<unknown>(
       this.config.mainUrl,
       "appliance.register",
       {
@@ -231,6 +236,12 @@ export class BackupRunner {
       },
       { timeoutMs: this.timeoutMs() },
     );
+    const parsed = ZRegisterAnswer.safeParse(raw);
+    if (!parsed.success) {
+      await this.refuse([`the appliance.register answer does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`], 0);
+      return false;
+    }
+    const answer = parsed.data;
     if (answer.role !== "backup") {
       throw new Error(
         `the main server does not list serial ${this.config.serial} as its backup; configure it as the backup server there`,
@@ -238,6 +249,7 @@ export class BackupRunner {
     }
     this.token = answer.token;
     this.services.log.info("registered with the main server as its backup", { mainUrl: this.config.mainUrl });
+    return true;
   }
 
   private async raise(alerts: OperatingAlert[], limit: OperatingLimit): Promise<void> {
