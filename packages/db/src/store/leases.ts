@@ -125,8 +125,10 @@ export class LeaseRepository {
       this.db.participant.findMany({ where: { changeSeq: { gt: after } }, select: leaseSelect }),
       this.db.removedParticipant.findMany({ where: { changeSeq: { gt: after } }, select: { participantId: true } }),
     ]);
+    let latest = version;
+    for (const p of participants) latest = Math.max(latest, Number(p.changeSeq));
     return {
-      version: Math.max(version, ...participants.map((p) => Number(p.changeSeq))),
+      version: latest,
       participants: participants.map((p) => ({ ...p, changeSeq: Number(p.changeSeq) })),
       removed: removed.map((r) => r.participantId),
     };
