@@ -15,6 +15,8 @@ export interface Context {
   services: Services;
   remoteAddress: string;
   authorization: string | null;
+  /** When the HTTP request arrived (performance.now()): admission control counts waits from here. */
+  arrivedAt?: number;
   /** Set by the generic HTTP handler for the admin console; absent on the appliance fast path. */
   web?: WebRequest;
 }

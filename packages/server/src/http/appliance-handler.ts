@@ -34,6 +34,7 @@ export function createApplianceHandler(services: Services) {
 
 async function serve(services: Services, verb: Verb, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const ctx = createContextInner({
+    arrivedAt: performance.now(),
     services,
     remoteAddress: remoteAddressOf(req, services.trustedProxies),
     authorization: req.headers.authorization ?? null,

@@ -9,16 +9,24 @@ export class TtlCache<T> {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The next `get` loads afresh (what a load already under way returns is not kept). */
+  invalidate(): void {
+    this.cached = null;
+    this.loading = null;
+  }
+
   get(): Promise<T> {
     if (this.cached && this.now() - this.cached.at < this.ttlMs) return Promise.resolve(this.cached.value);
-    this.loading ??= this.load()
+    if (this.loading) return this.loading;
+    const pending: Promise<T> = this.load()
       .then((value) => {
-        this.cached = { value, at: this.now() };
+        if (this.loading === pending) this.cached = { value, at: this.now() };
         return value;
       })
       .finally(() => {
-        this.loading = null;
+        if (this.loading === pending) this.loading = null;
       });
-    return this.loading;
+    this.loading = pending;
+    return pending;
   }
 }

@@ -48,7 +48,10 @@ function awaitingApproval(serial: string): SlsError {
   );
 }
 
-export async function register(services: Services, input: RegisterInput, remoteAddress: string) {
+export async function register(services: Services, input: RegisterInput, remoteAddress: string, arrivedAt?: number) {
+  // A registration that already waited past the deadline (CPU-starved process, socket backlog)
+  // is refused before the secret check and the transaction it would cost.
+  services.allocations.admit(arrivedAt);
   // The settings cache (at most 1 s old): in a registration storm every call would otherwise
   // read the server row first. Configured and enabled are checked again under the lock.
   const server = await services.settings.get();
@@ -94,7 +97,7 @@ export async function register(services: Services, input: RegisterInput, remoteA
         backup: backupOf(tx.server),
       },
     };
-  }, { priority: "register", serial: input.serial });
+  }, { priority: "register", serial: input.serial, arrivedAt });
   if (result.awaiting) throw awaitingApproval(input.serial);
   return result;
 }
@@ -155,6 +158,7 @@ async function asParticipant<R>(
     purpose?: "request" | "any";
     requestId?: string;
     priority?: Priority;
+    arrivedAt?: number | undefined;
   } = {},
 ): Promise<R> {
   const now = services.now();
@@ -174,7 +178,12 @@ async function asParticipant<R>(
       if (renewLease) await tx.updateParticipant(current.id, { lastSeenAt: new Date(now) });
       return result;
     },
-    { participantId: who.id, priority: options.priority ?? "request", ...(options.requestId ? { requestId: options.requestId } : {}) },
+    {
+      participantId: who.id,
+      priority: options.priority ?? "request",
+      arrivedAt: options.arrivedAt,
+      ...(options.requestId ? { requestId: options.requestId } : {}),
+    },
   );
 }
 
@@ -185,7 +194,7 @@ export function badToken(): SlsError {
   );
 }
 
-export async function request(services: Services, participant: AuthenticatedParticipant, input: { sessions: number; requestId: string }) {
+export async function request(services: Services, participant: AuthenticatedParticipant, input: { sessions: number; requestId: string }, arrivedAt?: number) {
   return asParticipant(services, participant, async (tx, state, now) => {
     const replay = await tx.findAppliedRequest(participant.id, input.requestId);
     if (replay) return JSON.parse(replay) as RequestAnswer;
@@ -195,7 +204,7 @@ export async function request(services: Services, participant: AuthenticatedPart
     const answer: RequestAnswer = { ...outcome.result, refreshIntervalSec: tx.server.refreshIntervalSec };
     await tx.saveAppliedRequest(participant.id, input.requestId, JSON.stringify(answer), new Date(now));
     return answer;
-  }, { issuing: true, purpose: "request", requestId: input.requestId });
+  }, { issuing: true, purpose: "request", requestId: input.requestId, arrivedAt });
 }
 
 export interface RequestAnswer {
@@ -205,15 +214,15 @@ export interface RequestAnswer {
   refreshIntervalSec: number;
 }
 
-export async function release(services: Services, participant: AuthenticatedParticipant, input: { sessions: number }) {
+export async function release(services: Services, participant: AuthenticatedParticipant, input: { sessions: number }, arrivedAt?: number) {
   return asParticipant(services, participant, async (tx, state, now) => {
     const outcome = releaseSessions(state, participant.id, input.sessions);
     await commitOutcome(tx, state, outcome, new Date(now), `appliance:${participant.serial}`);
     return outcome.result;
-  }, { priority: "release" });
+  }, { priority: "release", arrivedAt });
 }
 
-export async function transferFrom(services: Services, participant: AuthenticatedParticipant, input: { fromSerial: string }) {
+export async function transferFrom(services: Services, participant: AuthenticatedParticipant, input: { fromSerial: string }, arrivedAt?: number) {
   return asParticipant(
     services,
     participant,
@@ -222,7 +231,7 @@ export async function transferFrom(services: Services, participant: Authenticate
       await commitOutcome(tx, state, outcome, new Date(now), `appliance:${participant.serial}`);
       return outcome.result;
     },
-    { others: async (tx) => [await tx.findParticipantBySerial(input.fromSerial)] },
+    { others: async (tx) => [await tx.findParticipantBySerial(input.fromSerial)], arrivedAt },
   );
 }
 
@@ -250,7 +259,7 @@ export async function refreshFromLease(services: Services, tokenHash: string, in
 }
 
 /** The locked refresh: reclaims a silent participant first, and activates a backup server. */
-export async function refresh(services: Services, participant: AuthenticatedParticipant, input: { inUse: number }) {
+export async function refresh(services: Services, participant: AuthenticatedParticipant, input: { inUse: number }, arrivedAt?: number) {
   return asParticipant(services, participant, async (tx, state, _now, current) => {
     if (input.inUse > current.platformLimit) {
       throw new SlsError(
@@ -261,5 +270,5 @@ export async function refresh(services: Services, participant: AuthenticatedPart
     await tx.updateParticipant(current.id, { inUse: input.inUse, highWater: Math.max(current.highWater, input.inUse) });
     const self = state.participants.find((p) => p.id === current.id)!;
     return { granted: self.granted, pending: self.pending, refreshIntervalSec: tx.server.refreshIntervalSec, backup: backupOf(tx.server) };
-  }, { priority: "refresh" });
+  }, { priority: "refresh", arrivedAt });
 }

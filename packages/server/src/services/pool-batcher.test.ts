@@ -105,6 +105,19 @@ describe("PoolBatcher admission", () => {
     expect(outcomes.filter((r) => r.ok).length).toBeGreaterThan(0);
   });
 
+  it("counts a call's wait from its arrival at the server, not from the queue", async () => {
+    const h = harness(100);
+    h.advance(1_000);
+    const late = await h.batcher.run(async () => "ran", { priority: "register", arrivedAt: 850 }).catch((error: SlsError) => error);
+    expect(late).toBeInstanceOf(SlsError);
+    expect((late as SlsError).reason).toBe("OVERLOADED");
+    expect(() => h.batcher.admit(850)).toThrow(SlsError);
+    expect(() => h.batcher.admit(950)).not.toThrow();
+    const timely = h.batcher.run(async () => "ran", { arrivedAt: 950 });
+    await h.commitNext();
+    expect(await timely).toBe("ran");
+  });
+
   it("sheds, without running it, a call that waited past the deadline before its turn came", async () => {
     const h = harness(100);
     const blocker = h.call("blocker", "request");

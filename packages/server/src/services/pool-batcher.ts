@@ -17,6 +17,8 @@ export interface JobHints {
   participantId?: string;
   /** A registration names its participant by serial. */
   serial?: string;
+  /** When the call arrived at the server (same clock as `now`); its wait counts from here. */
+  arrivedAt?: number | undefined;
   requestId?: string;
   priority?: Priority;
 }
@@ -82,12 +84,25 @@ export class PoolBatcher {
 
   run<R>(work: Work<R>, hints: JobHints = {}): Promise<R> {
     const priority = hints.priority ?? "request";
-    const expected = this.expectedWaitMs(priority);
+    const now = this.now();
+    const arrivedAt = Math.min(now, hints.arrivedAt ?? now);
+    const expected = now - arrivedAt + this.expectedWaitMs(priority);
     if (expected > this.options.deadlineMs) return Promise.reject(this.overloaded(expected));
     return new Promise<R>((resolve, reject) => {
-      this.queues.get(priority)!.push({ work, hints, enqueuedAt: this.now(), resolve: resolve as (value: unknown) => void, reject });
+      this.queues.get(priority)!.push({ work, hints, enqueuedAt: arrivedAt, resolve: resolve as (value: unknown) => void, reject });
       if (!this.draining) void this.drain();
     });
+  }
+
+  /**
+   * Refuses at once a call that has already waited past the deadline before reaching the queue
+   * (a process short of CPU leaves calls in its socket backlog and event loop): for work that
+   * is costly before it queues, such as a registration's secret check.
+   */
+  admit(arrivedAt: number | undefined): void {
+    if (arrivedAt === undefined) return;
+    const waited = this.now() - arrivedAt;
+    if (waited > this.options.deadlineMs) throw this.overloaded(waited);
   }
 
   /** What a new call of this priority would wait: the batch under way, then every call ahead of it. */
@@ -106,7 +121,7 @@ export class PoolBatcher {
     const retryAfterMs = Math.min(MAX_RETRY_AFTER_MS, Math.max(MIN_RETRY_AFTER_MS, drainMs));
     return retryLater(
       "OVERLOADED",
-      `The licensing server is overloaded (about ${Math.round(expectedWaitMs)} ms of calls ahead of this one); nothing was done: try again in ${Math.ceil(retryAfterMs / 1000)} s.`,
+      `The licensing server is overloaded (this call would have waited about ${Math.round(expectedWaitMs)} ms); nothing was done: try again in ${Math.ceil(retryAfterMs / 1000)} s.`,
       retryAfterMs,
     );
   }

@@ -1,37 +1,27 @@
 import type { ServerRow, Store } from "@sls/db";
+import { TtlCache } from "../metrics/ttl-cache.ts";
 
 const TTL_MS = 1_000;
 
 /**
- * The settings as refresh needs them (interval, backup address), re-read at most once a second.
- * Refresh is the bulk of appliance traffic; a settings change reaches it within a second, in
- * every process. Grant decisions never use this copy: they read the locked row.
+ * The settings as refresh and registration need them (interval, backup address, the secret's
+ * verifier), re-read at most once a second, and at once after this process changed them. A change
+ * made by another process reaches this one within a second. Grant decisions never use this copy:
+ * they read the locked row.
  */
 export class SettingsCache {
-  private cached: { row: ServerRow | null; at: number } | null = null;
-  private loading: Promise<ServerRow | null> | null = null;
+  private readonly cache: TtlCache<ServerRow | null>;
 
-  constructor(
-    private readonly store: Store,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(store: Store, now: () => number = Date.now) {
+    this.cache = new TtlCache(TTL_MS, () => store.readServer(), now);
+  }
 
   /** The next read goes to the database (this process changed the settings). */
   invalidate(): void {
-    this.cached = null;
+    this.cache.invalidate();
   }
 
-  async get(): Promise<ServerRow | null> {
-    if (this.cached && this.now() - this.cached.at < TTL_MS) return this.cached.row;
-    this.loading ??= this.store
-      .readServer()
-      .then((row) => {
-        this.cached = { row, at: this.now() };
-        return row;
-      })
-      .finally(() => {
-        this.loading = null;
-      });
-    return this.loading;
+  get(): Promise<ServerRow | null> {
+    return this.cache.get();
   }
 }

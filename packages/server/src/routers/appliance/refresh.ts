@@ -31,5 +31,5 @@ export const refreshProcedure = applianceProcedure
     }
     const participant = await authenticateParticipant(ctx.services, ctx.authorization);
     ctx.call.participantId = participant.id;
-    return refresh(ctx.services, participant, input);
+    return refresh(ctx.services, participant, input, ctx.arrivedAt);
   });

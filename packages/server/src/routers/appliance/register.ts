@@ -37,7 +37,7 @@ export const registerProcedure = applianceProcedure
   .input(ZRegisterInput)
   .output(ZRegisterOutput)
   .mutation(async ({ ctx, input }) => {
-    const { participantId, answer } = await register(ctx.services, input, ctx.remoteAddress);
+    const { participantId, answer } = await register(ctx.services, input, ctx.remoteAddress, ctx.arrivedAt);
     ctx.call.participantId = participantId;
     return answer;
   });

@@ -14,4 +14,4 @@ export type TGrantOutput = z.infer<typeof ZGrantOutput>;
 export const releaseProcedure = participantProcedure
   .input(ZReleaseInput)
   .output(ZGrantOutput)
-  .mutation(({ ctx, input }) => release(ctx.services, ctx.participant, input));
+  .mutation(({ ctx, input }) => release(ctx.services, ctx.participant, input, ctx.arrivedAt));

@@ -20,4 +20,4 @@ export type TRequestOutput = z.infer<typeof ZRequestOutput>;
 export const requestProcedure = participantProcedure
   .input(ZRequestInput)
   .output(ZRequestOutput)
-  .mutation(({ ctx, input }) => request(ctx.services, ctx.participant, input));
+  .mutation(({ ctx, input }) => request(ctx.services, ctx.participant, input, ctx.arrivedAt));

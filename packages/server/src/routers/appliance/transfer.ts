@@ -10,4 +10,4 @@ export type TTransferInput = z.infer<typeof ZTransferInput>;
 export const transferProcedure = participantProcedure
   .input(ZTransferInput)
   .output(ZGrantOutput)
-  .mutation(({ ctx, input }) => transferFrom(ctx.services, ctx.participant, input));
+  .mutation(({ ctx, input }) => transferFrom(ctx.services, ctx.participant, input, ctx.arrivedAt));

@@ -1,14 +1,7 @@
 import type { LeaseRenewal, LeaseRow, ParticipantRecord, PoolChanges } from "@sls/db";
 
 /** One participant as a process keeps it to answer `refresh` from memory. */
-export interface Lease {
-  id: string;
-  serial: string;
-  tokenHash: string | null;
-  granted: number;
-  pending: number;
-  platformLimit: number;
-  highWater: number;
+export interface Lease extends Pick<LeaseRow, "id" | "serial" | "tokenHash" | "granted" | "pending" | "platformLimit" | "highWater"> {
   inUse: number;
   /** The latest renewal this process knows of (ms). */
   lastSeenAt: number;
