@@ -82,18 +82,22 @@ export class Store {
    * with one statement per table when it is done (see PoolTransaction). `preload` names what the
    * work will read, so that a group of calls reads it in one statement per table.
    */
-  async inPoolTransaction<R>(work: (tx: PoolTransaction) => Promise<R>, preload?: Preload): Promise<R> {
+  async inPoolTransaction<R>(work: (tx: PoolTransaction) => Promise<R>, preload?: Preload, onLockHeld?: (ms: number) => void): Promise<R> {
     let pool: PoolTransaction | null = null;
+    let lockedAt = 0;
     const result = await this.db.$transaction(async (tx) => {
       const provider = providerOfClient(this.db);
       const locked = await lockServerRow(tx, provider);
       if (!locked) throw new ServerNotSeededError();
+      lockedAt = performance.now();
       pool = new PoolTransaction(tx, provider, locked.server, locked.version);
       if (preload) await pool.preload(preload);
       const value = await work(pool);
       await pool.flush();
       return value;
     });
+    // From the lock's grant (another process may have held it before) to the commit.
+    onLockHeld?.(performance.now() - lockedAt);
     if (pool) this.onPoolCommit?.((pool as PoolTransaction).changes());
     return result;
   }

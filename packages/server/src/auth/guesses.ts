@@ -23,10 +23,16 @@ export async function checkRegistrationSecret(
   const refused = services.secretFailures.refusal(subject);
   if (refused) throw tooManyWrongSecrets(refused, caller.remoteAddress);
   const running = secrets.remembers(secret, verifier) ? Promise.resolve(true) : secrets.inProgress(secret, verifier);
-  if (running && (await running)) return services.secretFailures.answeredRight(subject);
-  const attempt = await admitAttempt(services.secretFailures, subject, (refusal) => tooManyWrongSecrets(refusal, caller.remoteAddress));
-  // A secret whose running check failed is counted here, and refused without a check of its own.
-  if (await attempt.check(async () => !running && (await secrets.matches(secret, verifier)))) return;
+  // Another caller's check of this secret may end in that caller's refusal: then this one takes its own turn.
+  if (running && (await running.catch(() => false))) return services.secretFailures.answeredRight(subject);
+  const guess = async () => {
+    const attempt = await admitAttempt(services.secretFailures, subject, (refusal) => tooManyWrongSecrets(refusal, caller.remoteAddress));
+    // A secret whose running check failed is counted here, and refused without a check of its own.
+    return attempt.check(async () => !running && (await secrets.matches(secret, verifier)));
+  };
+  // Admitted and checked as the one flight of this secret: callers presenting it meanwhile (a
+  // fleet registering at once) wait for this check instead of each reserving a guess.
+  if (await (running ? guess() : secrets.singleFlight(secret, verifier, guess))) return;
   services.log.warn("registration refused: wrong shared secret", { serial: caller.serial, remoteAddress: caller.remoteAddress });
   throw new SlsError("BAD_SECRET", "The shared secret is wrong; check the secret configured on the appliance.");
 }

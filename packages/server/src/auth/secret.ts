@@ -58,7 +58,25 @@ export class SecretChecker {
 
   /** The check of this very secret against `verifier` that is running now, if any. */
   inProgress(secret: string, verifier: string): Promise<boolean> | undefined {
-    return this.running.get(this.flightKey(this.mac(secret), verifier));
+    const key = this.flightKey(this.mac(secret), verifier);
+    return this.running.get(key) ?? this.running.get(`guess ${key}`);
+  }
+
+  /**
+   * Runs `check` (which decides whether `secret` is right) as the one check of this secret in
+   * flight: it is registered before `check` starts, so calls presenting the same secret meanwhile
+   * find it with `inProgress` instead of each taking a guess of their own.
+   */
+  singleFlight(secret: string, verifier: string, check: () => Promise<boolean>): Promise<boolean> {
+    // Its own key: `check` itself calls `matches`, which must not find this flight and wait for itself.
+    const key = `guess ${this.flightKey(this.mac(secret), verifier)}`;
+    const known = this.running.get(key);
+    if (known) return known;
+    const flight = check().finally(() => {
+      if (this.running.get(key) === flight) this.running.delete(key);
+    });
+    this.running.set(key, flight);
+    return flight;
   }
 
   async matches(secret: string, verifier: string): Promise<boolean> {

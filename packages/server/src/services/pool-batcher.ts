@@ -34,7 +34,7 @@ interface Job {
 export interface BatcherOptions {
   /** The longest a call may wait for the lock before it is refused as OVERLOADED (ms). */
   deadlineMs: number;
-  /** Reports each committed batch: its size and how long it held the pool lock. */
+  /** Reports each committed batch: its size and how long it held the pool lock (from its grant to the commit). */
   onBatch?: (size: number, seconds: number) => void;
   now?: () => number;
 }
@@ -60,7 +60,6 @@ export class PoolBatcher {
   private msPerCall = 2;
   private batchStartedAt: number | null = null;
   private readonly now: () => number;
-  private lockBusyMs = 0;
 
   constructor(
     private readonly store: Store,
@@ -75,11 +74,6 @@ export class PoolBatcher {
     let n = 0;
     for (const queue of this.queues.values()) n += queue.length;
     return n;
-  }
-
-  /** Milliseconds the pool lock was held by this process's batches so far. */
-  get busyMs(): number {
-    return this.lockBusyMs;
   }
 
   run<R>(work: Work<R>, hints: JobHints = {}): Promise<R> {
@@ -162,6 +156,7 @@ export class PoolBatcher {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     const started = this.now();
     this.batchStartedAt = started;
+    let heldMs = 0;
     try {
       await this.store.inPoolTransaction(async (tx) => {
         outcomes.length = 0;
@@ -175,7 +170,7 @@ export class PoolBatcher {
             outcomes.push({ ok: false, error });
           }
         }
-      }, preloadOf(batch));
+      }, preloadOf(batch), (ms) => (heldMs = ms));
     } catch (error) {
       this.batchStartedAt = null;
       // The shared transaction failed as a whole (connection lost, commit refused): nothing of
@@ -187,9 +182,8 @@ export class PoolBatcher {
     }
     this.batchStartedAt = null;
     const elapsed = this.now() - started;
-    this.lockBusyMs += elapsed;
     this.msPerCall = (1 - EWMA_WEIGHT) * this.msPerCall + EWMA_WEIGHT * (elapsed / batch.length);
-    this.options.onBatch?.(batch.length, elapsed / 1000);
+    this.options.onBatch?.(batch.length, heldMs / 1000);
     batch.forEach((job, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) job.resolve(outcome.value);
