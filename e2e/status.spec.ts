@@ -27,6 +27,7 @@ test("a participant's grant shows on the overview and the participants page", as
   await expect(page.getByTestId("granted")).toHaveText(figure(150));
   await expect(page.getByTestId("available")).toHaveText(figure(POOL_SIZE - 150));
   await expect(page.getByTestId("pending")).toHaveText(figure(0));
+  await expect(page.getByTestId("shed-last-minute")).toContainText("in the last minute on this server process: 0");
 
   await page.getByRole("link", { name: "Participants", exact: true }).click();
   const row = page.getByTestId("participant-row").filter({ hasText: serial });

@@ -15,6 +15,7 @@ import { setUpRole } from "./services/backup/role-setup.ts";
 import { DEFAULT_LEASE_OPTIONS, Leases } from "./services/leases/leases.ts";
 import { PoolBatcher } from "./services/pool-batcher.ts";
 import { SettingsCache } from "./services/settings-cache.ts";
+import { ShedCounter } from "./services/shed-counter.ts";
 import { SetupCodes, setupCodeFile } from "./services/setup-code.ts";
 import { sweepSilentParticipants } from "./services/sweeper.ts";
 import { LOGIN_POLICY } from "./services/admin-auth.ts";
@@ -59,6 +60,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
       onBatch: (size, seconds) => metrics.observeBatch(size, seconds),
     }),
     settings,
+    shed: new ShedCounter(),
     leases: new Leases(store, log, now, env.SLS_SERVER_ID, { ...DEFAULT_LEASE_OPTIONS, flushMs: env.SLS_LEASE_FLUSH_MS }, settings),
     role: env.SLS_ROLE,
     serving: role.serving,

@@ -54,6 +54,10 @@ export function OverviewPage() {
           </div>
           <Panel title="Message counters" description={`Since each server process started counting; ${data.servers.length || "no"} server process${data.servers.length === 1 ? "" : "es"} reporting.`} labelledBy="counters-title">
             <CountersTable counters={data.counters} />
+            <p className="mt-3 text-sm text-slate-400" data-testid="shed-last-minute">
+              Calls refused as overloaded (<code>OVERLOADED</code>) in the last minute on this server process:{" "}
+              <span className="font-semibold tabular-nums text-slate-200">{data.shedLastMinute.toLocaleString("en-US")}</span>
+            </p>
           </Panel>
           {overview.isError && <ErrorState error={overview.error} what="fresh figures (showing the last ones)" />}
         </div>

@@ -52,6 +52,8 @@ export async function overview(services: Services) {
       handbackFailure: handback?.failed && backup?.address ? { at: handback.at, cause: String(handback.detail.cause ?? "unknown") } : null,
     },
     counters: counterTotals(counters),
+    /** Calls this process refused as OVERLOADED in the last minute. */
+    shedLastMinute: services.shed.lastMinute(now),
     servers: [...new Set(counters.map((c) => c.serverId))].sort(),
   };
 }

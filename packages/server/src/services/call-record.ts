@@ -15,7 +15,9 @@ export function recordCall(
   participantId: string | null,
   seconds: number,
 ): void {
-  services.metrics.observeCall(messageType, result.ok ? "ok" : failedCallOutcome(result.error), seconds);
+  const outcome = result.ok ? "ok" : failedCallOutcome(result.error);
+  services.metrics.observeCall(messageType, outcome, seconds);
+  if (outcome === "OVERLOADED") services.shed.record(services.now());
   services.counters.count(messageType, "received", participantId);
   services.counters.count(messageType, result.ok ? "answered" : "failed", participantId);
 }

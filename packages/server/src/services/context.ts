@@ -8,6 +8,7 @@ import type { ServerMetrics } from "../metrics/server-metrics.ts";
 import type { MessageCounters } from "./counters.ts";
 import type { PoolBatcher } from "./pool-batcher.ts";
 import type { Leases } from "./leases/leases.ts";
+import type { ShedCounter } from "./shed-counter.ts";
 import type { SettingsCache } from "./settings-cache.ts";
 import type { SetupCodes } from "./setup-code.ts";
 
@@ -36,6 +37,8 @@ export interface Services {
   serving: ServingPolicy;
   /** Fast check run before every appliance call (BACKUP_INACTIVE on an inactive backup). */
   assertServing(): void;
+  /** Calls refused as OVERLOADED in the last minute, for the overview. */
+  shed: ShedCounter;
   /** Leases in memory: refresh answered and renewed there, written behind (services/leases). */
   leases: Leases;
 }

@@ -35,6 +35,7 @@ export const ZOverview = z.object({
     handbackFailure: z.object({ at: z.string(), cause: z.string() }).nullable(),
   }),
   counters: z.array(ZCounterRow),
+  shedLastMinute: z.number().int(),
   servers: z.array(z.string()),
 });
 export type TOverview = z.infer<typeof ZOverview>;
