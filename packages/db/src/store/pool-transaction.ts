@@ -152,14 +152,6 @@ export class PoolTransaction {
     return copy(this.remember(row).record);
   }
 
-  async findParticipantByTokenHash(tokenHash: string): Promise<ParticipantRow | null> {
-    for (const entry of this.entries.values()) if (entry.record.tokenHash === tokenHash) return copy(entry.record);
-    const row = await this.tx.participant.findUnique({ where: { tokenHash }, select: recordSelect });
-    if (!row || this.removed.has(row.id)) return null;
-    const entry = this.remember(row);
-    return entry.record.tokenHash === tokenHash ? copy(entry.record) : null;
-  }
-
   /** Every participant with pending demand, oldest ask first. */
   async pendingQueue(): Promise<ParticipantRow[]> {
     if (!this.pendingLoaded) {

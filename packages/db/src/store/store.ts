@@ -62,10 +62,6 @@ export class Store {
     }
   }
 
-  findParticipantByTokenHash(tokenHash: string): Promise<ParticipantRow | null> {
-    return this.db.participant.findUnique({ where: { tokenHash }, select: participantSelect });
-  }
-
   findParticipantBySerial(serial: string): Promise<ParticipantRow | null> {
     return this.db.participant.findUnique({ where: { serial }, select: participantSelect });
   }

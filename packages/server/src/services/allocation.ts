@@ -3,8 +3,8 @@ import { isSilent, reclaim } from "@sls/allocator";
 import type { ParticipantRow, PoolTransaction } from "@sls/db";
 
 /**
- * `floor` is the earliest instant silence may be counted from (the process start: a renewal
- * acknowledged but not yet written when the previous process died is not held against anyone).
+ * `floor` is the earliest instant silence may be counted from (see Leases.floor: a renewal
+ * acknowledged but not written when a process died is not held against anyone).
  */
 export function toSnapshot(row: ParticipantRow, floor = 0): ParticipantSnapshot {
   return {

@@ -32,8 +32,8 @@ export async function sweepSilentParticipants(services: Services): Promise<numbe
 }
 
 /**
- * Participants last seen before this are silent, counting silence from `floor` (the process
- * start) at the earliest; null while nobody can be (the process started less than 3 intervals ago).
+ * Participants last seen before this are silent, counting silence from `floor` (Leases.floor) at
+ * the earliest; null while nobody can be (the floor is less than 3 intervals ago).
  */
 export function sweepCutoff(now: number, refreshIntervalSec: number, floor: number): Date | null {
   const cutoff = silentCutoff(now, refreshIntervalSec);
