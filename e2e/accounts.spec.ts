@@ -1,7 +1,11 @@
 import { ADMIN, signIn, signInAsAdmin, VIEWER } from "./console.ts";
 import { expect, test } from "./fresh-app.ts";
 
-test("an administrator adds a viewer, promotes and demotes it, resets its password and removes it; the last admin is protected", async ({ page, browser, app }) => {
+test("an administrator adds a viewer, promotes and demotes it, resets its password and removes it; the last admin is protected", async ({
+  page,
+  browser,
+  app,
+}) => {
   await signInAsAdmin(page, app);
   await page.goto("/accounts");
   const rows = page.getByTestId("account-row");
@@ -20,7 +24,9 @@ test("an administrator adds a viewer, promotes and demotes it, resets its passwo
   await form.getByLabel("Name").fill(VIEWER.name);
   await form.getByLabel("Password").fill(VIEWER.password);
   await form.getByRole("button", { name: "Add account" }).click();
-  await expect(page.getByRole("listitem").filter({ hasText: `Account ${VIEWER.name} (viewer) created.` })).toBeVisible();
+  await expect(
+    page.getByRole("listitem").filter({ hasText: `Account ${VIEWER.name} (viewer) created.` }),
+  ).toBeVisible();
   const viewerRow = rows.filter({ hasText: VIEWER.name });
   await expect(viewerRow).toContainText("viewer");
 
@@ -50,6 +56,9 @@ test("an administrator adds a viewer, promotes and demotes it, resets its passwo
   await other.context().close();
 
   await viewerRow.getByRole("button", { name: "Remove" }).click();
-  await page.getByRole("dialog", { name: `Remove ${VIEWER.name}?` }).getByRole("button", { name: "Remove account" }).click();
+  await page
+    .getByRole("dialog", { name: `Remove ${VIEWER.name}?` })
+    .getByRole("button", { name: "Remove account" })
+    .click();
   await expect(rows).toHaveCount(1);
 });

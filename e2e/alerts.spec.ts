@@ -24,7 +24,10 @@ test.afterAll(async () => {
   await new Promise((resolve) => receiver.close(resolve));
 });
 
-test("an administrator sets a signed webhook on Settings, sends a test, and sees it delivered on the Alerts page", async ({ page, app }) => {
+test("an administrator sets a signed webhook on Settings, sends a test, and sees it delivered on the Alerts page", async ({
+  page,
+  app,
+}) => {
   await signInAsAdmin(page, app);
   await page.goto("/settings");
   const form = page.getByTestId("form-alerts");
@@ -34,7 +37,12 @@ test("an administrator sets a signed webhook on Settings, sends a test, and sees
   await webhook.getByLabel("Webhook").check();
   await webhook.getByLabel("URL").fill("ftp://example.net/hook");
   await form.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByRole("listitem").filter({ hasText: /Not saved: .*webhook\.url/ }).first()).toBeVisible();
+  await expect(
+    page
+      .getByRole("listitem")
+      .filter({ hasText: /Not saved: .*webhook\.url/ })
+      .first(),
+  ).toBeVisible();
 
   await webhook.getByLabel("URL").fill(hookUrl);
   await webhook.getByLabel("Format").selectOption("slack");
@@ -46,7 +54,9 @@ test("an administrator sets a signed webhook on Settings, sends a test, and sees
   await expect(saved.getByLabel("Signing key", { exact: true })).toHaveValue("");
   await expect(saved).toContainText("Set. Leave empty to keep it.");
   await saved.getByRole("button", { name: "Send a test" }).click();
-  await expect(page.getByRole("listitem").filter({ hasText: "Test alert delivered to the webhook channel." }).first()).toBeVisible();
+  await expect(
+    page.getByRole("listitem").filter({ hasText: "Test alert delivered to the webhook channel." }).first(),
+  ).toBeVisible();
   expect(received).toHaveLength(1);
   expect(JSON.parse(received[0]!.body).text).toMatch(/^\[INFO\] Test alert sent by /);
   expect(received[0]!.headers["x-sls-signature"]).toMatch(/^sha256=[0-9a-f]{64}$/);

@@ -3,7 +3,11 @@ import { uniqueSerial } from "./fixtures.ts";
 import { ADMIN, registerAppliance, requestSessions, signInAsAdmin } from "./console.ts";
 import { expect, test } from "./fresh-app.ts";
 
-test("the audit page shows the events, filters them, and exports the filtered set as CSV", async ({ page, request, app }) => {
+test("the audit page shows the events, filters them, and exports the filtered set as CSV", async ({
+  page,
+  request,
+  app,
+}) => {
   await signInAsAdmin(page, app);
   const first = await registerAppliance(request, uniqueSerial("AUDA"));
   await requestSessions(request, first, 150);

@@ -3,7 +3,10 @@ import { expect, test } from "./fresh-app.ts";
 
 test.describe.configure({ mode: "serial" });
 
-test("first start: every page leads to setup, which creates the first administrator with the server's setup code", async ({ page, app }) => {
+test("first start: every page leads to setup, which creates the first administrator with the server's setup code", async ({
+  page,
+  app,
+}) => {
   await page.goto("/participants");
   await expect(page).toHaveURL(/\/setup$/);
   await expect(page.getByRole("heading", { name: "Create the first administrator" })).toBeVisible();

@@ -17,16 +17,23 @@ const SEED_POOL = 5000;
 function seededDatabase(): string {
   const url = `file:${path.join(mkdtempSync(path.join(tmpdir(), "sls-e2e-capacity-")), "capacity.db")}`;
   if (process.env.TEST_WORKER_INDEX !== undefined) {
-    execFileSync(path.join(ROOT, "apps", "web", "node_modules", ".bin", "tsx"), [path.join(ROOT, "packages", "server", "src", "services", "capacity-seed-cli.ts"), url, "30", String(SEED_POOL)], {
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+    execFileSync(
+      path.join(ROOT, "apps", "web", "node_modules", ".bin", "tsx"),
+      [path.join(ROOT, "packages", "server", "src", "services", "capacity-seed-cli.ts"), url, "30", String(SEED_POOL)],
+      {
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    );
   }
   return url;
 }
 
 test.use({ appEnv: { DATABASE_URL: seededDatabase() }, viewport: { width: 1440, height: 1000 } });
 
-test("the capacity page shows a seeded 30-day history, per participant and in total, and downloads it as CSV", async ({ page, app }) => {
+test("the capacity page shows a seeded 30-day history, per participant and in total, and downloads it as CSV", async ({
+  page,
+  app,
+}) => {
   await signInAsAdmin(page, app);
   await page.goto("/capacity");
   await expect(page.getByRole("heading", { name: "Capacity" })).toBeVisible();
@@ -38,7 +45,9 @@ test("the capacity page shows a seeded 30-day history, per participant and in to
   const needed = Number((await totals.locator("dd").first().innerText()).replace(/\D/g, ""));
   expect(needed).toBeGreaterThan(SEED_POOL);
   await expect(totals).toContainText(`pool was ${SEED_POOL.toLocaleString("en-US")}`);
-  const dry = Number((await totals.locator("div", { hasText: "Pool ran dry" }).locator("dd").first().innerText()).replace(/\D/g, ""));
+  const dry = Number(
+    (await totals.locator("div", { hasText: "Pool ran dry" }).locator("dd").first().innerText()).replace(/\D/g, ""),
+  );
   expect(dry).toBeGreaterThan(0);
 
   const rows = page.getByTestId("capacity-participants").locator("tbody tr");
@@ -55,7 +64,9 @@ test("the capacity page shows a seeded 30-day history, per participant and in to
   expect(file.suggestedFilename()).toMatch(/^sls-capacity-30d-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = await (await file.createReadStream()).toArray();
   const lines = Buffer.concat(csv).toString("utf8").trim().split("\r\n");
-  expect(lines[0]).toBe("serial,peak granted,peak in use,peak in use from pool,unmet session-minutes,times the pool ran dry,pool size needed");
+  expect(lines[0]).toBe(
+    "serial,peak granted,peak in use,peak in use from pool,unmet session-minutes,times the pool ran dry,pool size needed",
+  );
   expect(lines).toHaveLength(1 + 8 + 1);
   expect(lines.at(-1)).toMatch(new RegExp(`^TOTAL,.*,${dry},${needed}$`));
 

@@ -2,7 +2,11 @@ import { figure, figureWithin, POOL_SIZE, uniqueSerial } from "./fixtures.ts";
 import { ADMIN, refresh, registerAppliance, requestSessions, signInAsAdmin } from "./console.ts";
 import { expect, test } from "./fresh-app.ts";
 
-test("force release takes the grant back, serves the pending demand, and is audited", async ({ page, request, app }) => {
+test("force release takes the grant back, serves the pending demand, and is audited", async ({
+  page,
+  request,
+  app,
+}) => {
   await signInAsAdmin(page, app);
   const holder = await registerAppliance(request, uniqueSerial("HOLD"));
   await requestSessions(request, holder, 400);
@@ -40,7 +44,9 @@ test("force release takes the grant back, serves the pending demand, and is audi
   const forced = page.getByTestId("audit-row").and(page.locator('[data-type="force-release"]'));
   await expect(forced).toContainText(`admin:${ADMIN.name}`);
   await expect(forced).toContainText(figureWithin(-400), { useInnerText: true });
-  await expect(page.getByTestId("audit-row").and(page.locator('[data-type="admin.force-release"]'))).toContainText(`admin:${ADMIN.name}`);
+  await expect(page.getByTestId("audit-row").and(page.locator('[data-type="admin.force-release"]'))).toContainText(
+    `admin:${ADMIN.name}`,
+  );
 
   await page.goto("/");
   await expect(page.getByTestId("granted")).toHaveText(figure(200));

@@ -123,7 +123,10 @@ export const test = base.extend<{ app: App; appEnv: Record<string, string> }, { 
   ],
   /** Extra environment for the spec file's app (`test.use({ appEnv: { … } })`). */
   appEnv: [{}, { option: true }],
-  app: [async ({ appPerFile, appEnv }, use, testInfo) => use(await appPerFile.for(testInfo.file, appEnv)), { timeout: START_TIMEOUT_MS + 30_000 }],
+  app: [
+    async ({ appPerFile, appEnv }, use, testInfo) => use(await appPerFile.for(testInfo.file, appEnv)),
+    { timeout: START_TIMEOUT_MS + 30_000 },
+  ],
   baseURL: async ({ app }, use) => use(app.url),
 });
 

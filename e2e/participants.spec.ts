@@ -2,12 +2,20 @@ import { figure, uniqueSerial } from "./fixtures.ts";
 import { refresh, registerAppliance, requestSessions, signInAsAdmin } from "./console.ts";
 import { expect, test } from "./fresh-app.ts";
 
-test("a participant drawing sessions through the appliance API shows up, and the overview follows without a reload", async ({ page, request, app }) => {
+test("a participant drawing sessions through the appliance API shows up, and the overview follows without a reload", async ({
+  page,
+  request,
+  app,
+}) => {
   await signInAsAdmin(page, app);
   await page.goto("/");
   await expect(page.getByTestId("granted")).toHaveText(figure(0));
 
-  const east = await registerAppliance(request, uniqueSerial("EAST"), { platformLimit: 1000, localLimit: 100, hostname: "vpn-east.example.net" });
+  const east = await registerAppliance(request, uniqueSerial("EAST"), {
+    platformLimit: 1000,
+    localLimit: 100,
+    hostname: "vpn-east.example.net",
+  });
   expect(await requestSessions(request, east, 300)).toMatchObject({ granted: 300, added: 300, pending: 0 });
   const west = await registerAppliance(request, uniqueSerial("WEST"), { platformLimit: 1000, localLimit: 100 });
   // 200 left: 200 granted now, 100 pending.
@@ -47,5 +55,7 @@ test("a participant drawing sessions through the appliance API shows up, and the
   await expect(page.getByTestId("detail-granted")).toHaveText(figure(300));
   await expect(page.getByTestId("detail-in-use")).toHaveText(figure(275));
   await expect(page.getByRole("figure", { name: new RegExp(`Granted and pending of ${east.serial}`) })).toBeVisible();
-  await expect(page.getByTestId("audit-row").and(page.locator('[data-type="request"]'))).toContainText(`appliance:${east.serial}`);
+  await expect(page.getByTestId("audit-row").and(page.locator('[data-type="request"]'))).toContainText(
+    `appliance:${east.serial}`,
+  );
 });

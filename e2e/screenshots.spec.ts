@@ -1,23 +1,102 @@
 import path from "node:path";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { applianceCall, SHARED_SECRET } from "./fixtures.ts";
-import { consoleMutation, refresh, registerAppliance, requestSessions, signInAsAdmin, type Appliance } from "./console.ts";
+import {
+  consoleMutation,
+  refresh,
+  registerAppliance,
+  requestSessions,
+  signInAsAdmin,
+  type Appliance,
+} from "./console.ts";
 import { expect, test } from "./fresh-app.ts";
 
 /** The README's screenshots, taken from a real run against real appliance traffic. */
 const SHOTS = path.resolve(import.meta.dirname, "..", "docs", "screenshots");
 
 const FLEET = [
-  { serial: "JAD2231A0BC", hostname: "vpn-east-1.example.net", model: "ASA5555-X", platformLimit: 5000, localLimit: 250, ask: 1200, inUse: 1310 },
-  { serial: "JAD2231A0BD", hostname: "vpn-east-2.example.net", model: "ASA5555-X", platformLimit: 5000, localLimit: 250, ask: 900, inUse: 1020 },
-  { serial: "FTX1840W1AB", hostname: "vpn-west-1.example.net", model: "ASA5545-X", platformLimit: 2500, localLimit: 100, ask: 650, inUse: 702 },
-  { serial: "FTX1840W1AC", hostname: "vpn-west-2.example.net", model: "ASA5545-X", platformLimit: 2500, localLimit: 100, ask: 400, inUse: 388 },
-  { serial: "FCH2210L0QZ", hostname: "branch-lyon.example.net", model: "FPR2130", platformLimit: 1500, localLimit: 50, ask: 300, inUse: 251 },
-  { serial: "FCH2210L0RA", hostname: "branch-porto.example.net", model: "FPR2130", platformLimit: 1500, localLimit: 50, ask: 250, inUse: 190 },
-  { serial: "FCH2210L0RB", hostname: "branch-graz.example.net", model: "FPR1150", platformLimit: 750, localLimit: 25, ask: 200, inUse: 176 },
-  { serial: "JMX1933X0K1", hostname: "lab-sandbox.example.net", model: "ASAv30", platformLimit: 250, localLimit: 2, ask: 100, inUse: 12 },
+  {
+    serial: "JAD2231A0BC",
+    hostname: "vpn-east-1.example.net",
+    model: "ASA5555-X",
+    platformLimit: 5000,
+    localLimit: 250,
+    ask: 1200,
+    inUse: 1310,
+  },
+  {
+    serial: "JAD2231A0BD",
+    hostname: "vpn-east-2.example.net",
+    model: "ASA5555-X",
+    platformLimit: 5000,
+    localLimit: 250,
+    ask: 900,
+    inUse: 1020,
+  },
+  {
+    serial: "FTX1840W1AB",
+    hostname: "vpn-west-1.example.net",
+    model: "ASA5545-X",
+    platformLimit: 2500,
+    localLimit: 100,
+    ask: 650,
+    inUse: 702,
+  },
+  {
+    serial: "FTX1840W1AC",
+    hostname: "vpn-west-2.example.net",
+    model: "ASA5545-X",
+    platformLimit: 2500,
+    localLimit: 100,
+    ask: 400,
+    inUse: 388,
+  },
+  {
+    serial: "FCH2210L0QZ",
+    hostname: "branch-lyon.example.net",
+    model: "FPR2130",
+    platformLimit: 1500,
+    localLimit: 50,
+    ask: 300,
+    inUse: 251,
+  },
+  {
+    serial: "FCH2210L0RA",
+    hostname: "branch-porto.example.net",
+    model: "FPR2130",
+    platformLimit: 1500,
+    localLimit: 50,
+    ask: 250,
+    inUse: 190,
+  },
+  {
+    serial: "FCH2210L0RB",
+    hostname: "branch-graz.example.net",
+    model: "FPR1150",
+    platformLimit: 750,
+    localLimit: 25,
+    ask: 200,
+    inUse: 176,
+  },
+  {
+    serial: "JMX1933X0K1",
+    hostname: "lab-sandbox.example.net",
+    model: "ASAv30",
+    platformLimit: 250,
+    localLimit: 2,
+    ask: 100,
+    inUse: 12,
+  },
   // Asks for more than is left: part of it stays pending.
-  { serial: "FTX2011E3MM", hostname: "dc-frankfurt.example.net", model: "FPR4115", platformLimit: 15000, localLimit: 500, ask: 1200, inUse: 0 },
+  {
+    serial: "FTX2011E3MM",
+    hostname: "dc-frankfurt.example.net",
+    model: "FPR4115",
+    platformLimit: 15000,
+    localLimit: 500,
+    ask: 1200,
+    inUse: 0,
+  },
 ];
 
 /** The usage sampler's interval: waiting one between stages gives the chart real steps to draw. */
@@ -45,18 +124,40 @@ test.use({ viewport: { width: 1440, height: 900 } });
 
 test.setTimeout(120_000);
 
-test("README screenshots: overview, participants, participant detail, audit, settings", async ({ page, request, app }) => {
+test("README screenshots: overview, participants, participant detail, audit, settings", async ({
+  page,
+  request,
+  app,
+}) => {
   await signInAsAdmin(page, app);
   await consoleMutation(page, "admin.settings.setPoolSize", { poolSize: 5000 });
-  await consoleMutation(page, "admin.settings.setBackup", { backup: { address: "licence-backup.example.net:3000", serial: "JAD2231B9ZZ", peerSerial: null } });
+  await consoleMutation(page, "admin.settings.setBackup", {
+    backup: { address: "licence-backup.example.net:3000", serial: "JAD2231B9ZZ", peerSerial: null },
+  });
   await drawFleet(request, page);
   // One unknown appliance waits for approval.
-  await consoleMutation(page, "admin.settings.setOperation", { enabled: true, approvalRequired: true, alertThresholdPct: 90 });
+  await consoleMutation(page, "admin.settings.setOperation", {
+    enabled: true,
+    approvalRequired: true,
+    alertThresholdPct: 90,
+  });
   const refused = await request.post("/api/trpc/appliance.register", {
-    data: { secret: SHARED_SECRET, serial: "FGL2309Q0NEW", hostname: "branch-oslo.example.net", model: "FPR1140", platformLimit: 750, localLimit: 25 },
+    data: {
+      secret: SHARED_SECRET,
+      serial: "FGL2309Q0NEW",
+      hostname: "branch-oslo.example.net",
+      model: "FPR1140",
+      platformLimit: 750,
+      localLimit: 25,
+    },
   });
   expect(refused.status()).toBe(403);
-  await applianceCall(request, "refresh", { inUse: 1320 }, (await registerAppliance(request, FLEET[0]!.serial, FLEET[0]!)).token);
+  await applianceCall(
+    request,
+    "refresh",
+    { inUse: 1320 },
+    (await registerAppliance(request, FLEET[0]!.serial, FLEET[0]!)).token,
+  );
 
   await page.goto("/");
   await expect(page.getByTestId("state-awaiting-approval")).toContainText("1");

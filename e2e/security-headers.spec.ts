@@ -16,7 +16,11 @@ declare global {
   }
 }
 
-test("every page carries a nonce CSP and the other security headers, and works under them without a violation", async ({ page, request, app }) => {
+test("every page carries a nonce CSP and the other security headers, and works under them without a violation", async ({
+  page,
+  request,
+  app,
+}) => {
   const appliance = await registerAppliance(request, uniqueSerial("CSP"));
   await requestSessions(request, appliance, 100);
   await signInAsAdmin(page, app);
@@ -30,7 +34,8 @@ test("every page carries a nonce CSP and the other security headers, and works u
   });
   const consoleProblems: string[] = [];
   page.on("console", (message) => {
-    if (/content security policy|refused to (execute|load|apply)/i.test(message.text())) consoleProblems.push(message.text());
+    if (/content security policy|refused to (execute|load|apply)/i.test(message.text()))
+      consoleProblems.push(message.text());
   });
 
   const nonces = new Set<string>();
@@ -56,9 +61,14 @@ test("every page carries a nonce CSP and the other security headers, and works u
     // The console works under the policy: the page's scripts ran and fetched its data.
     await expect(page.getByRole("heading", { name: heading, exact: true })).toBeVisible();
     await expect(page.getByTestId("signed-in-as")).toBeVisible();
-    const scriptNonces = await page.locator("script[src]").evaluateAll((scripts) => scripts.map((s) => (s as HTMLScriptElement).nonce));
+    const scriptNonces = await page
+      .locator("script[src]")
+      .evaluateAll((scripts) => scripts.map((s) => (s as HTMLScriptElement).nonce));
     expect(scriptNonces.length, path).toBeGreaterThan(0);
-    expect(scriptNonces.every((value) => value === nonce), path).toBe(true);
+    expect(
+      scriptNonces.every((value) => value === nonce),
+      path,
+    ).toBe(true);
     expect(await page.evaluate(() => window.cspViolations), path).toEqual([]);
   }
   // A fresh nonce for every answer.
@@ -85,7 +95,11 @@ test("markup injected into a page cannot run script: the policy blocks its inlin
     () =>
       new Promise<{ ran: boolean; violated: string }>((resolve) => {
         const holder = window as unknown as { injected?: boolean };
-        document.addEventListener("securitypolicyviolation", (event) => resolve({ ran: holder.injected === true, violated: event.violatedDirective }), { once: true });
+        document.addEventListener(
+          "securitypolicyviolation",
+          (event) => resolve({ ran: holder.injected === true, violated: event.violatedDirective }),
+          { once: true },
+        );
         const div = document.createElement("div");
         div.innerHTML = '<img src="/no-such-image.png" onerror="window.injected = true">';
         document.body.append(div);

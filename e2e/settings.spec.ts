@@ -34,7 +34,10 @@ test("refresh interval: 5 s is refused in the browser, 60 s is saved", async ({ 
   await expect(form(page, "refresh-interval").getByLabel("Refresh interval")).toHaveValue("60");
 });
 
-test("pool size: shrinking below what is granted is refused with the figure; growing is saved", async ({ page, request }) => {
+test("pool size: shrinking below what is granted is refused with the figure; growing is saved", async ({
+  page,
+  request,
+}) => {
   const appliance = await registerAppliance(request, uniqueSerial("POOL"));
   await requestSessions(request, appliance, 300);
   await page.reload();
@@ -48,7 +51,9 @@ test("pool size: shrinking below what is granted is refused with the figure; gro
   // Valid for the browser, refused by the allocator: the server's figure appears by the field.
   await field.fill("200");
   await pool.getByRole("button", { name: "Save" }).click();
-  await expect(pool.getByRole("alert")).toContainText("Pool size 200 is below the 300 sessions granted now; choose at least 300");
+  await expect(pool.getByRole("alert")).toContainText(
+    "Pool size 200 is below the 300 sessions granted now; choose at least 300",
+  );
 
   await field.fill("800");
   await pool.getByRole("button", { name: "Save" }).click();
@@ -95,7 +100,6 @@ test("operation: a 0 % threshold is refused; approval and a new threshold are sa
   await operation.getByLabel("Approval required for new participants").check();
   await operation.getByRole("button", { name: "Save" }).click();
   await expectToast(page, /approval required, alert at 75 %/);
-
 });
 
 // Last but one: rotating the secret would refuse the appliances the tests above register.

@@ -28,7 +28,10 @@ test("a viewer sees every page but can change nothing", async ({ page, browser, 
   await expect(viewerPage.getByTestId("audit-row").first()).toBeVisible();
 
   // The server refuses a viewer's change whatever the page shows.
-  const refused = await viewerPage.request.post("/api/trpc/admin.settings.setPoolSize", { data: { poolSize: 10 }, headers: { "x-sls-console": "1" } });
+  const refused = await viewerPage.request.post("/api/trpc/admin.settings.setPoolSize", {
+    data: { poolSize: 10 },
+    headers: { "x-sls-console": "1" },
+  });
   expect(refused.status()).toBe(403);
   expect(await refused.json()).toMatchObject({ error: { data: { reason: "ADMIN_ONLY" } } });
   await viewerPage.goto("/accounts");

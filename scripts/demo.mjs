@@ -22,7 +22,20 @@ const DEMO_SECRET = "demo-secret";
 const DEMO_POOL = 2000;
 // 40 appliances at 20 % of their platform limit at peak, on a 90-second "day": within a minute
 // the pool runs out (pending demand), and then load falls and sessions are released.
-const FLEET_ARGS = ["-n", "40", "--curve", "daily", "--period", "90", "--peak", "0.2", "--release-delay", "5", "--serial-prefix", "DEMO-"];
+const FLEET_ARGS = [
+  "-n",
+  "40",
+  "--curve",
+  "daily",
+  "--period",
+  "90",
+  "--peak",
+  "0.2",
+  "--release-delay",
+  "5",
+  "--serial-prefix",
+  "DEMO-",
+];
 const HEALTH_URL = `http://127.0.0.1:${PORT}/api/health`;
 
 const children = [];
@@ -35,7 +48,9 @@ let stopping = null;
  */
 function start(name, cmd, args, env, forceSignal) {
   const child = spawn(cmd, args, { stdio: "inherit", detached: true, env: { ...process.env, ...env } });
-  const exited = new Promise((resolve) => child.on("close", (code, signal) => resolve(code ?? exitCodeOfSignal(signal))));
+  const exited = new Promise((resolve) =>
+    child.on("close", (code, signal) => resolve(code ?? exitCodeOfSignal(signal))),
+  );
   child.on("error", (err) => say(`could not start ${name}: ${err.message}`));
   const entry = { name, child, exited, forceSignal };
   children.push(entry);
@@ -128,24 +143,51 @@ async function createDemoAdministrator() {
 
 banner("demo: fresh database");
 for (const suffix of ["", "-wal", "-shm", "-journal", ".setup-code"]) rmSync(DEMO_DB + suffix, { force: true });
-say(`${path.relative(ROOT, DEMO_DB)} reset: pool ${DEMO_POOL} sessions, secret "${DEMO_SECRET}", refresh interval 10 s`);
+say(
+  `${path.relative(ROOT, DEMO_DB)} reset: pool ${DEMO_POOL} sessions, secret "${DEMO_SECRET}", refresh interval 10 s`,
+);
 
-const server = start("the server", process.execPath, ["scripts/sls.mjs", "start"], {
-  PORT,
-  DATABASE_URL: `file:${DEMO_DB}`,
-  SLS_POOL_SIZE: String(DEMO_POOL),
-  SLS_SHARED_SECRET: DEMO_SECRET,
-  SLS_REFRESH_INTERVAL_SEC: "10",
-  SLS_SWEEP_INTERVAL_MS: "2000",
-  SLS_SERVER_ID: "demo",
-  SLS_LOG_LEVEL: "warn",
-}, "SIGTERM");
+const server = start(
+  "the server",
+  process.execPath,
+  ["scripts/sls.mjs", "start"],
+  {
+    PORT,
+    DATABASE_URL: `file:${DEMO_DB}`,
+    SLS_POOL_SIZE: String(DEMO_POOL),
+    SLS_SHARED_SECRET: DEMO_SECRET,
+    SLS_REFRESH_INTERVAL_SEC: "10",
+    SLS_SWEEP_INTERVAL_MS: "2000",
+    SLS_SERVER_ID: "demo",
+    SLS_LOG_LEVEL: "warn",
+  },
+  "SIGTERM",
+);
 if (!(await waitForServer(server))) await stopAll("SIGTERM", 1);
 
 const login = await createDemoAdministrator();
 banner(`demo running: open http://localhost:${PORT}`);
 say(`dashboard:     http://localhost:${PORT}`);
-say(login ? `sign in as:    ${login.name} / ${login.password}   (made for this demo run only)` : "sign in:       create the first administrator on the setup page");
+say(
+  login
+    ? `sign in as:    ${login.name} / ${login.password}   (made for this demo run only)`
+    : "sign in:       create the first administrator on the setup page",
+);
 say(`shared secret: ${DEMO_SECRET}   (what the simulated appliances register with)`);
 say("40 simulated appliances start now; Ctrl-C stops the fleet and the server");
-start("the fleet simulator", process.execPath, ["--import", "tsx", "apps/simulator/src/main.ts", "--url", `http://127.0.0.1:${PORT}`, "--secret", DEMO_SECRET, ...FLEET_ARGS], {}, "SIGKILL");
+start(
+  "the fleet simulator",
+  process.execPath,
+  [
+    "--import",
+    "tsx",
+    "apps/simulator/src/main.ts",
+    "--url",
+    `http://127.0.0.1:${PORT}`,
+    "--secret",
+    DEMO_SECRET,
+    ...FLEET_ARGS,
+  ],
+  {},
+  "SIGKILL",
+);

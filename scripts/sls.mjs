@@ -116,15 +116,14 @@ async function start() {
 async function test() {
   const startedAt = performance.now();
   const ready =
-    (await bootstrap()) &&
-    (await phase("chromium", ensureChromium)) &&
-    (await phase("postgresql", checkPostgres));
+    (await bootstrap()) && (await phase("chromium", ensureChromium)) && (await phase("postgresql", checkPostgres));
   if (ready) {
     // Loose env mode: turbo's strict default would strip TEST_DATABASE_URL and SLS_SKIP_PG from
     // the vitest processes. One package at a time: on 2 cores, packages side by side saved ~10 %
     // but made the PostgreSQL race test and the participant's timing tests fail now and then.
-    await phase("unit + integration tests (turbo run test)", async () =>
-      (await run("pnpm", ["turbo", "run", "test", "--env-mode=loose", "--concurrency=1"])) === 0,
+    await phase(
+      "unit + integration tests (turbo run test)",
+      async () => (await run("pnpm", ["turbo", "run", "test", "--env-mode=loose", "--concurrency=1"])) === 0,
     );
     const built = await phase("build @sls/web and its dependencies", async () => (await run("pnpm", BUILD_WEB)) === 0);
     if (built) {

@@ -19,7 +19,18 @@ const PATH = "/api/trpc/appliance.";
 export type Cycle = ReadonlyArray<"request" | "refresh" | "release">;
 
 /** A steady fleet: request 50, four refreshes, release 50, four refreshes (80 % refresh, 10 % each). */
-export const STEADY: Cycle = ["request", "refresh", "refresh", "refresh", "refresh", "release", "refresh", "refresh", "refresh", "refresh"];
+export const STEADY: Cycle = [
+  "request",
+  "refresh",
+  "refresh",
+  "refresh",
+  "refresh",
+  "release",
+  "refresh",
+  "refresh",
+  "refresh",
+  "refresh",
+];
 /** A flapping fleet: request 50, refresh, release 50 (a third each). */
 export const FLAPPING: Cycle = ["request", "refresh", "release"];
 
@@ -54,7 +65,8 @@ export class ApplianceMix implements CallSource {
     this.inFlight[index] = 1;
     this.lastVerb[index] = verb;
     const { token } = this.participants[index]!;
-    if (verb === "request") return { index, token, path: `${PATH}request`, body: `{"sessions":50,"requestId":"bench-${++this.requestSeq}"}` };
+    if (verb === "request")
+      return { index, token, path: `${PATH}request`, body: `{"sessions":50,"requestId":"bench-${++this.requestSeq}"}` };
     if (verb === "release") return { index, token, path: `${PATH}release`, body: `{"sessions":50}` };
     return { index, token, path: `${PATH}refresh`, body: `{"inUse":${this.step[index]! * 10}}` };
   }
@@ -68,7 +80,9 @@ export class ApplianceMix implements CallSource {
       const index = this.turn++ % this.participants.length;
       if (!this.inFlight[index]) return index;
     }
-    throw new Error(`every one of the ${this.participants.length} participants has a call in flight; give the mix more participants than connections`);
+    throw new Error(
+      `every one of the ${this.participants.length} participants has a call in flight; give the mix more participants than connections`,
+    );
   }
 
   /**

@@ -8,7 +8,10 @@ const int = (name: string, fallback: number): number => {
 };
 
 const list = (name: string, fallback: string): string[] =>
-  (process.env[name] || fallback).split(",").map((s) => s.trim()).filter(Boolean);
+  (process.env[name] || fallback)
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export const PARTS = ["mix", "scale", "storm", "million"] as const;
 
@@ -34,5 +37,6 @@ export const config = {
 };
 
 for (const part of config.parts) {
-  if (!(PARTS as readonly string[]).includes(part)) throw new Error(`BENCH_PARTS: unknown part "${part}"; known: ${PARTS.join(", ")}`);
+  if (!(PARTS as readonly string[]).includes(part))
+    throw new Error(`BENCH_PARTS: unknown part "${part}"; known: ${PARTS.join(", ")}`);
 }

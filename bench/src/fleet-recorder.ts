@@ -1,4 +1,11 @@
-import { fetchTransport, UnreachableError, type CallOptions, type Calls, type Transport, type Verb } from "@sls/participant";
+import {
+  fetchTransport,
+  UnreachableError,
+  type CallOptions,
+  type Calls,
+  type Transport,
+  type Verb,
+} from "@sls/participant";
 
 type Figures = { granted: number; pending: number };
 
@@ -54,8 +61,14 @@ export class FleetRecorder implements Transport {
     return map;
   }
 
-  async call<V extends Verb>(baseUrl: string, verb: V, input: Calls[V]["input"], options?: CallOptions): Promise<Calls[V]["answer"]> {
-    const serial = verb === "register" ? (input as { serial: string }).serial : this.serialOfToken.get(options?.token ?? "");
+  async call<V extends Verb>(
+    baseUrl: string,
+    verb: V,
+    input: Calls[V]["input"],
+    options?: CallOptions,
+  ): Promise<Calls[V]["answer"]> {
+    const serial =
+      verb === "register" ? (input as { serial: string }).serial : this.serialOfToken.get(options?.token ?? "");
     const started = performance.now();
     try {
       const answer = await this.inner.call(baseUrl, verb, input, options);

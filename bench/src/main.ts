@@ -14,7 +14,9 @@ const RESULTS_DIR = path.resolve(import.meta.dirname, "../results");
 
 const startedAt = new Date();
 const host = machine();
-console.log(`[bench] ${host.cpus} cores, ${host.model}, Node ${host.node}, load average ${host.loadAverage1m} at start; parts: ${config.parts.join(", ")}`);
+console.log(
+  `[bench] ${host.cpus} cores, ${host.model}, Node ${host.node}, load average ${host.loadAverage1m} at start; parts: ${config.parts.join(", ")}`,
+);
 
 const mix: MixRow[] = config.parts.includes("mix") ? await runMixPart() : [];
 const scale: ScaleRow[] = config.parts.includes("scale") ? await runScalePart() : [];
@@ -31,7 +33,11 @@ const text = [
   "",
   scale.length ? scaleTable(scale) : "(not run)",
   "",
-  ...scale.flatMap((row) => ("unavailable" in row.participantsPage ? [`participants page at ${row.participants}: not measured (${row.participantsPage.unavailable})`, ""] : [])),
+  ...scale.flatMap((row) =>
+    "unavailable" in row.participantsPage
+      ? [`participants page at ${row.participants}: not measured (${row.participantsPage.unavailable})`, ""]
+      : [],
+  ),
   `Registration storm: ${config.stormSize.toLocaleString("en-US")} appliances registering at once (SQLite, one server process):`,
   "",
   storm ? stormTable(storm) : "(not run)",
@@ -47,7 +53,10 @@ console.log(text);
 
 mkdirSync(RESULTS_DIR, { recursive: true });
 const file = path.join(RESULTS_DIR, `bench-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
-writeFileSync(file, `${JSON.stringify({ startedAt, machine: host, config, targets: { ...TARGETS, ...FLEET_TARGETS }, mix, scale, storm, million }, null, 2)}\n`);
+writeFileSync(
+  file,
+  `${JSON.stringify({ startedAt, machine: host, config, targets: { ...TARGETS, ...FLEET_TARGETS }, mix, scale, storm, million }, null, 2)}\n`,
+);
 console.log(`\n[bench] results written to ${path.relative(process.cwd(), file)}`);
 // Prisma's and autocannon's handles would otherwise keep the process alive for a while.
 process.exit(0);

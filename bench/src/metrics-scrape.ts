@@ -24,7 +24,8 @@ export function parseExposition(text: string): Sample[] {
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
     if (!match) continue;
     const labels: Record<string, string> = {};
-    for (const [, key, value] of match[2]?.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g) ?? []) labels[key!] = value!;
+    for (const [, key, value] of match[2]?.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g) ?? [])
+      labels[key!] = value!;
     samples.push({ name: match[1]!, labels, value: Number(match[3]) });
   }
   return samples;
@@ -35,7 +36,9 @@ export function since(after: Scrape, before: Scrape | null): Scrape {
   if (!before) return after;
   const key = (sample: Sample) => `${sample.name}${JSON.stringify(sample.labels)}`;
   const earlier = new Map(before.samples.map((sample) => [key(sample), sample.value]));
-  return { samples: after.samples.map((sample) => ({ ...sample, value: sample.value - (earlier.get(key(sample)) ?? 0) })) };
+  return {
+    samples: after.samples.map((sample) => ({ ...sample, value: sample.value - (earlier.get(key(sample)) ?? 0) })),
+  };
 }
 
 /** Σ of a metric's samples whose labels include `where`. */

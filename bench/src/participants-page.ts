@@ -27,7 +27,12 @@ async function signIn(baseUrl: string, setupCode: string | null): Promise<string
 }
 
 /** Loads the first page `samples` times, `gapMs` apart, and reports the latency. */
-export async function measureParticipantsPage(baseUrl: string, samples: number, gapMs: number, setupCode: string | null): Promise<PageLatency> {
+export async function measureParticipantsPage(
+  baseUrl: string,
+  samples: number,
+  gapMs: number,
+  setupCode: string | null,
+): Promise<PageLatency> {
   let cookie: string;
   try {
     cookie = await signIn(baseUrl, setupCode);
@@ -41,7 +46,10 @@ export async function measureParticipantsPage(baseUrl: string, samples: number, 
     const started = performance.now();
     const response = await fetch(url, { headers: { cookie } });
     const body = (await response.json()) as { result?: { data: { total: number } } };
-    if (!body.result) return { unavailable: `admin.participants.list answered HTTP ${response.status}: ${JSON.stringify(body).slice(0, 200)}` };
+    if (!body.result)
+      return {
+        unavailable: `admin.participants.list answered HTTP ${response.status}: ${JSON.stringify(body).slice(0, 200)}`,
+      };
     times.push(performance.now() - started);
     total = body.result.data.total;
     await new Promise((resolve) => setTimeout(resolve, gapMs));

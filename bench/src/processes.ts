@@ -23,7 +23,9 @@ export async function prepareDatabase(databaseUrl: string): Promise<void> {
 /** The bare node:http yardstick, as its own process. */
 export async function startBareServer(): Promise<{ baseUrl: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [new URL("./bare-server.mjs", import.meta.url).pathname, String(port)], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [new URL("./bare-server.mjs", import.meta.url).pathname, String(port)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   await new Promise<void>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`bare server exited with ${code}`)));
     child.stdout!.once("data", () => resolve());

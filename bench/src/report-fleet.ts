@@ -25,11 +25,24 @@ function kinds(total: number, byKind: Record<string, number>): string {
 
 export function stormTable(row: StormRow): string {
   return markdown(
-    ["appliances", "all registered after", "calls answered", "p50 / p99 ms (all)", "p50 / p99 ms (accepted)", "OVERLOADED", "RATE_LIMITED", "errors", "server CPU (per call)", "server RSS peak MB"],
+    [
+      "appliances",
+      "all registered after",
+      "calls answered",
+      "p50 / p99 ms (all)",
+      "p50 / p99 ms (accepted)",
+      "OVERLOADED",
+      "RATE_LIMITED",
+      "errors",
+      "server CPU (per call)",
+      "server RSS peak MB",
+    ],
     [
       [
         `${int(row.appliances)} (${int(row.inDatabase)} in the database)`,
-        row.allRegisteredSec === null ? `**${int(row.registered)} registered**` : `${row.allRegisteredSec.toFixed(1)} s`,
+        row.allRegisteredSec === null
+          ? `**${int(row.registered)} registered**`
+          : `${row.allRegisteredSec.toFixed(1)} s`,
         int(row.calls),
         `${ms(row.p50)} / ${ms(row.p99)}`,
         `${ms(row.acceptedP50)} / ${ms(row.acceptedP99)}`,
@@ -44,9 +57,21 @@ export function stormTable(row: StormRow): string {
 }
 
 export function millionTable(row: MillionRow): string {
-  const loaded = row.leasesLoaded ? `${int(row.leasesLoaded.participants)} in ${(row.leasesLoaded.ms / 1000).toFixed(1)} s` : "n/a";
+  const loaded = row.leasesLoaded
+    ? `${int(row.leasesLoaded.participants)} in ${(row.leasesLoaded.ms / 1000).toFixed(1)} s`
+    : "n/a";
   return markdown(
-    ["participants", "seeded in", "start-up (leases loaded)", "RSS after start / peak MB", "refreshing", "refresh calls/s (target)", "p50 / p99 ms", "errors", "server CPU"],
+    [
+      "participants",
+      "seeded in",
+      "start-up (leases loaded)",
+      "RSS after start / peak MB",
+      "refreshing",
+      "refresh calls/s (target)",
+      "p50 / p99 ms",
+      "errors",
+      "server CPU",
+    ],
     [
       [
         int(row.participants),

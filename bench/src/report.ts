@@ -38,11 +38,24 @@ const pct = (share: number | null) => (share === null ? "-" : `${(share * 100).t
 
 export function mixTable(rows: MixRow[]): string {
   return table(
-    ["target", "calls/s", "p50 ms", "p99 ms", "p99 ÷ bare p99", "errors", "of bare", "pool lock busy", "grants committed"],
+    [
+      "target",
+      "calls/s",
+      "p50 ms",
+      "p99 ms",
+      "p99 ÷ bare p99",
+      "errors",
+      "of bare",
+      "pool lock busy",
+      "grants committed",
+    ],
     rows.map((row) => {
       if (!row.result) return [row.target, "-", "-", "-", "-", "-", "-", "-", `skipped: ${row.skipped}`];
       const { result, ledger } = row;
-      const committed = ledger && ledger.compared > 0 ? `${verdict(ledger.mismatches === 0 && ledger.ledgersAgree)} (${int(ledger.compared)} participants)` : "n/a";
+      const committed =
+        ledger && ledger.compared > 0
+          ? `${verdict(ledger.mismatches === 0 && ledger.ledgersAgree)} (${int(ledger.compared)} participants)`
+          : "n/a";
       return [
         row.target,
         int(result.callsPerSec),
@@ -60,7 +73,17 @@ export function mixTable(rows: MixRow[]): string {
 
 export function scaleTable(rows: ScaleRow[]): string {
   return table(
-    ["participants", "start-up s", "refresh calls/s (target)", "p50 ms", "p99 ms", "errors", "server CPU", "RSS MB (peak)", "participants page p50 / p99"],
+    [
+      "participants",
+      "start-up s",
+      "refresh calls/s (target)",
+      "p50 ms",
+      "p99 ms",
+      "errors",
+      "server CPU",
+      "RSS MB (peak)",
+      "participants page p50 / p99",
+    ],
     rows.map((row) => [
       int(row.participants),
       (row.startupMs / 1000).toFixed(1),
@@ -79,9 +102,15 @@ export function scaleTable(rows: ScaleRow[]): string {
 export function targetLines(mix: MixRow[], scale: ScaleRow[]): string[] {
   const lines: string[] = [];
   const find = (database: MixRow["database"], processes: number, workload: MixRow["workload"], loop: MixRow["loop"]) =>
-    mix.find((r) => r.database === database && r.processes === processes && r.workload === workload && r.loop === loop && r.result);
+    mix.find(
+      (r) =>
+        r.database === database && r.processes === processes && r.workload === workload && r.loop === loop && r.result,
+    );
   const share = (row: MixRow | undefined, target: number, what: string) => {
-    if (row) lines.push(`${what}: ${pct(row.ofBare)} of bare node:http (target ≥ ${target * 100} %): ${verdict((row.ofBare ?? 0) >= target)}`);
+    if (row)
+      lines.push(
+        `${what}: ${pct(row.ofBare)} of bare node:http (target ≥ ${target * 100} %): ${verdict((row.ofBare ?? 0) >= target)}`,
+      );
   };
   share(find("sqlite", 1, "steady", "closed"), TARGETS.sqliteShareOfBare, "appliance mix, SQLite, 1 process");
   share(find("postgresql", 1, "steady", "closed"), TARGETS.postgresShareOfBare, "appliance mix, PostgreSQL, 1 process");
@@ -97,7 +126,9 @@ export function targetLines(mix: MixRow[], scale: ScaleRow[]): string[] {
   }
   for (const row of mix.slice(1)) {
     if (!row.result || row.loop !== "closed" || row.p99OfBare === null) continue;
-    lines.push(`${row.target}: p99 ${row.result.p99} ms = ${row.p99OfBare.toFixed(1)}× bare's (target ≤ ${TARGETS.p99OfBare}×): ${verdict(row.p99OfBare <= TARGETS.p99OfBare)}`);
+    lines.push(
+      `${row.target}: p99 ${row.result.p99} ms = ${row.p99OfBare.toFixed(1)}× bare's (target ≤ ${TARGETS.p99OfBare}×): ${verdict(row.p99OfBare <= TARGETS.p99OfBare)}`,
+    );
   }
   for (const row of mix) {
     if (!row.result || row.loop !== "open" || row.database === "none") continue;
@@ -105,7 +136,9 @@ export function targetLines(mix: MixRow[], scale: ScaleRow[]): string[] {
     const sustained = row.result.callsPerSec >= 0.95 * config.openLoopRate && row.result.errors === 0;
     lines.push(
       `${row.target}: p99 ${row.result.p99} ms (target ≤ ${target} ms): ${verdict(row.result.p99 <= target && sustained)}` +
-        (sustained ? "" : ` — rate not sustained: ${int(row.result.callsPerSec)} calls/s, ${int(row.result.errors)} errors`),
+        (sustained
+          ? ""
+          : ` — rate not sustained: ${int(row.result.callsPerSec)} calls/s, ${int(row.result.errors)} errors`),
     );
   }
   const big = scale.find((row) => row.participants === TARGETS.scaleParticipants);
@@ -114,7 +147,9 @@ export function targetLines(mix: MixRow[], scale: ScaleRow[]): string[] {
     lines.push(
       `${int(big.participants)} participants: RSS ${int(big.peakRssMb)} MB peak (target ≤ ${TARGETS.scaleRssMb}): ${verdict(big.peakRssMb <= TARGETS.scaleRssMb)}; ` +
         `refreshes ${(big.cpuShare * 100).toFixed(0)} % of a core (target ≤ ${TARGETS.scaleCpuShare * 100} %): ${verdict(big.cpuShare <= TARGETS.scaleCpuShare && keptUp)}` +
-        (keptUp ? "" : ` — the server kept up with only ${int(big.refresh.callsPerSec)} of ${int(big.targetCallsPerSec)} refreshes/s`),
+        (keptUp
+          ? ""
+          : ` — the server kept up with only ${int(big.refresh.callsPerSec)} of ${int(big.targetCallsPerSec)} refreshes/s`),
     );
   }
   return lines;

@@ -13,7 +13,12 @@ export interface SeededParticipant {
  * API would take longer than the measurement). Tokens are stored as their SHA-256 in hex, exactly
  * as the server's auth/token.ts does.
  */
-export async function seedParticipants(databaseUrl: string, count: number, prefix: string, limits = { platformLimit: 1_000_000, localLimit: 0 }): Promise<SeededParticipant[]> {
+export async function seedParticipants(
+  databaseUrl: string,
+  count: number,
+  prefix: string,
+  limits = { platformLimit: 1_000_000, localLimit: 0 },
+): Promise<SeededParticipant[]> {
   const db = createPrismaClient(databaseUrl);
   const seeded: SeededParticipant[] = [];
   const now = new Date();

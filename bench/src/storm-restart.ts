@@ -54,7 +54,13 @@ interface PhaseFigures {
     peakRssMb: number;
   };
   /** As the appliances saw it. */
-  fleet: { shed: number; errors: number; errorReasons: Record<string, number>; acceptedP50: number; acceptedP99: number };
+  fleet: {
+    shed: number;
+    errors: number;
+    errorReasons: Record<string, number>;
+    acceptedP50: number;
+    acceptedP99: number;
+  };
   /** The load generator itself: CPU and event-loop delay (a busy generator inflates the fleet's latencies). */
   generator: { cpuShare: number; loopDelayP99Ms: number };
 }
@@ -76,7 +82,13 @@ async function waitUntil(done: () => boolean, limitMs: number): Promise<boolean>
  * `serverFor` starts what the phase is about and gives the server process; its figures come from
  * its /metrics at the end, so a phase starts with its process (or covers the process's life).
  */
-async function measurePhase(phase: string, verb: "register" | "refresh", fleet: FleetSimulator, recorder: FleetRecorder, serverFor: () => Promise<ServerProcess>): Promise<PhaseFigures> {
+async function measurePhase(
+  phase: string,
+  verb: "register" | "refresh",
+  fleet: FleetSimulator,
+  recorder: FleetRecorder,
+  serverFor: () => Promise<ServerProcess>,
+): Promise<PhaseFigures> {
   const startedAt = performance.now();
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
@@ -111,9 +123,18 @@ async function measurePhase(phase: string, verb: "register" | "refresh", fleet: 
     fleet: {
       shed: fleet.stats.totalShed - before.shed,
       errors: fleet.stats.totalErrors - before.errors,
-      errorReasons: Object.fromEntries([...fleet.stats.errors].flatMap(([reason, n]) => (n > (before.reasons.get(reason) ?? 0) ? [[reason, n - (before.reasons.get(reason) ?? 0)]] : []))),
-      acceptedP50: accepted.p50, acceptedP99: accepted.p99 },
-    generator: { cpuShare: (generatorUsed.user + generatorUsed.system) / 1e6 / wallSec, loopDelayP99Ms: loopDelay.percentile(99) / 1e6 },
+      errorReasons: Object.fromEntries(
+        [...fleet.stats.errors].flatMap(([reason, n]) =>
+          n > (before.reasons.get(reason) ?? 0) ? [[reason, n - (before.reasons.get(reason) ?? 0)]] : [],
+        ),
+      ),
+      acceptedP50: accepted.p50,
+      acceptedP99: accepted.p99,
+    },
+    generator: {
+      cpuShare: (generatorUsed.user + generatorUsed.system) / 1e6 / wallSec,
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    },
   };
   // Printed at once: a later phase that hangs must not take this one's figures with it.
   for (const line of describe(figures)) say(line);
@@ -121,8 +142,13 @@ async function measurePhase(phase: string, verb: "register" | "refresh", fleet: 
 }
 
 function describe(f: PhaseFigures): string[] {
-  const back = f.allBackSec === null ? `NOT all back within ${settings.phaseLimitSec} s (${f.answered.toLocaleString("en-US")} were)` : `all ${settings.appliances.toLocaleString("en-US")} after ${f.allBackSec.toFixed(1)} s`;
-  const batches = Object.entries(f.server.batchSizes).map(([bound, n]) => `${bound}: ${n}`).join(", ");
+  const back =
+    f.allBackSec === null
+      ? `NOT all back within ${settings.phaseLimitSec} s (${f.answered.toLocaleString("en-US")} were)`
+      : `all ${settings.appliances.toLocaleString("en-US")} after ${f.allBackSec.toFixed(1)} s`;
+  const batches = Object.entries(f.server.batchSizes)
+    .map(([bound, n]) => `${bound}: ${n}`)
+    .join(", ");
   return [
     `${f.phase}: ${back}`,
     `  server: ${f.server.calls.toLocaleString("en-US")} calls answered, ${f.server.overloaded.toLocaleString("en-US")} refused OVERLOADED, p99 ≤ ${f.server.p99BoundMs ?? "-"} ms (sls_call_duration_seconds bucket), ` +
@@ -135,7 +161,9 @@ function describe(f: PhaseFigures): string[] {
 
 const startedAt = new Date();
 const host = machine();
-say(`${host.cpus} cores, load average ${host.loadAverage1m}; ${settings.appliances.toLocaleString("en-US")} appliances, start spread ${settings.startSpreadMs} ms, down ${settings.downSec} s`);
+say(
+  `${host.cpus} cores, load average ${host.loadAverage1m}; ${settings.appliances.toLocaleString("en-US")} appliances, start spread ${settings.startSpreadMs} ms, down ${settings.downSec} s`,
+);
 const db = freshSqlite("storm-restart");
 const port = await freePort();
 const env = { PORT: String(port) };
@@ -170,21 +198,36 @@ try {
     }),
   );
   say("steady: every appliance refreshes once");
-  phases.push(await measurePhase("steady: every appliance refreshed once", "refresh", fleet, recorder, async () => server));
+  phases.push(
+    await measurePhase("steady: every appliance refreshed once", "refresh", fleet, recorder, async () => server),
+  );
   const held = fleet.snapshot();
 
-  say(`kill -9 of the server process (pid ${server.pid}) with ${held.granted.toLocaleString("en-US")} sessions granted; restart in ${settings.downSec} s`);
+  say(
+    `kill -9 of the server process (pid ${server.pid}) with ${held.granted.toLocaleString("en-US")} sessions granted; restart in ${settings.downSec} s`,
+  );
   const killedAt = new Date();
   const failedBefore = fleet.stats.totalErrors;
   await server.crash();
   await sleep(settings.downSec * 1000);
   phases.push(
-    await measurePhase("kill -9 and restart: every appliance refreshing again", "refresh", fleet, recorder, async () => {
-      const spawned = performance.now();
-      server = await startLicenseServer(db.url, env);
-      restart = { killedAt: killedAt.toISOString(), downSec: settings.downSec, healthyAfterSec: (performance.now() - spawned) / 1000, failedWhileDown: fleet.stats.totalErrors - failedBefore };
-      return server;
-    }),
+    await measurePhase(
+      "kill -9 and restart: every appliance refreshing again",
+      "refresh",
+      fleet,
+      recorder,
+      async () => {
+        const spawned = performance.now();
+        server = await startLicenseServer(db.url, env);
+        restart = {
+          killedAt: killedAt.toISOString(),
+          downSec: settings.downSec,
+          healthyAfterSec: (performance.now() - spawned) / 1000,
+          failedWhileDown: fleet.stats.totalErrors - failedBefore,
+        };
+        return server;
+      },
+    ),
   );
   say("stopping the fleet (no release) and the server, then the ledger check");
   await fleet.stop();
@@ -199,7 +242,9 @@ const lines = [
   "",
   `Fleet storms: ${settings.appliances.toLocaleString("en-US")} simulated appliances (apps/simulator, each a Participant) in one process, one server process on SQLite, ${host.cpus} cores, load average ${host.loadAverage1m} at the start`,
   ...phases.flatMap((phase) => describe(phase)),
-  restart ? `restart: killed at ${restart.killedAt}, restarted ${restart.downSec} s later, healthy ${restart.healthyAfterSec.toFixed(1)} s after the spawn; ${restart.failedWhileDown.toLocaleString("en-US")} calls found no server meanwhile` : "restart: not reached",
+  restart
+    ? `restart: killed at ${restart.killedAt}, restarted ${restart.downSec} s later, healthy ${restart.healthyAfterSec.toFixed(1)} s after the spawn; ${restart.failedWhileDown.toLocaleString("en-US")} calls found no server meanwhile`
+    : "restart: not reached",
   ledger
     ? `ledger: Σ granted ${ledger.participantsGranted.toLocaleString("en-US")}, Server.grantedTotal ${ledger.serverGrantedTotal.toLocaleString("en-US")}, Σ audit ${ledger.auditGrantedDelta.toLocaleString("en-US")}: ${ledger.ledgersAgree ? "agree" : "DISAGREE"}; ` +
       `last acknowledged grant = database for ${(ledger.compared - ledger.mismatches).toLocaleString("en-US")} of ${ledger.compared.toLocaleString("en-US")} appliances compared (${ledger.mismatches} mismatches)`
@@ -208,7 +253,10 @@ const lines = [
 console.log(lines.join("\n"));
 mkdirSync(RESULTS_DIR, { recursive: true });
 const file = path.join(RESULTS_DIR, `storm-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
-writeFileSync(file, `${JSON.stringify({ startedAt, machine: host, settings, peak: PEAK, phases, restart, ledger }, null, 2)}\n`);
+writeFileSync(
+  file,
+  `${JSON.stringify({ startedAt, machine: host, settings, peak: PEAK, phases, restart, ledger }, null, 2)}\n`,
+);
 console.log(`\n[storm] results written to ${path.relative(process.cwd(), file)}`);
 await db.drop();
 process.exit(ledger && ledger.ledgersAgree && ledger.mismatches === 0 ? 0 : 1);

@@ -16,10 +16,15 @@ const HEADERS = { "content-type": "application/json", "x-sls-console": "1" };
 async function signIn() {
   const state = await (await fetch(`${base}/api/trpc/auth.state`)).json();
   const setup = state.result.data.setupRequired;
-  if (setup && !process.argv[3]) throw new Error("the console is not set up yet: pass the setup code file the server's log names");
+  if (setup && !process.argv[3])
+    throw new Error("the console is not set up yet: pass the setup code file the server's log names");
   const path = setup ? "auth.setup" : "auth.login";
   const input = setup ? { ...ACCOUNT, setupCode: readFileSync(process.argv[3], "utf8").trim() } : ACCOUNT;
-  const response = await fetch(`${base}/api/trpc/${path}`, { method: "POST", headers: HEADERS, body: JSON.stringify(input) });
+  const response = await fetch(`${base}/api/trpc/${path}`, {
+    method: "POST",
+    headers: HEADERS,
+    body: JSON.stringify(input),
+  });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return response.headers.getSetCookie()[0].split(";")[0];
 }
@@ -39,7 +44,8 @@ async function time(cookie, path, input) {
 }
 
 const cookie = await signIn();
-const total = (await (await fetch(`${base}/api/trpc/admin.overview.get`, { headers: { ...HEADERS, cookie } })).json()).result.data.participants.total;
+const total = (await (await fetch(`${base}/api/trpc/admin.overview.get`, { headers: { ...HEADERS, cookie } })).json())
+  .result.data.participants.total;
 console.log(`${total} participants\n\nAPI (median ms)`);
 const queries = [
   ["admin.overview.get", undefined],
@@ -56,10 +62,15 @@ const queries = [
   ["admin.audit.list", { filter: { types: ["request"] }, page: 100 }],
 ];
 for (const [path, input] of queries) {
-  console.log(`  ${(await time(cookie, path, input)).toFixed(1).padStart(7)}  ${path} ${input ? JSON.stringify(input) : ""}`);
+  console.log(
+    `  ${(await time(cookie, path, input)).toFixed(1).padStart(7)}  ${path} ${input ? JSON.stringify(input) : ""}`,
+  );
 }
 
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+});
 const context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
 const [name, value] = cookie.split("=");
 await context.addCookies([{ name, value, url: base }]);

@@ -9,7 +9,10 @@ import { run } from "./processes.mjs";
 import { say } from "./report.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const PNPM_VERSION = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).packageManager.replace(/^pnpm@/, "");
+const PNPM_VERSION = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).packageManager.replace(
+  /^pnpm@/,
+  "",
+);
 const TOOLS = path.join(ROOT, ".tools");
 const LOCAL_PNPM_DIR = path.join(TOOLS, "node_modules", ".bin");
 
@@ -34,15 +37,26 @@ export async function ensurePnpm() {
     return true;
   }
   say(`installing pnpm ${PNPM_VERSION} into .tools/ (the global npm prefix is left alone)`);
-  const code = await run("npm", ["install", "--no-save", "--no-package-lock", "--prefix", TOOLS, `pnpm@${PNPM_VERSION}`]);
+  const code = await run("npm", [
+    "install",
+    "--no-save",
+    "--no-package-lock",
+    "--prefix",
+    TOOLS,
+    `pnpm@${PNPM_VERSION}`,
+  ]);
   return code === 0 && pnpmVersion(local) === PNPM_VERSION;
 }
 
 export async function installDependencies() {
-  say("linking the workspace from pnpm-lock.yaml; a cold store downloads everything and compiles better-sqlite3 (about 1.5 min)");
+  say(
+    "linking the workspace from pnpm-lock.yaml; a cold store downloads everything and compiles better-sqlite3 (about 1.5 min)",
+  );
   // Without a TTY pnpm refuses to rebuild a node_modules made with another store or layout;
   // rebuilding it is what we want.
-  return (await run("pnpm", ["install", "--frozen-lockfile", "--config.confirm-modules-purge=false"], { cwd: ROOT })) === 0;
+  return (
+    (await run("pnpm", ["install", "--frozen-lockfile", "--config.confirm-modules-purge=false"], { cwd: ROOT })) === 0
+  );
 }
 
 /** Both, as two phases; resolves to true when pnpm and the dependencies are ready. */

@@ -2,7 +2,12 @@
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code) => (text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
 const bold = paint("1");
-const STATUS_LOOK = { pass: paint("32")("pass"), fail: paint("1;31")("FAIL"), warn: paint("1;33")("WARN"), skip: paint("2")("skip") };
+const STATUS_LOOK = {
+  pass: paint("32")("pass"),
+  fail: paint("1;31")("FAIL"),
+  warn: paint("1;33")("WARN"),
+  skip: paint("2")("skip"),
+};
 
 export function say(line) {
   console.log(`[sls] ${line}`);
@@ -33,7 +38,9 @@ export function printSummary(results, totalMs) {
   banner("summary");
   for (const r of results) {
     const time = r.status === "skip" ? "-" : formatDuration(r.ms);
-    console.log(`  ${STATUS_LOOK[r.status]}  ${r.name.padEnd(nameWidth)}  ${time.padStart(10)}${r.note ? `  ${r.note}` : ""}`);
+    console.log(
+      `  ${STATUS_LOOK[r.status]}  ${r.name.padEnd(nameWidth)}  ${time.padStart(10)}${r.note ? `  ${r.note}` : ""}`,
+    );
   }
   console.log(`\n  total ${formatDuration(totalMs)}: ${failed ? paint("1;31")("FAILED") : paint("32")("all passed")}`);
   return failed;

@@ -90,8 +90,14 @@ export function parseSimulatorArgs(argv: string[], env: NodeJS.ProcessEnv = {}):
     const raw = values[name] as string | undefined;
     if (raw === undefined) return fallback;
     const value = Number(raw);
-    const ok = raw.trim() !== "" && Number.isFinite(value) && (!integer || Number.isInteger(value)) && value >= min && value <= max;
-    if (!ok) problems.push(`--${name} must be ${integer ? "a whole number" : "a number"} from ${min} to ${max}; got "${raw}"`);
+    const ok =
+      raw.trim() !== "" &&
+      Number.isFinite(value) &&
+      (!integer || Number.isInteger(value)) &&
+      value >= min &&
+      value <= max;
+    if (!ok)
+      problems.push(`--${name} must be ${integer ? "a whole number" : "a number"} from ${min} to ${max}; got "${raw}"`);
     return value;
   };
 
@@ -100,9 +106,11 @@ export function parseSimulatorArgs(argv: string[], env: NodeJS.ProcessEnv = {}):
   const secret = values.secret ?? env.SLS_SHARED_SECRET ?? "";
   if (secret === "") problems.push("--secret is required (or set SLS_SHARED_SECRET)");
   const curve = values.curve ?? "daily";
-  if (!(CURVES as readonly string[]).includes(curve)) problems.push(`--curve must be one of ${CURVES.join(", ")}; got "${curve}"`);
+  if (!(CURVES as readonly string[]).includes(curve))
+    problems.push(`--curve must be one of ${CURVES.join(", ")}; got "${curve}"`);
   const serialPrefix = values["serial-prefix"] ?? "SIM";
-  if (!/^[A-Za-z0-9._-]{1,40}$/.test(serialPrefix)) problems.push(`--serial-prefix must be 1–40 characters of A–Z a–z 0–9 . _ -; got "${serialPrefix}"`);
+  if (!/^[A-Za-z0-9._-]{1,40}$/.test(serialPrefix))
+    problems.push(`--serial-prefix must be 1–40 characters of A–Z a–z 0–9 . _ -; got "${serialPrefix}"`);
   const peak = number("peak", 0.6, 0, 1, false);
   if (peak === 0) problems.push(`--peak must be more than 0; got "${values.peak}"`);
 

@@ -21,7 +21,7 @@ export function loadShare(curve: Curve, tSec: number, { periodSec, phase }: Curv
     case "daily": {
       // Low at night, highest at midday: a raised cosine over one period.
       const angle = 2 * Math.PI * (tSec / periodSec + phase);
-      return NIGHT + (1 - NIGHT) * (1 - Math.cos(angle)) / 2;
+      return NIGHT + ((1 - NIGHT) * (1 - Math.cos(angle))) / 2;
     }
     case "spike": {
       const intoPeriod = ((tSec % periodSec) + periodSec) % periodSec;

@@ -48,5 +48,7 @@ process.on("SIGINT", () => void finish("SIGINT"));
 process.on("SIGTERM", () => void finish("SIGTERM"));
 if (config.durationSec !== null) setTimeout(() => void finish(), config.durationSec * 1000);
 
-console.log(`sls-simulator: ${config.appliances} appliances, ${config.curve} curve, against ${config.url}; Ctrl-C stops`);
+console.log(
+  `sls-simulator: ${config.appliances} appliances, ${config.curve} curve, against ${config.url}; Ctrl-C stops`,
+);
 await simulator.start();

@@ -12,7 +12,10 @@ function sheddingServer(): Transport {
   return {
     call: async (baseUrl) => {
       calls += 1;
-      if (calls <= 2) throw new ApplianceError("TOO_MANY_REQUESTS", "OVERLOADED", "The server is overloaded.", 429, { retryAfterMs: 800 });
+      if (calls <= 2)
+        throw new ApplianceError("TOO_MANY_REQUESTS", "OVERLOADED", "The server is overloaded.", 429, {
+          retryAfterMs: 800,
+        });
       if (calls === 3) throw new UnreachableError(baseUrl, "connection refused");
       return { granted: 0, pending: 0, refreshIntervalSec: 30, backup: null } as never;
     },

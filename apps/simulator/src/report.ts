@@ -40,7 +40,9 @@ export function summary(config: SimulatorConfig, simulator: FleetSimulator): str
   ];
   for (const [verb, count] of [...stats.calls.entries()].sort()) {
     const p = stats.percentiles(verb);
-    lines.push(`    ${verb.padEnd(10)} ${n(count).padStart(8)}  ${(p?.p50 ?? 0).toFixed(1).padStart(8)} ${(p?.p99 ?? 0).toFixed(1).padStart(8)}`);
+    lines.push(
+      `    ${verb.padEnd(10)} ${n(count).padStart(8)}  ${(p?.p50 ?? 0).toFixed(1).padStart(8)} ${(p?.p99 ?? 0).toFixed(1).padStart(8)}`,
+    );
   }
   if (stats.shed.size > 0) lines.push(`  shed as OVERLOADED (retried after back-off): ${counts(stats.shed)}`);
   if (stats.errors.size > 0) lines.push(`  errors: ${counts(stats.errors)}`);

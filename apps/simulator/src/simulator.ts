@@ -1,4 +1,13 @@
-import { Backoff, DEFAULTS, fetchTransport, Participant, seededRandom, type ParticipantEvents, type Random, type Transport } from "@sls/participant";
+import {
+  Backoff,
+  DEFAULTS,
+  fetchTransport,
+  Participant,
+  seededRandom,
+  type ParticipantEvents,
+  type Random,
+  type Transport,
+} from "@sls/participant";
 import type { SimulatorConfig } from "./args.ts";
 import { loadShare } from "./curves.ts";
 import { buildFleet, type ApplianceSpec } from "./fleet.ts";
@@ -34,7 +43,15 @@ interface Member {
 /** A fleet of simulated appliances, each a real `Participant`, driven by a load curve. */
 export class FleetSimulator {
   readonly stats: CallStats;
-  readonly events: EventCounts = { granted: 0, released: 0, "failed-over": 0, "grace-started": 0, "grace-ended": 0, retrying: 0, error: 0 };
+  readonly events: EventCounts = {
+    granted: 0,
+    released: 0,
+    "failed-over": 0,
+    "grace-started": 0,
+    "grace-ended": 0,
+    retrying: 0,
+    error: 0,
+  };
   readonly errorSamples: string[] = [];
   private readonly fleet: Member[];
   private readonly random: Random;
@@ -108,7 +125,8 @@ export class FleetSimulator {
       member.up = true;
       member.participant.setLoad(this.loadOf(member.spec));
     } catch (error) {
-      if (this.errorSamples.length < 5) this.errorSamples.push(`${member.spec.serial} register: ${(error as Error).message}`);
+      if (this.errorSamples.length < 5)
+        this.errorSamples.push(`${member.spec.serial} register: ${(error as Error).message}`);
       if (!this.stopped) setTimeout(() => void this.bringUp(member), member.restarts.next(error).delayMs).unref();
     }
   }

@@ -6,7 +6,10 @@ export default function NotFound() {
       <p className="text-sm font-semibold text-sky-300">404</p>
       <h1 className="text-2xl font-semibold">No such page</h1>
       <p className="text-slate-400">The address may be mistyped, or the page has moved.</p>
-      <Link href="/" className="mt-2 rounded-md bg-sky-500 px-3.5 py-2 text-sm font-medium text-slate-950 hover:bg-sky-400">
+      <Link
+        href="/"
+        className="mt-2 rounded-md bg-sky-500 px-3.5 py-2 text-sm font-medium text-slate-950 hover:bg-sky-400"
+      >
         Go to the overview
       </Link>
     </main>

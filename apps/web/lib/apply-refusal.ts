@@ -6,7 +6,11 @@ import { refusalOf } from "./errors";
  * field (or on `fallbackField` when the form names it differently), a domain refusal such as
  * POOL_BELOW_GRANTED on `fallbackField`. Returns the message.
  */
-export function applyRefusal<T extends FieldValues>(error: unknown, form: Pick<UseFormReturn<T, unknown, unknown>, "setError" | "getValues">, fallbackField: Path<T>): string {
+export function applyRefusal<T extends FieldValues>(
+  error: unknown,
+  form: Pick<UseFormReturn<T, unknown, unknown>, "setError" | "getValues">,
+  fallbackField: Path<T>,
+): string {
   const refusal = refusalOf(error);
   const fields = Object.entries(refusal.fields);
   if (fields.length === 0) form.setError(fallbackField, { type: "server", message: capitalise(refusal.message) });

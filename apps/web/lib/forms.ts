@@ -4,7 +4,8 @@ import type { RouterOutputs } from "./trpc";
 /** The server's input rules (auth.state): the browser checks exactly what the server will. */
 export type Rules = RouterOutputs["auth"]["state"]["rules"];
 
-const count = (min: number, max: number) => `Enter a whole number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}.`;
+const count = (min: number, max: number) =>
+  `Enter a whole number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}.`;
 
 /** A number input's text as a whole number within the rule's bounds. */
 export function wholeNumber(bounds: { min: number; max: number }) {

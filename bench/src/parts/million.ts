@@ -80,7 +80,9 @@ export async function runMillionPart(): Promise<MillionRow> {
     await fillSilentParticipants(db.url, participants - refreshing);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
 
-    say(`million: starting the server over ${participants.toLocaleString("en-US")} participants (seeded in ${seedSeconds.toFixed(0)} s)`);
+    say(
+      `million: starting the server over ${participants.toLocaleString("en-US")} participants (seeded in ${seedSeconds.toFixed(0)} s)`,
+    );
     const spawned = performance.now();
     const server = await startLicenseServer(db.url, { SLS_LOG_LEVEL: "info" });
     const startupSeconds = (performance.now() - spawned) / 1000;
@@ -90,8 +92,12 @@ export async function runMillionPart(): Promise<MillionRow> {
       const rotation = new RefreshRotation(seeded);
       const options = { urls: [server.baseUrl], connections: CONNECTIONS, rate };
       await runLoad(rotation, { ...options, seconds: config.warmupSeconds });
-      say(`million: ${refreshing.toLocaleString("en-US")} of them refreshing, ${rate.toFixed(0)} calls/s for ${config.scaleSeconds} s`);
-      const { result, cpuShare } = await cpuShareDuring(server.pid, () => runLoad(rotation, { ...options, seconds: config.scaleSeconds }));
+      say(
+        `million: ${refreshing.toLocaleString("en-US")} of them refreshing, ${rate.toFixed(0)} calls/s for ${config.scaleSeconds} s`,
+      );
+      const { result, cpuShare } = await cpuShareDuring(server.pid, () =>
+        runLoad(rotation, { ...options, seconds: config.scaleSeconds }),
+      );
       return {
         participants,
         seedSeconds,

@@ -65,7 +65,10 @@ const DATABASES: Array<{ database: "sqlite" | "postgresql"; processes: number; r
   { database: "postgresql", processes: 2, rows: [{ workload: "steady", loop: "closed" }] },
 ];
 
-function source(workload: Workload, participants: SeededParticipant[]): CallSource & { acknowledged?: () => Map<string, number> } {
+function source(
+  workload: Workload,
+  participants: SeededParticipant[],
+): CallSource & { acknowledged?: () => Map<string, number> } {
   return workload === "refresh" ? new RefreshRotation(participants) : new ApplianceMix(participants, CYCLES[workload]);
 }
 
@@ -98,10 +101,16 @@ export async function runMixPart(): Promise<MixRow[]> {
 
   say(`bare node:http, ${config.connections} connections, ${config.seconds} s`);
   const bare = await startBareServer();
-  const fakeParticipants = Array.from({ length: config.mixParticipants }, (_, i) => ({ serial: `B${i}`, token: `t${i}` }));
-  const { result: bareResult } = await measure(new ApplianceMix(fakeParticipants), new ApplianceMix(fakeParticipants), [bare.baseUrl], "closed").finally(() =>
-    bare.stop(),
-  );
+  const fakeParticipants = Array.from({ length: config.mixParticipants }, (_, i) => ({
+    serial: `B${i}`,
+    token: `t${i}`,
+  }));
+  const { result: bareResult } = await measure(
+    new ApplianceMix(fakeParticipants),
+    new ApplianceMix(fakeParticipants),
+    [bare.baseUrl],
+    "closed",
+  ).finally(() => bare.stop());
   rows.push({
     target: "bare node:http (same body size)",
     database: "none",
@@ -117,7 +126,8 @@ export async function runMixPart(): Promise<MixRow[]> {
 
   for (const { database, processes, rows: plans } of DATABASES) {
     const label = `${database === "sqlite" ? "SQLite" : "PostgreSQL"}, ${processes} process${processes > 1 ? "es" : ""}`;
-    const db: BenchDatabase | { unavailable: string } = database === "sqlite" ? freshSqlite(`mix${processes}`) : await freshPostgres(`mix${processes}`);
+    const db: BenchDatabase | { unavailable: string } =
+      database === "sqlite" ? freshSqlite(`mix${processes}`) : await freshPostgres(`mix${processes}`);
     if ("unavailable" in db) {
       say(`${label}: SKIPPED, PostgreSQL unreachable (${db.unavailable})`);
       for (const plan of plans) rows.push(skippedRow(plan, database, processes, label));
@@ -126,14 +136,21 @@ export async function runMixPart(): Promise<MixRow[]> {
     const servers: ServerProcess[] = [];
     try {
       // One at a time: the first applies the migrations and seeds the settings.
-      for (let i = 0; i < processes; i++) servers.push(await startLicenseServer(db.url, { SLS_SERVER_ID: `bench-${i + 1}` }));
+      for (let i = 0; i < processes; i++)
+        servers.push(await startLicenseServer(db.url, { SLS_SERVER_ID: `bench-${i + 1}` }));
       const urls = servers.map((s) => s.baseUrl);
       for (const [n, plan] of plans.entries()) {
         const target = `${WORKLOAD_NAMES[plan.workload]}, ${label}${plan.loop === "open" ? `, open loop ${config.openLoopRate.toLocaleString("en-US")}/s` : ""}`;
         say(`${target}, ${config.connections} connections, ${config.seconds} s`);
         const seeded = await seedParticipants(db.url, 2 * config.mixParticipants, `M${n}X`);
         const measured = source(plan.workload, seeded.slice(config.mixParticipants));
-        const { result, lockBusy } = await measure(source(plan.workload, seeded.slice(0, config.mixParticipants)), measured, urls, plan.loop, lockSeconds);
+        const { result, lockBusy } = await measure(
+          source(plan.workload, seeded.slice(0, config.mixParticipants)),
+          measured,
+          urls,
+          plan.loop,
+          lockSeconds,
+        );
         const ledger = measured.acknowledged ? await checkLedger(db.url, measured.acknowledged()) : null;
         rows.push({
           target,

@@ -43,15 +43,28 @@ export async function runScalePart(): Promise<ScaleRow[]> {
       const rate = participants / config.refreshIntervalSec;
       const options = { urls: [server.baseUrl], connections: SCALE_CONNECTIONS, rate };
       await runLoad(rotation, { ...options, seconds: config.warmupSeconds });
-      say(`scale: ${participants.toLocaleString("en-US")} participants refreshing, ${rate.toFixed(0)} calls/s for ${config.scaleSeconds} s`);
-      const { result, cpuShare } = await cpuShareDuring(server.pid, () => runLoad(rotation, { ...options, seconds: config.scaleSeconds }));
+      say(
+        `scale: ${participants.toLocaleString("en-US")} participants refreshing, ${rate.toFixed(0)} calls/s for ${config.scaleSeconds} s`,
+      );
+      const { result, cpuShare } = await cpuShareDuring(server.pid, () =>
+        runLoad(rotation, { ...options, seconds: config.scaleSeconds }),
+      );
       const memory = memoryMb(server.pid);
       // After the CPU window, under the same refresh load: the page's own cost stays out of the refresh figures.
       const [participantsPage] = await Promise.all([
         measureParticipantsPage(server.baseUrl, PAGE_SAMPLES, PAGE_GAP_MS, setupCodeIn(server.output())),
         runLoad(rotation, { ...options, seconds: Math.ceil((PAGE_SAMPLES * PAGE_GAP_MS) / 1000) }),
       ]);
-      rows.push({ participants, targetCallsPerSec: rate, refresh: result, cpuShare, rssMb: memory.rss, peakRssMb: memory.peak, participantsPage, startupMs });
+      rows.push({
+        participants,
+        targetCallsPerSec: rate,
+        refresh: result,
+        cpuShare,
+        rssMb: memory.rss,
+        peakRssMb: memory.peak,
+        participantsPage,
+        startupMs,
+      });
     } finally {
       await server.stop();
       await db.drop();

@@ -70,7 +70,11 @@ function post(agent: http.Agent, baseUrl: string, path: string, body: string): P
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
-      { agent, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      {
+        agent,
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
       (response) => {
         let text = "";
         response.setEncoding("utf8");
@@ -83,7 +87,9 @@ function post(agent: http.Agent, baseUrl: string, path: string, body: string): P
       },
     );
     request.once("socket", () => (sentAt = performance.now()));
-    request.setTimeout(DEFAULTS.callTimeoutMs, () => request.destroy(new CallTimeout(`no answer within ${DEFAULTS.callTimeoutMs} ms`)));
+    request.setTimeout(DEFAULTS.callTimeoutMs, () =>
+      request.destroy(new CallTimeout(`no answer within ${DEFAULTS.callTimeoutMs} ms`)),
+    );
     request.on("error", reject);
     request.end(body);
   });
@@ -92,9 +98,14 @@ function post(agent: http.Agent, baseUrl: string, path: string, body: string): P
 function refusalOf(text: string, status: number): ApplianceError | null {
   if (status === 200) return null;
   try {
-    const { error } = JSON.parse(text) as { error?: { message?: string; data?: { code?: string; reason?: string; retryAfterMs?: number } } };
+    const { error } = JSON.parse(text) as {
+      error?: { message?: string; data?: { code?: string; reason?: string; retryAfterMs?: number } };
+    };
     const data = error?.data;
-    if (data?.code && data.reason) return new ApplianceError(data.code, data.reason, error?.message ?? data.reason, status, { retryAfterMs: data.retryAfterMs });
+    if (data?.code && data.reason)
+      return new ApplianceError(data.code, data.reason, error?.message ?? data.reason, status, {
+        retryAfterMs: data.retryAfterMs,
+      });
   } catch {
     // not a tRPC error body: counted by its status below
   }
@@ -120,15 +131,33 @@ class StormTally {
  * (TOO_MANY_REQUESTS: OVERLOADED, RATE_LIMITED) is retried after `retryAfterMs` plus the client's
  * full-jitter back-off (the participant client's defaults), as the contract says.
  */
-async function registerOne(agent: http.Agent, baseUrl: string, serial: string, tally: StormTally, random: Random, deadline: number): Promise<void> {
-  const body = JSON.stringify({ secret: BENCH_SECRET, serial, hostname: `${serial.toLowerCase()}.storm.example.net`, model: "ASA5516-X", platformLimit: 300, localLimit: 50 });
+async function registerOne(
+  agent: http.Agent,
+  baseUrl: string,
+  serial: string,
+  tally: StormTally,
+  random: Random,
+  deadline: number,
+): Promise<void> {
+  const body = JSON.stringify({
+    secret: BENCH_SECRET,
+    serial,
+    hostname: `${serial.toLowerCase()}.storm.example.net`,
+    model: "ASA5516-X",
+    platformLimit: 300,
+    localLimit: 50,
+  });
   const backoff = new Backoff({ baseMs: DEFAULTS.retryDelayMs, capMs: DEFAULTS.maxRetryDelayMs, random });
   while (performance.now() < deadline) {
     let answer: Answer;
     try {
       answer = await post(agent, baseUrl, "/api/trpc/appliance.register", body);
     } catch (error) {
-      tally.error(error instanceof CallTimeout ? "timeouts" : `connection errors (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      tally.error(
+        error instanceof CallTimeout
+          ? "timeouts"
+          : `connection errors (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
       await sleep(backoff.next(error).delayMs);
       continue;
     }
@@ -165,13 +194,19 @@ export async function runStormPart(): Promise<StormRow> {
   const server = await startLicenseServer(db.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: STORM_CONNECTIONS });
   try {
-    say(`registration storm: ${appliances.toLocaleString("en-US")} appliances at once over ${STORM_CONNECTIONS} connections`);
+    say(
+      `registration storm: ${appliances.toLocaleString("en-US")} appliances at once over ${STORM_CONNECTIONS} connections`,
+    );
     const tally = new StormTally();
     const started = performance.now();
     const deadline = started + GIVE_UP_MS;
     const serial = (i: number) => `STORM${String(i).padStart(6, "0")}`;
     const { cpuShare } = await cpuShareDuring(server.pid, () =>
-      Promise.all(Array.from({ length: appliances }, (_, i) => registerOne(agent, server.baseUrl, serial(i), tally, Math.random, deadline))),
+      Promise.all(
+        Array.from({ length: appliances }, (_, i) =>
+          registerOne(agent, server.baseUrl, serial(i), tally, Math.random, deadline),
+        ),
+      ),
     );
     const wallMs = performance.now() - started;
     const peakRssMb = memoryMb(server.pid).peak;

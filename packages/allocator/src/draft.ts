@@ -20,7 +20,10 @@ export class Draft {
     let pendingInSlice = 0;
     for (const p of this.participants) {
       if (this.byId.has(p.id)) {
-        throw new AllocationError("INCOMPLETE_STATE", `participant ${quote(p.id)} appears twice in the state; pass each participant once`);
+        throw new AllocationError(
+          "INCOMPLETE_STATE",
+          `participant ${quote(p.id)} appears twice in the state; pass each participant once`,
+        );
       }
       this.byId.set(p.id, p);
       pendingInSlice += p.pending;
@@ -39,7 +42,10 @@ export class Draft {
   participant(id: string): ParticipantSnapshot {
     const p = this.byId.get(id);
     if (p === undefined) {
-      throw new AllocationError("UNKNOWN_PARTICIPANT", `participant ${quote(id)} is not in the state given to the allocator; load it before the call`);
+      throw new AllocationError(
+        "UNKNOWN_PARTICIPANT",
+        `participant ${quote(id)} is not in the state given to the allocator; load it before the call`,
+      );
     }
     return p;
   }
@@ -62,7 +68,9 @@ export class Draft {
     }
     return this.participants
       .filter((p) => p.pending > 0)
-      .sort((a, b) => (a.pendingSeq ?? Infinity) - (b.pendingSeq ?? Infinity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      .sort(
+        (a, b) => (a.pendingSeq ?? Infinity) - (b.pendingSeq ?? Infinity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      );
   }
 
   /**
@@ -70,7 +78,13 @@ export class Draft {
    * starts pending takes the next FCFS position, unless `inheritedSeq` hands it an older one;
    * pending that stays keeps its position (the older of the two when inheriting).
    */
-  apply(p: ParticipantSnapshot, cause: ChangeCause, grantedDelta: number, pendingDelta: number, inheritedSeq: number | null = null): void {
+  apply(
+    p: ParticipantSnapshot,
+    cause: ChangeCause,
+    grantedDelta: number,
+    pendingDelta: number,
+    inheritedSeq: number | null = null,
+  ): void {
     const granted = p.granted + grantedDelta;
     const pending = p.pending + pendingDelta;
     let pendingSeq: number | null;

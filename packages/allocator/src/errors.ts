@@ -7,7 +7,8 @@ export const ALLOCATION_ERROR_REASONS = {
   POOL_BELOW_GRANTED: "the pool size is below the sessions currently granted",
   LIMITS_OUT_OF_RANGE: "the platform limit is not 1 to 1,000,000, or the local limit not 0 to the platform limit",
   UNKNOWN_PARTICIPANT: "the acting participant is not in the state handed to the allocator (a caller bug)",
-  INCOMPLETE_STATE: "the state handed to the allocator lacks part of the pending queue or repeats a participant (a caller bug)",
+  INCOMPLETE_STATE:
+    "the state handed to the allocator lacks part of the pending queue or repeats a participant (a caller bug)",
 } as const;
 
 export type AllocationErrorReason = keyof typeof ALLOCATION_ERROR_REASONS;

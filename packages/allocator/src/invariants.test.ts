@@ -3,8 +3,17 @@ import { checkInvariants } from "./invariants";
 import { participant } from "./test-fixtures";
 import type { ParticipantSnapshot, PoolSnapshot } from "./types";
 
-const pool = (over: Partial<PoolSnapshot> = {}): PoolSnapshot => ({ poolSize: 300, grantedTotal: 300, pendingTotal: 50, pendingSeq: 4, ...over });
-const sound = (): ParticipantSnapshot[] => [participant("a", { granted: 200 }), participant("b", { granted: 100, pending: 50, pendingSeq: 4 })];
+const pool = (over: Partial<PoolSnapshot> = {}): PoolSnapshot => ({
+  poolSize: 300,
+  grantedTotal: 300,
+  pendingTotal: 50,
+  pendingSeq: 4,
+  ...over,
+});
+const sound = (): ParticipantSnapshot[] => [
+  participant("a", { granted: 200 }),
+  participant("b", { granted: 100, pending: 50, pendingSeq: 4 }),
+];
 
 describe("checkInvariants", () => {
   it("finds nothing wrong in a sound state", () => {
@@ -24,8 +33,13 @@ describe("checkInvariants", () => {
   });
 
   it("reports a participant beyond its platform limit", () => {
-    const ps = [participant("a", { granted: 200, platformLimit: 300, localLimit: 150 }), participant("b", { granted: 100, pending: 50, pendingSeq: 4 })];
-    expect(checkInvariants(pool(), ps)).toEqual(["participant A (ptc_a): localLimit 150 + granted 200 + pending 0 = 350 exceeds platformLimit 300"]);
+    const ps = [
+      participant("a", { granted: 200, platformLimit: 300, localLimit: 150 }),
+      participant("b", { granted: 100, pending: 50, pendingSeq: 4 }),
+    ];
+    expect(checkInvariants(pool(), ps)).toEqual([
+      "participant A (ptc_a): localLimit 150 + granted 200 + pending 0 = 350 exceeds platformLimit 300",
+    ]);
   });
 
   it("reports negative or fractional counts", () => {
@@ -53,6 +67,8 @@ describe("checkInvariants", () => {
   });
 
   it("reports idle sessions while demand is pending", () => {
-    expect(checkInvariants(pool({ poolSize: 400 }), sound())).toEqual(["100 sessions sit idle in the pool while 50 are pending"]);
+    expect(checkInvariants(pool({ poolSize: 400 }), sound())).toEqual([
+      "100 sessions sit idle in the pool while 50 are pending",
+    ]);
   });
 });

@@ -23,7 +23,9 @@ export function checkInvariants(pool: PoolSnapshot, participants: readonly Parti
       );
     }
     if ((p.pendingSeq === null) !== (p.pending === 0)) {
-      violations.push(`${who}: pendingSeq is ${p.pendingSeq} with pending ${p.pending}; it must be null exactly when pending is 0`);
+      violations.push(
+        `${who}: pendingSeq is ${p.pendingSeq} with pending ${p.pending}; it must be null exactly when pending is 0`,
+      );
     }
     if (p.pendingSeq !== null) {
       if (p.pendingSeq > pool.pendingSeq) {
@@ -36,8 +38,10 @@ export function checkInvariants(pool: PoolSnapshot, participants: readonly Parti
   }
 
   if (grantedSum > pool.poolSize) violations.push(`Σ granted ${grantedSum} exceeds poolSize ${pool.poolSize}`);
-  if (pool.grantedTotal !== grantedSum) violations.push(`pool grantedTotal ${pool.grantedTotal} differs from Σ granted ${grantedSum}`);
-  if (pool.pendingTotal !== pendingSum) violations.push(`pool pendingTotal ${pool.pendingTotal} differs from Σ pending ${pendingSum}`);
+  if (pool.grantedTotal !== grantedSum)
+    violations.push(`pool grantedTotal ${pool.grantedTotal} differs from Σ granted ${grantedSum}`);
+  if (pool.pendingTotal !== pendingSum)
+    violations.push(`pool pendingTotal ${pool.pendingTotal} differs from Σ pending ${pendingSum}`);
   const idle = pool.poolSize - grantedSum;
   if (pendingSum > 0 && idle > 0) {
     violations.push(`${idle} sessions sit idle in the pool while ${pendingSum} are pending`);

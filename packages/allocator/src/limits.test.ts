@@ -4,25 +4,48 @@ import { expectSound, find, participant, refusal, stateOf } from "./test-fixture
 
 describe("updateLimits", () => {
   it("takes new limits that still fit without touching the grant", () => {
-    const before = stateOf(500, [participant("a", { granted: 200, pending: 100, pendingSeq: 1 }), participant("b", { granted: 300 })]);
+    const before = stateOf(500, [
+      participant("a", { granted: 200, pending: 100, pendingSeq: 1 }),
+      participant("b", { granted: 300 }),
+    ]);
     const outcome = updateLimits(before, "ptc_a", 2000, 500);
     expect(outcome.changes).toEqual([]);
-    expect(find(outcome.state, "a")).toMatchObject({ platformLimit: 2000, localLimit: 500, granted: 200, pending: 100 });
+    expect(find(outcome.state, "a")).toMatchObject({
+      platformLimit: 2000,
+      localLimit: 500,
+      granted: 200,
+      pending: 100,
+    });
     expect(outcome.result).toEqual({ granted: 200, pending: 100 });
   });
 
   it("trims pending first when the new limits are tighter", () => {
-    const before = stateOf(500, [participant("a", { granted: 200, pending: 100, pendingSeq: 1 }), participant("b", { granted: 300 })]);
+    const before = stateOf(500, [
+      participant("a", { granted: 200, pending: 100, pendingSeq: 1 }),
+      participant("b", { granted: 300 }),
+    ]);
     const outcome = updateLimits(before, "ptc_a", 400, 150);
     expect(outcome.result).toEqual({ granted: 200, pending: 50 });
     expect(outcome.changes).toEqual([
-      { id: "ptc_a", serial: "A", cause: "limits", grantedDelta: 0, pendingDelta: -50, granted: 200, pending: 50, pendingSeq: 1 },
+      {
+        id: "ptc_a",
+        serial: "A",
+        cause: "limits",
+        grantedDelta: 0,
+        pendingDelta: -50,
+        granted: 200,
+        pending: 50,
+        pendingSeq: 1,
+      },
     ]);
     expectSound(before, outcome);
   });
 
   it("then returns the excess grant to the pool, which serves the queue", () => {
-    const before = stateOf(500, [participant("a", { granted: 400, pending: 100, pendingSeq: 1 }), participant("b", { granted: 100, pending: 100, pendingSeq: 2 })]);
+    const before = stateOf(500, [
+      participant("a", { granted: 400, pending: 100, pendingSeq: 1 }),
+      participant("b", { granted: 100, pending: 100, pendingSeq: 2 }),
+    ]);
     const outcome = updateLimits(before, "ptc_a", 300, 0);
     expect(outcome.result).toEqual({ granted: 300, pending: 0 });
     expect(outcome.changes.map((c) => [c.serial, c.cause, c.grantedDelta, c.pendingDelta])).toEqual([
@@ -40,7 +63,9 @@ describe("updateLimits", () => {
     [100, 101, "localLimit must be a whole number from 0 to the platform limit 100; got 101"],
   ])("refuses platformLimit %s with localLimit %s as LIMITS_OUT_OF_RANGE", (platformLimit, localLimit, message) => {
     const before = stateOf(100, [participant("a")]);
-    expect(refusal(() => updateLimits(before, "ptc_a", platformLimit, localLimit), "LIMITS_OUT_OF_RANGE").message).toBe(message);
+    expect(refusal(() => updateLimits(before, "ptc_a", platformLimit, localLimit), "LIMITS_OUT_OF_RANGE").message).toBe(
+      message,
+    );
   });
 
   it("refuses an unknown participant", () => {

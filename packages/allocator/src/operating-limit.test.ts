@@ -13,7 +13,12 @@ import {
 
 const DAY = DAY_MS;
 
-function run(limit: OperatingLimit, from: number, days: number, active: boolean): { limit: OperatingLimit; alerts: string[]; at: number } {
+function run(
+  limit: OperatingLimit,
+  from: number,
+  days: number,
+  active: boolean,
+): { limit: OperatingLimit; alerts: string[]; at: number } {
   let current = active ? setActive(limit, true, from) : limit;
   const alerts: string[] = [];
   let at = from;
@@ -62,7 +67,10 @@ describe("backup operating limit", () => {
   it("stays within 0 and 30 days whatever the sequence", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ hours: fc.integer({ min: 0, max: 24 * 40 }), active: fc.boolean(), synchronised: fc.boolean() }), { maxLength: 50 }),
+        fc.array(
+          fc.record({ hours: fc.integer({ min: 0, max: 24 * 40 }), active: fc.boolean(), synchronised: fc.boolean() }),
+          { maxLength: 50 },
+        ),
         (steps) => {
           let limit = initialOperatingLimit(0);
           let at = 0;

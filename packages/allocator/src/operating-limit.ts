@@ -51,7 +51,8 @@ export function advanceOperatingLimit(
   const alerts: OperatingAlert[] = [];
   const raised = new Set(limit.raised);
   if (was.active && limit.activeSinceMs !== null) {
-    if (nowMs - limit.activeSinceMs >= ACTIVE_ALERT_DAYS * dayMs && !raised.has("ACTIVE_15_DAYS")) alerts.push("ACTIVE_15_DAYS");
+    if (nowMs - limit.activeSinceMs >= ACTIVE_ALERT_DAYS * dayMs && !raised.has("ACTIVE_15_DAYS"))
+      alerts.push("ACTIVE_15_DAYS");
     if (remainingMs === 0 && !raised.has("LIMIT_REACHED")) alerts.push("LIMIT_REACHED");
   }
   for (const alert of alerts) raised.add(alert);

@@ -27,7 +27,10 @@ describe("servePending", () => {
   });
 
   it("serves everyone when the pool suffices and leaves the rest available", () => {
-    const before = stateOf(500, [participant("a", { pending: 100, pendingSeq: 1 }), participant("b", { pending: 150, pendingSeq: 2 })]);
+    const before = stateOf(500, [
+      participant("a", { pending: 100, pendingSeq: 1 }),
+      participant("b", { pending: 150, pendingSeq: 2 }),
+    ]);
     const outcome = servePending(before);
     expect(outcome.result).toEqual({ served: 250 });
     expect(outcome.state.pool).toMatchObject({ grantedTotal: 250, pendingTotal: 0 });

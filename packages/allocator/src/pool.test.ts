@@ -7,7 +7,9 @@ describe("setPoolSize", () => {
     const before = stateOf(100, [participant("a", { granted: 100, pending: 150, pendingSeq: 1 })]);
     const outcome = setPoolSize(before, 400);
     expect(outcome.result).toEqual({ poolSize: 400, available: 150, served: 150 });
-    expect(outcome.changes.map((c) => [c.cause, c.grantedDelta, c.pendingDelta])).toEqual([["grant-pending", 150, -150]]);
+    expect(outcome.changes.map((c) => [c.cause, c.grantedDelta, c.pendingDelta])).toEqual([
+      ["grant-pending", 150, -150],
+    ]);
     expectSound(before, outcome);
   });
 

@@ -8,7 +8,10 @@ export const MAX_POOL_SIZE = 1_000_000;
 /** The administrator resizes the pool. It cannot shrink below what is granted; growing serves the queue. */
 export function setPoolSize(state: AllocState, poolSize: number): Outcome<PoolResult> {
   if (!Number.isInteger(poolSize) || poolSize < 0 || poolSize > MAX_POOL_SIZE) {
-    throw new AllocationError("POOL_SIZE_OUT_OF_RANGE", `pool size must be a whole number from 0 to ${MAX_POOL_SIZE}; got ${quote(poolSize)}`);
+    throw new AllocationError(
+      "POOL_SIZE_OUT_OF_RANGE",
+      `pool size must be a whole number from 0 to ${MAX_POOL_SIZE}; got ${quote(poolSize)}`,
+    );
   }
   const { grantedTotal } = state.pool;
   if (poolSize < grantedTotal) {

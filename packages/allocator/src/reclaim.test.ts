@@ -18,16 +18,31 @@ describe("isSilent", () => {
 });
 
 describe("reclaim", () => {
-  it.each<ReclaimCause>(["reclaim", "force-release", "remove"])("takes back grant and pending with cause %s", (cause) => {
-    const before = stateOf(200, [participant("a", { granted: 150, pending: 100, pendingSeq: 1 }), participant("b", { granted: 50 })]);
-    const outcome = reclaim(before, "ptc_a", cause);
-    expect(outcome.result).toEqual({ freed: 150, withdrawn: 100 });
-    expect(outcome.changes).toEqual([
-      { id: "ptc_a", serial: "A", cause, grantedDelta: -150, pendingDelta: -100, granted: 0, pending: 0, pendingSeq: null },
-    ]);
-    expect(outcome.state.participants.map((p) => p.id)).toEqual(["ptc_a", "ptc_b"]);
-    expectSound(before, outcome);
-  });
+  it.each<ReclaimCause>(["reclaim", "force-release", "remove"])(
+    "takes back grant and pending with cause %s",
+    (cause) => {
+      const before = stateOf(200, [
+        participant("a", { granted: 150, pending: 100, pendingSeq: 1 }),
+        participant("b", { granted: 50 }),
+      ]);
+      const outcome = reclaim(before, "ptc_a", cause);
+      expect(outcome.result).toEqual({ freed: 150, withdrawn: 100 });
+      expect(outcome.changes).toEqual([
+        {
+          id: "ptc_a",
+          serial: "A",
+          cause,
+          grantedDelta: -150,
+          pendingDelta: -100,
+          granted: 0,
+          pending: 0,
+          pendingSeq: null,
+        },
+      ]);
+      expect(outcome.state.participants.map((p) => p.id)).toEqual(["ptc_a", "ptc_b"]);
+      expectSound(before, outcome);
+    },
+  );
 
   it("hands the freed sessions to the queue", () => {
     const before = stateOf(200, [

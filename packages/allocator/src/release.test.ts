@@ -8,7 +8,16 @@ describe("releaseSessions", () => {
     const outcome = releaseSessions(before, "ptc_a", 100);
     expect(outcome.result).toEqual({ granted: 200, pending: 0 });
     expect(outcome.changes).toEqual([
-      { id: "ptc_a", serial: "A", cause: "release", grantedDelta: -100, pendingDelta: 0, granted: 200, pending: 0, pendingSeq: null },
+      {
+        id: "ptc_a",
+        serial: "A",
+        cause: "release",
+        grantedDelta: -100,
+        pendingDelta: 0,
+        granted: 200,
+        pending: 0,
+        pendingSeq: null,
+      },
     ]);
     expect(outcome.state.pool.grantedTotal).toBe(200);
     expectSound(before, outcome);
@@ -44,7 +53,16 @@ describe("releaseSessions", () => {
     const before = stateOf(100, [participant("a", { granted: 100, pending: 100, pendingSeq: 3 })]);
     const outcome = releaseSessions(before, "ptc_a", 0);
     expect(outcome.changes).toEqual([
-      { id: "ptc_a", serial: "A", cause: "withdraw-pending", grantedDelta: 0, pendingDelta: -100, granted: 100, pending: 0, pendingSeq: null },
+      {
+        id: "ptc_a",
+        serial: "A",
+        cause: "withdraw-pending",
+        grantedDelta: 0,
+        pendingDelta: -100,
+        granted: 100,
+        pending: 0,
+        pendingSeq: null,
+      },
     ]);
     expectSound(before, outcome);
   });
@@ -57,7 +75,9 @@ describe("releaseSessions", () => {
   it.each([101, -1, 1.5, Number.NaN])("refuses releasing %s of a grant of 100 as RELEASE_EXCEEDS_GRANT", (sessions) => {
     const before = stateOf(100, [participant("a", { granted: 100 })]);
     const error = refusal(() => releaseSessions(before, "ptc_a", sessions), "RELEASE_EXCEEDS_GRANT");
-    expect(error.message).toBe(`sessions to release must be a whole number from 0 to 100, the grant of A; got ${sessions}`);
+    expect(error.message).toBe(
+      `sessions to release must be a whole number from 0 to 100, the grant of A; got ${sessions}`,
+    );
   });
 
   it("refuses an unknown participant", () => {

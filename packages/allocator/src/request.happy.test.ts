@@ -8,7 +8,16 @@ describe("requestSessions", () => {
     const outcome = requestSessions(before, "ptc_a", 200);
     expect(outcome.result).toEqual({ granted: 200, added: 200, pending: 0 });
     expect(outcome.changes).toEqual([
-      { id: "ptc_a", serial: "A", cause: "request", grantedDelta: 200, pendingDelta: 0, granted: 200, pending: 0, pendingSeq: null },
+      {
+        id: "ptc_a",
+        serial: "A",
+        cause: "request",
+        grantedDelta: 200,
+        pendingDelta: 0,
+        granted: 200,
+        pending: 0,
+        pendingSeq: null,
+      },
     ]);
     expect(outcome.state.pool).toEqual({ poolSize: 1000, grantedTotal: 200, pendingTotal: 0, pendingSeq: 0 });
     expectSound(before, outcome);

@@ -13,7 +13,10 @@ export const SESSION_BLOCK = 50;
  */
 export function requestSessions(state: AllocState, participantId: string, sessions: number): Outcome<RequestResult> {
   if (!Number.isInteger(sessions) || sessions <= 0 || sessions % SESSION_BLOCK !== 0) {
-    throw new AllocationError("NOT_A_MULTIPLE_OF_50", `sessions must be a positive multiple of ${SESSION_BLOCK}; got ${quote(sessions)}`);
+    throw new AllocationError(
+      "NOT_A_MULTIPLE_OF_50",
+      `sessions must be a positive multiple of ${SESSION_BLOCK}; got ${quote(sessions)}`,
+    );
   }
   const draft = new Draft(state);
   const p = draft.participant(participantId);

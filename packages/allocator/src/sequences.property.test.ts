@@ -20,8 +20,18 @@ const RUNS = 300;
 const MAX_STEPS = 60;
 
 type LocalPick = { pct: number } | { raw: number } | { abovePlatform: true };
-type PeerPick = { kind: "none" } | { kind: "existing"; pick: number } | { kind: "next" } | { kind: "previous" } | { kind: "ghost" };
-type FromPick = { kind: "peer" } | { kind: "namedBy" } | { kind: "any"; pick: number } | { kind: "ghost" } | { kind: "self" };
+type PeerPick =
+  | { kind: "none" }
+  | { kind: "existing"; pick: number }
+  | { kind: "next" }
+  | { kind: "previous" }
+  | { kind: "ghost" };
+type FromPick =
+  | { kind: "peer" }
+  | { kind: "namedBy" }
+  | { kind: "any"; pick: number }
+  | { kind: "ghost" }
+  | { kind: "self" };
 type ReleasePick = { pct: number } | { raw: number } | { aboveGrant: number };
 
 type Step =
@@ -39,7 +49,10 @@ type Step =
 
 const who = fc.nat(999);
 const validPlatform = fc.integer({ min: 50, max: 800 });
-const anyPlatform = fc.oneof({ weight: 10, arbitrary: validPlatform }, { weight: 1, arbitrary: fc.constantFrom(0, -50, 1_000_001, 100.5) });
+const anyPlatform = fc.oneof(
+  { weight: 10, arbitrary: validPlatform },
+  { weight: 1, arbitrary: fc.constantFrom(0, -50, 1_000_001, 100.5) },
+);
 const localPick: fc.Arbitrary<LocalPick> = fc.oneof(
   { weight: 10, arbitrary: fc.integer({ min: 0, max: 100 }).map((pct) => ({ pct })) },
   { weight: 1, arbitrary: fc.constantFrom<LocalPick>({ raw: -1 }, { raw: 0.5 }, { abovePlatform: true }) },
@@ -74,8 +87,19 @@ const poolSize = fc.oneof(
 );
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("register"), platformLimit: validPlatform, localPct: fc.integer({ min: 0, max: 100 }), peer: peerPick }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("reregister"), who, platformLimit: anyPlatform, local: localPick }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("register"),
+      platformLimit: validPlatform,
+      localPct: fc.integer({ min: 0, max: 100 }),
+      peer: peerPick,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("reregister"), who, platformLimit: anyPlatform, local: localPick }),
+  },
   { weight: 7, arbitrary: fc.record({ kind: fc.constant("request"), who, sessions }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("refresh"), who }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("release"), who, amount: releasePick }) },
@@ -95,27 +119,60 @@ interface Model {
 }
 
 /** What the sequences exercised, so a generator that stops reaching a rule fails loudly. */
-const seen = { causes: new Map<ChangeCause, number>(), refusals: new Map<AllocationErrorReason, number>(), partialServes: 0, trimmedTransfers: 0, steps: 0 };
+const seen = {
+  causes: new Map<ChangeCause, number>(),
+  refusals: new Map<AllocationErrorReason, number>(),
+  partialServes: 0,
+  trimmedTransfers: 0,
+  steps: 0,
+};
 const bump = <K>(map: Map<K, number>, key: K) => map.set(key, (map.get(key) ?? 0) + 1);
 
 describe("random sequences of protocol events", () => {
   it(`keep every invariant over ${RUNS} sequences of up to ${MAX_STEPS} steps`, () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 600 }), fc.array(step, { maxLength: MAX_STEPS, size: "max" }), (initialPool, steps) => {
-        const model: Model = { pool: { poolSize: initialPool, grantedTotal: 0, pendingTotal: 0, pendingSeq: 0 }, participants: [], now: 0, registered: 0 };
-        for (const s of steps) {
-          perform(model, s);
-          seen.steps++;
-          expect(checkInvariants(model.pool, model.participants)).toEqual([]);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 600 }),
+        fc.array(step, { maxLength: MAX_STEPS, size: "max" }),
+        (initialPool, steps) => {
+          const model: Model = {
+            pool: { poolSize: initialPool, grantedTotal: 0, pendingTotal: 0, pendingSeq: 0 },
+            participants: [],
+            now: 0,
+            registered: 0,
+          };
+          for (const s of steps) {
+            perform(model, s);
+            seen.steps++;
+            expect(checkInvariants(model.pool, model.participants)).toEqual([]);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
 
-    for (const cause of ["request", "grant-pending", "release", "withdraw-pending", "reclaim", "transfer-out", "transfer-in", "limits", "force-release", "remove"] as const) {
+    for (const cause of [
+      "request",
+      "grant-pending",
+      "release",
+      "withdraw-pending",
+      "reclaim",
+      "transfer-out",
+      "transfer-in",
+      "limits",
+      "force-release",
+      "remove",
+    ] as const) {
       expect(seen.causes.get(cause) ?? 0, `changes with cause ${cause}`).toBeGreaterThan(0);
     }
-    for (const reason of ["NOT_A_MULTIPLE_OF_50", "RELEASE_EXCEEDS_GRANT", "NOT_HA_PEER", "POOL_SIZE_OUT_OF_RANGE", "POOL_BELOW_GRANTED", "LIMITS_OUT_OF_RANGE"] as const) {
+    for (const reason of [
+      "NOT_A_MULTIPLE_OF_50",
+      "RELEASE_EXCEEDS_GRANT",
+      "NOT_HA_PEER",
+      "POOL_SIZE_OUT_OF_RANGE",
+      "POOL_BELOW_GRANTED",
+      "LIMITS_OUT_OF_RANGE",
+    ] as const) {
       expect(seen.refusals.get(reason) ?? 0, `refusals with ${reason}`).toBeGreaterThan(0);
     }
     expect(seen.partialServes).toBeGreaterThan(0);
@@ -144,22 +201,43 @@ function perform(model: Model, s: Step): void {
 
     case "request": {
       const valid = Number.isInteger(s.sessions) && s.sessions > 0 && s.sessions % 50 === 0;
-      attempt(model, [p.id], (st) => requestSessions(st, p.id, s.sessions), valid ? null : "NOT_A_MULTIPLE_OF_50", (outcome) => {
-        expect(total(p)).toBe(total(before) + Math.min(s.sessions, Math.max(0, headroom(before))));
-        expect(p.localLimit + total(p)).toBeLessThanOrEqual(p.platformLimit);
-        expect(outcome.result).toEqual({ granted: p.granted, pending: p.pending, added: sumOf(outcome, p.id, "request") });
-      });
+      attempt(
+        model,
+        [p.id],
+        (st) => requestSessions(st, p.id, s.sessions),
+        valid ? null : "NOT_A_MULTIPLE_OF_50",
+        (outcome) => {
+          expect(total(p)).toBe(total(before) + Math.min(s.sessions, Math.max(0, headroom(before))));
+          expect(p.localLimit + total(p)).toBeLessThanOrEqual(p.platformLimit);
+          expect(outcome.result).toEqual({
+            granted: p.granted,
+            pending: p.pending,
+            added: sumOf(outcome, p.id, "request"),
+          });
+        },
+      );
       p.lastSeenAt = model.now;
       return;
     }
 
     case "release": {
-      const amount = "pct" in s.amount ? Math.floor((p.granted * s.amount.pct) / 100) : "raw" in s.amount ? s.amount.raw : p.granted + s.amount.aboveGrant;
+      const amount =
+        "pct" in s.amount
+          ? Math.floor((p.granted * s.amount.pct) / 100)
+          : "raw" in s.amount
+            ? s.amount.raw
+            : p.granted + s.amount.aboveGrant;
       const valid = Number.isInteger(amount) && amount >= 0 && amount <= p.granted;
-      attempt(model, [p.id], (st) => releaseSessions(st, p.id, amount), valid ? null : "RELEASE_EXCEEDS_GRANT", (outcome) => {
-        expect({ granted: p.granted, pending: p.pending }).toEqual({ granted: before.granted - amount, pending: 0 });
-        expect(outcome.result).toEqual({ granted: p.granted, pending: p.pending });
-      });
+      attempt(
+        model,
+        [p.id],
+        (st) => releaseSessions(st, p.id, amount),
+        valid ? null : "RELEASE_EXCEEDS_GRANT",
+        (outcome) => {
+          expect({ granted: p.granted, pending: p.pending }).toEqual({ granted: before.granted - amount, pending: 0 });
+          expect(outcome.result).toEqual({ granted: p.granted, pending: p.pending });
+        },
+      );
       return;
     }
 
@@ -170,36 +248,63 @@ function perform(model: Model, s: Step): void {
       const pair = from !== undefined && from !== p && p.haPeerSerial === from.serial && from.haPeerSerial === p.serial;
       const unregisteredPeer = from === undefined && fromSerial !== p.serial && p.haPeerSerial === fromSerial;
       const acting = from === undefined ? [p.id] : [p.id, from.id];
-      attempt(model, acting, (st) => transfer(st, p.id, fromSerial), pair || unregisteredPeer ? null : "NOT_HA_PEER", (outcome) => {
-        expect(outcome.result).toEqual({ granted: p.granted, pending: p.pending });
-        if (from === undefined || fromBefore === undefined) return expect(outcome.changes).toEqual([]);
-        expect({ granted: from.granted, pending: from.pending }).toEqual({ granted: 0, pending: 0 });
-        const room = before.platformLimit - before.localLimit;
-        const granted = Math.min(before.granted + fromBefore.granted, room);
-        const pending = Math.min(before.pending + fromBefore.pending, room - granted);
-        expect({ granted: p.granted, pending: p.pending }).toEqual({ granted, pending });
-        // The moved demand keeps its place in the queue: the older of the two positions.
-        const positions = [before, fromBefore].filter((q) => q.pending > 0).map((q) => q.pendingSeq ?? Number.NaN);
-        expect(p.pendingSeq).toBe(pending > 0 ? Math.min(...positions) : null);
-        if (granted + pending < total(before) + total(fromBefore)) seen.trimmedTransfers++;
-      });
+      attempt(
+        model,
+        acting,
+        (st) => transfer(st, p.id, fromSerial),
+        pair || unregisteredPeer ? null : "NOT_HA_PEER",
+        (outcome) => {
+          expect(outcome.result).toEqual({ granted: p.granted, pending: p.pending });
+          if (from === undefined || fromBefore === undefined) return expect(outcome.changes).toEqual([]);
+          expect({ granted: from.granted, pending: from.pending }).toEqual({ granted: 0, pending: 0 });
+          const room = before.platformLimit - before.localLimit;
+          const granted = Math.min(before.granted + fromBefore.granted, room);
+          const pending = Math.min(before.pending + fromBefore.pending, room - granted);
+          expect({ granted: p.granted, pending: p.pending }).toEqual({ granted, pending });
+          // The moved demand keeps its place in the queue: the older of the two positions.
+          const positions = [before, fromBefore].filter((q) => q.pending > 0).map((q) => q.pendingSeq ?? Number.NaN);
+          expect(p.pendingSeq).toBe(pending > 0 ? Math.min(...positions) : null);
+          if (granted + pending < total(before) + total(fromBefore)) seen.trimmedTransfers++;
+        },
+      );
       return;
     }
 
     case "reregister": {
-      const local = "pct" in s.local ? Math.floor((s.platformLimit * s.local.pct) / 100) : "raw" in s.local ? s.local.raw : s.platformLimit + 1;
+      const local =
+        "pct" in s.local
+          ? Math.floor((s.platformLimit * s.local.pct) / 100)
+          : "raw" in s.local
+            ? s.local.raw
+            : s.platformLimit + 1;
       const valid =
-        Number.isInteger(s.platformLimit) && s.platformLimit >= 1 && s.platformLimit <= 1_000_000 && Number.isInteger(local) && local >= 0 && local <= s.platformLimit;
-      attempt(model, [p.id], (st) => updateLimits(st, p.id, s.platformLimit, local), valid ? null : "LIMITS_OUT_OF_RANGE", () => {
-        const room = s.platformLimit - local;
-        const granted = Math.min(before.granted, room);
-        expect({ platformLimit: p.platformLimit, localLimit: p.localLimit, granted: p.granted, pending: p.pending }).toEqual({
-          platformLimit: s.platformLimit,
-          localLimit: local,
-          granted,
-          pending: Math.min(before.pending, room - granted),
-        });
-      });
+        Number.isInteger(s.platformLimit) &&
+        s.platformLimit >= 1 &&
+        s.platformLimit <= 1_000_000 &&
+        Number.isInteger(local) &&
+        local >= 0 &&
+        local <= s.platformLimit;
+      attempt(
+        model,
+        [p.id],
+        (st) => updateLimits(st, p.id, s.platformLimit, local),
+        valid ? null : "LIMITS_OUT_OF_RANGE",
+        () => {
+          const room = s.platformLimit - local;
+          const granted = Math.min(before.granted, room);
+          expect({
+            platformLimit: p.platformLimit,
+            localLimit: p.localLimit,
+            granted: p.granted,
+            pending: p.pending,
+          }).toEqual({
+            platformLimit: s.platformLimit,
+            localLimit: local,
+            granted,
+            pending: Math.min(before.pending, room - granted),
+          });
+        },
+      );
       p.lastSeenAt = model.now;
       return;
     }
@@ -207,10 +312,20 @@ function perform(model: Model, s: Step): void {
     case "forceRelease":
     case "remove": {
       const cause = s.kind === "remove" ? "remove" : "force-release";
-      attempt(model, [p.id], (st) => reclaim(st, p.id, cause), null, (outcome) => {
-        expect(outcome.result).toEqual({ freed: before.granted, withdrawn: before.pending });
-        expect({ granted: p.granted, pending: p.pending, pendingSeq: p.pendingSeq }).toEqual({ granted: 0, pending: 0, pendingSeq: null });
-      });
+      attempt(
+        model,
+        [p.id],
+        (st) => reclaim(st, p.id, cause),
+        null,
+        (outcome) => {
+          expect(outcome.result).toEqual({ freed: before.granted, withdrawn: before.pending });
+          expect({ granted: p.granted, pending: p.pending, pendingSeq: p.pendingSeq }).toEqual({
+            granted: 0,
+            pending: 0,
+            pendingSeq: null,
+          });
+        },
+      );
       if (s.kind === "remove") model.participants = model.participants.filter((q) => q !== p);
       return;
     }
@@ -219,8 +334,12 @@ function perform(model: Model, s: Step): void {
 
 function register(model: Model, platformLimit: number, localPct: number, peer: PeerPick): void {
   const n = model.registered++;
-  const existing = model.participants[peer.kind === "existing" ? peer.pick % Math.max(1, model.participants.length) : -1];
-  const named = { next: `SN${n + 1}`, previous: n > 0 ? `SN${n - 1}` : null, ghost: "GHOST" } as Record<string, string | null>;
+  const existing =
+    model.participants[peer.kind === "existing" ? peer.pick % Math.max(1, model.participants.length) : -1];
+  const named = { next: `SN${n + 1}`, previous: n > 0 ? `SN${n - 1}` : null, ghost: "GHOST" } as Record<
+    string,
+    string | null
+  >;
   const haPeerSerial = peer.kind in named ? named[peer.kind]! : (existing?.serial ?? null);
   model.participants.push({
     id: `ptc_${n}`,
@@ -236,11 +355,22 @@ function register(model: Model, platformLimit: number, localPct: number, peer: P
 }
 
 function resize(model: Model, size: number): void {
-  const expected = !Number.isInteger(size) || size < 0 || size > 1_000_000 ? "POOL_SIZE_OUT_OF_RANGE" : size < model.pool.grantedTotal ? "POOL_BELOW_GRANTED" : null;
-  attempt(model, [], (st) => setPoolSize(st, size), expected, (outcome) => {
-    expect(model.pool.poolSize).toBe(size);
-    expect(outcome.result.available).toBe(size - model.pool.grantedTotal);
-  });
+  const expected =
+    !Number.isInteger(size) || size < 0 || size > 1_000_000
+      ? "POOL_SIZE_OUT_OF_RANGE"
+      : size < model.pool.grantedTotal
+        ? "POOL_BELOW_GRANTED"
+        : null;
+  attempt(
+    model,
+    [],
+    (st) => setPoolSize(st, size),
+    expected,
+    (outcome) => {
+      expect(model.pool.poolSize).toBe(size);
+      expect(outcome.result.available).toBe(size - model.pool.grantedTotal);
+    },
+  );
 }
 
 function reclaimSilent(model: Model): void {
@@ -250,7 +380,8 @@ function reclaimSilent(model: Model): void {
     if (silent && (p.granted > 0 || p.pending > 0)) attempt(model, [p.id], (st) => reclaim(st, p.id, "reclaim"), null);
   }
   for (const p of model.participants) {
-    if (isSilent(p, model.now, REFRESH_SEC)) expect({ granted: p.granted, pending: p.pending }).toEqual({ granted: 0, pending: 0 });
+    if (isSilent(p, model.now, REFRESH_SEC))
+      expect({ granted: p.granted, pending: p.pending }).toEqual({ granted: 0, pending: 0 });
   }
 }
 
@@ -283,7 +414,10 @@ function attempt<R>(
   verify?: (outcome: Outcome<R>) => void,
 ): void {
   const acting = new Set(actingIds);
-  const slice: AllocState = structuredClone({ pool: model.pool, participants: model.participants.filter((p) => acting.has(p.id) || p.pending > 0) });
+  const slice: AllocState = structuredClone({
+    pool: model.pool,
+    participants: model.participants.filter((p) => acting.has(p.id) || p.pending > 0),
+  });
   const pristine = structuredClone(slice);
   deepFreeze(slice);
 
@@ -324,10 +458,14 @@ function expectFirstComeFirstServed(before: AllocState, outcome: Outcome<unknown
     const gained = change.grantedDelta > 0 && (change.cause === "grant-pending" || change.cause === "request");
     if (gained) {
       // A fresh grant on request is only possible with nobody waiting, as if it came last.
-      const servedAt = change.cause === "grant-pending" ? (position.get(change.id) ?? Number.NaN) : Number.POSITIVE_INFINITY;
+      const servedAt =
+        change.cause === "grant-pending" ? (position.get(change.id) ?? Number.NaN) : Number.POSITIVE_INFINITY;
       for (const w of waiting) {
         if (w.id === change.id) continue;
-        expect(w.pendingSeq, `${w.serial} still waits at ${w.pendingSeq} while ${change.serial} at ${servedAt} was served`).toBeGreaterThan(servedAt);
+        expect(
+          w.pendingSeq,
+          `${w.serial} still waits at ${w.pendingSeq} while ${change.serial} at ${servedAt} was served`,
+        ).toBeGreaterThan(servedAt);
       }
     }
     position.set(change.id, change.pendingSeq);

@@ -68,7 +68,12 @@ export function expectSound<R>(before: AllocState, outcome: Outcome<R>, complete
       expect(p.pending).toBe(before.participants[i]?.pending);
       expect(p.pendingSeq).toBe(before.participants[i]?.pendingSeq);
     } else {
-      expect({ granted: last.granted, pending: last.pending, pendingSeq: last.pendingSeq, serial: last.serial }).toEqual({
+      expect({
+        granted: last.granted,
+        pending: last.pending,
+        pendingSeq: last.pendingSeq,
+        serial: last.serial,
+      }).toEqual({
         granted: p.granted,
         pending: p.pending,
         pendingSeq: p.pendingSeq,

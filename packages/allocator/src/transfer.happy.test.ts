@@ -67,7 +67,10 @@ describe("transfer", () => {
   });
 
   it("records nothing when the peer holds nothing", () => {
-    const before = stateOf(100, [participant("new", { haPeerSerial: "OLD" }), participant("old", { haPeerSerial: "NEW" })]);
+    const before = stateOf(100, [
+      participant("new", { haPeerSerial: "OLD" }),
+      participant("old", { haPeerSerial: "NEW" }),
+    ]);
     expect(transfer(before, "ptc_new", "OLD").changes).toEqual([]);
   });
 });

@@ -39,7 +39,13 @@ export function transfer(state: AllocState, toId: string, fromSerial: string): O
   // fit returns to the pool (and serves the queue). The moved pending keeps its queue position:
   // it is the same pair's demand, already waiting that long. One "transfer-in" records the net.
   const kept = fitWithinLimits(to, to.granted + movedGranted, to.pending + movedPending);
-  draft.apply(to, "transfer-in", kept.granted - to.granted, kept.pending - to.pending, movedPending > 0 ? movedSeq : null);
+  draft.apply(
+    to,
+    "transfer-in",
+    kept.granted - to.granted,
+    kept.pending - to.pending,
+    movedPending > 0 ? movedSeq : null,
+  );
   serveQueue(draft);
   return draft.finish({ granted: to.granted, pending: to.pending });
 }

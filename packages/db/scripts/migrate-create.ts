@@ -67,7 +67,10 @@ function timestamp(): string {
 
 async function main(): Promise<void> {
   const rawName = process.argv[2];
-  const name = rawName?.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  const name = rawName
+    ?.toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
   if (!name) {
     console.error("usage: pnpm --filter @sls/db migrate:create <name>");
     process.exit(2);
@@ -78,7 +81,10 @@ async function main(): Promise<void> {
   const postgresql = await pendingDiff("postgresql", contents.postgresql);
   const folder = `${timestamp()}_${name}`;
   let written = 0;
-  for (const [provider, sql] of [["sqlite", sqlite], ["postgresql", postgresql]] as const) {
+  for (const [provider, sql] of [
+    ["sqlite", sqlite],
+    ["postgresql", postgresql],
+  ] as const) {
     if (sql === null) continue;
     const file = path.join(migrationDirs[provider], folder, "migration.sql");
     mkdirSync(path.dirname(file), { recursive: true });

@@ -24,7 +24,10 @@ export function derivePostgresSchema(sqliteSchema: string): string {
     'output   = "../../packages/db/src/generated/postgres"',
   );
   // A field marked `// postgresql: BigInt` is Int on SQLite (whose INTEGER is 64-bit) and BIGINT here.
-  text = text.replace(/^(\s*\w+\s+)Int(\s.*?)\s*\/\/ postgresql: BigInt$/gm, (_, head: string, rest: string) => `${head}BigInt${rest}`);
+  text = text.replace(
+    /^(\s*\w+\s+)Int(\s.*?)\s*\/\/ postgresql: BigInt$/gm,
+    (_, head: string, rest: string) => `${head}BigInt${rest}`,
+  );
   return `// GENERATED from prisma/schema.prisma by packages/db/scripts/generate.ts. Do not edit.\n\n${text}`;
 }
 

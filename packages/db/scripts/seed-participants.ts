@@ -61,13 +61,33 @@ for (let offset = 0; offset < count; offset += BATCH) {
       registeredAt: new Date(now - 86_400_000),
       lastSeenAt,
     });
-    audits.push({ at: new Date(now - 86_400_000), type: awaiting ? "register-awaiting-approval" : "register", actor: `appliance:${serial}`, participantId: id, serial });
+    audits.push({
+      at: new Date(now - 86_400_000),
+      type: awaiting ? "register-awaiting-approval" : "register",
+      actor: `appliance:${serial}`,
+      participantId: id,
+      serial,
+    });
     if (granted > 0) {
-      audits.push({ at: new Date(now - 3_600_000), type: "request", actor: `appliance:${serial}`, participantId: id, serial, grantedDelta: granted, grantedAfter: granted, pendingAfter: 0 });
+      audits.push({
+        at: new Date(now - 3_600_000),
+        type: "request",
+        actor: `appliance:${serial}`,
+        participantId: id,
+        serial,
+        grantedDelta: granted,
+        grantedAfter: granted,
+        pendingAfter: 0,
+      });
     }
   }
-  await db.$transaction([db.participant.createMany({ data: participants }), db.auditEvent.createMany({ data: audits })]);
+  await db.$transaction([
+    db.participant.createMany({ data: participants }),
+    db.auditEvent.createMany({ data: audits }),
+  ]);
 }
 await db.server.update({ where: { id: 1 }, data: { grantedTotal: { increment: grantedSum } } });
-console.log(`added ${count} participants (${existing + count} in all, ${grantedSum} sessions granted) in ${Math.round(performance.now() - started)} ms`);
+console.log(
+  `added ${count} participants (${existing + count} in all, ${grantedSum} sessions granted) in ${Math.round(performance.now() - started)} ms`,
+);
 await store.close();

@@ -58,8 +58,14 @@ describe("createPrismaClient (SQLite)", () => {
       const now = new Date();
       await db.participant.create({
         data: {
-          id: "p1", serial: "S1", hostname: "h", model: "m", platformLimit: 1, localLimit: 1,
-          registeredAt: now, lastSeenAt: now,
+          id: "p1",
+          serial: "S1",
+          hostname: "h",
+          model: "m",
+          platformLimit: 1,
+          localLimit: 1,
+          registeredAt: now,
+          lastSeenAt: now,
           requests: { create: { requestId: "r1", answer: "{}", createdAt: now } },
         },
       });

@@ -83,7 +83,11 @@ export async function createFreshPostgresDatabase(
   baseUrl: string,
   prefix: string,
 ): Promise<{ url: string; drop(): Promise<void> }> {
-  const safePrefix = prefix.toLowerCase().replace(/[^a-z0-9_]+/g, "_").slice(0, 40) || "db";
+  const safePrefix =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9_]+/g, "_")
+      .slice(0, 40) || "db";
   const name = `${safePrefix}_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: baseUrl });

@@ -34,14 +34,27 @@ async function exerciseAllTables(db: Db): Promise<void> {
   await db.server.create({ data: { id: 1, poolSize: 100 } });
   await db.participant.create({
     data: {
-      id: "p1", serial: "FCH0001", hostname: "asa-1", model: "ASA5525", platformLimit: 250, localLimit: 50,
-      registeredAt: now, lastSeenAt: now,
+      id: "p1",
+      serial: "FCH0001",
+      hostname: "asa-1",
+      model: "ASA5525",
+      platformLimit: 250,
+      localLimit: 50,
+      registeredAt: now,
+      lastSeenAt: now,
     },
   });
   await db.$transaction(async (tx) => {
-    await tx.server.update({ where: { id: 1 }, data: { grantedTotal: { increment: 5 }, lockVersion: { increment: 1 } } });
-    await tx.appliedRequest.create({ data: { participantId: "p1", requestId: "req-1", answer: '{"granted":5}', createdAt: now } });
-    await tx.auditEvent.create({ data: { at: now, type: "grant", participantId: "p1", serial: "FCH0001", grantedDelta: 5, actor: "test" } });
+    await tx.server.update({
+      where: { id: 1 },
+      data: { grantedTotal: { increment: 5 }, lockVersion: { increment: 1 } },
+    });
+    await tx.appliedRequest.create({
+      data: { participantId: "p1", requestId: "req-1", answer: '{"granted":5}', createdAt: now },
+    });
+    await tx.auditEvent.create({
+      data: { at: now, type: "grant", participantId: "p1", serial: "FCH0001", grantedDelta: 5, actor: "test" },
+    });
   });
   await db.serverCounter.create({ data: { serverId: "srv-a", messageType: "request", received: 1 } });
   await db.participantCounter.create({ data: { participantId: "p1", messageType: "request", answered: 1 } });
@@ -64,8 +77,17 @@ async function expectPrismaAgrees(provider: Provider, url: string): Promise<void
   const { engine, close } = await openSchemaEngine(provider, url, schema);
   try {
     const migrationsList = readMigrationList(provider);
-    const diagnosis = await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: noFilters });
-    expect(diagnosis).toMatchObject({ history: null, failedMigrationNames: [], editedMigrationNames: [], hasMigrationsTable: true });
+    const diagnosis = await engine.diagnoseMigrationHistory({
+      migrationsList,
+      optInToShadowDatabase: false,
+      filters: noFilters,
+    });
+    expect(diagnosis).toMatchObject({
+      history: null,
+      failedMigrationNames: [],
+      editedMigrationNames: [],
+      hasMigrationsTable: true,
+    });
     expect(await engine.applyMigrations({ migrationsList, filters: noFilters })).toEqual({ appliedMigrationNames: [] });
   } finally {
     await close();

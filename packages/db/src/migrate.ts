@@ -84,10 +84,12 @@ function pending(migrations: Migration[], rows: AppliedRow[], log: Log, warn: bo
   if (warn) {
     for (const m of migrations) {
       const checksum = applied.get(m.name);
-      if (checksum !== undefined && checksum !== m.checksum) log(`warning: migration ${m.name} was edited after it was applied`);
+      if (checksum !== undefined && checksum !== m.checksum)
+        log(`warning: migration ${m.name} was edited after it was applied`);
     }
     const known = new Set(migrations.map((m) => m.name));
-    for (const name of applied.keys()) if (!known.has(name)) log(`warning: applied migration ${name} is not in the migrations folder`);
+    for (const name of applied.keys())
+      if (!known.has(name)) log(`warning: applied migration ${name} is not in the migrations folder`);
   }
   return migrations.filter((m) => !applied.has(m.name));
 }
@@ -190,7 +192,9 @@ export async function applyMigrations(
   const migrations = readMigrations(provider);
   try {
     const applied =
-      provider === "sqlite" ? applySqlite(databaseUrl, migrations, log) : await applyPostgres(databaseUrl, migrations, log);
+      provider === "sqlite"
+        ? applySqlite(databaseUrl, migrations, log)
+        : await applyPostgres(databaseUrl, migrations, log);
     if (applied.length === 0) log("database schema is up to date");
     return { applied };
   } catch (error) {

@@ -46,7 +46,9 @@ describe("backoffDelay (full jitter)", () => {
 
 describe("retryAfterOf", () => {
   it("reads retryAfterMs from a refusal that carries it, 0 otherwise", () => {
-    expect(retryAfterOf(new ApplianceError("TOO_MANY_REQUESTS", "OVERLOADED", "busy", 429, { retryAfterMs: 1_200 }))).toBe(1_200);
+    expect(
+      retryAfterOf(new ApplianceError("TOO_MANY_REQUESTS", "OVERLOADED", "busy", 429, { retryAfterMs: 1_200 })),
+    ).toBe(1_200);
     expect(retryAfterOf(new ApplianceError("TOO_MANY_REQUESTS", "OVERLOADED", "busy", 429))).toBe(0);
     expect(retryAfterOf(new UnreachableError("http://x", "down"))).toBe(0);
   });

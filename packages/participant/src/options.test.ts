@@ -16,13 +16,25 @@ describe("resolveOptions", () => {
     const resolved = resolveOptions(valid);
     expect(resolved.graceMs).toBe(24 * 3600_000);
     expect(resolved.releaseDelayMs).toBe(DEFAULTS.releaseDelayMs);
-    expect(resolved).toMatchObject({ retryDelayMs: 5_000, maxRetryDelayMs: 60_000, startSpreadMs: 0, random: Math.random });
+    expect(resolved).toMatchObject({
+      retryDelayMs: 5_000,
+      maxRetryDelayMs: 60_000,
+      startSpreadMs: 0,
+      random: Math.random,
+    });
     expect(resolved.serverUrl).toBe("http://licensing.example.net:3000");
   });
 
   it("lists every bad option with the value given", () => {
     const attempt = () =>
-      resolveOptions({ ...valid, serverUrl: "licensing:3000", serial: "bad serial!", localLimit: 6000, graceMs: -1, maxRefreshIntervalMs: 0 });
+      resolveOptions({
+        ...valid,
+        serverUrl: "licensing:3000",
+        serial: "bad serial!",
+        localLimit: 6000,
+        graceMs: -1,
+        maxRefreshIntervalMs: 0,
+      });
     expect(attempt).toThrow(ParticipantOptionsError);
     expect(attempt).toThrow(/serverUrl must be an http:\/\/ or https:\/\/ URL; got "licensing:3000"/);
     expect(attempt).toThrow(/serial must be .*; got "bad serial!"/);
@@ -36,7 +48,9 @@ describe("resolveOptions", () => {
     expect(attempt).toThrow(/maxRetryDelayMs must be a whole number of milliseconds ≥ 1; got 1.5/);
     expect(attempt).toThrow(/startSpreadMs must be a whole number of milliseconds ≥ 0; got -10/);
     expect(attempt).toThrow(/random must be a function returning numbers in \[0, 1\); got 42/);
-    expect(() => resolveOptions({ ...valid, retryDelayMs: 10_000, maxRetryDelayMs: 5_000 })).toThrow(/maxRetryDelayMs must be at least retryDelayMs \(10000\); got 5000/);
+    expect(() => resolveOptions({ ...valid, retryDelayMs: 10_000, maxRetryDelayMs: 5_000 })).toThrow(
+      /maxRetryDelayMs must be at least retryDelayMs \(10000\); got 5000/,
+    );
     expect(resolveOptions({ ...valid, retryDelayMs: 10_000, maxRetryDelayMs: 10_000 }).maxRetryDelayMs).toBe(10_000);
   });
 

@@ -46,7 +46,9 @@ export interface ParticipantOptions extends RegisterInput {
   random?: Random;
 }
 
-export type ResolvedOptions = Required<Omit<ParticipantOptions, "haPeerSerial" | "ca">> & { haPeerSerial: string | undefined };
+export type ResolvedOptions = Required<Omit<ParticipantOptions, "haPeerSerial" | "ca">> & {
+  haPeerSerial: string | undefined;
+};
 
 export const DEFAULTS = {
   graceMs: 24 * 3600_000,
@@ -78,29 +80,76 @@ export function resolveOptions(options: ParticipantOptions): ResolvedOptions {
   };
   const problems: string[] = [];
   const check = (ok: boolean, name: string, rule: string) => {
-    if (!ok) problems.push(`${name} ${rule}; got ${JSON.stringify((resolved as unknown as Record<string, unknown>)[name])}`);
+    if (!ok)
+      problems.push(`${name} ${rule}; got ${JSON.stringify((resolved as unknown as Record<string, unknown>)[name])}`);
   };
   check(/^https?:\/\/[^/]/i.test(resolved.serverUrl ?? ""), "serverUrl", "must be an http:// or https:// URL");
   check(typeof resolved.secret === "string" && resolved.secret.length > 0, "secret", "is required");
   check(SERIAL.test(resolved.serial ?? ""), "serial", "must be 1–64 characters of A–Z a–z 0–9 . _ -");
-  check(typeof resolved.hostname === "string" && resolved.hostname.length >= 1 && resolved.hostname.length <= 253, "hostname", "must be 1–253 characters");
-  check(typeof resolved.model === "string" && resolved.model.length >= 1 && resolved.model.length <= 64, "model", "must be 1–64 characters");
+  check(
+    typeof resolved.hostname === "string" && resolved.hostname.length >= 1 && resolved.hostname.length <= 253,
+    "hostname",
+    "must be 1–253 characters",
+  );
+  check(
+    typeof resolved.model === "string" && resolved.model.length >= 1 && resolved.model.length <= 64,
+    "model",
+    "must be 1–64 characters",
+  );
   check(isInt(resolved.platformLimit, 1, 1_000_000), "platformLimit", "must be a whole number from 1 to 1,000,000");
-  check(isInt(resolved.localLimit, 0, resolved.platformLimit), "localLimit", "must be a whole number from 0 to platformLimit");
-  if (resolved.haPeerSerial !== undefined) check(SERIAL.test(resolved.haPeerSerial), "haPeerSerial", "must be a serial (1–64 characters of A–Z a–z 0–9 . _ -)");
+  check(
+    isInt(resolved.localLimit, 0, resolved.platformLimit),
+    "localLimit",
+    "must be a whole number from 0 to platformLimit",
+  );
+  if (resolved.haPeerSerial !== undefined)
+    check(
+      SERIAL.test(resolved.haPeerSerial),
+      "haPeerSerial",
+      "must be a serial (1–64 characters of A–Z a–z 0–9 . _ -)",
+    );
   check(isInt(resolved.graceMs, 0, Number.MAX_SAFE_INTEGER), "graceMs", "must be a whole number of milliseconds ≥ 0");
-  check(isInt(resolved.callTimeoutMs, 1, Number.MAX_SAFE_INTEGER), "callTimeoutMs", "must be a whole number of milliseconds ≥ 1");
-  check(isInt(resolved.retryDelayMs, 1, Number.MAX_SAFE_INTEGER), "retryDelayMs", "must be a whole number of milliseconds ≥ 1");
-  check(isInt(resolved.maxRetryDelayMs, 1, Number.MAX_SAFE_INTEGER), "maxRetryDelayMs", "must be a whole number of milliseconds ≥ 1");
+  check(
+    isInt(resolved.callTimeoutMs, 1, Number.MAX_SAFE_INTEGER),
+    "callTimeoutMs",
+    "must be a whole number of milliseconds ≥ 1",
+  );
+  check(
+    isInt(resolved.retryDelayMs, 1, Number.MAX_SAFE_INTEGER),
+    "retryDelayMs",
+    "must be a whole number of milliseconds ≥ 1",
+  );
+  check(
+    isInt(resolved.maxRetryDelayMs, 1, Number.MAX_SAFE_INTEGER),
+    "maxRetryDelayMs",
+    "must be a whole number of milliseconds ≥ 1",
+  );
   if (isInt(resolved.retryDelayMs, 1, Number.MAX_SAFE_INTEGER)) {
-    check(!isInt(resolved.maxRetryDelayMs, 1, resolved.retryDelayMs - 1), "maxRetryDelayMs", `must be at least retryDelayMs (${resolved.retryDelayMs})`);
+    check(
+      !isInt(resolved.maxRetryDelayMs, 1, resolved.retryDelayMs - 1),
+      "maxRetryDelayMs",
+      `must be at least retryDelayMs (${resolved.retryDelayMs})`,
+    );
   }
-  check(isInt(resolved.startSpreadMs, 0, Number.MAX_SAFE_INTEGER), "startSpreadMs", "must be a whole number of milliseconds ≥ 0");
+  check(
+    isInt(resolved.startSpreadMs, 0, Number.MAX_SAFE_INTEGER),
+    "startSpreadMs",
+    "must be a whole number of milliseconds ≥ 0",
+  );
   check(typeof resolved.random === "function", "random", "must be a function returning numbers in [0, 1)");
   check(isInt(resolved.releaseMargin, 0, 1_000_000), "releaseMargin", "must be a whole number of sessions ≥ 0");
-  check(isInt(resolved.releaseDelayMs, 0, Number.MAX_SAFE_INTEGER), "releaseDelayMs", "must be a whole number of milliseconds ≥ 0");
-  check(isInt(resolved.maxRefreshIntervalMs, 1, Number.MAX_SAFE_INTEGER), "maxRefreshIntervalMs", "must be a whole number of milliseconds ≥ 1");
-  if (problems.length > 0) throw new ParticipantOptionsError(`Invalid participant options:\n  - ${problems.join("\n  - ")}`);
+  check(
+    isInt(resolved.releaseDelayMs, 0, Number.MAX_SAFE_INTEGER),
+    "releaseDelayMs",
+    "must be a whole number of milliseconds ≥ 0",
+  );
+  check(
+    isInt(resolved.maxRefreshIntervalMs, 1, Number.MAX_SAFE_INTEGER),
+    "maxRefreshIntervalMs",
+    "must be a whole number of milliseconds ≥ 1",
+  );
+  if (problems.length > 0)
+    throw new ParticipantOptionsError(`Invalid participant options:\n  - ${problems.join("\n  - ")}`);
   resolved.serverUrl = resolved.serverUrl.replace(/\/+$/, "");
   return resolved;
 }

@@ -29,7 +29,11 @@ describe("the refresh timer", () => {
 
 describe("backing off", () => {
   it("widens the wait with each failure in a row and stops at maxRetryDelayMs", async () => {
-    const { participant, main, clock, named } = setup({ retryDelayMs: 2_000, maxRetryDelayMs: 20_000, random: () => ALMOST_ONE });
+    const { participant, main, clock, named } = setup({
+      retryDelayMs: 2_000,
+      maxRetryDelayMs: 20_000,
+      random: () => ALMOST_ONE,
+    });
     const times: number[] = [];
     await participant.start();
     main.mode = "down";
@@ -37,7 +41,11 @@ describe("backing off", () => {
     participant.setLoad(300);
     await clock.advanceSeconds(120);
     expect(gaps(times).slice(0, 6)).toEqual([4_000, 8_000, 16_000, 20_000, 20_000, 20_000]);
-    expect(named("retrying").filter((e) => e.verb === "request").slice(0, 3)).toEqual([
+    expect(
+      named("retrying")
+        .filter((e) => e.verb === "request")
+        .slice(0, 3),
+    ).toEqual([
       { verb: "request", attempt: 1, delayMs: 2_000, reason: "UNREACHABLE" },
       { verb: "request", attempt: 2, delayMs: 4_000, reason: "UNREACHABLE" },
       { verb: "request", attempt: 3, delayMs: 8_000, reason: "UNREACHABLE" },
@@ -81,7 +89,11 @@ describe("backing off", () => {
     main.mode = "down";
     participant.setLoad(600);
     await clock.advance(0);
-    expect(named("retrying").filter((e) => e.verb === "request").at(-1)).toMatchObject({ attempt: 1, delayMs: 1_000 });
+    expect(
+      named("retrying")
+        .filter((e) => e.verb === "request")
+        .at(-1),
+    ).toMatchObject({ attempt: 1, delayMs: 1_000 });
   });
 
   it("retries a failed refresh after the back-off, no later than the regular interval", async () => {
@@ -89,11 +101,17 @@ describe("backing off", () => {
     await participant.start();
     main.mode = "down";
     await clock.advanceSeconds(33 + 5 + 10 + 20);
-    const delays = named("retrying").filter((e) => e.verb === "refresh").map((e) => e.delayMs);
+    const delays = named("retrying")
+      .filter((e) => e.verb === "refresh")
+      .map((e) => e.delayMs);
     expect(delays.slice(0, 3)).toEqual([5_000, 10_000, 20_000]);
     await clock.advanceSeconds(200);
     // The window is past the interval now: the regular (jittered) interval applies.
-    expect(named("retrying").filter((e) => e.verb === "refresh").at(-1)?.delayMs).toBe(33_000);
+    expect(
+      named("retrying")
+        .filter((e) => e.verb === "refresh")
+        .at(-1)?.delayMs,
+    ).toBe(33_000);
   });
 
   it("waits as long as the server asks before refreshing, even past the interval", async () => {

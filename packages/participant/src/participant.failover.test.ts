@@ -32,7 +32,12 @@ describe("failover to the backup server", () => {
     main.mode = "up";
     backup.mode = "inactive";
     await clock.advanceSeconds(30);
-    expect(named("failed-over").at(-1)).toEqual({ from: "backup", to: "main", baseUrl: MAIN_URL, reason: "backup-inactive" });
+    expect(named("failed-over").at(-1)).toEqual({
+      from: "backup",
+      to: "main",
+      baseUrl: MAIN_URL,
+      reason: "backup-inactive",
+    });
     expect(participant.state.server).toBe("main");
     expect(main.callsOf("refresh").length).toBeGreaterThan(0);
   });
@@ -53,7 +58,10 @@ describe("failover to the backup server", () => {
     await participant.start();
     main.mode = "down";
     await clock.advanceSeconds(30);
-    expect(backup.callsOf("refresh").map((c) => c.token)).toEqual(["tok-main.example.net-JAD0001-1", "tok-backup.example.net-JAD0001-1"]);
+    expect(backup.callsOf("refresh").map((c) => c.token)).toEqual([
+      "tok-main.example.net-JAD0001-1",
+      "tok-backup.example.net-JAD0001-1",
+    ]);
     expect(backup.callsOf("register")).toHaveLength(1);
   });
 

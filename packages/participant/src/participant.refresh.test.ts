@@ -6,7 +6,15 @@ describe("registering and refreshing", () => {
     const { participant, main } = setup({ haPeerSerial: "JAD0002" });
     await participant.start();
     expect(main.callsOf("register").map((c) => c.input)).toEqual([
-      { secret: "s3cret", serial: "JAD0001", hostname: "vpn-1.example.net", model: "ASA5555-X", platformLimit: 1000, localLimit: 100, haPeerSerial: "JAD0002" },
+      {
+        secret: "s3cret",
+        serial: "JAD0001",
+        hostname: "vpn-1.example.net",
+        model: "ASA5555-X",
+        platformLimit: 1000,
+        localLimit: 100,
+        haPeerSerial: "JAD0002",
+      },
     ]);
     expect(participant.state.registered).toBe(true);
   });
@@ -60,7 +68,11 @@ describe("registering and refreshing", () => {
   it("registers again when its token is superseded, and carries on", async () => {
     const { participant, main, clock, startWithLoad } = setup();
     await startWithLoad(300);
-    main.handle("register", { secret: "s3cret", serial: "JAD0001", hostname: "h", model: "m", platformLimit: 1000, localLimit: 100 }, undefined);
+    main.handle(
+      "register",
+      { secret: "s3cret", serial: "JAD0001", hostname: "h", model: "m", platformLimit: 1000, localLimit: 100 },
+      undefined,
+    );
     await clock.advanceSeconds(30);
     expect(main.callsOf("register")).toHaveLength(3);
     expect(main.callsOf("refresh").at(-1)?.token).toMatch(/-3$/);

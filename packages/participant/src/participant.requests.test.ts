@@ -39,7 +39,15 @@ describe("asking for sessions", () => {
 
   it("keeps its pending demand without asking again, and refreshes until it is served", async () => {
     const { participant, main, clock, named, startWithLoad } = setup({}, 300);
-    main.holders.set("OTHER", { serial: "OTHER", granted: 200, pending: 0, platformLimit: 1000, localLimit: 0, haPeerSerial: undefined, inUse: 0 });
+    main.holders.set("OTHER", {
+      serial: "OTHER",
+      granted: 200,
+      pending: 0,
+      platformLimit: 1000,
+      localLimit: 0,
+      haPeerSerial: undefined,
+      inUse: 0,
+    });
     await startWithLoad(400);
     expect(participant.state).toMatchObject({ granted: 100, pending: 200 });
 

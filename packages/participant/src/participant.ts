@@ -68,9 +68,25 @@ export class Participant {
     this.options = resolveOptions(options);
     this.servers = new ServerChoice(this.options.serverUrl);
     const clock = this.options.clock;
-    this.timers = { start: new Timer(clock), refresh: new Timer(clock), retry: new Timer(clock), release: new Timer(clock), grace: new Timer(clock) };
-    const policy = { baseMs: this.options.retryDelayMs, capMs: this.options.maxRetryDelayMs, random: this.options.random };
-    this.backoffs = { register: new Backoff(policy), request: new Backoff(policy), refresh: new Backoff(policy), release: new Backoff(policy), transfer: new Backoff(policy) };
+    this.timers = {
+      start: new Timer(clock),
+      refresh: new Timer(clock),
+      retry: new Timer(clock),
+      release: new Timer(clock),
+      grace: new Timer(clock),
+    };
+    const policy = {
+      baseMs: this.options.retryDelayMs,
+      capMs: this.options.maxRetryDelayMs,
+      random: this.options.random,
+    };
+    this.backoffs = {
+      register: new Backoff(policy),
+      request: new Backoff(policy),
+      refresh: new Backoff(policy),
+      release: new Backoff(policy),
+      transfer: new Backoff(policy),
+    };
   }
 
   on<K extends keyof ParticipantEvents>(event: K, listener: (payload: ParticipantEvents[K]) => void): () => void {
@@ -117,7 +133,8 @@ export class Participant {
 
   /** The sessions the appliance wants to run now; more are requested or some released as needed. */
   setLoad(sessions: number): void {
-    if (!Number.isInteger(sessions) || sessions < 0) throw new RangeError(`load must be a whole number ≥ 0; got ${JSON.stringify(sessions)}`);
+    if (!Number.isInteger(sessions) || sessions < 0)
+      throw new RangeError(`load must be a whole number ≥ 0; got ${JSON.stringify(sessions)}`);
     this.load = sessions;
     if (this.running) this.queueAdjust();
   }
@@ -189,7 +206,15 @@ export class Participant {
 
   private async register(): Promise<void> {
     const { secret, serial, hostname, model, platformLimit, localLimit, haPeerSerial } = this.options;
-    const input = { secret, serial, hostname, model, platformLimit, localLimit, ...(haPeerSerial ? { haPeerSerial } : {}) };
+    const input = {
+      secret,
+      serial,
+      hostname,
+      model,
+      platformLimit,
+      localLimit,
+      ...(haPeerSerial ? { haPeerSerial } : {}),
+    };
     const answer = await this.send("register", input);
     this.token = answer.token;
     this.refreshIntervalSec = answer.refreshIntervalSec;
@@ -248,7 +273,10 @@ export class Participant {
     if (ask > 0) {
       this.stopSurplusClock();
       this.requestCount += 1;
-      return this.sendRequest({ sessions: ask, requestId: `req-${this.options.clock.now().toString(36)}-${this.requestCount}` });
+      return this.sendRequest({
+        sessions: ask,
+        requestId: `req-${this.options.clock.now().toString(36)}-${this.requestCount}`,
+      });
     }
     const giveBack = sessionsToRelease(holdings, this.load, this.options.releaseMargin);
     if (giveBack === null) return this.stopSurplusClock();
@@ -384,7 +412,8 @@ export class Participant {
     this.granted = 0;
     this.pending = 0;
     this.droppedUnconfirmed = true;
-    if (dropped > 0) this.events.emit("released", { sessions: dropped, granted: 0, pending: 0, reason: "grace-expired" });
+    if (dropped > 0)
+      this.events.emit("released", { sessions: dropped, granted: 0, pending: 0, reason: "grace-expired" });
     this.events.emit("grace-ended", { reason: "expired", granted: 0 });
   }
 
@@ -399,7 +428,12 @@ export class Participant {
       const via: GrantedVia = change === "refresh" || change === "release" ? "pending-served" : change;
       this.events.emit("granted", { added: granted - before, granted, pending, via });
     } else if (granted < before) {
-      this.events.emit("released", { sessions: before - granted, granted, pending, reason: change === "release" ? "load-dropped" : "reclaimed" });
+      this.events.emit("released", {
+        sessions: before - granted,
+        granted,
+        pending,
+        reason: change === "release" ? "load-dropped" : "reclaimed",
+      });
     }
   }
 

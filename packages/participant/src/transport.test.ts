@@ -15,16 +15,34 @@ beforeAll(async () => {
     req.on("end", () => {
       seen.push({ url: req.url, authorization: req.headers.authorization, body });
       if (req.url === "/api/trpc/appliance.refresh") {
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ result: { data: { granted: 50 } } }));
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ result: { data: { granted: 50 } } }));
       } else if (req.url === "/api/trpc/appliance.register") {
         const retryAfterMs = (JSON.parse(body) as { retryAfterMs: unknown }).retryAfterMs;
-        res.writeHead(429, { "content-type": "application/json" }).end(
-          JSON.stringify({ error: { message: "The server is overloaded; try again shortly.", code: -32029, data: { code: "TOO_MANY_REQUESTS", httpStatus: 429, reason: "OVERLOADED", retryAfterMs } } }),
-        );
+        res
+          .writeHead(429, { "content-type": "application/json" })
+          .end(
+            JSON.stringify({
+              error: {
+                message: "The server is overloaded; try again shortly.",
+                code: -32029,
+                data: { code: "TOO_MANY_REQUESTS", httpStatus: 429, reason: "OVERLOADED", retryAfterMs },
+              },
+            }),
+          );
       } else if (req.url === "/api/trpc/appliance.request") {
-        res.writeHead(400, { "content-type": "application/json" }).end(
-          JSON.stringify({ error: { message: "sessions must be a positive multiple of 50; got 70", code: -32600, data: { code: "BAD_REQUEST", httpStatus: 400, reason: "NOT_A_MULTIPLE_OF_50" } } }),
-        );
+        res
+          .writeHead(400, { "content-type": "application/json" })
+          .end(
+            JSON.stringify({
+              error: {
+                message: "sessions must be a positive multiple of 50; got 70",
+                code: -32600,
+                data: { code: "BAD_REQUEST", httpStatus: 400, reason: "NOT_A_MULTIPLE_OF_50" },
+              },
+            }),
+          );
       } else {
         res.writeHead(502, { "content-type": "text/html" }).end("<h1>Bad gateway</h1>");
       }
@@ -38,8 +56,14 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 describe("fetchTransport", () => {
   it("posts the input as JSON with the bearer token and returns result.data", async () => {
-    await expect(fetchTransport.call(baseUrl, "refresh", { inUse: 7 }, { token: "slt_abc" })).resolves.toEqual({ granted: 50 });
-    expect(seen.at(-1)).toEqual({ url: "/api/trpc/appliance.refresh", authorization: "Bearer slt_abc", body: '{"inUse":7}' });
+    await expect(fetchTransport.call(baseUrl, "refresh", { inUse: 7 }, { token: "slt_abc" })).resolves.toEqual({
+      granted: 50,
+    });
+    expect(seen.at(-1)).toEqual({
+      url: "/api/trpc/appliance.refresh",
+      authorization: "Bearer slt_abc",
+      body: '{"inUse":7}',
+    });
   });
 
   it("turns a tRPC error into an ApplianceError with the code and reason", async () => {
@@ -56,15 +80,25 @@ describe("fetchTransport", () => {
   it("carries the server's retryAfterMs on a refusal for load, and ignores a value that is no duration", async () => {
     // The test server echoes the retryAfterMs it is sent in the body back in its refusal.
     const refusedWith = (retryAfterMs: unknown) =>
-      fetchTransport.call(baseUrl, "register", { retryAfterMs } as never).catch((error: unknown) => error as ApplianceError);
-    await expect(refusedWith(2_500)).resolves.toMatchObject({ code: "TOO_MANY_REQUESTS", reason: "OVERLOADED", httpStatus: 429, retryAfterMs: 2_500 });
+      fetchTransport
+        .call(baseUrl, "register", { retryAfterMs } as never)
+        .catch((error: unknown) => error as ApplianceError);
+    await expect(refusedWith(2_500)).resolves.toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+      reason: "OVERLOADED",
+      httpStatus: 429,
+      retryAfterMs: 2_500,
+    });
     await expect(refusedWith(12.2)).resolves.toMatchObject({ retryAfterMs: 13 });
-    for (const bad of [-1, "2500", null]) await expect(refusedWith(bad)).resolves.toMatchObject({ reason: "OVERLOADED", retryAfterMs: undefined });
+    for (const bad of [-1, "2500", null])
+      await expect(refusedWith(bad)).resolves.toMatchObject({ reason: "OVERLOADED", retryAfterMs: undefined });
     await expect(refusedWith(undefined)).resolves.toMatchObject({ retryAfterMs: undefined });
   });
 
   it("calls an answer that is not the licensing server's unreachable", async () => {
-    await expect(fetchTransport.call(baseUrl, "release", { sessions: 0 })).rejects.toThrow(/answered HTTP 502 without a tRPC result/);
+    await expect(fetchTransport.call(baseUrl, "release", { sessions: 0 })).rejects.toThrow(
+      /answered HTTP 502 without a tRPC result/,
+    );
   });
 
   it("calls a refused connection unreachable", async () => {
@@ -80,6 +114,8 @@ describe("fetchTransport", () => {
   it("stops waiting when the signal is aborted", async () => {
     const abort = new AbortController();
     abort.abort();
-    await expect(fetchTransport.call(baseUrl, "refresh", { inUse: 0 }, { signal: abort.signal })).rejects.toBeInstanceOf(UnreachableError);
+    await expect(
+      fetchTransport.call(baseUrl, "refresh", { inUse: 0 }, { signal: abort.signal }),
+    ).rejects.toBeInstanceOf(UnreachableError);
   });
 });

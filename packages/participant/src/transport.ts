@@ -13,7 +13,12 @@ export interface CallOptions {
  * `ApplianceError` when the server refused, `UnreachableError` when there was no usable answer.
  */
 export interface Transport {
-  call<V extends Verb>(baseUrl: string, verb: V, input: Calls[V]["input"], options?: CallOptions): Promise<Calls[V]["answer"]>;
+  call<V extends Verb>(
+    baseUrl: string,
+    verb: V,
+    input: Calls[V]["input"],
+    options?: CallOptions,
+  ): Promise<Calls[V]["answer"]>;
 }
 
 interface TrpcBody {
@@ -46,7 +51,10 @@ async function callOver<V extends Verb>(
   try {
     response = await fetchImpl(url, {
       method: "POST",
-      headers: { "content-type": "application/json", ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+      headers: {
+        "content-type": "application/json",
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      },
       body: JSON.stringify(input),
       signal: options.signal ?? null,
     });
@@ -58,9 +66,15 @@ async function callOver<V extends Verb>(
   if (body?.result) return body.result.data as never;
   const data = body?.error?.data;
   if (data?.code && data.reason) {
-    throw new ApplianceError(data.code, data.reason, body?.error?.message ?? data.reason, data.httpStatus ?? response.status, {
-      retryAfterMs: retryAfterMsOf(data.retryAfterMs),
-    });
+    throw new ApplianceError(
+      data.code,
+      data.reason,
+      body?.error?.message ?? data.reason,
+      data.httpStatus ?? response.status,
+      {
+        retryAfterMs: retryAfterMsOf(data.retryAfterMs),
+      },
+    );
   }
   // A proxy's error page or some other service on that port: not the licensing server.
   throw new UnreachableError(baseUrl, `${url} answered HTTP ${response.status} without a tRPC result or error`);

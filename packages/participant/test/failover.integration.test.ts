@@ -23,7 +23,9 @@ describe("failover to the backup server and back, with the participant client", 
     const fleet: LiveParticipant[] = [];
     const failovers: Array<ParticipantEvents["failed-over"] & { serial: string }> = [];
     for (let i = 0; i < PARTICIPANTS; i++) {
-      const p = live.participant(mainUrl, `FO${String(i).padStart(3, "0")}`, { maxRefreshIntervalMs: CLIENT_REFRESH_MS });
+      const p = live.participant(mainUrl, `FO${String(i).padStart(3, "0")}`, {
+        maxRefreshIntervalMs: CLIENT_REFRESH_MS,
+      });
       p.participant.on("failed-over", (e) => failovers.push({ ...e, serial: p.serial }));
       await p.participant.start();
       p.participant.setLoad(100 + 50 * (1 + (i % 4))); // grants of 50 to 200
@@ -31,7 +33,8 @@ describe("failover to the backup server and back, with the participant client", 
     }
     const expected = new Map(fleet.map((p, i) => [p.serial, 50 * (1 + (i % 4))]));
     await eventually(() => {
-      for (const p of fleet) expect(p.participant.state, p.serial).toMatchObject({ granted: expected.get(p.serial), backupUrl });
+      for (const p of fleet)
+        expect(p.participant.state, p.serial).toMatchObject({ granted: expected.get(p.serial), backupUrl });
     });
     const total = heldBy(fleet);
     // The backup must have mirrored these grants before the crash, or it would serve stale ones.
@@ -40,12 +43,19 @@ describe("failover to the backup server and back, with the participant client", 
     // kill -9: within 3 refresh intervals every participant is served by the backup, grant intact.
     await servers.main.crash();
     const killedAt = Date.now();
-    await eventually(() => {
-      for (const p of fleet) {
-        expect(p.servedBy(backupUrl, killedAt), `${p.serial} served by the backup`).toBe(true);
-        expect(p.participant.state, p.serial).toMatchObject({ server: "backup", granted: expected.get(p.serial), grace: null });
-      }
-    }, 3 * SERVER_REFRESH_SEC * 1000);
+    await eventually(
+      () => {
+        for (const p of fleet) {
+          expect(p.servedBy(backupUrl, killedAt), `${p.serial} served by the backup`).toBe(true);
+          expect(p.participant.state, p.serial).toMatchObject({
+            server: "backup",
+            granted: expected.get(p.serial),
+            grace: null,
+          });
+        }
+      },
+      3 * SERVER_REFRESH_SEC * 1000,
+    );
     const takeoverMs = Date.now() - killedAt;
 
     // New requests are served by the backup.
@@ -67,14 +77,23 @@ describe("failover to the backup server and back, with the participant client", 
     const restartedAt = Date.now();
     await servers.startMain();
     const mainUpMs = Date.now() - restartedAt;
-    await eventually(() => {
-      for (const p of fleet) {
-        expect(p.servedBy(mainUrl, restartedAt), `${p.serial} served by the main server`).toBe(true);
-        expect(p.participant.state, p.serial).toMatchObject({ server: "main", granted: expected.get(p.serial), grace: null });
-      }
-    }, 3 * SERVER_REFRESH_SEC * 1000);
+    await eventually(
+      () => {
+        for (const p of fleet) {
+          expect(p.servedBy(mainUrl, restartedAt), `${p.serial} served by the main server`).toBe(true);
+          expect(p.participant.state, p.serial).toMatchObject({
+            server: "main",
+            granted: expected.get(p.serial),
+            grace: null,
+          });
+        }
+      },
+      3 * SERVER_REFRESH_SEC * 1000,
+    );
     const handbackMs = Date.now() - restartedAt;
-    const returned = new Set(failovers.filter((e) => e.reason === "backup-inactive" && e.to === "main").map((e) => e.serial));
+    const returned = new Set(
+      failovers.filter((e) => e.reason === "backup-inactive" && e.to === "main").map((e) => e.serial),
+    );
     expect(returned.size).toBe(PARTICIPANTS);
 
     // Σ granted in the main database equals what the participants hold, participant by participant.

@@ -73,7 +73,12 @@ export class FakeServer {
         return this.request(holder, input as Calls["request"]["input"]) as never;
       case "refresh":
         holder.inUse = (input as Calls["refresh"]["input"]).inUse;
-        return { granted: holder.granted, pending: holder.pending, refreshIntervalSec: this.refreshIntervalSec, backup: this.backup } as never;
+        return {
+          granted: holder.granted,
+          pending: holder.pending,
+          refreshIntervalSec: this.refreshIntervalSec,
+          backup: this.backup,
+        } as never;
       case "release":
         return this.release(holder, (input as Calls["release"]["input"]).sessions) as never;
       default:
@@ -87,10 +92,29 @@ export class FakeServer {
     for (const [old, serial] of this.tokens) if (serial === input.serial) this.tokens.delete(old);
     this.tokens.set(token, input.serial);
     const existing = this.holders.get(input.serial);
-    const holder: Holder = existing ?? { serial: input.serial, granted: 0, pending: 0, inUse: 0, platformLimit: 0, localLimit: 0, haPeerSerial: undefined };
-    Object.assign(holder, { platformLimit: input.platformLimit, localLimit: input.localLimit, haPeerSerial: input.haPeerSerial });
+    const holder: Holder = existing ?? {
+      serial: input.serial,
+      granted: 0,
+      pending: 0,
+      inUse: 0,
+      platformLimit: 0,
+      localLimit: 0,
+      haPeerSerial: undefined,
+    };
+    Object.assign(holder, {
+      platformLimit: input.platformLimit,
+      localLimit: input.localLimit,
+      haPeerSerial: input.haPeerSerial,
+    });
     this.holders.set(input.serial, holder);
-    return { token, role: "participant", refreshIntervalSec: this.refreshIntervalSec, granted: holder.granted, pending: holder.pending, backup: this.backup };
+    return {
+      token,
+      role: "participant",
+      refreshIntervalSec: this.refreshIntervalSec,
+      granted: holder.granted,
+      pending: holder.pending,
+      backup: this.backup,
+    };
   }
 
   private request(holder: Holder, input: Calls["request"]["input"]): Calls["request"]["answer"] {
@@ -102,7 +126,12 @@ export class FakeServer {
     const added = Math.min(ask, this.available);
     holder.granted += added;
     holder.pending += ask - added;
-    const answer = { granted: holder.granted, added, pending: holder.pending, refreshIntervalSec: this.refreshIntervalSec };
+    const answer = {
+      granted: holder.granted,
+      added,
+      pending: holder.pending,
+      refreshIntervalSec: this.refreshIntervalSec,
+    };
     this.applied.set(key, answer);
     return answer;
   }
@@ -117,7 +146,8 @@ export class FakeServer {
 
   private transfer(holder: Holder, fromSerial: string): Calls["transfer"]["answer"] {
     const from = this.holders.get(fromSerial);
-    if (!from || (from.haPeerSerial !== holder.serial && holder.haPeerSerial !== fromSerial)) throw refusal("FORBIDDEN", "NOT_HA_PEER");
+    if (!from || (from.haPeerSerial !== holder.serial && holder.haPeerSerial !== fromSerial))
+      throw refusal("FORBIDDEN", "NOT_HA_PEER");
     holder.granted += from.granted;
     holder.pending += from.pending;
     from.granted = 0;
@@ -150,14 +180,20 @@ export class FakeServer {
     for (const go of held) go();
   }
 
-  async answer<V extends Verb>(verb: V, input: Calls[V]["input"], token: string | undefined): Promise<Calls[V]["answer"]> {
+  async answer<V extends Verb>(
+    verb: V,
+    input: Calls[V]["input"],
+    token: string | undefined,
+  ): Promise<Calls[V]["answer"]> {
     if (this.held) await new Promise<void>((resolve) => this.held!.push(resolve));
     return this.handle(verb, input, token);
   }
 }
 
 function refusal(code: string, reason: string, details: { retryAfterMs?: number } = {}): ApplianceError {
-  const status = { UNAUTHORIZED: 401, BAD_REQUEST: 400, FORBIDDEN: 403, TOO_MANY_REQUESTS: 429, SERVICE_UNAVAILABLE: 503 }[code] ?? 500;
+  const status =
+    { UNAUTHORIZED: 401, BAD_REQUEST: 400, FORBIDDEN: 403, TOO_MANY_REQUESTS: 429, SERVICE_UNAVAILABLE: 503 }[code] ??
+    500;
   return new ApplianceError(code, reason, `${reason} (fake server)`, status, details);
 }
 
@@ -170,13 +206,21 @@ export class FakeTransport implements Transport {
     return server;
   }
 
-  async call<V extends Verb>(baseUrl: string, verb: V, input: Calls[V]["input"], options: CallOptions = {}): Promise<Calls[V]["answer"]> {
+  async call<V extends Verb>(
+    baseUrl: string,
+    verb: V,
+    input: Calls[V]["input"],
+    options: CallOptions = {},
+  ): Promise<Calls[V]["answer"]> {
     const server = this.servers.get(baseUrl);
-    if (!server || server.mode === "down") throw new UnreachableError(baseUrl, `connection refused by ${baseUrl} (fake)`);
+    if (!server || server.mode === "down")
+      throw new UnreachableError(baseUrl, `connection refused by ${baseUrl} (fake)`);
     if (server.mode === "hang" || server.mode === "lose-answers") {
       if (server.mode === "hang") server.calls.push({ verb, input, token: options.token });
       else server.handle(verb, input, options.token);
-      return new Promise((_, reject) => options.signal?.addEventListener("abort", () => reject(new UnreachableError(baseUrl, "aborted"))));
+      return new Promise((_, reject) =>
+        options.signal?.addEventListener("abort", () => reject(new UnreachableError(baseUrl, "aborted"))),
+      );
     }
     if (server.mode === "inactive" || server.mode === "overloaded") {
       server.calls.push({ verb, input, token: options.token });

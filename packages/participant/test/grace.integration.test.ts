@@ -22,7 +22,8 @@ function watch(p: LiveParticipant): Seen[] {
   return seen;
 }
 
-const named = <K extends Seen["name"]>(seen: Seen[], name: K) => seen.filter((e): e is Extract<Seen, { name: K }> => e.name === name);
+const named = <K extends Seen["name"]>(seen: Seen[], name: K) =>
+  seen.filter((e): e is Extract<Seen, { name: K }> => e.name === name);
 
 describe("a participant cut off from every server", () => {
   it("keeps its grant through the grace period, drops it after, and requests again after a reclaim", async () => {
@@ -41,7 +42,8 @@ describe("a participant cut off from every server", () => {
       p.participant.setLoad(300);
     }
     await eventually(() => {
-      for (const p of all) expect(p.participant.state, p.serial).toMatchObject({ granted: 200, capacity: 300, backupUrl });
+      for (const p of all)
+        expect(p.participant.state, p.serial).toMatchObject({ granted: 200, capacity: 300, backupUrl });
     });
 
     // Cut off from every server.
@@ -56,17 +58,26 @@ describe("a participant cut off from every server", () => {
       // Each try (the first, then every retry after the back-off) goes to one server, then the other.
       const switches = named(events, "failed-over").map((e) => `${e.from}→${e.to} ${e.reason}`);
       expect(switches.length, p.serial).toBeGreaterThanOrEqual(2);
-      expect(switches, p.serial).toEqual(switches.map((_, i) => (i % 2 === 0 ? "main→backup unreachable" : "backup→main unreachable")));
+      expect(switches, p.serial).toEqual(
+        switches.map((_, i) => (i % 2 === 0 ? "main→backup unreachable" : "backup→main unreachable")),
+      );
       expect(named(events, "grace-started"), p.serial).toEqual([expect.objectContaining({ granted: 200 })]);
     }
 
     // The short grace periods run out: the grant is dropped, only the local limit remains.
     await eventually(() => {
-      for (const p of [expired, kept]) expect(p.participant.state, p.serial).toMatchObject({ grace: null, granted: 0, capacity: 100, inUse: 100 });
+      for (const p of [expired, kept])
+        expect(p.participant.state, p.serial).toMatchObject({ grace: null, granted: 0, capacity: 100, inUse: 100 });
     });
     for (const p of [expired, kept]) {
       const events = seen.get(p)!;
-      expect(named(events, "released").at(-1), p.serial).toEqual({ name: "released", sessions: 200, granted: 0, pending: 0, reason: "grace-expired" });
+      expect(named(events, "released").at(-1), p.serial).toEqual({
+        name: "released",
+        sessions: 200,
+        granted: 0,
+        pending: 0,
+        reason: "grace-expired",
+      });
       expect(named(events, "grace-ended"), p.serial).toEqual([{ name: "grace-ended", reason: "expired", granted: 0 }]);
       const started = named(events, "grace-started")[0]!;
       console.info(`${p.serial}: kept its grant ${started.until - started.since} ms without a server, then dropped it`);
@@ -78,38 +89,56 @@ describe("a participant cut off from every server", () => {
     // is moved back instead of waiting 30 s.
     for (const p of [expired, reclaimed]) {
       const row = (await mainStore.findParticipantBySerial(p.serial))!;
-      await mainStore.updateParticipant(row.id, { lastSeenAt: new Date(row.lastSeenAt.getTime() - (3 * SERVER_REFRESH_SEC + 5) * 1000) });
+      await mainStore.updateParticipant(row.id, {
+        lastSeenAt: new Date(row.lastSeenAt.getTime() - (3 * SERVER_REFRESH_SEC + 5) * 1000),
+      });
     }
     const backAt = Date.now();
     await servers.startMain();
-    await eventually(() => {
-      for (const p of all) {
-        expect(p.servedBy(mainUrl, backAt), p.serial).toBe(true);
-        expect(p.participant.state, p.serial).toMatchObject({ granted: 200, pending: 0, grace: null, capacity: 300 });
-      }
-    }, 3 * SERVER_REFRESH_SEC * 1000);
+    await eventually(
+      () => {
+        for (const p of all) {
+          expect(p.servedBy(mainUrl, backAt), p.serial).toBe(true);
+          expect(p.participant.state, p.serial).toMatchObject({ granted: 200, pending: 0, grace: null, capacity: 300 });
+        }
+      },
+      3 * SERVER_REFRESH_SEC * 1000,
+    );
 
     // After a reclaim the server's first answer says granted 0, and the client requests again.
     for (const p of [expired, reclaimed]) {
       const afterBack = p.answers.filter((a) => a.at >= backAt && a.ok);
       expect(afterBack[0], p.serial).toMatchObject({ verb: "refresh", granted: 0 });
-      expect(afterBack.find((a) => a.verb === "request"), p.serial).toMatchObject({ granted: 200 });
+      expect(
+        afterBack.find((a) => a.verb === "request"),
+        p.serial,
+      ).toMatchObject({ granted: 200 });
     }
     // Reconnected within its grace period, holding 200, and then told the server took them back.
-    expect(seen.get(reclaimed)!.filter((e) => e.name !== "failed-over").slice(-4)).toEqual([
+    expect(
+      seen
+        .get(reclaimed)!
+        .filter((e) => e.name !== "failed-over")
+        .slice(-4),
+    ).toEqual([
       { name: "grace-started", since: expect.any(Number), until: expect.any(Number), granted: 200 },
       { name: "grace-ended", reason: "reconnected", granted: 200 },
       { name: "released", sessions: 200, granted: 0, pending: 0, reason: "reclaimed" },
       { name: "granted", added: 200, granted: 200, pending: 0, via: "request" },
     ]);
-    for (const p of [expired, reclaimed]) expect(named(seen.get(p)!, "granted").at(-1), p.serial).toMatchObject({ added: 200, via: "request" });
+    for (const p of [expired, reclaimed])
+      expect(named(seen.get(p)!, "granted").at(-1), p.serial).toMatchObject({ added: 200, via: "request" });
 
     // The server kept the third one's grant: its figure is taken, nothing is asked for twice.
     expect(kept.answers.filter((a) => a.at >= backAt && a.verb === "request")).toEqual([]);
     expect(named(seen.get(kept)!, "granted").at(-1)).toMatchObject({ added: 200, granted: 200 });
 
-    const audit = await mainStore.db.auditEvent.findMany({ where: { serial: { in: all.map((p) => p.serial) } }, orderBy: { id: "asc" } });
-    const story = (serial: string) => audit.filter((a) => a.serial === serial).map((a) => `${a.type} ${a.grantedDelta}`);
+    const audit = await mainStore.db.auditEvent.findMany({
+      where: { serial: { in: all.map((p) => p.serial) } },
+      orderBy: { id: "asc" },
+    });
+    const story = (serial: string) =>
+      audit.filter((a) => a.serial === serial).map((a) => `${a.type} ${a.grantedDelta}`);
     expect(story("GRACE-EXP")).toEqual(["register 0", "request 200", "reclaim -200", "request 200"]);
     expect(story("GRACE-REC")).toEqual(["register 0", "request 200", "reclaim -200", "request 200"]);
     expect(story("GRACE-KEPT")).toEqual(["register 0", "request 200"]);

@@ -59,7 +59,15 @@ export class Live {
           answers.push({ baseUrl, verb, at: Date.now(), ok: true, granted: (answer as { granted?: number }).granted });
           return answer;
         } catch (error) {
-          if (error instanceof ApplianceError) answers.push({ baseUrl, verb, at: Date.now(), ok: false, reason: error.reason, retryAfterMs: error.retryAfterMs });
+          if (error instanceof ApplianceError)
+            answers.push({
+              baseUrl,
+              verb,
+              at: Date.now(),
+              ok: false,
+              reason: error.reason,
+              retryAfterMs: error.retryAfterMs,
+            });
           throw error;
         }
       },
@@ -94,7 +102,11 @@ export class Live {
   }
 
   /** A main server and a backup server on their own ports and SQLite files, the backup configured on the main one. */
-  async mainAndBackup(options: { poolSize: number; syncIntervalMs: number; env?: Record<string, string> }): Promise<MainAndBackup> {
+  async mainAndBackup(options: {
+    poolSize: number;
+    syncIntervalMs: number;
+    env?: Record<string, string>;
+  }): Promise<MainAndBackup> {
     const [mainPort, backupPort] = [await freePort(), await freePort()];
     const mainDb = freshSqliteUrl();
     const backupDb = freshSqliteUrl();
@@ -103,11 +115,18 @@ export class Live {
     // The backup link key, the same on both servers (SLS_BACKUP_KEY).
     const linkKey = { SLS_BACKUP_KEY: "participant-tests-backup-link-key-0123456789" };
     const startMain = () =>
-      this.server({ databaseUrl: mainDb, poolSize: options.poolSize, port: mainPort, env: { SLS_SYNC_INTERVAL_MS: String(options.syncIntervalMs), ...linkKey, ...options.env } });
+      this.server({
+        databaseUrl: mainDb,
+        poolSize: options.poolSize,
+        port: mainPort,
+        env: { SLS_SYNC_INTERVAL_MS: String(options.syncIntervalMs), ...linkKey, ...options.env },
+      });
     const main = await startMain();
     const mainStore = this.store(mainDb);
     // What the administrator does on the settings page: name the backup server.
-    await mainStore.inPoolTransaction((tx) => tx.writeSettings({ backupAddress: backupUrl, backupSerial: BACKUP_SERIAL }));
+    await mainStore.inPoolTransaction((tx) =>
+      tx.writeSettings({ backupAddress: backupUrl, backupSerial: BACKUP_SERIAL }),
+    );
     const backup = await this.server({
       databaseUrl: backupDb,
       poolSize: 0,
@@ -122,7 +141,17 @@ export class Live {
         ...options.env,
       },
     });
-    return { main, backup, mainUrl, backupUrl, mainDb, backupDb, mainStore, backupStore: this.store(backupDb), startMain };
+    return {
+      main,
+      backup,
+      mainUrl,
+      backupUrl,
+      mainDb,
+      backupDb,
+      mainStore,
+      backupStore: this.store(backupDb),
+      startMain,
+    };
   }
 
   async stopAll(): Promise<void> {

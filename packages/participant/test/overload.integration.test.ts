@@ -14,7 +14,11 @@ describe("a fleet against a server that sheds load", () => {
   it("is refused in part as OVERLOADED, backs off, and is served once each", async () => {
     const databaseUrl = freshSqliteUrl();
     // 100 ms is the shortest deadline the server takes: a few dozen calls queued exceed it.
-    const { baseUrl } = await live.server({ databaseUrl, poolSize: FLEET * 1_000, env: { SLS_CALL_DEADLINE_MS: "100" } });
+    const { baseUrl } = await live.server({
+      databaseUrl,
+      poolSize: FLEET * 1_000,
+      env: { SLS_CALL_DEADLINE_MS: "100" },
+    });
     const store = live.store(databaseUrl);
     const fleet: LiveParticipant[] = Array.from({ length: FLEET }, (_, i) =>
       live.participant(baseUrl, `SHED-${String(i + 1).padStart(4, "0")}`, {
@@ -42,10 +46,13 @@ describe("a fleet against a server that sheds load", () => {
         if (refused.ok) return;
         const next = p.answers.slice(i + 1).find((a) => a.verb === refused.verb);
         // Answers are recorded when they arrive; the retry's answer can only come after the wait.
-        if (next) expect(next.at - refused.at, `${p.serial} ${refused.verb}`).toBeGreaterThanOrEqual(refused.retryAfterMs ?? 0);
+        if (next)
+          expect(next.at - refused.at, `${p.serial} ${refused.verb}`).toBeGreaterThanOrEqual(refused.retryAfterMs ?? 0);
       });
     }
-    console.info(`${FLEET} appliances at once: ${refusals.length} calls refused as OVERLOADED (${[...new Set(refusals.map((a) => a.verb))].join(", ")}), all served`);
+    console.info(
+      `${FLEET} appliances at once: ${refusals.length} calls refused as OVERLOADED (${[...new Set(refusals.map((a) => a.verb))].join(", ")}), all served`,
+    );
 
     const ledger = await store.ledger();
     expect(ledger.grantedSum).toBe(FLEET * 200);

@@ -90,12 +90,24 @@ describe("participant failover pair", () => {
     await eventually(() => expect(holder.participant.state.granted).toBe(50));
 
     // Neither names the other.
-    await expect(other.participant.transferFrom("SOLO-1")).rejects.toMatchObject({ code: "FORBIDDEN", reason: "NOT_HA_PEER" });
+    await expect(other.participant.transferFrom("SOLO-1")).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      reason: "NOT_HA_PEER",
+    });
     // A unit of another pair, and itself.
-    await expect(other.participant.transferFrom("PAIR-D")).rejects.toMatchObject({ code: "FORBIDDEN", reason: "NOT_HA_PEER" });
-    await expect(other.participant.transferFrom("SOLO-2")).rejects.toMatchObject({ code: "FORBIDDEN", reason: "NOT_HA_PEER" });
+    await expect(other.participant.transferFrom("PAIR-D")).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      reason: "NOT_HA_PEER",
+    });
+    await expect(other.participant.transferFrom("SOLO-2")).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      reason: "NOT_HA_PEER",
+    });
     // An unknown serial it does not name.
-    await expect(other.participant.transferFrom("NOBODY")).rejects.toMatchObject({ code: "FORBIDDEN", reason: "NOT_HA_PEER" });
+    await expect(other.participant.transferFrom("NOBODY")).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      reason: "NOT_HA_PEER",
+    });
 
     expect(other.participant.state).toMatchObject({ granted: 0, pending: 0 });
     expect(await held("SOLO-1")).toEqual({ granted: 50, pending: 0 });

@@ -10,7 +10,11 @@ const live = new Live();
 afterEach(() => live.stopAll());
 
 function server(poolSize: number, options: { databaseUrl?: string; port?: number } = {}): Promise<ServerProcess> {
-  return live.server({ databaseUrl: options.databaseUrl ?? freshSqliteUrl(), poolSize, ...(options.port ? { port: options.port } : {}) });
+  return live.server({
+    databaseUrl: options.databaseUrl ?? freshSqliteUrl(),
+    poolSize,
+    ...(options.port ? { port: options.port } : {}),
+  });
 }
 
 /** Refreshes at the server's interval (10 s): these tests call `refresh()` themselves where it matters. */
@@ -91,7 +95,8 @@ describe("participant against a running server (SQLite)", () => {
     const first = await server(500, { databaseUrl });
     const p = participant(first.baseUrl, "IT-GRACE", { graceMs: 3_000, callTimeoutMs: 2_000 });
     const seen: string[] = [];
-    for (const name of ["grace-started", "grace-ended", "released", "granted"] as const) p.on(name, () => seen.push(name));
+    for (const name of ["grace-started", "grace-ended", "released", "granted"] as const)
+      p.on(name, () => seen.push(name));
     await p.start();
     p.setLoad(300);
     await eventually(() => expect(p.state.granted).toBe(200));

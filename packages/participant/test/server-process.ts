@@ -13,7 +13,12 @@ export function freshSqliteUrl(): string {
   return `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "sls-participant-")), "sls.db")}`;
 }
 
-export async function startServerProcess(options: { databaseUrl: string; poolSize: number; port?: number; env?: Record<string, string> }): Promise<ServerProcess> {
+export async function startServerProcess(options: {
+  databaseUrl: string;
+  poolSize: number;
+  port?: number;
+  env?: Record<string, string>;
+}): Promise<ServerProcess> {
   return startApiProcess({
     DATABASE_URL: options.databaseUrl,
     SLS_POOL_SIZE: String(options.poolSize),

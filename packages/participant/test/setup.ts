@@ -12,7 +12,15 @@ export const BACKUP_URL = "http://backup.example.net:3000";
 
 type Recorded = { [K in keyof ParticipantEvents]: { name: K; payload: ParticipantEvents[K] } }[keyof ParticipantEvents];
 
-const EVENT_NAMES: Array<keyof ParticipantEvents> = ["granted", "released", "failed-over", "grace-started", "grace-ended", "retrying", "error"];
+const EVENT_NAMES: Array<keyof ParticipantEvents> = [
+  "granted",
+  "released",
+  "failed-over",
+  "grace-started",
+  "grace-ended",
+  "retrying",
+  "error",
+];
 
 /**
  * A participant on a fake clock, talking to a fake main server (and a backup when asked). Its
@@ -85,7 +93,13 @@ export function fleetSetup(size: number, overrides: Partial<ParticipantOptions> 
         return transport.call(baseUrl, verb, input, options);
       },
     };
-    return new Participant({ ...testOptions(clock, recording), serial, hostname: `${serial.toLowerCase()}.example.net`, random, ...overrides });
+    return new Participant({
+      ...testOptions(clock, recording),
+      serial,
+      hostname: `${serial.toLowerCase()}.example.net`,
+      random,
+      ...overrides,
+    });
   });
   /** Each participant's `n`-th call of `verb` (0 for the first), for those that made one. */
   const nth = (verb: Verb, n: number): FleetCall[] => {

@@ -92,14 +92,30 @@ async function changeOnePercent(store: Store, round: number): Promise<void> {
   const others = ids.filter((i) => (i + round) % 2 === 1);
   const pairs = Math.min(holders.length, others.length);
   await store.db.$transaction(async (tx) => {
-    const { lockVersion } = await tx.server.update({ where: { id: 1 }, data: { lockVersion: { increment: 1 } }, select: { lockVersion: true } });
-    const current = await tx.participant.findMany({ where: { id: { in: ids.map(idOf) } }, select: { id: true, granted: true } });
-    const granted = current.filter((p) => p.granted > 0).slice(0, pairs).map((p) => p.id);
-    const free = current.filter((p) => p.granted === 0).slice(0, pairs).map((p) => p.id);
+    const { lockVersion } = await tx.server.update({
+      where: { id: 1 },
+      data: { lockVersion: { increment: 1 } },
+      select: { lockVersion: true },
+    });
+    const current = await tx.participant.findMany({
+      where: { id: { in: ids.map(idOf) } },
+      select: { id: true, granted: true },
+    });
+    const granted = current
+      .filter((p) => p.granted > 0)
+      .slice(0, pairs)
+      .map((p) => p.id);
+    const free = current
+      .filter((p) => p.granted === 0)
+      .slice(0, pairs)
+      .map((p) => p.id);
     await tx.participant.updateMany({ where: { id: { in: granted } }, data: { granted: 0, changeSeq: lockVersion } });
     await tx.participant.updateMany({ where: { id: { in: free } }, data: { granted: GRANT, changeSeq: lockVersion } });
     const rest = ids.map(idOf).filter((id) => !granted.includes(id) && !free.includes(id));
-    await tx.participant.updateMany({ where: { id: { in: rest } }, data: { highWater: { increment: 1 }, changeSeq: lockVersion } });
+    await tx.participant.updateMany({
+      where: { id: { in: rest } },
+      data: { highWater: { increment: 1 }, changeSeq: lockVersion },
+    });
   });
 }
 
@@ -122,7 +138,13 @@ async function main(): Promise<void> {
   await seedMain(mainUrl, backupPort);
   console.log(`seeded ${PARTICIPANTS} participants in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
-  const mainEnv = { PORT: String(mainPort), DATABASE_URL: mainUrl, SLS_BACKUP_KEY: KEY, SLS_SYNC_INTERVAL_MS: String(SYNC_MS), SLS_LOG_LEVEL: "warn" };
+  const mainEnv = {
+    PORT: String(mainPort),
+    DATABASE_URL: mainUrl,
+    SLS_BACKUP_KEY: KEY,
+    SLS_SYNC_INTERVAL_MS: String(SYNC_MS),
+    SLS_LOG_LEVEL: "warn",
+  };
   const mainProcess = await startServerProcess(mainEnv);
   const backup = await startServerProcess({
     PORT: String(backupPort),
@@ -138,14 +160,25 @@ async function main(): Promise<void> {
   const mainStore = new Store(createPrismaClient(mainUrl));
   try {
     const full = await until("the first full snapshot", async () => syncLines(backup).find((s) => s.full), 1_200_000);
-    console.log(`full snapshot: ${full.participants} participants, ${kb(full.bytes)}, backup CPU ${full.cpuMs} ms, ${full.ms} ms`);
+    console.log(
+      `full snapshot: ${full.participants} participants, ${kb(full.bytes)}, backup CPU ${full.cpuMs} ms, ${full.ms} ms`,
+    );
     const deltas: SyncLine[] = [];
     for (let round = 0; round < INTERVALS; round++) {
       const seen = syncLines(backup).length;
       await changeOnePercent(mainStore, round);
-      const line = await until("the delta", async () => syncLines(backup).slice(seen).find((s) => !s.full && s.participants >= CHANGING), 5 * SYNC_MS + 60_000);
+      const line = await until(
+        "the delta",
+        async () =>
+          syncLines(backup)
+            .slice(seen)
+            .find((s) => !s.full && s.participants >= CHANGING),
+        5 * SYNC_MS + 60_000,
+      );
       deltas.push(line);
-      console.log(`delta ${round + 1}: ${line.participants} participants, ${kb(line.bytes)}, backup CPU ${line.cpuMs} ms, ${line.ms} ms`);
+      console.log(
+        `delta ${round + 1}: ${line.participants} participants, ${kb(line.bytes)}, backup CPU ${line.cpuMs} ms, ${line.ms} ms`,
+      );
     }
     const idle = syncLines(backup).filter((s) => !s.full && s.participants < CHANGING);
 
@@ -182,8 +215,15 @@ async function main(): Promise<void> {
         backupCpuMsMax: Math.max(...deltas.map((d) => d.cpuMs)),
         msMedian: median(deltas.map((d) => d.ms)),
       },
-      idleSync: idle.length > 0 ? { bytesMedian: median(idle.map((d) => d.bytes)), backupCpuMsMedian: median(idle.map((d) => d.cpuMs)) } : null,
-      takeover: { ms: Math.round(takeoverMs), syncIntervals: Number((takeoverMs / SYNC_MS).toFixed(2)), appliancePolls: calls },
+      idleSync:
+        idle.length > 0
+          ? { bytesMedian: median(idle.map((d) => d.bytes)), backupCpuMsMedian: median(idle.map((d) => d.cpuMs)) }
+          : null,
+      takeover: {
+        ms: Math.round(takeoverMs),
+        syncIntervals: Number((takeoverMs / SYNC_MS).toFixed(2)),
+        appliancePolls: calls,
+      },
     };
     console.log(JSON.stringify(summary, null, 2));
   } catch (error) {

@@ -35,7 +35,11 @@ export interface Running {
 export async function startServices(env: TEnv, log: Logger, now: () => number = Date.now): Promise<Running> {
   const started = Date.now();
   const { applied } = await applyMigrations(env.DATABASE_URL, (line) => log.info(line));
-  log.info("database ready", { provider: providerOf(env.DATABASE_URL), migrationsApplied: applied.length, ms: Date.now() - started });
+  log.info("database ready", {
+    provider: providerOf(env.DATABASE_URL),
+    migrationsApplied: applied.length,
+    ms: Date.now() - started,
+  });
 
   const store = new Store(createPrismaClient(env.DATABASE_URL, { poolMax: env.SLS_DB_POOL_MAX }));
   await seedSettings(store, env, log, now);
@@ -61,7 +65,14 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     }),
     settings,
     shed: new ShedCounter(),
-    leases: new Leases(store, log, now, env.SLS_SERVER_ID, { ...DEFAULT_LEASE_OPTIONS, flushMs: env.SLS_LEASE_FLUSH_MS }, settings),
+    leases: new Leases(
+      store,
+      log,
+      now,
+      env.SLS_SERVER_ID,
+      { ...DEFAULT_LEASE_OPTIONS, flushMs: env.SLS_LEASE_FLUSH_MS },
+      settings,
+    ),
     role: env.SLS_ROLE,
     serving: role.serving,
     assertServing: () => role.serving.assertServing(),
@@ -73,9 +84,19 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
 
   await sampleUsage(services).catch((error) => log.error("usage sample failed", { error }));
   const timers = [
-    every(env.SLS_SWEEP_INTERVAL_MS, async () => role.sweeps() && sweepSilentParticipants(services), log, "reclaim sweep"),
+    every(
+      env.SLS_SWEEP_INTERVAL_MS,
+      async () => role.sweeps() && sweepSilentParticipants(services),
+      log,
+      "reclaim sweep",
+    ),
     every(COUNTER_FLUSH_MS, () => services.counters.flush(store, services.serverId), log, "counter flush"),
-    every(PRUNE_EVERY_MS, () => store.pruneAppliedRequests(new Date(now() - APPLIED_REQUEST_TTL_MS)), log, "request-id prune"),
+    every(
+      PRUNE_EVERY_MS,
+      () => store.pruneAppliedRequests(new Date(now() - APPLIED_REQUEST_TTL_MS)),
+      log,
+      "request-id prune",
+    ),
     every(ALERT_TICK_MS, () => alertTick(services), log, "alert engine"),
     every(CAPACITY_SAMPLE_MS, async () => services.role === "main" && sampleCapacity(services), log, "capacity sample"),
     every(PRUNE_EVERY_MS, () => pruneHistory(services, env.SLS_RETENTION_DAYS), log, "history prune"),
@@ -89,7 +110,9 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
       await role.stop();
       await stopAlertEngine(services).catch((error) => log.error("releasing the alert engine failed", { error }));
       await services.leases.stop().catch((error) => log.error("final lease write failed", { error }));
-      await services.counters.flush(store, services.serverId).catch((error) => log.error("final counter flush failed", { error }));
+      await services.counters
+        .flush(store, services.serverId)
+        .catch((error) => log.error("final counter flush failed", { error }));
       await store.close();
     },
   };
@@ -98,8 +121,14 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
 async function seedSettings(store: Store, env: TEnv, log: Logger, now: () => number): Promise<void> {
   const existing = await store.readServer();
   if (existing) {
-    if (env.SLS_POOL_SIZE !== undefined || env.SLS_SHARED_SECRET !== undefined || env.SLS_REFRESH_INTERVAL_SEC !== undefined) {
-      log.info("settings already exist; SLS_POOL_SIZE, SLS_SHARED_SECRET and SLS_REFRESH_INTERVAL_SEC only seed a new database");
+    if (
+      env.SLS_POOL_SIZE !== undefined ||
+      env.SLS_SHARED_SECRET !== undefined ||
+      env.SLS_REFRESH_INTERVAL_SEC !== undefined
+    ) {
+      log.info(
+        "settings already exist; SLS_POOL_SIZE, SLS_SHARED_SECRET and SLS_REFRESH_INTERVAL_SEC only seed a new database",
+      );
     }
     return;
   }
@@ -115,7 +144,10 @@ async function seedSettings(store: Store, env: TEnv, log: Logger, now: () => num
       refreshIntervalSec: env.SLS_REFRESH_INTERVAL_SEC ?? 30,
       secretSet: Boolean(env.SLS_SHARED_SECRET),
     });
-    if (!env.SLS_SHARED_SECRET) log.warn("no shared secret yet: appliances are refused until one is set (SLS_SHARED_SECRET or the settings page)");
+    if (!env.SLS_SHARED_SECRET)
+      log.warn(
+        "no shared secret yet: appliances are refused until one is set (SLS_SHARED_SECRET or the settings page)",
+      );
   }
 }
 

@@ -18,7 +18,8 @@ describe("loadEnv", () => {
       expect(error).toBeInstanceOf(EnvError);
       message = (error as Error).message;
     }
-    for (const key of ["PORT", "SLS_POOL_SIZE", "SLS_REFRESH_INTERVAL_SEC", "DATABASE_URL"]) expect(message).toContain(key);
+    for (const key of ["PORT", "SLS_POOL_SIZE", "SLS_REFRESH_INTERVAL_SEC", "DATABASE_URL"])
+      expect(message).toContain(key);
   });
 
   it("requires the main server's URL, its own serial and the secret for the backup role", () => {

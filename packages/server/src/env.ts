@@ -45,7 +45,10 @@ export const ZEnv = z.object({
    */
   SLS_BACKUP_KEY: z
     .string()
-    .regex(/^[\x21-\x7e]{32,256}$/, "must be 32–256 printable characters without spaces; generate one with: openssl rand -base64 32")
+    .regex(
+      /^[\x21-\x7e]{32,256}$/,
+      "must be 32–256 printable characters without spaces; generate one with: openssl rand -base64 32",
+    )
     .optional(),
   /** Backup ↔ main synchronisation period (spec: 10 s). */
   SLS_SYNC_INTERVAL_MS: z.coerce.number().int().min(20).max(600_000).default(10_000),
@@ -61,7 +64,10 @@ export const ZEnv = z.object({
    */
   SLS_ALLOWED_HOSTS: z
     .string()
-    .regex(/^\s*[A-Za-z0-9.:\[\]-]+(\s*,\s*[A-Za-z0-9.:\[\]-]+)*\s*$/, "must be host names or addresses separated by commas")
+    .regex(
+      /^\s*[A-Za-z0-9.:\[\]-]+(\s*,\s*[A-Za-z0-9.:\[\]-]+)*\s*$/,
+      "must be host names or addresses separated by commas",
+    )
     .optional(),
   /** PEM certificate (chain) and private key: both set → HTTPS on the web port and the licence port. */
   SLS_TLS_CERT: z.string().min(1).optional(),
@@ -107,7 +113,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const env = parsed.data;
   if (env.SLS_ROLE === "backup") {
-    const missing = (["SLS_MAIN_URL", "SLS_BACKUP_SERIAL", "SLS_SHARED_SECRET", "SLS_BACKUP_KEY"] as const).filter((key) => !env[key]);
+    const missing = (["SLS_MAIN_URL", "SLS_BACKUP_SERIAL", "SLS_SHARED_SECRET", "SLS_BACKUP_KEY"] as const).filter(
+      (key) => !env[key],
+    );
     if (missing.length > 0) {
       throw new EnvError(
         `Invalid environment; fix these and start again:\n${missing.map((key) => `  - ${key}: required when SLS_ROLE=backup${key === "SLS_BACKUP_KEY" ? " (the backup link key, the same as on the main server; generate one with: openssl rand -base64 32)" : ""}`).join("\n")}`,
@@ -116,7 +124,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   if (Boolean(env.SLS_TLS_CERT) !== Boolean(env.SLS_TLS_KEY)) {
     const missing = env.SLS_TLS_CERT ? "SLS_TLS_KEY" : "SLS_TLS_CERT";
-    throw new EnvError(`Invalid environment; fix these and start again:\n  - ${missing}: required with ${missing === "SLS_TLS_KEY" ? "SLS_TLS_CERT" : "SLS_TLS_KEY"} (HTTPS needs both PEM files)`);
+    throw new EnvError(
+      `Invalid environment; fix these and start again:\n  - ${missing}: required with ${missing === "SLS_TLS_KEY" ? "SLS_TLS_CERT" : "SLS_TLS_KEY"} (HTTPS needs both PEM files)`,
+    );
   }
   return {
     ...env,

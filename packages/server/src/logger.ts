@@ -9,7 +9,10 @@ export interface Logger {
 }
 
 /** One JSON line per event on stderr, so logs stay greppable and machine-readable. */
-export function createLogger(level: LogLevel = "info", write: (line: string) => void = (l) => process.stderr.write(l + "\n")): Logger {
+export function createLogger(
+  level: LogLevel = "info",
+  write: (line: string) => void = (l) => process.stderr.write(l + "\n"),
+): Logger {
   const emit = (at: LogLevel) => (message: string, context?: Record<string, unknown>) => {
     if (ORDER[at] < ORDER[level]) return;
     write(JSON.stringify({ time: new Date().toISOString(), level: at, message, ...serialise(context) }));
@@ -20,6 +23,9 @@ export function createLogger(level: LogLevel = "info", write: (line: string) => 
 function serialise(context?: Record<string, unknown>): Record<string, unknown> {
   if (!context) return {};
   return Object.fromEntries(
-    Object.entries(context).map(([k, v]) => [k, v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v]),
+    Object.entries(context).map(([k, v]) => [
+      k,
+      v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v,
+    ]),
   );
 }

@@ -131,7 +131,10 @@ export const participantProcedure = applianceProcedure.use(async ({ ctx, next })
  * The participant named by `Authorization: Bearer <token>`, or BAD_TOKEN. Found in the lease
  * table (or the database, once); calls that change grants check the token again under the lock.
  */
-export async function authenticateParticipant(services: Services, authorization: string | null): Promise<AuthenticatedParticipant> {
+export async function authenticateParticipant(
+  services: Services,
+  authorization: string | null,
+): Promise<AuthenticatedParticipant> {
   const token = bearerToken(authorization);
   const tokenHash = token ? hashToken(token) : null;
   const lease = tokenHash ? await services.leases.lookup(tokenHash) : null;

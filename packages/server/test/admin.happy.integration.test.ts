@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_PASSWORD, ConsoleClient, setUpAdmin } from "./console-client.ts";
-import { freshDatabase, providers, registerOk, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
+import {
+  freshDatabase,
+  providers,
+  registerOk,
+  startTestServer,
+  type FreshDatabase,
+  type TestServer,
+} from "./harness.ts";
 import { expectLedgerBalanced } from "./ledger.ts";
 
 interface Page<T> {
@@ -44,7 +51,9 @@ describe.each(providers())("admin console on %s", (provider) => {
     const a = await registerOk(server, "POOLA");
     const b = await registerOk(server, "POOLB");
     await server.call("request", { sessions: 400, requestId: "a" }, a);
-    expect(await server.call("request", { sessions: 200, requestId: "b" }, b)).toMatchObject({ data: { granted: 100, pending: 100 } });
+    expect(await server.call("request", { sessions: 200, requestId: "b" }, b)).toMatchObject({
+      data: { granted: 100, pending: 100 },
+    });
 
     const refused = await admin.mutation("admin.settings.setPoolSize", { poolSize: 450 });
     expect(refused).toMatchObject({ ok: false, status: 400, error: { data: { reason: "POOL_BELOW_GRANTED" } } });
@@ -63,26 +72,49 @@ describe.each(providers())("admin console on %s", (provider) => {
   it("force release and remove go through the allocator, are audited with the administrator, and keep the ledger", async () => {
     const result = await admin.ok("mutation", "admin.participants.forceRelease", { serial: "POOLA" });
     expect(result).toEqual({ freed: 400, withdrawn: 0 });
-    expect(await adminAudit("force-release")).toMatchObject([{ actor: "admin:root", serial: "POOLA", grantedDelta: -400 }]);
+    expect(await adminAudit("force-release")).toMatchObject([
+      { actor: "admin:root", serial: "POOLA", grantedDelta: -400 },
+    ]);
     expect(await adminAudit("admin.force-release")).toMatchObject([{ actor: "admin:root", serial: "POOLA" }]);
 
-    expect(await admin.ok("mutation", "admin.participants.remove", { serial: "POOLB" })).toEqual({ freed: 200, withdrawn: 0 });
+    expect(await admin.ok("mutation", "admin.participants.remove", { serial: "POOLB" })).toEqual({
+      freed: 200,
+      withdrawn: 0,
+    });
     expect(await admin.query("admin.participants.get", { serial: "POOLB" })).toMatchObject({ ok: false, status: 404 });
-    expect(await admin.mutation("admin.participants.remove", { serial: "POOLB" })).toMatchObject({ ok: false, status: 404 });
+    expect(await admin.mutation("admin.participants.remove", { serial: "POOLB" })).toMatchObject({
+      ok: false,
+      status: 404,
+    });
     await expectLedgerBalanced(server);
     const overview = await admin.ok<{ pool: { granted: number; available: number } }>("query", "admin.overview.get");
     expect(overview.pool).toMatchObject({ granted: 0, available: 650 });
   });
 
   it("approves a participant waiting for approval, which can then register", async () => {
-    await admin.ok("mutation", "admin.settings.setOperation", { enabled: true, approvalRequired: true, alertThresholdPct: 85 });
-    const waiting = await server.call("register", { secret: "integration-secret-1", serial: "NEWBIE", hostname: "n", model: "m", platformLimit: 100, localLimit: 0 });
+    await admin.ok("mutation", "admin.settings.setOperation", {
+      enabled: true,
+      approvalRequired: true,
+      alertThresholdPct: 85,
+    });
+    const waiting = await server.call("register", {
+      secret: "integration-secret-1",
+      serial: "NEWBIE",
+      hostname: "n",
+      model: "m",
+      platformLimit: 100,
+      localLimit: 0,
+    });
     expect(waiting).toMatchObject({ ok: false, error: { data: { reason: "AWAITING_APPROVAL" } } });
     const list = await admin.ok<Page<Row>>("query", "admin.participants.list", { state: "awaiting-approval" });
     expect(list.rows.map((r) => r.serial)).toEqual(["NEWBIE"]);
     await admin.ok("mutation", "admin.participants.approve", { serial: "NEWBIE" });
     expect(await registerOk(server, "NEWBIE", { localLimit: 0, platformLimit: 100 })).toMatch(/^slt_/);
-    await admin.ok("mutation", "admin.settings.setOperation", { enabled: true, approvalRequired: false, alertThresholdPct: 90 });
+    await admin.ok("mutation", "admin.settings.setOperation", {
+      enabled: true,
+      approvalRequired: false,
+      alertThresholdPct: 90,
+    });
   });
 
   it("validates every setting on the server, naming the field", async () => {
@@ -95,33 +127,82 @@ describe.each(providers())("admin console on %s", (provider) => {
       ["admin.settings.setRefreshInterval", { refreshIntervalSec: 30.5 }, "refreshIntervalSec"],
       ["admin.settings.setPoolSize", { poolSize: 1_000_001 }, "poolSize"],
       ["admin.settings.setPoolSize", { poolSize: -1 }, "poolSize"],
-      ["admin.settings.setBackup", { backup: { address: "host/with/path", serial: "BK1", peerSerial: null } }, "backup.address"],
-      ["admin.settings.setBackup", { backup: { address: "host:3000", serial: "bad serial!", peerSerial: null } }, "backup.serial"],
-      ["admin.settings.setBackup", { backup: { address: "host:3000", serial: "BK1", peerSerial: "BK1" } }, "backup.peerSerial"],
-      ["admin.settings.setOperation", { enabled: true, approvalRequired: false, alertThresholdPct: 0 }, "alertThresholdPct"],
-      ["admin.settings.setOperation", { enabled: true, approvalRequired: false, alertThresholdPct: 101 }, "alertThresholdPct"],
+      [
+        "admin.settings.setBackup",
+        { backup: { address: "host/with/path", serial: "BK1", peerSerial: null } },
+        "backup.address",
+      ],
+      [
+        "admin.settings.setBackup",
+        { backup: { address: "host:3000", serial: "bad serial!", peerSerial: null } },
+        "backup.serial",
+      ],
+      [
+        "admin.settings.setBackup",
+        { backup: { address: "host:3000", serial: "BK1", peerSerial: "BK1" } },
+        "backup.peerSerial",
+      ],
+      [
+        "admin.settings.setOperation",
+        { enabled: true, approvalRequired: false, alertThresholdPct: 0 },
+        "alertThresholdPct",
+      ],
+      [
+        "admin.settings.setOperation",
+        { enabled: true, approvalRequired: false, alertThresholdPct: 101 },
+        "alertThresholdPct",
+      ],
     ];
     for (const [path, input, field] of cases) {
       const result = await admin.mutation(path, input);
-      expect(result, `${path} ${JSON.stringify(input)}`).toMatchObject({ ok: false, status: 400, error: { data: { reason: "INVALID_INPUT" } } });
-      if (!result.ok) expect((result.error.data as unknown as { issues: Array<{ path: string }> }).issues.map((i) => i.path)).toContain(field);
+      expect(result, `${path} ${JSON.stringify(input)}`).toMatchObject({
+        ok: false,
+        status: 400,
+        error: { data: { reason: "INVALID_INPUT" } },
+      });
+      if (!result.ok)
+        expect(
+          (result.error.data as unknown as { issues: Array<{ path: string }> }).issues.map((i) => i.path),
+        ).toContain(field);
     }
   });
 
   it("applies valid settings, never shows the secret, and audits each change with the administrator", async () => {
     await admin.ok("mutation", "admin.settings.setSecret", { secret: "rotated-secret-0001" });
     await admin.ok("mutation", "admin.settings.setRefreshInterval", { refreshIntervalSec: 60 });
-    await admin.ok("mutation", "admin.settings.setBackup", { backup: { address: "https://backup.example.net:8443", serial: "BK1", peerSerial: "BK2" } });
+    await admin.ok("mutation", "admin.settings.setBackup", {
+      backup: { address: "https://backup.example.net:8443", serial: "BK1", peerSerial: "BK2" },
+    });
     const settings = await admin.ok<Record<string, unknown>>("query", "admin.settings.get");
-    expect(settings).toMatchObject({ secretSet: true, refreshIntervalSec: 60, backup: { address: "https://backup.example.net:8443", serial: "BK1", peerSerial: "BK2" } });
+    expect(settings).toMatchObject({
+      secretSet: true,
+      refreshIntervalSec: 60,
+      backup: { address: "https://backup.example.net:8443", serial: "BK1", peerSerial: "BK2" },
+    });
     expect(JSON.stringify(settings)).not.toContain("rotated-secret-0001");
     expect(JSON.stringify(settings)).not.toContain("scrypt");
     const [secretEvent] = await adminAudit("admin.secret");
     expect(secretEvent).toMatchObject({ actor: "admin:root" });
     expect(secretEvent!.detail).not.toContain("rotated-secret-0001");
-    const old = await server.call("register", { secret: "integration-secret-1", serial: "LATE", hostname: "h", model: "m", platformLimit: 100, localLimit: 0 });
+    const old = await server.call("register", {
+      secret: "integration-secret-1",
+      serial: "LATE",
+      hostname: "h",
+      model: "m",
+      platformLimit: 100,
+      localLimit: 0,
+    });
     expect(old).toMatchObject({ ok: false, error: { data: { reason: "BAD_SECRET" } } });
-    expect(await server.call("register", { secret: "rotated-secret-0001", serial: "LATE", hostname: "h", model: "m", platformLimit: 100, localLimit: 0 })).toMatchObject({
+    expect(
+      await server.call("register", {
+        secret: "rotated-secret-0001",
+        serial: "LATE",
+        hostname: "h",
+        model: "m",
+        platformLimit: 100,
+        localLimit: 0,
+      }),
+    ).toMatchObject({
       ok: true,
       data: { refreshIntervalSec: 60, backup: { address: "https://backup.example.net:8443" } },
     });
@@ -131,22 +212,41 @@ describe.each(providers())("admin console on %s", (provider) => {
 
   it("keeps at least one administrator, refuses duplicate names and self-removal, and signs out on password reset", async () => {
     const me = (await admin.ok<{ account: { id: string } }>("query", "auth.state")).account;
-    expect(await admin.mutation("admin.accounts.setRole", { id: me.id, role: "viewer" })).toMatchObject({ ok: false, status: 409, error: { data: { reason: "LAST_ADMIN" } } });
-    expect(await admin.mutation("admin.accounts.remove", { id: me.id })).toMatchObject({ ok: false, error: { data: { reason: "OWN_ACCOUNT" } } });
-    expect(await admin.mutation("admin.accounts.create", { name: "Root", password: "another password 1", role: "viewer" })).toMatchObject({
+    expect(await admin.mutation("admin.accounts.setRole", { id: me.id, role: "viewer" })).toMatchObject({
+      ok: false,
+      status: 409,
+      error: { data: { reason: "LAST_ADMIN" } },
+    });
+    expect(await admin.mutation("admin.accounts.remove", { id: me.id })).toMatchObject({
+      ok: false,
+      error: { data: { reason: "OWN_ACCOUNT" } },
+    });
+    expect(
+      await admin.mutation("admin.accounts.create", { name: "Root", password: "another password 1", role: "viewer" }),
+    ).toMatchObject({
       ok: false,
       status: 409,
       error: { data: { reason: "NAME_TAKEN" } },
     });
 
-    const second = await admin.ok<{ id: string; name: string }>("mutation", "admin.accounts.create", { name: "Second.Admin", password: "second admin password", role: "admin" });
+    const second = await admin.ok<{ id: string; name: string }>("mutation", "admin.accounts.create", {
+      name: "Second.Admin",
+      password: "second admin password",
+      role: "admin",
+    });
     expect(second.name).toBe("second.admin");
     const other = ConsoleClient.for(server);
     await other.ok("mutation", "auth.login", { name: "second.admin", password: "second admin password" });
     // With two administrators, one may demote the other; then the last one is protected again.
     await other.ok("mutation", "admin.accounts.setRole", { id: me.id, role: "viewer" });
-    expect(await admin.mutation("admin.settings.setRefreshInterval", { refreshIntervalSec: 30 })).toMatchObject({ ok: false, status: 403 });
-    expect(await other.mutation("admin.accounts.setRole", { id: second.id, role: "viewer" })).toMatchObject({ ok: false, error: { data: { reason: "LAST_ADMIN" } } });
+    expect(await admin.mutation("admin.settings.setRefreshInterval", { refreshIntervalSec: 30 })).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    expect(await other.mutation("admin.accounts.setRole", { id: second.id, role: "viewer" })).toMatchObject({
+      ok: false,
+      error: { data: { reason: "LAST_ADMIN" } },
+    });
     await other.ok("mutation", "admin.accounts.setRole", { id: me.id, role: "admin" });
 
     await admin.ok("mutation", "admin.accounts.resetPassword", { id: second.id, password: "reset password 123" });
@@ -154,23 +254,44 @@ describe.each(providers())("admin console on %s", (provider) => {
     await other.ok("mutation", "auth.login", { name: "second.admin", password: "reset password 123" });
     await admin.ok("mutation", "admin.accounts.remove", { id: second.id });
     expect(await other.query("admin.overview.get")).toMatchObject({ ok: false, status: 401 });
-    const names = (await admin.ok<{ accounts: Array<{ name: string }> }>("query", "admin.accounts.list")).accounts.map((a) => a.name);
+    const names = (await admin.ok<{ accounts: Array<{ name: string }> }>("query", "admin.accounts.list")).accounts.map(
+      (a) => a.name,
+    );
     expect(names).toEqual(["root"]);
     expect((await adminAudit("admin.account-remove"))[0]).toMatchObject({ actor: "admin:root" });
   });
 
   it("pages, sorts, filters and searches participants on the server", async () => {
-    for (let i = 0; i < 30; i++) await registerOk(server, `FLEET${String(i).padStart(2, "0")}`, { hostname: i % 2 ? `Odd-${i}.example.net` : `even-${i}.example.net` });
-    const first = await admin.ok<Page<Row> & { page: number }>("query", "admin.participants.list", { page: 1, pageSize: 10, sort: "serial" });
-    const second = await admin.ok<Page<Row>>("query", "admin.participants.list", { page: 2, pageSize: 10, sort: "serial" });
+    for (let i = 0; i < 30; i++)
+      await registerOk(server, `FLEET${String(i).padStart(2, "0")}`, {
+        hostname: i % 2 ? `Odd-${i}.example.net` : `even-${i}.example.net`,
+      });
+    const first = await admin.ok<Page<Row> & { page: number }>("query", "admin.participants.list", {
+      page: 1,
+      pageSize: 10,
+      sort: "serial",
+    });
+    const second = await admin.ok<Page<Row>>("query", "admin.participants.list", {
+      page: 2,
+      pageSize: 10,
+      sort: "serial",
+    });
     expect(first.total).toBe(second.total);
     expect(first.rows).toHaveLength(10);
     expect(first.rows.at(-1)!.serial < second.rows[0]!.serial).toBe(true);
     const odd = await admin.ok<Page<Row>>("query", "admin.participants.list", { search: "ODD-", pageSize: 50 });
     expect(odd.total).toBe(15);
     expect(odd.rows.every((r) => r.hostname.startsWith("Odd-"))).toBe(true);
-    const asc = await admin.ok<Page<Row>>("query", "admin.participants.list", { sort: "hostname", direction: "asc", pageSize: 200 });
-    const desc = await admin.ok<Page<Row>>("query", "admin.participants.list", { sort: "hostname", direction: "desc", pageSize: 200 });
+    const asc = await admin.ok<Page<Row>>("query", "admin.participants.list", {
+      sort: "hostname",
+      direction: "asc",
+      pageSize: 200,
+    });
+    const desc = await admin.ok<Page<Row>>("query", "admin.participants.list", {
+      sort: "hostname",
+      direction: "desc",
+      pageSize: 200,
+    });
     expect(desc.rows.map((r) => r.hostname)).toEqual(asc.rows.map((r) => r.hostname).reverse());
     server.clock.advance(3 * 60 + 1);
     const token = await registerOk(server, "FRESH01");
@@ -185,7 +306,9 @@ describe.each(providers())("admin console on %s", (provider) => {
   it("counts each appliance message once per server and once per participant", async () => {
     const { services } = server.running;
     await services.counters.flush(services.store, services.serverId);
-    const before = await admin.ok<{ counters: Array<{ messageType: string; received: number; answered: number; failed: number }> }>("query", "admin.overview.get");
+    const before = await admin.ok<{
+      counters: Array<{ messageType: string; received: number; answered: number; failed: number }>;
+    }>("query", "admin.overview.get");
     const token = await registerOk(server, "COUNTME");
     await server.call("refresh", { inUse: 0 }, token);
     await server.call("request", { sessions: 70, requestId: "x" }, token);
@@ -199,7 +322,11 @@ describe.each(providers())("admin console on %s", (provider) => {
     expect(delta("register")).toEqual([1, 1, 0]);
     expect(delta("refresh")).toEqual([1, 1, 0]);
     expect(delta("request")).toEqual([1, 0, 1]);
-    const detail = await admin.ok<{ counters: Array<{ messageType: string; received: number }> }>("query", "admin.participants.get", { serial: "COUNTME" });
+    const detail = await admin.ok<{ counters: Array<{ messageType: string; received: number }> }>(
+      "query",
+      "admin.participants.get",
+      { serial: "COUNTME" },
+    );
     expect(detail.counters.map((c) => [c.messageType, c.received])).toEqual([
       ["refresh", 1],
       ["register", 1],
@@ -212,13 +339,22 @@ describe.each(providers())("admin console on %s", (provider) => {
     await server.call("request", { sessions: 50, requestId: "csv" }, token);
     const filtered = await admin.ok<Page<AuditRow>>("query", "admin.audit.list", { filter: { serial: "CSV01" } });
     expect(filtered.rows.map((r) => r.type)).toEqual(["request", "register"]);
-    const actorFiltered = await admin.ok<Page<AuditRow>>("query", "admin.audit.list", { filter: { actor: "admin:" }, pageSize: 200 });
+    const actorFiltered = await admin.ok<Page<AuditRow>>("query", "admin.audit.list", {
+      filter: { actor: "admin:" },
+      pageSize: 200,
+    });
     expect(actorFiltered.rows.every((r) => r.actor.startsWith("admin:"))).toBe(true);
     const future = new Date(server.clock.ms + 3600_000).toISOString();
     expect((await admin.ok<Page<AuditRow>>("query", "admin.audit.list", { filter: { from: future } })).total).toBe(0);
-    expect(await admin.query("admin.audit.list", { filter: { from: future, to: new Date(0).toISOString() } })).toMatchObject({ ok: false, status: 400 });
+    expect(
+      await admin.query("admin.audit.list", { filter: { from: future, to: new Date(0).toISOString() } }),
+    ).toMatchObject({ ok: false, status: 400 });
 
-    const { csv, rows, truncated } = await admin.ok<{ csv: string; rows: number; truncated: boolean }>("query", "admin.audit.export", { filter: { serial: "CSV01" } });
+    const { csv, rows, truncated } = await admin.ok<{ csv: string; rows: number; truncated: boolean }>(
+      "query",
+      "admin.audit.export",
+      { filter: { serial: "CSV01" } },
+    );
     expect({ rows, truncated }).toEqual({ rows: 2, truncated: false });
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe("id,at,type,actor,serial,grantedDelta,pendingDelta,grantedAfter,pendingAfter,detail");
@@ -227,8 +363,19 @@ describe.each(providers())("admin console on %s", (provider) => {
   });
 
   it("samples usage and serves the history with the current figures last", async () => {
-    await server.running.services.store.usage.record({ at: new Date(server.clock.ms - 30 * 60_000), poolSize: 650, granted: 10, pending: 0, inUse: 5, participants: 3 });
-    const { points } = await admin.ok<{ points: Array<{ at: string; granted: number; poolSize: number }> }>("query", "admin.overview.usage", { range: "hour" });
+    await server.running.services.store.usage.record({
+      at: new Date(server.clock.ms - 30 * 60_000),
+      poolSize: 650,
+      granted: 10,
+      pending: 0,
+      inUse: 5,
+      participants: 3,
+    });
+    const { points } = await admin.ok<{ points: Array<{ at: string; granted: number; poolSize: number }> }>(
+      "query",
+      "admin.overview.usage",
+      { range: "hour" },
+    );
     expect(points.length).toBeGreaterThanOrEqual(2);
     expect(points[0]).toMatchObject({ granted: 10 });
     expect(points.at(-1)).toMatchObject({ at: new Date(server.clock.ms).toISOString(), granted: 50, poolSize: 650 });

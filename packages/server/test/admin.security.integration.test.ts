@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FailureLimiter } from "../src/auth/rate-limit.ts";
 import { appRouter } from "../src/root.ts";
 import { ADMIN_PASSWORD, ConsoleClient, setUpAdmin, signedInViewer } from "./console-client.ts";
-import { freshDatabase, providers, registerOk, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
+import {
+  freshDatabase,
+  providers,
+  registerOk,
+  startTestServer,
+  type FreshDatabase,
+  type TestServer,
+} from "./harness.ts";
 
 type Kind = "query" | "mutation";
 
@@ -84,7 +91,11 @@ describe.each(providers())("admin console access control on %s", (provider) => {
     const anonymous = ConsoleClient.for(server);
     for (const procedure of adminProcedures()) {
       const result = await call(anonymous, procedure);
-      expect(result, procedure.path).toMatchObject({ ok: false, status: 401, error: { data: { code: "UNAUTHORIZED", reason: "NOT_SIGNED_IN" } } });
+      expect(result, procedure.path).toMatchObject({
+        ok: false,
+        status: 401,
+        error: { data: { code: "UNAUTHORIZED", reason: "NOT_SIGNED_IN" } },
+      });
     }
   });
 
@@ -102,10 +113,16 @@ describe.each(providers())("admin console access control on %s", (provider) => {
     expect(mutations.length).toBeGreaterThan(8);
     for (const procedure of mutations) {
       const result = await call(viewer, procedure);
-      expect(result, procedure.path).toMatchObject({ ok: false, status: 403, error: { data: { code: "FORBIDDEN", reason: "ADMIN_ONLY" } } });
+      expect(result, procedure.path).toMatchObject({
+        ok: false,
+        status: 403,
+        error: { data: { code: "FORBIDDEN", reason: "ADMIN_ONLY" } },
+      });
     }
     expect(await admin.ok("query", "admin.settings.get")).toEqual(before);
-    const detail = await admin.ok<{ participant: { granted: number } }>("query", "admin.participants.get", { serial: SERIAL });
+    const detail = await admin.ok<{ participant: { granted: number } }>("query", "admin.participants.get", {
+      serial: SERIAL,
+    });
     expect(detail.participant.granted).toBe(200);
     const accounts = await admin.ok<{ accounts: Array<{ name: string }> }>("query", "admin.accounts.list");
     expect(accounts.accounts.map((a) => a.name)).toEqual(["root", "watcher"]);
@@ -123,15 +140,31 @@ describe.each(providers())("admin console access control on %s", (provider) => {
   });
 
   it("refuses mutations without the console header, and any call from another origin", async () => {
-    const noHeader = await admin.mutation("admin.settings.setRefreshInterval", { refreshIntervalSec: 45 }, { withoutConsoleHeader: true });
+    const noHeader = await admin.mutation(
+      "admin.settings.setRefreshInterval",
+      { refreshIntervalSec: 45 },
+      { withoutConsoleHeader: true },
+    );
     expect(noHeader).toMatchObject({ ok: false, status: 403, error: { data: { reason: "CROSS_SITE_REQUEST" } } });
-    const foreign = await admin.mutation("admin.settings.setRefreshInterval", { refreshIntervalSec: 45 }, { origin: "https://evil.example" });
+    const foreign = await admin.mutation(
+      "admin.settings.setRefreshInterval",
+      { refreshIntervalSec: 45 },
+      { origin: "https://evil.example" },
+    );
     expect(foreign).toMatchObject({ ok: false, status: 403, error: { data: { reason: "CROSS_SITE_REQUEST" } } });
     const foreignRead = await admin.query("admin.settings.get", undefined, { origin: "https://evil.example" });
     expect(foreignRead).toMatchObject({ ok: false, status: 403 });
-    const foreignLogin = await ConsoleClient.for(server).mutation("auth.login", { name: "root", password: ADMIN_PASSWORD }, { withoutConsoleHeader: true });
+    const foreignLogin = await ConsoleClient.for(server).mutation(
+      "auth.login",
+      { name: "root", password: ADMIN_PASSWORD },
+      { withoutConsoleHeader: true },
+    );
     expect(foreignLogin).toMatchObject({ ok: false, status: 403 });
-    const sameOrigin = await admin.mutation("admin.settings.setRefreshInterval", { refreshIntervalSec: 45 }, { origin: server.baseUrl });
+    const sameOrigin = await admin.mutation(
+      "admin.settings.setRefreshInterval",
+      { refreshIntervalSec: 45 },
+      { origin: server.baseUrl },
+    );
     expect(sameOrigin.ok).toBe(true);
   });
 
@@ -145,7 +178,11 @@ describe.each(providers())("admin console access control on %s", (provider) => {
   });
 
   it("refuses a second setup", async () => {
-    const result = await ConsoleClient.for(server).mutation("auth.setup", { setupCode: "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA", name: "mallory", password: "mallory's password" });
+    const result = await ConsoleClient.for(server).mutation("auth.setup", {
+      setupCode: "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA",
+      name: "mallory",
+      password: "mallory's password",
+    });
     expect(result).toMatchObject({ ok: false, status: 403, error: { data: { reason: "SETUP_DONE" } } });
   });
 
@@ -163,29 +200,60 @@ describe.each(providers())("admin console access control on %s", (provider) => {
   it("slows and then refuses repeated wrong passwords", async () => {
     const services = server.running.services;
     const original = services.loginFailures;
-    services.loginFailures = new FailureLimiter({ slowAfter: 2, refuseAfter: 4, windowMs: 60_000, delayStepMs: 200 }, services.now);
+    services.loginFailures = new FailureLimiter(
+      { slowAfter: 2, refuseAfter: 4, windowMs: 60_000, delayStepMs: 200 },
+      services.now,
+    );
     try {
       const client = ConsoleClient.for(server);
       const attempt = () => client.mutation("auth.login", { name: "root", password: "wrong password!" });
-      for (let i = 0; i < 2; i += 1) expect(await attempt()).toMatchObject({ ok: false, status: 401, error: { data: { reason: "BAD_CREDENTIALS" } } });
+      for (let i = 0; i < 2; i += 1)
+        expect(await attempt()).toMatchObject({
+          ok: false,
+          status: 401,
+          error: { data: { reason: "BAD_CREDENTIALS" } },
+        });
       const started = performance.now();
       expect(await attempt()).toMatchObject({ ok: false, status: 401 });
       expect(performance.now() - started).toBeGreaterThanOrEqual(190);
       await attempt();
-      expect(await attempt()).toMatchObject({ ok: false, status: 429, error: { data: { reason: "LOGIN_RATE_LIMITED" } } });
+      expect(await attempt()).toMatchObject({
+        ok: false,
+        status: 429,
+        error: { data: { reason: "LOGIN_RATE_LIMITED" } },
+      });
       // Refused even with the right password until the window has passed.
-      expect(await client.mutation("auth.login", { name: "root", password: ADMIN_PASSWORD })).toMatchObject({ ok: false, status: 429 });
+      expect(await client.mutation("auth.login", { name: "root", password: ADMIN_PASSWORD })).toMatchObject({
+        ok: false,
+        status: 429,
+      });
     } finally {
       services.loginFailures = original;
     }
   });
 
   it("answers a wrong name like a wrong password", async () => {
-    const result = await ConsoleClient.for(server).mutation("auth.login", { name: "nobody", password: "whatever password" });
-    expect(result).toMatchObject({ ok: false, status: 401, error: { message: "Wrong account name or password.", data: { reason: "BAD_CREDENTIALS" } } });
+    const result = await ConsoleClient.for(server).mutation("auth.login", {
+      name: "nobody",
+      password: "whatever password",
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      status: 401,
+      error: { message: "Wrong account name or password.", data: { reason: "BAD_CREDENTIALS" } },
+    });
   });
 
   it("keeps the appliance API free of the console's checks", async () => {
-    expect(await server.call("register", { secret: "integration-secret-1", serial: "SECTEST02", hostname: "h", model: "m", platformLimit: 100, localLimit: 0 })).toMatchObject({ ok: true });
+    expect(
+      await server.call("register", {
+        secret: "integration-secret-1",
+        serial: "SECTEST02",
+        hostname: "h",
+        model: "m",
+        platformLimit: 100,
+        localLimit: 0,
+      }),
+    ).toMatchObject({ ok: true });
   });
 });

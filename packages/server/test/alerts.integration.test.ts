@@ -6,14 +6,28 @@ import { alertTick } from "../src/alerts/engine.ts";
 import { sweepSilentParticipants } from "../src/services/sweeper.ts";
 import { startReceivers, type Receivers } from "./alert-receivers.ts";
 import { setUpAdmin, type ConsoleClient } from "./console-client.ts";
-import { freshDatabase, providers, registerOk, startTestServer, until, type FreshDatabase, type TestServer } from "./harness.ts";
+import {
+  freshDatabase,
+  providers,
+  registerOk,
+  startTestServer,
+  until,
+  type FreshDatabase,
+  type TestServer,
+} from "./harness.ts";
 
 const HOOK_SECRET = "webhook-signing-key-123";
 
 interface AlertItem {
   kind: string;
   message: string;
-  deliveries: Array<{ channel: string; status: string; attempts: number; lastError: string | null; nextAttemptAt: string | null }>;
+  deliveries: Array<{
+    channel: string;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    nextAttemptAt: string | null;
+  }>;
 }
 
 describe.each(providers())("alert delivery on %s", (provider) => {
@@ -26,7 +40,15 @@ describe.each(providers())("alert delivery on %s", (provider) => {
     pendingAfterMinutes: 1,
     webhook: { url: rx.webhookUrl, format: "json", secret: HOOK_SECRET },
     syslog: { host: "127.0.0.1", port: rx.syslogPort, transport: "udp" },
-    email: { host: "127.0.0.1", port: rx.smtpPort, secure: false, from: "sls@example.net", to: ["noc@example.net"], user: null, password: null },
+    email: {
+      host: "127.0.0.1",
+      port: rx.smtpPort,
+      secure: false,
+      from: "sls@example.net",
+      to: ["noc@example.net"],
+      user: null,
+      password: null,
+    },
   });
 
   beforeAll(async () => {
@@ -42,23 +64,39 @@ describe.each(providers())("alert delivery on %s", (provider) => {
   });
 
   it("refuses a bad channel with a clear message and changes nothing", async () => {
-    const bad = await admin.mutation("admin.alerts.setConfig", { ...channels(), webhook: { url: "ftp://example.net/x", format: "json", secret: null } });
+    const bad = await admin.mutation("admin.alerts.setConfig", {
+      ...channels(),
+      webhook: { url: "ftp://example.net/x", format: "json", secret: null },
+    });
     expect(bad).toMatchObject({ ok: false, status: 400, error: { data: { reason: "INVALID_INPUT" } } });
     if (!bad.ok) expect(bad.error.message).toContain("webhook.url");
-    expect(await admin.ok("query", "admin.alerts.config")).toMatchObject({ webhook: null, syslog: null, email: null, pendingAfterMinutes: 15 });
+    expect(await admin.ok("query", "admin.alerts.config")).toMatchObject({
+      webhook: null,
+      syslog: null,
+      email: null,
+      pendingAfterMinutes: 15,
+    });
   });
 
   it("saves the channels (audited, secrets never shown) and sends a test to each", async () => {
     await admin.ok("mutation", "admin.alerts.setConfig", channels());
     const config = await admin.ok<Record<string, unknown>>("query", "admin.alerts.config");
-    expect(config).toMatchObject({ pendingAfterMinutes: 1, webhook: { url: rx.webhookUrl, secretSet: true }, email: { passwordSet: false } });
+    expect(config).toMatchObject({
+      pendingAfterMinutes: 1,
+      webhook: { url: rx.webhookUrl, secretSet: true },
+      email: { passwordSet: false },
+    });
     expect(JSON.stringify(config)).not.toContain(HOOK_SECRET);
     const audit = await server.running.services.store.db.auditEvent.findFirst({ where: { type: "admin.alerts" } });
     expect(audit).toMatchObject({ actor: "admin:root" });
     expect(audit?.detail).not.toContain(HOOK_SECRET);
 
     for (const channel of ["webhook", "syslog", "email"]) {
-      expect(await admin.ok("mutation", "admin.alerts.sendTest", { channel })).toMatchObject({ channel, status: "delivered", attempts: 1 });
+      expect(await admin.ok("mutation", "admin.alerts.sendTest", { channel })).toMatchObject({
+        channel,
+        status: "delivered",
+        attempts: 1,
+      });
     }
     await until("the test syslog datagram", async () => rx.syslogUdp.length >= 1);
     expect(rx.webhooks).toHaveLength(1);
@@ -76,7 +114,10 @@ describe.each(providers())("alert delivery on %s", (provider) => {
     expect(await server.call("request", { sessions: 450, requestId: "a" }, big)).toMatchObject({ ok: true });
     // Pending: another asks for more than is left, and stays unserved for over a minute.
     const small = await registerOk(server, "ALERT0002");
-    expect(await server.call("request", { sessions: 100, requestId: "b" }, small)).toMatchObject({ ok: true, data: { pending: 50 } });
+    expect(await server.call("request", { sessions: 100, requestId: "b" }, small)).toMatchObject({
+      ok: true,
+      data: { pending: 50 },
+    });
     await alertTick(services);
     clock.advance(61);
     await server.call("refresh", { inUse: 0 }, big);
@@ -94,10 +135,25 @@ describe.each(providers())("alert delivery on %s", (provider) => {
     const at = new Date(clock.now());
     await services.store.backup.audit([
       { at, type: "backup-takeover", actor: "system:backup", detail: { mainUrl: "http://main.example.net:3000" } },
-      { at, type: "backup-alert", actor: "system:backup", detail: { alert: "ACTIVE_15_DAYS", message: "the backup server has been serving for 15 days" } },
-      { at, type: "backup-alert", actor: "system:backup", detail: { alert: "LIMIT_REACHED", message: "the backup server reached its operating limit" } },
+      {
+        at,
+        type: "backup-alert",
+        actor: "system:backup",
+        detail: { alert: "ACTIVE_15_DAYS", message: "the backup server has been serving for 15 days" },
+      },
+      {
+        at,
+        type: "backup-alert",
+        actor: "system:backup",
+        detail: { alert: "LIMIT_REACHED", message: "the backup server reached its operating limit" },
+      },
       { at, type: "handback", actor: "system:handback", serial: "ALERT0001", grantedDelta: 0 },
-      { at, type: "backup.handback-failed", actor: "system:handback", detail: { address: "backup.example.net:3000", cause: "connection refused" } },
+      {
+        at,
+        type: "backup.handback-failed",
+        actor: "system:handback",
+        detail: { address: "backup.example.net:3000", cause: "connection refused" },
+      },
     ]);
     await alertTick(services);
 
@@ -108,7 +164,11 @@ describe.each(providers())("alert delivery on %s", (provider) => {
     const alerts = await admin.ok<AlertItem[]>("query", "admin.alerts.list");
     expect(new Set(alerts.map((a) => a.kind))).toEqual(new Set([...kinds, "test"]));
     for (const alert of alerts.filter((a) => a.kind !== "test")) {
-      expect(alert.deliveries.map((d) => `${d.channel}:${d.status}`).sort()).toEqual(["email:delivered", "syslog:delivered", "webhook:delivered"]);
+      expect(alert.deliveries.map((d) => `${d.channel}:${d.status}`).sort()).toEqual([
+        "email:delivered",
+        "syslog:delivered",
+        "webhook:delivered",
+      ]);
     }
     expect(alerts.find((a) => a.kind === "reclaim")?.message).toContain("ALERT0002");
 
@@ -121,10 +181,15 @@ describe.each(providers())("alert delivery on %s", (provider) => {
     }
     const datagrams = rx.syslogUdp.slice(start.udp);
     for (const kind of kinds) {
-      expect(datagrams.some((d) => new RegExp(`^<1(30|32|34)>1 \\S+Z \\S+ sls \\d+ ${kind} \\[sls@32473 kind="${kind}" `).test(d))).toBe(true);
+      expect(
+        datagrams.some((d) =>
+          new RegExp(`^<1(30|32|34)>1 \\S+Z \\S+ sls \\d+ ${kind} \\[sls@32473 kind="${kind}" `).test(d),
+        ),
+      ).toBe(true);
     }
     const mails = rx.mails.slice(start.mails);
-    for (const kind of kinds) expect(mails.some((m) => new RegExp(`^x-sls-alert-kind: ${kind}\r?$`, "im").test(m))).toBe(true);
+    for (const kind of kinds)
+      expect(mails.some((m) => new RegExp(`^x-sls-alert-kind: ${kind}\r?$`, "im").test(m))).toBe(true);
 
     // Conditions are raised once per episode: another tick sends nothing new.
     await alertTick(services);
@@ -137,7 +202,10 @@ describe.each(providers())("alert delivery on %s", (provider) => {
     const big = await registerOk(server, "ALERT0001", { platformLimit: 1000 });
     const waiter = await registerOk(server, "ALERT0003");
     // 50 sessions are left: the waiter gets them and waits for 50 more.
-    expect(await server.call("request", { sessions: 100, requestId: "w" }, waiter)).toMatchObject({ ok: true, data: { granted: 50, pending: 50 } });
+    expect(await server.call("request", { sessions: 100, requestId: "w" }, waiter)).toMatchObject({
+      ok: true,
+      data: { granted: 50, pending: 50 },
+    });
     await alertTick(services);
     clock.advance(60);
     await server.call("refresh", { inUse: 0 }, waiter);
@@ -154,20 +222,28 @@ describe.each(providers())("alert delivery on %s", (provider) => {
       webhook: { url: rx.webhookUrl, format: "slack" },
       syslog: { host: "127.0.0.1", port: rx.tcpPort, transport: "tcp" },
     });
-    expect(await admin.ok("query", "admin.alerts.config")).toMatchObject({ webhook: { format: "slack", secretSet: true } });
+    expect(await admin.ok("query", "admin.alerts.config")).toMatchObject({
+      webhook: { format: "slack", secretSet: true },
+    });
     await admin.ok("mutation", "admin.alerts.sendTest", { channel: "webhook" });
     await admin.ok("mutation", "admin.alerts.sendTest", { channel: "syslog" });
     const slack = JSON.parse(rx.webhooks[rx.webhooks.length - 1]!.body);
     expect(slack.text).toMatch(/^\[INFO\] Test alert sent by root/);
     expect(slack.blocks[0].text.type).toBe("mrkdwn");
     await until("the TCP syslog frame", async () => rx.syslogTcp.length === 1);
-    expect(rx.syslogTcp[0]).toMatch(/^<134>1 \S+ \S+ sls \d+ test \[sls@32473 kind="test" severity="info" server="[^"]+"\] \uFEFFTest alert/);
+    expect(rx.syslogTcp[0]).toMatch(
+      /^<134>1 \S+ \S+ sls \d+ test \[sls@32473 kind="test" severity="info" server="[^"]+"\] \uFEFFTest alert/,
+    );
   });
 
   it("retries a failed delivery with back-off and gives up after the last attempt", async () => {
     const { services } = server.running;
     rx.failNextWebhooks(MAX_ATTEMPTS);
-    const first = await admin.ok<{ status: string; attempts: number; lastError: string; nextAttemptAt: string }>("mutation", "admin.alerts.sendTest", { channel: "webhook" });
+    const first = await admin.ok<{ status: string; attempts: number; lastError: string; nextAttemptAt: string }>(
+      "mutation",
+      "admin.alerts.sendTest",
+      { channel: "webhook" },
+    );
     expect(first).toMatchObject({ status: "pending", attempts: 1, lastError: expect.stringContaining("HTTP 500") });
     expect(Date.parse(first.nextAttemptAt) - server.clock.now()).toBe(10_000);
     // Not due yet: nothing is sent.
@@ -180,6 +256,11 @@ describe.each(providers())("alert delivery on %s", (provider) => {
       delivery = (await admin.ok<AlertItem[]>("query", "admin.alerts.list"))[0]!.deliveries[0]!;
       expect(delivery.attempts).toBe(attempt);
     }
-    expect(delivery).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, nextAttemptAt: null, lastError: expect.stringContaining("HTTP 500") });
+    expect(delivery).toMatchObject({
+      status: "failed",
+      attempts: MAX_ATTEMPTS,
+      nextAttemptAt: null,
+      lastError: expect.stringContaining("HTTP 500"),
+    });
   });
 });

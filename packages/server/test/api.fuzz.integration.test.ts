@@ -24,19 +24,33 @@ interface Procedure {
 
 /** Every procedure of the three public routers, with its input schema when it has one. */
 function fuzzedProcedures(): Procedure[] {
-  const all = appRouter._def.procedures as unknown as Record<string, { _def: { type: Procedure["type"]; inputs: Array<{ safeParse?: (input: unknown) => { success: boolean } }> } }>;
+  const all = appRouter._def.procedures as unknown as Record<
+    string,
+    { _def: { type: Procedure["type"]; inputs: Array<{ safeParse?: (input: unknown) => { success: boolean } }> } }
+  >;
   return Object.entries(all)
     .filter(([path]) => /^(appliance|auth|admin)\./.test(path))
     .map(([path, procedure]) => {
       const schema = procedure._def.inputs[0];
-      return { path, type: procedure._def.type, parse: schema?.safeParse ? (input: unknown) => schema.safeParse!(input) : null };
+      return {
+        path,
+        type: procedure._def.type,
+        parse: schema?.safeParse ? (input: unknown) => schema.safeParse!(input) : null,
+      };
     })
     .sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /** A plausible input per procedure, so one bad field is tried among good ones. Procedures without one get whole-input garbage. */
 const EXAMPLES: Record<string, Record<string, unknown>> = {
-  "appliance.register": { secret: "integration-secret-1", serial: "FUZZ0001", hostname: "h", model: "m", platformLimit: 100, localLimit: 0 },
+  "appliance.register": {
+    secret: "integration-secret-1",
+    serial: "FUZZ0001",
+    hostname: "h",
+    model: "m",
+    platformLimit: 100,
+    localLimit: 0,
+  },
   "appliance.request": { sessions: 50, requestId: "fuzz-1" },
   "appliance.refresh": { inUse: 0 },
   "appliance.release": { sessions: 0 },
@@ -65,7 +79,20 @@ function nested(depth: number): unknown {
 
 const badValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(1e308, -1e308, -0, 0.5, 2 ** 31, 2 ** 53 + 2, -1, Number.MIN_VALUE),
-  fc.constantFrom("NaN", "Infinity", "-Infinity", "-0", "1e308", "0x32", " 50 ", "", "null", "__proto__", "\u0000", "🚀".repeat(40)),
+  fc.constantFrom(
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "-0",
+    "1e308",
+    "0x32",
+    " 50 ",
+    "",
+    "null",
+    "__proto__",
+    "\u0000",
+    "🚀".repeat(40),
+  ),
   fc.constantFrom("x".repeat(70_000), "é".repeat(40_000), "a".repeat(300)),
   fc.integer({ min: 50, max: 4000 }).map(nested),
   fc.constantFrom(null, true, false, [], {}),
@@ -78,7 +105,9 @@ function inputFor(path: string): fc.Arbitrary<unknown> {
   const example = EXAMPLES[path];
   const whole = fc.oneof(fc.jsonValue({ maxDepth: 4 }), badValue);
   if (!example) return whole;
-  const oneField = fc.record({ key: fc.constantFrom(...Object.keys(example), "unexpected"), value: badValue }).map(({ key, value }) => ({ ...example, [key]: value }));
+  const oneField = fc
+    .record({ key: fc.constantFrom(...Object.keys(example), "unexpected"), value: badValue })
+    .map(({ key, value }) => ({ ...example, [key]: value }));
   return fc.oneof({ weight: 1, arbitrary: whole }, { weight: 3, arbitrary: oneField });
 }
 
@@ -87,22 +116,43 @@ type Caller = "anonymous" | "admin" | "appliance";
 /** Mostly the caller the procedure is for, so inputs reach its validation; sometimes a stranger. */
 function callerFor(path: string): fc.Arbitrary<Caller> {
   const own: Caller = path.startsWith("appliance.") ? "appliance" : "admin";
-  return fc.oneof({ weight: 3, arbitrary: fc.constant(own) }, { weight: 1, arbitrary: fc.constantFrom<Caller>("anonymous", "admin", "appliance") });
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.constant(own) },
+    { weight: 1, arbitrary: fc.constantFrom<Caller>("anonymous", "admin", "appliance") },
+  );
 }
 
 interface Reply {
   status: number;
-  body: { result?: unknown; error?: { message?: unknown; data?: { code?: unknown; reason?: unknown; httpStatus?: unknown } } } | null;
+  body: {
+    result?: unknown;
+    error?: { message?: unknown; data?: { code?: unknown; reason?: unknown; httpStatus?: unknown } };
+  } | null;
 }
 
 /** Row counts of every table, the settings row and the ledger: what must not move. */
 async function databaseState(db: Db, server: TestServer) {
-  const tables = ["participant", "appliedRequest", "auditEvent", "adminAccount", "adminSession", "usageSample", "backupRole"] as const;
+  const tables = [
+    "participant",
+    "appliedRequest",
+    "auditEvent",
+    "adminAccount",
+    "adminSession",
+    "usageSample",
+    "backupRole",
+  ] as const;
   const counts = Object.fromEntries(
-    await Promise.all(tables.map(async (table) => [table, await (db[table] as unknown as { count(): Promise<number> }).count()] as const)),
+    await Promise.all(
+      tables.map(
+        async (table) => [table, await (db[table] as unknown as { count(): Promise<number> }).count()] as const,
+      ),
+    ),
   );
   const settings = await server.running.services.store.readServer();
-  const participants = await db.participant.findMany({ orderBy: { id: "asc" }, select: { id: true, granted: true, pending: true, tokenHash: true, lastSeenAt: true, inUse: true } });
+  const participants = await db.participant.findMany({
+    orderBy: { id: "asc" },
+    select: { id: true, granted: true, pending: true, tokenHash: true, lastSeenAt: true, inUse: true },
+  });
   return { counts, settings, participants, ledger: await server.running.services.store.ledger() };
 }
 
@@ -134,8 +184,16 @@ describe("fuzzing every appliance, auth and admin procedure over HTTP", () => {
     const url = `${server.baseUrl}/api/trpc/${procedure.path}`;
     const response =
       procedure.type === "query"
-        ? await fetch(`${url}?input=${encodeURIComponent(json)}`, { headers: common, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) })
-        : await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...common }, body: json, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+        ? await fetch(`${url}?input=${encodeURIComponent(json)}`, {
+            headers: common,
+            signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+          })
+        : await fetch(url, {
+            method: "POST",
+            headers: { "content-type": "application/json", ...common },
+            body: json,
+            signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+          });
     const text = await response.text();
     let body: Reply["body"] = null;
     try {
@@ -156,13 +214,22 @@ describe("fuzzing every appliance, auth and admin procedure over HTTP", () => {
 
     const cases = fc
       .constantFrom(...procedures)
-      .chain((procedure) => fc.record({ procedure: fc.constant(procedure), input: inputFor(procedure.path), caller: callerFor(procedure.path) }))
+      .chain((procedure) =>
+        fc.record({
+          procedure: fc.constant(procedure),
+          input: inputFor(procedure.path),
+          caller: callerFor(procedure.path),
+        }),
+      )
       // Only inputs the procedure's own schema refuses (an input that happens to be valid would
       // rightly change something), sent through JSON as the wire would; no-input procedures take anything.
       .filter(({ procedure, input }) => {
         const wire: unknown = JSON.parse(JSON.stringify(input) ?? "null");
-        if (procedure.type === "query" && encodeURIComponent(JSON.stringify(wire)).length > MAX_QUERY_INPUT) return false;
-        return procedure.parse === null ? procedure.type === "query" || procedure.path === "auth.logout" : !procedure.parse(wire).success;
+        if (procedure.type === "query" && encodeURIComponent(JSON.stringify(wire)).length > MAX_QUERY_INPUT)
+          return false;
+        return procedure.parse === null
+          ? procedure.type === "query" || procedure.path === "auth.logout"
+          : !procedure.parse(wire).success;
       });
 
     await fc.assert(

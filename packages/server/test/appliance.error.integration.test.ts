@@ -1,9 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, providers, registerOk, registration, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
+import {
+  freshDatabase,
+  providers,
+  registerOk,
+  registration,
+  startTestServer,
+  type FreshDatabase,
+  type TestServer,
+} from "./harness.ts";
 
 type Refusal = { status: number; code: string; reason: string };
 
-async function expectRefused(server: TestServer, verb: string, input: unknown, token: string | undefined, want: Refusal, messageLike?: RegExp) {
+async function expectRefused(
+  server: TestServer,
+  verb: string,
+  input: unknown,
+  token: string | undefined,
+  want: Refusal,
+  messageLike?: RegExp,
+) {
   const before = await snapshot(server);
   const result = await server.call(verb, input, token);
   expect(result.ok).toBe(false);
@@ -21,7 +36,12 @@ async function snapshot(server: TestServer) {
   const row = await store.readServer();
   return {
     pool: row && { granted: row.grantedTotal, pending: row.pendingTotal, poolSize: row.poolSize },
-    participants: participants.map((p) => ({ serial: p.serial, granted: p.granted, pending: p.pending, hostname: p.hostname })),
+    participants: participants.map((p) => ({
+      serial: p.serial,
+      granted: p.granted,
+      pending: p.pending,
+      hostname: p.hostname,
+    })),
     ledger: await store.ledger(),
   };
 }
@@ -45,11 +65,18 @@ describe.each(providers())("refusals on %s", (provider) => {
   });
 
   it("BAD_SECRET for a wrong secret", async () => {
-    await expectRefused(server, "register", registration("ERR0002", { secret: "wrong-secret" }), undefined, {
-      status: 401,
-      code: "UNAUTHORIZED",
-      reason: "BAD_SECRET",
-    }, /secret/);
+    await expectRefused(
+      server,
+      "register",
+      registration("ERR0002", { secret: "wrong-secret" }),
+      undefined,
+      {
+        status: 401,
+        code: "UNAUTHORIZED",
+        reason: "BAD_SECRET",
+      },
+      /secret/,
+    );
   });
 
   it.each([
@@ -58,17 +85,39 @@ describe.each(providers())("refusals on %s", (provider) => {
     ["sessions -50", { sessions: -50, requestId: "m3" }],
     ["sessions 75.5", { sessions: 75.5, requestId: "m4" }],
   ])("NOT_A_MULTIPLE_OF_50 for %s", async (_label, input) => {
-    await expectRefused(server, "request", input, token, { status: 400, code: "BAD_REQUEST", reason: "NOT_A_MULTIPLE_OF_50" }, /50/);
+    await expectRefused(
+      server,
+      "request",
+      input,
+      token,
+      { status: 400, code: "BAD_REQUEST", reason: "NOT_A_MULTIPLE_OF_50" },
+      /50/,
+    );
   });
 
   it("RELEASE_EXCEEDS_GRANT when releasing more than granted", async () => {
-    await expectRefused(server, "release", { sessions: 101 }, token, { status: 400, code: "BAD_REQUEST", reason: "RELEASE_EXCEEDS_GRANT" }, /100/);
+    await expectRefused(
+      server,
+      "release",
+      { sessions: 101 },
+      token,
+      { status: 400, code: "BAD_REQUEST", reason: "RELEASE_EXCEEDS_GRANT" },
+      /100/,
+    );
   });
 
   it("NOT_HA_PEER when the serials are not a failover pair", async () => {
     await registerOk(server, "ERR0003");
-    await expectRefused(server, "transfer", { fromSerial: "ERR0003" }, token, { status: 403, code: "FORBIDDEN", reason: "NOT_HA_PEER" });
-    await expectRefused(server, "transfer", { fromSerial: "NOPE0000" }, token, { status: 403, code: "FORBIDDEN", reason: "NOT_HA_PEER" });
+    await expectRefused(server, "transfer", { fromSerial: "ERR0003" }, token, {
+      status: 403,
+      code: "FORBIDDEN",
+      reason: "NOT_HA_PEER",
+    });
+    await expectRefused(server, "transfer", { fromSerial: "NOPE0000" }, token, {
+      status: 403,
+      code: "FORBIDDEN",
+      reason: "NOT_HA_PEER",
+    });
   });
 
   it.each([
@@ -81,7 +130,14 @@ describe.each(providers())("refusals on %s", (provider) => {
       ["release", { sessions: 0 }],
       ["transfer", { fromSerial: "ERR0003" }],
     ] as const) {
-      await expectRefused(server, verb, input, bad, { status: 401, code: "UNAUTHORIZED", reason: "BAD_TOKEN" }, /register/);
+      await expectRefused(
+        server,
+        verb,
+        input,
+        bad,
+        { status: 401, code: "UNAUTHORIZED", reason: "BAD_TOKEN" },
+        /register/,
+      );
     }
   });
 
@@ -113,7 +169,10 @@ describe.each(providers())("refusals on %s", (provider) => {
   });
 
   it("answers a body that is not JSON with a parse error", async () => {
-    const response = await fetch(`${server.baseUrl}/api/trpc/appliance.register`, { method: "POST", body: "{not json" });
+    const response = await fetch(`${server.baseUrl}/api/trpc/appliance.register`, {
+      method: "POST",
+      body: "{not json",
+    });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { data: { reason: string } } };
     expect(body.error.data.reason).toBe("PARSE_ERROR");
@@ -122,7 +181,11 @@ describe.each(providers())("refusals on %s", (provider) => {
   it("AWAITING_APPROVAL records an unknown serial when approval is required", async () => {
     await server.running.services.store.inPoolTransaction((tx) => tx.writeSettings({ approvalRequired: true }));
     const result = await server.call("register", registration("ERR0005"));
-    expect(result).toMatchObject({ ok: false, status: 403, error: { data: { code: "FORBIDDEN", reason: "AWAITING_APPROVAL" } } });
+    expect(result).toMatchObject({
+      ok: false,
+      status: 403,
+      error: { data: { code: "FORBIDDEN", reason: "AWAITING_APPROVAL" } },
+    });
     const recorded = await server.running.services.store.findParticipantBySerial("ERR0005");
     expect(recorded).toMatchObject({ approved: false, granted: 0 });
     // Known, approved serials still register.
@@ -149,7 +212,11 @@ describe.each(providers())("refusals on %s", (provider) => {
     expect(reasons.slice(0, 2)).toEqual(["BAD_SECRET", "BAD_SECRET"]);
     expect(reasons.at(-1)).toBe("RATE_LIMITED");
     const refused = await server.call("register", registration("ERR0007"));
-    expect(refused).toMatchObject({ ok: false, status: 429, error: { data: { code: "TOO_MANY_REQUESTS", reason: "RATE_LIMITED" } } });
+    expect(refused).toMatchObject({
+      ok: false,
+      status: 429,
+      error: { data: { code: "TOO_MANY_REQUESTS", reason: "RATE_LIMITED" } },
+    });
   }, 120_000);
 });
 
@@ -159,7 +226,11 @@ describe("a server with no secret", () => {
     const server = await startTestServer(db.url, { SLS_SHARED_SECRET: "" });
     try {
       const result = await server.call("register", registration("NOSEC01"));
-      expect(result).toMatchObject({ ok: false, status: 412, error: { data: { code: "PRECONDITION_FAILED", reason: "SERVER_NOT_CONFIGURED" } } });
+      expect(result).toMatchObject({
+        ok: false,
+        status: 412,
+        error: { data: { code: "PRECONDITION_FAILED", reason: "SERVER_NOT_CONFIGURED" } },
+      });
     } finally {
       await server.close();
     }

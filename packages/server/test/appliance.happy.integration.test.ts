@@ -1,6 +1,13 @@
 import { checkInvariants } from "@sls/allocator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, providers, registerOk, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
+import {
+  freshDatabase,
+  providers,
+  registerOk,
+  startTestServer,
+  type FreshDatabase,
+  type TestServer,
+} from "./harness.ts";
 import { expectLedgerBalanced } from "./ledger.ts";
 
 describe.each(providers())("appliance calls over HTTP on %s", (provider) => {
@@ -51,7 +58,10 @@ describe.each(providers())("appliance calls over HTTP on %s", (provider) => {
       data: { granted: 200, added: 200, pending: 150 },
     });
     // A releases 100: B's pending is served first-come-first-served without B calling.
-    expect(await server.call("release", { sessions: 100 }, a)).toMatchObject({ ok: true, data: { granted: 200, pending: 0 } });
+    expect(await server.call("release", { sessions: 100 }, a)).toMatchObject({
+      ok: true,
+      data: { granted: 200, pending: 0 },
+    });
     expect(await server.call("refresh", { inUse: 250 }, b)).toMatchObject({
       ok: true,
       data: { granted: 300, pending: 50, refreshIntervalSec: 30, backup: null },
@@ -93,7 +103,11 @@ describe.each(providers())("appliance calls over HTTP on %s", (provider) => {
     });
     expect(again).toMatchObject({ ok: true, data: { granted: 50 } });
     const stale = await server.call("refresh", { inUse: 0 }, oldToken);
-    expect(stale).toMatchObject({ ok: false, status: 401, error: { data: { code: "UNAUTHORIZED", reason: "BAD_TOKEN" } } });
+    expect(stale).toMatchObject({
+      ok: false,
+      status: 401,
+      error: { data: { code: "UNAUTHORIZED", reason: "BAD_TOKEN" } },
+    });
     if (again.ok) await server.call("release", { sessions: 50 }, again.data.token);
   });
 
@@ -105,7 +119,10 @@ describe.each(providers())("appliance calls over HTTP on %s", (provider) => {
       ok: true,
       data: { granted: 150, pending: 0 },
     });
-    expect(await server.call("refresh", { inUse: 0 }, primary)).toMatchObject({ ok: true, data: { granted: 0, pending: 0 } });
+    expect(await server.call("refresh", { inUse: 0 }, primary)).toMatchObject({
+      ok: true,
+      data: { granted: 0, pending: 0 },
+    });
     await server.call("release", { sessions: 150 }, standby);
     await expectLedgerBalanced(server);
   });
@@ -124,9 +141,15 @@ describe.each(providers())("appliance calls over HTTP on %s", (provider) => {
     // 91 s of silence > 3 × 30 s: the sweep takes the grant back and B's pending is served.
     const { sweepSilentParticipants } = await import("../src/services/sweeper.ts");
     expect(await sweepSilentParticipants(server.running.services)).toBe(1);
-    expect(await server.call("refresh", { inUse: 0 }, waiting)).toMatchObject({ ok: true, data: { granted: 100, pending: 0 } });
+    expect(await server.call("refresh", { inUse: 0 }, waiting)).toMatchObject({
+      ok: true,
+      data: { granted: 100, pending: 0 },
+    });
     // The silent one comes back with nothing and must request again.
-    expect(await server.call("refresh", { inUse: 0 }, silent)).toMatchObject({ ok: true, data: { granted: 0, pending: 0 } });
+    expect(await server.call("refresh", { inUse: 0 }, silent)).toMatchObject({
+      ok: true,
+      data: { granted: 0, pending: 0 },
+    });
     await expectLedgerBalanced(server);
   });
 

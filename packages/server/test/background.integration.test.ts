@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, providers, registerOk, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
+import {
+  freshDatabase,
+  providers,
+  registerOk,
+  startTestServer,
+  type FreshDatabase,
+  type TestServer,
+} from "./harness.ts";
 import { expectLedgerBalanced } from "./ledger.ts";
 
 describe.each(providers())("background work and counters on %s", (provider) => {
@@ -43,11 +50,16 @@ describe.each(providers())("background work and counters on %s", (provider) => {
     await services.counters.flush(services.store, services.serverId);
     const participant = await services.store.findParticipantBySerial("COUNT01");
     const mine = Object.fromEntries(
-      (await services.store.participantCounters(participant!.id)).map((c) => [c.messageType, [c.received, c.answered, c.failed]]),
+      (await services.store.participantCounters(participant!.id)).map((c) => [
+        c.messageType,
+        [c.received, c.answered, c.failed],
+      ]),
     );
     expect(mine).toEqual({ register: [1, 1, 0], refresh: [1, 1, 0], request: [1, 0, 1] });
     const totals = Object.fromEntries(
-      (await services.store.serverCounters()).filter((c) => c.serverId === services.serverId).map((c) => [c.messageType, [c.received, c.answered, c.failed]]),
+      (await services.store.serverCounters())
+        .filter((c) => c.serverId === services.serverId)
+        .map((c) => [c.messageType, [c.received, c.answered, c.failed]]),
     );
     expect(totals.refresh?.[2]).toBeGreaterThanOrEqual(1);
     expect(totals.refresh![0]).toBe(totals.refresh![1]! + totals.refresh![2]!);

@@ -26,11 +26,22 @@ function settings(poolSize: number, grantedTotal: number) {
 }
 
 const STRANGER = new BackupLink("x".repeat(44), Date.now);
-const GOOD = { epoch: "E1", seq: "10", full: true, server: settings(500, 150), participants: [wireParticipant(1, 50), wireParticipant(2, 50), wireParticipant(3, 50)], removed: [], counters: [] };
+const GOOD = {
+  epoch: "E1",
+  seq: "10",
+  full: true,
+  server: settings(500, 150),
+  participants: [wireParticipant(1, 50), wireParticipant(2, 50), wireParticipant(3, 50)],
+  removed: [],
+  counters: [],
+};
 
 /** What a fake main server answers backup.sync with, by the test's choice. */
 type Answerer = (peer: FakePeer, input: unknown) => PeerAnswer;
-const sealed = (payload: unknown): Answerer => (peer, input) => peer.answer("sync", input, payload);
+const sealed =
+  (payload: unknown): Answerer =>
+  (peer, input) =>
+    peer.answer("sync", input, payload);
 
 describe("the backup refuses bad backup.sync answers from a fake main server over real HTTP", () => {
   let peer: FakePeer;
@@ -66,39 +77,61 @@ describe("the backup refuses bad backup.sync answers from a fake main server ove
 
   const state = async () => (await store.listParticipants()).map((p) => `${p.serial}:${p.granted}`).join(",");
   const refusals = async () =>
-    (await store.db.auditEvent.findMany({ where: { type: "backup.sync-refused" }, orderBy: { id: "desc" } })).map((r) => JSON.parse(r.detail!));
+    (await store.db.auditEvent.findMany({ where: { type: "backup.sync-refused" }, orderBy: { id: "desc" } })).map((r) =>
+      JSON.parse(r.detail!),
+    );
   /** Two more requests: the backup asks again only once it has dealt with the answer before. */
   const nextSyncs = async (n = 2) => {
     const from = peer.count("backup.sync");
     await until(`${n} more syncs`, async () => peer.count("backup.sync") >= from + n);
   };
-  const lastRequest = () => JSON.parse((peer.calls.filter((c) => c.path === "backup.sync").at(-1)!.input as TSealed).body);
+  const lastRequest = () =>
+    JSON.parse((peer.calls.filter((c) => c.path === "backup.sync").at(-1)!.input as TSealed).body);
 
   const cases: Array<[string, Answerer, RegExp]> = [
-    ["an answer signed with another key", (_peer, input) => ({ data: STRANGER.seal(`sync-answer:${(input as TSealed).nonce}`, GOOD) }), /SLS_BACKUP_KEY/],
+    [
+      "an answer signed with another key",
+      (_peer, input) => ({ data: STRANGER.seal(`sync-answer:${(input as TSealed).nonce}`, GOOD) }),
+      /SLS_BACKUP_KEY/,
+    ],
     ["a replay of an earlier answer", () => previous!, /not signed|already received/],
     ["an answer that is not sealed at all", () => ({ data: GOOD }), /not a sealed/],
     ["a sealed answer that breaks its schema", sealed({ ...GOOD, participants: [{ id: 7 }] }), /schema/],
     ["Σ granted above the pool size", sealed({ ...GOOD, server: settings(100, 150) }), /exceeds poolSize/],
-    ["a participant beyond its platform limit", sealed({ ...GOOD, participants: [wireParticipant(1, 950), wireParticipant(2, 50), wireParticipant(3, 50)], server: settings(2000, 1050) }), /exceeds platformLimit/],
+    [
+      "a participant beyond its platform limit",
+      sealed({
+        ...GOOD,
+        participants: [wireParticipant(1, 950), wireParticipant(2, 50), wireParticipant(3, 50)],
+        server: settings(2000, 1050),
+      }),
+      /exceeds platformLimit/,
+    ],
     ["counters that differ from the participants", sealed({ ...GOOD, server: settings(500, 100) }), /differs from/],
-    ["a delta that oversubscribes the pool with the participants it leaves alone", sealed({ ...GOOD, full: false, participants: [wireParticipant(2, 500)], server: settings(500, 600) }), /exceeds poolSize/],
+    [
+      "a delta that oversubscribes the pool with the participants it leaves alone",
+      sealed({ ...GOOD, full: false, participants: [wireParticipant(2, 500)], server: settings(500, 600) }),
+      /exceeds poolSize/,
+    ],
   ];
 
-  it.each(cases)("refuses %s: nothing changes, the refusal is audited, the next sync asks for a full snapshot", async (_name, answerer, reason) => {
-    answerSync = sealed(GOOD);
-    await nextSyncs();
-    const before = await state();
-    const refusedBefore = (await refusals()).length;
-    answerSync = answerer;
-    await nextSyncs();
-    expect(await state()).toBe(before);
-    const audited = await refusals();
-    expect(audited.length).toBeGreaterThan(refusedBefore);
-    expect(audited[0].reasons.join(" ")).toMatch(reason);
-    expect(lastRequest().after).toBeNull();
-    expect(backup.running.services.serving).toMatchObject({ state: "inactive" });
-  });
+  it.each(cases)(
+    "refuses %s: nothing changes, the refusal is audited, the next sync asks for a full snapshot",
+    async (_name, answerer, reason) => {
+      answerSync = sealed(GOOD);
+      await nextSyncs();
+      const before = await state();
+      const refusedBefore = (await refusals()).length;
+      answerSync = answerer;
+      await nextSyncs();
+      expect(await state()).toBe(before);
+      const audited = await refusals();
+      expect(audited.length).toBeGreaterThan(refusedBefore);
+      expect(audited[0].reasons.join(" ")).toMatch(reason);
+      expect(lastRequest().after).toBeNull();
+      expect(backup.running.services.serving).toMatchObject({ state: "inactive" });
+    },
+  );
 
   it("applies a good delta: changed participants replaced, removed ones deleted, the others left alone", async () => {
     answerSync = sealed(GOOD);
@@ -107,7 +140,14 @@ describe("the backup refuses bad backup.sync answers from a fake main server ove
       const asked = JSON.parse((input as TSealed).body) as { after: string | null };
       // The backup asks for the changes after the number it applied.
       if (asked.after !== "10") return self.answer("sync", input, GOOD);
-      return self.answer("sync", input, { ...GOOD, seq: "11", full: false, participants: [wireParticipant(1, 100)], removed: ["ptc_fake3"], server: settings(500, 150) });
+      return self.answer("sync", input, {
+        ...GOOD,
+        seq: "11",
+        full: false,
+        participants: [wireParticipant(1, 100)],
+        removed: ["ptc_fake3"],
+        server: settings(500, 150),
+      });
     };
     await until("the delta to be applied", async () => (await state()) === "FAKE1:100,FAKE2:50");
     await until("the next request to ask for the changes after 11", async () => lastRequest().after === "11");
@@ -120,7 +160,9 @@ describe("the backup refuses bad backup.sync answers from a fake main server ove
     const registrations = peer.count("appliance.register");
     registerAnswer = { token: 5, role: "backup" };
     answerSync = () => ({ error: { message: "superseded", reason: "BAD_TOKEN", status: 401 } });
-    await until("the refused registration", async () => (await refusals()).some((r) => r.reasons.join(" ").includes("appliance.register answer")));
+    await until("the refused registration", async () =>
+      (await refusals()).some((r) => r.reasons.join(" ").includes("appliance.register answer")),
+    );
     expect(peer.count("appliance.register")).toBeGreaterThan(registrations);
     registerAnswer = { token: "fake-token-2", role: "backup" };
     answerSync = sealed(GOOD);

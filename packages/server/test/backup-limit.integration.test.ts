@@ -21,7 +21,9 @@ describe("backup operating limit with a 200 ms day", () => {
     await pair.startBackup({ SLS_DAY_MS: String(DAY_MS) });
     const days = async () => ((await backupStore.backup.readRole())?.remainingMs ?? 0) / DAY_MS;
     const alerts = async (store: Store) =>
-      (await store.db.auditEvent.findMany({ where: { type: "backup-alert" }, orderBy: { id: "asc" } })).map((a) => JSON.parse(a.detail!).alert as string);
+      (await store.db.auditEvent.findMany({ where: { type: "backup-alert" }, orderBy: { id: "asc" } })).map(
+        (a) => JSON.parse(a.detail!).alert as string,
+      );
 
     const reg = await callAppliance<{ token: string }>(mainUrl, "register", registration("LIM0001"));
     if (!reg.ok) throw new Error(JSON.stringify(reg.error));
@@ -34,7 +36,10 @@ describe("backup operating limit with a 200 ms day", () => {
 
     // Main server down: the backup takes over on the first call and drains a day per day.
     await main.crash();
-    await until("the backup to take over", async () => (await callAppliance(backupUrl, "refresh", { inUse: 1 }, token)).ok);
+    await until(
+      "the backup to take over",
+      async () => (await callAppliance(backupUrl, "refresh", { inUse: 1 }, token)).ok,
+    );
     const activeFrom = Date.now();
     await until("20 days of activity", async () => (await days()) <= 10);
     const activeMs = Date.now() - activeFrom;
@@ -55,7 +60,10 @@ describe("backup operating limit with a 200 ms day", () => {
 
     // Down again until the limit runs out: the backup stops issuing sessions.
     await main.crash();
-    await until("the backup to take over again", async () => (await callAppliance(backupUrl, "refresh", { inUse: 1 }, token)).ok);
+    await until(
+      "the backup to take over again",
+      async () => (await callAppliance(backupUrl, "refresh", { inUse: 1 }, token)).ok,
+    );
     await until("the limit to run out", async () => (await days()) === 0, 60_000);
     expect(await alerts(backupStore)).toEqual([...raised, "ACTIVE_15_DAYS", "LIMIT_REACHED"]);
     const refused = await callAppliance(backupUrl, "request", { sessions: 50, requestId: "late" }, token);

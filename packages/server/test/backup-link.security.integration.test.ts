@@ -7,22 +7,54 @@ import { setBackup } from "../src/services/admin-settings.ts";
 import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";
 import { BACKUP_KEY } from "./backup-pair.ts";
 import { FakePeer, wireParticipant, type PeerAnswer } from "./backup-peer.ts";
-import { callAppliance, freshDatabase, registerOk, registration, startTestServer, until, type TestServer } from "./harness.ts";
+import {
+  callAppliance,
+  freshDatabase,
+  registerOk,
+  registration,
+  startTestServer,
+  until,
+  type TestServer,
+} from "./harness.ts";
 
-const ROOT: AccountRow = { id: "acc_root", name: "root", role: "admin", createdAt: new Date(), passwordChangedAt: new Date(), lastLoginAt: null };
+const ROOT: AccountRow = {
+  id: "acc_root",
+  name: "root",
+  role: "admin",
+  createdAt: new Date(),
+  passwordChangedAt: new Date(),
+  lastLoginAt: null,
+};
 const STRANGER = new BackupLink("x".repeat(44), Date.now);
-const INACTIVE = { wasActive: false, pool: { poolSize: 0, grantedTotal: 0, pendingTotal: 0, pendingSeq: 0 }, participants: [], untouched: { granted: 0, pending: 0 }, seen: [], alerts: [] };
+const INACTIVE = {
+  wasActive: false,
+  pool: { poolSize: 0, grantedTotal: 0, pendingTotal: 0, pendingSeq: 0 },
+  participants: [],
+  untouched: { granted: 0, pending: 0 },
+  seen: [],
+  alerts: [],
+};
 
 function handbackOf(participants: Array<{ serial: string; granted: number }>, poolSize: number) {
-  const rows = participants.map((p, i) => wireParticipant(i, p.granted, { serial: p.serial, localLimit: 0, tokenHash: null }));
+  const rows = participants.map((p, i) =>
+    wireParticipant(i, p.granted, { serial: p.serial, localLimit: 0, tokenHash: null }),
+  );
   const grantedTotal = participants.reduce((sum, p) => sum + p.granted, 0);
-  return { wasActive: true, pool: { poolSize, grantedTotal, pendingTotal: 0, pendingSeq: 0 }, participants: rows, untouched: { granted: 0, pending: 0 }, seen: [], alerts: [] };
+  return {
+    wasActive: true,
+    pool: { poolSize, grantedTotal, pendingTotal: 0, pendingSeq: 0 },
+    participants: rows,
+    untouched: { granted: 0, pending: 0 },
+    seen: [],
+    alerts: [],
+  };
 }
 
 describe("the main server's hand-back: normalised address, warnings, checked answers (fake backup over real HTTP)", () => {
   let main: TestServer;
   let backup: FakePeer;
-  let answerHandback: (peer: FakePeer, input: unknown) => PeerAnswer = (peer, input) => peer.answer("handback", input, INACTIVE);
+  let answerHandback: (peer: FakePeer, input: unknown) => PeerAnswer = (peer, input) =>
+    peer.answer("handback", input, INACTIVE);
   const logged: string[] = [];
 
   beforeAll(async () => {
@@ -32,7 +64,11 @@ describe("the main server's hand-back: normalised address, warnings, checked ans
       logged.push(String(chunk));
       return true;
     });
-    main = await startTestServer(db.url, { SLS_BACKUP_KEY: BACKUP_KEY, SLS_SYNC_INTERVAL_MS: "50", SLS_LOG_LEVEL: "warn" });
+    main = await startTestServer(db.url, {
+      SLS_BACKUP_KEY: BACKUP_KEY,
+      SLS_SYNC_INTERVAL_MS: "50",
+      SLS_LOG_LEVEL: "warn",
+    });
   });
   afterAll(async () => {
     await main?.close();
@@ -52,7 +88,10 @@ describe("the main server's hand-back: normalised address, warnings, checked ans
     await setBackup(services(), ROOT, input.backup);
     expect((await services().store.readServer())!.backupAddress).toBe(`http://${backup.address}`);
     await nextHandbacks();
-    expect(ZBackupInput.safeParse({ backup: { address: "backup.example.net:3000/x", serial: "BKPHB01", peerSerial: null } }).success).toBe(false);
+    expect(
+      ZBackupInput.safeParse({ backup: { address: "backup.example.net:3000/x", serial: "BKPHB01", peerSerial: null } })
+        .success,
+    ).toBe(false);
   });
 
   it("normalises a host:port stored before the address was normalised (the hand-back used to fail on it)", async () => {
@@ -65,7 +104,9 @@ describe("the main server's hand-back: normalised address, warnings, checked ans
     await until("the overview to show the failure", async () => (await overview(services())).backup.handbackFailure);
     const failure = (await overview(services())).backup.handbackFailure!;
     expect(failure.cause).toContain("the backup is on fire");
-    const warning = logged.map((line) => JSON.parse(line)).find((l) => l.message === "hand-back call to the backup server failed");
+    const warning = logged
+      .map((line) => JSON.parse(line))
+      .find((l) => l.message === "hand-back call to the backup server failed");
     expect(warning).toMatchObject({ level: "warn", address: `http://${backup.address}` });
     expect(warning.cause).toContain("the backup is on fire");
     answerHandback = (peer, input) => peer.answer("handback", input, INACTIVE);
@@ -73,17 +114,46 @@ describe("the main server's hand-back: normalised address, warnings, checked ans
   });
 
   it.each([
-    ["signed with another key", (_peer: FakePeer, input: unknown) => ({ data: STRANGER.seal(`handback-answer:${(input as TSealed).nonce}`, handbackOf([{ serial: "HB1", granted: 50 }], 500)) })],
-    ["answering another request", (peer: FakePeer, input: unknown) => peer.answer("handback", input, handbackOf([{ serial: "HB1", granted: 50 }], 500), "someone-elses-nonce-0000000")],
-    ["with Σ granted above its pool", (peer: FakePeer, input: unknown) => peer.answer("handback", input, handbackOf([{ serial: "HB1", granted: 600 }], 500))],
+    [
+      "signed with another key",
+      (_peer: FakePeer, input: unknown) => ({
+        data: STRANGER.seal(
+          `handback-answer:${(input as TSealed).nonce}`,
+          handbackOf([{ serial: "HB1", granted: 50 }], 500),
+        ),
+      }),
+    ],
+    [
+      "answering another request",
+      (peer: FakePeer, input: unknown) =>
+        peer.answer(
+          "handback",
+          input,
+          handbackOf([{ serial: "HB1", granted: 50 }], 500),
+          "someone-elses-nonce-0000000",
+        ),
+    ],
+    [
+      "with Σ granted above its pool",
+      (peer: FakePeer, input: unknown) =>
+        peer.answer("handback", input, handbackOf([{ serial: "HB1", granted: 600 }], 500)),
+    ],
     [
       "whose unlisted participants oversubscribe its pool",
       (peer: FakePeer, input: unknown) => {
         const answer = handbackOf([{ serial: "HB1", granted: 100 }], 500);
-        return peer.answer("handback", input, { ...answer, pool: { ...answer.pool, grantedTotal: 550 }, untouched: { granted: 450, pending: 0 } });
+        return peer.answer("handback", input, {
+          ...answer,
+          pool: { ...answer.pool, grantedTotal: 550 },
+          untouched: { granted: 450, pending: 0 },
+        });
       },
     ],
-    ["breaking its schema", (peer: FakePeer, input: unknown) => peer.answer("handback", input, { ...handbackOf([], 500), seen: [["ptc_nobody", "yesterday"]] })],
+    [
+      "breaking its schema",
+      (peer: FakePeer, input: unknown) =>
+        peer.answer("handback", input, { ...handbackOf([], 500), seen: [["ptc_nobody", "yesterday"]] }),
+    ],
   ])("refuses an answer %s: audited, nothing merged", async (_name, answerer) => {
     const token = await registerOk(main, `HBMAIN${handbacks()}`);
     await main.call("request", { sessions: 100, requestId: "r" }, token);
@@ -93,7 +163,9 @@ describe("the main server's hand-back: normalised address, warnings, checked ans
     await nextHandbacks();
     expect(await services().store.ledger()).toEqual(before);
     expect(await services().store.findParticipantBySerial("HB1")).toBeNull();
-    expect(await services().store.db.auditEvent.count({ where: { type: "backup.handback-refused" } })).toBeGreaterThan(refusedBefore);
+    expect(await services().store.db.auditEvent.count({ where: { type: "backup.handback-refused" } })).toBeGreaterThan(
+      refusedBefore,
+    );
     expect((await overview(services())).backup.handbackFailure).not.toBeNull();
     answerHandback = (peer, input) => peer.answer("handback", input, INACTIVE);
   });
@@ -109,7 +181,9 @@ describe("the backup link key: the fleet secret alone gets neither the fleet nor
     main = await startTestServer((await freshDatabase("sqlite", "link-main")).url, { SLS_BACKUP_KEY: BACKUP_KEY });
     keyless = await startTestServer((await freshDatabase("sqlite", "link-keyless")).url);
     for (const server of [main, keyless]) {
-      await server.running.services.store.inPoolTransaction((tx) => tx.writeSettings({ backupAddress: "http://127.0.0.1:1", backupSerial: "BKPLINK" }));
+      await server.running.services.store.inPoolTransaction((tx) =>
+        tx.writeSettings({ backupAddress: "http://127.0.0.1:1", backupSerial: "BKPLINK" }),
+      );
     }
     await registerOk(main, "VICTIM1");
     // Anyone holding the fleet secret can register with the backup's serial (it is shown to viewers).
@@ -143,7 +217,11 @@ describe("the backup link key: the fleet secret alone gets neither the fleet nor
     const body = JSON.parse(answer.data.body) as { full: boolean; participants: Array<{ serial: string }> };
     expect(body.full).toBe(true);
     expect(body.participants.map((p) => p.serial)).toContain("VICTIM1");
-    expect(() => link.open("sync-answer:another-request-nonce-000", answer.data, { safeParse: (v: unknown) => ({ success: true, data: v }) } as never)).toThrow(/SLS_BACKUP_KEY/);
+    expect(() =>
+      link.open("sync-answer:another-request-nonce-000", answer.data, {
+        safeParse: (v: unknown) => ({ success: true, data: v }),
+      } as never),
+    ).toThrow(/SLS_BACKUP_KEY/);
     const replay = await callAppliance(main.baseUrl, "backup.sync", sealed, token);
     expect(replay).toMatchObject({ ok: false, error: { data: { reason: "BAD_SECRET" } } });
     if (!replay.ok) expect(replay.error.message).toContain("already received");
@@ -152,15 +230,27 @@ describe("the backup link key: the fleet secret alone gets neither the fleet nor
   it("a main server without SLS_BACKUP_KEY says so instead of syncing", async () => {
     const reg = await callAppliance<{ token: string }>(keyless.baseUrl, "register", registration("BKPLINK"));
     if (!reg.ok) throw new Error(JSON.stringify(reg.error));
-    const refused = await callAppliance(keyless.baseUrl, "backup.sync", new BackupLink(BACKUP_KEY, Date.now).seal("sync-request", request), reg.data.token);
+    const refused = await callAppliance(
+      keyless.baseUrl,
+      "backup.sync",
+      new BackupLink(BACKUP_KEY, Date.now).seal("sync-request", request),
+      reg.data.token,
+    );
     expect(refused).toMatchObject({ ok: false, error: { data: { reason: "SERVER_NOT_CONFIGURED" } } });
     if (!refused.ok) expect(refused.error.message).toContain("SLS_BACKUP_KEY is not set on the main server");
   });
 
   it("the backup role refuses to start without a key of at least 32 characters", () => {
-    const base = { SLS_ROLE: "backup", SLS_MAIN_URL: "main.example.net:3000", SLS_BACKUP_SERIAL: "BKP1", SLS_SHARED_SECRET: "secret-1" };
+    const base = {
+      SLS_ROLE: "backup",
+      SLS_MAIN_URL: "main.example.net:3000",
+      SLS_BACKUP_SERIAL: "BKP1",
+      SLS_SHARED_SECRET: "secret-1",
+    };
     expect(() => loadEnv(base)).toThrow(/SLS_BACKUP_KEY: required when SLS_ROLE=backup.*openssl rand -base64 32/);
-    expect(() => loadEnv({ ...base, SLS_BACKUP_KEY: "short" })).toThrow(/SLS_BACKUP_KEY: must be 32–256 printable characters/);
+    expect(() => loadEnv({ ...base, SLS_BACKUP_KEY: "short" })).toThrow(
+      /SLS_BACKUP_KEY: must be 32–256 printable characters/,
+    );
     expect(loadEnv({ ...base, SLS_BACKUP_KEY: BACKUP_KEY }).SLS_MAIN_URL).toBe("http://main.example.net:3000");
   });
 
@@ -172,12 +262,23 @@ describe("the backup link key: the fleet secret alone gets neither the fleet nor
       SLS_BACKUP_KEY: BACKUP_KEY,
       SLS_SYNC_INTERVAL_MS: "600000",
     });
-    const forged = await callAppliance(backupServer.baseUrl, "backup.handback", STRANGER.seal("handback-request", { handback: true }));
+    const forged = await callAppliance(
+      backupServer.baseUrl,
+      "backup.handback",
+      STRANGER.seal("handback-request", { handback: true }),
+    );
     expect(forged).toMatchObject({ ok: false, status: 401, error: { data: { reason: "BAD_SECRET" } } });
     // The old proof, keyed by the fleet secret's verifier, is no longer a valid input.
-    const oldProof = await callAppliance(backupServer.baseUrl, "backup.handback", { at: Date.now(), proof: "0".repeat(64) });
+    const oldProof = await callAppliance(backupServer.baseUrl, "backup.handback", {
+      at: Date.now(),
+      proof: "0".repeat(64),
+    });
     expect(oldProof).toMatchObject({ ok: false, error: { data: { reason: "INVALID_INPUT" } } });
-    const genuine = await callAppliance<TSealed>(backupServer.baseUrl, "backup.handback", new BackupLink(BACKUP_KEY, Date.now).seal("handback-request", { handback: true }));
+    const genuine = await callAppliance<TSealed>(
+      backupServer.baseUrl,
+      "backup.handback",
+      new BackupLink(BACKUP_KEY, Date.now).seal("handback-request", { handback: true }),
+    );
     expect(genuine.ok).toBe(true);
   });
 });

@@ -34,7 +34,10 @@ export async function backupPair(options: {
   mainEnv?: Record<string, string>;
   backupAddress?: (port: number) => string;
 }): Promise<BackupPair> {
-  const [mainDb, backupDb] = [await freshDatabase("sqlite", `${options.label}-main`), await freshDatabase("sqlite", `${options.label}-backup`)];
+  const [mainDb, backupDb] = [
+    await freshDatabase("sqlite", `${options.label}-main`),
+    await freshDatabase("sqlite", `${options.label}-backup`),
+  ];
   const [mainPort, backupPort] = [await freePort(), await freePort()];
   const mainUrl = `http://127.0.0.1:${mainPort}`;
   const backupUrl = `http://127.0.0.1:${backupPort}`;
@@ -70,7 +73,9 @@ export async function backupPair(options: {
     startMain,
     async startBackup(extra = {}) {
       const address = options.backupAddress?.(backupPort) ?? backupUrl;
-      await mainStore.inPoolTransaction((tx) => tx.writeSettings({ backupAddress: address, backupSerial: options.serial }));
+      await mainStore.inPoolTransaction((tx) =>
+        tx.writeSettings({ backupAddress: address, backupSerial: options.serial }),
+      );
       const backup = await startServerProcess({
         PORT: String(backupPort),
         DATABASE_URL: backupDb.url,

@@ -39,7 +39,10 @@ export class FakePeer {
         this.calls.push({ path, input });
         const answer = await this.handler(path, input, this);
         const status = "error" in answer ? answer.error.status : 200;
-        const json = "error" in answer ? { error: { message: answer.error.message, data: { reason: answer.error.reason } } } : { result: { data: answer.data } };
+        const json =
+          "error" in answer
+            ? { error: { message: answer.error.message, data: { reason: answer.error.reason } } }
+            : { result: { data: answer.data } };
         res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
       });
     });

@@ -2,10 +2,26 @@ import { createPrismaClient, Store, type AccountRow } from "@sls/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeParticipant } from "../src/services/admin-participants.ts";
 import { BACKUP_KEY } from "./backup-pair.ts";
-import { freshDatabase, providers, type FreshDatabase, registerOk, SECRET, startTestServer, until, type TestServer } from "./harness.ts";
+import {
+  freshDatabase,
+  providers,
+  type FreshDatabase,
+  registerOk,
+  SECRET,
+  startTestServer,
+  until,
+  type TestServer,
+} from "./harness.ts";
 import { freePort, startServerProcess, type ServerProcess } from "./processes.ts";
 
-const ROOT: AccountRow = { id: "acc_root", name: "root", role: "admin", createdAt: new Date(), passwordChangedAt: new Date(), lastLoginAt: null };
+const ROOT: AccountRow = {
+  id: "acc_root",
+  name: "root",
+  role: "admin",
+  createdAt: new Date(),
+  passwordChangedAt: new Date(),
+  lastLoginAt: null,
+};
 const PARTICIPANTS = 30;
 
 interface SyncLine {
@@ -31,7 +47,9 @@ describe.each(providers())("incremental backup.sync between a main server and a 
     databases.push(mainDb, backupDb);
     main = await startTestServer(mainDb.url, { SLS_BACKUP_KEY: BACKUP_KEY, SLS_POOL_SIZE: "5000" });
     const port = await freePort();
-    await main.running.services.store.inPoolTransaction((tx) => tx.writeSettings({ backupAddress: `http://127.0.0.1:${port}`, backupSerial: "BKPINC1" }));
+    await main.running.services.store.inPoolTransaction((tx) =>
+      tx.writeSettings({ backupAddress: `http://127.0.0.1:${port}`, backupSerial: "BKPINC1" }),
+    );
     backupStore = new Store(createPrismaClient(backupDb.url));
     for (let i = 0; i < PARTICIPANTS; i++) {
       const serial = `INC${String(i).padStart(3, "0")}`;
@@ -79,7 +97,14 @@ describe.each(providers())("incremental backup.sync between a main server and a 
     await registerOk(main, "INCNEW1");
     await removeParticipant(main.running.services, ROOT, "INC003");
     // The log line follows the commit: wait for both.
-    await until("the backup to mirror the changes", async () => (await mirrored()) && syncs().slice(before).some((s) => s.removed > 0));
+    await until(
+      "the backup to mirror the changes",
+      async () =>
+        (await mirrored()) &&
+        syncs()
+          .slice(before)
+          .some((s) => s.removed > 0),
+    );
 
     const later = syncs().slice(before);
     expect(later.length).toBeGreaterThan(0);

@@ -32,7 +32,12 @@ describe("a grant made on the main server in the last sync interval before it di
     process.kill(backup.pid, "SIGSTOP");
     try {
       for (const serial of ["WIN1", "WIN2"]) {
-        const more = await callAppliance<Grant>(mainUrl, "request", { sessions: 100, requestId: "in-window" }, token.get(serial));
+        const more = await callAppliance<Grant>(
+          mainUrl,
+          "request",
+          { sessions: 100, requestId: "in-window" },
+          token.get(serial),
+        );
         expect(more).toMatchObject({ ok: true, data: { granted: 200 } });
       }
       await pair.main.crash();
@@ -47,17 +52,32 @@ describe("a grant made on the main server in the last sync interval before it di
     });
     expect(win1.granted).toBe(100);
     // WIN2 changes its grant on the backup, from the backup's older figure.
-    expect(await callAppliance<Grant>(backupUrl, "release", { sessions: 50 }, token.get("WIN2"))).toMatchObject({ ok: true, data: { granted: 50 } });
+    expect(await callAppliance<Grant>(backupUrl, "release", { sessions: 50 }, token.get("WIN2"))).toMatchObject({
+      ok: true,
+      data: { granted: 50 },
+    });
 
     await pair.startMain();
-    expect(await callAppliance(backupUrl, "refresh", { inUse: 0 }, token.get("WIN1"))).toMatchObject({ ok: false, error: { data: { reason: "BACKUP_INACTIVE" } } });
+    expect(await callAppliance(backupUrl, "refresh", { inUse: 0 }, token.get("WIN1"))).toMatchObject({
+      ok: false,
+      error: { data: { reason: "BACKUP_INACTIVE" } },
+    });
     // Untouched on the backup: the main server's own record, with the window's grant, stands.
-    expect(await callAppliance<Grant>(mainUrl, "refresh", { inUse: 10 }, token.get("WIN1"))).toMatchObject({ ok: true, data: { granted: 200 } });
+    expect(await callAppliance<Grant>(mainUrl, "refresh", { inUse: 10 }, token.get("WIN1"))).toMatchObject({
+      ok: true,
+      data: { granted: 200 },
+    });
     // Changed on the backup: the backup's record wins and the window's grant is gone, in the audit history too.
-    expect(await callAppliance<Grant>(mainUrl, "refresh", { inUse: 10 }, token.get("WIN2"))).toMatchObject({ ok: true, data: { granted: 50 } });
+    expect(await callAppliance<Grant>(mainUrl, "refresh", { inUse: 10 }, token.get("WIN2"))).toMatchObject({
+      ok: true,
+      data: { granted: 50 },
+    });
     const handback = await mainStore.db.auditEvent.findFirst({ where: { type: "handback", serial: "WIN2" } });
     expect(handback).toMatchObject({ grantedDelta: -150, grantedAfter: 50 });
-    expect(await callAppliance<Grant>(mainUrl, "refresh", { inUse: 10 }, token.get("WIN3"))).toMatchObject({ ok: true, data: { granted: 100 } });
+    expect(await callAppliance<Grant>(mainUrl, "refresh", { inUse: 10 }, token.get("WIN3"))).toMatchObject({
+      ok: true,
+      data: { granted: 100 },
+    });
     const ledger = await mainStore.ledger();
     expect(ledger.grantedSum).toBe(350);
     expect(ledger.auditGrantedSum).toBe(ledger.grantedSum);

@@ -25,10 +25,19 @@ describe("backup server: takeover when the main server dies, hand-back when it r
     const held = new Map<string, { token: string; granted: number }>();
     for (let i = 0; i < PARTICIPANTS; i++) {
       const serial = `BK${String(i).padStart(3, "0")}`;
-      const reg = await callAppliance<{ token: string; backup: { address: string } | null }>(mainUrl, "register", registration(serial));
+      const reg = await callAppliance<{ token: string; backup: { address: string } | null }>(
+        mainUrl,
+        "register",
+        registration(serial),
+      );
       if (!reg.ok) throw new Error(JSON.stringify(reg.error));
       expect(reg.data.backup).toEqual({ address: backupUrl });
-      const req = await callAppliance<{ granted: number }>(mainUrl, "request", { sessions: 100, requestId: "start" }, reg.data.token);
+      const req = await callAppliance<{ granted: number }>(
+        mainUrl,
+        "request",
+        { sessions: 100, requestId: "start" },
+        reg.data.token,
+      );
       if (!req.ok) throw new Error(JSON.stringify(req.error));
       held.set(serial, { token: reg.data.token, granted: req.data.granted });
     }
@@ -53,7 +62,12 @@ describe("backup server: takeover when the main server dies, hand-back when it r
     const takeoverMs = Date.now() - crashedAt;
     // New requests are served by the backup.
     for (const [serial, p] of [...held].slice(0, 5)) {
-      const result = await callAppliance<{ granted: number }>(backupUrl, "request", { sessions: 50, requestId: "during-outage" }, p.token);
+      const result = await callAppliance<{ granted: number }>(
+        backupUrl,
+        "request",
+        { sessions: 50, requestId: "during-outage" },
+        p.token,
+      );
       expect(result, serial).toMatchObject({ ok: true });
       if (result.ok) p.granted = result.data.granted;
     }
@@ -71,11 +85,14 @@ describe("backup server: takeover when the main server dies, hand-back when it r
       expect(result, serial).toMatchObject({ ok: true, data: { granted: p.granted } });
       total += p.granted;
     }
-    if (late.ok) expect(await callAppliance(mainUrl, "refresh", { inUse: 0 }, late.data.token)).toMatchObject({ ok: true });
+    if (late.ok)
+      expect(await callAppliance(mainUrl, "refresh", { inUse: 0 }, late.data.token)).toMatchObject({ ok: true });
 
     const ledger = await mainStore.ledger();
     expect(ledger.grantedSum).toBe(total);
     expect(ledger.auditGrantedSum).toBe(ledger.grantedSum);
-    console.info(`backup: takeover served all ${PARTICIPANTS} participants ${takeoverMs} ms after kill -9 (sync ${SYNC_MS} ms, 3 failed syncs); main restart incl. hand-back ${handbackMs} ms`);
+    console.info(
+      `backup: takeover served all ${PARTICIPANTS} participants ${takeoverMs} ms after kill -9 (sync ${SYNC_MS} ms, 3 failed syncs); main restart incl. hand-back ${handbackMs} ms`,
+    );
   }, 120_000);
 });

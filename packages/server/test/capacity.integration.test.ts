@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleCapacity } from "../src/services/capacity-report.ts";
 import { pruneHistory } from "../src/services/capacity-retention.ts";
 import { ADMIN_PASSWORD, setUpAdmin, type ConsoleClient } from "./console-client.ts";
-import { freshDatabase, providers, registerOk, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
+import {
+  freshDatabase,
+  providers,
+  registerOk,
+  startTestServer,
+  type FreshDatabase,
+  type TestServer,
+} from "./harness.ts";
 
 interface Report {
   total: Record<string, number>;
@@ -38,7 +45,10 @@ describe.each(providers())("capacity history and report on %s", (provider) => {
 
     server.clock.advance(60);
     const small = await registerOk(server, "CAP00002", { localLimit: 50 });
-    expect(await server.call("request", { sessions: 250, requestId: "2" }, small)).toMatchObject({ ok: true, data: { granted: 200, pending: 50 } });
+    expect(await server.call("request", { sessions: 250, requestId: "2" }, small)).toMatchObject({
+      ok: true,
+      data: { granted: 200, pending: 50 },
+    });
     await server.call("refresh", { inUse: 120 }, small);
     await server.call("refresh", { inUse: 350 }, big);
     await services.leases.writeThrough();
@@ -63,8 +73,22 @@ describe.each(providers())("capacity history and report on %s", (provider) => {
     });
     expect(report.daily).toHaveLength(1);
     expect(report.participants).toEqual([
-      { serial: "CAP00001", peakGranted: 300, peakInUse: 350, peakInUseFromPool: 250, unmetSessionMinutes: 0, poolSizeNeeded: 300 },
-      { serial: "CAP00002", peakGranted: 200, peakInUse: 120, peakInUseFromPool: 70, unmetSessionMinutes: 100, poolSizeNeeded: 250 },
+      {
+        serial: "CAP00001",
+        peakGranted: 300,
+        peakInUse: 350,
+        peakInUseFromPool: 250,
+        unmetSessionMinutes: 0,
+        poolSizeNeeded: 300,
+      },
+      {
+        serial: "CAP00002",
+        peakGranted: 200,
+        peakInUse: 120,
+        peakInUseFromPool: 70,
+        unmetSessionMinutes: 100,
+        poolSizeNeeded: 250,
+      },
     ]);
 
     const csv = await admin.ok<{ filename: string; csv: string }>("query", "admin.capacity.export", { days: 7 });
@@ -82,7 +106,11 @@ describe.each(providers())("capacity history and report on %s", (provider) => {
     const overview = await admin.ok<{ pool: { inUse: number; inUseFromPool: number } }>("query", "admin.overview.get");
     // 350 in use against a local limit of 100, and 120 against 50: 250 + 70 drawn from the pool.
     expect(overview.pool).toMatchObject({ inUse: 470, inUseFromPool: 320 });
-    const usage = await admin.ok<{ points: Array<{ at: string; inUse: number; inUseFromPool: number | null }> }>("query", "admin.overview.usage", { range: "hour" });
+    const usage = await admin.ok<{ points: Array<{ at: string; inUse: number; inUseFromPool: number | null }> }>(
+      "query",
+      "admin.overview.usage",
+      { range: "hour" },
+    );
     expect(usage.points.at(-1)).toMatchObject({ inUse: 470, inUseFromPool: 320 });
     // The sampled minutes carry their capacity figure; the first sample (before the second unit) had 250.
     expect(usage.points.filter((p) => p.inUseFromPool !== null).map((p) => p.inUseFromPool)).toContain(250);
@@ -107,6 +135,10 @@ describe.each(providers())("capacity history and report on %s", (provider) => {
     await admin.ok("mutation", "auth.login", { name: "root", password: ADMIN_PASSWORD });
     const report = await admin.ok<Report>("query", "admin.capacity.report", { days: 90 });
     expect(report.daily).toEqual([]);
-    expect(await services.store.db.auditEvent.count({ where: { type: { not: "history-pruned" }, at: { lt: new Date(server.clock.now() - 400 * 86_400_000) } } })).toBe(0);
+    expect(
+      await services.store.db.auditEvent.count({
+        where: { type: { not: "history-pruned" }, at: { lt: new Date(server.clock.now() - 400 * 86_400_000) } },
+      }),
+    ).toBe(0);
   });
 });

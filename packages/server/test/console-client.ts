@@ -3,7 +3,11 @@ import type { TestServer } from "./harness.ts";
 
 export type ConsoleResult<T = unknown> =
   | { ok: true; status: number; data: T }
-  | { ok: false; status: number; error: { message: string; data: { code: string; reason: string; httpStatus: number } } };
+  | {
+      ok: false;
+      status: number;
+      error: { message: string; data: { code: string; reason: string; httpStatus: number } };
+    };
 
 export interface CallOptions {
   /** Leave out the console's header (a cross-site form cannot send it). */
@@ -37,7 +41,12 @@ export class ConsoleClient {
     return result.data;
   }
 
-  private async send<T>(method: string, pathAndQuery: string, body: string | undefined, options: CallOptions): Promise<ConsoleResult<T>> {
+  private async send<T>(
+    method: string,
+    pathAndQuery: string,
+    body: string | undefined,
+    options: CallOptions,
+  ): Promise<ConsoleResult<T>> {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (!options.withoutConsoleHeader) headers["x-sls-console"] = "1";
     if (options.origin) headers.origin = options.origin;
@@ -70,7 +79,11 @@ export async function setUpAdmin(server: TestServer, name = "root"): Promise<Con
   return admin;
 }
 
-export async function signedInViewer(server: TestServer, admin: ConsoleClient, name = "watcher"): Promise<ConsoleClient> {
+export async function signedInViewer(
+  server: TestServer,
+  admin: ConsoleClient,
+  name = "watcher",
+): Promise<ConsoleClient> {
   await admin.ok("mutation", "admin.accounts.create", { name, password: VIEWER_PASSWORD, role: "viewer" });
   const viewer = ConsoleClient.for(server);
   await viewer.ok("mutation", "auth.login", { name, password: VIEWER_PASSWORD });

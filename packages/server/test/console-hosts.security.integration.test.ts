@@ -11,11 +11,21 @@ const CONSOLE = { "x-sls-console": "1", "content-type": "application/json" };
 describe("allowed host names (DNS rebinding)", () => {
   it("allow loopback, this machine's names and its interface addresses by default, with or without a port", () => {
     const hosts = AllowedHosts.from(undefined);
-    for (const host of ["localhost:3000", "127.0.0.1:3000", "[::1]:3000", "LOCALHOST", os.hostname(), `${os.hostname()}:3000`]) {
+    for (const host of [
+      "localhost:3000",
+      "127.0.0.1:3000",
+      "[::1]:3000",
+      "LOCALHOST",
+      os.hostname(),
+      `${os.hostname()}:3000`,
+    ]) {
       expect(hosts.allows(host), host).toBe(true);
     }
-    const addresses = Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address));
-    for (const address of addresses) expect(hosts.allows(address.includes(":") ? `[${address}]:3000` : `${address}:3000`), address).toBe(true);
+    const addresses = Object.values(os.networkInterfaces()).flatMap((list) =>
+      (list ?? []).map((entry) => entry.address),
+    );
+    for (const address of addresses)
+      expect(hosts.allows(address.includes(":") ? `[${address}]:3000` : `${address}:3000`), address).toBe(true);
     expect(defaultHostNames()).toEqual(expect.arrayContaining(addresses));
     for (const host of ["evil.example", "evil.example:3000", "127.0.0.1.evil.example", "localhost.evil.example", ""]) {
       expect(hosts.allows(host), host).toBe(false);
@@ -31,10 +41,23 @@ describe("allowed host names (DNS rebinding)", () => {
   });
 
   it("restrict the console's routes only: pages, auth.*, admin.*, and any batch that holds one", () => {
-    for (const url of ["/", "/setup", "/_next/static/x.js", "/api/trpc/auth.setup", "/api/trpc/admin.settings.get", "/api/trpc/appliance.register,auth.login?batch=1", "/api/trpc/appliance.register%2Cauth.login?batch=1"]) {
+    for (const url of [
+      "/",
+      "/setup",
+      "/_next/static/x.js",
+      "/api/trpc/auth.setup",
+      "/api/trpc/admin.settings.get",
+      "/api/trpc/appliance.register,auth.login?batch=1",
+      "/api/trpc/appliance.register%2Cauth.login?batch=1",
+    ]) {
       expect(isConsoleRoute(url), url).toBe(true);
     }
-    for (const url of ["/api/trpc/appliance.register", "/api/trpc/appliance.refresh", "/api/trpc/backup.sync", "/api/trpc/appliance.request,appliance.refresh?batch=1"]) {
+    for (const url of [
+      "/api/trpc/appliance.register",
+      "/api/trpc/appliance.refresh",
+      "/api/trpc/backup.sync",
+      "/api/trpc/appliance.request,appliance.refresh?batch=1",
+    ]) {
       expect(isConsoleRoute(url), url).toBe(false);
     }
   });
@@ -70,7 +93,9 @@ describe("the web port on sqlite", () => {
     expect(setup.status).toBe(421);
     const admin = await rawRequest(`${server.baseUrl}/api/trpc/admin.settings.get`, { headers: rebinding });
     expect(admin.status).toBe(421);
-    const batch = await rawRequest(`${server.baseUrl}/api/trpc/appliance.register,auth.state?batch=1`, { headers: rebinding });
+    const batch = await rawRequest(`${server.baseUrl}/api/trpc/appliance.register,auth.state?batch=1`, {
+      headers: rebinding,
+    });
     expect(batch.status).toBe(421);
     const page = await rawRequest(`${server.baseUrl}/setup`, { headers: { host: `evil.example:${port}` } });
     expect(page.status).toBe(421);

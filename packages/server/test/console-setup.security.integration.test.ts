@@ -28,7 +28,10 @@ async function startLogged(databaseUrl: string, dataDir: string): Promise<Logged
     SLS_DATA_DIR: dataDir,
   });
   const log: string[] = [];
-  const running = await startServices(env, createLogger("warn", (line) => log.push(line)));
+  const running = await startServices(
+    env,
+    createLogger("warn", (line) => log.push(line)),
+  );
   const server = createAppServer(running.services);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
@@ -44,7 +47,9 @@ async function startLogged(databaseUrl: string, dataDir: string): Promise<Logged
 
 /** The setup code the way a person finds it: the log line that says to open /setup. */
 function codeFromLog(log: string[]): string {
-  const line = log.map((l) => JSON.parse(l) as { level: string; message: string }).find((l) => l.message.includes("/setup"));
+  const line = log
+    .map((l) => JSON.parse(l) as { level: string; message: string })
+    .find((l) => l.message.includes("/setup"));
   const code = line && /setup code ([A-Z0-9-]+)/.exec(line.message)?.[1];
   if (!line || !code) throw new Error(`no setup code line in the log:\n${log.join("\n")}`);
   expect(line.level).toBe("warn");
@@ -77,7 +82,11 @@ describe.each(providers())("console setup needs the operator's setup code, on %s
     expect(code).toMatch(/^([A-Z2-9]{4}-){5}[A-Z2-9]{4}$/);
     const file = first.running.services.setupCodes.file;
     expect(first.log.join("\n")).toContain(file);
-    expect(file).toBe(provider === "sqlite" ? `${db.url.slice("file:".length)}.setup-code` : path.join(dataDir, `${new URL(db.url).pathname.slice(1)}.setup-code`));
+    expect(file).toBe(
+      provider === "sqlite"
+        ? `${db.url.slice("file:".length)}.setup-code`
+        : path.join(dataDir, `${new URL(db.url).pathname.slice(1)}.setup-code`),
+    );
     expect(readFileSync(file, "utf8").trim()).toBe(code);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     // Processes that share a data folder (or a SQLite file) share the file and its code.
@@ -99,7 +108,10 @@ describe.each(providers())("console setup needs the operator's setup code, on %s
   it("counts wrong codes against the address like failed sign-ins, and then refuses even the right one", async () => {
     const services = first.running.services;
     const original = services.loginFailures;
-    services.loginFailures = new FailureLimiter({ slowAfter: 10, refuseAfter: 3, windowMs: 60_000, delayStepMs: 0 }, services.now);
+    services.loginFailures = new FailureLimiter(
+      { slowAfter: 10, refuseAfter: 3, windowMs: 60_000, delayStepMs: 0 },
+      services.now,
+    );
     try {
       const client = ConsoleClient.for(first);
       for (let i = 0; i < 3; i++) {
@@ -118,12 +130,19 @@ describe.each(providers())("console setup needs the operator's setup code, on %s
     const code = codeFromLog(first.log);
     const typed = code.toLowerCase().replaceAll("-", " ");
     const client = ConsoleClient.for(second);
-    const account = await client.ok<{ name: string; role: string }>("mutation", "auth.setup", { ...ACCOUNT, setupCode: typed });
+    const account = await client.ok<{ name: string; role: string }>("mutation", "auth.setup", {
+      ...ACCOUNT,
+      setupCode: typed,
+    });
     expect(account).toMatchObject({ name: "operator", role: "admin" });
     expect(client.cookie).not.toBeNull();
     // The process that created the account removes its own file; the other one does at its next start.
     expect(existsSync(second.running.services.setupCodes.file)).toBe(false);
-    const again = await ConsoleClient.for(first).mutation("auth.setup", { name: "mallory", password: "mallory password 1", setupCode: code });
+    const again = await ConsoleClient.for(first).mutation("auth.setup", {
+      name: "mallory",
+      password: "mallory password 1",
+      setupCode: code,
+    });
     expect(again).toMatchObject({ ok: false, status: 403, error: { data: { reason: "SETUP_DONE" } } });
   });
 

@@ -62,7 +62,12 @@ describe.each(providers())("kill -9 under load on %s", (provider) => {
         if (after.data.granted !== before) committedButUnacked += 1;
         if (pendingId) {
           // Retrying it with its requestId: the first answer if it had committed, a grant now if not.
-          const retry = await callAppliance<Answer>(server.baseUrl, "request", { sessions: 50, requestId: pendingId }, token);
+          const retry = await callAppliance<Answer>(
+            server.baseUrl,
+            "request",
+            { sessions: 50, requestId: pendingId },
+            token,
+          );
           expect(retry).toMatchObject({ ok: true, data: { granted: before + 50 } });
           const settled = await callAppliance(server.baseUrl, "refresh", { inUse: 0 }, token);
           expect(settled).toMatchObject({ ok: true, data: { granted: before + 50 } });
@@ -74,7 +79,9 @@ describe.each(providers())("kill -9 under load on %s", (provider) => {
         const [ledger, row] = await Promise.all([store.ledger(), store.readServer()]);
         expect(ledger.grantedSum).toBe(row!.grantedTotal);
         expect(ledger.auditGrantedSum).toBe(ledger.grantedSum);
-        console.info(`crash (${provider}): ${ackedTotal} sessions acknowledged before kill -9, ${ledger.grantedSum} after retries; ${committedButUnacked} in-flight requests had committed before the kill`);
+        console.info(
+          `crash (${provider}): ${ackedTotal} sessions acknowledged before kill -9, ${ledger.grantedSum} after retries; ${committedButUnacked} in-flight requests had committed before the kill`,
+        );
       } finally {
         await store.close();
       }

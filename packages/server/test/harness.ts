@@ -51,7 +51,11 @@ export interface TestServer {
 
 export type CallResult<T> =
   | { ok: true; status: number; data: T }
-  | { ok: false; status: number; error: { message: string; data: { code: string; reason: string; httpStatus: number } } };
+  | {
+      ok: false;
+      status: number;
+      error: { message: string; data: { code: string; reason: string; httpStatus: number } };
+    };
 
 export const SECRET = "integration-secret-1";
 
@@ -94,7 +98,12 @@ export async function startTestServer(
  * because a loaded test machine made the server shed load. Tests of shedding itself use
  * `callApplianceOnce`.
  */
-export async function callAppliance<T>(baseUrl: string, verb: string, input: unknown, token?: string): Promise<CallResult<T>> {
+export async function callAppliance<T>(
+  baseUrl: string,
+  verb: string,
+  input: unknown,
+  token?: string,
+): Promise<CallResult<T>> {
   for (;;) {
     const result = await callApplianceOnce<T>(baseUrl, verb, input, token);
     if (result.ok || result.error.data.reason !== "OVERLOADED") return result;
@@ -103,7 +112,12 @@ export async function callAppliance<T>(baseUrl: string, verb: string, input: unk
   }
 }
 
-export async function callApplianceOnce<T>(baseUrl: string, verb: string, input: unknown, token?: string): Promise<CallResult<T>> {
+export async function callApplianceOnce<T>(
+  baseUrl: string,
+  verb: string,
+  input: unknown,
+  token?: string,
+): Promise<CallResult<T>> {
   const response = await fetch(`${baseUrl}/api/trpc/${verb.includes(".") ? verb : `appliance.${verb}`}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -126,14 +140,22 @@ export function registration(serial: string, extra: Partial<Record<string, unkno
   };
 }
 
-export async function registerOk(server: TestServer, serial: string, extra: Partial<Record<string, unknown>> = {}): Promise<string> {
+export async function registerOk(
+  server: TestServer,
+  serial: string,
+  extra: Partial<Record<string, unknown>> = {},
+): Promise<string> {
   const result = await server.call<{ token: string }>("register", registration(serial, extra));
   if (!result.ok) throw new Error(`register ${serial} failed: ${JSON.stringify(result.error)}`);
   return result.data.token;
 }
 
 /** Polls `probe` until it returns something truthy; the deadline is generous on purpose. */
-export async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

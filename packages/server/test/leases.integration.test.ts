@@ -51,7 +51,8 @@ describe("leases renewed in memory and written behind", () => {
     const first = await server({ ...env, SLS_LEASE_FLUSH_MS: "600000", SLS_SWEEP_INTERVAL_MS: "600000" });
     const serials = ["LEASE01", "LEASE02", "LEASE03"];
     const tokens = await Promise.all(serials.map((serial) => registered(first.baseUrl, serial)));
-    for (const [i, token] of tokens.entries()) await ok(first.baseUrl, "request", { sessions: 100, requestId: `r${i}` }, token);
+    for (const [i, token] of tokens.entries())
+      await ok(first.baseUrl, "request", { sessions: 100, requestId: `r${i}` }, token);
 
     // As stored, they were last seen 20 s ago: 10 s short of silence (3 × 10 s).
     const store = new Store(createPrismaClient(db.url));
@@ -62,10 +63,12 @@ describe("leases renewed in memory and written behind", () => {
       await store.updateParticipant(row.id, { lastSeenAt: new Date(storedAt) });
     }
     // They refresh now; the process acknowledges and dies before writing the renewals.
-    for (const token of tokens) expect(await ok(first.baseUrl, "refresh", { inUse: 5 }, token)).toMatchObject({ granted: 100 });
+    for (const token of tokens)
+      expect(await ok(first.baseUrl, "refresh", { inUse: 5 }, token)).toMatchObject({ granted: 100 });
     const renewedAt = Date.now();
     await first.crash();
-    for (const serial of serials) expect((await store.findParticipantBySerial(serial))!.lastSeenAt.getTime()).toBe(storedAt);
+    for (const serial of serials)
+      expect((await store.findParticipantBySerial(serial))!.lastSeenAt.getTime()).toBe(storedAt);
 
     const second = await server(env);
     expect(second.output()).toContain("did not stop cleanly");
@@ -76,7 +79,8 @@ describe("leases renewed in memory and written behind", () => {
     const sweeps = await store.ledger();
     expect(sweeps.grantedSum).toBe(300);
     for (const serial of serials) expect((await store.findParticipantBySerial(serial))!.granted).toBe(100);
-    for (const token of tokens) expect(await ok(second.baseUrl, "refresh", { inUse: 5 }, token)).toMatchObject({ granted: 100 });
+    for (const token of tokens)
+      expect(await ok(second.baseUrl, "refresh", { inUse: 5 }, token)).toMatchObject({ granted: 100 });
   }, 90_000);
 
   it.skipIf(!providers().includes("postgresql"))(
@@ -92,22 +96,37 @@ describe("leases renewed in memory and written behind", () => {
       const bounds: number[] = [];
       for (let round = 1; round <= 5; round++) {
         const granted = round * 50;
-        const answer = await ok<{ granted: number }>(a.baseUrl, "request", { sessions: 50, requestId: `feed-${round}` }, token);
+        const answer = await ok<{ granted: number }>(
+          a.baseUrl,
+          "request",
+          { sessions: 50, requestId: `feed-${round}` },
+          token,
+        );
         expect(answer.granted).toBe(granted);
         const committedAt = performance.now();
-        await until(`process b to report ${granted}`, async () => (await ok<{ granted: number }>(b.baseUrl, "refresh", { inUse: 0 }, token)).granted === granted, 5_000);
+        await until(
+          `process b to report ${granted}`,
+          async () => (await ok<{ granted: number }>(b.baseUrl, "refresh", { inUse: 0 }, token)).granted === granted,
+          5_000,
+        );
         bounds.push(performance.now() - committedAt);
       }
-      console.info(`grant committed on process a, seen in refresh answers of process b after ${bounds.map((ms) => Math.round(ms)).join(", ")} ms`);
+      console.info(
+        `grant committed on process a, seen in refresh answers of process b after ${bounds.map((ms) => Math.round(ms)).join(", ")} ms`,
+      );
       expect(Math.max(...bounds)).toBeLessThan(1_000);
 
       // Registering again on a supersedes the token everywhere: b refuses it within the same bound.
       const replaced = await registered(a.baseUrl, "FEED01");
       const supersededAt = performance.now();
-      await until("process b to refuse the old token", async () => {
-        const result = await callAppliance(b.baseUrl, "refresh", { inUse: 0 }, token);
-        return !result.ok && result.error.data.reason === "BAD_TOKEN";
-      }, 5_000);
+      await until(
+        "process b to refuse the old token",
+        async () => {
+          const result = await callAppliance(b.baseUrl, "refresh", { inUse: 0 }, token);
+          return !result.ok && result.error.data.reason === "BAD_TOKEN";
+        },
+        5_000,
+      );
       expect(performance.now() - supersededAt).toBeLessThan(1_000);
       expect(await ok(b.baseUrl, "refresh", { inUse: 0 }, replaced)).toMatchObject({ granted: 250 });
       // A grant-changing call checks the token under the lock, so it is refused at once everywhere.

@@ -15,8 +15,14 @@ describe("the dedicated licence port (SLS_LICENSE_PORT)", () => {
       expect(reg).toMatchObject({ ok: true, data: { role: "participant", refreshIntervalSec: 30 } });
       if (!reg.ok) return;
       // The token works on either port: both serve the same pool.
-      expect(await callAppliance(url, "request", { sessions: 50, requestId: "p" }, reg.data.token)).toMatchObject({ ok: true, data: { granted: 50 } });
-      expect(await server.call("refresh", { inUse: 0 }, reg.data.token)).toMatchObject({ ok: true, data: { granted: 50 } });
+      expect(await callAppliance(url, "request", { sessions: 50, requestId: "p" }, reg.data.token)).toMatchObject({
+        ok: true,
+        data: { granted: 50 },
+      });
+      expect(await server.call("refresh", { inUse: 0 }, reg.data.token)).toMatchObject({
+        ok: true,
+        data: { granted: 50 },
+      });
       expect(await callAppliance(url, "request", { sessions: 70, requestId: "q" }, reg.data.token)).toMatchObject({
         ok: false,
         status: 400,

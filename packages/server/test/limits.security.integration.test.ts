@@ -6,26 +6,48 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SECRET_POLICY, FailureLimiter, type RateLimitPolicy } from "../src/auth/rate-limit.ts";
 import { LOGIN_POLICY } from "../src/services/admin-auth.ts";
 import { ADMIN_PASSWORD, setUpAdmin } from "./console-client.ts";
-import { freshDatabase, registration, SECRET, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
+import {
+  freshDatabase,
+  registration,
+  SECRET,
+  startTestServer,
+  type FreshDatabase,
+  type TestServer,
+} from "./harness.ts";
 import { expectLedgerBalanced } from "./ledger.ts";
 
 interface Answer {
   status: number;
-  body: { result?: { data: unknown }; error?: { message: string; data: { code: string; reason: string; retryAfterMs?: number } } };
+  body: {
+    result?: { data: unknown };
+    error?: { message: string; data: { code: string; reason: string; retryAfterMs?: number } };
+  };
 }
 
 /** A POST to /api/trpc/<path> from `address` (through the trusted proxy), as the console or an appliance sends it. */
-async function post(server: TestServer, path: string, input: unknown, address: string, headers: Record<string, string> = {}): Promise<Answer> {
+async function post(
+  server: TestServer,
+  path: string,
+  input: unknown,
+  address: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const response = await fetch(`${server.baseUrl}/api/trpc/${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-sls-console": "1", "x-forwarded-for": `203.0.113.250, ${address}`, ...headers },
+    headers: {
+      "content-type": "application/json",
+      "x-sls-console": "1",
+      "x-forwarded-for": `203.0.113.250, ${address}`,
+      ...headers,
+    },
     body: JSON.stringify(input),
   });
   return { status: response.status, body: (await response.json()) as Answer["body"] };
 }
 
 const reasonOf = (answer: Answer) => answer.body.error?.data.reason ?? "OK";
-const signIn = (server: TestServer, name: string, password: string, address: string) => post(server, "auth.login", { name, password }, address);
+const signIn = (server: TestServer, name: string, password: string, address: string) =>
+  post(server, "auth.login", { name, password }, address);
 const register = (server: TestServer, serial: string, secret: string, address: string) =>
   post(server, "appliance.register", registration(serial, { secret }), address);
 
@@ -73,7 +95,11 @@ describe("request limits, guessing and lock-outs", () => {
   let server: TestServer;
   const services = () => server.running.services;
   /** A fresh limiter per test, with short delays so the suite stays quick. */
-  const limit = (which: "secretFailures" | "loginFailures", base: RateLimitPolicy, overrides: Partial<RateLimitPolicy> = {}) => {
+  const limit = (
+    which: "secretFailures" | "loginFailures",
+    base: RateLimitPolicy,
+    overrides: Partial<RateLimitPolicy> = {},
+  ) => {
     services()[which] = new FailureLimiter({ ...base, delayStepMs: 5, maxDelayMs: 20, ...overrides }, services().now);
   };
 
@@ -97,7 +123,11 @@ describe("request limits, guessing and lock-outs", () => {
       const response = await fetch(`${server.baseUrl}/api/trpc/auth.login,auth.login,auth.login?batch=1`, {
         method: "POST",
         headers: { "content-type": "application/json", "x-sls-console": "1" },
-        body: JSON.stringify({ 0: { name: "root", password: "guess one" }, 1: { name: "root", password: "guess two" }, 2: { name: "root", password: "guess three" } }),
+        body: JSON.stringify({
+          0: { name: "root", password: "guess one" },
+          1: { name: "root", password: "guess two" },
+          2: { name: "root", password: "guess three" },
+        }),
       });
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: { data: { code: "BAD_REQUEST", httpStatus: 400 } } });
@@ -110,11 +140,14 @@ describe("request limits, guessing and lock-outs", () => {
         "x-sls-console: 1\r\nContent-Length: 52428800\r\n\r\n";
       const raw = await rawExchange(server, head, `{"name":"root","password":"${"x".repeat(1000)}`);
       expect(raw).toMatch(/^HTTP\/1\.1 413 /);
-      expect(jsonOf(raw)).toMatchObject({ error: { data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, path: "auth.login" } } });
+      expect(jsonOf(raw)).toMatchObject({
+        error: { data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, path: "auth.login" } },
+      });
     });
 
     it("cuts off a body without a declared length at 64 KiB", async () => {
-      const head = "POST /api/trpc/auth.login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nx-sls-console: 1\r\nTransfer-Encoding: chunked\r\n\r\n";
+      const head =
+        "POST /api/trpc/auth.login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nx-sls-console: 1\r\nTransfer-Encoding: chunked\r\n\r\n";
       const chunk = "x".repeat(16 * 1024);
       const chunks = Array.from({ length: 8 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`).join("");
       const raw = await rawExchange(server, head, `${chunks}0\r\n\r\n`);
@@ -127,7 +160,10 @@ describe("request limits, guessing and lock-outs", () => {
         Array.from({ length: 12 }, (_, i) => signIn(server, `nobody-${i}`, "a wrong password", `198.18.0.${i + 1}`)),
       );
       const reasons = answers.map(reasonOf);
-      expect(reasons.every((reason) => reason === "BAD_CREDENTIALS" || reason === "OVERLOADED"), reasons.join()).toBe(true);
+      expect(
+        reasons.every((reason) => reason === "BAD_CREDENTIALS" || reason === "OVERLOADED"),
+        reasons.join(),
+      ).toBe(true);
       const overloaded = answers.filter((answer) => reasonOf(answer) === "OVERLOADED");
       expect(overloaded.length).toBeGreaterThan(0);
       for (const answer of overloaded) {
@@ -142,32 +178,48 @@ describe("request limits, guessing and lock-outs", () => {
   describe("finding 4: guessing the shared secret", () => {
     it("counts a burst of wrong secrets before checking them, and says when to retry", async () => {
       // The real delays: a delayed attempt holds its reserved failure, as a slow check would.
-      limit("secretFailures", DEFAULT_SECRET_POLICY, { delayStepMs: DEFAULT_SECRET_POLICY.delayStepMs, maxDelayMs: DEFAULT_SECRET_POLICY.maxDelayMs });
-      const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => register(server, `BURST${i}`, `wrong-secret-${i}`, "198.51.100.7")));
+      limit("secretFailures", DEFAULT_SECRET_POLICY, {
+        delayStepMs: DEFAULT_SECRET_POLICY.delayStepMs,
+        maxDelayMs: DEFAULT_SECRET_POLICY.maxDelayMs,
+      });
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => register(server, `BURST${i}`, `wrong-secret-${i}`, "198.51.100.7")),
+      );
       const reasons = answers.map(reasonOf);
       // Checked and found wrong: at most the limit. The rest never reached scrypt: refused for the
       // address, or (a check that could not start) OVERLOADED, which is not counted as a guess.
-      expect(reasons.filter((reason) => reason === "BAD_SECRET").length).toBeLessThanOrEqual(DEFAULT_SECRET_POLICY.refuseAfter);
+      expect(reasons.filter((reason) => reason === "BAD_SECRET").length).toBeLessThanOrEqual(
+        DEFAULT_SECRET_POLICY.refuseAfter,
+      );
       expect(reasons.filter((reason) => !["BAD_SECRET", "RATE_LIMITED", "OVERLOADED"].includes(reason))).toEqual([]);
       expect(reasons.filter((reason) => reason === "RATE_LIMITED").length).toBeGreaterThan(0);
       const limited = answers.find((answer) => reasonOf(answer) === "RATE_LIMITED")!;
       expect(limited).toMatchObject({ status: 429, body: { error: { data: { code: "TOO_MANY_REQUESTS" } } } });
       expect(limited.body.error!.data.retryAfterMs).toBeGreaterThan(0);
       // Once the address is refused, it is refused with the right secret too: refusals reveal nothing.
-      for (let i = 0; i < DEFAULT_SECRET_POLICY.refuseAfter && reasonOf(await register(server, "BURSTMORE", "wrong-secret", "198.51.100.7")) !== "RATE_LIMITED"; i++);
+      for (
+        let i = 0;
+        i < DEFAULT_SECRET_POLICY.refuseAfter &&
+        reasonOf(await register(server, "BURSTMORE", "wrong-secret", "198.51.100.7")) !== "RATE_LIMITED";
+        i++
+      );
       expect(reasonOf(await register(server, "BURSTOK", SECRET, "198.51.100.7"))).toBe("RATE_LIMITED");
     });
 
     it("counts an IPv6 /64 as one address", async () => {
-      for (let i = 1; i <= 10; i++) expect(reasonOf(await register(server, `V6N${i}`, "wrong-secret", `2001:db8:1:2::${i}`))).toBe("BAD_SECRET");
-      expect(reasonOf(await register(server, "V6N11", "wrong-secret", "2001:db8:1:2:ffff:ffff:ffff:1"))).toBe("RATE_LIMITED");
+      for (let i = 1; i <= 10; i++)
+        expect(reasonOf(await register(server, `V6N${i}`, "wrong-secret", `2001:db8:1:2::${i}`))).toBe("BAD_SECRET");
+      expect(reasonOf(await register(server, "V6N11", "wrong-secret", "2001:db8:1:2:ffff:ffff:ffff:1"))).toBe(
+        "RATE_LIMITED",
+      );
       expect(reasonOf(await register(server, "V6M1", "wrong-secret", "2001:db8:1:3::1"))).toBe("BAD_SECRET");
     });
 
     it("spends a global budget of wrong secrets across addresses; addresses that registered keep registering", async () => {
       limit("secretFailures", DEFAULT_SECRET_POLICY, { globalPerMinute: 5 });
       expect(reasonOf(await register(server, "GLOBALOK1", SECRET, "192.0.2.100"))).toBe("OK");
-      for (let i = 1; i <= 5; i++) expect(reasonOf(await register(server, `GLOBAL${i}`, "wrong-secret", `192.0.2.${i}`))).toBe("BAD_SECRET");
+      for (let i = 1; i <= 5; i++)
+        expect(reasonOf(await register(server, `GLOBAL${i}`, "wrong-secret", `192.0.2.${i}`))).toBe("BAD_SECRET");
       const refused = await register(server, "GLOBAL6", "wrong-secret", "192.0.2.6");
       expect(reasonOf(refused)).toBe("RATE_LIMITED");
       expect(refused.body.error!.message).toContain("from all addresses");
@@ -181,7 +233,8 @@ describe("request limits, guessing and lock-outs", () => {
   describe("finding 5: lock-outs", () => {
     it("refuses an address that keeps failing, and only slows the account it tried", async () => {
       limit("loginFailures", LOGIN_POLICY, { refuseAfter: 4 });
-      for (let i = 0; i < 4; i++) expect(reasonOf(await signIn(server, "root", `guess ${i}`, "192.0.2.66"))).toBe("BAD_CREDENTIALS");
+      for (let i = 0; i < 4; i++)
+        expect(reasonOf(await signIn(server, "root", `guess ${i}`, "192.0.2.66"))).toBe("BAD_CREDENTIALS");
       const refused = await signIn(server, "root", ADMIN_PASSWORD, "192.0.2.66");
       expect(refused).toMatchObject({ status: 429, body: { error: { data: { reason: "LOGIN_RATE_LIMITED" } } } });
       expect(refused.body.error!.data.retryAfterMs).toBeGreaterThan(0);
@@ -192,7 +245,10 @@ describe("request limits, guessing and lock-outs", () => {
       const direct = await startTestServer(db.url);
       try {
         const limiter = direct.running.services.secretFailures;
-        direct.running.services.secretFailures = new FailureLimiter({ ...DEFAULT_SECRET_POLICY, delayStepMs: 5, maxDelayMs: 20 }, direct.running.services.now);
+        direct.running.services.secretFailures = new FailureLimiter(
+          { ...DEFAULT_SECRET_POLICY, delayStepMs: 5, maxDelayMs: 20 },
+          direct.running.services.now,
+        );
         for (let i = 1; i <= 10; i++) await register(direct, `SPOOF${i}`, "wrong-secret", `192.0.2.${i}`);
         expect(reasonOf(await register(direct, "SPOOF11", "wrong-secret", "192.0.2.11"))).toBe("RATE_LIMITED");
         direct.running.services.secretFailures = limiter;
@@ -227,12 +283,26 @@ describe("request limits, guessing and lock-outs", () => {
       const address = "192.0.2.200";
       const holder = await register(server, "PAIRHOLD", SECRET, address);
       const holderToken = (holder.body.result!.data as { token: string }).token;
-      await post(server, "appliance.request", { sessions: 100, requestId: "pair-1" }, address, { authorization: `Bearer ${holderToken}` });
-      const taker = await post(server, "appliance.register", registration("PAIRTAKE", { haPeerSerial: "PAIRHOLD" }), address);
+      await post(server, "appliance.request", { sessions: 100, requestId: "pair-1" }, address, {
+        authorization: `Bearer ${holderToken}`,
+      });
+      const taker = await post(
+        server,
+        "appliance.register",
+        registration("PAIRTAKE", { haPeerSerial: "PAIRHOLD" }),
+        address,
+      );
       const takerToken = (taker.body.result!.data as { token: string }).token;
-      const refused = await post(server, "appliance.transfer", { fromSerial: "PAIRHOLD" }, address, { authorization: `Bearer ${takerToken}` });
-      expect(refused).toMatchObject({ status: 403, body: { error: { data: { code: "FORBIDDEN", reason: "NOT_HA_PEER" } } } });
-      const held = await post(server, "appliance.refresh", { inUse: 0 }, address, { authorization: `Bearer ${holderToken}` });
+      const refused = await post(server, "appliance.transfer", { fromSerial: "PAIRHOLD" }, address, {
+        authorization: `Bearer ${takerToken}`,
+      });
+      expect(refused).toMatchObject({
+        status: 403,
+        body: { error: { data: { code: "FORBIDDEN", reason: "NOT_HA_PEER" } } },
+      });
+      const held = await post(server, "appliance.refresh", { inUse: 0 }, address, {
+        authorization: `Bearer ${holderToken}`,
+      });
       expect(held.body.result?.data).toMatchObject({ granted: 100 });
       await expectLedgerBalanced(server);
     });

@@ -6,11 +6,22 @@ import path from "node:path";
 import parsePrometheusTextFormat, { type ParsedFamily } from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLicenseServer } from "../src/http/app-server.ts";
-import { freshDatabase, providers, registerOk, startTestServer, until, type FreshDatabase, type TestServer } from "./harness.ts";
+import {
+  freshDatabase,
+  providers,
+  registerOk,
+  startTestServer,
+  until,
+  type FreshDatabase,
+  type TestServer,
+} from "./harness.ts";
 
 const TOKEN = "metrics-token-0123456789";
 
-async function scrape(baseUrl: string, token?: string): Promise<{ status: number; contentType: string | null; text: string }> {
+async function scrape(
+  baseUrl: string,
+  token?: string,
+): Promise<{ status: number; contentType: string | null; text: string }> {
   const response = await fetch(`${baseUrl}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   return { status: response.status, contentType: response.headers.get("content-type"), text: await response.text() };
 }
@@ -23,7 +34,9 @@ function family(families: ParsedFamily[], name: string): ParsedFamily {
 
 /** The value of one series, chosen by its labels. */
 function value(families: ParsedFamily[], name: string, labels: Record<string, string> = {}): number {
-  const sample = family(families, name).metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
+  const sample = family(families, name).metrics.find((m) =>
+    Object.entries(labels).every(([k, v]) => m.labels?.[k] === v),
+  );
   if (!sample) throw new Error(`no ${name} series with ${JSON.stringify(labels)}`);
   return Number(sample.value ?? sample.count);
 }
@@ -99,7 +112,9 @@ describe.each(providers())("GET /metrics on %s", (provider) => {
     } else {
       // prom-client's own default gauges sls_nodejs_active_{handles,requests,resources}_total carry
       // a _total suffix that promtool's linter flags (exit 3, lint only); anything else fails.
-      const problems = check.output.split("\n").filter((line) => line && !/^sls_nodejs_active_\w+_total non-counter metrics/.test(line));
+      const problems = check.output
+        .split("\n")
+        .filter((line) => line && !/^sls_nodejs_active_\w+_total non-counter metrics/.test(line));
       expect(problems).toEqual([]);
       expect([0, 3]).toContain(check.status);
     }
@@ -115,21 +130,26 @@ describe.each(providers())("GET /metrics on %s", (provider) => {
   });
 
   it("backs every query of the Grafana dashboard in docs/ with a metric this server exposes", async () => {
-    const dashboard = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../../../docs/grafana-dashboard.json"), "utf8")) as {
+    const dashboard = JSON.parse(
+      readFileSync(path.resolve(import.meta.dirname, "../../../docs/grafana-dashboard.json"), "utf8"),
+    ) as {
       panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
     };
     const exposed = new Set(parsePrometheusTextFormat((await scrape(server.baseUrl, TOKEN)).text).map((f) => f.name));
     const queries = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
     expect(queries.length).toBeGreaterThan(15);
     for (const name of new Set(queries.flatMap((q) => q.match(/sls_[a-z0-9_]+/g) ?? []))) {
-      expect(exposed.has(name.replace(/_(bucket|sum|count)$/, "")) || exposed.has(name), `${name} is not exposed`).toBe(true);
+      expect(exposed.has(name.replace(/_(bucket|sum|count)$/, "")) || exposed.has(name), `${name} is not exposed`).toBe(
+        true,
+      );
     }
     // promtool parses each query as a recording rule's expression.
     const rules = `groups:\n  - name: dashboard\n    rules:\n${queries.map((q, i) => `      - record: sls:dashboard_${i}\n        expr: ${JSON.stringify(q)}\n`).join("")}`;
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), "sls-rules-")), "rules.yml");
     writeFileSync(file, rules);
     const run = spawnSync("promtool", ["check", "rules", file], { encoding: "utf8" });
-    if (run.error) console.warn("!! promtool not found (apt-get install prometheus): the dashboard's PromQL check is SKIPPED");
+    if (run.error)
+      console.warn("!! promtool not found (apt-get install prometheus): the dashboard's PromQL check is SKIPPED");
     else expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
   });
 

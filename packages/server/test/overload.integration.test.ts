@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callAppliance, callApplianceOnce, freshDatabase, registration, SECRET, type FreshDatabase } from "./harness.ts";
+import {
+  callAppliance,
+  callApplianceOnce,
+  freshDatabase,
+  registration,
+  SECRET,
+  type FreshDatabase,
+} from "./harness.ts";
 import { expectDatabaseInvariants } from "./invariants.ts";
 import { startServerProcess, type ServerProcess } from "./processes.ts";
 
@@ -23,21 +30,37 @@ describe("admission control under a burst (issue 9)", () => {
     // Registered a few at a time, so that setting up does not itself meet the deadline.
     tokens = [];
     for (let i = 0; i < PARTICIPANTS; i++) {
-      const result = await callAppliance<{ token: string }>(server.baseUrl, "register", registration(`OVER${String(i).padStart(3, "0")}`, { platformLimit: 100_000, localLimit: 0 }));
+      const result = await callAppliance<{ token: string }>(
+        server.baseUrl,
+        "register",
+        registration(`OVER${String(i).padStart(3, "0")}`, { platformLimit: 100_000, localLimit: 0 }),
+      );
       if (!result.ok) throw new Error(JSON.stringify(result.error));
       tokens.push(result.data.token);
     }
   });
 
   afterAll(async () => {
-    if (server && (server.child.exitCode !== null || server.child.signalCode !== null)) console.error(`server exited:\n${server.output()}`);
+    if (server && (server.child.exitCode !== null || server.child.signalCode !== null))
+      console.error(`server exited:\n${server.output()}`);
     await server?.stop();
     await db?.drop();
   });
 
   it("sheds what it cannot serve in time with OVERLOADED and retryAfterMs, half-does nothing, and answers a retried requestId once", async () => {
-    const asks = tokens.flatMap((token, p) => Array.from({ length: ASKS_EACH }, (_, k) => ({ token, requestId: `burst-${p}-${k}` })));
-    const first = await Promise.all(asks.map((ask) => callApplianceOnce<{ granted: number; added: number }>(server.baseUrl, "request", { sessions: 50, requestId: ask.requestId }, ask.token)));
+    const asks = tokens.flatMap((token, p) =>
+      Array.from({ length: ASKS_EACH }, (_, k) => ({ token, requestId: `burst-${p}-${k}` })),
+    );
+    const first = await Promise.all(
+      asks.map((ask) =>
+        callApplianceOnce<{ granted: number; added: number }>(
+          server.baseUrl,
+          "request",
+          { sessions: 50, requestId: ask.requestId },
+          ask.token,
+        ),
+      ),
+    );
 
     const shed = first.filter((r) => !r.ok);
     expect(shed.length).toBeGreaterThan(0);
@@ -54,7 +77,16 @@ describe("admission control under a burst (issue 9)", () => {
 
     // Every ask sent again with its requestId (shed or not, as a client that lost the answer
     // would): each is granted exactly once.
-    const again = await Promise.all(asks.map((ask) => callAppliance<{ granted: number; added: number }>(server.baseUrl, "request", { sessions: 50, requestId: ask.requestId }, ask.token)));
+    const again = await Promise.all(
+      asks.map((ask) =>
+        callAppliance<{ granted: number; added: number }>(
+          server.baseUrl,
+          "request",
+          { sessions: 50, requestId: ask.requestId },
+          ask.token,
+        ),
+      ),
+    );
     for (const [i, result] of again.entries()) {
       expect(result.ok, JSON.stringify(result)).toBe(true);
       const before = first[i]!;
@@ -62,6 +94,8 @@ describe("admission control under a burst (issue 9)", () => {
     }
     const ledger = await expectDatabaseInvariants(db.url);
     expect(ledger.grantedSum).toBe(asks.length * 50);
-    console.info(`burst of ${asks.length} requests with a 100 ms deadline: ${shed.length} shed as OVERLOADED, ${accepted} served; after retries all ${asks.length} granted once`);
+    console.info(
+      `burst of ${asks.length} requests with a 100 ms deadline: ${shed.length} shed as OVERLOADED, ${accepted} served; after retries all ${asks.length} granted once`,
+    );
   }, 120_000);
 });

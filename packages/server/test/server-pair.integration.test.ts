@@ -14,7 +14,11 @@ describe.skipIf(!providers().includes("postgresql"))("a server pair on one Postg
     try {
       const tokens = await Promise.all(
         Array.from({ length: PARTICIPANTS }, async (_, i) => {
-          const result = await callAppliance<{ token: string }>(a.baseUrl, "register", registration(`PAIR${String(i).padStart(3, "0")}`));
+          const result = await callAppliance<{ token: string }>(
+            a.baseUrl,
+            "register",
+            registration(`PAIR${String(i).padStart(3, "0")}`),
+          );
           if (!result.ok) throw new Error(JSON.stringify(result.error));
           return result.data.token;
         }),
@@ -36,7 +40,8 @@ describe.skipIf(!providers().includes("postgresql"))("a server pair on one Postg
             result = await callAppliance(server.baseUrl, verb, input, token);
           }
           if (killed) result.ok ? afterKill.ok++ : afterKill.refused++;
-          if (!result.ok && result.error.data.reason !== "RELEASE_EXCEEDS_GRANT") throw new Error(JSON.stringify(result.error));
+          if (!result.ok && result.error.data.reason !== "RELEASE_EXCEEDS_GRANT")
+            throw new Error(JSON.stringify(result.error));
         }
       });
       await new Promise((resolve) => setTimeout(resolve, 800));
@@ -53,7 +58,9 @@ describe.skipIf(!providers().includes("postgresql"))("a server pair on one Postg
         reported += result.data.granted;
       }
       expect(reported).toBe(ledger.grantedSum);
-      console.info(`server pair: ${afterKill.ok} calls answered by the survivor after kill -9, ${ledger.grantedSum} sessions granted, invariants hold`);
+      console.info(
+        `server pair: ${afterKill.ok} calls answered by the survivor after kill -9, ${ledger.grantedSum} sessions granted, invariants hold`,
+      );
     } finally {
       await a.stop();
       await b.stop();

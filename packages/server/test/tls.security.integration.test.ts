@@ -26,7 +26,9 @@ describe("HTTPS with SLS_TLS_CERT / SLS_TLS_KEY", () => {
     db = await freshDatabase("sqlite", "tls");
     // The services of a test server, served again on two HTTPS listeners built from the environment.
     plain = await startTestServer(db.url);
-    const options = listenerOptionsFrom(loadEnv({ SLS_TLS_CERT: certificate.certFile, SLS_TLS_KEY: certificate.keyFile }));
+    const options = listenerOptionsFrom(
+      loadEnv({ SLS_TLS_CERT: certificate.certFile, SLS_TLS_KEY: certificate.keyFile }),
+    );
     web = createAppServer(plain.running.services, undefined, options);
     license = createLicenseServer(plain.running.services, options);
     webUrl = `https://127.0.0.1:${await listen(web)}`;
@@ -40,13 +42,20 @@ describe("HTTPS with SLS_TLS_CERT / SLS_TLS_KEY", () => {
 
   it("refuses to start with only one of the two files, or with a file it cannot read, naming it", () => {
     expect(() => loadEnv({ SLS_TLS_CERT: certificate.certFile })).toThrow(/SLS_TLS_KEY: required with SLS_TLS_CERT/);
-    expect(() => listenerOptionsFrom({ SLS_TLS_CERT: "/nonexistent/cert.pem", SLS_TLS_KEY: certificate.keyFile, SLS_ALLOWED_HOSTS: undefined })).toThrow(
-      /SLS_TLS_CERT: cannot read \/nonexistent\/cert\.pem/,
-    );
+    expect(() =>
+      listenerOptionsFrom({
+        SLS_TLS_CERT: "/nonexistent/cert.pem",
+        SLS_TLS_KEY: certificate.keyFile,
+        SLS_ALLOWED_HOSTS: undefined,
+      }),
+    ).toThrow(/SLS_TLS_CERT: cannot read \/nonexistent\/cert\.pem/);
   });
 
   it("serves the appliance API over TLS on both ports, to a client that trusts the certificate", async () => {
-    for (const [url, serial] of [[webUrl, "TLSWEB01"], [licenseUrl, "TLSLIC01"]] as const) {
+    for (const [url, serial] of [
+      [webUrl, "TLSWEB01"],
+      [licenseUrl, "TLSLIC01"],
+    ] as const) {
       const answer = await rawRequest(`${url}/api/trpc/appliance.register`, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -74,9 +83,14 @@ describe("HTTPS with SLS_TLS_CERT / SLS_TLS_KEY", () => {
     expect(setup.status).toBe(200);
     expect(setup.headers["strict-transport-security"]).toBe("max-age=31536000");
     const [cookie] = setup.headers["set-cookie"] ?? [];
-    expect(cookie).toMatch(/^__Host-sls_session=sls_[0-9a-z]+_[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800; Secure$/);
+    expect(cookie).toMatch(
+      /^__Host-sls_session=sls_[0-9a-z]+_[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800; Secure$/,
+    );
     const pair = cookie!.split(";")[0]!;
-    const signedIn = await rawRequest(`${webUrl}/api/trpc/admin.settings.get`, { headers: { ...headers, cookie: pair }, ca: certificate.cert });
+    const signedIn = await rawRequest(`${webUrl}/api/trpc/admin.settings.get`, {
+      headers: { ...headers, cookie: pair },
+      ca: certificate.cert,
+    });
     expect(signedIn.status).toBe(200);
     // The same token under the plain name (as a plain-HTTP page could plant it) is not a session.
     const planted = await rawRequest(`${webUrl}/api/trpc/admin.settings.get`, {

@@ -12,7 +12,17 @@ import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 
 type Account = RouterOutputs["admin"]["accounts"]["list"]["accounts"][number];
 
-export function AccountActions({ account, isSelf, isLastAdmin, rules }: { account: Account; isSelf: boolean; isLastAdmin: boolean; rules: Rules }) {
+export function AccountActions({
+  account,
+  isSelf,
+  isLastAdmin,
+  rules,
+}: {
+  account: Account;
+  isSelf: boolean;
+  isLastAdmin: boolean;
+  rules: Rules;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState<"role" | "password" | "remove" | null>(null);
@@ -26,25 +36,59 @@ export function AccountActions({ account, isSelf, isLastAdmin, rules }: { accoun
   const onError = (error: unknown) => toast.error(refusalOf(error).message);
   const otherRole = account.role === "admin" ? "viewer" : "admin";
 
-  const setRole = useMutation(trpc.admin.accounts.setRole.mutationOptions({ onSuccess: done(`${account.name} is now ${otherRole === "admin" ? "an admin" : "a viewer"}.`), onError }));
-  const reset = useMutation(trpc.admin.accounts.resetPassword.mutationOptions({ onSuccess: done(`Password of ${account.name} reset; its sessions are signed out.`), onError }));
-  const remove = useMutation(trpc.admin.accounts.remove.mutationOptions({ onSuccess: done(`Account ${account.name} removed.`), onError }));
+  const setRole = useMutation(
+    trpc.admin.accounts.setRole.mutationOptions({
+      onSuccess: done(`${account.name} is now ${otherRole === "admin" ? "an admin" : "a viewer"}.`),
+      onError,
+    }),
+  );
+  const reset = useMutation(
+    trpc.admin.accounts.resetPassword.mutationOptions({
+      onSuccess: done(`Password of ${account.name} reset; its sessions are signed out.`),
+      onError,
+    }),
+  );
+  const remove = useMutation(
+    trpc.admin.accounts.remove.mutationOptions({ onSuccess: done(`Account ${account.name} removed.`), onError }),
+  );
   const lastAdminNote = "The last administrator cannot be demoted or removed.";
 
   return (
     <div className="inline-flex gap-1.5">
-      <Button size="sm" onClick={() => setOpen("role")} disabled={isLastAdmin} title={isLastAdmin ? lastAdminNote : undefined}>
+      <Button
+        size="sm"
+        onClick={() => setOpen("role")}
+        disabled={isLastAdmin}
+        title={isLastAdmin ? lastAdminNote : undefined}
+      >
         Make {otherRole}
       </Button>
       <Button size="sm" onClick={() => (setPassword(""), setPasswordError(undefined), setOpen("password"))}>
         Reset password
       </Button>
-      <Button size="sm" variant="ghost" className="text-red-300" onClick={() => setOpen("remove")} disabled={isSelf || isLastAdmin} title={isSelf ? "You cannot remove yourself." : isLastAdmin ? lastAdminNote : undefined}>
+      <Button
+        size="sm"
+        variant="ghost"
+        className="text-red-300"
+        onClick={() => setOpen("remove")}
+        disabled={isSelf || isLastAdmin}
+        title={isSelf ? "You cannot remove yourself." : isLastAdmin ? lastAdminNote : undefined}
+      >
         Remove
       </Button>
 
-      <ConfirmDialog open={open === "role"} title={`Make ${account.name} ${otherRole === "admin" ? "an administrator" : "a viewer"}?`} confirmLabel={`Make ${otherRole}`} tone="primary" busy={setRole.isPending} onConfirm={() => setRole.mutate({ id: account.id, role: otherRole })} onClose={() => setOpen(null)}>
-        {otherRole === "admin" ? "It will be able to change every setting, participant and account." : "It will see every page but change nothing."}
+      <ConfirmDialog
+        open={open === "role"}
+        title={`Make ${account.name} ${otherRole === "admin" ? "an administrator" : "a viewer"}?`}
+        confirmLabel={`Make ${otherRole}`}
+        tone="primary"
+        busy={setRole.isPending}
+        onConfirm={() => setRole.mutate({ id: account.id, role: otherRole })}
+        onClose={() => setOpen(null)}
+      >
+        {otherRole === "admin"
+          ? "It will be able to change every setting, participant and account."
+          : "It will see every page but change nothing."}
       </ConfirmDialog>
       <ConfirmDialog
         open={open === "password"}
@@ -60,9 +104,23 @@ export function AccountActions({ account, isSelf, isLastAdmin, rules }: { accoun
         onClose={() => setOpen(null)}
       >
         <p className="mb-3">Every session of this account is signed out.</p>
-        <TextField label="New password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} error={passwordError} />
+        <TextField
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={passwordError}
+        />
       </ConfirmDialog>
-      <ConfirmDialog open={open === "remove"} title={`Remove ${account.name}?`} confirmLabel="Remove account" busy={remove.isPending} onConfirm={() => remove.mutate({ id: account.id })} onClose={() => setOpen(null)}>
+      <ConfirmDialog
+        open={open === "remove"}
+        title={`Remove ${account.name}?`}
+        confirmLabel="Remove account"
+        busy={remove.isPending}
+        onConfirm={() => remove.mutate({ id: account.id })}
+        onClose={() => setOpen(null)}
+      >
         It can no longer sign in; its sessions end now. Its past actions stay in the audit history.
       </ConfirmDialog>
     </div>

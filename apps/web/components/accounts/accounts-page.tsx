@@ -25,15 +25,28 @@ export function AccountsPage() {
   const admins = accounts.data?.accounts.filter((a) => a.role === "admin").length ?? 0;
   return (
     <>
-      <PageHeader title="Accounts" description="Administrators change everything; viewers see every page but change nothing." />
+      <PageHeader
+        title="Accounts"
+        description="Administrators change everything; viewers see every page but change nothing."
+      />
       <div className="grid gap-6 xl:grid-cols-[2fr_1fr]">
         <Panel title="Who can sign in" labelledBy="accounts-title">
-          {accounts.isError && <ErrorState error={accounts.error} what="the accounts" onRetry={() => void accounts.refetch()} />}
+          {accounts.isError && (
+            <ErrorState error={accounts.error} what="the accounts" onRetry={() => void accounts.refetch()} />
+          )}
           {accounts.isPending && <Loading label="Loading the accounts" />}
           {accounts.data && (
             <div className="overflow-x-auto">
               <table className="min-w-full text-sm">
-                <TableHead columns={[{ label: "Name" }, { label: "Role" }, { label: "Last sign-in" }, { label: "Created" }, { label: "Actions", hidden: true }]} />
+                <TableHead
+                  columns={[
+                    { label: "Name" },
+                    { label: "Role" },
+                    { label: "Last sign-in" },
+                    { label: "Created" },
+                    { label: "Actions", hidden: true },
+                  ]}
+                />
                 <tbody className="divide-y divide-slate-800">
                   {accounts.data.accounts.map((account) => (
                     <tr key={account.id} data-testid="account-row">
@@ -43,10 +56,19 @@ export function AccountsPage() {
                       <td className="py-2 pr-4">
                         <Badge tone={account.role === "admin" ? "info" : "neutral"}>{account.role}</Badge>
                       </td>
-                      <td className="py-2 pr-4 text-slate-400">{account.lastLoginAt ? formatAgo(account.lastLoginAt) : "never"}</td>
+                      <td className="py-2 pr-4 text-slate-400">
+                        {account.lastLoginAt ? formatAgo(account.lastLoginAt) : "never"}
+                      </td>
                       <td className="py-2 pr-4 text-slate-400">{formatDateTime(account.createdAt)}</td>
                       <td className="py-2 text-right">
-                        {rules && <AccountActions account={account} isSelf={account.id === me.id} isLastAdmin={account.role === "admin" && admins <= 1} rules={rules} />}
+                        {rules && (
+                          <AccountActions
+                            account={account}
+                            isSelf={account.id === me.id}
+                            isLastAdmin={account.role === "admin" && admins <= 1}
+                            rules={rules}
+                          />
+                        )}
                       </td>
                     </tr>
                   ))}

@@ -17,8 +17,19 @@ import { RoleSelect } from "./role-select";
 export function NewAccountForm({ rules }: { rules: Rules }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const schema = useMemo(() => z.object({ name: accountNameSchema(rules), password: newPasswordSchema(rules), role: z.enum(["admin", "viewer"]) }), [rules]);
-  const form = useForm<z.input<typeof schema>, unknown, z.output<typeof schema>>({ resolver: zodResolver(schema), defaultValues: { name: "", password: "", role: "viewer" } });
+  const schema = useMemo(
+    () =>
+      z.object({
+        name: accountNameSchema(rules),
+        password: newPasswordSchema(rules),
+        role: z.enum(["admin", "viewer"]),
+      }),
+    [rules],
+  );
+  const form = useForm<z.input<typeof schema>, unknown, z.output<typeof schema>>({
+    resolver: zodResolver(schema),
+    defaultValues: { name: "", password: "", role: "viewer" },
+  });
   const create = useMutation(trpc.admin.accounts.create.mutationOptions());
   const submit = form.handleSubmit(async (values) => {
     try {
@@ -32,10 +43,27 @@ export function NewAccountForm({ rules }: { rules: Rules }) {
   });
   const { errors } = form.formState;
   return (
-    <Panel title="Add an account" description="Give the password to its owner over a trusted channel." labelledBy="new-account-title">
-      <form noValidate onSubmit={submit} className="flex flex-col gap-4" aria-labelledby="new-account-title" data-testid="form-new-account">
+    <Panel
+      title="Add an account"
+      description="Give the password to its owner over a trusted channel."
+      labelledBy="new-account-title"
+    >
+      <form
+        noValidate
+        onSubmit={submit}
+        className="flex flex-col gap-4"
+        aria-labelledby="new-account-title"
+        data-testid="form-new-account"
+      >
         <TextField label="Name" autoComplete="off" error={errors.name?.message} {...form.register("name")} />
-        <TextField label="Password" type="password" autoComplete="new-password" hint={`At least ${rules.password.minLength} characters.`} error={errors.password?.message} {...form.register("password")} />
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          hint={`At least ${rules.password.minLength} characters.`}
+          error={errors.password?.message}
+          {...form.register("password")}
+        />
         <RoleSelect {...form.register("role")} />
         <Button type="submit" variant="primary" busy={form.formState.isSubmitting}>
           Add account

@@ -43,16 +43,25 @@ function formSchema(range: { min: number; max: number }) {
     .transform((v) => ({
       pendingAfterMinutes: v.pendingAfterMinutes,
       webhook: v.webhookOn
-        ? { url: v.webhookUrl.trim(), format: v.webhookFormat, secret: v.webhookSecretClear ? null : optionalText(v.webhookSecret) }
+        ? {
+            url: v.webhookUrl.trim(),
+            format: v.webhookFormat,
+            secret: v.webhookSecretClear ? null : optionalText(v.webhookSecret),
+          }
         : null,
-      syslog: v.syslogOn ? { host: v.syslogHost.trim(), port: Number(v.syslogPort), transport: v.syslogTransport } : null,
+      syslog: v.syslogOn
+        ? { host: v.syslogHost.trim(), port: Number(v.syslogPort), transport: v.syslogTransport }
+        : null,
       email: v.emailOn
         ? {
             host: v.emailHost.trim(),
             port: Number(v.emailPort),
             secure: v.emailSecure,
             from: v.emailFrom.trim(),
-            to: v.emailTo.split(",").map((a) => a.trim()).filter(Boolean),
+            to: v.emailTo
+              .split(",")
+              .map((a) => a.trim())
+              .filter(Boolean),
             user: optionalText(v.emailUser) ?? null,
             password: optionalText(v.emailPassword),
           }
@@ -93,7 +102,8 @@ export function AlertSettingsForm({ config }: { config: AlertConfig }) {
     defaults: defaults(config),
     save: (values) => save.mutateAsync(values),
     field: "pendingAfterMinutes",
-    saved: (v) => `Alerts saved: ${[v.webhook && "webhook", v.syslog && "syslog", v.email && "e-mail"].filter(Boolean).join(", ") || "no channel"}.`,
+    saved: (v) =>
+      `Alerts saved: ${[v.webhook && "webhook", v.syslog && "syslog", v.email && "e-mail"].filter(Boolean).join(", ") || "no channel"}.`,
     keepValues: false,
   });
   const on = form.watch(["webhookOn", "syslogOn", "emailOn"]);
@@ -118,13 +128,26 @@ export function AlertSettingsForm({ config }: { config: AlertConfig }) {
         {...form.register("pendingAfterMinutes")}
       />
 
-      <ChannelFieldset channel="webhook" saved={config.webhook !== null} toggle={<CheckboxField label="Webhook" hint="POST of a JSON body (or Slack's incoming-webhook format), signed with HMAC-SHA256 in X-SLS-Signature." {...form.register("webhookOn")} />}>
+      <ChannelFieldset
+        channel="webhook"
+        saved={config.webhook !== null}
+        toggle={
+          <CheckboxField
+            label="Webhook"
+            hint="POST of a JSON body (or Slack's incoming-webhook format), signed with HMAC-SHA256 in X-SLS-Signature."
+            {...form.register("webhookOn")}
+          />
+        }
+      >
         {on[0] && (
           <div className="grid gap-3 md:grid-cols-2">
             <TextField label="URL" placeholder="https://hooks.example.net/sls" {...form.register("webhookUrl")} />
             <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-200">
               Format
-              <select className="rounded-md border border-slate-700 bg-slate-950 px-3 py-2 text-sm text-slate-100" {...form.register("webhookFormat")}>
+              <select
+                className="rounded-md border border-slate-700 bg-slate-950 px-3 py-2 text-sm text-slate-100"
+                {...form.register("webhookFormat")}
+              >
                 <option value="json">Generic JSON</option>
                 <option value="slack">Slack-compatible</option>
               </select>
@@ -136,19 +159,34 @@ export function AlertSettingsForm({ config }: { config: AlertConfig }) {
               hint={config.webhook?.secretSet ? "Set. Leave empty to keep it." : "Optional, 16–256 characters."}
               {...form.register("webhookSecret")}
             />
-            {config.webhook?.secretSet && <CheckboxField label="Remove the signing key" {...form.register("webhookSecretClear")} />}
+            {config.webhook?.secretSet && (
+              <CheckboxField label="Remove the signing key" {...form.register("webhookSecretClear")} />
+            )}
           </div>
         )}
       </ChannelFieldset>
 
-      <ChannelFieldset channel="syslog" saved={config.syslog !== null} toggle={<CheckboxField label="Syslog" hint="RFC 5424 messages (facility local0) to a collector, over UDP or TCP." {...form.register("syslogOn")} />}>
+      <ChannelFieldset
+        channel="syslog"
+        saved={config.syslog !== null}
+        toggle={
+          <CheckboxField
+            label="Syslog"
+            hint="RFC 5424 messages (facility local0) to a collector, over UDP or TCP."
+            {...form.register("syslogOn")}
+          />
+        }
+      >
         {on[1] && (
           <div className="grid gap-3 md:grid-cols-3">
             <TextField label="Collector host" placeholder="syslog.example.net" {...form.register("syslogHost")} />
             <TextField label="Port" type="number" inputMode="numeric" {...form.register("syslogPort")} />
             <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-200">
               Transport
-              <select className="rounded-md border border-slate-700 bg-slate-950 px-3 py-2 text-sm text-slate-100" {...form.register("syslogTransport")}>
+              <select
+                className="rounded-md border border-slate-700 bg-slate-950 px-3 py-2 text-sm text-slate-100"
+                {...form.register("syslogTransport")}
+              >
                 <option value="udp">UDP</option>
                 <option value="tcp">TCP (octet counting)</option>
               </select>
@@ -157,15 +195,33 @@ export function AlertSettingsForm({ config }: { config: AlertConfig }) {
         )}
       </ChannelFieldset>
 
-      <ChannelFieldset channel="email" saved={config.email !== null} toggle={<CheckboxField label="E-mail" hint="Sent through your SMTP server." {...form.register("emailOn")} />}>
+      <ChannelFieldset
+        channel="email"
+        saved={config.email !== null}
+        toggle={<CheckboxField label="E-mail" hint="Sent through your SMTP server." {...form.register("emailOn")} />}
+      >
         {on[2] && (
           <div className="grid gap-3 md:grid-cols-2">
             <TextField label="SMTP host" placeholder="smtp.example.net" {...form.register("emailHost")} />
             <TextField label="Port" type="number" inputMode="numeric" {...form.register("emailPort")} />
-            <CheckboxField label="TLS from the start (port 465)" hint="Otherwise STARTTLS is used when the server offers it." {...form.register("emailSecure")} />
+            <CheckboxField
+              label="TLS from the start (port 465)"
+              hint="Otherwise STARTTLS is used when the server offers it."
+              {...form.register("emailSecure")}
+            />
             <TextField label="From" placeholder="sls@example.net" {...form.register("emailFrom")} />
-            <TextField label="To" placeholder="noc@example.net, oncall@example.net" hint="Comma-separated, up to 20." {...form.register("emailTo")} />
-            <TextField label="User" autoComplete="off" hint="Leave empty when the server needs no sign-in." {...form.register("emailUser")} />
+            <TextField
+              label="To"
+              placeholder="noc@example.net, oncall@example.net"
+              hint="Comma-separated, up to 20."
+              {...form.register("emailTo")}
+            />
+            <TextField
+              label="User"
+              autoComplete="off"
+              hint="Leave empty when the server needs no sign-in."
+              {...form.register("emailUser")}
+            />
             <TextField
               label="Password"
               type="password"
@@ -181,9 +237,22 @@ export function AlertSettingsForm({ config }: { config: AlertConfig }) {
 }
 
 /** One channel: its on/off switch with its test button, and its fields when on. */
-function ChannelFieldset({ channel, saved, toggle, children }: { channel: Channel; saved: boolean; toggle: ReactNode; children: ReactNode }) {
+function ChannelFieldset({
+  channel,
+  saved,
+  toggle,
+  children,
+}: {
+  channel: Channel;
+  saved: boolean;
+  toggle: ReactNode;
+  children: ReactNode;
+}) {
   return (
-    <fieldset className="flex flex-col gap-3 rounded-lg border border-slate-800 p-4" data-testid={`alert-channel-${channel}`}>
+    <fieldset
+      className="flex flex-col gap-3 rounded-lg border border-slate-800 p-4"
+      data-testid={`alert-channel-${channel}`}
+    >
       <div className="flex items-center justify-between gap-3">
         {toggle}
         <TestButton channel={channel} saved={saved} />
@@ -201,13 +270,22 @@ function TestButton({ channel, saved }: { channel: Channel; saved: boolean }) {
     try {
       const delivery = await test.mutateAsync({ channel });
       if (delivery.status === "delivered") toast.success(`Test alert delivered to the ${channel} channel.`);
-      else toast.error(`Test alert not delivered: ${delivery.lastError ?? "unknown error"}. It is retried; see the Alerts page.`);
+      else
+        toast.error(
+          `Test alert not delivered: ${delivery.lastError ?? "unknown error"}. It is retried; see the Alerts page.`,
+        );
     } catch (error) {
       toast.error(refusalOf(error).message);
     }
   };
   return (
-    <Button size="sm" onClick={() => void send()} busy={test.isPending} disabled={!saved || !account.canChange} title={saved ? undefined : "Save the channel first"}>
+    <Button
+      size="sm"
+      onClick={() => void send()}
+      busy={test.isPending}
+      disabled={!saved || !account.canChange}
+      title={saved ? undefined : "Save the channel first"}
+    >
       Send a test
     </Button>
   );

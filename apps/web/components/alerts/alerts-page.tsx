@@ -33,15 +33,22 @@ export function AlertsPage() {
   const alerts = useQuery({ ...trpc.admin.alerts.list.queryOptions(), refetchInterval: 10_000 });
   return (
     <>
-      <PageHeader title="Alerts" description="Raised by the server and delivered to the channels set on the Settings page; failed deliveries are retried with back-off." />
+      <PageHeader
+        title="Alerts"
+        description="Raised by the server and delivered to the channels set on the Settings page; failed deliveries are retried with back-off."
+      />
       {alerts.isError && <ErrorState error={alerts.error} what="the alerts" onRetry={() => void alerts.refetch()} />}
       {alerts.isPending && <Loading label="Loading the alerts" className="h-96" />}
-      {alerts.data && alerts.data.length === 0 && <EmptyState title="No alerts yet">Alerts appear here as soon as one is raised or a test is sent.</EmptyState>}
+      {alerts.data && alerts.data.length === 0 && (
+        <EmptyState title="No alerts yet">Alerts appear here as soon as one is raised or a test is sent.</EmptyState>
+      )}
       {alerts.data && alerts.data.length > 0 && (
         <Panel>
           <div className="overflow-x-auto px-5 py-3">
             <table className="w-full text-sm" data-testid="alerts-table">
-              <TableHead columns={[{ label: "Raised" }, { label: "Alert" }, { label: "Message" }, { label: "Deliveries" }]} />
+              <TableHead
+                columns={[{ label: "Raised" }, { label: "Alert" }, { label: "Message" }, { label: "Deliveries" }]}
+              />
               <tbody className="divide-y divide-slate-800">
                 {alerts.data.map((alert) => (
                   <tr key={alert.id} data-kind={alert.kind} className="align-top">
@@ -59,14 +66,22 @@ export function AlertsPage() {
                       ) : (
                         <ul className="flex flex-col gap-1">
                           {alert.deliveries.map((d) => (
-                            <li key={d.id} className="flex flex-wrap items-center gap-2 text-xs" title={d.lastError ?? undefined}>
+                            <li
+                              key={d.id}
+                              className="flex flex-wrap items-center gap-2 text-xs"
+                              title={d.lastError ?? undefined}
+                            >
                               <span className="w-14 text-slate-400">{d.channel}</span>
                               <Badge tone={DELIVERY_TONE[d.status]}>{d.status}</Badge>
                               <span className="text-slate-500">
                                 {d.attempts} attempt{d.attempts === 1 ? "" : "s"}
-                                {d.status === "pending" && d.nextAttemptAt ? `, next ${formatDateTime(d.nextAttemptAt)}` : ""}
+                                {d.status === "pending" && d.nextAttemptAt
+                                  ? `, next ${formatDateTime(d.nextAttemptAt)}`
+                                  : ""}
                               </span>
-                              {d.lastError && d.status !== "delivered" && <span className="basis-full text-red-300">{d.lastError}</span>}
+                              {d.lastError && d.status !== "delivered" && (
+                                <span className="basis-full text-red-300">{d.lastError}</span>
+                              )}
                             </li>
                           ))}
                         </ul>

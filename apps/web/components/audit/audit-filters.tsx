@@ -16,7 +16,15 @@ export interface FilterValues {
 const SERIAL = /^[A-Za-z0-9._-]{0,64}$/;
 
 /** The filter form: applied on submit, so typing a serial does not fire a query per key. */
-export function AuditFilters({ values, types, onChange }: { values: FilterValues; types: string[]; onChange: (values: FilterValues) => void }) {
+export function AuditFilters({
+  values,
+  types,
+  onChange,
+}: {
+  values: FilterValues;
+  types: string[];
+  onChange: (values: FilterValues) => void;
+}) {
   const [draft, setDraft] = useState(values);
   const typeId = useId();
   const serialError = SERIAL.test(draft.serial.trim()) ? undefined : "A serial has 1–64 of A–Z a–z 0–9 . _ -";
@@ -33,7 +41,13 @@ export function AuditFilters({ values, types, onChange }: { values: FilterValues
         if (!serialError && !rangeError) onChange({ ...draft, serial: draft.serial.trim() });
       }}
     >
-      <TextField label="Participant serial" value={draft.serial} onChange={(e) => setDraft({ ...draft, serial: e.target.value })} error={serialError} placeholder="any" />
+      <TextField
+        label="Participant serial"
+        value={draft.serial}
+        onChange={(e) => setDraft({ ...draft, serial: e.target.value })}
+        error={serialError}
+        placeholder="any"
+      />
       <div className="flex flex-col gap-1.5">
         <label htmlFor={typeId} className="text-sm font-medium text-slate-200">
           Event type
@@ -65,8 +79,19 @@ export function AuditFilters({ values, types, onChange }: { values: FilterValues
           </optgroup>
         </select>
       </div>
-      <TextField label="From" type="datetime-local" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
-      <TextField label="To" type="datetime-local" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} error={rangeError} />
+      <TextField
+        label="From"
+        type="datetime-local"
+        value={draft.from}
+        onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+      />
+      <TextField
+        label="To"
+        type="datetime-local"
+        value={draft.to}
+        onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+        error={rangeError}
+      />
       <div className="flex gap-2 md:pt-7">
         <Button type="submit" variant="primary">
           Apply

@@ -25,7 +25,12 @@ export function AuditPage() {
   const queryClient = useQueryClient();
   const url = useSearchState();
   const types = useQuery(trpc.admin.audit.types.queryOptions());
-  const values: FilterValues = { serial: url.get("serial") ?? "", type: url.get("type") ?? "", from: url.get("from") ?? "", to: url.get("to") ?? "" };
+  const values: FilterValues = {
+    serial: url.get("serial") ?? "",
+    type: url.get("type") ?? "",
+    from: url.get("from") ?? "",
+    to: url.get("to") ?? "",
+  };
   const page = Math.max(1, Number.parseInt(url.get("page") ?? "1", 10) || 1);
   const filter: Filter = {
     serial: values.serial || undefined,
@@ -44,7 +49,10 @@ export function AuditPage() {
   const exportCsv = async () => {
     setExporting(true);
     try {
-      const result = await queryClient.fetchQuery({ ...trpc.admin.audit.export.queryOptions({ filter }), staleTime: 0 });
+      const result = await queryClient.fetchQuery({
+        ...trpc.admin.audit.export.queryOptions({ filter }),
+        staleTime: 0,
+      });
       downloadText(result.filename, result.csv, "text/csv;charset=utf-8");
       const note = result.truncated ? ` (the first ${formatCount(result.rows)}; narrow the filter for the rest)` : "";
       toast.success(`Exported ${formatCount(result.rows)} events${note}.`);
@@ -67,17 +75,33 @@ export function AuditPage() {
         }
       />
       <Panel className="mb-4">
-        <AuditFilters values={values} types={types.data?.types ?? []} onChange={(next) => url.set({ ...next, page: undefined })} />
+        <AuditFilters
+          values={values}
+          types={types.data?.types ?? []}
+          onChange={(next) => url.set({ ...next, page: undefined })}
+        />
       </Panel>
-      {(types.isError || list.isError) && <ErrorState error={types.error ?? list.error} what="the audit history" onRetry={() => void list.refetch()} />}
-      {(types.isPending || (list.isPending && !list.isError)) && <Loading label="Loading the audit history" className="h-96" />}
-      {list.data && list.data.total === 0 && <EmptyState title="No event matches">Widen the time range or clear the filters.</EmptyState>}
+      {(types.isError || list.isError) && (
+        <ErrorState error={types.error ?? list.error} what="the audit history" onRetry={() => void list.refetch()} />
+      )}
+      {(types.isPending || (list.isPending && !list.isError)) && (
+        <Loading label="Loading the audit history" className="h-96" />
+      )}
+      {list.data && list.data.total === 0 && (
+        <EmptyState title="No event matches">Widen the time range or clear the filters.</EmptyState>
+      )}
       {list.data && list.data.total > 0 && (
         <div className="flex flex-col gap-3">
           <div className="rounded-xl border border-slate-800 bg-slate-900/70 px-4 py-2">
             <AuditTable rows={list.data.rows} />
           </div>
-          <Pagination page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={(next) => url.set({ page: next > 1 ? next : undefined })} noun="events" />
+          <Pagination
+            page={page}
+            pageSize={PAGE_SIZE}
+            total={list.data.total}
+            onPage={(next) => url.set({ page: next > 1 ? next : undefined })}
+            noun="events"
+          />
         </div>
       )}
     </>

@@ -19,7 +19,8 @@ function DeltaCell({ delta, after, tone }: { delta: number; after: number | null
     <td className="whitespace-nowrap py-2 pr-4 text-right tabular-nums">
       {after !== null && (
         <>
-          <span className={tone}>{delta === 0 ? "" : delta > 0 ? `+${delta}` : String(delta)}</span> <span className="text-slate-400">→ {after}</span>
+          <span className={tone}>{delta === 0 ? "" : delta > 0 ? `+${delta}` : String(delta)}</span>{" "}
+          <span className="text-slate-400">→ {after}</span>
         </>
       )}
     </td>
@@ -51,7 +52,10 @@ export function AuditTable({ rows, hideSerial = false }: { rows: Event[]; hideSe
               {!hideSerial && (
                 <td className="py-2 pr-4 font-mono">
                   {e.serial ? (
-                    <Link href={`/participants/${encodeURIComponent(e.serial)}`} className="text-sky-300 hover:underline">
+                    <Link
+                      href={`/participants/${encodeURIComponent(e.serial)}`}
+                      className="text-sky-300 hover:underline"
+                    >
                       {e.serial}
                     </Link>
                   ) : (
@@ -59,7 +63,11 @@ export function AuditTable({ rows, hideSerial = false }: { rows: Event[]; hideSe
                   )}
                 </td>
               )}
-              <DeltaCell delta={e.grantedDelta} after={e.grantedAfter} tone={e.grantedDelta < 0 ? "text-amber-300" : "text-emerald-300"} />
+              <DeltaCell
+                delta={e.grantedDelta}
+                after={e.grantedAfter}
+                tone={e.grantedDelta < 0 ? "text-amber-300" : "text-emerald-300"}
+              />
               <DeltaCell delta={e.pendingDelta} after={e.pendingAfter} />
               <td className="whitespace-nowrap py-2 pr-4 text-slate-300">{e.actor}</td>
               <td className="max-w-md truncate py-2 font-mono text-xs text-slate-400" title={e.detail ?? undefined}>

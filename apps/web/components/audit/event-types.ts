@@ -1,6 +1,10 @@
 /** How the audit page names and groups the server's event types. */
 export const TYPE_GROUPS = [
-  { id: "grants", label: "Grant changes", types: ["request", "grant-pending", "release", "withdraw-pending", "transfer-out", "transfer-in", "limits"] },
+  {
+    id: "grants",
+    label: "Grant changes",
+    types: ["request", "grant-pending", "release", "withdraw-pending", "transfer-out", "transfer-in", "limits"],
+  },
   { id: "reclaims", label: "Reclaims and removals", types: ["reclaim", "force-release", "remove"] },
   { id: "registrations", label: "Registrations", types: ["register", "register-awaiting-approval"] },
 ] as const;

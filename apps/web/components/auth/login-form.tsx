@@ -49,12 +49,28 @@ export function LoginForm() {
         Sign in
       </h1>
       {refused && (
-        <p role="alert" data-testid="login-error" className="rounded-md border border-red-900 bg-red-950/60 px-3 py-2 text-sm text-red-200">
+        <p
+          role="alert"
+          data-testid="login-error"
+          className="rounded-md border border-red-900 bg-red-950/60 px-3 py-2 text-sm text-red-200"
+        >
           {refused}
         </p>
       )}
-      <TextField label="Account name" autoComplete="username" autoFocus error={errors.name?.message} {...form.register("name")} />
-      <TextField label="Password" type="password" autoComplete="current-password" error={errors.password?.message} {...form.register("password")} />
+      <TextField
+        label="Account name"
+        autoComplete="username"
+        autoFocus
+        error={errors.name?.message}
+        {...form.register("name")}
+      />
+      <TextField
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        error={errors.password?.message}
+        {...form.register("password")}
+      />
       <Button type="submit" variant="primary" busy={form.formState.isSubmitting}>
         Sign in
       </Button>

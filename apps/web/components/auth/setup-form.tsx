@@ -36,7 +36,10 @@ function FirstAdministrator({ rules }: { rules: Rules }) {
     [rules],
   );
   type Values = z.input<typeof schema>;
-  const form = useForm<Values, unknown, z.output<typeof schema>>({ resolver: zodResolver(schema), defaultValues: { setupCode: "", name: "", password: "", confirm: "" } });
+  const form = useForm<Values, unknown, z.output<typeof schema>>({
+    resolver: zodResolver(schema),
+    defaultValues: { setupCode: "", name: "", password: "", confirm: "" },
+  });
   const setup = useMutation(trpc.auth.setup.mutationOptions());
 
   const submit = form.handleSubmit(async ({ setupCode, name, password }) => {
@@ -56,7 +59,8 @@ function FirstAdministrator({ rules }: { rules: Rules }) {
           Create the first administrator
         </h1>
         <p className="mt-1 text-sm text-slate-400">
-          No account exists yet. This one can change every setting and add further accounts. There is no default password.
+          No account exists yet. This one can change every setting and add further accounts. There is no default
+          password.
         </p>
       </div>
       <TextField
@@ -78,7 +82,13 @@ function FirstAdministrator({ rules }: { rules: Rules }) {
         error={errors.password?.message}
         {...form.register("password")}
       />
-      <TextField label="Repeat the password" type="password" autoComplete="new-password" error={errors.confirm?.message} {...form.register("confirm")} />
+      <TextField
+        label="Repeat the password"
+        type="password"
+        autoComplete="new-password"
+        error={errors.confirm?.message}
+        {...form.register("confirm")}
+      />
       <Button type="submit" variant="primary" busy={form.formState.isSubmitting}>
         Create administrator and sign in
       </Button>

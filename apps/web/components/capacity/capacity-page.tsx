@@ -61,7 +61,10 @@ export function CapacityPage() {
                   type="button"
                   aria-pressed={days === p}
                   onClick={() => setDays(p)}
-                  className={cx("rounded px-2.5 py-1 text-xs font-medium", days === p ? "bg-slate-700 text-white" : "text-slate-400 hover:text-slate-100")}
+                  className={cx(
+                    "rounded px-2.5 py-1 text-xs font-medium",
+                    days === p ? "bg-slate-700 text-white" : "text-slate-400 hover:text-slate-100",
+                  )}
                 >
                   Last {p} days
                 </button>
@@ -73,7 +76,9 @@ export function CapacityPage() {
           </div>
         }
       />
-      {report.isError && <ErrorState error={report.error} what="the capacity report" onRetry={() => void report.refetch()} />}
+      {report.isError && (
+        <ErrorState error={report.error} what="the capacity report" onRetry={() => void report.refetch()} />
+      )}
       {report.isPending && <Loading label="Loading the capacity report" className="h-96" />}
       {report.data && <ReportView report={report.data} />}
     </>
@@ -82,13 +87,27 @@ export function CapacityPage() {
 
 function ReportView({ report }: { report: Report }) {
   const t = report.total;
-  if (t.minutesSampled === 0) return <EmptyState title="No capacity history yet">The server samples the pool every minute; the first figures appear after a minute.</EmptyState>;
+  if (t.minutesSampled === 0)
+    return (
+      <EmptyState title="No capacity history yet">
+        The server samples the pool every minute; the first figures appear after a minute.
+      </EmptyState>
+    );
   const end = Date.parse(report.to);
   const points = report.daily.map((d) => ({ ...d, at: Date.parse(d.at) }));
   const figures = [
-    { label: "Pool size needed", value: formatCount(t.poolSizeNeeded), hint: `pool was ${formatCount(t.poolSize)}`, tone: t.poolSizeNeeded > t.poolSize ? "text-amber-300" : "text-slate-100" },
+    {
+      label: "Pool size needed",
+      value: formatCount(t.poolSizeNeeded),
+      hint: `pool was ${formatCount(t.poolSize)}`,
+      tone: t.poolSizeNeeded > t.poolSize ? "text-amber-300" : "text-slate-100",
+    },
     { label: "Peak granted", value: formatCount(t.peakGranted) },
-    { label: "Peak in use", value: formatCount(t.peakInUse), hint: `${formatCount(t.peakInUseFromPool)} from the pool` },
+    {
+      label: "Peak in use",
+      value: formatCount(t.peakInUse),
+      hint: `${formatCount(t.peakInUseFromPool)} from the pool`,
+    },
     { label: "Unmet demand", value: `${formatCount(t.unmetSessionMinutes)}`, hint: "session-minutes pending" },
     { label: "Pool ran dry", value: formatCount(t.dryEvents), hint: t.dryEvents === 1 ? "time" : "times" },
   ];
@@ -105,10 +124,19 @@ function ReportView({ report }: { report: Report }) {
       </dl>
       <Panel title="Per day" description="Each day's peaks; the dashed line is the pool size.">
         <div className="px-3 py-4">
-          <TimeSeriesChart points={points} series={SERIES} spanMs={report.days * DAY_MS} end={end} label="Daily peak demand, granted and in use against the pool size" />
+          <TimeSeriesChart
+            points={points}
+            series={SERIES}
+            spanMs={report.days * DAY_MS}
+            end={end}
+            label="Daily peak demand, granted and in use against the pool size"
+          />
         </div>
       </Panel>
-      <Panel title="Per participant" description="Sorted by the pool size each would have needed alone (its peak of granted + pending).">
+      <Panel
+        title="Per participant"
+        description="Sorted by the pool size each would have needed alone (its peak of granted + pending)."
+      >
         <div className="overflow-x-auto px-5 py-3">
           <table className="w-full text-sm" data-testid="capacity-participants">
             <TableHead
@@ -128,7 +156,9 @@ function ReportView({ report }: { report: Report }) {
                   <td className="py-2 pr-4 text-right">{formatCount(p.peakGranted)}</td>
                   <td className="py-2 pr-4 text-right">{formatCount(p.peakInUse)}</td>
                   <td className="py-2 pr-4 text-right">{formatCount(p.peakInUseFromPool)}</td>
-                  <td className={cx("py-2 pr-4 text-right", p.unmetSessionMinutes > 0 && "text-amber-300")}>{formatCount(p.unmetSessionMinutes)}</td>
+                  <td className={cx("py-2 pr-4 text-right", p.unmetSessionMinutes > 0 && "text-amber-300")}>
+                    {formatCount(p.unmetSessionMinutes)}
+                  </td>
                   <td className="py-2 text-right">{formatCount(p.poolSizeNeeded)}</td>
                 </tr>
               ))}

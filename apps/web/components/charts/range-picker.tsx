@@ -22,7 +22,10 @@ export function RangePicker({ value, onChange }: { value: Range; onChange: (rang
           type="button"
           aria-pressed={value === range.value}
           onClick={() => onChange(range.value)}
-          className={cx("rounded px-2.5 py-1 text-xs font-medium", value === range.value ? "bg-slate-700 text-white" : "text-slate-400 hover:text-slate-100")}
+          className={cx(
+            "rounded px-2.5 py-1 text-xs font-medium",
+            value === range.value ? "bg-slate-700 text-white" : "text-slate-400 hover:text-slate-100",
+          )}
         >
           {range.label}
         </button>

@@ -14,7 +14,19 @@ export interface Series {
 export type Point = { at: number } & Record<string, number>;
 
 /** A time chart over [end − spanMs, end], one Recharts composition for every chart of the console. */
-export function TimeSeriesChart({ points, series, spanMs, end, label }: { points: Point[]; series: Series[]; spanMs: number; end: number; label: string }) {
+export function TimeSeriesChart({
+  points,
+  series,
+  spanMs,
+  end,
+  label,
+}: {
+  points: Point[];
+  series: Series[];
+  spanMs: number;
+  end: number;
+  label: string;
+}) {
   const withDay = spanMs > 24 * 3600_000;
   return (
     <figure aria-label={label} className="h-64 w-full">
@@ -33,7 +45,13 @@ export function TimeSeriesChart({ points, series, spanMs, end, label }: { points
             tickMargin={6}
             minTickGap={40}
           />
-          <YAxis stroke="#64748b" fontSize={12} width={56} allowDecimals={false} tickFormatter={(v: number) => formatCount(v)} />
+          <YAxis
+            stroke="#64748b"
+            fontSize={12}
+            width={56}
+            allowDecimals={false}
+            tickFormatter={(v: number) => formatCount(v)}
+          />
           <Tooltip
             contentStyle={{ background: "#0f172a", border: "1px solid #334155", borderRadius: 8, fontSize: 12 }}
             labelFormatter={(ms) => formatDateTime(new Date(Number(ms)).toISOString())}
@@ -42,7 +60,17 @@ export function TimeSeriesChart({ points, series, spanMs, end, label }: { points
           <Legend wrapperStyle={{ fontSize: 12 }} />
           {series.map((s) =>
             s.kind === "area" ? (
-              <Area key={s.key} dataKey={s.key} name={s.label} type="stepAfter" stroke={s.color} fill={s.color} fillOpacity={0.18} strokeWidth={2} isAnimationActive={false} />
+              <Area
+                key={s.key}
+                dataKey={s.key}
+                name={s.label}
+                type="stepAfter"
+                stroke={s.color}
+                fill={s.color}
+                fillOpacity={0.18}
+                strokeWidth={2}
+                isAnimationActive={false}
+              />
             ) : (
               <Line
                 key={s.key}

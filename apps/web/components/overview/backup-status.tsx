@@ -8,7 +8,15 @@ type Backup = RouterOutputs["admin"]["overview"]["get"]["backup"];
 
 export function BackupStatus({ backup }: { backup: Backup }) {
   return (
-    <Panel title="Backup server" labelledBy="backup-title" actions={<Badge tone={!backup.configured ? "neutral" : backup.active ? "warn" : backup.registered ? "good" : "warn"}>{roleLabel(backup)}</Badge>}>
+    <Panel
+      title="Backup server"
+      labelledBy="backup-title"
+      actions={
+        <Badge tone={!backup.configured ? "neutral" : backup.active ? "warn" : backup.registered ? "good" : "warn"}>
+          {roleLabel(backup)}
+        </Badge>
+      }
+    >
       {!backup.configured ? (
         <p className="text-sm text-slate-400">
           No backup server is configured. Participants have nowhere to turn if this server becomes unreachable.{" "}
@@ -26,7 +34,11 @@ export function BackupStatus({ backup }: { backup: Backup }) {
             <span className="font-mono">{backup.serial}</span>
             {backup.peerSerial && <span className="text-slate-500"> · peer {backup.peerSerial}</span>}
           </Item>
-          <Item label="Registered">{backup.registered ? `yes, last seen ${backup.lastSeenAt ? formatAgo(backup.lastSeenAt) : "never"}` : "not yet"}</Item>
+          <Item label="Registered">
+            {backup.registered
+              ? `yes, last seen ${backup.lastSeenAt ? formatAgo(backup.lastSeenAt) : "never"}`
+              : "not yet"}
+          </Item>
           <Item label="Last sync">{backup.lastSyncAt ? formatAgo(backup.lastSyncAt) : "never"}</Item>
           <Item label="Operating days left">
             {backup.operatingDaysLeft === null ? "not reported yet" : `${backup.operatingDaysLeft.toFixed(1)} of 30`}

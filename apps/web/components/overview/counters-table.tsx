@@ -9,7 +9,14 @@ export function CountersTable({ counters }: { counters: Counter[] }) {
   return (
     <div className="overflow-x-auto">
       <table className="min-w-full text-sm" data-testid="counters">
-        <TableHead columns={[{ label: "Message" }, { label: "Received", numeric: true }, { label: "Answered", numeric: true }, { label: "Failed", numeric: true }]} />
+        <TableHead
+          columns={[
+            { label: "Message" },
+            { label: "Received", numeric: true },
+            { label: "Answered", numeric: true },
+            { label: "Failed", numeric: true },
+          ]}
+        />
         <tbody className="divide-y divide-slate-800">
           {counters.map((c) => (
             <tr key={c.messageType} data-testid={`counter-${c.messageType}`}>
@@ -17,7 +24,10 @@ export function CountersTable({ counters }: { counters: Counter[] }) {
                 {c.messageType}
               </th>
               {[c.received, c.answered, c.failed].map((value, i) => (
-                <td key={i} className={`py-2 pr-4 text-right tabular-nums last:pr-0 ${i === 2 && value > 0 ? "text-amber-300" : ""}`}>
+                <td
+                  key={i}
+                  className={`py-2 pr-4 text-right tabular-nums last:pr-0 ${i === 2 && value > 0 ? "text-amber-300" : ""}`}
+                >
                   {formatCount(value)}
                 </td>
               ))}

@@ -31,32 +31,59 @@ export function OverviewPage() {
           </span>
         }
       />
-      {overview.isError && !data && <ErrorState error={overview.error} what="the overview" onRetry={() => void overview.refetch()} />}
+      {overview.isError && !data && (
+        <ErrorState error={overview.error} what="the overview" onRetry={() => void overview.refetch()} />
+      )}
       {!data && !overview.isError && <Loading label="Loading the overview" className="h-72" />}
       {data && (
         <div className="flex flex-col gap-6">
           {!data.configured && (
-            <p role="status" className="rounded-lg border border-amber-800 bg-amber-950/60 px-4 py-3 text-sm text-amber-200">
-              No shared secret is set, so appliances cannot register. <Link className="underline" href="/settings">Set one in Settings</Link>.
+            <p
+              role="status"
+              className="rounded-lg border border-amber-800 bg-amber-950/60 px-4 py-3 text-sm text-amber-200"
+            >
+              No shared secret is set, so appliances cannot register.{" "}
+              <Link className="underline" href="/settings">
+                Set one in Settings
+              </Link>
+              .
             </p>
           )}
           {data.configured && !data.enabled && (
-            <p role="status" className="rounded-lg border border-amber-800 bg-amber-950/60 px-4 py-3 text-sm text-amber-200">
-              The server is disabled: no registrations or new grants until it is enabled in <Link className="underline" href="/settings">Settings</Link>.
+            <p
+              role="status"
+              className="rounded-lg border border-amber-800 bg-amber-950/60 px-4 py-3 text-sm text-amber-200"
+            >
+              The server is disabled: no registrations or new grants until it is enabled in{" "}
+              <Link className="underline" href="/settings">
+                Settings
+              </Link>
+              .
             </p>
           )}
           <PoolFigures pool={data.pool} />
-          <UtilisationBar utilisationPct={data.pool.utilisationPct} thresholdPct={data.pool.alertThresholdPct} granted={data.pool.granted} poolSize={data.pool.poolSize} />
+          <UtilisationBar
+            utilisationPct={data.pool.utilisationPct}
+            thresholdPct={data.pool.alertThresholdPct}
+            granted={data.pool.granted}
+            poolSize={data.pool.poolSize}
+          />
           <UsageChartPanel />
           <div className="grid gap-6 lg:grid-cols-2">
             <ParticipantStates participants={data.participants} approvalRequired={data.approvalRequired} />
             <BackupStatus backup={data.backup} />
           </div>
-          <Panel title="Message counters" description={`Since each server process started counting; ${data.servers.length || "no"} server process${data.servers.length === 1 ? "" : "es"} reporting.`} labelledBy="counters-title">
+          <Panel
+            title="Message counters"
+            description={`Since each server process started counting; ${data.servers.length || "no"} server process${data.servers.length === 1 ? "" : "es"} reporting.`}
+            labelledBy="counters-title"
+          >
             <CountersTable counters={data.counters} />
             <p className="mt-3 text-sm text-slate-400" data-testid="shed-last-minute">
               Calls refused as overloaded (<code>OVERLOADED</code>) in the last minute on this server process:{" "}
-              <span className="font-semibold tabular-nums text-slate-200">{data.shedLastMinute.toLocaleString("en-US")}</span>
+              <span className="font-semibold tabular-nums text-slate-200">
+                {data.shedLastMinute.toLocaleString("en-US")}
+              </span>
             </p>
           </Panel>
           {overview.isError && <ErrorState error={overview.error} what="fresh figures (showing the last ones)" />}

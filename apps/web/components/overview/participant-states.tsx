@@ -7,11 +7,29 @@ type Participants = RouterOutputs["admin"]["overview"]["get"]["participants"];
 
 const STATES = [
   { key: "active", state: "active", label: "Active", dot: "bg-emerald-400", hint: "refreshed within 3 intervals" },
-  { key: "expired", state: "expired", label: "Expired", dot: "bg-slate-500", hint: "silent for 3 intervals; grant reclaimed" },
-  { key: "awaitingApproval", state: "awaiting-approval", label: "Awaiting approval", dot: "bg-amber-400", hint: "registered, not yet approved" },
+  {
+    key: "expired",
+    state: "expired",
+    label: "Expired",
+    dot: "bg-slate-500",
+    hint: "silent for 3 intervals; grant reclaimed",
+  },
+  {
+    key: "awaitingApproval",
+    state: "awaiting-approval",
+    label: "Awaiting approval",
+    dot: "bg-amber-400",
+    hint: "registered, not yet approved",
+  },
 ] as const;
 
-export function ParticipantStates({ participants, approvalRequired }: { participants: Participants; approvalRequired: boolean }) {
+export function ParticipantStates({
+  participants,
+  approvalRequired,
+}: {
+  participants: Participants;
+  approvalRequired: boolean;
+}) {
   return (
     <Panel
       title="Participants by state"

@@ -19,9 +19,18 @@ const SERIES: Series[] = [
 export function UsageChartPanel() {
   const trpc = useTRPC();
   const [range, setRange] = useState<Range>("hour");
-  const usage = useQuery({ ...trpc.admin.overview.usage.queryOptions({ range }), refetchInterval: 15_000, placeholderData: keepPreviousData });
+  const usage = useQuery({
+    ...trpc.admin.overview.usage.queryOptions({ range }),
+    refetchInterval: 15_000,
+    placeholderData: keepPreviousData,
+  });
   // A point no capacity sample covers yet has no "from the pool" figure: a gap, not a zero.
-  const points = usage.data?.points.map(({ inUseFromPool, ...p }) => ({ ...p, at: Date.parse(p.at), ...(inUseFromPool === null ? {} : { inUseFromPool }) })) ?? [];
+  const points =
+    usage.data?.points.map(({ inUseFromPool, ...p }) => ({
+      ...p,
+      at: Date.parse(p.at),
+      ...(inUseFromPool === null ? {} : { inUseFromPool }),
+    })) ?? [];
   const end = points.at(-1)?.at ?? Date.now();
   const span = visibleSpan(range, points[0]?.at ?? end, end);
 
@@ -32,11 +41,23 @@ export function UsageChartPanel() {
       labelledBy="usage-title"
       actions={<RangePicker value={range} onChange={setRange} />}
     >
-      {usage.isError && <ErrorState error={usage.error} what="the usage history" onRetry={() => void usage.refetch()} />}
+      {usage.isError && (
+        <ErrorState error={usage.error} what="the usage history" onRetry={() => void usage.refetch()} />
+      )}
       {usage.isPending && <Loading label="Loading the usage history" className="h-64" />}
-      {usage.data && <TimeSeriesChart points={points} series={SERIES} spanMs={span} end={end} label="Granted, pending, in use and pool size over time" />}
+      {usage.data && (
+        <TimeSeriesChart
+          points={points}
+          series={SERIES}
+          spanMs={span}
+          end={end}
+          label="Granted, pending, in use and pool size over time"
+        />
+      )}
       {usage.data && span < spanOf(range) && (
-        <p className="mt-2 text-xs text-slate-500">Showing the whole history so far; it fills in as samples are taken.</p>
+        <p className="mt-2 text-xs text-slate-500">
+          Showing the whole history so far; it fills in as samples are taken.
+        </p>
       )}
     </Panel>
   );

@@ -15,11 +15,26 @@ const TONE = {
   alert: { bar: "bg-red-500", text: "text-red-300", label: "At or above the alert threshold" },
 } as const;
 
-export function UtilisationBar({ utilisationPct, thresholdPct, granted, poolSize }: { utilisationPct: number; thresholdPct: number; granted: number; poolSize: number }) {
+export function UtilisationBar({
+  utilisationPct,
+  thresholdPct,
+  granted,
+  poolSize,
+}: {
+  utilisationPct: number;
+  thresholdPct: number;
+  granted: number;
+  poolSize: number;
+}) {
   const tone = utilisationTone(utilisationPct, thresholdPct);
   const width = Math.min(100, Math.max(0, utilisationPct));
   return (
-    <section aria-labelledby="utilisation-title" className="rounded-xl border border-slate-800 bg-slate-900/70 p-5" data-tone={tone} data-testid="utilisation">
+    <section
+      aria-labelledby="utilisation-title"
+      className="rounded-xl border border-slate-800 bg-slate-900/70 p-5"
+      data-tone={tone}
+      data-testid="utilisation"
+    >
       <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
         <h2 id="utilisation-title" className="text-sm font-semibold text-slate-200">
           Pool utilisation
@@ -42,12 +57,23 @@ export function UtilisationBar({ utilisationPct, thresholdPct, granted, poolSize
         aria-valuetext={`${formatPercent(utilisationPct)}, alert at ${thresholdPct} %`}
         className="relative h-4 overflow-hidden rounded-full bg-slate-800"
       >
-        <div className={`h-full rounded-full transition-[width] duration-700 ${TONE[tone].bar}`} style={{ width: `${width}%` }} />
-        <div aria-hidden className="absolute inset-y-0 w-0.5 bg-slate-200/80" style={{ left: `${thresholdPct}%` }} title={`Alert threshold ${thresholdPct} %`} />
+        <div
+          className={`h-full rounded-full transition-[width] duration-700 ${TONE[tone].bar}`}
+          style={{ width: `${width}%` }}
+        />
+        <div
+          aria-hidden
+          className="absolute inset-y-0 w-0.5 bg-slate-200/80"
+          style={{ left: `${thresholdPct}%` }}
+          title={`Alert threshold ${thresholdPct} %`}
+        />
       </div>
       <div className="relative mt-1.5 h-4 text-xs text-slate-500">
         <span className="absolute left-0">0 %</span>
-        <span className="absolute -translate-x-1/2 whitespace-nowrap text-slate-300" style={{ left: `${thresholdPct}%` }}>
+        <span
+          className="absolute -translate-x-1/2 whitespace-nowrap text-slate-300"
+          style={{ left: `${thresholdPct}%` }}
+        >
           alert {thresholdPct} %
         </span>
         {thresholdPct < 90 && <span className="absolute right-0">100 %</span>}

@@ -21,7 +21,15 @@ interface Target {
 type Action = "approve" | "forceRelease" | "remove";
 
 /** Approve, force release and remove, each behind a confirmation that says what will happen. */
-export function ParticipantActions({ participant, compact = false, afterRemove }: { participant: Target; compact?: boolean; afterRemove?: () => void }) {
+export function ParticipantActions({
+  participant,
+  compact = false,
+  afterRemove,
+}: {
+  participant: Target;
+  compact?: boolean;
+  afterRemove?: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -39,7 +47,9 @@ export function ParticipantActions({ participant, compact = false, afterRemove }
   const forceRelease = useMutation(
     trpc.admin.participants.forceRelease.mutationOptions({
       onSuccess: ({ freed, withdrawn }) =>
-        toast.success(`Released ${formatCount(freed)} granted and withdrew ${formatCount(withdrawn)} pending sessions of ${participant.serial}.`),
+        toast.success(
+          `Released ${formatCount(freed)} granted and withdrew ${formatCount(withdrawn)} pending sessions of ${participant.serial}.`,
+        ),
       onError,
       onSettled: () => (setConfirming(null), refresh()),
     }),
@@ -61,11 +71,25 @@ export function ParticipantActions({ participant, compact = false, afterRemove }
   return (
     <div className="inline-flex gap-1.5">
       {compact ? (
-        <Menu label={<span aria-hidden className="px-1 text-base leading-none">⋯</span>} caret={false} srLabel={`Actions for ${participant.serial}`}>
+        <Menu
+          label={
+            <span aria-hidden className="px-1 text-base leading-none">
+              ⋯
+            </span>
+          }
+          caret={false}
+          srLabel={`Actions for ${participant.serial}`}
+        >
           {(close) => (
             <>
-              {!participant.approved && <MenuItem onSelect={() => (close(), setConfirming("approve"))}>Approve…</MenuItem>}
-              <MenuItem onSelect={() => (close(), setConfirming("forceRelease"))} disabled={!holds} title={holdsNothing}>
+              {!participant.approved && (
+                <MenuItem onSelect={() => (close(), setConfirming("approve"))}>Approve…</MenuItem>
+              )}
+              <MenuItem
+                onSelect={() => (close(), setConfirming("forceRelease"))}
+                disabled={!holds}
+                title={holdsNothing}
+              >
                 Force release…
               </MenuItem>
               <MenuItem onSelect={() => (close(), setConfirming("remove"))} danger>
@@ -109,8 +133,9 @@ export function ParticipantActions({ participant, compact = false, afterRemove }
         onConfirm={() => forceRelease.mutate({ serial: participant.serial })}
         onClose={() => setConfirming(null)}
       >
-        Its {formatCount(participant.granted)} granted sessions return to the pool (serving the oldest pending demand first) and its{" "}
-        {formatCount(participant.pending)} pending sessions are withdrawn. The appliance learns it at its next refresh and may ask again.
+        Its {formatCount(participant.granted)} granted sessions return to the pool (serving the oldest pending demand
+        first) and its {formatCount(participant.pending)} pending sessions are withdrawn. The appliance learns it at its
+        next refresh and may ask again.
       </ConfirmDialog>
       <ConfirmDialog
         open={confirming === "remove"}
@@ -120,8 +145,8 @@ export function ParticipantActions({ participant, compact = false, afterRemove }
         onConfirm={() => remove.mutate({ serial: participant.serial })}
         onClose={() => setConfirming(null)}
       >
-        Its grant and pending demand are taken back and its record is deleted; its token stops working. Its audit history stays. The appliance can
-        register again with the shared secret.
+        Its grant and pending demand are taken back and its record is deleted; its token stops working. Its audit
+        history stays. The appliance can register again with the shared secret.
       </ConfirmDialog>
     </div>
   );

@@ -35,16 +35,23 @@ export function ParticipantDetail({ serial }: { serial: string }) {
     placeholderData: keepPreviousData,
     enabled: detail.isSuccess,
   });
-  const audit = useQuery({ ...trpc.admin.audit.list.queryOptions({ filter: { serial }, pageSize: 25 }), refetchInterval: 5_000 });
+  const audit = useQuery({
+    ...trpc.admin.audit.list.queryOptions({ filter: { serial }, pageSize: 25 }),
+    refetchInterval: 5_000,
+  });
 
   if (detail.isError && refusalOf(detail.error).reason === "NOT_FOUND") {
     return (
       <EmptyState title={`No participant ${serial}`}>
-        It may have been removed. <Link href="/participants" className="text-sky-300 hover:underline">Back to participants</Link>
+        It may have been removed.{" "}
+        <Link href="/participants" className="text-sky-300 hover:underline">
+          Back to participants
+        </Link>
       </EmptyState>
     );
   }
-  if (detail.isError) return <ErrorState error={detail.error} what={`participant ${serial}`} onRetry={() => void detail.refetch()} />;
+  if (detail.isError)
+    return <ErrorState error={detail.error} what={`participant ${serial}`} onRetry={() => void detail.refetch()} />;
   if (!detail.data) return <Loading label={`Loading participant ${serial}`} className="h-96" />;
 
   const p = detail.data.participant;
@@ -65,7 +72,11 @@ export function ParticipantDetail({ serial }: { serial: string }) {
             <span className="font-mono">{p.serial}</span> · {p.model} <StateBadge state={p.state} />
           </span>
         }
-        actions={account.canChange && <ParticipantActions participant={p} afterRemove={() => router.replace("/participants")} />}
+        actions={
+          account.canChange && (
+            <ParticipantActions participant={p} afterRemove={() => router.replace("/participants")} />
+          )
+        }
       />
       <div className="flex flex-col gap-6">
         <dl className="grid grid-cols-2 gap-4 md:grid-cols-4 xl:grid-cols-8" data-testid="participant-figures">
@@ -82,10 +93,23 @@ export function ParticipantDetail({ serial }: { serial: string }) {
           Registered {formatDateTime(p.registeredAt)}
           {p.reclaimedAt && ` · last reclaimed ${formatDateTime(p.reclaimedAt)}`}
         </p>
-        <Panel title="Grant over time" description="From its audit history: every change of granted and pending." labelledBy="grant-title" actions={<RangePicker value={range} onChange={setRange} />}>
+        <Panel
+          title="Grant over time"
+          description="From its audit history: every change of granted and pending."
+          labelledBy="grant-title"
+          actions={<RangePicker value={range} onChange={setRange} />}
+        >
           {history.isError && <ErrorState error={history.error} what="its history" />}
           {!history.data && !history.isError && <Loading label="Loading its history" className="h-64" />}
-          {history.data && <TimeSeriesChart points={points} series={SERIES} spanMs={visibleSpan(range, Date.parse(p.registeredAt), end)} end={end} label={`Granted and pending of ${p.serial} over time`} />}
+          {history.data && (
+            <TimeSeriesChart
+              points={points}
+              series={SERIES}
+              spanMs={visibleSpan(range, Date.parse(p.registeredAt), end)}
+              end={end}
+              label={`Granted and pending of ${p.serial} over time`}
+            />
+          )}
         </Panel>
         <div className="grid gap-6 xl:grid-cols-[1fr_2fr]">
           <Panel title="Message counters" labelledBy="p-counters-title">
@@ -95,14 +119,22 @@ export function ParticipantDetail({ serial }: { serial: string }) {
             title="Audit events"
             labelledBy="p-audit-title"
             actions={
-              <Link href={`/audit?serial=${encodeURIComponent(p.serial)}`} className="text-sm text-sky-300 hover:underline">
+              <Link
+                href={`/audit?serial=${encodeURIComponent(p.serial)}`}
+                className="text-sm text-sky-300 hover:underline"
+              >
                 All its events →
               </Link>
             }
           >
             {audit.isError && <ErrorState error={audit.error} what="its audit events" />}
             {audit.isPending && <Loading label="Loading its audit events" />}
-            {audit.data && (audit.data.rows.length === 0 ? <EmptyState title="No events yet" /> : <AuditTable rows={audit.data.rows} hideSerial />)}
+            {audit.data &&
+              (audit.data.rows.length === 0 ? (
+                <EmptyState title="No events yet" />
+              ) : (
+                <AuditTable rows={audit.data.rows} hideSerial />
+              ))}
           </Panel>
         </div>
       </div>

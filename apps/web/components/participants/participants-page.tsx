@@ -26,7 +26,9 @@ const PAGE_SIZES = [25, 50, 100, 200];
 export function ParticipantsPage() {
   const trpc = useTRPC();
   const url = useSearchState();
-  const state = (STATE_OPTIONS.some((o) => o.value === url.get("state")) ? url.get("state") : undefined) as State | undefined;
+  const state = (STATE_OPTIONS.some((o) => o.value === url.get("state")) ? url.get("state") : undefined) as
+    | State
+    | undefined;
   const sortKey = SORTABLE.find((s) => s === url.get("sort")) ?? "serial";
   const sort: Sort = { key: sortKey, direction: url.get("dir") === "desc" ? "desc" : "asc" };
   const pageSize = PAGE_SIZES.find((size) => String(size) === url.get("size")) ?? 50;
@@ -40,14 +42,29 @@ export function ParticipantsPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [search]);
 
-  const input: ListInput = { page, pageSize, sort: sort.key, direction: sort.direction, state, search: url.get("q") || undefined };
-  const list = useQuery({ ...trpc.admin.participants.list.queryOptions(input), refetchInterval: 5_000, placeholderData: keepPreviousData });
+  const input: ListInput = {
+    page,
+    pageSize,
+    sort: sort.key,
+    direction: sort.direction,
+    state,
+    search: url.get("q") || undefined,
+  };
+  const list = useQuery({
+    ...trpc.admin.participants.list.queryOptions(input),
+    refetchInterval: 5_000,
+    placeholderData: keepPreviousData,
+  });
 
   return (
     <>
       <PageHeader
         title="Participants"
-        description={list.data ? `${formatCount(list.data.total)} ${state || search ? "matching" : "registered"}` : "Appliances registered with this server"}
+        description={
+          list.data
+            ? `${formatCount(list.data.total)} ${state || search ? "matching" : "registered"}`
+            : "Appliances registered with this server"
+        }
       />
       <div className="mb-4 flex flex-wrap items-end gap-3">
         <div className="flex min-w-64 flex-1 flex-col gap-1.5">
@@ -63,7 +80,12 @@ export function ParticipantsPage() {
             className="rounded-md border border-slate-700 bg-slate-950 px-3 py-2 text-sm placeholder:text-slate-500 hover:border-slate-600"
           />
         </div>
-        <SelectField label="State" value={state ?? ""} options={STATE_OPTIONS} onChange={(value) => url.set({ state: value, page: undefined })} />
+        <SelectField
+          label="State"
+          value={state ?? ""}
+          options={STATE_OPTIONS}
+          onChange={(value) => url.set({ state: value, page: undefined })}
+        />
         <SelectField
           label="Rows per page"
           value={String(pageSize)}
@@ -76,7 +98,9 @@ export function ParticipantsPage() {
       {list.isPending && <Loading label="Loading participants" className="h-96" />}
       {list.data && list.data.total === 0 && (
         <EmptyState title={state || search ? "No participant matches" : "No participant has registered yet"}>
-          {state || search ? "Change the search or the state filter." : "Appliances appear here once they register with the shared secret."}
+          {state || search
+            ? "Change the search or the state filter."
+            : "Appliances appear here once they register with the shared secret."}
         </EmptyState>
       )}
       {list.data && list.data.total > 0 && (
@@ -87,7 +111,13 @@ export function ParticipantsPage() {
             onSort={(next) => url.set({ sort: next.key, dir: next.direction, page: undefined })}
             stale={list.isPlaceholderData}
           />
-          <Pagination page={page} pageSize={pageSize} total={list.data.total} onPage={(next) => url.set({ page: next > 1 ? next : undefined })} noun="participants" />
+          <Pagination
+            page={page}
+            pageSize={pageSize}
+            total={list.data.total}
+            onPage={(next) => url.set({ page: next > 1 ? next : undefined })}
+            noun="participants"
+          />
         </div>
       )}
     </>

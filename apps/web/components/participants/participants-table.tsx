@@ -27,10 +27,26 @@ const COLUMNS: Array<{ key: SortKey | "state"; label: string; title?: string; nu
 ];
 export const SORTABLE = COLUMNS.map((c) => c.key).filter((key): key is SortKey => key !== "state");
 
-export function ParticipantsTable({ rows, sort, onSort, stale }: { rows: Row[]; sort: Sort; onSort: (sort: Sort) => void; stale: boolean }) {
+export function ParticipantsTable({
+  rows,
+  sort,
+  onSort,
+  stale,
+}: {
+  rows: Row[];
+  sort: Sort;
+  onSort: (sort: Sort) => void;
+  stale: boolean;
+}) {
   const account = useAccount();
   return (
-    <div className={cx("overflow-x-auto rounded-xl border border-slate-800 bg-slate-900/70 transition-opacity", stale && "opacity-60")} aria-busy={stale}>
+    <div
+      className={cx(
+        "overflow-x-auto rounded-xl border border-slate-800 bg-slate-900/70 transition-opacity",
+        stale && "opacity-60",
+      )}
+      aria-busy={stale}
+    >
       <table className="min-w-full text-[13px]">
         <thead className="border-b border-slate-800 text-left text-xs uppercase tracking-wider text-slate-400">
           <tr>
@@ -57,7 +73,11 @@ export function ParticipantsTable({ rows, sort, onSort, stale }: { rows: Row[]; 
               <Numeric value={p.platformLimit} />
               <Numeric value={p.localLimit} />
               <Numeric value={p.granted} testId="participant-granted" strong />
-              <Numeric value={p.pending} testId="participant-pending" tone={p.pending > 0 ? "text-amber-300" : undefined} />
+              <Numeric
+                value={p.pending}
+                testId="participant-pending"
+                tone={p.pending > 0 ? "text-amber-300" : undefined}
+              />
               <Numeric value={p.inUse} testId="participant-in-use" />
               <Numeric value={p.highWater} />
               <td className="whitespace-nowrap px-2 py-2 text-slate-400" title={formatDateTime(p.lastSeenAt)}>
@@ -66,7 +86,9 @@ export function ParticipantsTable({ rows, sort, onSort, stale }: { rows: Row[]; 
               <td className="px-2 py-2">
                 <StateBadge state={p.state} />
               </td>
-              <td className="py-2 pl-1 pr-2 text-right">{account.canChange && <ParticipantActions participant={p} compact />}</td>
+              <td className="py-2 pl-1 pr-2 text-right">
+                {account.canChange && <ParticipantActions participant={p} compact />}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -75,7 +97,15 @@ export function ParticipantsTable({ rows, sort, onSort, stale }: { rows: Row[]; 
   );
 }
 
-function HeaderCell({ column, sort, onSort }: { column: (typeof COLUMNS)[number]; sort: Sort; onSort: (sort: Sort) => void }) {
+function HeaderCell({
+  column,
+  sort,
+  onSort,
+}: {
+  column: (typeof COLUMNS)[number];
+  sort: Sort;
+  onSort: (sort: Sort) => void;
+}) {
   const align = column.numeric ? "text-right" : "text-left";
   if (column.key === "state") {
     return (
@@ -86,10 +116,31 @@ function HeaderCell({ column, sort, onSort }: { column: (typeof COLUMNS)[number]
   }
   const key = column.key;
   const active = sort.key === key;
-  const next: Sort = { key, direction: active && sort.direction === "asc" ? "desc" : active ? "asc" : column.numeric || key === "lastSeenAt" ? "desc" : "asc" };
+  const next: Sort = {
+    key,
+    direction:
+      active && sort.direction === "asc"
+        ? "desc"
+        : active
+          ? "asc"
+          : column.numeric || key === "lastSeenAt"
+            ? "desc"
+            : "asc",
+  };
   return (
-    <th scope="col" aria-sort={active ? (sort.direction === "asc" ? "ascending" : "descending") : "none"} className={`whitespace-nowrap px-2 py-2.5 font-medium ${align}`}>
-      <button type="button" onClick={() => onSort(next)} className={cx("inline-flex items-center gap-1 uppercase tracking-wider hover:text-slate-100", active && "text-slate-100")}>
+    <th
+      scope="col"
+      aria-sort={active ? (sort.direction === "asc" ? "ascending" : "descending") : "none"}
+      className={`whitespace-nowrap px-2 py-2.5 font-medium ${align}`}
+    >
+      <button
+        type="button"
+        onClick={() => onSort(next)}
+        className={cx(
+          "inline-flex items-center gap-1 uppercase tracking-wider hover:text-slate-100",
+          active && "text-slate-100",
+        )}
+      >
         {column.title ? (
           <span title={column.title}>
             <span aria-hidden>{column.label}</span>
@@ -106,7 +157,17 @@ function HeaderCell({ column, sort, onSort }: { column: (typeof COLUMNS)[number]
   );
 }
 
-function Numeric({ value, testId, strong, tone }: { value: number; testId?: string; strong?: boolean; tone?: string | undefined }) {
+function Numeric({
+  value,
+  testId,
+  strong,
+  tone,
+}: {
+  value: number;
+  testId?: string;
+  strong?: boolean;
+  tone?: string | undefined;
+}) {
   return (
     <td data-testid={testId} className={cx("px-2 py-2 text-right tabular-nums", strong && "font-semibold", tone)}>
       {formatCount(value)}

@@ -10,7 +10,15 @@ import { useTRPC } from "@/lib/trpc";
 import { SettingsSection, useSettingsForm } from "./settings-form";
 
 /** Write-only: the page shows when the secret changed, never the secret. */
-export function SecretForm({ rules, secretSet, changedAt }: { rules: Rules; secretSet: boolean; changedAt: string | null }) {
+export function SecretForm({
+  rules,
+  secretSet,
+  changedAt,
+}: {
+  rules: Rules;
+  secretSet: boolean;
+  changedAt: string | null;
+}) {
   const trpc = useTRPC();
   const mutation = useMutation(trpc.admin.settings.setSecret.mutationOptions());
   const schema = useMemo(() => z.object({ secret: secretSchema(rules) }), [rules]);
@@ -19,15 +27,30 @@ export function SecretForm({ rules, secretSet, changedAt }: { rules: Rules; secr
     defaults: { secret: "" },
     save: (values) => mutation.mutateAsync(values),
     field: "secret",
-    saved: () => (secretSet ? "Shared secret rotated. Appliances must use the new one to register." : "Shared secret set. Appliances can register now."),
+    saved: () =>
+      secretSet
+        ? "Shared secret rotated. Appliances must use the new one to register."
+        : "Shared secret set. Appliances can register now.",
     keepValues: false,
   });
   const typed = form.watch("secret") ?? "";
   const weak = typed.length > 0 && typed.length < rules.secret.strongLength;
-  const status = secretSet && changedAt ? `Set; last changed ${formatAgo(changedAt)} (${formatDateTime(changedAt)}).` : secretSet ? "Set." : "Not set: appliances cannot register.";
+  const status =
+    secretSet && changedAt
+      ? `Set; last changed ${formatAgo(changedAt)} (${formatDateTime(changedAt)}).`
+      : secretSet
+        ? "Set."
+        : "Not set: appliances cannot register.";
 
   return (
-    <SettingsSection id="secret" title="Shared secret" description={<span data-testid="secret-status">{status}</span>} form={form} submit={submit} submitLabel={secretSet ? "Rotate secret" : "Set secret"}>
+    <SettingsSection
+      id="secret"
+      title="Shared secret"
+      description={<span data-testid="secret-status">{status}</span>}
+      form={form}
+      submit={submit}
+      submitLabel={secretSet ? "Rotate secret" : "Set secret"}
+    >
       <TextField
         label={secretSet ? "New shared secret" : "Shared secret"}
         type="password"

@@ -28,7 +28,14 @@ interface Options<In extends FieldValues, Out> {
  * One settings form: validated in the browser with the server's rules, sent, and on refusal
  * the server's message put next to its field; a toast on success.
  */
-export function useSettingsForm<In extends FieldValues, Out>({ schema, defaults, save, field, saved, keepValues = true }: Options<In, Out>) {
+export function useSettingsForm<In extends FieldValues, Out>({
+  schema,
+  defaults,
+  save,
+  field,
+  saved,
+  keepValues = true,
+}: Options<In, Out>) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const form = useForm<In, unknown, Out>({ resolver: zodResolver(schema as never) as never, defaultValues: defaults });
@@ -70,10 +77,17 @@ export function SettingsSection<In extends FieldValues>({
         <fieldset disabled={!account.canChange} className="flex flex-col gap-4">
           {children}
           <div className="flex items-center gap-3">
-            <Button type="submit" variant="primary" busy={form.formState.isSubmitting} disabled={!form.formState.isDirty}>
+            <Button
+              type="submit"
+              variant="primary"
+              busy={form.formState.isSubmitting}
+              disabled={!form.formState.isDirty}
+            >
               {submitLabel}
             </Button>
-            {!account.canChange && <span className="text-xs text-slate-400">Read-only: viewers cannot change settings.</span>}
+            {!account.canChange && (
+              <span className="text-xs text-slate-400">Read-only: viewers cannot change settings.</span>
+            )}
           </div>
         </fieldset>
       </form>

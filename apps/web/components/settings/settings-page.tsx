@@ -23,13 +23,23 @@ export function SettingsPage() {
 
   return (
     <>
-      <PageHeader title="Settings" description="Each change takes effect at once and is written to the audit history with your name." />
-      {settings.isError && <ErrorState error={settings.error} what="the settings" onRetry={() => void settings.refetch()} />}
+      <PageHeader
+        title="Settings"
+        description="Each change takes effect at once and is written to the audit history with your name."
+      />
+      {settings.isError && (
+        <ErrorState error={settings.error} what="the settings" onRetry={() => void settings.refetch()} />
+      )}
       {(!s || !rules) && !settings.isError && <Loading label="Loading the settings" className="h-96" />}
       {s && rules && (
         // Keyed by the stored values, so a saved change (here or elsewhere) resets each form to it.
         <div className="grid items-start gap-6 xl:grid-cols-2">
-          <SecretForm key={`secret-${s.secretChangedAt}`} rules={rules} secretSet={s.secretSet} changedAt={s.secretChangedAt} />
+          <SecretForm
+            key={`secret-${s.secretChangedAt}`}
+            rules={rules}
+            secretSet={s.secretSet}
+            changedAt={s.secretChangedAt}
+          />
           <NumberSettingForm
             key={`interval-${s.refreshIntervalSec}`}
             id="refresh-interval"

@@ -16,7 +16,13 @@ export function AuthGate({ children }: { children: ReactNode }) {
   const router = useRouter();
   const pathname = usePathname();
   const state = useQuery(trpc.auth.state.queryOptions());
-  const destination = !state.data ? null : state.data.setupRequired ? "/setup" : state.data.account ? null : `/login?next=${encodeURIComponent(pathname)}`;
+  const destination = !state.data
+    ? null
+    : state.data.setupRequired
+      ? "/setup"
+      : state.data.account
+        ? null
+        : `/login?next=${encodeURIComponent(pathname)}`;
 
   useEffect(() => {
     if (destination) router.replace(destination);

@@ -4,7 +4,15 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cx } from "@/components/ui/cx";
 import { useAccount } from "./account-context";
-import { AccountsIcon, AlertsIcon, AuditIcon, CapacityIcon, OverviewIcon, ParticipantsIcon, SettingsIcon } from "./icons";
+import {
+  AccountsIcon,
+  AlertsIcon,
+  AuditIcon,
+  CapacityIcon,
+  OverviewIcon,
+  ParticipantsIcon,
+  SettingsIcon,
+} from "./icons";
 
 const LINKS = [
   { href: "/", label: "Overview", icon: <OverviewIcon /> },
@@ -29,7 +37,9 @@ export function Sidebar() {
           aria-current={isCurrent(link.href) ? "page" : undefined}
           className={cx(
             "flex items-center gap-3 whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium",
-            isCurrent(link.href) ? "bg-slate-800 text-white" : "text-slate-400 hover:bg-slate-800/60 hover:text-slate-100",
+            isCurrent(link.href)
+              ? "bg-slate-800 text-white"
+              : "text-slate-400 hover:bg-slate-800/60 hover:text-slate-100",
           )}
         >
           <span className={isCurrent(link.href) ? "text-sky-300" : "text-slate-500"}>{link.icon}</span>

@@ -17,7 +17,16 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   ref?: Ref<HTMLButtonElement>;
 }
 
-export function Button({ variant = "secondary", size = "md", busy = false, className, disabled, children, type = "button", ...rest }: ButtonProps) {
+export function Button({
+  variant = "secondary",
+  size = "md",
+  busy = false,
+  className,
+  disabled,
+  children,
+  type = "button",
+  ...rest
+}: ButtonProps) {
   return (
     <button
       type={type}
@@ -31,7 +40,9 @@ export function Button({ variant = "secondary", size = "md", busy = false, class
       )}
       {...rest}
     >
-      {busy && <span aria-hidden className="size-3 animate-spin rounded-full border-2 border-current border-r-transparent" />}
+      {busy && (
+        <span aria-hidden className="size-3 animate-spin rounded-full border-2 border-current border-r-transparent" />
+      )}
       {children}
     </button>
   );

@@ -32,7 +32,11 @@ export function TextField({ label, hint, error, unit, className, ...input }: Fie
           )}
           {...input}
         />
-        {unit && <span className="pointer-events-none absolute inset-y-0 right-3 flex items-center text-xs text-slate-500">{unit}</span>}
+        {unit && (
+          <span className="pointer-events-none absolute inset-y-0 right-3 flex items-center text-xs text-slate-500">
+            {unit}
+          </span>
+        )}
       </div>
       {hint && (
         <p id={hintId} className="text-xs text-slate-400">
@@ -57,7 +61,13 @@ export function CheckboxField({ label, hint, ...input }: CheckboxProps) {
   const id = useId();
   return (
     <div className="flex items-start gap-3">
-      <input id={id} type="checkbox" aria-describedby={hint ? `${id}-hint` : undefined} className="mt-0.5 size-4 accent-sky-500" {...input} />
+      <input
+        id={id}
+        type="checkbox"
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        className="mt-0.5 size-4 accent-sky-500"
+        {...input}
+      />
       <div>
         <label htmlFor={id} className="text-sm font-medium text-slate-200">
           {label}

@@ -7,7 +7,17 @@ import { Button } from "./button";
  * A small disclosure menu ("Actions ▾"): Escape or a click elsewhere closes it and focus
  * returns to its button. Its items are ordinary buttons, so Tab reaches them in order.
  */
-export function Menu({ label, children, srLabel, caret = true }: { label: ReactNode; srLabel?: string; caret?: boolean; children: (close: () => void) => ReactNode }) {
+export function Menu({
+  label,
+  children,
+  srLabel,
+  caret = true,
+}: {
+  label: ReactNode;
+  srLabel?: string;
+  caret?: boolean;
+  children: (close: () => void) => ReactNode;
+}) {
   const [open, setOpen] = useState(false);
   const id = useId();
   const root = useRef<HTMLDivElement>(null);
@@ -34,12 +44,23 @@ export function Menu({ label, children, srLabel, caret = true }: { label: ReactN
 
   return (
     <div ref={root} className="relative inline-block text-left">
-      <Button ref={button} size="sm" variant="ghost" aria-expanded={open} aria-controls={id} onClick={() => setOpen(!open)} aria-label={srLabel}>
+      <Button
+        ref={button}
+        size="sm"
+        variant="ghost"
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={() => setOpen(!open)}
+        aria-label={srLabel}
+      >
         {label}
         {caret && <span aria-hidden>▾</span>}
       </Button>
       {open && (
-        <div id={id} className="absolute right-0 z-20 mt-1 flex w-44 flex-col gap-0.5 rounded-lg border border-slate-700 bg-slate-900 p-1 shadow-xl">
+        <div
+          id={id}
+          className="absolute right-0 z-20 mt-1 flex w-44 flex-col gap-0.5 rounded-lg border border-slate-700 bg-slate-900 p-1 shadow-xl"
+        >
           {children(() => setOpen(false))}
         </div>
       )}
@@ -47,7 +68,19 @@ export function Menu({ label, children, srLabel, caret = true }: { label: ReactN
   );
 }
 
-export function MenuItem({ children, onSelect, danger = false, disabled = false, title }: { children: ReactNode; onSelect: () => void; danger?: boolean; disabled?: boolean; title?: string | undefined }) {
+export function MenuItem({
+  children,
+  onSelect,
+  danger = false,
+  disabled = false,
+  title,
+}: {
+  children: ReactNode;
+  onSelect: () => void;
+  danger?: boolean;
+  disabled?: boolean;
+  title?: string | undefined;
+}) {
   return (
     <button
       type="button"

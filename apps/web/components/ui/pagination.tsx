@@ -18,7 +18,10 @@ export function Pagination({
   const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = Math.min(total, page * pageSize);
   return (
-    <nav aria-label={`${noun} pages`} className="flex flex-wrap items-center justify-between gap-3 text-sm text-slate-400">
+    <nav
+      aria-label={`${noun} pages`}
+      className="flex flex-wrap items-center justify-between gap-3 text-sm text-slate-400"
+    >
       <span data-testid="page-summary">
         {formatCount(first)}–{formatCount(last)} of {formatCount(total)} {noun}
       </span>

@@ -18,7 +18,10 @@ export function Panel({
   labelledBy?: string;
 }) {
   return (
-    <section aria-labelledby={labelledBy} className={cx("min-w-0 rounded-xl border border-slate-800 bg-slate-900/70 shadow-sm", className)}>
+    <section
+      aria-labelledby={labelledBy}
+      className={cx("min-w-0 rounded-xl border border-slate-800 bg-slate-900/70 shadow-sm", className)}
+    >
       {(title || actions) && (
         <header className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-800 px-5 py-3.5">
           <div>

@@ -6,7 +6,11 @@ import { cx } from "./cx";
 /** A placeholder the size of what is loading, announced to screen readers once. */
 export function Loading({ label, className }: { label: string; className?: string }) {
   return (
-    <div role="status" aria-live="polite" className={cx("animate-pulse rounded-lg bg-slate-800/60", className ?? "h-24")}>
+    <div
+      role="status"
+      aria-live="polite"
+      className={cx("animate-pulse rounded-lg bg-slate-800/60", className ?? "h-24")}
+    >
       <span className="sr-only">{label}</span>
     </div>
   );
@@ -14,7 +18,10 @@ export function Loading({ label, className }: { label: string; className?: strin
 
 export function ErrorState({ error, what, onRetry }: { error: unknown; what: string; onRetry?: () => void }) {
   return (
-    <div role="alert" className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-red-900 bg-red-950/60 px-4 py-3 text-sm text-red-200">
+    <div
+      role="alert"
+      className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-red-900 bg-red-950/60 px-4 py-3 text-sm text-red-200"
+    >
       <span>
         Could not load {what}: {refusalOf(error).message}
       </span>

@@ -59,7 +59,11 @@ export class AccountTransaction {
   async setPassword(id: string, passwordHash: string, at: Date): Promise<AccountRow> {
     await this.tx.adminSession.deleteMany({ where: { accountId: id } });
     return toAccount(
-      await this.tx.adminAccount.update({ where: { id }, data: { passwordHash, passwordChangedAt: at }, select: accountSelect }),
+      await this.tx.adminAccount.update({
+        where: { id },
+        data: { passwordHash, passwordChangedAt: at },
+        select: accountSelect,
+      }),
     );
   }
 
@@ -100,7 +104,10 @@ export class AccountRepository {
 
   /** The account and its verifier, for a login attempt. */
   async credentials(name: string): Promise<{ account: AccountRow; passwordHash: string } | null> {
-    const row = await this.db.adminAccount.findUnique({ where: { name }, select: { ...accountSelect, passwordHash: true } });
+    const row = await this.db.adminAccount.findUnique({
+      where: { name },
+      select: { ...accountSelect, passwordHash: true },
+    });
     if (!row) return null;
     const { passwordHash, ...account } = row;
     return { account: toAccount(account), passwordHash };

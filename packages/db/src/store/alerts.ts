@@ -83,7 +83,11 @@ export class AlertRepository {
   async writeConfig(config: Omit<AlertConfigRow, "updatedAt">, at: Date, audit: AuditInput): Promise<void> {
     const { detail, ...row } = audit;
     await this.db.$transaction([
-      this.db.alertConfig.upsert({ where: { id: ROW_ID }, create: { id: ROW_ID, ...config, updatedAt: at }, update: { ...config, updatedAt: at } }),
+      this.db.alertConfig.upsert({
+        where: { id: ROW_ID },
+        create: { id: ROW_ID, ...config, updatedAt: at },
+        update: { ...config, updatedAt: at },
+      }),
       this.db.auditEvent.create({ data: { ...row, detail: detail ? JSON.stringify(detail) : null } }),
     ]);
   }
@@ -137,14 +141,30 @@ export class AlertRepository {
     const last = await this.lastAuditId();
     const upTo = Math.min(last, cursor + limit * 50);
     const rows = await this.db.auditEvent.findMany({
-      where: { id: { gt: cursor, lte: upTo }, OR: [{ type: { in: types } }, { type: "request", pendingDelta: { gt: 0 } }] },
+      where: {
+        id: { gt: cursor, lte: upTo },
+        OR: [{ type: { in: types } }, { type: "request", pendingDelta: { gt: 0 } }],
+      },
       orderBy: { id: "asc" },
       take: limit,
-      select: { id: true, at: true, type: true, participantId: true, serial: true, pendingDelta: true, pendingAfter: true, detail: true },
+      select: {
+        id: true,
+        at: true,
+        type: true,
+        participantId: true,
+        serial: true,
+        pendingDelta: true,
+        pendingAfter: true,
+        detail: true,
+      },
     });
     const readTo = rows.length === limit ? Number(rows[rows.length - 1]!.id) : upTo;
     return {
-      rows: rows.map((r) => ({ ...r, id: Number(r.id), detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null })),
+      rows: rows.map((r) => ({
+        ...r,
+        id: Number(r.id),
+        detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+      })),
       readTo: Math.max(cursor, readTo),
     };
   }
@@ -195,15 +215,30 @@ export class AlertRepository {
   }
 
   async prune(olderThan: Date, batch: number): Promise<number> {
-    const old = await this.db.alert.findMany({ where: { raisedAt: { lt: olderThan } }, select: { id: true }, take: batch });
+    const old = await this.db.alert.findMany({
+      where: { raisedAt: { lt: olderThan } },
+      select: { id: true },
+      take: batch,
+    });
     if (old.length === 0) return 0;
     const { count } = await this.db.alert.deleteMany({ where: { id: { in: old.map((a) => a.id) } } });
     return count;
   }
 }
 
-function toAlert(row: { id: string; kind: string; severity: string; message: string; detail: string | null; raisedAt: Date }): AlertRow {
-  return { ...row, severity: row.severity as AlertRow["severity"], detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : null };
+function toAlert(row: {
+  id: string;
+  kind: string;
+  severity: string;
+  message: string;
+  detail: string | null;
+  raisedAt: Date;
+}): AlertRow {
+  return {
+    ...row,
+    severity: row.severity as AlertRow["severity"],
+    detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : null,
+  };
 }
 
 function newId(prefix: string): string {

@@ -31,7 +31,13 @@ export class AuditQueries {
   async page(filter: AuditFilter, offset: number, limit: number): Promise<{ rows: AuditRow[]; total: number }> {
     const where = auditWhere(filter);
     const [rows, total] = await Promise.all([
-      this.db.auditEvent.findMany({ where, orderBy: [{ at: "desc" }, { id: "desc" }], skip: offset, take: limit, select: auditSelect }),
+      this.db.auditEvent.findMany({
+        where,
+        orderBy: [{ at: "desc" }, { id: "desc" }],
+        skip: offset,
+        take: limit,
+        select: auditSelect,
+      }),
       this.db.auditEvent.count({ where }),
     ]);
     return { rows: rows.map(toAuditRow), total };
@@ -49,7 +55,10 @@ export class AuditQueries {
   }
 
   /** A participant's granted and pending after each change, oldest first. */
-  grantHistory(serial: string, from: Date): Promise<Array<{ at: Date; grantedAfter: number | null; pendingAfter: number | null }>> {
+  grantHistory(
+    serial: string,
+    from: Date,
+  ): Promise<Array<{ at: Date; grantedAfter: number | null; pendingAfter: number | null }>> {
     return this.db.auditEvent.findMany({
       where: { serial, at: { gte: from }, grantedAfter: { not: null } },
       orderBy: [{ at: "asc" }, { id: "asc" }],
@@ -58,7 +67,10 @@ export class AuditQueries {
   }
 
   /** The participant's last change before `before`, the starting point of its chart. */
-  lastGrantBefore(serial: string, before: Date): Promise<{ grantedAfter: number | null; pendingAfter: number | null } | null> {
+  lastGrantBefore(
+    serial: string,
+    before: Date,
+  ): Promise<{ grantedAfter: number | null; pendingAfter: number | null } | null> {
     return this.db.auditEvent.findFirst({
       where: { serial, at: { lt: before }, grantedAfter: { not: null } },
       orderBy: [{ at: "desc" }, { id: "desc" }],
@@ -72,6 +84,8 @@ function auditWhere(filter: AuditFilter) {
     ...(filter.serial ? { serial: filter.serial } : {}),
     ...(filter.types && filter.types.length > 0 ? { type: { in: filter.types } } : {}),
     ...(filter.actor ? { actor: { startsWith: filter.actor } } : {}),
-    ...(filter.from || filter.to ? { at: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lte: filter.to } : {}) } } : {}),
+    ...(filter.from || filter.to
+      ? { at: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lte: filter.to } : {}) } }
+      : {}),
   };
 }

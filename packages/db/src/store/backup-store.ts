@@ -32,7 +32,10 @@ export interface Sums {
   pending: number;
 }
 
-export type ApplyOutcome = { applied: true } | { applied: false; why: "active" } | { applied: false; why: "refused"; violations: string[] };
+export type ApplyOutcome =
+  | { applied: true }
+  | { applied: false; why: "active" }
+  | { applied: false; why: "refused"; violations: string[] };
 
 export interface ApplyHooks {
   /** Run before anything is written, with the sums of the participants the changes leave alone; violations refuse the whole sync. */
@@ -80,9 +83,13 @@ export class BackupStore {
   async exportChanges(after: bigint | null, epoch: string | null): Promise<ExportedChanges | null> {
     // PostgreSQL's default isolation gives each statement its own snapshot; the counters and the
     // rows must come from one. SQLite's transactions are serializable already.
-    const options = providerOfClient(this.db) === "postgresql" ? { isolationLevel: "RepeatableRead" as const } : undefined;
+    const options =
+      providerOfClient(this.db) === "postgresql" ? { isolationLevel: "RepeatableRead" as const } : undefined;
     return this.db.$transaction(async (tx) => {
-      const row = await tx.server.findUnique({ where: { id: SERVER_ROW_ID }, select: { ...serverSelect, lockVersion: true, createdAt: true } });
+      const row = await tx.server.findUnique({
+        where: { id: SERVER_ROW_ID },
+        select: { ...serverSelect, lockVersion: true, createdAt: true },
+      });
       if (!row) return null;
       const { lockVersion, createdAt, ...server } = row;
       const mine = createdAt.toISOString();
@@ -94,7 +101,12 @@ export class BackupStore {
       });
       const removed = full
         ? []
-        : (await tx.removedParticipant.findMany({ where: { changeSeq: { gt: after } }, select: { participantId: true } })).map((r) => r.participantId);
+        : (
+            await tx.removedParticipant.findMany({
+              where: { changeSeq: { gt: after } },
+              select: { participantId: true },
+            })
+          ).map((r) => r.participantId);
       return { full, epoch: mine, seq: lockVersion, server, participants: participants.map(toRecord), removed };
     }, options as never);
   }
@@ -128,9 +140,13 @@ export class BackupStore {
         // The backup's own pool lock, so its serving path never reads half a sync; its lockVersion
         // is the change sequence number of this sync's writes, for this database's own readers.
         await tx.server.updateMany({ where: { id: SERVER_ROW_ID }, data: { lockVersion: { increment: 1 } } });
-        const changeSeq = (await tx.server.findUnique({ where: { id: SERVER_ROW_ID }, select: { lockVersion: true } }))?.lockVersion ?? 0n;
+        const changeSeq =
+          (await tx.server.findUnique({ where: { id: SERVER_ROW_ID }, select: { lockVersion: true } }))?.lockVersion ??
+          0n;
         const incoming = new Map(changes.participants.map((p) => [p.id, p]));
-        const deleted = changes.full ? [...current.keys()].filter((id) => !incoming.has(id)) : changes.removed.filter((id) => current.has(id));
+        const deleted = changes.full
+          ? [...current.keys()].filter((id) => !incoming.has(id))
+          : changes.removed.filter((id) => current.has(id));
         const audits: AuditInput[] = [];
         for (const ids of chunks(deleted)) {
           await tx.participant.deleteMany({ where: { id: { in: ids } } });
@@ -148,16 +164,20 @@ export class BackupStore {
           }
         }
         const created = changes.participants.filter((p) => !current.has(p.id));
-        for (const rows of chunks(created)) await tx.participant.createMany({ data: rows.map((p) => ({ ...p, changeSeq })) });
+        for (const rows of chunks(created))
+          await tx.participant.createMany({ data: rows.map((p) => ({ ...p, changeSeq })) });
         for (const p of changes.participants) {
           const before = current.get(p.id) ?? null;
-          if (before && !sameRecord(before, p)) await tx.participant.update({ where: { id: p.id }, data: { ...p, changeSeq } });
+          if (before && !sameRecord(before, p))
+            await tx.participant.update({ where: { id: p.id }, data: { ...p, changeSeq } });
           pushAudit(audits, hooks.audit(before, p));
         }
         const data = { ...changes.server };
         await tx.server.upsert({ where: { id: SERVER_ROW_ID }, create: { id: SERVER_ROW_ID, ...data }, update: data });
         for (const rows of chunks(audits)) {
-          await tx.auditEvent.createMany({ data: rows.map(({ detail, ...row }) => ({ ...row, detail: detail ? JSON.stringify(detail) : null })) });
+          await tx.auditEvent.createMany({
+            data: rows.map(({ detail, ...row }) => ({ ...row, detail: detail ? JSON.stringify(detail) : null })),
+          });
         }
         return { applied: true };
       });
@@ -173,7 +193,10 @@ export class BackupStore {
    * backup serves, silence is counted from `at` at the earliest.
    */
   async touchLeasesFrom(at: Date): Promise<number> {
-    const { count } = await this.db.participant.updateMany({ where: { lastSeenAt: { lt: at } }, data: { lastSeenAt: at } });
+    const { count } = await this.db.participant.updateMany({
+      where: { lastSeenAt: { lt: at } },
+      data: { lastSeenAt: at },
+    });
     return count;
   }
 
@@ -208,7 +231,9 @@ export class BackupStore {
       orderBy: { id: "desc" },
       select: { type: true, at: true, detail: true },
     });
-    return row ? { failed: row.type === HANDBACK_FAILED, at: row.at, detail: row.detail ? JSON.parse(row.detail) : {} } : null;
+    return row
+      ? { failed: row.type === HANDBACK_FAILED, at: row.at, detail: row.detail ? JSON.parse(row.detail) : {} }
+      : null;
   }
 
   async audit(rows: AuditInput[]): Promise<void> {
@@ -220,7 +245,9 @@ export class BackupStore {
 }
 
 function toRecord(p: ParticipantRecord): ParticipantRecord {
-  return Object.fromEntries(Object.keys(recordSelect).map((key) => [key, p[key as keyof ParticipantRecord]])) as unknown as ParticipantRecord;
+  return Object.fromEntries(
+    Object.keys(recordSelect).map((key) => [key, p[key as keyof ParticipantRecord]]),
+  ) as unknown as ParticipantRecord;
 }
 
 function sameRecord(a: ParticipantRecord, b: ParticipantRecord): boolean {

@@ -14,14 +14,21 @@ const BEYOND_INT32 = 3_000_000_000;
 
 async function databaseFor(provider: Provider): Promise<{ url: string; drop(): Promise<void> } | null> {
   if (provider === "sqlite") {
-    return { url: `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "sls-bigint-")), "sls.db")}`, drop: async () => {} };
+    return {
+      url: `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "sls-bigint-")), "sls.db")}`,
+      drop: async () => {},
+    };
   }
   if (process.env.SLS_SKIP_PG === "1") return null;
   return createFreshPostgresDatabase(PG_BASE_URL, "sls_bigint");
 }
 
 /** Moves the audit id's sequence past 2^31, the way years of audit rows would. */
-async function advanceAuditIds(store: Store, db: ReturnType<typeof createPrismaClient>, provider: Provider): Promise<void> {
+async function advanceAuditIds(
+  store: Store,
+  db: ReturnType<typeof createPrismaClient>,
+  provider: Provider,
+): Promise<void> {
   if (provider === "postgresql") {
     await db.$executeRawUnsafe(`SELECT setval('"AuditEvent_id_seq"', ${BEYOND_INT32})`);
     return;

@@ -31,7 +31,13 @@ export interface Statement {
  * statement: a batch of grant changes or a second's lease renewals costs one round trip, not one
  * per participant. `rows` hold the key first, then one value per column, in order.
  */
-export function multiRowUpdate(provider: Provider, table: string, key: Column, columns: Column[], rows: unknown[][]): Statement {
+export function multiRowUpdate(
+  provider: Provider,
+  table: string,
+  key: Column,
+  columns: Column[],
+  rows: unknown[][],
+): Statement {
   const all = [key, ...columns];
   const params: unknown[] = [];
   const tuples = rows.map((row) => {
@@ -44,7 +50,10 @@ export function multiRowUpdate(provider: Provider, table: string, key: Column, c
   const names = all.map((c) => `"${c.name}"`).join(", ");
   const greatest = provider === "postgresql" ? "GREATEST" : "MAX";
   const set = columns
-    .map((c) => `"${c.name}" = ${c.merge === "greatest" ? `${greatest}("${table}"."${c.name}", v."${c.name}")` : `v."${c.name}"`}`)
+    .map(
+      (c) =>
+        `"${c.name}" = ${c.merge === "greatest" ? `${greatest}("${table}"."${c.name}", v."${c.name}")` : `v."${c.name}"`}`,
+    )
     .join(", ");
   const sql =
     provider === "postgresql"
@@ -80,7 +89,10 @@ export function multiRowInsert(provider: Provider, table: string, columns: Colum
     });
     return `(${cells.join(", ")})`;
   });
-  return { sql: `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES ${tuples.join(", ")}`, params };
+  return {
+    sql: `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(", ")}) VALUES ${tuples.join(", ")}`,
+    params,
+  };
 }
 
 /** The n-th bound parameter: `?` for SQLite, `$n::type` for PostgreSQL. */

@@ -55,8 +55,13 @@ export class CapacityRepository {
   /** Every participant's figures now; "from the pool" is the use beyond its local limit, at most its grant. */
   async currentFigures(): Promise<{ pool: PoolFigures | null; participants: ParticipantFigures[] }> {
     const [server, rows] = await Promise.all([
-      this.db.server.findUnique({ where: { id: 1 }, select: { poolSize: true, grantedTotal: true, pendingTotal: true } }),
-      this.db.participant.findMany({ select: { id: true, serial: true, granted: true, pending: true, inUse: true, localLimit: true } }),
+      this.db.server.findUnique({
+        where: { id: 1 },
+        select: { poolSize: true, grantedTotal: true, pendingTotal: true },
+      }),
+      this.db.participant.findMany({
+        select: { id: true, serial: true, granted: true, pending: true, inUse: true, localLimit: true },
+      }),
     ]);
     const participants = rows.map((p) => ({
       participantId: p.id,
@@ -111,10 +116,14 @@ export class CapacityRepository {
     }
     const active = participants.filter((p) => p.granted > 0 || p.pending > 0 || p.inUse > 0);
     const statements = [];
-    for (const [resolution, bucketMs] of [["h", HOUR_MS], ["d", DAY_MS]] as const) {
+    for (const [resolution, bucketMs] of [
+      ["h", HOUR_MS],
+      ["d", DAY_MS],
+    ] as const) {
       const bucket = new Date(minute.getTime() - (minute.getTime() % bucketMs));
       statements.push(this.mergePool(resolution, bucket, row));
-      for (let i = 0; i < active.length; i += CHUNK) statements.push(this.mergeParticipants(resolution, bucket, active.slice(i, i + CHUNK), minutes));
+      for (let i = 0; i < active.length; i += CHUNK)
+        statements.push(this.mergeParticipants(resolution, bucket, active.slice(i, i + CHUNK), minutes));
     }
     await this.db.$transaction(statements);
     return true;
@@ -132,13 +141,26 @@ export class CapacityRepository {
 
   /** The text Prisma itself stores: ISO with +00:00 on SQLite, UTC without an offset for PostgreSQL's timestamp. */
   private timestamp(at: Date): string {
-    return providerOfClient(this.db) === "postgresql" ? at.toISOString().replace("Z", "") : at.toISOString().replace("Z", "+00:00");
+    return providerOfClient(this.db) === "postgresql"
+      ? at.toISOString().replace("Z", "")
+      : at.toISOString().replace("Z", "+00:00");
   }
 
   private mergePool(resolution: Resolution, at: Date, row: Omit<CapacityTotals, never>) {
     const t = "CapacityPool";
     const cast = providerOfClient(this.db) === "postgresql" ? "::timestamp" : "";
-    const values = [resolution, this.timestamp(at), row.minutes, row.poolSize, row.peakGranted, row.peakInUse, row.peakInUseFromPool, row.peakDemand, row.unmetSessionMinutes, row.dryEvents];
+    const values = [
+      resolution,
+      this.timestamp(at),
+      row.minutes,
+      row.poolSize,
+      row.peakGranted,
+      row.peakInUse,
+      row.peakInUseFromPool,
+      row.peakDemand,
+      row.unmetSessionMinutes,
+      row.dryEvents,
+    ];
     const ph = this.placeholders(values.length, 0).split(", ");
     ph[1] = `${ph[1]}${cast}`;
     const sql =
@@ -205,7 +227,17 @@ export class CapacityRepository {
     return this.db.capacityPool.findMany({
       where: { resolution: "d", at: { gte: from } },
       orderBy: { at: "asc" },
-      select: { at: true, minutes: true, poolSize: true, peakGranted: true, peakInUse: true, peakInUseFromPool: true, peakDemand: true, unmetSessionMinutes: true, dryEvents: true },
+      select: {
+        at: true,
+        minutes: true,
+        poolSize: true,
+        peakGranted: true,
+        peakInUse: true,
+        peakInUseFromPool: true,
+        peakDemand: true,
+        unmetSessionMinutes: true,
+        dryEvents: true,
+      },
     });
   }
 
@@ -242,9 +274,19 @@ export class CapacityRepository {
   async prune(resolution: Resolution, before: Date, buckets: number): Promise<number> {
     let deleted = 0;
     for (let i = 0; i < buckets; i += 1) {
-      const oldest = await this.db.capacityPool.findFirst({ where: { resolution, at: { lt: before } }, orderBy: { at: "asc" }, select: { at: true } });
-      const oldestParticipant = await this.db.capacityParticipant.findFirst({ where: { resolution, at: { lt: before } }, orderBy: { at: "asc" }, select: { at: true } });
-      const at = [oldest?.at, oldestParticipant?.at].filter((d): d is Date => d !== undefined).sort((a, b) => a.getTime() - b.getTime())[0];
+      const oldest = await this.db.capacityPool.findFirst({
+        where: { resolution, at: { lt: before } },
+        orderBy: { at: "asc" },
+        select: { at: true },
+      });
+      const oldestParticipant = await this.db.capacityParticipant.findFirst({
+        where: { resolution, at: { lt: before } },
+        orderBy: { at: "asc" },
+        select: { at: true },
+      });
+      const at = [oldest?.at, oldestParticipant?.at]
+        .filter((d): d is Date => d !== undefined)
+        .sort((a, b) => a.getTime() - b.getTime())[0];
       if (!at) break;
       const [pool, participants] = await this.db.$transaction([
         this.db.capacityPool.deleteMany({ where: { resolution, at } }),

@@ -70,8 +70,13 @@ export class LeaseRepository {
   /** Raw SQL: after a restart every participant's first call looks itself up here. */
   async findByTokenHash(tokenHash: string): Promise<LeaseRow | null> {
     const mark = placeholder(providerOfClient(this.db), 1, "text");
-    const columns = Object.keys(leaseSelect).map((c) => `"${c}"`).join(", ");
-    const rows = await this.db.$queryRawUnsafe<Array<Record<string, unknown>>>(`SELECT ${columns} FROM "Participant" WHERE "tokenHash" = ${mark}`, tokenHash);
+    const columns = Object.keys(leaseSelect)
+      .map((c) => `"${c}"`)
+      .join(", ");
+    const rows = await this.db.$queryRawUnsafe<Array<Record<string, unknown>>>(
+      `SELECT ${columns} FROM "Participant" WHERE "tokenHash" = ${mark}`,
+      tokenHash,
+    );
     return rows[0] ? leaseRowOf(rows[0]) : null;
   }
 
@@ -84,7 +89,13 @@ export class LeaseRepository {
     const provider = providerOfClient(this.db);
     for (const chunk of chunked(renewals)) {
       const rows = chunk.map((r) => [r.id, r.lastSeenAt, r.inUse, r.highWater]);
-      const { sql, params } = multiRowUpdate(provider, "Participant", { name: "id", type: "text" }, RENEWAL_COLUMNS, rows);
+      const { sql, params } = multiRowUpdate(
+        provider,
+        "Participant",
+        { name: "id", type: "text" },
+        RENEWAL_COLUMNS,
+        rows,
+      );
       await this.db.$executeRawUnsafe(sql, ...params);
     }
   }
@@ -95,7 +106,9 @@ export class LeaseRepository {
    */
   async *everyLease(pageSize = 5_000): AsyncGenerator<LeaseRow[]> {
     const provider = providerOfClient(this.db);
-    const columns = Object.keys(leaseSelect).map((c) => `"${c}"`).join(", ");
+    const columns = Object.keys(leaseSelect)
+      .map((c) => `"${c}"`)
+      .join(", ");
     let after = "";
     for (;;) {
       const rows = await this.db.$queryRawUnsafe<Array<Record<string, unknown>>>(

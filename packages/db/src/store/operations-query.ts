@@ -28,7 +28,11 @@ export class OperationsQueries {
          FROM "Participant"`,
     );
     const row = rows[0];
-    return { inUse: Number(row?.inUse ?? 0), inUseFromPool: Number(row?.fromPool ?? 0), participants: Number(row?.participants ?? 0) };
+    return {
+      inUse: Number(row?.inUse ?? 0),
+      inUseFromPool: Number(row?.fromPool ?? 0),
+      participants: Number(row?.participants ?? 0),
+    };
   }
 
   /** Migrations shipped with this build that the database has not recorded as applied. */

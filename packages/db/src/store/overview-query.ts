@@ -30,7 +30,10 @@ export class OverviewQueries {
     });
     if (!server) return null;
     const registered = server.backupSerial
-      ? await this.db.participant.findUnique({ where: { serial: server.backupSerial }, select: { approved: true, lastSeenAt: true } })
+      ? await this.db.participant.findUnique({
+          where: { serial: server.backupSerial },
+          select: { approved: true, lastSeenAt: true },
+        })
       : null;
     return {
       address: server.backupAddress,

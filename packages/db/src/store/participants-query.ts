@@ -12,7 +12,10 @@ export class ParticipantQueries {
       this.db.participant.findMany({
         where,
         // serial is unique: a stable order across pages whatever the sort column.
-        orderBy: query.sort === "serial" ? [{ serial: query.direction }] : [{ [query.sort]: query.direction }, { serial: "asc" }],
+        orderBy:
+          query.sort === "serial"
+            ? [{ serial: query.direction }]
+            : [{ [query.sort]: query.direction }, { serial: "asc" }],
         skip: query.offset,
         take: query.limit,
         select: participantSelect,

@@ -1,5 +1,13 @@
 import type { Db, Provider } from "../client.ts";
-import { chunked, combineWrites, multiRowInsert, multiRowUpdate, placeholder, type Column, type Statement } from "./bulk-sql.ts";
+import {
+  chunked,
+  combineWrites,
+  multiRowInsert,
+  multiRowUpdate,
+  placeholder,
+  type Column,
+  type Statement,
+} from "./bulk-sql.ts";
 import { columnList, PARTICIPANT_COLUMNS, recordOf, SERVER_COLUMNS, serverOf } from "./raw-rows.ts";
 import type {
   AllocationWrite,
@@ -123,13 +131,15 @@ export class PoolTransaction {
     const unknownSerials = [...new Set(serials)].filter((serial) => !this.idBySerial.has(serial));
     if (unknownSerials.length > 0) {
       const found = await this.selectParticipants(`"serial"`, unknownSerials);
-      for (const row of found) if (!this.removed.has(row.id)) this.idBySerial.set(row.serial, this.remember(row).record.id);
+      for (const row of found)
+        if (!this.removed.has(row.id)) this.idBySerial.set(row.serial, this.remember(row).record.id);
       for (const serial of unknownSerials) if (!this.idBySerial.has(serial)) this.idBySerial.set(serial, null);
     }
     const wanted = appliedRequests.filter((a) => !this.applied.has(appliedKey(a.participantId, a.requestId)));
     if (wanted.length > 0) {
       for (const a of wanted) this.applied.set(appliedKey(a.participantId, a.requestId), null);
-      for (const row of await this.selectApplied(wanted)) this.applied.set(appliedKey(row.participantId, row.requestId), row.answer);
+      for (const row of await this.selectApplied(wanted))
+        this.applied.set(appliedKey(row.participantId, row.requestId), row.answer);
     }
   }
 
@@ -155,9 +165,11 @@ export class PoolTransaction {
   /** Every participant with pending demand, oldest ask first. */
   async pendingQueue(): Promise<ParticipantRow[]> {
     if (!this.pendingLoaded) {
-      const rows = (await this.tx.$queryRawUnsafe<Array<Record<string, unknown>>>(
-        `SELECT ${columnList(PARTICIPANT_COLUMNS)} FROM "Participant" WHERE "pending" > 0`,
-      )).map(recordOf);
+      const rows = (
+        await this.tx.$queryRawUnsafe<Array<Record<string, unknown>>>(
+          `SELECT ${columnList(PARTICIPANT_COLUMNS)} FROM "Participant" WHERE "pending" > 0`,
+        )
+      ).map(recordOf);
       for (const row of rows) if (!this.removed.has(row.id)) this.remember(row);
       this.pendingLoaded = true;
     }
@@ -230,7 +242,8 @@ export class PoolTransaction {
   }
 
   async writeAllocations(rows: AllocationWrite[]): Promise<void> {
-    for (const { id, granted, pending, pendingSeq } of rows) await this.updateParticipant(id, { granted, pending, pendingSeq } as ParticipantUpdate);
+    for (const { id, granted, pending, pendingSeq } of rows)
+      await this.updateParticipant(id, { granted, pending, pendingSeq } as ParticipantUpdate);
   }
 
   /** New pool counters; later work in the same transaction reads them from `server`. */
@@ -307,7 +320,11 @@ export class PoolTransaction {
 
   async auditOfTypeSince(type: string, since: Date): Promise<Array<{ at: Date; detail: string | null }>> {
     await this.flush();
-    return this.tx.auditEvent.findMany({ where: { type, at: { gte: since } }, orderBy: { id: "asc" }, select: { at: true, detail: true } });
+    return this.tx.auditEvent.findMany({
+      where: { type, at: { gte: since } },
+      orderBy: { id: "asc" },
+      select: { at: true, detail: true },
+    });
   }
 
   // ─── Flush ─────────────────────────────────────────────────────────────────────────────
@@ -341,7 +358,10 @@ export class PoolTransaction {
       await this.tx.participant.createMany({ data: created.map((record) => ({ ...record, changeSeq })) });
     }
     for (const { fields, rows } of byShape.values()) {
-      const columns = [...fields.filter((f): f is Exclude<Field, "id"> => f !== "id").map((f) => COLUMN_TYPES[f]), CHANGE_SEQ];
+      const columns = [
+        ...fields.filter((f): f is Exclude<Field, "id"> => f !== "id").map((f) => COLUMN_TYPES[f]),
+        CHANGE_SEQ,
+      ];
       for (const chunk of chunked(rows)) {
         const values = chunk.map((r) => [r.id, ...fields.filter((f) => f !== "id").map((f) => r[f]), this.version]);
         writes.push(multiRowUpdate(this.provider, "Participant", ID, columns, values));
@@ -401,7 +421,12 @@ export class PoolTransaction {
 
   /** What this transaction wrote, for the lease caches once it has committed. */
   changes(): PoolChanges {
-    return { version: this.version, settingsChanged: this.settingsChanged, participants: [...this.committed.values()], removed: [...this.committedRemovals] };
+    return {
+      version: this.version,
+      settingsChanged: this.settingsChanged,
+      participants: [...this.committed.values()],
+      removed: [...this.committedRemovals],
+    };
   }
 
   private async selectParticipants(column: `"id"` | `"serial"`, values: string[]): Promise<ParticipantRecord[]> {
@@ -417,7 +442,9 @@ export class PoolTransaction {
       params.push(value);
       return placeholder(this.provider, params.length, "text");
     };
-    const where = keys.map((k) => `("participantId" = ${mark(k.participantId)} AND "requestId" = ${mark(k.requestId)})`).join(" OR ");
+    const where = keys
+      .map((k) => `("participantId" = ${mark(k.participantId)} AND "requestId" = ${mark(k.requestId)})`)
+      .join(" OR ");
     return this.tx.$queryRawUnsafe<Array<{ participantId: string; requestId: string; answer: string }>>(
       `SELECT "participantId", "requestId", "answer" FROM "AppliedRequest" WHERE ${where}`,
       ...params,
@@ -461,7 +488,10 @@ function copy(record: ParticipantRecord): ParticipantRecord {
 }
 
 /** Null when the server row does not exist yet. */
-export async function lockServerRow(tx: Tx, provider: Provider): Promise<{ server: ServerRow; version: number } | null> {
+export async function lockServerRow(
+  tx: Tx,
+  provider: Provider,
+): Promise<{ server: ServerRow; version: number } | null> {
   // An UPDATE as the first statement takes the row lock on PostgreSQL and the write lock on
   // SQLite, so concurrent allocations queue here instead of deciding on stale counters.
   const rows = await tx.$queryRawUnsafe<Array<Record<string, unknown>>>(
@@ -470,4 +500,3 @@ export async function lockServerRow(tx: Tx, provider: Provider): Promise<{ serve
   );
   return rows[0] ? serverOf(rows[0]) : null;
 }
-

@@ -76,7 +76,8 @@ export function serverOf(raw: Raw): { server: ServerRow; version: number } {
       pendingTotal: Number(raw.pendingTotal),
       pendingSeq: Number(raw.pendingSeq),
       secretHash: nullableString(raw.secretHash),
-      secretChangedAt: raw.secretChangedAt === null || raw.secretChangedAt === undefined ? null : asDate(raw.secretChangedAt),
+      secretChangedAt:
+        raw.secretChangedAt === null || raw.secretChangedAt === undefined ? null : asDate(raw.secretChangedAt),
       refreshIntervalSec: Number(raw.refreshIntervalSec),
       enabled: asBoolean(raw.enabled),
       approvalRequired: asBoolean(raw.approvalRequired),

@@ -41,7 +41,17 @@ export interface ParticipantRecord extends ParticipantRow {
 
 export type NewParticipant = Pick<
   ParticipantRecord,
-  "id" | "serial" | "hostname" | "model" | "platformLimit" | "localLimit" | "haPeerSerial" | "approved" | "tokenHash" | "registeredAt" | "lastSeenAt"
+  | "id"
+  | "serial"
+  | "hostname"
+  | "model"
+  | "platformLimit"
+  | "localLimit"
+  | "haPeerSerial"
+  | "approved"
+  | "tokenHash"
+  | "registeredAt"
+  | "lastSeenAt"
 >;
 
 export type ParticipantUpdate = Partial<

@@ -1,7 +1,14 @@
 import { providerOfClient, type Db } from "../client.ts";
 import { BackupStore } from "./backup-store.ts";
 import { lockServerRow, PoolTransaction, SERVER_ROW_ID, type PoolChanges, type Preload } from "./pool-transaction.ts";
-import type { CounterDeltaRow, ParticipantCounterDeltaRow, ParticipantRow, ParticipantUpdate, ServerRow, ServerSeed } from "./rows.ts";
+import type {
+  CounterDeltaRow,
+  ParticipantCounterDeltaRow,
+  ParticipantRow,
+  ParticipantUpdate,
+  ServerRow,
+  ServerSeed,
+} from "./rows.ts";
 import { participantSelect, serverSelect } from "./selects.ts";
 import { AccountRepository } from "./accounts.ts";
 import { AuditQueries } from "./audit-query.ts";
@@ -78,7 +85,11 @@ export class Store {
    * with one statement per table when it is done (see PoolTransaction). `preload` names what the
    * work will read, so that a group of calls reads it in one statement per table.
    */
-  async inPoolTransaction<R>(work: (tx: PoolTransaction) => Promise<R>, preload?: Preload, onLockHeld?: (ms: number) => void): Promise<R> {
+  async inPoolTransaction<R>(
+    work: (tx: PoolTransaction) => Promise<R>,
+    preload?: Preload,
+    onLockHeld?: (ms: number) => void,
+  ): Promise<R> {
     let pool: PoolTransaction | null = null;
     let lockedAt = 0;
     const result = await this.db.$transaction(async (tx) => {
@@ -116,7 +127,12 @@ export class Store {
   }
 
   /** Figures the invariant checks compare: the participants' sums against the audit history. */
-  async ledger(): Promise<{ grantedSum: number; pendingSum: number; auditGrantedSum: number; auditPendingSum: number }> {
+  async ledger(): Promise<{
+    grantedSum: number;
+    pendingSum: number;
+    auditGrantedSum: number;
+    auditPendingSum: number;
+  }> {
     const [participants, audit] = await Promise.all([
       this.db.participant.aggregate({ _sum: { granted: true, pending: true } }),
       this.db.auditEvent.aggregate({ _sum: { grantedDelta: true, pendingDelta: true } }),
@@ -134,11 +150,18 @@ export class Store {
    * per-participant counters must not turn into thousands of single writes competing with the
    * appliance calls for the write lock. Participants removed meanwhile are skipped.
    */
-  async addCounters(serverId: string, server: CounterDeltaRow[], participants: ParticipantCounterDeltaRow[]): Promise<void> {
+  async addCounters(
+    serverId: string,
+    server: CounterDeltaRow[],
+    participants: ParticipantCounterDeltaRow[],
+  ): Promise<void> {
     const existing = new Set<string>();
     const ids = [...new Set(participants.map((d) => d.participantId))];
     for (let i = 0; i < ids.length; i += COUNTER_CHUNK) {
-      const rows = await this.db.participant.findMany({ where: { id: { in: ids.slice(i, i + COUNTER_CHUNK) } }, select: { id: true } });
+      const rows = await this.db.participant.findMany({
+        where: { id: { in: ids.slice(i, i + COUNTER_CHUNK) } },
+        select: { id: true },
+      });
       for (const row of rows) existing.add(row.id);
     }
     const kept = participants.filter((d) => existing.has(d.participantId));
@@ -153,7 +176,11 @@ export class Store {
     if (statements.length > 0) await this.db.$transaction(statements);
   }
 
-  private upsertCounters(table: "ServerCounter" | "ParticipantCounter", key: "serverId" | "participantId", rows: Array<Array<string | number>>) {
+  private upsertCounters(
+    table: "ServerCounter" | "ParticipantCounter",
+    key: "serverId" | "participantId",
+    rows: Array<Array<string | number>>,
+  ) {
     const postgres = providerOfClient(this.db) === "postgresql";
     let n = 0;
     const placeholder = () => (postgres ? `$${++n}` : "?");
@@ -171,7 +198,10 @@ export class Store {
   }
 
   async participantCounters(participantId: string): Promise<CounterDeltaRow[]> {
-    const rows = await this.db.participantCounter.findMany({ where: { participantId }, orderBy: { messageType: "asc" } });
+    const rows = await this.db.participantCounter.findMany({
+      where: { participantId },
+      orderBy: { messageType: "asc" },
+    });
     return rows.map((row) => ({ messageType: row.messageType, ...counterFigures(row) }));
   }
 
@@ -255,7 +285,11 @@ const COUNTER_CHUNK = 500;
  * Counters are BIGINT in the database (a busy server passes 2^31 messages) and plain numbers past
  * this package: JSON cannot carry a bigint, and a double is exact up to 2^53.
  */
-function counterFigures(row: { received: bigint; answered: bigint; failed: bigint }): Pick<CounterDeltaRow, "received" | "answered" | "failed"> {
+function counterFigures(row: {
+  received: bigint;
+  answered: bigint;
+  failed: bigint;
+}): Pick<CounterDeltaRow, "received" | "answered" | "failed"> {
   return { received: Number(row.received), answered: Number(row.answered), failed: Number(row.failed) };
 }
 

@@ -2,7 +2,14 @@ import type { Db } from "../client.ts";
 import { SERVER_ROW_ID } from "./pool-transaction.ts";
 import type { UsageSampleRow } from "./rows.ts";
 
-const sampleSelect = { at: true, poolSize: true, granted: true, pending: true, inUse: true, participants: true } as const;
+const sampleSelect = {
+  at: true,
+  poolSize: true,
+  granted: true,
+  pending: true,
+  inUse: true,
+  participants: true,
+} as const;
 
 /** Periodic samples of pool usage, for the usage charts. */
 export class UsageRepository {
@@ -11,7 +18,10 @@ export class UsageRepository {
   /** The pool's figures right now, as a sample would store them (null before the first start). */
   async current(at: Date): Promise<UsageSampleRow | null> {
     const [server, participants] = await Promise.all([
-      this.db.server.findUnique({ where: { id: SERVER_ROW_ID }, select: { poolSize: true, grantedTotal: true, pendingTotal: true } }),
+      this.db.server.findUnique({
+        where: { id: SERVER_ROW_ID },
+        select: { poolSize: true, grantedTotal: true, pendingTotal: true },
+      }),
       this.db.participant.aggregate({ _sum: { inUse: true }, _count: { _all: true } }),
     ]);
     if (!server) return null;
@@ -37,7 +47,11 @@ export class UsageRepository {
   }
 
   samples(from: Date, to: Date): Promise<UsageSampleRow[]> {
-    return this.db.usageSample.findMany({ where: { at: { gte: from, lte: to } }, orderBy: { at: "asc" }, select: sampleSelect });
+    return this.db.usageSample.findMany({
+      where: { at: { gte: from, lte: to } },
+      orderBy: { at: "asc" },
+      select: sampleSelect,
+    });
   }
 
   async prune(olderThan: Date): Promise<number> {

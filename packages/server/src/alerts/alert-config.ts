@@ -8,7 +8,12 @@ const ZHost = z
   .regex(/^[A-Za-z0-9.:\[\]-]+$/, "must be a host name or IP address");
 const ZPortNumber = z.number().int("must be a whole number").min(1, "must be 1–65535").max(65535, "must be 1–65535");
 /** Write-only secrets: undefined keeps the stored value, null removes it. */
-const ZSecretUpdate = z.string().min(16, "must be at least 16 characters").max(256, "must be at most 256 characters").nullable().optional();
+const ZSecretUpdate = z
+  .string()
+  .min(16, "must be at least 16 characters")
+  .max(256, "must be at most 256 characters")
+  .nullable()
+  .optional();
 
 export const ZWebhookChannel = z.object({
   url: z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }),
@@ -29,7 +34,10 @@ export const ZEmailChannel = z.object({
   /** true: TLS from the first byte (port 465); false: plain, upgraded with STARTTLS when offered. */
   secure: z.boolean(),
   from: z.email("must be an e-mail address"),
-  to: z.array(z.email("must be an e-mail address")).min(1, "needs at least one address").max(20, "at most 20 addresses"),
+  to: z
+    .array(z.email("must be an e-mail address"))
+    .min(1, "needs at least one address")
+    .max(20, "at most 20 addresses"),
   user: z.string().max(256).nullable(),
   password: z.string().max(256).nullable(),
 });
@@ -55,7 +63,9 @@ export const ZAlertConfigInput = z.object({
   pendingAfterMinutes: z.number().int().min(PENDING_AFTER_MINUTES.min).max(PENDING_AFTER_MINUTES.max),
   webhook: ZWebhookChannel.omit({ secret: true }).extend({ secret: ZSecretUpdate }).nullable(),
   syslog: ZSyslogChannel.nullable(),
-  email: ZEmailChannel.omit({ password: true }).extend({ password: z.string().min(1).max(256).nullable().optional() }).nullable(),
+  email: ZEmailChannel.omit({ password: true })
+    .extend({ password: z.string().min(1).max(256).nullable().optional() })
+    .nullable(),
 });
 export type TAlertConfigInput = z.infer<typeof ZAlertConfigInput>;
 
@@ -83,10 +93,18 @@ export function parseStoredConfig(
 export function mergeConfig(stored: AlertConfig, input: TAlertConfigInput): AlertConfig {
   return {
     pendingAfterMinutes: input.pendingAfterMinutes,
-    webhook: input.webhook ? { ...input.webhook, secret: input.webhook.secret === undefined ? (stored.webhook?.secret ?? null) : input.webhook.secret } : null,
+    webhook: input.webhook
+      ? {
+          ...input.webhook,
+          secret: input.webhook.secret === undefined ? (stored.webhook?.secret ?? null) : input.webhook.secret,
+        }
+      : null,
     syslog: input.syslog,
     email: input.email
-      ? { ...input.email, password: input.email.password === undefined ? (stored.email?.password ?? null) : input.email.password }
+      ? {
+          ...input.email,
+          password: input.email.password === undefined ? (stored.email?.password ?? null) : input.email.password,
+        }
       : null,
   };
 }

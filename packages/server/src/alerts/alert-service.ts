@@ -2,7 +2,14 @@ import type { AccountRow } from "@sls/db";
 import { SlsError } from "../errors.ts";
 import { adminActor } from "../services/admin-events.ts";
 import type { Services } from "../services/context.ts";
-import { configuredChannels, mergeConfig, parseStoredConfig, type AlertConfig, type ChannelName, type TAlertConfigInput } from "./alert-config.ts";
+import {
+  configuredChannels,
+  mergeConfig,
+  parseStoredConfig,
+  type AlertConfig,
+  type ChannelName,
+  type TAlertConfigInput,
+} from "./alert-config.ts";
 import type { Alert } from "./alert-kinds.ts";
 import { attemptDelivery } from "./deliver.ts";
 
@@ -16,16 +23,30 @@ export async function readAlertConfig(services: Services): Promise<AlertConfig> 
 export function publicConfig(config: AlertConfig) {
   return {
     pendingAfterMinutes: config.pendingAfterMinutes,
-    webhook: config.webhook ? { url: config.webhook.url, format: config.webhook.format, secretSet: config.webhook.secret !== null } : null,
+    webhook: config.webhook
+      ? { url: config.webhook.url, format: config.webhook.format, secretSet: config.webhook.secret !== null }
+      : null,
     syslog: config.syslog,
     email: config.email
-      ? { host: config.email.host, port: config.email.port, secure: config.email.secure, from: config.email.from, to: config.email.to, user: config.email.user, passwordSet: config.email.password !== null }
+      ? {
+          host: config.email.host,
+          port: config.email.port,
+          secure: config.email.secure,
+          from: config.email.from,
+          to: config.email.to,
+          user: config.email.user,
+          passwordSet: config.email.password !== null,
+        }
       : null,
   };
 }
 
 /** Saves the rules and channels with an `admin.alerts` audit row (which channels, never a secret). */
-export async function saveAlertConfig(services: Services, by: Pick<AccountRow, "name">, input: TAlertConfigInput): Promise<void> {
+export async function saveAlertConfig(
+  services: Services,
+  by: Pick<AccountRow, "name">,
+  input: TAlertConfigInput,
+): Promise<void> {
   const merged = mergeConfig(await readAlertConfig(services), input);
   const at = new Date(services.now());
   await services.store.alerts.writeConfig(
@@ -43,7 +64,9 @@ export async function saveAlertConfig(services: Services, by: Pick<AccountRow, "
       detail: {
         pendingAfterMinutes: merged.pendingAfterMinutes,
         channels: configuredChannels(merged),
-        webhook: merged.webhook ? { url: merged.webhook.url, format: merged.webhook.format, signed: merged.webhook.secret !== null } : null,
+        webhook: merged.webhook
+          ? { url: merged.webhook.url, format: merged.webhook.format, signed: merged.webhook.secret !== null }
+          : null,
         syslog: merged.syslog,
         email: merged.email ? { host: merged.email.host, port: merged.email.port, to: merged.email.to } : null,
       },
@@ -54,7 +77,8 @@ export async function saveAlertConfig(services: Services, by: Pick<AccountRow, "
 /** Sends a test alert to one saved channel now and records it like any other; returns the delivery. */
 export async function sendTestAlert(services: Services, by: Pick<AccountRow, "name">, channel: ChannelName) {
   const config = await readAlertConfig(services);
-  if (!config[channel]) throw new SlsError("INVALID_INPUT", `The ${channel} channel is not configured; save it first, then send a test.`);
+  if (!config[channel])
+    throw new SlsError("INVALID_INPUT", `The ${channel} channel is not configured; save it first, then send a test.`);
   const alert: Alert = {
     kind: "test",
     severity: "info",

@@ -24,18 +24,34 @@ export async function deliverDue(services: Services, config: AlertConfig): Promi
 }
 
 /** One attempt: delivered, or its error recorded and the next attempt scheduled (failed after MAX_ATTEMPTS). */
-export async function attemptDelivery(services: Services, config: AlertConfig, delivery: Delivery, alert: Alert): Promise<Delivery> {
+export async function attemptDelivery(
+  services: Services,
+  config: AlertConfig,
+  delivery: Delivery,
+  alert: Alert,
+): Promise<Delivery> {
   const attempts = delivery.attempts + 1;
   const now = services.now();
   try {
     await sendToChannel(delivery.channel as ChannelName, config, alert, services.serverId, now);
-    const done = { status: "delivered" as const, attempts, lastError: null, nextAttemptAt: null, deliveredAt: new Date(now) };
+    const done = {
+      status: "delivered" as const,
+      attempts,
+      lastError: null,
+      nextAttemptAt: null,
+      deliveredAt: new Date(now),
+    };
     await services.store.alerts.updateDelivery(delivery.id, done);
     return { ...delivery, ...done };
   } catch (error) {
     const lastError = (error as Error).message.slice(0, 500);
     const giveUp = attempts >= MAX_ATTEMPTS;
-    const next = { status: giveUp ? ("failed" as const) : ("pending" as const), attempts, lastError, nextAttemptAt: giveUp ? null : new Date(now + retryDelayMs(attempts)) };
+    const next = {
+      status: giveUp ? ("failed" as const) : ("pending" as const),
+      attempts,
+      lastError,
+      nextAttemptAt: giveUp ? null : new Date(now + retryDelayMs(attempts)),
+    };
     services.log.warn(giveUp ? "alert delivery failed; giving up" : "alert delivery failed; will retry", {
       alert: alert.kind,
       channel: delivery.channel,

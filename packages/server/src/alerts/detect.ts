@@ -54,7 +54,12 @@ export async function detectConditions(services: Services, config: AlertConfig, 
         kind: "utilisation",
         severity: pct >= 100 ? "critical" : "warning",
         message: `Pool utilisation is ${pct.toFixed(1)} % (${server.grantedTotal} of ${server.poolSize} sessions granted), at or above the ${server.alertThresholdPct} % threshold.`,
-        detail: { utilisationPct: Number(pct.toFixed(2)), granted: server.grantedTotal, poolSize: server.poolSize, thresholdPct: server.alertThresholdPct },
+        detail: {
+          utilisationPct: Number(pct.toFixed(2)),
+          granted: server.grantedTotal,
+          poolSize: server.poolSize,
+          thresholdPct: server.alertThresholdPct,
+        },
         raisedAt: at,
       });
     }
@@ -72,7 +77,13 @@ export async function detectConditions(services: Services, config: AlertConfig, 
         kind: "pending-unmet",
         severity: "warning",
         message: `${server.pendingTotal} sessions of pending demand have been left unmet for ${Math.floor(minutes)} minutes (alert after ${config.pendingAfterMinutes}); the pool of ${server.poolSize} is fully used.`,
-        detail: { pending: server.pendingTotal, since: since.toISOString(), minutes: Math.floor(minutes), poolSize: server.poolSize, granted: server.grantedTotal },
+        detail: {
+          pending: server.pendingTotal,
+          since: since.toISOString(),
+          minutes: Math.floor(minutes),
+          poolSize: server.poolSize,
+          granted: server.grantedTotal,
+        },
         raisedAt: at,
       });
     }
@@ -129,7 +140,8 @@ export async function detectFromAudit(
   }
   const reclaims = new Map<string, number>();
   for (const row of rows) {
-    if ((RECLAIM_CAUSES as readonly string[]).includes(row.type)) reclaims.set(row.type, (reclaims.get(row.type) ?? 0) + 1);
+    if ((RECLAIM_CAUSES as readonly string[]).includes(row.type))
+      reclaims.set(row.type, (reclaims.get(row.type) ?? 0) + 1);
   }
   return { alerts, cursor: readTo, reclaims, rows };
 }

@@ -29,14 +29,17 @@ const pendingWaits = new WeakMap<Services, PendingWaits>();
 async function tickOnce(services: Services): Promise<number> {
   const { store, serverId } = services;
   const now = services.now();
-  const leader = await store.alerts.claimEngine(serverId, new Date(now), new Date(now + LEASE_MS), () => store.alerts.lastAuditId());
+  const leader = await store.alerts.claimEngine(serverId, new Date(now), new Date(now + LEASE_MS), () =>
+    store.alerts.lastAuditId(),
+  );
   if (!leader) return 0;
   const engine = await store.alerts.readEngine();
   if (!engine) return 0;
   const config = parseStoredConfig(await store.alerts.readConfig());
   // The pool's conditions are the main server's to judge (a backup mirrors its figures); both
   // report what their own audit history records.
-  const conditions = services.role === "main" ? await detectConditions(services, config, engine) : { alerts: [], engine: {} };
+  const conditions =
+    services.role === "main" ? await detectConditions(services, config, engine) : { alerts: [], engine: {} };
   const events = await detectFromAudit(store, engine.auditCursor);
   const alerts: Alert[] = [...conditions.alerts, ...events.alerts];
   const channels = configuredChannels(config);

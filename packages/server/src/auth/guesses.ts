@@ -26,14 +26,19 @@ export async function checkRegistrationSecret(
   // Another caller's check of this secret may end in that caller's refusal: then this one takes its own turn.
   if (running && (await running.catch(() => false))) return services.secretFailures.answeredRight(subject);
   const guess = async () => {
-    const attempt = await admitAttempt(services.secretFailures, subject, (refusal) => tooManyWrongSecrets(refusal, caller.remoteAddress));
+    const attempt = await admitAttempt(services.secretFailures, subject, (refusal) =>
+      tooManyWrongSecrets(refusal, caller.remoteAddress),
+    );
     // A secret whose running check failed is counted here, and refused without a check of its own.
     return attempt.check(async () => !running && (await secrets.matches(secret, verifier)));
   };
   // Admitted and checked as the one flight of this secret: callers presenting it meanwhile (a
   // fleet registering at once) wait for this check instead of each reserving a guess.
   if (await (running ? guess() : secrets.singleFlight(secret, verifier, guess))) return;
-  services.log.warn("registration refused: wrong shared secret", { serial: caller.serial, remoteAddress: caller.remoteAddress });
+  services.log.warn("registration refused: wrong shared secret", {
+    serial: caller.serial,
+    remoteAddress: caller.remoteAddress,
+  });
   throw new SlsError("BAD_SECRET", "The shared secret is wrong; check the secret configured on the appliance.");
 }
 
@@ -43,12 +48,20 @@ export async function checkRegistrationSecret(
  */
 export function admitSignIn(services: GuessServices, subject: GuessSubject): Promise<Admitted> {
   return admitAttempt(services.loginFailures, subject, (refusal) =>
-    retryLater("LOGIN_RATE_LIMITED", `Too many failed sign-ins ${from(refusal, subject.address)}; try again in ${inSeconds(refusal)}.`, refusal.retryAfterMs),
+    retryLater(
+      "LOGIN_RATE_LIMITED",
+      `Too many failed sign-ins ${from(refusal, subject.address)}; try again in ${inSeconds(refusal)}.`,
+      refusal.retryAfterMs,
+    ),
   );
 }
 
 function tooManyWrongSecrets(refusal: Refusal, address: string): SlsError {
-  return retryLater("RATE_LIMITED", `Too many wrong secrets ${from(refusal, address)}; try again in ${inSeconds(refusal)}.`, refusal.retryAfterMs);
+  return retryLater(
+    "RATE_LIMITED",
+    `Too many wrong secrets ${from(refusal, address)}; try again in ${inSeconds(refusal)}.`,
+    refusal.retryAfterMs,
+  );
 }
 
 function from(refusal: Refusal, address: string): string {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { type Attempt, FailureLimiter, type RateLimitPolicy } from "./rate-limit.ts";
 
-const policy: RateLimitPolicy = { slowAfter: 2, refuseAfter: 4, windowMs: 1000, delayStepMs: 100, maxDelayMs: 250, globalPerMinute: 1000 };
+const policy: RateLimitPolicy = {
+  slowAfter: 2,
+  refuseAfter: 4,
+  windowMs: 1000,
+  delayStepMs: 100,
+  maxDelayMs: 250,
+  globalPerMinute: 1000,
+};
 
 /** The verdict without its functions, for comparing. */
 function plain(attempt: Attempt) {
@@ -54,7 +61,10 @@ describe("FailureLimiter", () => {
   it("only slows an account's attempts, never refuses them, from an address that has not failed", () => {
     const limiter = new FailureLimiter(policy, () => 0);
     for (let i = 0; i < 30; i++) limiter.reserve({ address: `192.0.2.${i}`, account: "root" });
-    expect(plain(limiter.reserve({ address: "203.0.113.9", account: "root" }))).toEqual({ refused: false, delayMs: 250 });
+    expect(plain(limiter.reserve({ address: "203.0.113.9", account: "root" }))).toEqual({
+      refused: false,
+      delayMs: 250,
+    });
   });
 
   it("spends a global budget across addresses, except for addresses that answered right", () => {
@@ -64,7 +74,11 @@ describe("FailureLimiter", () => {
     if (!proven.refused) proven.succeeded();
     for (let i = 0; i < 5; i++) expect(limiter.reserve({ address: `192.0.2.${i}` }).refused).toBe(false);
     now = 10_000;
-    expect(plain(limiter.reserve({ address: "198.51.100.1" }))).toEqual({ refused: true, retryAfterMs: 50_000, scope: "everyone" });
+    expect(plain(limiter.reserve({ address: "198.51.100.1" }))).toEqual({
+      refused: true,
+      retryAfterMs: 50_000,
+      scope: "everyone",
+    });
     expect(limiter.reserve({ address: "203.0.113.1" }).refused).toBe(false);
     now = 60_001;
     expect(limiter.reserve({ address: "198.51.100.1" }).refused).toBe(false);
@@ -72,7 +86,8 @@ describe("FailureLimiter", () => {
 
   it("stays bounded whatever keys an attacker invents", () => {
     const limiter = new FailureLimiter({ ...policy, maxKeys: 100, globalPerMinute: 1_000_000 }, () => 0);
-    for (let i = 0; i < 10_000; i++) limiter.reserve({ address: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, account: `name-${i}` });
+    for (let i = 0; i < 10_000; i++)
+      limiter.reserve({ address: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, account: `name-${i}` });
     expect((limiter as unknown as { failures: { size: number } }).failures.size).toBeLessThanOrEqual(100);
   });
 });

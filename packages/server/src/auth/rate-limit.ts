@@ -161,7 +161,11 @@ export interface Admitted {
 }
 
 /** Reserves a failure for this attempt and waits out its delay, or throws `refuse(refusal)`. */
-export async function admitAttempt(limiter: FailureLimiter, subject: GuessSubject, refuse: (refusal: Refusal) => Error): Promise<Admitted> {
+export async function admitAttempt(
+  limiter: FailureLimiter,
+  subject: GuessSubject,
+  refuse: (refusal: Refusal) => Error,
+): Promise<Admitted> {
   const attempt = limiter.reserve(subject);
   if (attempt.refused) throw refuse(attempt);
   if (attempt.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, attempt.delayMs));

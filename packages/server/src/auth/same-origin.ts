@@ -23,5 +23,8 @@ function hostOf(origin: string): string | null {
 }
 
 function crossSite(why: string): AdminError {
-  return new AdminError("CROSS_SITE_REQUEST", `Refused as a possible cross-site request: ${why}. Use the console itself.`);
+  return new AdminError(
+    "CROSS_SITE_REQUEST",
+    `Refused as a possible cross-site request: ${why}. Use the console itself.`,
+  );
 }

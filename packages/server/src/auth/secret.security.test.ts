@@ -36,7 +36,9 @@ describe("the verified-secret memo", () => {
     const verifier = await hashSecret("fleet secret 1");
     const checker = new SecretChecker();
     const runs = vi.spyOn(scryptSlots, "run");
-    const answers = await Promise.all(Array.from({ length: 10_000 }, () => checker.matches("fleet secret 1", verifier)));
+    const answers = await Promise.all(
+      Array.from({ length: 10_000 }, () => checker.matches("fleet secret 1", verifier)),
+    );
     expect(answers.every(Boolean)).toBe(true);
     expect(runs).toHaveBeenCalledTimes(1);
   });

@@ -17,7 +17,9 @@ function deriveKey(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buff
   return scryptSlots.run(
     () =>
       new Promise((resolve, reject) =>
-        scrypt(secret, salt, KEY_LENGTH, { ...cost, maxmem: MAX_MEM }, (error, key) => (error ? reject(error) : resolve(key))),
+        scrypt(secret, salt, KEY_LENGTH, { ...cost, maxmem: MAX_MEM }, (error, key) =>
+          error ? reject(error) : resolve(key),
+        ),
       ),
   );
 }

@@ -30,7 +30,9 @@ export class AllowedHosts {
 /** Loopback, this machine's host name (short and as given) and every interface address. */
 export function defaultHostNames(): string[] {
   const hostname = os.hostname();
-  const addresses = Object.values(os.networkInterfaces()).flatMap((entries) => (entries ?? []).map((entry) => entry.address));
+  const addresses = Object.values(os.networkInterfaces()).flatMap((entries) =>
+    (entries ?? []).map((entry) => entry.address),
+  );
   return ["localhost", "127.0.0.1", "::1", hostname, hostname.split(".")[0] ?? hostname, ...addresses];
 }
 
@@ -47,5 +49,9 @@ function hostnameOf(hostHeader: string): string {
 }
 
 function normalise(name: string): string {
-  return name.trim().replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
+  return name
+    .trim()
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "")
+    .toLowerCase();
 }

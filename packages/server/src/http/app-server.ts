@@ -34,8 +34,13 @@ export const LISTENER_LIMITS = {
 const HSTS = "max-age=31536000";
 
 /** The TLS files and host names from the environment; an unreadable PEM file stops the start with its path. */
-export function listenerOptionsFrom(env: Pick<TEnv, "SLS_TLS_CERT" | "SLS_TLS_KEY" | "SLS_ALLOWED_HOSTS">): ListenerOptions {
-  const tls = env.SLS_TLS_CERT && env.SLS_TLS_KEY ? { cert: readPem(env.SLS_TLS_CERT, "SLS_TLS_CERT"), key: readPem(env.SLS_TLS_KEY, "SLS_TLS_KEY") } : undefined;
+export function listenerOptionsFrom(
+  env: Pick<TEnv, "SLS_TLS_CERT" | "SLS_TLS_KEY" | "SLS_ALLOWED_HOSTS">,
+): ListenerOptions {
+  const tls =
+    env.SLS_TLS_CERT && env.SLS_TLS_KEY
+      ? { cert: readPem(env.SLS_TLS_CERT, "SLS_TLS_CERT"), key: readPem(env.SLS_TLS_KEY, "SLS_TLS_KEY") }
+      : undefined;
   return { tls, allowedHosts: AllowedHosts.from(env.SLS_ALLOWED_HOSTS) };
 }
 
@@ -78,13 +83,18 @@ export function createLicenseServer(services: Services, options: ListenerOptions
   return createListener(options, (req, res) => {
     setSecurityHeaders(req, res, secure);
     if (operations(req, res)) return;
-    if (!appliance(req, res)) sendJson(res, 404, { error: "only POST /api/trpc/appliance.<verb> is served on this port" });
+    if (!appliance(req, res))
+      sendJson(res, 404, { error: "only POST /api/trpc/appliance.<verb> is served on this port" });
   });
 }
 
 function createListener(options: ListenerOptions, handler: Handler): Server {
   // An https.Server serves the same requests and events as an http.Server; callers only listen and close.
-  const server = (options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler)) as Server;
+  const server = (
+    options.tls
+      ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
+      : createHttpServer(handler)
+  ) as Server;
   server.keepAliveTimeout = LISTENER_LIMITS.keepAliveTimeoutMs;
   server.headersTimeout = LISTENER_LIMITS.headersTimeoutMs;
   server.requestTimeout = LISTENER_LIMITS.requestTimeoutMs;
@@ -110,14 +120,23 @@ export function isConsoleRoute(url: string): boolean {
 /** The first host claim (Host, or X-Forwarded-Host from a proxy) that is not allowed, or null. */
 function foreignHost(req: IncomingMessage, allowed: AllowedHosts): string | null {
   const forwarded = req.headers["x-forwarded-host"];
-  const claims = [req.headers.host ?? "", ...(Array.isArray(forwarded) ? forwarded : forwarded ? forwarded.split(",") : [])];
+  const claims = [
+    req.headers.host ?? "",
+    ...(Array.isArray(forwarded) ? forwarded : forwarded ? forwarded.split(",") : []),
+  ];
   return claims.find((claim) => !allowed.allows(claim)) ?? null;
 }
 
 function sendHostRefusal(req: IncomingMessage, res: ServerResponse, host: string): void {
   const message = `This console answers only to the host names in SLS_ALLOWED_HOSTS, and "${host}" is not one of them. If this is the server's own name, add it to SLS_ALLOWED_HOSTS (comma-separated) and restart.`;
   if (req.url?.startsWith("/api/")) {
-    return sendJson(res, 421, { error: { message, code: -32600, data: { code: "MISDIRECTED_REQUEST", httpStatus: 421, reason: "HOST_NOT_ALLOWED" } } });
+    return sendJson(res, 421, {
+      error: {
+        message,
+        code: -32600,
+        data: { code: "MISDIRECTED_REQUEST", httpStatus: 421, reason: "HOST_NOT_ALLOWED" },
+      },
+    });
   }
   res.writeHead(421, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(message) });
   res.end(message);
@@ -129,7 +148,8 @@ function sendHostRefusal(req: IncomingMessage, res: ServerResponse, host: string
  * proxy; API answers get one that allows nothing, since they are never meant to render.
  */
 function setSecurityHeaders(req: IncomingMessage, res: ServerResponse, secure: boolean): void {
-  if (req.url?.startsWith("/api/")) res.setHeader("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
+  if (req.url?.startsWith("/api/"))
+    res.setHeader("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
   res.setHeader("x-content-type-options", "nosniff");
   res.setHeader("referrer-policy", "same-origin");
   res.setHeader("x-frame-options", "DENY");

@@ -93,6 +93,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
-    throw new TRPCError({ code: "PARSE_ERROR", message: "The body is not valid JSON; send the input as a JSON object." });
+    throw new TRPCError({
+      code: "PARSE_ERROR",
+      message: "The body is not valid JSON; send the input as a JSON object.",
+    });
   }
 }

@@ -52,7 +52,12 @@ export class AddressSet {
   }
 
   static parse(text: string | undefined): AddressSet {
-    return new AddressSet((text ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""));
+    return new AddressSet(
+      (text ?? "")
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ""),
+    );
   }
 
   has(address: string): boolean {

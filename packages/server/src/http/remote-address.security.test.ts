@@ -7,7 +7,10 @@ import { AddressSet, limiterKeyOf } from "./ip-address.ts";
 import { remoteAddressOf } from "./remote-address.ts";
 
 function request(peer: string, forwardedFor?: string | string[]): IncomingMessage {
-  return { socket: { remoteAddress: peer }, headers: forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor } } as unknown as IncomingMessage;
+  return {
+    socket: { remoteAddress: peer },
+    headers: forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor },
+  } as unknown as IncomingMessage;
 }
 
 describe("remoteAddressOf", () => {
@@ -46,10 +49,14 @@ describe("addresses as the limiters count them", () => {
   });
 
   it("refuses a trusted-proxy list with anything but addresses and ranges, quoting the entry", () => {
-    expect(() => AddressSet.parse("10.0.0.0/8, proxy.example")).toThrow('"proxy.example" is not an IP address or CIDR range');
+    expect(() => AddressSet.parse("10.0.0.0/8, proxy.example")).toThrow(
+      '"proxy.example" is not an IP address or CIDR range',
+    );
     expect(() => AddressSet.parse("10.0.0.0/33")).toThrow('"10.0.0.0/33"');
     expect(AddressSet.parse(undefined).size).toBe(0);
-    expect(() => loadEnv({ SLS_TRUST_PROXY: "10.0.0.1, proxy.example" })).toThrow(/SLS_TRUST_PROXY: "proxy.example" is not an IP address/);
+    expect(() => loadEnv({ SLS_TRUST_PROXY: "10.0.0.1, proxy.example" })).toThrow(
+      /SLS_TRUST_PROXY: "proxy.example" is not an IP address/,
+    );
     expect(loadEnv({ SLS_TRUST_PROXY: "10.0.0.1, fd00::/8" }).SLS_TRUST_PROXY).toBe("10.0.0.1, fd00::/8");
   });
 });

@@ -19,7 +19,10 @@ export async function callMutation<T>(
   try {
     response = await fetch(`${baseUrl.replace(/\/$/, "")}/api/trpc/${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json", ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+      headers: {
+        "content-type": "application/json",
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      },
       body: JSON.stringify(input),
       signal: AbortSignal.timeout(options.timeoutMs),
     });
@@ -28,9 +31,10 @@ export async function callMutation<T>(
   }
   const text = await response.text().catch(() => "");
   options.onBytes?.(Buffer.byteLength(text));
-  const body = parseJson(text) as
-    | { result?: { data: T }; error?: { message: string; data?: { reason?: string } } }
-    | null;
+  const body = parseJson(text) as {
+    result?: { data: T };
+    error?: { message: string; data?: { reason?: string } };
+  } | null;
   if (body?.result) return body.result.data;
   throw new RemoteCallError(
     body?.error?.message ?? `${path} answered HTTP ${response.status}`,

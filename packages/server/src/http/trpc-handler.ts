@@ -47,9 +47,20 @@ function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
     code: "PAYLOAD_TOO_LARGE",
     message: `The request body is larger than ${MAX_BODY_BYTES} bytes; no call takes more.`,
   });
-  const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: "unknown", path, input: undefined, ctx: undefined });
+  const shape = getTRPCErrorShape({
+    config: appRouter._def._config,
+    error,
+    type: "unknown",
+    path,
+    input: undefined,
+    ctx: undefined,
+  });
   const payload = JSON.stringify({ error: shape });
-  res.writeHead(413, { "content-type": "application/json", "content-length": Buffer.byteLength(payload), connection: "close" });
+  res.writeHead(413, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(payload),
+    connection: "close",
+  });
   res.end(payload, () => req.destroy());
 }
 

@@ -11,6 +11,7 @@ export function failedCallOutcome(error: TRPCError): string {
   const cause = error.cause;
   if (cause instanceof SlsError) return cause.reason;
   if (cause instanceof AllocationError && isReason(cause.reason)) return cause.reason;
-  if (cause && typeof cause === "object" && Array.isArray((cause as { issues?: unknown }).issues)) return "INVALID_INPUT";
+  if (cause && typeof cause === "object" && Array.isArray((cause as { issues?: unknown }).issues))
+    return "INVALID_INPUT";
   return error.code;
 }

@@ -49,11 +49,21 @@ async function readBackupFigures(services: Services): Promise<BackupFigures | nu
   if (services.role === "backup") {
     const [role, server] = await Promise.all([services.store.backup.readRole(), services.store.readServer()]);
     if (!role) return null;
-    return { serial: server?.backupSerial ?? "self", active: role.active, lastSyncAt: role.lastSyncAt, remainingMs: role.remainingMs };
+    return {
+      serial: server?.backupSerial ?? "self",
+      active: role.active,
+      lastSyncAt: role.lastSyncAt,
+      remainingMs: role.remainingMs,
+    };
   }
   const status = await services.store.overview.backupStatus();
   if (!status?.serial) return null;
-  return { serial: status.serial, active: status.active, lastSyncAt: status.lastSyncAt, remainingMs: status.remainingMs };
+  return {
+    serial: status.serial,
+    active: status.active,
+    lastSyncAt: status.lastSyncAt,
+    remainingMs: status.remainingMs,
+  };
 }
 
 /** Registers the gauges that need the database; each is filled from one cached snapshot at scrape time. */
@@ -81,9 +91,15 @@ export function registerFleetGauges(metrics: ServerMetrics, services: Services):
 
   gauge("sls_pool_size", "Sessions in the shared pool.", [], (g, s) => g.set(s.pool?.poolSize ?? 0));
   gauge("sls_pool_granted", "Sessions granted to participants.", [], (g, s) => g.set(s.pool?.granted ?? 0));
-  gauge("sls_pool_available", "Sessions not granted to anyone.", [], (g, s) => g.set(Math.max(0, (s.pool?.poolSize ?? 0) - (s.pool?.granted ?? 0))));
-  gauge("sls_pool_pending", "Sessions asked for and not yet granted (pending demand).", [], (g, s) => g.set(s.pool?.pending ?? 0));
-  gauge("sls_sessions_in_use", "Sessions the appliances report in use, their local sessions included.", [], (g, s) => g.set(s.inUse.inUse));
+  gauge("sls_pool_available", "Sessions not granted to anyone.", [], (g, s) =>
+    g.set(Math.max(0, (s.pool?.poolSize ?? 0) - (s.pool?.granted ?? 0))),
+  );
+  gauge("sls_pool_pending", "Sessions asked for and not yet granted (pending demand).", [], (g, s) =>
+    g.set(s.pool?.pending ?? 0),
+  );
+  gauge("sls_sessions_in_use", "Sessions the appliances report in use, their local sessions included.", [], (g, s) =>
+    g.set(s.inUse.inUse),
+  );
   gauge(
     "sls_sessions_in_use_from_pool",
     "Sessions in use beyond each appliance's local limit, i.e. drawn from the pool (at most its grant).",
@@ -95,13 +111,21 @@ export function registerFleetGauges(metrics: ServerMetrics, services: Services):
     g.set({ state: "expired" }, s.states.expired);
     g.set({ state: "awaiting-approval" }, s.states.awaitingApproval);
   });
-  gauge("sls_server_role", "1 for this process's role (main or backup).", ["role"], (g) => g.set({ role: services.role }, 1));
+  gauge("sls_server_role", "1 for this process's role (main or backup).", ["role"], (g) =>
+    g.set({ role: services.role }, 1),
+  );
   gauge("sls_backup_active", "1 while the backup server is serving appliances.", ["serial"], (g, s) => {
     if (s.backup) g.set({ serial: s.backup.serial }, s.backup.active ? 1 : 0);
   });
-  gauge("sls_backup_last_sync_age_seconds", "Seconds since the backup last synchronised with the main server.", ["serial"], (g, s) => {
-    if (s.backup?.lastSyncAt) g.set({ serial: s.backup.serial }, Math.max(0, (services.now() - s.backup.lastSyncAt.getTime()) / 1000));
-  });
+  gauge(
+    "sls_backup_last_sync_age_seconds",
+    "Seconds since the backup last synchronised with the main server.",
+    ["serial"],
+    (g, s) => {
+      if (s.backup?.lastSyncAt)
+        g.set({ serial: s.backup.serial }, Math.max(0, (services.now() - s.backup.lastSyncAt.getTime()) / 1000));
+    },
+  );
   gauge(
     "sls_backup_operating_time_left_seconds",
     "The backup's remaining operating limit (5 to 30 days), in seconds.",

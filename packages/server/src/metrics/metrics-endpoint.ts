@@ -20,7 +20,9 @@ export function createMetricsHandler(metrics: ServerMetrics, log: Logger, token?
     if (expected) {
       const given = bearerToken(req.headers.authorization ?? null);
       if (!given || !timingSafeEqual(digest(given), expected)) {
-        res.writeHead(401, { "www-authenticate": 'Bearer realm="metrics"', "content-type": "text/plain" }).end("A bearer token is required for /metrics.\n");
+        res
+          .writeHead(401, { "www-authenticate": 'Bearer realm="metrics"', "content-type": "text/plain" })
+          .end("A bearer token is required for /metrics.\n");
         return;
       }
     }
@@ -30,7 +32,9 @@ export function createMetricsHandler(metrics: ServerMetrics, log: Logger, token?
       res.end(req.method === "HEAD" ? undefined : body);
     } catch (error) {
       log.error("metrics scrape failed", { error });
-      res.writeHead(503, { "content-type": "text/plain" }).end("Metrics are unavailable right now (the database did not answer); the error is logged.\n");
+      res
+        .writeHead(503, { "content-type": "text/plain" })
+        .end("Metrics are unavailable right now (the database did not answer); the error is logged.\n");
     }
   };
 }

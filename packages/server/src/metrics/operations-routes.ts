@@ -34,7 +34,13 @@ async function answerReadiness(services: Services, res: ServerResponse): Promise
   });
   if (readiness && !readiness.ready) services.log.warn("not ready", { checks: readiness.checks });
   const status = readiness?.ready ? 200 : 503;
-  const body = JSON.stringify(readiness ?? { ready: false, error: "the readiness check itself failed; the error is logged" });
-  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", "content-length": Buffer.byteLength(body) });
+  const body = JSON.stringify(
+    readiness ?? { ready: false, error: "the readiness check itself failed; the error is logged" },
+  );
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "cache-control": "no-store",
+    "content-length": Buffer.byteLength(body),
+  });
   res.end(body);
 }

@@ -44,14 +44,19 @@ async function checkRole(services: Services, settingsSeeded: boolean): Promise<R
   if (!settingsSeeded) return { ok: false, detail: "the settings row is missing (first start not finished)" };
   if (services.role === "main") return { ok: true, detail: "main" };
   const role = await services.store.backup.readRole();
-  return role ? { ok: true, detail: `backup (${role.active ? "active" : "inactive"})` } : { ok: false, detail: "backup role not initialised yet" };
+  return role
+    ? { ok: true, detail: `backup (${role.active ? "active" : "inactive"})` }
+    : { ok: false, detail: "backup role not initialised yet" };
 }
 
 async function checkHandback(services: Services): Promise<ReadinessCheck> {
   if (services.role === "backup") return { ok: true, detail: "not applicable on a backup server" };
   const backup = await services.store.overview.backupStatus();
   return backup?.active
-    ? { ok: false, detail: "the backup server is serving; this server has not taken the pool back yet (hand-back pending)" }
+    ? {
+        ok: false,
+        detail: "the backup server is serving; this server has not taken the pool back yet (hand-back pending)",
+      }
     : { ok: true, detail: "no hand-back pending" };
 }
 

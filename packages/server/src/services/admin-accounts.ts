@@ -20,25 +20,45 @@ export async function createAccount(
       throw new AdminError("NAME_TAKEN", `An account named ${input.name} exists already; choose another name.`);
     }
     const created = await accounts.create({ id: newAccountId(), name: input.name, role: input.role, passwordHash, at });
-    await pool.audit([{ at, type: "admin.account-create", actor: adminActor(by), detail: { account: created.name, role: created.role } }]);
+    await pool.audit([
+      {
+        at,
+        type: "admin.account-create",
+        actor: adminActor(by),
+        detail: { account: created.name, role: created.role },
+      },
+    ]);
     return created;
   });
 }
 
-export function setRole(services: Services, by: AccountRow, input: { id: string; role: AccountRole }): Promise<AccountRow> {
+export function setRole(
+  services: Services,
+  by: AccountRow,
+  input: { id: string; role: AccountRole },
+): Promise<AccountRow> {
   return changeAccounts(services, async (accounts, pool, at) => {
     const target = await existing(accounts, input.id);
     if (target.role === "admin" && input.role !== "admin") await keepOneAdmin(accounts, target, "demoted");
     const updated = await accounts.setRole(target.id, input.role);
     await pool.audit([
-      { at, type: "admin.account-role", actor: adminActor(by), detail: { account: target.name, from: target.role, to: input.role } },
+      {
+        at,
+        type: "admin.account-role",
+        actor: adminActor(by),
+        detail: { account: target.name, from: target.role, to: input.role },
+      },
     ]);
     return updated;
   });
 }
 
 /** Sets a new password and signs the account out everywhere. */
-export async function resetPassword(services: Services, by: AccountRow, input: { id: string; password: string }): Promise<AccountRow> {
+export async function resetPassword(
+  services: Services,
+  by: AccountRow,
+  input: { id: string; password: string },
+): Promise<AccountRow> {
   const passwordHash = await hashPassword(input.password);
   return changeAccounts(services, async (accounts, pool, at) => {
     const target = await existing(accounts, input.id);
@@ -52,11 +72,16 @@ export function removeAccount(services: Services, by: AccountRow, input: { id: s
   return changeAccounts(services, async (accounts, pool, at) => {
     const target = await existing(accounts, input.id);
     if (target.id === by.id) {
-      throw new AdminError("OWN_ACCOUNT", "You cannot remove the account you are signed in with; ask another administrator.");
+      throw new AdminError(
+        "OWN_ACCOUNT",
+        "You cannot remove the account you are signed in with; ask another administrator.",
+      );
     }
     if (target.role === "admin") await keepOneAdmin(accounts, target, "removed");
     await accounts.remove(target.id);
-    await pool.audit([{ at, type: "admin.account-remove", actor: adminActor(by), detail: { account: target.name, role: target.role } }]);
+    await pool.audit([
+      { at, type: "admin.account-remove", actor: adminActor(by), detail: { account: target.name, role: target.role } },
+    ]);
     return target;
   });
 }
@@ -76,6 +101,9 @@ async function existing(accounts: AccountTransaction, id: string): Promise<Accou
 
 async function keepOneAdmin(accounts: AccountTransaction, target: AccountRow, change: string): Promise<void> {
   if ((await accounts.countAdmins()) <= 1) {
-    throw new AdminError("LAST_ADMIN", `${target.name} is the last administrator and cannot be ${change}; make another account an administrator first.`);
+    throw new AdminError(
+      "LAST_ADMIN",
+      `${target.name} is the last administrator and cannot be ${change}; make another account an administrator first.`,
+    );
   }
 }

@@ -54,9 +54,15 @@ const CSV_COLUMNS = [
   "detail",
 ] as const satisfies ReadonlyArray<keyof AuditRow>;
 
-export async function auditCsv(services: Services, filter: AuditFilter): Promise<{ csv: string; rows: number; truncated: boolean }> {
+export async function auditCsv(
+  services: Services,
+  filter: AuditFilter,
+): Promise<{ csv: string; rows: number; truncated: boolean }> {
   const { rows, more } = await services.store.auditQueries.export(filter, EXPORT_LIMIT);
-  const lines = [CSV_COLUMNS.join(","), ...rows.map((row) => CSV_COLUMNS.map((column) => csvCell(row[column])).join(","))];
+  const lines = [
+    CSV_COLUMNS.join(","),
+    ...rows.map((row) => CSV_COLUMNS.map((column) => csvCell(row[column])).join(",")),
+  ];
   return { csv: lines.join("\r\n") + "\r\n", rows: rows.length, truncated: more };
 }
 

@@ -37,7 +37,10 @@ export function newAccountId(): string {
   return `acc_${randomUUID().replaceAll("-", "")}`;
 }
 
-export async function authState(services: Services, web: WebRequest): Promise<{ setupRequired: boolean; account: AccountRow | null }> {
+export async function authState(
+  services: Services,
+  web: WebRequest,
+): Promise<{ setupRequired: boolean; account: AccountRow | null }> {
   const [count, session] = await Promise.all([services.store.accounts.count(), currentSession(services, web)]);
   return { setupRequired: count === 0, account: session?.account ?? null };
 }
@@ -46,7 +49,12 @@ export async function authState(services: Services, web: WebRequest): Promise<{ 
  * Creates the first administrator and signs it in: only with the setup code the server printed,
  * and refused once any account exists. Wrong codes count as failed sign-ins from the address.
  */
-export async function setUp(services: Services, web: WebRequest, remoteAddress: string, input: SetupInput): Promise<AccountRow> {
+export async function setUp(
+  services: Services,
+  web: WebRequest,
+  remoteAddress: string,
+  input: SetupInput,
+): Promise<AccountRow> {
   // Checked before the costly hash, and again under the lock against a concurrent setup.
   if ((await services.store.accounts.count()) > 0) throw setupDone();
   const attempt = await admitSignIn(services, { address: remoteAddress });
@@ -75,7 +83,12 @@ function setupDone(): AdminError {
   return new AdminError("SETUP_DONE", "The console is already set up; sign in with an existing account.");
 }
 
-export async function logIn(services: Services, web: WebRequest, remoteAddress: string, input: Credentials): Promise<AccountRow> {
+export async function logIn(
+  services: Services,
+  web: WebRequest,
+  remoteAddress: string,
+  input: Credentials,
+): Promise<AccountRow> {
   if ((await services.store.accounts.count()) === 0) {
     throw new AdminError("SETUP_REQUIRED", "No account exists yet; create the first administrator on the setup page.");
   }
@@ -94,7 +107,11 @@ export async function logIn(services: Services, web: WebRequest, remoteAddress: 
   }
   await services.store.accounts.recordLogin(found.account.id, new Date(services.now()));
   await startSession(services, web, found.account.id);
-  await recordAdminEvent(services, { type: "admin.login", actor: adminActor(found.account), detail: { remoteAddress } });
+  await recordAdminEvent(services, {
+    type: "admin.login",
+    actor: adminActor(found.account),
+    detail: { remoteAddress },
+  });
   return found.account;
 }
 
@@ -103,4 +120,3 @@ export async function logOut(services: Services, web: WebRequest): Promise<void>
   await endSession(services, web);
   if (session) await recordAdminEvent(services, { type: "admin.logout", actor: adminActor(session.account) });
 }
-

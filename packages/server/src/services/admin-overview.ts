@@ -49,7 +49,10 @@ export async function overview(services: Services) {
       active: backup?.active ?? false,
       operatingDaysLeft: backup?.remainingMs != null ? backup.remainingMs / DAY_MS : null,
       /** The hand-back call has been failing since `at` (null: it works, or was never needed). */
-      handbackFailure: handback?.failed && backup?.address ? { at: handback.at, cause: String(handback.detail.cause ?? "unknown") } : null,
+      handbackFailure:
+        handback?.failed && backup?.address
+          ? { at: handback.at, cause: String(handback.detail.cause ?? "unknown") }
+          : null,
     },
     counters: counterTotals(counters),
     /** Calls this process refused as OVERLOADED in the last minute. */

@@ -30,7 +30,10 @@ export async function listParticipants(services: Services, query: ParticipantLis
 export async function participantDetail(services: Services, serial: string) {
   // In-use figures and leases are renewed in memory and written behind: show the latest.
   await services.leases.flush();
-  const [row, cutoff] = await Promise.all([services.store.participantQueries.findBySerial(serial), currentSilentCutoff(services)]);
+  const [row, cutoff] = await Promise.all([
+    services.store.participantQueries.findBySerial(serial),
+    currentSilentCutoff(services),
+  ]);
   if (!row) throw notFound(serial);
   const counters = await services.store.participantCounters(row.id);
   return { participant: { ...row, state: stateOf(row, cutoff) }, counters };
@@ -45,7 +48,11 @@ export async function participantHistory(services: Services, serial: string, fro
     services.store.participantQueries.findBySerial(serial),
   ]);
   if (!current) throw notFound(serial);
-  const point = (at: Date, granted: number | null, pending: number | null) => ({ at, granted: granted ?? 0, pending: pending ?? 0 });
+  const point = (at: Date, granted: number | null, pending: number | null) => ({
+    at,
+    granted: granted ?? 0,
+    pending: pending ?? 0,
+  });
   return [
     point(from, start?.grantedAfter ?? 0, start?.pendingAfter ?? 0),
     ...changes.map((c) => point(c.at, c.grantedAfter, c.pendingAfter)),
@@ -71,19 +78,30 @@ export function removeParticipant(services: Services, by: AccountRow, serial: st
   return reclaimAs(services, by, serial, "remove");
 }
 
-async function reclaimAs(services: Services, by: AccountRow, serial: string, cause: Extract<ReclaimCause, "force-release" | "remove">) {
+async function reclaimAs(
+  services: Services,
+  by: AccountRow,
+  serial: string,
+  cause: Extract<ReclaimCause, "force-release" | "remove">,
+) {
   return asAdmin(services, serial, async (tx, participant, at) => {
     const actor = adminActor(by);
     const state = await loadState(tx, [participant]);
     const outcome = reclaim(state, participant.id, cause);
     await commitOutcome(tx, state, outcome, at, actor);
     if (cause === "remove") await tx.deleteParticipant(participant.id);
-    await tx.audit([{ at, type: `admin.${cause}`, actor, participantId: participant.id, serial, detail: { ...outcome.result } }]);
+    await tx.audit([
+      { at, type: `admin.${cause}`, actor, participantId: participant.id, serial, detail: { ...outcome.result } },
+    ]);
     return outcome.result;
   });
 }
 
-function asAdmin<R>(services: Services, serial: string, work: (tx: PoolTransaction, participant: ParticipantRow, at: Date) => Promise<R>) {
+function asAdmin<R>(
+  services: Services,
+  serial: string,
+  work: (tx: PoolTransaction, participant: ParticipantRow, at: Date) => Promise<R>,
+) {
   return services.store.inPoolTransaction(async (tx) => {
     const participant = await tx.findParticipantBySerial(serial);
     if (!participant) throw notFound(serial);

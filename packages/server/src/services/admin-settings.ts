@@ -20,7 +20,8 @@ export interface OperationSettings {
 
 export async function readSettings(services: Services): Promise<ServerRow> {
   const server = await services.store.readServer();
-  if (!server) throw new SlsError("SERVER_NOT_CONFIGURED", "The server has not finished its first start; try again in a moment.");
+  if (!server)
+    throw new SlsError("SERVER_NOT_CONFIGURED", "The server has not finished its first start; try again in a moment.");
   return server;
 }
 
@@ -33,7 +34,11 @@ export async function setSecret(services: Services, by: AccountRow, secret: stri
   }));
 }
 
-export async function setRefreshInterval(services: Services, by: AccountRow, refreshIntervalSec: number): Promise<void> {
+export async function setRefreshInterval(
+  services: Services,
+  by: AccountRow,
+  refreshIntervalSec: number,
+): Promise<void> {
   await changeSettings(services, by, (server) => ({
     update: { refreshIntervalSec },
     audit: { type: "admin.refresh-interval", detail: { from: server.refreshIntervalSec, to: refreshIntervalSec } },
@@ -60,7 +65,11 @@ export async function setOperation(services: Services, by: AccountRow, operation
     audit: {
       type: "admin.operation",
       detail: {
-        from: { enabled: server.enabled, approvalRequired: server.approvalRequired, alertThresholdPct: server.alertThresholdPct },
+        from: {
+          enabled: server.enabled,
+          approvalRequired: server.approvalRequired,
+          alertThresholdPct: server.alertThresholdPct,
+        },
         to: operation,
       },
     },
@@ -79,7 +88,9 @@ export async function setPoolSize(services: Services, by: AccountRow, poolSize: 
     const state = await loadState(tx, []);
     const outcome = resizePool(state, poolSize);
     await commitOutcome(tx, state, outcome, at, actor);
-    await tx.audit([{ at, type: "admin.pool-size", actor, detail: { from, to: poolSize, served: outcome.result.served } }]);
+    await tx.audit([
+      { at, type: "admin.pool-size", actor, detail: { from, to: poolSize, served: outcome.result.served } },
+    ]);
     return { served: outcome.result.served };
   });
 }
@@ -90,7 +101,10 @@ function backupOf(server: ServerRow): BackupSettings | null {
     : null;
 }
 
-type SettingsChange = (server: ServerRow, at: Date) => { update: SettingsUpdate; audit: Omit<AuditInput, "at" | "actor"> };
+type SettingsChange = (
+  server: ServerRow,
+  at: Date,
+) => { update: SettingsUpdate; audit: Omit<AuditInput, "at" | "actor"> };
 
 /** Writes settings and their audit row in one transaction, under the pool lock like any other change. */
 async function changeSettings(services: Services, by: AccountRow, change: SettingsChange): Promise<void> {

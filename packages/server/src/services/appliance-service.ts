@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { AllocState } from "@sls/allocator";
-import { isSilent, releaseSessions, requestSessions, SILENT_AFTER_INTERVALS, transfer, updateLimits } from "@sls/allocator";
+import {
+  isSilent,
+  releaseSessions,
+  requestSessions,
+  SILENT_AFTER_INTERVALS,
+  transfer,
+  updateLimits,
+} from "@sls/allocator";
 import type { ParticipantRecord, ParticipantRow, PoolTransaction, ServerRow } from "@sls/db";
 import { checkRegistrationSecret } from "../auth/guesses.ts";
 import { newToken } from "../auth/token.ts";
@@ -60,44 +67,65 @@ export async function register(services: Services, input: RegisterInput, remoteA
 
   const now = services.now();
   const at = new Date(now);
-  const result = await services.allocations.run(async (tx) => {
-    await services.serving.guard(tx, now, false);
-    requireConfigured(tx.server);
-    const existing = await tx.findParticipantBySerial(input.serial);
-    if (!existing && tx.server.approvalRequired) {
-      const row = await tx.createParticipant({ ...newParticipantFields(input, at), approved: false, tokenHash: null });
-      await tx.audit([{ at, type: "register-awaiting-approval", actor: `appliance:${input.serial}`, participantId: row.id, serial: row.serial }]);
-      return { awaiting: true as const };
-    }
-    if (existing && !existing.approved) return { awaiting: true as const };
+  const result = await services.allocations.run(
+    async (tx) => {
+      await services.serving.guard(tx, now, false);
+      requireConfigured(tx.server);
+      const existing = await tx.findParticipantBySerial(input.serial);
+      if (!existing && tx.server.approvalRequired) {
+        const row = await tx.createParticipant({
+          ...newParticipantFields(input, at),
+          approved: false,
+          tokenHash: null,
+        });
+        await tx.audit([
+          {
+            at,
+            type: "register-awaiting-approval",
+            actor: `appliance:${input.serial}`,
+            participantId: row.id,
+            serial: row.serial,
+          },
+        ]);
+        return { awaiting: true as const };
+      }
+      if (existing && !existing.approved) return { awaiting: true as const };
 
-    const { token, hash } = newToken();
-    const participant = existing
-      ? await reRegister(tx, existing, input, hash, now, services.leases.floor)
-      : await tx.createParticipant({ ...newParticipantFields(input, at), approved: true, tokenHash: hash });
-    await tx.audit([
-      {
-        at,
-        type: "register",
-        actor: `appliance:${input.serial}`,
+      const { token, hash } = newToken();
+      const participant = existing
+        ? await reRegister(tx, existing, input, hash, now, services.leases.floor)
+        : await tx.createParticipant({ ...newParticipantFields(input, at), approved: true, tokenHash: hash });
+      await tx.audit([
+        {
+          at,
+          type: "register",
+          actor: `appliance:${input.serial}`,
+          participantId: participant.id,
+          serial: participant.serial,
+          detail: {
+            hostname: input.hostname,
+            model: input.model,
+            platformLimit: input.platformLimit,
+            localLimit: input.localLimit,
+            again: Boolean(existing),
+          },
+        },
+      ]);
+      return {
+        awaiting: false as const,
         participantId: participant.id,
-        serial: participant.serial,
-        detail: { hostname: input.hostname, model: input.model, platformLimit: input.platformLimit, localLimit: input.localLimit, again: Boolean(existing) },
-      },
-    ]);
-    return {
-      awaiting: false as const,
-      participantId: participant.id,
-      answer: {
-        token,
-        role: tx.server.backupSerial === input.serial ? ("backup" as const) : ("participant" as const),
-        refreshIntervalSec: tx.server.refreshIntervalSec,
-        granted: participant.granted,
-        pending: participant.pending,
-        backup: backupOf(tx.server),
-      },
-    };
-  }, { priority: "register", serial: input.serial, arrivedAt });
+        answer: {
+          token,
+          role: tx.server.backupSerial === input.serial ? ("backup" as const) : ("participant" as const),
+          refreshIntervalSec: tx.server.refreshIntervalSec,
+          granted: participant.granted,
+          pending: participant.pending,
+          backup: backupOf(tx.server),
+        },
+      };
+    },
+    { priority: "register", serial: input.serial, arrivedAt },
+  );
   if (result.awaiting) throw awaitingApproval(input.serial);
   return result;
 }
@@ -117,7 +145,14 @@ function newParticipantFields(input: RegisterInput, at: Date) {
 }
 
 /** Same serial again: new token (the old one stops working), new details, the live grant kept. */
-async function reRegister(tx: PoolTransaction, existing: ParticipantRow, input: RegisterInput, tokenHash: string, now: number, floor: number) {
+async function reRegister(
+  tx: PoolTransaction,
+  existing: ParticipantRow,
+  input: RegisterInput,
+  tokenHash: string,
+  now: number,
+  floor: number,
+) {
   const actor = `appliance:${existing.serial}`;
   let state = await loadState(tx, [existing], "any", floor);
   state = await reclaimIfSilent(tx, state, existing, now, actor);
@@ -194,17 +229,27 @@ export function badToken(): SlsError {
   );
 }
 
-export async function request(services: Services, participant: AuthenticatedParticipant, input: { sessions: number; requestId: string }, arrivedAt?: number) {
-  return asParticipant(services, participant, async (tx, state, now) => {
-    const replay = await tx.findAppliedRequest(participant.id, input.requestId);
-    if (replay) return JSON.parse(replay) as RequestAnswer;
-    requireConfigured(tx.server);
-    const outcome = requestSessions(state, participant.id, input.sessions);
-    await commitOutcome(tx, state, outcome, new Date(now), `appliance:${participant.serial}`);
-    const answer: RequestAnswer = { ...outcome.result, refreshIntervalSec: tx.server.refreshIntervalSec };
-    await tx.saveAppliedRequest(participant.id, input.requestId, JSON.stringify(answer), new Date(now));
-    return answer;
-  }, { issuing: true, purpose: "request", requestId: input.requestId, arrivedAt });
+export async function request(
+  services: Services,
+  participant: AuthenticatedParticipant,
+  input: { sessions: number; requestId: string },
+  arrivedAt?: number,
+) {
+  return asParticipant(
+    services,
+    participant,
+    async (tx, state, now) => {
+      const replay = await tx.findAppliedRequest(participant.id, input.requestId);
+      if (replay) return JSON.parse(replay) as RequestAnswer;
+      requireConfigured(tx.server);
+      const outcome = requestSessions(state, participant.id, input.sessions);
+      await commitOutcome(tx, state, outcome, new Date(now), `appliance:${participant.serial}`);
+      const answer: RequestAnswer = { ...outcome.result, refreshIntervalSec: tx.server.refreshIntervalSec };
+      await tx.saveAppliedRequest(participant.id, input.requestId, JSON.stringify(answer), new Date(now));
+      return answer;
+    },
+    { issuing: true, purpose: "request", requestId: input.requestId, arrivedAt },
+  );
 }
 
 export interface RequestAnswer {
@@ -214,15 +259,30 @@ export interface RequestAnswer {
   refreshIntervalSec: number;
 }
 
-export async function release(services: Services, participant: AuthenticatedParticipant, input: { sessions: number }, arrivedAt?: number) {
-  return asParticipant(services, participant, async (tx, state, now) => {
-    const outcome = releaseSessions(state, participant.id, input.sessions);
-    await commitOutcome(tx, state, outcome, new Date(now), `appliance:${participant.serial}`);
-    return outcome.result;
-  }, { priority: "release", arrivedAt });
+export async function release(
+  services: Services,
+  participant: AuthenticatedParticipant,
+  input: { sessions: number },
+  arrivedAt?: number,
+) {
+  return asParticipant(
+    services,
+    participant,
+    async (tx, state, now) => {
+      const outcome = releaseSessions(state, participant.id, input.sessions);
+      await commitOutcome(tx, state, outcome, new Date(now), `appliance:${participant.serial}`);
+      return outcome.result;
+    },
+    { priority: "release", arrivedAt },
+  );
 }
 
-export async function transferFrom(services: Services, participant: AuthenticatedParticipant, input: { fromSerial: string }, arrivedAt?: number) {
+export async function transferFrom(
+  services: Services,
+  participant: AuthenticatedParticipant,
+  input: { fromSerial: string },
+  arrivedAt?: number,
+) {
   return asParticipant(
     services,
     participant,
@@ -254,21 +314,44 @@ export async function refreshFromLease(services: Services, tokenHash: string, in
   if (lease.persistedAt < silentBefore + WRITE_THROUGH_MARGIN_MS) await services.leases.writeThrough();
   return {
     participantId: lease.id,
-    answer: { granted: lease.granted, pending: lease.pending, refreshIntervalSec: server.refreshIntervalSec, backup: backupOf(server) },
+    answer: {
+      granted: lease.granted,
+      pending: lease.pending,
+      refreshIntervalSec: server.refreshIntervalSec,
+      backup: backupOf(server),
+    },
   };
 }
 
 /** The locked refresh: reclaims a silent participant first, and activates a backup server. */
-export async function refresh(services: Services, participant: AuthenticatedParticipant, input: { inUse: number }, arrivedAt?: number) {
-  return asParticipant(services, participant, async (tx, state, _now, current) => {
-    if (input.inUse > current.platformLimit) {
-      throw new SlsError(
-        "INVALID_INPUT",
-        `inUse must be between 0 and the platform limit ${current.platformLimit}; got ${input.inUse}.`,
-      );
-    }
-    await tx.updateParticipant(current.id, { inUse: input.inUse, highWater: Math.max(current.highWater, input.inUse) });
-    const self = state.participants.find((p) => p.id === current.id)!;
-    return { granted: self.granted, pending: self.pending, refreshIntervalSec: tx.server.refreshIntervalSec, backup: backupOf(tx.server) };
-  }, { priority: "refresh", arrivedAt });
+export async function refresh(
+  services: Services,
+  participant: AuthenticatedParticipant,
+  input: { inUse: number },
+  arrivedAt?: number,
+) {
+  return asParticipant(
+    services,
+    participant,
+    async (tx, state, _now, current) => {
+      if (input.inUse > current.platformLimit) {
+        throw new SlsError(
+          "INVALID_INPUT",
+          `inUse must be between 0 and the platform limit ${current.platformLimit}; got ${input.inUse}.`,
+        );
+      }
+      await tx.updateParticipant(current.id, {
+        inUse: input.inUse,
+        highWater: Math.max(current.highWater, input.inUse),
+      });
+      const self = state.participants.find((p) => p.id === current.id)!;
+      return {
+        granted: self.granted,
+        pending: self.pending,
+        refreshIntervalSec: tx.server.refreshIntervalSec,
+        backup: backupOf(tx.server),
+      };
+    },
+    { priority: "refresh", arrivedAt },
+  );
 }

@@ -39,7 +39,10 @@ export async function sampleCapacity(services: Services): Promise<boolean> {
 export async function capacityReport(services: Services, days: CapacityPeriod): Promise<CapacityReport> {
   const now = services.now();
   const from = new Date(now - (now % DAY_MS) - (days - 1) * DAY_MS);
-  const [daily, participants] = await Promise.all([services.store.capacity.poolDays(from), services.store.capacity.participantTotals(from)]);
+  const [daily, participants] = await Promise.all([
+    services.store.capacity.poolDays(from),
+    services.store.capacity.participantTotals(from),
+  ]);
   const peak = (pick: (d: CapacityDay) => number) => daily.reduce((m, d) => Math.max(m, pick(d)), 0);
   const sum = (pick: (d: CapacityDay) => number) => daily.reduce((s, d) => s + pick(d), 0);
   return {
@@ -61,15 +64,31 @@ export async function capacityReport(services: Services, days: CapacityPeriod): 
   };
 }
 
-const CSV_HEADER = ["serial", "peak granted", "peak in use", "peak in use from pool", "unmet session-minutes", "times the pool ran dry", "pool size needed"];
+const CSV_HEADER = [
+  "serial",
+  "peak granted",
+  "peak in use",
+  "peak in use from pool",
+  "unmet session-minutes",
+  "times the pool ran dry",
+  "pool size needed",
+];
 
 /** The report as CSV: one line per participant, then the total (the only line with dry counts). */
 export function capacityCsv(report: CapacityReport): string {
   const lines = [CSV_HEADER.join(",")];
   for (const p of report.participants) {
-    lines.push([p.serial, p.peakGranted, p.peakInUse, p.peakInUseFromPool, p.unmetSessionMinutes, "", p.poolSizeNeeded].map(csvCell).join(","));
+    lines.push(
+      [p.serial, p.peakGranted, p.peakInUse, p.peakInUseFromPool, p.unmetSessionMinutes, "", p.poolSizeNeeded]
+        .map(csvCell)
+        .join(","),
+    );
   }
   const t = report.total;
-  lines.push(["TOTAL", t.peakGranted, t.peakInUse, t.peakInUseFromPool, t.unmetSessionMinutes, t.dryEvents, t.poolSizeNeeded].map(csvCell).join(","));
+  lines.push(
+    ["TOTAL", t.peakGranted, t.peakInUse, t.peakInUseFromPool, t.unmetSessionMinutes, t.dryEvents, t.poolSizeNeeded]
+      .map(csvCell)
+      .join(","),
+  );
   return `${lines.join("\r\n")}\r\n`;
 }

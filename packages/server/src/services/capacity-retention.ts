@@ -15,7 +15,10 @@ const AUDIT_BATCHES_PER_RUN = 20;
  * Audit rows go in batches, each replaced in the same transaction by one `history-pruned` row
  * carrying their summed deltas, so Σ grantedDelta = Σ granted keeps holding.
  */
-export async function pruneHistory(services: Services, retentionDays: number): Promise<{ capacityRows: number; auditRows: number }> {
+export async function pruneHistory(
+  services: Services,
+  retentionDays: number,
+): Promise<{ capacityRows: number; auditRows: number }> {
   const now = services.now();
   const { capacity } = services.store;
   let capacityRows = 0;

@@ -33,7 +33,10 @@ function load(at: Date): number {
  * `CapacityRepository.record` the live sampler uses: grants served first come, first served
  * from a pool of `poolSize`, the rest pending. For the demo, screenshots and the capacity spec.
  */
-export async function seedCapacityHistory(store: Store, options: { days: number; poolSize: number; now: number }): Promise<number> {
+export async function seedCapacityHistory(
+  store: Store,
+  options: { days: number; poolSize: number; now: number },
+): Promise<number> {
   let draws = 0;
   const next = () => noise((draws += 1));
   const end = options.now - (options.now % HOUR_MS);
@@ -45,7 +48,10 @@ export async function seedCapacityHistory(store: Store, options: { days: number;
       const demand = Math.round((unit.peak * load(when) * (0.85 + 0.3 * next())) / 50) * 50;
       const granted = Math.min(demand, Math.floor(available / 50) * 50);
       available -= granted;
-      const inUse = Math.min(unit.localLimit + granted, Math.round((unit.localLimit + granted) * (0.7 + 0.25 * next())));
+      const inUse = Math.min(
+        unit.localLimit + granted,
+        Math.round((unit.localLimit + granted) * (0.7 + 0.25 * next())),
+      );
       return {
         participantId: `ptc_seed${i}`,
         serial: unit.serial,
@@ -56,7 +62,13 @@ export async function seedCapacityHistory(store: Store, options: { days: number;
       };
     });
     const sum = (pick: (p: (typeof participants)[number]) => number) => participants.reduce((s, p) => s + pick(p), 0);
-    const pool = { poolSize: options.poolSize, granted: sum((p) => p.granted), pending: sum((p) => p.pending), inUse: sum((p) => p.inUse), inUseFromPool: sum((p) => p.inUseFromPool) };
+    const pool = {
+      poolSize: options.poolSize,
+      granted: sum((p) => p.granted),
+      pending: sum((p) => p.pending),
+      inUse: sum((p) => p.inUse),
+      inUseFromPool: sum((p) => p.inUseFromPool),
+    };
     if (await store.capacity.record(when, pool, participants, 60)) hours += 1;
   }
   return hours;

@@ -13,7 +13,11 @@ export type UsagePointWithPool = UsageSampleRow & { inUseFromPool: number | null
  * peak of the rows in its bucket, the last point (this instant) the live figure, and a point with
  * no capacity sample yet null (a gap in the line).
  */
-export async function withInUseFromPool(services: Services, points: UsageSampleRow[], range: UsageRange): Promise<UsagePointWithPool[]> {
+export async function withInUseFromPool(
+  services: Services,
+  points: UsageSampleRow[],
+  range: UsageRange,
+): Promise<UsagePointWithPool[]> {
   if (points.length === 0) return [];
   const { bucketMs } = USAGE_RANGES[range];
   const resolution = bucketMs >= HOUR_MS ? "h" : "m";

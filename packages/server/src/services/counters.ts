@@ -45,7 +45,8 @@ export class MessageCounters {
     } catch (error) {
       // Put the counts back so the next flush retries them.
       for (const delta of server) merge(this.server, delta.messageType, delta);
-      for (const delta of participants) merge(this.participants, `${delta.participantId}\u0000${delta.messageType}`, delta);
+      for (const delta of participants)
+        merge(this.participants, `${delta.participantId}\u0000${delta.messageType}`, delta);
       throw error;
     }
   }

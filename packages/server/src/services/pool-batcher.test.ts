@@ -28,10 +28,12 @@ function harness(deadlineMs: number) {
   });
   const served: string[] = [];
   const call = (name: string, priority: Priority) =>
-    batcher.run(async () => void served.push(name), { priority }).then(
-      () => ({ name, ok: true as const }),
-      (error: unknown) => ({ name, ok: false as const, error: error as SlsError }),
-    );
+    batcher
+      .run(async () => void served.push(name), { priority })
+      .then(
+        () => ({ name, ok: true as const }),
+        (error: unknown) => ({ name, ok: false as const, error: error as SlsError }),
+      );
   /** A few turns of the event loop: the batcher takes a batch one turn after a call arrives. */
   const settle = async () => {
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -59,7 +61,12 @@ describe("PoolBatcher admission", () => {
     await first;
     const blocker = h.call("blocker", "request");
     await h.settle(); // the blocker's transaction is under way
-    const waiting = [h.call("register", "register"), h.call("request", "request"), h.call("refresh", "refresh"), h.call("release", "release")];
+    const waiting = [
+      h.call("register", "register"),
+      h.call("request", "request"),
+      h.call("refresh", "refresh"),
+      h.call("release", "release"),
+    ];
     await h.commitNext();
     await blocker;
     await h.commitNext();
@@ -108,7 +115,9 @@ describe("PoolBatcher admission", () => {
   it("counts a call's wait from its arrival at the server, not from the queue", async () => {
     const h = harness(100);
     h.advance(1_000);
-    const late = await h.batcher.run(async () => "ran", { priority: "register", arrivedAt: 850 }).catch((error: SlsError) => error);
+    const late = await h.batcher
+      .run(async () => "ran", { priority: "register", arrivedAt: 850 })
+      .catch((error: SlsError) => error);
     expect(late).toBeInstanceOf(SlsError);
     expect((late as SlsError).reason).toBe("OVERLOADED");
     expect(() => h.batcher.admit(850)).toThrow(SlsError);

@@ -83,7 +83,9 @@ export class PoolBatcher {
     const expected = now - arrivedAt + this.expectedWaitMs(priority);
     if (expected > this.options.deadlineMs) return Promise.reject(this.overloaded(expected));
     return new Promise<R>((resolve, reject) => {
-      this.queues.get(priority)!.push({ work, hints, enqueuedAt: arrivedAt, resolve: resolve as (value: unknown) => void, reject });
+      this.queues
+        .get(priority)!
+        .push({ work, hints, enqueuedAt: arrivedAt, resolve: resolve as (value: unknown) => void, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -158,24 +160,29 @@ export class PoolBatcher {
     this.batchStartedAt = started;
     let heldMs = 0;
     try {
-      await this.store.inPoolTransaction(async (tx) => {
-        outcomes.length = 0;
-        for (const job of batch) {
-          try {
-            outcomes.push({ ok: true, value: await job.work(tx) });
-          } catch (error) {
-            // A refusal is decided before its call writes anything, so the batch carries on;
-            // anything else aborts the shared transaction and each call is retried alone.
-            if (!isRefusal(error)) throw error;
-            outcomes.push({ ok: false, error });
+      await this.store.inPoolTransaction(
+        async (tx) => {
+          outcomes.length = 0;
+          for (const job of batch) {
+            try {
+              outcomes.push({ ok: true, value: await job.work(tx) });
+            } catch (error) {
+              // A refusal is decided before its call writes anything, so the batch carries on;
+              // anything else aborts the shared transaction and each call is retried alone.
+              if (!isRefusal(error)) throw error;
+              outcomes.push({ ok: false, error });
+            }
           }
-        }
-      }, preloadOf(batch), (ms) => (heldMs = ms));
+        },
+        preloadOf(batch),
+        (ms) => (heldMs = ms),
+      );
     } catch (error) {
       this.batchStartedAt = null;
       // The shared transaction failed as a whole (connection lost, commit refused): nothing of
       // it was written, so each call is retried on its own.
-      if (batch.length > 1) this.log.warn("batched transaction failed; retrying its calls one by one", { calls: batch.length, error });
+      if (batch.length > 1)
+        this.log.warn("batched transaction failed; retrying its calls one by one", { calls: batch.length, error });
       if (batch.length === 1) batch[0]!.reject(error);
       else for (const job of batch) await this.runTogether([job]);
       return;

@@ -66,16 +66,21 @@ export class SetupCodes {
       const recorded = await this.store.accounts.locked(async (accounts, pool) => {
         if ((await accounts.count()) > 0) return false;
         const detail = { sha256: codeHash(code!).toString("hex"), server: this.serverId };
-        await pool.audit([{ at: new Date(this.now()), type: SETUP_CODE_EVENT, actor: `server:${this.serverId}`, detail }]);
+        await pool.audit([
+          { at: new Date(this.now()), type: SETUP_CODE_EVENT, actor: `server:${this.serverId}`, detail },
+        ]);
         return true;
       });
       if (!recorded) return;
       this.writeFile(code);
     }
-    this.log.warn(`No console account exists yet: open ${consoleUrl}/setup and enter the setup code ${code} (also in ${this.file})`, {
-      setupCode: code,
-      setupCodeFile: this.file,
-    });
+    this.log.warn(
+      `No console account exists yet: open ${consoleUrl}/setup and enter the setup code ${code} (also in ${this.file})`,
+      {
+        setupCode: code,
+        setupCodeFile: this.file,
+      },
+    );
   }
 
   /** Whether `typed` is a code some process on this database issued; compared in constant time. */

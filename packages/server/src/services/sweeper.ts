@@ -26,7 +26,11 @@ export async function sweepSilentParticipants(services: Services): Promise<numbe
       await tx.updateParticipant(participant.id, { reclaimedAt: at });
       state = outcome.state;
     }
-    if (silent.length > 0) services.log.info("reclaimed silent participants", { count: silent.length, serials: silent.slice(0, 20).map((p) => p.serial) });
+    if (silent.length > 0)
+      services.log.info("reclaimed silent participants", {
+        count: silent.length,
+        serials: silent.slice(0, 20).map((p) => p.serial),
+      });
     return silent.length;
   });
 }

@@ -6,7 +6,13 @@ import { sendSyslog } from "./syslog.ts";
 import { sendWebhook } from "./webhook.ts";
 
 /** Sends one alert to one configured channel; throws a ChannelError saying what failed. */
-export async function sendToChannel(channel: ChannelName, config: AlertConfig, alert: Alert, serverId: string, now: number): Promise<void> {
+export async function sendToChannel(
+  channel: ChannelName,
+  config: AlertConfig,
+  alert: Alert,
+  serverId: string,
+  now: number,
+): Promise<void> {
   switch (channel) {
     case "webhook":
       if (!config.webhook) throw new ChannelError("the webhook channel is not configured");

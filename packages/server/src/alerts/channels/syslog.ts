@@ -32,7 +32,10 @@ export async function sendSyslog(channel: TSyslogChannel, alert: Alert, serverId
     if (channel.transport === "udp") await sendUdp(channel, message);
     else await sendTcp(channel, message);
   } catch (error) {
-    throw new ChannelError(`syslog ${channel.transport}://${channel.host}:${channel.port} failed: ${(error as Error).message}`, error);
+    throw new ChannelError(
+      `syslog ${channel.transport}://${channel.host}:${channel.port} failed: ${(error as Error).message}`,
+      error,
+    );
   }
 }
 

@@ -12,7 +12,15 @@ export function webhookBody(alert: Alert, format: TWebhookChannel["format"], ser
     const headline = `*[${alert.severity.toUpperCase()}] ${ALERT_TITLES[alert.kind]}*`;
     return JSON.stringify({
       text: `[${alert.severity.toUpperCase()}] ${alert.message}`,
-      blocks: [{ type: "section", text: { type: "mrkdwn", text: `${headline}\n${alert.message}\n_${serverId} · ${alert.raisedAt.toISOString()}_` } }],
+      blocks: [
+        {
+          type: "section",
+          text: {
+            type: "mrkdwn",
+            text: `${headline}\n${alert.message}\n_${serverId} · ${alert.raisedAt.toISOString()}_`,
+          },
+        },
+      ],
     });
   }
   return JSON.stringify({
@@ -31,7 +39,12 @@ export function webhookSignature(secret: string, timestamp: string, body: string
   return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
 }
 
-export async function sendWebhook(channel: TWebhookChannel, alert: Alert, serverId: string, now: number): Promise<void> {
+export async function sendWebhook(
+  channel: TWebhookChannel,
+  alert: Alert,
+  serverId: string,
+  now: number,
+): Promise<void> {
   const body = webhookBody(alert, channel.format, serverId);
   const timestamp = String(Math.floor(now / 1000));
   const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "shared-license-server" };
@@ -41,7 +54,13 @@ export async function sendWebhook(channel: TWebhookChannel, alert: Alert, server
   }
   let response: Response;
   try {
-    response = await fetch(channel.url, { method: "POST", headers, body, signal: AbortSignal.timeout(SEND_TIMEOUT_MS), redirect: "error" });
+    response = await fetch(channel.url, {
+      method: "POST",
+      headers,
+      body,
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+      redirect: "error",
+    });
   } catch (error) {
     throw new ChannelError(`webhook ${channel.url} unreachable: ${(error as Error).message}`, error);
   }

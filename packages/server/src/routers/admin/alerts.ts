@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { CHANNELS, PENDING_AFTER_MINUTES, ZAlertConfigInput, ZSyslogChannel } from "../../alerts/alert-config.ts";
 import { ALERT_KINDS } from "../../alerts/alert-kinds.ts";
-import { publicConfig, readAlertConfig, recentAlerts, saveAlertConfig, sendTestAlert } from "../../alerts/alert-service.ts";
+import {
+  publicConfig,
+  readAlertConfig,
+  recentAlerts,
+  saveAlertConfig,
+  sendTestAlert,
+} from "../../alerts/alert-service.ts";
 import { adminProcedure, router, viewerProcedure } from "../../trpc.ts";
 import { iso, ZOk } from "./schemas.ts";
 
@@ -11,7 +17,15 @@ export const ZAlertConfigView = z.object({
   webhook: z.object({ url: z.string(), format: z.enum(["json", "slack"]), secretSet: z.boolean() }).nullable(),
   syslog: ZSyslogChannel.nullable(),
   email: z
-    .object({ host: z.string(), port: z.number(), secure: z.boolean(), from: z.string(), to: z.array(z.string()), user: z.string().nullable(), passwordSet: z.boolean() })
+    .object({
+      host: z.string(),
+      port: z.number(),
+      secure: z.boolean(),
+      from: z.string(),
+      to: z.array(z.string()),
+      user: z.string().nullable(),
+      passwordSet: z.boolean(),
+    })
     .nullable(),
 });
 
@@ -35,7 +49,15 @@ export const ZAlertItem = z.object({
 });
 export type TAlertItem = z.infer<typeof ZAlertItem>;
 
-const toDelivery = (d: { id: string; channel: string; status: "pending" | "delivered" | "failed"; attempts: number; lastError: string | null; nextAttemptAt: Date | null; deliveredAt: Date | null }) => ({
+const toDelivery = (d: {
+  id: string;
+  channel: string;
+  status: "pending" | "delivered" | "failed";
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: Date | null;
+  deliveredAt: Date | null;
+}) => ({
   id: d.id,
   channel: d.channel,
   status: d.status,

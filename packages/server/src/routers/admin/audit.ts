@@ -14,7 +14,10 @@ export const ZAuditFilter = z
     from: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" }).optional(),
     to: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" }).optional(),
   })
-  .refine((f) => !f.from || !f.to || Date.parse(f.from) <= Date.parse(f.to), { path: ["to"], message: "must not be before from" });
+  .refine((f) => !f.from || !f.to || Date.parse(f.from) <= Date.parse(f.to), {
+    path: ["to"],
+    message: "must not be before from",
+  });
 export type TAuditFilter = z.infer<typeof ZAuditFilter>;
 
 export const ZAuditListInput = z.object({
@@ -53,9 +56,21 @@ export const auditRouter = router({
 
   list: viewerProcedure
     .input(ZAuditListInput)
-    .output(z.object({ rows: z.array(ZAuditEvent), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }))
+    .output(
+      z.object({
+        rows: z.array(ZAuditEvent),
+        total: z.number().int(),
+        page: z.number().int(),
+        pageSize: z.number().int(),
+      }),
+    )
     .query(async ({ ctx, input }) => {
-      const { rows, total } = await auditPage(ctx.services, toFilter(input.filter), (input.page - 1) * input.pageSize, input.pageSize);
+      const { rows, total } = await auditPage(
+        ctx.services,
+        toFilter(input.filter),
+        (input.page - 1) * input.pageSize,
+        input.pageSize,
+      );
       return {
         rows: rows.map(({ participantId: _participantId, ...row }) => ({ ...row, at: iso(row.at) })),
         total,

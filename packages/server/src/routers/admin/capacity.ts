@@ -3,7 +3,9 @@ import { CAPACITY_PERIODS, capacityCsv, capacityReport, type CapacityPeriod } fr
 import { router, viewerProcedure } from "../../trpc.ts";
 
 const ZPeriod = z.object({
-  days: z.union(CAPACITY_PERIODS.map((d) => z.literal(d)) as [z.ZodLiteral<7>, z.ZodLiteral<30>, z.ZodLiteral<90>], { error: "must be 7, 30 or 90" }),
+  days: z.union(CAPACITY_PERIODS.map((d) => z.literal(d)) as [z.ZodLiteral<7>, z.ZodLiteral<30>, z.ZodLiteral<90>], {
+    error: "must be 7, 30 or 90",
+  }),
 });
 
 const ZFigures = z.object({
@@ -20,7 +22,16 @@ export const ZCapacityReport = z.object({
   to: z.string(),
   total: ZFigures.extend({ minutesSampled: z.number().int(), poolSize: z.number().int(), dryEvents: z.number().int() }),
   daily: z.array(
-    z.object({ at: z.string(), poolSize: z.number().int(), peakGranted: z.number().int(), peakInUse: z.number().int(), peakInUseFromPool: z.number().int(), peakDemand: z.number().int(), unmetSessionMinutes: z.number().int(), dryEvents: z.number().int() }),
+    z.object({
+      at: z.string(),
+      poolSize: z.number().int(),
+      peakGranted: z.number().int(),
+      peakInUse: z.number().int(),
+      peakInUseFromPool: z.number().int(),
+      peakDemand: z.number().int(),
+      unmetSessionMinutes: z.number().int(),
+      dryEvents: z.number().int(),
+    }),
   ),
   participants: z.array(ZFigures.extend({ serial: z.string() })),
 });

@@ -5,7 +5,12 @@ import { USAGE_RANGES, usageHistory } from "../../services/usage-sampler.ts";
 import { router, viewerProcedure } from "../../trpc.ts";
 import { iso } from "./schemas.ts";
 
-const ZCounterRow = z.object({ messageType: z.string(), received: z.number(), answered: z.number(), failed: z.number() });
+const ZCounterRow = z.object({
+  messageType: z.string(),
+  received: z.number(),
+  answered: z.number(),
+  failed: z.number(),
+});
 
 export const ZOverview = z.object({
   configured: z.boolean(),
@@ -21,7 +26,12 @@ export const ZOverview = z.object({
     utilisationPct: z.number(),
     alertThresholdPct: z.number().int(),
   }),
-  participants: z.object({ total: z.number().int(), active: z.number().int(), expired: z.number().int(), awaitingApproval: z.number().int() }),
+  participants: z.object({
+    total: z.number().int(),
+    active: z.number().int(),
+    expired: z.number().int(),
+    awaitingApproval: z.number().int(),
+  }),
   backup: z.object({
     configured: z.boolean(),
     address: z.string().nullable(),
@@ -64,7 +74,9 @@ export const overviewRouter = router({
         ...view.backup,
         lastSeenAt: iso(view.backup.lastSeenAt),
         lastSyncAt: iso(view.backup.lastSyncAt),
-        handbackFailure: handbackFailure ? { at: handbackFailure.at.toISOString(), cause: handbackFailure.cause } : null,
+        handbackFailure: handbackFailure
+          ? { at: handbackFailure.at.toISOString(), cause: handbackFailure.cause }
+          : null,
       },
     };
   }),
@@ -75,7 +87,14 @@ export const overviewRouter = router({
     .query(async ({ ctx, input }) => {
       const points = await withInUseFromPool(ctx.services, await usageHistory(ctx.services, input.range), input.range);
       return {
-        points: points.map(({ at, poolSize, granted, pending, inUse, inUseFromPool }) => ({ at: iso(at), poolSize, granted, pending, inUse, inUseFromPool })),
+        points: points.map(({ at, poolSize, granted, pending, inUse, inUseFromPool }) => ({
+          at: iso(at),
+          poolSize,
+          granted,
+          pending,
+          inUse,
+          inUseFromPool,
+        })),
       };
     }),
 });

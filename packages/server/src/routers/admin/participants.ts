@@ -107,7 +107,11 @@ export const participantsRouter = router({
     .output(ZParticipantPage)
     .query(async ({ ctx, input }) => {
       const { page, pageSize, ...query } = input;
-      const { rows, total } = await listParticipants(ctx.services, { ...query, offset: (page - 1) * pageSize, limit: pageSize });
+      const { rows, total } = await listParticipants(ctx.services, {
+        ...query,
+        offset: (page - 1) * pageSize,
+        limit: pageSize,
+      });
       return { rows: rows.map(participantDto), total, page, pageSize };
     }),
 

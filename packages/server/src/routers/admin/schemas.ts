@@ -22,11 +22,16 @@ export const ZRules = z.object({
 });
 export type TRules = z.infer<typeof ZRules>;
 
-const range = (min: number, max: number) => `must be a whole number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}`;
+const range = (min: number, max: number) =>
+  `must be a whole number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}`;
 
 /** A whole number in [min, max] with one message for every way to miss. */
 export const ZWholeNumber = (bounds: { min: number; max: number }) =>
-  z.number(range(bounds.min, bounds.max)).int(range(bounds.min, bounds.max)).min(bounds.min, range(bounds.min, bounds.max)).max(bounds.max, range(bounds.min, bounds.max));
+  z
+    .number(range(bounds.min, bounds.max))
+    .int(range(bounds.min, bounds.max))
+    .min(bounds.min, range(bounds.min, bounds.max))
+    .max(bounds.max, range(bounds.min, bounds.max));
 
 export const ZAccountName = z
   .string()
@@ -34,7 +39,10 @@ export const ZAccountName = z
   .toLowerCase()
   .min(RULES.accountName.minLength, "is required")
   .max(RULES.accountName.maxLength, `must be at most ${RULES.accountName.maxLength} characters`)
-  .regex(new RegExp(RULES.accountName.pattern), "may contain only letters, digits and . _ @ - (starting with a letter or digit)");
+  .regex(
+    new RegExp(RULES.accountName.pattern),
+    "may contain only letters, digits and . _ @ - (starting with a letter or digit)",
+  );
 
 export const ZNewPassword = z
   .string()
@@ -58,8 +66,20 @@ export function iso(date: Date | null): string | null {
   return date ? date.toISOString() : null;
 }
 
-export function accountDto(account: { id: string; name: string; role: "admin" | "viewer"; createdAt: Date; lastLoginAt: Date | null }): TAccount {
-  return { id: account.id, name: account.name, role: account.role, createdAt: iso(account.createdAt), lastLoginAt: iso(account.lastLoginAt) };
+export function accountDto(account: {
+  id: string;
+  name: string;
+  role: "admin" | "viewer";
+  createdAt: Date;
+  lastLoginAt: Date | null;
+}): TAccount {
+  return {
+    id: account.id,
+    name: account.name,
+    role: account.role,
+    createdAt: iso(account.createdAt),
+    lastLoginAt: iso(account.lastLoginAt),
+  };
 }
 
 export const ZOk = z.object({ ok: z.literal(true) });

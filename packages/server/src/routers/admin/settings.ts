@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { ZServerAddress } from "../../services/backup/address.ts";
-import { readSettings, setBackup, setOperation, setPoolSize, setRefreshInterval, setSecret } from "../../services/admin-settings.ts";
+import {
+  readSettings,
+  setBackup,
+  setOperation,
+  setPoolSize,
+  setRefreshInterval,
+  setSecret,
+} from "../../services/admin-settings.ts";
 import { adminProcedure, router, viewerProcedure } from "../../trpc.ts";
 import { ZSerial } from "../appliance/schemas.ts";
 import { iso, RULES, ZOk, ZWholeNumber } from "./schemas.ts";
@@ -19,7 +26,10 @@ export const ZPoolSizeInput = z.object({ poolSize: ZWholeNumber(RULES.poolSize) 
 export const ZBackupInput = z.object({
   backup: z
     .object({ address: ZServerAddress, serial: ZSerial, peerSerial: ZSerial.nullable() })
-    .refine((b) => b.peerSerial !== b.serial, { path: ["peerSerial"], message: "must be the other unit's serial, not the backup's own" })
+    .refine((b) => b.peerSerial !== b.serial, {
+      path: ["peerSerial"],
+      message: "must be the other unit's serial, not the backup's own",
+    })
     .nullable(),
 });
 
@@ -51,7 +61,10 @@ export const settingsRouter = router({
       refreshIntervalSec: s.refreshIntervalSec,
       poolSize: s.poolSize,
       granted: s.grantedTotal,
-      backup: s.backupAddress && s.backupSerial ? { address: s.backupAddress, serial: s.backupSerial, peerSerial: s.backupPeerSerial } : null,
+      backup:
+        s.backupAddress && s.backupSerial
+          ? { address: s.backupAddress, serial: s.backupSerial, peerSerial: s.backupPeerSerial }
+          : null,
       enabled: s.enabled,
       approvalRequired: s.approvalRequired,
       alertThresholdPct: s.alertThresholdPct,

@@ -8,4 +8,9 @@ export const ZSerial = z
 
 export const ZBackup = z.object({ address: z.string() }).nullable();
 
-export const ZCount = (max: number) => z.number().int("must be a whole number").min(0, "must not be negative").max(max, `must be at most ${max.toLocaleString("en-US")}`);
+export const ZCount = (max: number) =>
+  z
+    .number()
+    .int("must be a whole number")
+    .min(0, "must not be negative")
+    .max(max, `must be at most ${max.toLocaleString("en-US")}`);

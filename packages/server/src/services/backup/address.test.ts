@@ -14,12 +14,20 @@ describe("normaliseServerAddress: one URL form for the backup address everywhere
     expect(normaliseServerAddress(typed)).toBe(url);
   });
 
-  it.each(["", "   ", "ftp://backup.example.net", "backup.example.net:3000/api", "http://user:pw@backup.example.net", "backup example.net", "backup.example.net:99999", "http://backup.example.net?x=1", "-bad-.example", "!!!"])(
-    "refuses %j",
-    (garbage) => {
-      expect(normaliseServerAddress(garbage)).toBeNull();
-    },
-  );
+  it.each([
+    "",
+    "   ",
+    "ftp://backup.example.net",
+    "backup.example.net:3000/api",
+    "http://user:pw@backup.example.net",
+    "backup example.net",
+    "backup.example.net:99999",
+    "http://backup.example.net?x=1",
+    "-bad-.example",
+    "!!!",
+  ])("refuses %j", (garbage) => {
+    expect(normaliseServerAddress(garbage)).toBeNull();
+  });
 
   it("the console's schema stores the normalised URL and quotes what it refuses", () => {
     expect(ZServerAddress.parse("backup.example.net:3000")).toBe("http://backup.example.net:3000");

@@ -32,7 +32,8 @@ const ZRegisterAnswer = z.object({ token: z.string().min(1).max(512), role: z.en
 
 const ALERT_TEXT: Record<OperatingAlert, string> = {
   ACTIVE_15_DAYS: "CRITICAL: the backup server has been serving for 15 days; bring the main server back",
-  LIMIT_REACHED: "CRITICAL: the backup server reached its operating limit and issues no more sessions; grants will time out",
+  LIMIT_REACHED:
+    "CRITICAL: the backup server reached its operating limit and issues no more sessions; grants will time out",
 };
 
 /** The main server's change sequence number this backup has applied, in the database it names. */
@@ -67,7 +68,11 @@ export class BackupRunner {
 
   async start(): Promise<void> {
     const now = this.services.now();
-    const role = await this.store.initRole(this.config.mainUrl, initialOperatingLimit(now, this.config.dayMs).remainingMs, new Date(now));
+    const role = await this.store.initRole(
+      this.config.mainUrl,
+      initialOperatingLimit(now, this.config.dayMs).remainingMs,
+      new Date(now),
+    );
     if (role.active) this.serving.state = "active";
     else if (this.isMainDown(role)) await this.arm(now);
     this.services.log.info("backup role started", {
@@ -163,7 +168,12 @@ export class BackupRunner {
     if (!this.token && !(await this.register())) return false;
     // Never synchronised, or handed back since (the hand-back clears lastSyncAt): start afresh.
     if (role.lastSyncAt === null) this.cursor = null;
-    const body: TSyncRequest = { active: role.active, remainingMs: role.remainingMs, after: this.cursor?.after ?? null, epoch: this.cursor?.epoch ?? null };
+    const body: TSyncRequest = {
+      active: role.active,
+      remainingMs: role.remainingMs,
+      after: this.cursor?.after ?? null,
+      epoch: this.cursor?.epoch ?? null,
+    };
     const request = this.link.seal("sync-request", body);
     const cpuBefore = process.cpuUsage();
     const startedAt = performance.now();
@@ -217,7 +227,9 @@ export class BackupRunner {
     this.cursor = null;
     const detail = { mainUrl: this.config.mainUrl, bytes, reasons: reasons.slice(0, 10) };
     this.services.log.error("backup sync answer refused; nothing of it was applied", detail);
-    await this.store.audit([{ at: new Date(this.services.now()), type: "backup.sync-refused", actor: "system:sync", detail }]);
+    await this.store.audit([
+      { at: new Date(this.services.now()), type: "backup.sync-refused", actor: "system:sync", detail },
+    ]);
     return false;
   }
 
@@ -238,7 +250,12 @@ export class BackupRunner {
     );
     const parsed = ZRegisterAnswer.safeParse(raw);
     if (!parsed.success) {
-      await this.refuse([`the appliance.register answer does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`], 0);
+      await this.refuse(
+        [
+          `the appliance.register answer does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+        ],
+        0,
+      );
       return false;
     }
     const answer = parsed.data;

@@ -1,4 +1,10 @@
-import { HANDBACK_FAILED, HANDBACK_RECOVERED, type AuditInput, type ParticipantRecord, type PoolTransaction } from "@sls/db";
+import {
+  HANDBACK_FAILED,
+  HANDBACK_RECOVERED,
+  type AuditInput,
+  type ParticipantRecord,
+  type PoolTransaction,
+} from "@sls/db";
 import { callMutation, RemoteCallError } from "../../http/trpc-call.ts";
 import type { Services } from "../context.ts";
 import { normaliseServerAddress } from "./address.ts";
@@ -18,7 +24,11 @@ class HandbackFailure extends Error {}
  * backup not active, or the call failed: a failure is a warning in the log and a line on the
  * overview's backup card).
  */
-export async function takeBackFromBackup(services: Services, outcomes: HandbackOutcomes, timeoutMs: number): Promise<number | null> {
+export async function takeBackFromBackup(
+  services: Services,
+  outcomes: HandbackOutcomes,
+  timeoutMs: number,
+): Promise<number | null> {
   const server = await services.store.readServer();
   if (!server?.backupAddress) return null;
   const address = normaliseServerAddress(server.backupAddress) ?? server.backupAddress;
@@ -46,7 +56,10 @@ export async function takeBackFromBackup(services: Services, outcomes: HandbackO
 
 async function callHandback(services: Services, address: string, timeoutMs: number): Promise<THandbackAnswer> {
   const link = services.serving.link;
-  if (!link) throw new HandbackFailure("SLS_BACKUP_KEY is not set on this main server, so it cannot authenticate backup.handback; set the same key on both servers");
+  if (!link)
+    throw new HandbackFailure(
+      "SLS_BACKUP_KEY is not set on this main server, so it cannot authenticate backup.handback; set the same key on both servers",
+    );
   const request = link.seal("handback-request", { handback: true });
   const raw = await callMutation<unknown>(address, "backup.handback", request, { timeoutMs });
   try {
@@ -61,7 +74,12 @@ async function callHandback(services: Services, address: string, timeoutMs: numb
 async function refuseAnswer(services: Services, address: string, reasons: string[]): Promise<void> {
   services.log.error("hand-back answer refused; nothing of it was merged", { address, reasons: reasons.slice(0, 10) });
   await services.store.backup.audit([
-    { at: new Date(services.now()), type: "backup.handback-refused", actor: "system:handback", detail: { address, reasons: reasons.slice(0, 10) } },
+    {
+      at: new Date(services.now()),
+      type: "backup.handback-refused",
+      actor: "system:handback",
+      detail: { address, reasons: reasons.slice(0, 10) },
+    },
   ]);
 }
 
@@ -78,14 +96,23 @@ export class HandbackOutcomes {
     this.services.log.warn("hand-back call to the backup server failed", { address, cause });
     if ((await this.last()) === cause) return;
     this.lastFailure = cause;
-    await this.services.store.backup.audit([{ at: new Date(this.services.now()), type: HANDBACK_FAILED, actor: "system:handback", detail: { address, cause } }]);
+    await this.services.store.backup.audit([
+      {
+        at: new Date(this.services.now()),
+        type: HANDBACK_FAILED,
+        actor: "system:handback",
+        detail: { address, cause },
+      },
+    ]);
   }
 
   async succeeded(address: string): Promise<void> {
     if ((await this.last()) === null) return;
     this.lastFailure = null;
     this.services.log.info("hand-back calls to the backup server work again", { address });
-    await this.services.store.backup.audit([{ at: new Date(this.services.now()), type: HANDBACK_RECOVERED, actor: "system:handback", detail: { address } }]);
+    await this.services.store.backup.audit([
+      { at: new Date(this.services.now()), type: HANDBACK_RECOVERED, actor: "system:handback", detail: { address } },
+    ]);
   }
 
   private async last(): Promise<string | null> {
@@ -97,7 +124,11 @@ export class HandbackOutcomes {
   }
 }
 
-async function mergeHandback(services: Services, answer: THandbackAnswer, participants: ParticipantRecord[]): Promise<number> {
+async function mergeHandback(
+  services: Services,
+  answer: THandbackAnswer,
+  participants: ParticipantRecord[],
+): Promise<number> {
   const now = new Date(services.now());
   return services.store.inPoolTransaction(async (tx) => {
     const mine = new Map((await tx.allParticipantRecords()).map((p) => [p.id, p]));
@@ -134,7 +165,12 @@ async function mergeHandback(services: Services, answer: THandbackAnswer, partic
       }
     }
     for (const alert of answer.alerts) {
-      audits.push({ at: new Date(alert.at), type: "backup-alert", actor: "system:backup", detail: alertDetail(alert.detail) });
+      audits.push({
+        at: new Date(alert.at),
+        type: "backup-alert",
+        actor: "system:backup",
+        detail: alertDetail(alert.detail),
+      });
     }
     await renumberQueue(tx, [...mine.values()]);
     await tx.audit(audits);
@@ -150,7 +186,9 @@ async function renumberQueue(tx: PoolTransaction, participants: ParticipantRecor
   const queue = participants
     .filter((p) => p.pending > 0)
     .sort((a, b) => (a.pendingSeq ?? 0) - (b.pendingSeq ?? 0) || a.id.localeCompare(b.id));
-  await tx.writeAllocations(queue.map((p, i) => ({ id: p.id, granted: p.granted, pending: p.pending, pendingSeq: i + 1 })));
+  await tx.writeAllocations(
+    queue.map((p, i) => ({ id: p.id, granted: p.granted, pending: p.pending, pendingSeq: i + 1 })),
+  );
   await tx.writePool({
     poolSize: tx.server.poolSize,
     grantedTotal: participants.reduce((sum, p) => sum + p.granted, 0),
@@ -181,9 +219,14 @@ export async function handBack(services: Services, serving: BackupServing): Prom
       wasActive: true,
       pool,
       participants: all.filter((p) => changed.has(p.id)).map(participantToWire),
-      untouched: { granted: others.reduce((sum, p) => sum + p.granted, 0), pending: others.reduce((sum, p) => sum + p.pending, 0) },
+      untouched: {
+        granted: others.reduce((sum, p) => sum + p.granted, 0),
+        pending: others.reduce((sum, p) => sum + p.pending, 0),
+      },
       // Only leases renewed while this backup served: what it set when it took over is no news.
-      seen: others.filter((p) => p.lastSeenAt >= since).map((p) => [p.id, p.lastSeenAt.toISOString()] as [string, string]),
+      seen: others
+        .filter((p) => p.lastSeenAt >= since)
+        .map((p) => [p.id, p.lastSeenAt.toISOString()] as [string, string]),
       alerts: alerts.map((a) => ({ at: a.at.toISOString(), detail: a.detail })),
     };
   });
@@ -201,7 +244,9 @@ function alertDetail(detail: string | null): Record<string, unknown> | null {
   if (detail === null) return null;
   try {
     const parsed: unknown = JSON.parse(detail);
-    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { text: detail };
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : { text: detail };
   } catch {
     return { text: detail };
   }

@@ -33,7 +33,9 @@ describe("backup link key: HMAC over the body with a time and a single-use nonce
     expect(refusalOf(() => main.open("sync-request", stranger.seal("sync-request", { n: 1 }), ZBody))).toBe("bad-mac");
     // An answer cannot be taken for a request, nor for the answer to another request.
     expect(refusalOf(() => main.open("sync-request", main.seal("sync-answer:abc", { n: 1 }), ZBody))).toBe("bad-mac");
-    expect(refusalOf(() => main.open("sync-answer:other", main.seal("sync-answer:abc", { n: 1 }), ZBody))).toBe("bad-mac");
+    expect(refusalOf(() => main.open("sync-answer:other", main.seal("sync-answer:abc", { n: 1 }), ZBody))).toBe(
+      "bad-mac",
+    );
     const tampered = { ...main.seal("sync-request", { n: 1 }), body: JSON.stringify({ n: 2 }) };
     expect(refusalOf(() => main.open("sync-request", tampered, ZBody))).toBe("bad-mac");
     const old = main.seal("sync-request", { n: 1 });

@@ -53,15 +53,22 @@ export class BackupLink {
   /** Checks the MAC, the time and the nonce, then the payload against `schema`; throws LinkRefusal. */
   open<T>(purpose: LinkPurpose, message: unknown, schema: z.ZodType<T>): T {
     const sealed = ZSealed.safeParse(message);
-    if (!sealed.success) throw new LinkRefusal("invalid", `the message is not a sealed backup-link message: ${describe(sealed.error)}`);
+    if (!sealed.success)
+      throw new LinkRefusal("invalid", `the message is not a sealed backup-link message: ${describe(sealed.error)}`);
     const { at, nonce, body, mac } = sealed.data;
     const expected = Buffer.from(this.mac(purpose, at, nonce, body), "hex");
     if (!timingSafeEqual(expected, Buffer.from(mac, "hex"))) {
-      throw new LinkRefusal("bad-mac", "the message is not signed with this server's SLS_BACKUP_KEY; set the same key on both servers");
+      throw new LinkRefusal(
+        "bad-mac",
+        "the message is not signed with this server's SLS_BACKUP_KEY; set the same key on both servers",
+      );
     }
     const refusal = this.seen.claim(nonce, at, this.now());
     if (refusal === "stale") {
-      throw new LinkRefusal("stale", `the message is stamped ${new Date(at).toISOString()}, more than ${LINK_SKEW_MS / 1000} s from this server's clock (or older than messages already seen)`);
+      throw new LinkRefusal(
+        "stale",
+        `the message is stamped ${new Date(at).toISOString()}, more than ${LINK_SKEW_MS / 1000} s from this server's clock (or older than messages already seen)`,
+      );
     }
     if (refusal === "replayed") throw new LinkRefusal("replayed", "the message was already received once (a replay)");
     let json: unknown;
@@ -71,12 +78,16 @@ export class BackupLink {
       throw new LinkRefusal("invalid", "the message body is not JSON");
     }
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new LinkRefusal("invalid", `the message does not match its schema: ${describe(parsed.error)}`);
+    if (!parsed.success)
+      throw new LinkRefusal("invalid", `the message does not match its schema: ${describe(parsed.error)}`);
     return parsed.data;
   }
 
   private mac(purpose: LinkPurpose, at: number, nonce: string, body: string): string {
-    return createHmac("sha256", this.key).update(`sls-backup-link\n${purpose}\n${at}\n${nonce}\n`).update(body).digest("hex");
+    return createHmac("sha256", this.key)
+      .update(`sls-backup-link\n${purpose}\n${at}\n${nonce}\n`)
+      .update(body)
+      .digest("hex");
   }
 }
 

@@ -31,7 +31,9 @@ function mainRole(env: TEnv, now: () => number): RoleSetup {
       const outcomes = new HandbackOutcomes(services);
       await takeBackFromBackup(services, outcomes, HANDBACK_TIMEOUT_MS);
       timer = setInterval(() => {
-        takeBackFromBackup(services, outcomes, HANDBACK_TIMEOUT_MS).catch((error) => services.log.error("hand-back failed", { error }));
+        takeBackFromBackup(services, outcomes, HANDBACK_TIMEOUT_MS).catch((error) =>
+          services.log.error("hand-back failed", { error }),
+        );
       }, env.SLS_SYNC_INTERVAL_MS);
       timer.unref();
     },
@@ -46,7 +48,9 @@ function backupRole(env: TEnv, log: Logger, now: () => number): RoleSetup {
   // loadEnv refuses the backup role without SLS_BACKUP_KEY.
   const link = new BackupLink(env.SLS_BACKUP_KEY!, now);
   const serving = new BackupServing(link, env.SLS_MAIN_DOWN_AFTER_FAILED_SYNCS, async (tx, at) => {
-    log.error("CRITICAL: the main server is down; this backup server is now serving appliances", { at: at.toISOString() });
+    log.error("CRITICAL: the main server is down; this backup server is now serving appliances", {
+      at: at.toISOString(),
+    });
     await tx.audit([{ at, type: "backup-takeover", actor: "system:backup", detail: { mainUrl: env.SLS_MAIN_URL } }]);
   });
   let runner: BackupRunner | null = null;

@@ -93,11 +93,21 @@ export function serverFromWire(server: TSyncAnswer["server"]): ServerRow {
 
 export function participantToWire(p: ParticipantRecord): TWireParticipant {
   // Any field beyond the wire's is dropped by the receiver's schema.
-  return { ...p, registeredAt: iso(p.registeredAt), lastSeenAt: iso(p.lastSeenAt), reclaimedAt: isoOrNull(p.reclaimedAt) };
+  return {
+    ...p,
+    registeredAt: iso(p.registeredAt),
+    lastSeenAt: iso(p.lastSeenAt),
+    reclaimedAt: isoOrNull(p.reclaimedAt),
+  };
 }
 
 export function participantFromWire(p: TWireParticipant): ParticipantRecord {
-  return { ...p, registeredAt: new Date(p.registeredAt), lastSeenAt: new Date(p.lastSeenAt), reclaimedAt: dateOrNull(p.reclaimedAt) };
+  return {
+    ...p,
+    registeredAt: new Date(p.registeredAt),
+    lastSeenAt: new Date(p.lastSeenAt),
+    reclaimedAt: dateOrNull(p.reclaimedAt),
+  };
 }
 
 export function changesFromWire(answer: TSyncAnswer): StateChanges {

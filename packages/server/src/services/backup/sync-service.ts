@@ -10,7 +10,12 @@ import { participantToWire, serverToWire, ZSyncRequest, type TSyncAnswer } from 
  * the backup link key, gets the changes after the sequence number it last applied (a full
  * snapshot the first time or after a gap), sealed with the same key.
  */
-export async function syncForBackup(services: Services, backupStore: BackupStore, caller: Pick<ParticipantRow, "id" | "serial">, sealed: TSealed): Promise<TSealed> {
+export async function syncForBackup(
+  services: Services,
+  backupStore: BackupStore,
+  caller: Pick<ParticipantRow, "id" | "serial">,
+  sealed: TSealed,
+): Promise<TSealed> {
   const link = requireLink(services.serving.link);
   const request = openRequest(services, link, sealed, "sync-request", ZSyncRequest, `backup ${caller.serial}`);
   const settings = await services.store.readServer();
@@ -22,7 +27,11 @@ export async function syncForBackup(services: Services, backupStore: BackupStore
   }
   const now = new Date(services.now());
   const changes = await backupStore.exportChanges(request.after === null ? null : BigInt(request.after), request.epoch);
-  if (!changes) throw new SlsError("SERVER_NOT_CONFIGURED", "The main server has not finished its first start; try again in a moment.");
+  if (!changes)
+    throw new SlsError(
+      "SERVER_NOT_CONFIGURED",
+      "The main server has not finished its first start; try again in a moment.",
+    );
   await Promise.all([
     backupStore.recordBackupReport({ at: now, active: request.active, remainingMs: request.remainingMs }),
     services.store.updateParticipant(caller.id, { lastSeenAt: now }),
@@ -50,7 +59,14 @@ export function requireLink(link: BackupLink | null): BackupLink {
 }
 
 /** Opens a sealed request, or refuses it as BAD_SECRET with the reason logged. */
-export function openRequest<T>(services: Services, link: BackupLink, sealed: TSealed, purpose: LinkPurpose, schema: z.ZodType<T>, from: string): T {
+export function openRequest<T>(
+  services: Services,
+  link: BackupLink,
+  sealed: TSealed,
+  purpose: LinkPurpose,
+  schema: z.ZodType<T>,
+  from: string,
+): T {
   try {
     return link.open(purpose, sealed, schema);
   } catch (error) {

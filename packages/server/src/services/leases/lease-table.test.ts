@@ -48,7 +48,9 @@ describe("LeaseTable", () => {
     table.renew(lease, 20, 5_000);
     table.renew(lease, 30, 6_000);
     const taken = table.takeRenewals();
-    expect(taken.map((t) => t.renewal)).toEqual([{ id: "ptc_1", lastSeenAt: new Date(6_000), inUse: 30, highWater: 30 }]);
+    expect(taken.map((t) => t.renewal)).toEqual([
+      { id: "ptc_1", lastSeenAt: new Date(6_000), inUse: 30, highWater: 30 },
+    ]);
     expect(table.takeRenewals()).toEqual([]);
     table.restore(taken);
     const again = table.takeRenewals();

@@ -1,7 +1,8 @@
 import type { LeaseRenewal, LeaseRow, ParticipantRecord, PoolChanges } from "@sls/db";
 
 /** One participant as a process keeps it to answer `refresh` from memory. */
-export interface Lease extends Pick<LeaseRow, "id" | "serial" | "tokenHash" | "granted" | "pending" | "platformLimit" | "highWater"> {
+export interface Lease
+  extends Pick<LeaseRow, "id" | "serial" | "tokenHash" | "granted" | "pending" | "platformLimit" | "highWater"> {
   inUse: number;
   /** The latest renewal this process knows of (ms). */
   lastSeenAt: number;
@@ -102,14 +103,23 @@ export class LeaseTable {
   takeRenewals(): Array<{ lease: Lease; renewal: LeaseRenewal }> {
     const out = this.dirty.map((lease) => {
       lease.dirty = false;
-      return { lease, renewal: { id: lease.id, lastSeenAt: new Date(lease.lastSeenAt), inUse: lease.inUse, highWater: lease.highWater } };
+      return {
+        lease,
+        renewal: {
+          id: lease.id,
+          lastSeenAt: new Date(lease.lastSeenAt),
+          inUse: lease.inUse,
+          highWater: lease.highWater,
+        },
+      };
     });
     this.dirty = [];
     return out;
   }
 
   written(taken: Array<{ lease: Lease; renewal: LeaseRenewal }>): void {
-    for (const { lease, renewal } of taken) lease.persistedAt = Math.max(lease.persistedAt, renewal.lastSeenAt.getTime());
+    for (const { lease, renewal } of taken)
+      lease.persistedAt = Math.max(lease.persistedAt, renewal.lastSeenAt.getTime());
   }
 
   /** Puts renewals whose write failed back, so the next flush tries them again. */

@@ -66,10 +66,13 @@ export class Leases {
     const previous = await this.store.processes.begin(this.serverId, new Date(this.now()));
     if (previous && !previous.stoppedAt) {
       this.ownFloor = previous.heartbeatAt.getTime() + 2 * this.options.heartbeatMs;
-      this.log.warn("the previous run of this server did not stop cleanly; silence is counted from its last heartbeat", {
-        serverId: this.serverId,
-        lastHeartbeat: previous.heartbeatAt.toISOString(),
-      });
+      this.log.warn(
+        "the previous run of this server did not stop cleanly; silence is counted from its last heartbeat",
+        {
+          serverId: this.serverId,
+          lastHeartbeat: previous.heartbeatAt.toISOString(),
+        },
+      );
     }
     await this.readLostFloor();
     this.feedVersion = await this.store.leases.version();
@@ -154,7 +157,8 @@ export class Leases {
       const seen = this.peers.get(row.serverId);
       let lostAt = 0;
       if (!row.stoppedAt && row.heartbeatAt.getTime() < staleBefore) lostAt = row.heartbeatAt.getTime();
-      if (seen && !seen.stoppedAt && seen.startedAt.getTime() !== row.startedAt.getTime()) lostAt = Math.max(lostAt, seen.heartbeatAt.getTime());
+      if (seen && !seen.stoppedAt && seen.startedAt.getTime() !== row.startedAt.getTime())
+        lostAt = Math.max(lostAt, seen.heartbeatAt.getTime());
       if (lostAt > 0) this.lostFloor = Math.max(this.lostFloor, lostAt + 2 * this.options.heartbeatMs);
       this.peers.set(row.serverId, row);
     }
