@@ -42,11 +42,14 @@ test("the capacity page shows a seeded 30-day history, per participant and in to
   const totals = page.getByTestId("capacity-totals");
   await expect(totals).toContainText("Pool size needed");
   // The seeded fleet asks for more than 5,000 at its weekday peaks: the pool ran dry and demand waited.
-  const needed = Number((await totals.locator("dd").first().innerText()).replace(/\D/g, ""));
+  const needed = Number(((await totals.locator("dd").first().textContent()) ?? "").replace(/\D/g, ""));
   expect(needed).toBeGreaterThan(SEED_POOL);
   await expect(totals).toContainText(`pool was ${SEED_POOL.toLocaleString("en-US")}`);
   const dry = Number(
-    (await totals.locator("div", { hasText: "Pool ran dry" }).locator("dd").first().innerText()).replace(/\D/g, ""),
+    ((await totals.locator("div", { hasText: "Pool ran dry" }).locator("dd").first().textContent()) ?? "").replace(
+      /\D/g,
+      "",
+    ),
   );
   expect(dry).toBeGreaterThan(0);
 

@@ -114,6 +114,7 @@ class AppPerFile {
 
 export const test = base.extend<{ app: App; appEnv: Record<string, string> }, { appPerFile: AppPerFile }>({
   appPerFile: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this destructuring
     async ({}, use) => {
       const apps = new AppPerFile();
       await use(apps);

@@ -118,6 +118,15 @@ async function test() {
   const ready =
     (await bootstrap()) && (await phase("chromium", ensureChromium)) && (await phase("postgresql", checkPostgres));
   if (ready) {
+    // The static checks do not stop the tests: one run reports every kind of failure.
+    await phase(
+      "type-check every package, tests included (turbo run typecheck)",
+      async () => (await run("pnpm", ["turbo", "run", "typecheck", "--concurrency=2"])) === 0,
+    );
+    await phase(
+      "lint and format check (biome ci)",
+      async () => (await run("pnpm", ["exec", "biome", "ci", "."])) === 0,
+    );
     // Loose env mode: turbo's strict default would strip TEST_DATABASE_URL and SLS_SKIP_PG from
     // the vitest processes. One package at a time: on 2 cores, packages side by side saved ~10 %
     // but made the PostgreSQL race test and the participant's timing tests fail now and then.

@@ -259,4 +259,4 @@ writeFileSync(
 );
 console.log(`\n[storm] results written to ${path.relative(process.cwd(), file)}`);
 await db.drop();
-process.exit(ledger && ledger.ledgersAgree && ledger.mismatches === 0 ? 0 : 1);
+process.exit(ledger?.ledgersAgree && ledger.mismatches === 0 ? 0 : 1);

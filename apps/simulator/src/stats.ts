@@ -40,7 +40,10 @@ export class CallStats {
   record(verb: string, ms: number): void {
     increment(this.calls, verb);
     let samples = this.latencies.get(verb);
-    if (!samples) this.latencies.set(verb, (samples = []));
+    if (!samples) {
+      samples = [];
+      this.latencies.set(verb, samples);
+    }
     samples.push(ms);
     this.recent.push(this.now());
   }

@@ -7,7 +7,7 @@ const PROBE_ORIGIN = "http://console.invalid";
  * and control characters (a tab or newline inside `/\t/host` is dropped by URL parsing).
  */
 export function safeNext(raw: string | null): string {
-  if (!raw || !raw.startsWith("/")) return "/";
+  if (!raw?.startsWith("/")) return "/";
   let decoded: string;
   try {
     decoded = decodeURIComponent(raw);
@@ -15,6 +15,7 @@ export function safeNext(raw: string | null): string {
     return "/";
   }
   for (const form of [raw, decoded]) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses
     if (form.startsWith("//") || form.includes("\\") || /[\u0000-\u001f\u007f]/.test(form)) return "/";
   }
   const url = new URL(raw, PROBE_ORIGIN);

@@ -143,7 +143,10 @@ export async function openSchemaEngine(
   await instantiate();
   const inner = provider === "sqlite" ? sqliteFactory(url) : pgFactory(url);
   const opened: Adapter[] = [];
-  const track = (adapter: Adapter) => (opened.push(adapter), adapter);
+  const track = (adapter: Adapter) => {
+    opened.push(adapter);
+    return adapter;
+  };
   const factory = {
     provider: provider === "sqlite" ? "sqlite" : "postgres",
     adapterName: provider === "sqlite" ? "@prisma/adapter-better-sqlite3" : "@prisma/adapter-pg",

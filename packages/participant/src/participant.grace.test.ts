@@ -62,7 +62,7 @@ describe("no server reachable: the grace period", () => {
   });
 
   it("honours a configured grace period", async () => {
-    const { participant, main, clock, named, startWithLoad } = setup({ graceMs: 90_000 });
+    const { main, clock, named, startWithLoad } = setup({ graceMs: 90_000 });
     await startWithLoad(200);
     main.mode = "down";
     await clock.advanceSeconds(30 + 89);
@@ -72,7 +72,7 @@ describe("no server reachable: the grace period", () => {
   });
 
   it("fails over first and starts the grace period only when the backup is unreachable too", async () => {
-    const { participant, main, clock, named, withBackup, startWithLoad } = setup();
+    const { main, clock, named, withBackup, startWithLoad } = setup();
     const backup = withBackup();
     await startWithLoad(200);
     main.mode = "down";

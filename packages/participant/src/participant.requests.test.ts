@@ -3,13 +3,13 @@ import { setup } from "../test/setup.ts";
 
 describe("asking for sessions", () => {
   it("asks for nothing while the local licence covers the load", async () => {
-    const { participant, main, clock, startWithLoad } = setup();
+    const { main, startWithLoad } = setup();
     await startWithLoad(100);
     expect(main.callsOf("request")).toHaveLength(0);
   });
 
   it("asks in 50-session blocks once the local licence is used up", async () => {
-    const { participant, main, clock, named, startWithLoad } = setup();
+    const { participant, main, named, startWithLoad } = setup();
     await startWithLoad(260);
     expect(main.callsOf("request").map((c) => c.input)).toEqual([{ sessions: 200, requestId: expect.any(String) }]);
     expect(participant.state).toMatchObject({ granted: 200, capacity: 300, inUse: 260 });

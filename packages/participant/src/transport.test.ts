@@ -20,29 +20,25 @@ beforeAll(async () => {
           .end(JSON.stringify({ result: { data: { granted: 50 } } }));
       } else if (req.url === "/api/trpc/appliance.register") {
         const retryAfterMs = (JSON.parse(body) as { retryAfterMs: unknown }).retryAfterMs;
-        res
-          .writeHead(429, { "content-type": "application/json" })
-          .end(
-            JSON.stringify({
-              error: {
-                message: "The server is overloaded; try again shortly.",
-                code: -32029,
-                data: { code: "TOO_MANY_REQUESTS", httpStatus: 429, reason: "OVERLOADED", retryAfterMs },
-              },
-            }),
-          );
+        res.writeHead(429, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            error: {
+              message: "The server is overloaded; try again shortly.",
+              code: -32029,
+              data: { code: "TOO_MANY_REQUESTS", httpStatus: 429, reason: "OVERLOADED", retryAfterMs },
+            },
+          }),
+        );
       } else if (req.url === "/api/trpc/appliance.request") {
-        res
-          .writeHead(400, { "content-type": "application/json" })
-          .end(
-            JSON.stringify({
-              error: {
-                message: "sessions must be a positive multiple of 50; got 70",
-                code: -32600,
-                data: { code: "BAD_REQUEST", httpStatus: 400, reason: "NOT_A_MULTIPLE_OF_50" },
-              },
-            }),
-          );
+        res.writeHead(400, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            error: {
+              message: "sessions must be a positive multiple of 50; got 70",
+              code: -32600,
+              data: { code: "BAD_REQUEST", httpStatus: 400, reason: "NOT_A_MULTIPLE_OF_50" },
+            },
+          }),
+        );
       } else {
         res.writeHead(502, { "content-type": "text/html" }).end("<h1>Bad gateway</h1>");
       }

@@ -96,7 +96,7 @@ export class Live {
       last: () => answers.at(-1) ?? null,
       servedBy(baseUrl, since) {
         const last = answers.at(-1);
-        return last !== undefined && last.ok && last.baseUrl === baseUrl && last.at >= since;
+        return last?.ok === true && last.baseUrl === baseUrl && last.at >= since;
       },
     };
   }

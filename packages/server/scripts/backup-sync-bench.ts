@@ -227,7 +227,7 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(summary, null, 2));
   } catch (error) {
-    console.error("backup log (last lines):\n" + backup.output().split("\n").slice(-15).join("\n"));
+    console.error(`backup log (last lines):\n${backup.output().split("\n").slice(-15).join("\n")}`);
     throw error;
   } finally {
     await mainStore.close();

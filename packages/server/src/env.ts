@@ -65,7 +65,7 @@ export const ZEnv = z.object({
   SLS_ALLOWED_HOSTS: z
     .string()
     .regex(
-      /^\s*[A-Za-z0-9.:\[\]-]+(\s*,\s*[A-Za-z0-9.:\[\]-]+)*\s*$/,
+      /^\s*[A-Za-z0-9.:[\]-]+(\s*,\s*[A-Za-z0-9.:[\]-]+)*\s*$/,
       "must be host names or addresses separated by commas",
     )
     .optional(),

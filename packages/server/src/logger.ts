@@ -11,7 +11,7 @@ export interface Logger {
 /** One JSON line per event on stderr, so logs stay greppable and machine-readable. */
 export function createLogger(
   level: LogLevel = "info",
-  write: (line: string) => void = (l) => process.stderr.write(l + "\n"),
+  write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
 ): Logger {
   const emit = (at: LogLevel) => (message: string, context?: Record<string, unknown>) => {
     if (ORDER[at] < ORDER[level]) return;

@@ -53,7 +53,7 @@ describe("backup deployment as the README describes it, through a main server cr
     });
     expect(await admin.ok("query", "admin.settings.get")).toMatchObject({ backup: { address: backupUrl } });
 
-    const backup = await start({
+    const _backup = await start({
       SLS_ROLE: "backup",
       SLS_MAIN_URL: `127.0.0.1:${mainPort}`,
       SLS_BACKUP_SERIAL: "JAD99BACKUP",

@@ -10,14 +10,17 @@ const POOL_SIZE = 20_000;
 /** A small deterministic PRNG so a failing run can be replayed with the same seed. */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 describe.skipIf(!providers().includes("postgresql"))(
   "two server processes on one PostgreSQL database under a race",
   () => {
     let db: FreshDatabase;
-    let servers: ServerProcess[] = [];
+    const servers: ServerProcess[] = [];
 
     beforeAll(async () => {
       db = await freshDatabase("postgresql", "race");

@@ -31,7 +31,7 @@ describe.skipIf(!providers().includes("postgresql"))("a server pair on one Postg
         for (let n = 0; n < 12; n++) {
           const verb = n % 3 === 2 ? "release" : "request";
           const input = verb === "request" ? { sessions: 50, requestId: `pair-${n}` } : { sessions: 50 };
-          let result;
+          let result: Awaited<ReturnType<typeof callAppliance>>;
           try {
             result = await callAppliance(server.baseUrl, verb, input, token);
           } catch {

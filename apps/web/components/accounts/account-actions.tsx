@@ -63,7 +63,14 @@ export function AccountActions({
       >
         Make {otherRole}
       </Button>
-      <Button size="sm" onClick={() => (setPassword(""), setPasswordError(undefined), setOpen("password"))}>
+      <Button
+        size="sm"
+        onClick={() => {
+          setPassword("");
+          setPasswordError(undefined);
+          setOpen("password");
+        }}
+      >
         Reset password
       </Button>
       <Button

@@ -54,6 +54,7 @@ export function CapacityPage() {
         description="Peaks, unmet demand and the pool size that would have met every demand, from the minute samples rolled up per hour and per day."
         actions={
           <div className="flex items-center gap-3">
+            {/* biome-ignore lint/a11y/useSemanticElements: a row of toggle buttons, not a form fieldset */}
             <div role="group" aria-label="Period" className="inline-flex rounded-md border border-slate-700 p-0.5">
               {PERIODS.map((p) => (
                 <button

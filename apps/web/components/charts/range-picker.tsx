@@ -15,6 +15,7 @@ export function spanOf(range: Range): number {
 
 export function RangePicker({ value, onChange }: { value: Range; onChange: (range: Range) => void }) {
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a row of toggle buttons, not a form fieldset
     <div role="group" aria-label="Time range" className="inline-flex rounded-md border border-slate-700 p-0.5">
       {RANGES.map((range) => (
         <button

@@ -48,6 +48,7 @@ export function UtilisationBar({
           </span>
         </div>
       </div>
+      {/* biome-ignore lint/a11y/useSemanticElements: <meter> cannot draw the threshold marker inside the bar */}
       <div
         role="meter"
         aria-label="Pool utilisation"

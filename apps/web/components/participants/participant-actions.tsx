@@ -41,7 +41,10 @@ export function ParticipantActions({
     trpc.admin.participants.approve.mutationOptions({
       onSuccess: () => toast.success(`${participant.serial} approved; it can register now.`),
       onError,
-      onSettled: () => (setConfirming(null), refresh()),
+      onSettled: () => {
+        setConfirming(null);
+        return refresh();
+      },
     }),
   );
   const forceRelease = useMutation(
@@ -51,7 +54,10 @@ export function ParticipantActions({
           `Released ${formatCount(freed)} granted and withdrew ${formatCount(withdrawn)} pending sessions of ${participant.serial}.`,
         ),
       onError,
-      onSettled: () => (setConfirming(null), refresh()),
+      onSettled: () => {
+        setConfirming(null);
+        return refresh();
+      },
     }),
   );
   const remove = useMutation(
@@ -62,7 +68,10 @@ export function ParticipantActions({
         else router.refresh();
       },
       onError,
-      onSettled: () => (setConfirming(null), refresh()),
+      onSettled: () => {
+        setConfirming(null);
+        return refresh();
+      },
     }),
   );
   const holds = participant.granted + participant.pending > 0;
@@ -83,16 +92,32 @@ export function ParticipantActions({
           {(close) => (
             <>
               {!participant.approved && (
-                <MenuItem onSelect={() => (close(), setConfirming("approve"))}>Approve…</MenuItem>
+                <MenuItem
+                  onSelect={() => {
+                    close();
+                    setConfirming("approve");
+                  }}
+                >
+                  Approve…
+                </MenuItem>
               )}
               <MenuItem
-                onSelect={() => (close(), setConfirming("forceRelease"))}
+                onSelect={() => {
+                  close();
+                  setConfirming("forceRelease");
+                }}
                 disabled={!holds}
                 title={holdsNothing}
               >
                 Force release…
               </MenuItem>
-              <MenuItem onSelect={() => (close(), setConfirming("remove"))} danger>
+              <MenuItem
+                onSelect={() => {
+                  close();
+                  setConfirming("remove");
+                }}
+                danger
+              >
                 Remove…
               </MenuItem>
             </>

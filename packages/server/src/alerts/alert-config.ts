@@ -5,7 +5,7 @@ const ZHost = z
   .trim()
   .min(1, "is required")
   .max(253, "must be at most 253 characters")
-  .regex(/^[A-Za-z0-9.:\[\]-]+$/, "must be a host name or IP address");
+  .regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a host name or IP address");
 const ZPortNumber = z.number().int("must be a whole number").min(1, "must be 1–65535").max(65535, "must be 1–65535");
 /** Write-only secrets: undefined keeps the stored value, null removes it. */
 const ZSecretUpdate = z

@@ -51,7 +51,10 @@ async function tickOnce(services: Services): Promise<number> {
   // Only the lease holder reads the history, so each reclaim is counted by exactly one process.
   for (const [cause, count] of events.reclaims) services.metrics.observeReclaims(count, cause);
   let waits = pendingWaits.get(services);
-  if (!waits) pendingWaits.set(services, (waits = new PendingWaits()));
+  if (!waits) {
+    waits = new PendingWaits();
+    pendingWaits.set(services, waits);
+  }
   for (const seconds of waits.take(events.rows)) services.metrics.observePendingWait(seconds);
   await deliverDue(services, config);
   return alerts.length;

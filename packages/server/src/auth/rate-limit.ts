@@ -114,7 +114,7 @@ export class FailureLimiter {
     const over = Math.max(...counts.map((list) => list.length)) - this.policy.slowAfter;
     const delayMs = over > 0 ? Math.min(this.policy.maxDelayMs, over * this.policy.delayStepMs) : 0;
 
-    keys.forEach((key, i) => this.failures.set(key, [...counts[i]!, now]));
+    for (const [i, key] of keys.entries()) this.failures.set(key, [...counts[i]!, now]);
     this.everyone.push(now);
     let open = true;
     const giveBack = () => {

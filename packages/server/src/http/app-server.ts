@@ -130,13 +130,14 @@ function foreignHost(req: IncomingMessage, allowed: AllowedHosts): string | null
 function sendHostRefusal(req: IncomingMessage, res: ServerResponse, host: string): void {
   const message = `This console answers only to the host names in SLS_ALLOWED_HOSTS, and "${host}" is not one of them. If this is the server's own name, add it to SLS_ALLOWED_HOSTS (comma-separated) and restart.`;
   if (req.url?.startsWith("/api/")) {
-    return sendJson(res, 421, {
+    sendJson(res, 421, {
       error: {
         message,
         code: -32600,
         data: { code: "MISDIRECTED_REQUEST", httpStatus: 421, reason: "HOST_NOT_ALLOWED" },
       },
     });
+    return;
   }
   res.writeHead(421, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(message) });
   res.end(message);

@@ -35,7 +35,10 @@ export function createTrpcRequestHandler(services: Services) {
       }),
   });
   return (req: IncomingMessage, res: ServerResponse): void => {
-    if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return refuseTooLarge(req, res);
+    if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) {
+      refuseTooLarge(req, res);
+      return;
+    }
     if (!appliance(req, res)) generic(req, res);
   };
 }

@@ -63,7 +63,7 @@ export async function auditCsv(
     CSV_COLUMNS.join(","),
     ...rows.map((row) => CSV_COLUMNS.map((column) => csvCell(row[column])).join(",")),
   ];
-  return { csv: lines.join("\r\n") + "\r\n", rows: rows.length, truncated: more };
+  return { csv: `${lines.join("\r\n")}\r\n`, rows: rows.length, truncated: more };
 }
 
 /**

@@ -94,9 +94,11 @@ export async function logIn(
   }
   const attempt = await admitSignIn(services, { address: remoteAddress, account: input.name });
   const found = await services.store.accounts.credentials(input.name);
-  const ok = await attempt.check(async () =>
-    found ? verifyPassword(input.password, found.passwordHash) : (await spendVerificationTime(input.password), false),
-  );
+  const ok = await attempt.check(async () => {
+    if (found) return verifyPassword(input.password, found.passwordHash);
+    await spendVerificationTime(input.password);
+    return false;
+  });
   if (!found || !ok) {
     // The name typed is recorded only when it is an account's: a password typed into the name
     // field must not end up in the log or in front of viewers.

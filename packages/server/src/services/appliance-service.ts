@@ -34,7 +34,7 @@ export function backupOf(server: ServerRow): BackupInfo {
 }
 
 function requireConfigured(server: ServerRow | null): asserts server is ServerRow & { secretHash: string } {
-  if (!server || !server.secretHash) {
+  if (!server?.secretHash) {
     throw new SlsError(
       "SERVER_NOT_CONFIGURED",
       "The licensing server has no shared secret yet; the administrator must set one before appliances can register.",

@@ -38,7 +38,10 @@ export async function seedCapacityHistory(
   options: { days: number; poolSize: number; now: number },
 ): Promise<number> {
   let draws = 0;
-  const next = () => noise((draws += 1));
+  const next = () => {
+    draws += 1;
+    return noise(draws);
+  };
   const end = options.now - (options.now % HOUR_MS);
   let hours = 0;
   for (let at = end - options.days * 24 * HOUR_MS; at < end; at += HOUR_MS) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { overview } from "../../services/admin-overview.ts";
 import { withInUseFromPool } from "../../services/capacity-usage.ts";
-import { USAGE_RANGES, usageHistory } from "../../services/usage-sampler.ts";
+import { type USAGE_RANGES, usageHistory } from "../../services/usage-sampler.ts";
 import { router, viewerProcedure } from "../../trpc.ts";
 import { iso } from "./schemas.ts";
 

@@ -18,7 +18,7 @@ function refusalOf(run: () => unknown): string | null {
 
 describe("backup link key: HMAC over the body with a time and a single-use nonce", () => {
   it("opens what the other side sealed with the same key, once", () => {
-    let now = 1_000_000;
+    const now = 1_000_000;
     const main = new BackupLink(KEY, () => now);
     const backup = new BackupLink(KEY, () => now);
     const sealed = backup.seal("sync-request", { n: 1 });
