@@ -80,7 +80,8 @@ export async function run(cmd, args, options = {}) {
 }
 
 /** Runs the server until it exits or we are told to stop, then exits with its status. */
-export async function serve(cmd, args) {
-  const code = await run(cmd, args);
+export async function serve(cmd, args, options = {}) {
+  const code = await run(cmd, args, options);
+  if (interrupted) say(code === 0 ? "stopped" : `stopped; the server's last exit status was ${code}`);
   process.exit(interrupted ? exitCodeOfSignal(interrupted) : code);
 }
