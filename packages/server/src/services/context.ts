@@ -12,7 +12,7 @@ import type { ShedCounter } from "./shed-counter.ts";
 import type { SettingsCache } from "./settings-cache.ts";
 import type { SetupCodes } from "./setup-code.ts";
 
-/** Everything a request handler may use, built once per process (see create-services.ts). */
+/** Everything a request handler may use, built once per process (see boot.ts). */
 export interface Services {
   store: Store;
   now: () => number;
