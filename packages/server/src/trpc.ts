@@ -7,7 +7,7 @@ import type { WebRequest } from "./auth/web-request.ts";
 import { isReason, SlsError } from "./errors.ts";
 import { recordCall } from "./services/call-record.ts";
 import { currentSession } from "./services/admin-sessions.ts";
-import { badToken, type AuthenticatedParticipant } from "./services/appliance-service.ts";
+import { badToken, type AuthenticatedParticipant } from "./services/appliance/shared.ts";
 import type { Services } from "./services/context.ts";
 import { MESSAGE_TYPES, type MessageType } from "./services/counters.ts";
 

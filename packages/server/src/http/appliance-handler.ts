@@ -5,7 +5,7 @@ import { appRouter, createCaller } from "../root.ts";
 import type { Services } from "../services/context.ts";
 import { bearerToken, hashToken } from "../auth/token.ts";
 import { ZRefreshInput } from "../routers/appliance/refresh.ts";
-import { refreshFromLease } from "../services/appliance-service.ts";
+import { refreshFromLease } from "../services/appliance/refresh.ts";
 import { recordCall } from "../services/call-record.ts";
 import { createContextInner } from "../trpc.ts";
 import { remoteAddressOf } from "./remote-address.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { bearerToken, hashToken } from "../../auth/token.ts";
-import { refresh, refreshFromLease } from "../../services/appliance-service.ts";
+import { refresh, refreshFromLease } from "../../services/appliance/refresh.ts";
 import { applianceProcedure, authenticateParticipant } from "../../trpc.ts";
 import { ZBackup, ZCount } from "./schemas.ts";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { register } from "../../services/appliance-service.ts";
+import { register } from "../../services/appliance/registration.ts";
 import { applianceProcedure } from "../../trpc.ts";
 import { ZBackup, ZCount, ZSerial } from "./schemas.ts";
 

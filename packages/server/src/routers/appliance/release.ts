@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { release } from "../../services/appliance-service.ts";
+import { release } from "../../services/appliance/grants.ts";
 import { participantProcedure } from "../../trpc.ts";
 
 export const ZReleaseInput = z.object({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { request } from "../../services/appliance-service.ts";
+import { request } from "../../services/appliance/grants.ts";
 import { participantProcedure } from "../../trpc.ts";
 
 export const ZRequestInput = z.object({

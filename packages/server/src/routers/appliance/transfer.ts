@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { transferFrom } from "../../services/appliance-service.ts";
+import { transferFrom } from "../../services/appliance/grants.ts";
 import { participantProcedure } from "../../trpc.ts";
 import { ZGrantOutput } from "./release.ts";
 import { ZSerial } from "./schemas.ts";

@@ -1,0 +1,142 @@
+import { randomUUID } from "node:crypto";
+import { updateLimits } from "@sls/allocator";
+import type { ParticipantRow, PoolTransaction } from "@sls/db";
+import { checkRegistrationSecret } from "../../auth/guesses.ts";
+import { newToken } from "../../auth/token.ts";
+import { SlsError } from "../../errors.ts";
+import { commitOutcome, loadState, reclaimIfSilent } from "../allocation.ts";
+import type { Services } from "../context.ts";
+import { backupOf, requireConfigured } from "./shared.ts";
+
+export interface RegisterInput {
+  secret: string;
+  serial: string;
+  hostname: string;
+  model: string;
+  platformLimit: number;
+  localLimit: number;
+  haPeerSerial?: string | undefined;
+}
+
+function awaitingApproval(serial: string): SlsError {
+  return new SlsError(
+    "AWAITING_APPROVAL",
+    `Participant ${serial} is recorded and waits for an administrator to approve it; register again once approved.`,
+  );
+}
+
+export async function register(services: Services, input: RegisterInput, remoteAddress: string, arrivedAt?: number) {
+  // A registration that already waited past the deadline (CPU-starved process, socket backlog)
+  // is refused before the secret check and the transaction it would cost.
+  services.allocations.admit(arrivedAt);
+  // The settings cache (at most 1 s old): in a registration storm every call would otherwise
+  // read the server row first. Configured and enabled are checked again under the lock.
+  const server = await services.settings.get();
+  requireConfigured(server);
+  await checkRegistrationSecret(services, input.secret, server.secretHash, { remoteAddress, serial: input.serial });
+
+  const now = services.now();
+  const at = new Date(now);
+  const result = await services.allocations.run(
+    async (tx) => {
+      await services.serving.guard(tx, now, false);
+      requireConfigured(tx.server);
+      const existing = await tx.findParticipantBySerial(input.serial);
+      if (!existing && tx.server.approvalRequired) {
+        const row = await tx.createParticipant({
+          ...newParticipantFields(input, at),
+          approved: false,
+          tokenHash: null,
+        });
+        await tx.audit([
+          {
+            at,
+            type: "register-awaiting-approval",
+            actor: `appliance:${input.serial}`,
+            participantId: row.id,
+            serial: row.serial,
+          },
+        ]);
+        return { awaiting: true as const };
+      }
+      if (existing && !existing.approved) return { awaiting: true as const };
+
+      const { token, hash } = newToken();
+      const participant = existing
+        ? await reRegister(tx, existing, input, hash, now, services.leases.floor)
+        : await tx.createParticipant({ ...newParticipantFields(input, at), approved: true, tokenHash: hash });
+      await tx.audit([
+        {
+          at,
+          type: "register",
+          actor: `appliance:${input.serial}`,
+          participantId: participant.id,
+          serial: participant.serial,
+          detail: {
+            hostname: input.hostname,
+            model: input.model,
+            platformLimit: input.platformLimit,
+            localLimit: input.localLimit,
+            again: Boolean(existing),
+          },
+        },
+      ]);
+      return {
+        awaiting: false as const,
+        participantId: participant.id,
+        answer: {
+          token,
+          role: tx.server.backupSerial === input.serial ? ("backup" as const) : ("participant" as const),
+          refreshIntervalSec: tx.server.refreshIntervalSec,
+          granted: participant.granted,
+          pending: participant.pending,
+          backup: backupOf(tx.server),
+        },
+      };
+    },
+    { priority: "register", serial: input.serial, arrivedAt },
+  );
+  if (result.awaiting) throw awaitingApproval(input.serial);
+  return result;
+}
+
+function newParticipantFields(input: RegisterInput, at: Date) {
+  return {
+    id: `ptc_${randomUUID().replaceAll("-", "")}`,
+    serial: input.serial,
+    hostname: input.hostname,
+    model: input.model,
+    platformLimit: input.platformLimit,
+    localLimit: input.localLimit,
+    haPeerSerial: input.haPeerSerial ?? null,
+    registeredAt: at,
+    lastSeenAt: at,
+  };
+}
+
+/** Same serial again: new token (the old one stops working), new details, the live grant kept. */
+async function reRegister(
+  tx: PoolTransaction,
+  existing: ParticipantRow,
+  input: RegisterInput,
+  tokenHash: string,
+  now: number,
+  floor: number,
+) {
+  const actor = `appliance:${existing.serial}`;
+  let state = await loadState(tx, [existing], "any", floor);
+  state = await reclaimIfSilent(tx, state, existing, now, actor);
+  if (input.platformLimit !== existing.platformLimit || input.localLimit !== existing.localLimit) {
+    const outcome = updateLimits(state, existing.id, input.platformLimit, input.localLimit);
+    await commitOutcome(tx, state, outcome, new Date(now), actor);
+  }
+  return tx.updateParticipant(existing.id, {
+    hostname: input.hostname,
+    model: input.model,
+    platformLimit: input.platformLimit,
+    localLimit: input.localLimit,
+    haPeerSerial: input.haPeerSerial ?? null,
+    tokenHash,
+    lastSeenAt: new Date(now),
+  });
+}
