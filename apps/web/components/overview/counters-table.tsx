@@ -23,12 +23,12 @@ export function CountersTable({ counters }: { counters: Counter[] }) {
               <th scope="row" className="py-2 pr-4 text-left font-medium capitalize text-slate-200">
                 {c.messageType}
               </th>
-              {[c.received, c.answered, c.failed].map((value, i) => (
+              {(["received", "answered", "failed"] as const).map((column) => (
                 <td
-                  key={i}
-                  className={`py-2 pr-4 text-right tabular-nums last:pr-0 ${i === 2 && value > 0 ? "text-amber-300" : ""}`}
+                  key={column}
+                  className={`py-2 pr-4 text-right tabular-nums last:pr-0 ${column === "failed" && c[column] > 0 ? "text-amber-300" : ""}`}
                 >
-                  {formatCount(value)}
+                  {formatCount(c[column])}
                 </td>
               ))}
             </tr>

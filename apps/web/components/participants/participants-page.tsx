@@ -36,10 +36,9 @@ export function ParticipantsPage() {
 
   const [searchText, setSearchText] = useState(url.get("q") ?? "");
   const search = useDebounced(searchText.trim(), 300);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a settled search changes the URL; URL changes do not feed back into the box
   useEffect(() => {
     if (search !== (url.get("q") ?? "")) url.set({ q: search, page: undefined });
-    // Only a settled search changes the URL; URL changes do not feed back into the box.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [search]);
 
   const input: ListInput = {

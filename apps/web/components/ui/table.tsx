@@ -15,6 +15,7 @@ export function TableHead({ columns }: { columns: Column[] }) {
     <thead className="text-left text-xs uppercase tracking-wider text-slate-400">
       <tr>
         {columns.map((column, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list of columns that never reorders; labels may be elements
           <th key={i} scope="col" className={cx("py-2 pr-4 font-medium last:pr-0", column.numeric && "text-right")}>
             {column.hidden ? <span className="sr-only">{column.label}</span> : column.label}
           </th>
