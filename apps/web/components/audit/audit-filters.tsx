@@ -3,7 +3,7 @@
 import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
-import { TYPE_GROUPS, typeLabel } from "./event-types";
+import { TYPE_GROUPS, typeLabel, typesOfGroup } from "./event-types";
 
 export interface FilterValues {
   serial: string;
@@ -22,14 +22,13 @@ export function AuditFilters({
   onChange,
 }: {
   values: FilterValues;
-  types: string[];
+  types: readonly string[];
   onChange: (values: FilterValues) => void;
 }) {
   const [draft, setDraft] = useState(values);
   const typeId = useId();
   const serialError = SERIAL.test(draft.serial.trim()) ? undefined : "A serial has 1–64 of A–Z a–z 0–9 . _ -";
   const rangeError = draft.from && draft.to && draft.from > draft.to ? "The end is before the start." : undefined;
-  const adminTypes = types.filter((t) => t.startsWith("admin."));
 
   return (
     <form
@@ -59,24 +58,19 @@ export function AuditFilters({
           className="rounded-md border border-slate-700 bg-slate-950 px-3 py-2 text-sm hover:border-slate-600"
         >
           <option value="">All events</option>
-          {TYPE_GROUPS.map((group) => (
-            <optgroup key={group.id} label={group.label}>
-              <option value={`group:${group.id}`}>All {group.label.toLowerCase()}</option>
-              {group.types.map((type) => (
-                <option key={type} value={type}>
-                  {typeLabel(type)}
-                </option>
-              ))}
-            </optgroup>
-          ))}
-          <optgroup label="Administrator actions">
-            <option value="group:admin">All administrator actions</option>
-            {adminTypes.map((type) => (
-              <option key={type} value={type}>
-                {typeLabel(type)}
-              </option>
-            ))}
-          </optgroup>
+          {TYPE_GROUPS.map((group) => {
+            const groupTypes = typesOfGroup(group.id, types);
+            return groupTypes.length === 0 ? null : (
+              <optgroup key={group.id} label={group.label}>
+                <option value={`group:${group.id}`}>All {group.label.toLowerCase()}</option>
+                {groupTypes.map((type) => (
+                  <option key={type} value={type}>
+                    {typeLabel(type)}
+                  </option>
+                ))}
+              </optgroup>
+            );
+          })}
         </select>
       </div>
       <TextField

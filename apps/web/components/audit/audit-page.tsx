@@ -34,7 +34,7 @@ export function AuditPage() {
   const page = Math.max(1, Number.parseInt(url.get("page") ?? "1", 10) || 1);
   const filter: Filter = {
     serial: values.serial || undefined,
-    types: typesOf(values.type || undefined, types.data?.types ?? []) as Filter["types"],
+    types: typesOf(values.type || undefined, types.data?.types ?? []),
     from: values.from ? new Date(values.from).toISOString() : undefined,
     to: values.to ? new Date(values.to).toISOString() : undefined,
   };

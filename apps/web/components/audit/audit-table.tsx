@@ -1,17 +1,11 @@
 import Link from "next/link";
-import { Badge, type Tone } from "@/components/ui/badge";
+import { Badge } from "@/components/ui/badge";
 import { TableHead } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format";
 import type { RouterOutputs } from "@/lib/trpc";
-import { typeLabel } from "./event-types";
+import { typeLabel, typeTone } from "./event-types";
 
 type Event = RouterOutputs["admin"]["audit"]["list"]["rows"][number];
-
-function toneOf(type: string): Tone {
-  if (type.startsWith("admin.")) return "info";
-  if (["reclaim", "force-release", "remove", "admin.login-failed"].includes(type)) return "warn";
-  return "neutral";
-}
 
 /** `+150 → 400`: the change and the value after it, blank for events that change no grant. */
 function DeltaCell({ delta, after, tone }: { delta: number; after: number | null; tone?: string }) {
@@ -47,7 +41,7 @@ export function AuditTable({ rows, hideSerial = false }: { rows: Event[]; hideSe
             <tr key={e.id} data-testid="audit-row" data-type={e.type}>
               <td className="whitespace-nowrap py-2 pr-4 tabular-nums text-slate-400">{formatDateTime(e.at)}</td>
               <td className="whitespace-nowrap py-2 pr-4">
-                <Badge tone={toneOf(e.type)}>{typeLabel(e.type)}</Badge>
+                <Badge tone={typeTone(e.type)}>{typeLabel(e.type)}</Badge>
               </td>
               {!hideSerial && (
                 <td className="py-2 pr-4 font-mono">

@@ -1,3 +1,4 @@
+import type { ParticipantState } from "@sls/server";
 import Link from "next/link";
 import { Panel } from "@/components/ui/panel";
 import { formatCount } from "@/lib/format";
@@ -5,23 +6,22 @@ import type { RouterOutputs } from "@/lib/trpc";
 
 type Participants = RouterOutputs["admin"]["overview"]["get"]["participants"];
 
-const STATES = [
-  { key: "active", state: "active", label: "Active", dot: "bg-emerald-400", hint: "refreshed within 3 intervals" },
-  {
+/** One card per participant state, with the overview field that counts it. */
+const STATES = {
+  active: { key: "active", label: "Active", dot: "bg-emerald-400", hint: "refreshed within 3 intervals" },
+  expired: {
     key: "expired",
-    state: "expired",
     label: "Expired",
     dot: "bg-slate-500",
     hint: "silent for 3 intervals; grant reclaimed",
   },
-  {
+  "awaiting-approval": {
     key: "awaitingApproval",
-    state: "awaiting-approval",
     label: "Awaiting approval",
     dot: "bg-amber-400",
     hint: "registered, not yet approved",
   },
-] as const;
+} satisfies Record<ParticipantState, { key: keyof Participants; label: string; dot: string; hint: string }>;
 
 export function ParticipantStates({
   participants,
@@ -42,7 +42,7 @@ export function ParticipantStates({
       }
     >
       <ul className="grid gap-3 sm:grid-cols-3">
-        {STATES.map(({ key, state, label, dot, hint }) => (
+        {Object.entries(STATES).map(([state, { key, label, dot, hint }]) => (
           <li key={key}>
             <Link
               href={`/participants?state=${state}`}

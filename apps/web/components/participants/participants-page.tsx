@@ -1,5 +1,6 @@
 "use client";
 
+import type { ParticipantState } from "@sls/server";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { PageHeader } from "@/components/shell/page-header";
@@ -13,13 +14,15 @@ import { ParticipantsTable, SORTABLE, type Sort } from "./participants-table";
 import { useDebounced } from "./use-debounced";
 
 type ListInput = RouterInputs["admin"]["participants"]["list"];
-type State = NonNullable<ListInput["state"]>;
 
+const STATE_LABELS: Record<ParticipantState, string> = {
+  active: "Active",
+  expired: "Expired",
+  "awaiting-approval": "Awaiting approval",
+};
 const STATE_OPTIONS = [
   { value: "", label: "All states" },
-  { value: "active", label: "Active" },
-  { value: "expired", label: "Expired" },
-  { value: "awaiting-approval", label: "Awaiting approval" },
+  ...Object.entries(STATE_LABELS).map(([value, label]) => ({ value, label })),
 ];
 const PAGE_SIZES = [25, 50, 100, 200];
 
@@ -27,7 +30,7 @@ export function ParticipantsPage() {
   const trpc = useTRPC();
   const url = useSearchState();
   const state = (STATE_OPTIONS.some((o) => o.value === url.get("state")) ? url.get("state") : undefined) as
-    | State
+    | ParticipantState
     | undefined;
   const sortKey = SORTABLE.find((s) => s === url.get("sort")) ?? "serial";
   const sort: Sort = { key: sortKey, direction: url.get("dir") === "desc" ? "desc" : "asc" };

@@ -1,31 +1,38 @@
 "use client";
 
+import type { ParticipantSortKey, SortDirection } from "@sls/server";
 import Link from "next/link";
 import { useAccount } from "@/components/shell/account-context";
 import { cx } from "@/components/ui/cx";
 import { formatAgo, formatCount, formatDateTime } from "@/lib/format";
-import type { RouterInputs, RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/lib/trpc";
 import { ParticipantActions } from "./participant-actions";
 import { StateBadge } from "./state-badge";
 
 type Row = RouterOutputs["admin"]["participants"]["list"]["rows"][number];
-type SortKey = NonNullable<RouterInputs["admin"]["participants"]["list"]["sort"]>;
-export type Sort = { key: SortKey; direction: "asc" | "desc" };
+export type Sort = { key: ParticipantSortKey; direction: SortDirection };
 
-const COLUMNS: Array<{ key: SortKey | "state"; label: string; title?: string; numeric?: boolean }> = [
-  { key: "serial", label: "Serial" },
-  { key: "hostname", label: "Hostname" },
-  { key: "model", label: "Model" },
-  { key: "platformLimit", label: "Platform", title: "Platform limit", numeric: true },
-  { key: "localLimit", label: "Local", title: "Local limit", numeric: true },
-  { key: "granted", label: "Granted", numeric: true },
-  { key: "pending", label: "Pending", numeric: true },
-  { key: "inUse", label: "In use", numeric: true },
-  { key: "highWater", label: "Peak", title: "High-water mark of in use", numeric: true },
-  { key: "lastSeenAt", label: "Last refresh" },
+type Column = { label: string; title?: string; numeric?: boolean };
+
+/** A column for every key the server sorts by (a new key needs one here), in display order. */
+const SORT_COLUMNS = {
+  serial: { label: "Serial" },
+  hostname: { label: "Hostname" },
+  model: { label: "Model" },
+  platformLimit: { label: "Platform", title: "Platform limit", numeric: true },
+  localLimit: { label: "Local", title: "Local limit", numeric: true },
+  granted: { label: "Granted", numeric: true },
+  pending: { label: "Pending", numeric: true },
+  inUse: { label: "In use", numeric: true },
+  highWater: { label: "Peak", title: "High-water mark of in use", numeric: true },
+  lastSeenAt: { label: "Last refresh" },
+} satisfies Record<ParticipantSortKey, Column>;
+export const SORTABLE = Object.keys(SORT_COLUMNS) as ParticipantSortKey[];
+
+const COLUMNS: Array<Column & { key: ParticipantSortKey | "state" }> = [
+  ...SORTABLE.map((key) => ({ key, ...SORT_COLUMNS[key] })),
   { key: "state", label: "State" },
 ];
-export const SORTABLE = COLUMNS.map((c) => c.key).filter((key): key is SortKey => key !== "state");
 
 export function ParticipantsTable({
   rows,

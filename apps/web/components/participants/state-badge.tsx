@@ -1,12 +1,13 @@
+import type { ParticipantState } from "@sls/server";
 import { Badge, type Tone } from "@/components/ui/badge";
 
-const STATE: Record<string, { tone: Tone; label: string }> = {
+const STATE: Record<ParticipantState, { tone: Tone; label: string }> = {
   active: { tone: "good", label: "active" },
   expired: { tone: "neutral", label: "expired" },
   "awaiting-approval": { tone: "warn", label: "awaiting approval" },
 };
 
-export function StateBadge({ state }: { state: string }) {
-  const { tone, label } = STATE[state] ?? { tone: "neutral" as const, label: state };
+export function StateBadge({ state }: { state: ParticipantState }) {
+  const { tone, label } = STATE[state];
   return <Badge tone={tone}>{label}</Badge>;
 }

@@ -33,7 +33,7 @@ async function advanceAuditIds(
     await db.$executeRawUnsafe(`SELECT setval('"AuditEvent_id_seq"', ${BEYOND_INT32})`);
     return;
   }
-  await store.inPoolTransaction((tx) => tx.audit([{ at: new Date(), type: "first", actor: "test" }]));
+  await store.inPoolTransaction((tx) => tx.audit([{ at: new Date(), type: "admin.login", actor: "test" }]));
   await db.$executeRawUnsafe(`UPDATE sqlite_sequence SET seq = ${BEYOND_INT32} WHERE name = 'AuditEvent'`);
 }
 
@@ -53,8 +53,8 @@ describe.each(["sqlite", "postgresql"] as const)("64-bit audit ids and counters 
     try {
       await store.seedServer({ poolSize: 10, refreshIntervalSec: 30, secretHash: null, at: new Date() });
       await advanceAuditIds(store, db, provider);
-      await store.inPoolTransaction((tx) => tx.audit([{ at: new Date(), type: "late", actor: "test" }]));
-      const { rows } = await store.auditQueries.page({ types: ["late"] }, 0, 10);
+      await store.inPoolTransaction((tx) => tx.audit([{ at: new Date(), type: "admin.logout", actor: "test" }]));
+      const { rows } = await store.auditQueries.page({ types: ["admin.logout"] }, 0, 10);
       expect(rows.map((row) => row.id)).toEqual([BEYOND_INT32 + 1]);
       expect(JSON.parse(JSON.stringify(rows))[0].id).toBe(BEYOND_INT32 + 1);
 

@@ -1,5 +1,6 @@
 import type { Db } from "../client.ts";
-import type { ParticipantPageQuery, ParticipantRow, ParticipantState, ParticipantStateCounts } from "./rows.ts";
+import { PARTICIPANT_STATES, type ParticipantSortKey, type ParticipantState } from "../vocabulary.ts";
+import type { ParticipantPageQuery, ParticipantRow, ParticipantStateCounts } from "./rows.ts";
 import { participantSelect } from "./selects.ts";
 
 /** Read-only queries behind the admin console's participants table and overview. */
@@ -15,7 +16,7 @@ export class ParticipantQueries {
         orderBy:
           query.sort === "serial"
             ? [{ serial: query.direction }]
-            : [{ [query.sort]: query.direction }, { serial: "asc" }],
+            : [{ [sortColumn(query.sort)]: query.direction }, { serial: "asc" }],
         skip: query.offset,
         take: query.limit,
         select: participantSelect,
@@ -26,12 +27,10 @@ export class ParticipantQueries {
   }
 
   async countByState(silentCutoff: Date): Promise<ParticipantStateCounts> {
-    const [active, expired, awaitingApproval] = await Promise.all(
-      (["active", "expired", "awaiting-approval"] as const).map((state) =>
-        this.db.participant.count({ where: stateWhere(state, silentCutoff) }),
-      ),
+    const counts = await Promise.all(
+      PARTICIPANT_STATES.map((state) => this.db.participant.count({ where: stateWhere(state, silentCutoff) })),
     );
-    return { active: active ?? 0, expired: expired ?? 0, awaitingApproval: awaitingApproval ?? 0 };
+    return Object.fromEntries(PARTICIPANT_STATES.map((state, i) => [state, counts[i] ?? 0])) as ParticipantStateCounts;
   }
 
   findBySerial(serial: string): Promise<ParticipantRow | null> {
@@ -59,6 +58,11 @@ export class ParticipantQueries {
   }
 }
 
+/** Every sort key names a participant column: a key that does not is a compile error here. */
+function sortColumn(key: ParticipantSortKey): keyof ParticipantRow {
+  return key;
+}
+
 function stateWhere(state: ParticipantState, silentCutoff: Date) {
   switch (state) {
     case "awaiting-approval":
@@ -67,5 +71,11 @@ function stateWhere(state: ParticipantState, silentCutoff: Date) {
       return { approved: true, lastSeenAt: { gte: silentCutoff } };
     case "expired":
       return { approved: true, lastSeenAt: { lt: silentCutoff } };
+    default:
+      return unhandled(state);
   }
+}
+
+function unhandled(state: never): never {
+  throw new Error(`No filter for participant state ${String(state)}`);
 }

@@ -1,3 +1,13 @@
+import type {
+  AccountRole,
+  AuditEventType,
+  ParticipantSortKey,
+  ParticipantState,
+  SortDirection,
+} from "../vocabulary.ts";
+
+export type { AccountRole, AuditEventType, ParticipantSortKey, ParticipantState, SortDirection };
+
 /** Plain rows handed out of the db package; no Prisma type crosses this boundary. */
 export interface ServerRow {
   poolSize: number;
@@ -87,7 +97,7 @@ export interface PoolWrite {
 
 export interface AuditInput {
   at: Date;
-  type: string;
+  type: AuditEventType;
   actor: string;
   participantId?: string | null;
   serial?: string | null;
@@ -133,8 +143,6 @@ export interface ParticipantCounterDeltaRow extends CounterDeltaRow {
 
 // ─── Admin console ──────────────────────────────────────────────────────────────────────────
 
-export type AccountRole = "admin" | "viewer";
-
 export interface AccountRow {
   id: string;
   name: string;
@@ -158,20 +166,6 @@ export interface SessionRow {
   account: AccountRow;
 }
 
-export type ParticipantState = "active" | "expired" | "awaiting-approval";
-
-export type ParticipantSortKey =
-  | "serial"
-  | "hostname"
-  | "model"
-  | "platformLimit"
-  | "localLimit"
-  | "granted"
-  | "pending"
-  | "inUse"
-  | "highWater"
-  | "lastSeenAt";
-
 export interface ParticipantPageQuery {
   /** Participants seen before this instant are expired (silent for 3 refresh intervals). */
   silentCutoff: Date;
@@ -179,20 +173,17 @@ export interface ParticipantPageQuery {
   /** Matched anywhere in serial, hostname or model, ignoring case. */
   search?: string | undefined;
   sort: ParticipantSortKey;
-  direction: "asc" | "desc";
+  direction: SortDirection;
   offset: number;
   limit: number;
 }
 
-export interface ParticipantStateCounts {
-  active: number;
-  expired: number;
-  awaitingApproval: number;
-}
+export type ParticipantStateCounts = Record<ParticipantState, number>;
 
 export interface AuditRow {
   id: number;
   at: Date;
+  /** Read back as stored: free text in the database, which may hold types earlier versions wrote. */
   type: string;
   participantId: string | null;
   serial: string | null;
@@ -206,7 +197,7 @@ export interface AuditRow {
 
 export interface AuditFilter {
   serial?: string | undefined;
-  types?: string[] | undefined;
+  types?: AuditEventType[] | undefined;
   actor?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;

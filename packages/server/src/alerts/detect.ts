@@ -1,4 +1,5 @@
 import type { Store } from "@sls/db";
+import { type AuditEventType, RECLAIM_EVENT_TYPES } from "@sls/db/vocabulary";
 import type { Services } from "../services/context.ts";
 import type { AlertConfig } from "./alert-config.ts";
 import type { Alert } from "./alert-kinds.ts";
@@ -14,7 +15,7 @@ const AUDIT_BATCHES_PER_TICK = 20;
 const LISTED_SERIALS = 20;
 
 /** Causes of a reclaim in the audit history; each is counted in sls_reclaims_total. */
-const RECLAIM_CAUSES = ["reclaim", "force-release", "remove"] as const;
+const RECLAIM_CAUSES = RECLAIM_EVENT_TYPES;
 
 export const TAILED_AUDIT_TYPES = [
   ...RECLAIM_CAUSES,
@@ -26,7 +27,7 @@ export const TAILED_AUDIT_TYPES = [
   "handback",
   "backup.handback-failed",
   "backup.handback-refused",
-] as const;
+] as const satisfies readonly AuditEventType[];
 
 export interface Detection {
   alerts: Alert[];

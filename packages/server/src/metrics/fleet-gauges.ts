@@ -1,4 +1,5 @@
 import type { ParticipantStateCounts, Store } from "@sls/db";
+import { PARTICIPANT_STATES } from "@sls/db/vocabulary";
 import { Gauge } from "prom-client";
 import type { Services } from "../services/context.ts";
 import { silentCutoff } from "../services/sweeper.ts";
@@ -107,9 +108,7 @@ export function registerFleetGauges(metrics: ServerMetrics, services: Services):
     (g, s) => g.set(s.inUse.inUseFromPool),
   );
   gauge("sls_participants", "Registered participants by state.", ["state"], (g, s) => {
-    g.set({ state: "active" }, s.states.active);
-    g.set({ state: "expired" }, s.states.expired);
-    g.set({ state: "awaiting-approval" }, s.states.awaitingApproval);
+    for (const state of PARTICIPANT_STATES) g.set({ state }, s.states[state]);
   });
   gauge("sls_server_role", "1 for this process's role (main or backup).", ["role"], (g) =>
     g.set({ role: services.role }, 1),

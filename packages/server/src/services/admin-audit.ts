@@ -1,40 +1,24 @@
 import type { AuditFilter, AuditRow } from "@sls/db";
+import {
+  ADMIN_EVENT_TYPES,
+  GRANT_EVENT_TYPES,
+  RECLAIM_EVENT_TYPES,
+  REGISTRATION_EVENT_TYPES,
+} from "@sls/db/vocabulary";
 import type { Services } from "./context.ts";
 
 /** The most rows one CSV export carries; the answer says when the filter matched more. */
 export const EXPORT_LIMIT = 100_000;
 
-/** Every event type the server writes, for the audit page's filter. */
+/**
+ * The event types the audit page filters by: registrations, grant changes, reclaims and console
+ * actions (the backup's and housekeeping rows are listed, not offered as filters).
+ */
 export const AUDIT_TYPES = [
-  "register",
-  "register-awaiting-approval",
-  "request",
-  "grant-pending",
-  "release",
-  "withdraw-pending",
-  "transfer-out",
-  "transfer-in",
-  "limits",
-  "reclaim",
-  "force-release",
-  "remove",
-  "admin.setup-code",
-  "admin.setup",
-  "admin.login",
-  "admin.login-failed",
-  "admin.logout",
-  "admin.secret",
-  "admin.refresh-interval",
-  "admin.pool-size",
-  "admin.backup",
-  "admin.operation",
-  "admin.approve",
-  "admin.force-release",
-  "admin.remove",
-  "admin.account-create",
-  "admin.account-role",
-  "admin.account-password",
-  "admin.account-remove",
+  ...REGISTRATION_EVENT_TYPES,
+  ...GRANT_EVENT_TYPES,
+  ...RECLAIM_EVENT_TYPES,
+  ...ADMIN_EVENT_TYPES,
 ] as const;
 
 export function auditPage(services: Services, filter: AuditFilter, offset: number, limit: number) {

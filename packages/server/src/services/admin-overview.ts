@@ -37,7 +37,12 @@ export async function overview(services: Services) {
       utilisationPct: poolSize > 0 ? (granted / poolSize) * 100 : granted > 0 ? 100 : 0,
       alertThresholdPct: server.alertThresholdPct,
     },
-    participants: { total: usage?.participants ?? 0, ...states },
+    participants: {
+      total: usage?.participants ?? 0,
+      active: states.active,
+      expired: states.expired,
+      awaitingApproval: states["awaiting-approval"],
+    },
     backup: {
       configured: Boolean(backup?.serial),
       address: backup?.address ?? null,

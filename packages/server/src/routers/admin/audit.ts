@@ -52,7 +52,9 @@ function toFilter(filter: TAuditFilter): AuditFilter {
 }
 
 export const auditRouter = router({
-  types: viewerProcedure.output(z.object({ types: z.array(z.string()) })).query(() => ({ types: [...AUDIT_TYPES] })),
+  types: viewerProcedure
+    .output(z.object({ types: z.array(z.enum(AUDIT_TYPES)) }))
+    .query(() => ({ types: [...AUDIT_TYPES] })),
 
   list: viewerProcedure
     .input(ZAuditListInput)

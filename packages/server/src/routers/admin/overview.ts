@@ -1,3 +1,4 @@
+import type { ParticipantState } from "@sls/db/vocabulary";
 import { z } from "zod";
 import { overview } from "../../services/admin-overview.ts";
 import { withInUseFromPool } from "../../services/capacity-usage.ts";
@@ -11,6 +12,21 @@ const ZCounterRow = z.object({
   answered: z.number(),
   failed: z.number(),
 });
+
+/** The field of the overview's participant counts that carries each state. */
+const STATE_COUNT_FIELDS = {
+  active: "active",
+  expired: "expired",
+  "awaiting-approval": "awaitingApproval",
+} as const satisfies Record<ParticipantState, string>;
+type StateCountField = (typeof STATE_COUNT_FIELDS)[ParticipantState];
+
+const ZParticipantCounts = z.object({
+  total: z.number().int(),
+  active: z.number().int(),
+  expired: z.number().int(),
+  awaitingApproval: z.number().int(),
+} satisfies Record<"total" | StateCountField, z.ZodNumber>);
 
 export const ZOverview = z.object({
   configured: z.boolean(),
@@ -26,12 +42,7 @@ export const ZOverview = z.object({
     utilisationPct: z.number(),
     alertThresholdPct: z.number().int(),
   }),
-  participants: z.object({
-    total: z.number().int(),
-    active: z.number().int(),
-    expired: z.number().int(),
-    awaitingApproval: z.number().int(),
-  }),
+  participants: ZParticipantCounts,
   backup: z.object({
     configured: z.boolean(),
     address: z.string().nullable(),

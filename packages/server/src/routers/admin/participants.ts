@@ -1,3 +1,4 @@
+import { PARTICIPANT_SORT_KEYS, PARTICIPANT_STATES, SORT_DIRECTIONS } from "@sls/db/vocabulary";
 import { z } from "zod";
 import {
   approveParticipant,
@@ -13,26 +14,15 @@ import { ZSerial } from "../appliance/schemas.ts";
 import { ZUsageRange } from "./overview.ts";
 import { iso } from "./schemas.ts";
 
-export const ZParticipantState = z.enum(["active", "expired", "awaiting-approval"]);
-export const ZParticipantSort = z.enum([
-  "serial",
-  "hostname",
-  "model",
-  "platformLimit",
-  "localLimit",
-  "granted",
-  "pending",
-  "inUse",
-  "highWater",
-  "lastSeenAt",
-]);
+export const ZParticipantState = z.enum(PARTICIPANT_STATES);
+export const ZParticipantSort = z.enum(PARTICIPANT_SORT_KEYS);
 export type TParticipantSort = z.infer<typeof ZParticipantSort>;
 
 export const ZParticipantListInput = z.object({
   page: z.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.number().int().min(10).max(200).default(50),
   sort: ZParticipantSort.default("serial"),
-  direction: z.enum(["asc", "desc"]).default("asc"),
+  direction: z.enum(SORT_DIRECTIONS).default("asc"),
   state: ZParticipantState.optional(),
   search: z.string().trim().max(100, "must be at most 100 characters").optional(),
 });

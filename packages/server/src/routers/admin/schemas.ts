@@ -1,4 +1,5 @@
 import { MAX_POOL_SIZE } from "@sls/allocator";
+import { ACCOUNT_ROLES, type AccountRole } from "@sls/db/vocabulary";
 import { z } from "zod";
 
 /** The limits the settings and account forms enforce, served to the browser so it checks the same. */
@@ -49,7 +50,7 @@ export const ZNewPassword = z
   .min(RULES.password.minLength, `must be at least ${RULES.password.minLength} characters`)
   .max(RULES.password.maxLength, `must be at most ${RULES.password.maxLength} characters`);
 
-export const ZRole = z.enum(["admin", "viewer"]);
+export const ZRole = z.enum(ACCOUNT_ROLES);
 
 export const ZAccount = z.object({
   id: z.string(),
@@ -69,7 +70,7 @@ export function iso(date: Date | null): string | null {
 export function accountDto(account: {
   id: string;
   name: string;
-  role: "admin" | "viewer";
+  role: AccountRole;
   createdAt: Date;
   lastLoginAt: Date | null;
 }): TAccount {
