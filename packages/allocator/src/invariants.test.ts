@@ -42,6 +42,16 @@ describe("checkInvariants", () => {
     ]);
   });
 
+  it("counts pending against the platform limit too (invariant 2)", () => {
+    const ps = [
+      participant("a", { granted: 200 }),
+      participant("b", { granted: 100, pending: 50, pendingSeq: 4, platformLimit: 120 }),
+    ];
+    expect(checkInvariants(pool(), ps)).toEqual([
+      "participant B (ptc_b): localLimit 0 + granted 100 + pending 50 = 150 exceeds platformLimit 120",
+    ]);
+  });
+
   it("reports negative or fractional counts", () => {
     const ps = [participant("a", { granted: 1.5, pending: -50, pendingSeq: 1 })];
     expect(checkInvariants({ poolSize: 2, grantedTotal: 1.5, pendingTotal: -50, pendingSeq: 1 }, ps)).toEqual([

@@ -56,6 +56,19 @@ describe("updateLimits", () => {
   });
 
   it.each([
+    [1, 0],
+    [1, 1],
+    [1_000_000, 0],
+    [1_000_000, 1_000_000],
+  ])("accepts platformLimit %s with localLimit %s: the spec's bounds are inclusive", (platformLimit, localLimit) => {
+    const before = stateOf(100, [participant("a", { granted: 50 })]);
+    const outcome = updateLimits(before, "ptc_a", platformLimit, localLimit);
+    expect(find(outcome.state, "a")).toMatchObject({ platformLimit, localLimit });
+    expect(outcome.result).toEqual({ granted: Math.min(50, platformLimit - localLimit), pending: 0 });
+    expectSound(before, outcome);
+  });
+
+  it.each([
     [0, 0, "platformLimit must be a whole number from 1 to 1000000; got 0"],
     [1_000_001, 0, "platformLimit must be a whole number from 1 to 1000000; got 1000001"],
     [100.5, 0, "platformLimit must be a whole number from 1 to 1000000; got 100.5"],

@@ -32,8 +32,15 @@ function run(
 }
 
 describe("backup operating limit", () => {
-  it("starts at 5 days when the main server is first set up", () => {
+  it("starts at 5 days when the main server is first set up, inactive, no alert raised, free to issue", () => {
     expect(remainingDays(initialOperatingLimit(0))).toBe(5);
+    expect(initialOperatingLimit(1_000)).toEqual({
+      remainingMs: 5 * DAY,
+      activeSinceMs: null,
+      accountedAtMs: 1_000,
+      raised: [],
+    });
+    expect(canIssueSessions(initialOperatingLimit(0))).toBe(true);
   });
 
   it("grows one day per day inactive and synchronised, up to 30", () => {
@@ -62,6 +69,43 @@ describe("backup operating limit", () => {
     expect(active.limit.remainingMs).toBe(0);
     expect(canIssueSessions(active.limit)).toBe(false);
     expect(active.alerts).toEqual(["LIMIT_REACHED@5"]);
+  });
+
+  it("raises no alert while inactive, however long ago the clock started or however empty the budget", () => {
+    const now = Date.UTC(2026, 0, 1);
+    const idle = advanceOperatingLimit(initialOperatingLimit(now), now + 20 * DAY, {
+      active: false,
+      synchronised: true,
+    });
+    expect(idle.alerts).toEqual([]);
+    const drained = run(initialOperatingLimit(now), now, 6, true);
+    expect(drained.alerts).toEqual(["LIMIT_REACHED@5"]);
+    const ended = setActive(drained.limit, false, drained.at);
+    const unsynchronised = advanceOperatingLimit(ended, drained.at + 20 * DAY, { active: false, synchronised: false });
+    expect(unsynchronised.limit.remainingMs).toBe(0);
+    expect(unsynchronised.alerts).toEqual([]);
+  });
+
+  it("counts one continuous active period: starting again while active does not restart the 15 days", () => {
+    const full = run(initialOperatingLimit(0), 0, 25, false);
+    let limit = setActive(full.limit, true, full.at);
+    limit = advanceOperatingLimit(limit, full.at + 10 * DAY, { active: true, synchronised: true }).limit;
+    limit = setActive(limit, true, full.at + 10 * DAY);
+    expect(limit.activeSinceMs).toBe(full.at);
+    const step = advanceOperatingLimit(limit, full.at + 15 * DAY, { active: true, synchronised: true });
+    expect(step.alerts).toEqual(["ACTIVE_15_DAYS"]);
+  });
+
+  it("ends an active period when the backup goes inactive; the next period raises its alerts afresh", () => {
+    const full = run(initialOperatingLimit(0), 0, 25, false);
+    const first = run(full.limit, full.at, 16, true);
+    expect(first.alerts).toEqual(["ACTIVE_15_DAYS@15"]);
+    const ended = setActive(first.limit, false, first.at);
+    expect(ended).toMatchObject({ activeSinceMs: null, raised: [] });
+    const recharged = run(ended, first.at, 20, false);
+    expect(setActive(recharged.limit, true, recharged.at)).toMatchObject({ activeSinceMs: recharged.at, raised: [] });
+    const second = run(recharged.limit, recharged.at, 16, true);
+    expect(second.alerts).toEqual(["ACTIVE_15_DAYS@15"]);
   });
 
   it("stays within 0 and 30 days whatever the sequence", () => {

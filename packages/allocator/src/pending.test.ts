@@ -19,9 +19,15 @@ describe("servePending", () => {
     expectSound(before, outcome);
   });
 
-  it("breaks a tie of positions by id", () => {
+  it.each([
+    ["b", "a"],
+    ["a", "b"],
+  ])("breaks a tie of positions by id, whatever the order of the rows (%s, %s)", (...names) => {
     const outcome = servePending(
-      stateOf(50, [participant("b", { pending: 50, pendingSeq: 1 }), participant("a", { pending: 50, pendingSeq: 1 })]),
+      stateOf(
+        50,
+        names.map((name) => participant(name, { pending: 50, pendingSeq: 1 })),
+      ),
     );
     expect(outcome.changes.map((c) => c.id)).toEqual(["ptc_a"]);
   });

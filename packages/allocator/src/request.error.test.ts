@@ -42,6 +42,7 @@ describe("requestSessions refusals", () => {
 
   it("refuses a state that repeats a participant as INCOMPLETE_STATE", () => {
     const a = participant("a");
-    refusal(() => requestSessions(stateOf(100, [a, a]), "ptc_a", 50), "INCOMPLETE_STATE");
+    const error = refusal(() => requestSessions(stateOf(100, [a, a]), "ptc_a", 50), "INCOMPLETE_STATE");
+    expect(error.message).toBe('participant "ptc_a" appears twice in the state; pass each participant once');
   });
 });

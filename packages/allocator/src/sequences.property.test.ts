@@ -181,13 +181,22 @@ describe("random sequences of protocol events", () => {
 });
 
 function perform(model: Model, s: Step): void {
-  if (s.kind === "register") return register(model, s.platformLimit, s.localPct, s.peer);
+  if (s.kind === "register") {
+    register(model, s.platformLimit, s.localPct, s.peer);
+    return;
+  }
   if (s.kind === "tick") {
     model.now += s.ms;
     return;
   }
-  if (s.kind === "resize") return resize(model, s.poolSize);
-  if (s.kind === "reclaimSilent") return reclaimSilent(model);
+  if (s.kind === "resize") {
+    resize(model, s.poolSize);
+    return;
+  }
+  if (s.kind === "reclaimSilent") {
+    reclaimSilent(model);
+    return;
+  }
 
   const p = model.participants[s.who % Math.max(1, model.participants.length)];
   if (p === undefined) return;

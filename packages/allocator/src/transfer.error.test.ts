@@ -47,7 +47,9 @@ describe("transfer refusals", () => {
 
   it("refuses an unregistered unit that the receiver does not name", () => {
     const error = refusal(() => transfer(stateOf(100, [participant("new")]), "ptc_new", "NOBODY"), "NOT_HA_PEER");
-    expect(error.message).toContain('"NEW" names no failover peer');
+    expect(error.message).toBe(
+      '"NEW" cannot take sessions from "NOBODY": they are not one failover pair ("NEW" names no failover peer); register each unit with the other\'s serial as haPeerSerial',
+    );
   });
 
   it("refuses a unit taking sessions from itself, even if it names itself", () => {

@@ -31,6 +31,19 @@ describe("transfer", () => {
     expectSound(before, outcome);
   });
 
+  it("gives the pair's waiting demand the older position even when the receiver has no room for more", () => {
+    const before = stateOf(100, [
+      participant("new", { haPeerSerial: "OLD", platformLimit: 150, granted: 100, pending: 50, pendingSeq: 7 }),
+      participant("old", { pending: 50, pendingSeq: 2, haPeerSerial: "NEW" }),
+      participant("x", { pending: 50, pendingSeq: 5 }),
+    ]);
+    const outcome = transfer(before, "ptc_new", "OLD");
+    expect(outcome.result).toEqual({ granted: 100, pending: 50 });
+    expect(find(outcome.state, "new")).toMatchObject({ pending: 50, pendingSeq: 2 });
+    expect(outcome.changes.at(-1)).toMatchObject({ id: "ptc_new", cause: "transfer-in", pendingSeq: 2 });
+    expectSound(before, outcome);
+  });
+
   it("drops the pending that does not fit the receiver's limits before any grant", () => {
     const before = stateOf(400, [
       participant("new", { haPeerSerial: "OLD", platformLimit: 500, localLimit: 100 }),
