@@ -22,7 +22,7 @@ function pnpmVersion(bin) {
 }
 
 /** Uses pnpm from PATH when it is the pinned version, else installs that version under .tools/. */
-export async function ensurePnpm() {
+async function ensurePnpm() {
   const onPath = pnpmVersion("pnpm");
   if (onPath === PNPM_VERSION) {
     say(`pnpm ${onPath} found on PATH`);
@@ -48,7 +48,7 @@ export async function ensurePnpm() {
   return code === 0 && pnpmVersion(local) === PNPM_VERSION;
 }
 
-export async function installDependencies() {
+async function installDependencies() {
   say(
     "linking the workspace from pnpm-lock.yaml; a cold store downloads everything and compiles better-sqlite3 (about 1.5 min)",
   );

@@ -23,7 +23,7 @@ export interface SimulatorConfig {
  * The default start spread grows with the fleet: about 200 registrations a second, whatever its
  * size, instead of the whole fleet in the same instant.
  */
-export const START_SPREAD_MS_PER_APPLIANCE = 5;
+const START_SPREAD_MS_PER_APPLIANCE = 5;
 
 export const USAGE = `usage: sls-simulator --secret <secret> [options]
 

@@ -17,7 +17,7 @@ export function statusLine(s: FleetSnapshot): string {
   ].join("  ");
 }
 
-export function formatElapsed(seconds: number): string {
+function formatElapsed(seconds: number): string {
   const total = Math.floor(seconds);
   const mm = String(Math.floor(total / 60)).padStart(2, "0");
   const ss = String(total % 60).padStart(2, "0");

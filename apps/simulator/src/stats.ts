@@ -3,7 +3,7 @@ import { failureReason, type Transport } from "@sls/participant";
 const RATE_WINDOW_MS = 5_000;
 
 /** The refusal of a server that sheds load: counted as its own outcome, not as an error. */
-export const SHED_REASON = "OVERLOADED";
+const SHED_REASON = "OVERLOADED";
 
 /**
  * Counts every call the fleet makes (by verb), the calls the server shed as `OVERLOADED` (by

@@ -18,7 +18,7 @@ export interface RegisterInput {
   haPeerSerial?: string;
 }
 
-export interface RegisterAnswer {
+interface RegisterAnswer {
   token: string;
   role: "participant" | "backup";
   refreshIntervalSec: number;
@@ -27,14 +27,14 @@ export interface RegisterAnswer {
   backup: BackupInfo;
 }
 
-export interface RequestAnswer {
+interface RequestAnswer {
   granted: number;
   added: number;
   pending: number;
   refreshIntervalSec: number;
 }
 
-export interface RefreshAnswer {
+interface RefreshAnswer {
   granted: number;
   pending: number;
   refreshIntervalSec: number;

@@ -38,7 +38,7 @@ function zodIssues(cause: unknown): ZodLikeIssue[] | null {
   return null;
 }
 
-export function describeIssues(issues: ZodLikeIssue[]): string {
+function describeIssues(issues: ZodLikeIssue[]): string {
   const parts = issues.map((issue) => {
     const field = issue.path.map(String).join(".");
     return field ? `${field}: ${issue.message}` : issue.message;
@@ -169,5 +169,3 @@ export const adminProcedure = viewerProcedure.use(({ ctx, next }) => {
   }
   return next();
 });
-
-export { SlsError };

@@ -2,7 +2,7 @@
 
 import { cx } from "@/components/ui/cx";
 
-export const RANGES = [
+const RANGES = [
   { value: "hour", label: "Last hour", spanMs: 3600_000 },
   { value: "day", label: "Last day", spanMs: 24 * 3600_000 },
   { value: "week", label: "Last week", spanMs: 7 * 24 * 3600_000 },

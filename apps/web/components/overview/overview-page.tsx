@@ -13,7 +13,7 @@ import { PoolFigures } from "./pool-figures";
 import { UsageChartPanel } from "./usage-chart-panel";
 import { UtilisationBar } from "./utilisation-bar";
 
-export const OVERVIEW_REFRESH_MS = 3_000;
+const OVERVIEW_REFRESH_MS = 3_000;
 
 export function OverviewPage() {
   const trpc = useTRPC();

@@ -3,7 +3,7 @@ import { formatCount, formatPercent } from "@/lib/format";
 /** Amber this many points below the alert threshold, red from the threshold on. */
 const AMBER_MARGIN_PCT = 15;
 
-export function utilisationTone(pct: number, thresholdPct: number): "ok" | "near" | "alert" {
+function utilisationTone(pct: number, thresholdPct: number): "ok" | "near" | "alert" {
   if (pct >= thresholdPct) return "alert";
   if (pct >= thresholdPct - AMBER_MARGIN_PCT) return "near";
   return "ok";

@@ -13,7 +13,7 @@ const MAX_RETRY_MS = 15 * 60_000;
 const DUE_BATCH = 50;
 
 /** 10 s, 20 s, 40 s, … at most 15 min between attempts. */
-export function retryDelayMs(attempts: number): number {
+function retryDelayMs(attempts: number): number {
   return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1), MAX_RETRY_MS);
 }
 

@@ -17,7 +17,7 @@ const LISTED_SERIALS = 20;
 /** Causes of a reclaim in the audit history; each is counted in sls_reclaims_total. */
 const RECLAIM_CAUSES = RECLAIM_EVENT_TYPES;
 
-export const TAILED_AUDIT_TYPES = [
+const TAILED_AUDIT_TYPES = [
   ...RECLAIM_CAUSES,
   // Where pending demand ends (served, released or handed over): for the pending-wait histogram.
   "grant-pending",

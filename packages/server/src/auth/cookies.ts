@@ -1,10 +1,10 @@
 /** Over plain HTTP (a console on a trusted network, or a test). */
-export const SESSION_COOKIE = "sls_session";
+const SESSION_COOKIE = "sls_session";
 /**
  * Over HTTPS: the `__Host-` prefix makes browsers accept the cookie only with `Secure`, `Path=/`
  * and no `Domain`, so neither a plain-HTTP page nor a sibling domain can plant or overwrite it.
  */
-export const SECURE_SESSION_COOKIE = "__Host-sls_session";
+const SECURE_SESSION_COOKIE = "__Host-sls_session";
 
 export function sessionCookieName(secure: boolean): string {
   return secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;

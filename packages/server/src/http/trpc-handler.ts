@@ -11,7 +11,7 @@ import { webRequestOf } from "./web-request.ts";
 export const TRPC_BASE_PATH = "/api/trpc/";
 
 /** The largest request body any call accepts; the largest real input is a few hundred bytes. */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Serves everything under /api/trpc: appliance calls on their own path, the rest through tRPC's

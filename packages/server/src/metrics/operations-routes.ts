@@ -3,7 +3,7 @@ import type { Services } from "../services/context.ts";
 import { createMetricsHandler, METRICS_PATH } from "./metrics-endpoint.ts";
 import { checkReadiness } from "./readiness.ts";
 
-export const READY_PATH = "/api/ready";
+const READY_PATH = "/api/ready";
 
 /**
  * GET /metrics (unless SLS_METRICS=off) and, on the web port, GET /api/ready. Returns whether it

@@ -1,6 +1,6 @@
 import type { Services } from "../services/context.ts";
 
-export interface ReadinessCheck {
+interface ReadinessCheck {
   ok: boolean;
   detail: string;
 }

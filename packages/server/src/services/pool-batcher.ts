@@ -9,7 +9,7 @@ type Work<R> = (tx: PoolTransaction) => Promise<R>;
  * Under pressure the queue is served in this order: a release frees capacity, a refresh that must
  * take the lock keeps a lease, a request asks for more, a registration adds a participant.
  */
-export const PRIORITIES = ["release", "refresh", "request", "register"] as const;
+const PRIORITIES = ["release", "refresh", "request", "register"] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
 /** What a call will read under the lock, so that a batch reads it in one statement per table. */

@@ -39,7 +39,7 @@ export async function sweepSilentParticipants(services: Services): Promise<numbe
  * Participants last seen before this are silent, counting silence from `floor` (Leases.floor) at
  * the earliest; null while nobody can be (the floor is less than 3 intervals ago).
  */
-export function sweepCutoff(now: number, refreshIntervalSec: number, floor: number): Date | null {
+function sweepCutoff(now: number, refreshIntervalSec: number, floor: number): Date | null {
   const cutoff = silentCutoff(now, refreshIntervalSec);
   return floor < cutoff.getTime() ? cutoff : null;
 }

@@ -25,5 +25,3 @@ export async function sendToChannel(
       return sendEmail(config.email, alert, serverId);
   }
 }
-
-export { ChannelError };

@@ -19,7 +19,7 @@ function sdValue(value: string): string {
  * One RFC 5424 message: `<PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD] MSG`, the MSGID being the
  * alert kind and the message text in UTF-8 after a BOM.
  */
-export function syslogMessage(alert: Alert, serverId: string, hostname = os.hostname()): string {
+function syslogMessage(alert: Alert, serverId: string, hostname = os.hostname()): string {
   const pri = FACILITY * 8 + SEVERITY_CODE[alert.severity];
   const host = hostname.replace(/[^\x21-\x7e]/g, "").slice(0, 255) || "-";
   const sd = `[${SD_ID} kind="${sdValue(alert.kind)}" severity="${alert.severity}" server="${sdValue(serverId)}"]`;

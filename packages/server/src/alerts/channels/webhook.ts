@@ -3,11 +3,11 @@ import type { TWebhookChannel } from "../alert-config.ts";
 import { ALERT_TITLES, type Alert } from "../alert-kinds.ts";
 import { ChannelError, SEND_TIMEOUT_MS } from "./channel-error.ts";
 
-export const SIGNATURE_HEADER = "x-sls-signature";
-export const TIMESTAMP_HEADER = "x-sls-timestamp";
+const SIGNATURE_HEADER = "x-sls-signature";
+const TIMESTAMP_HEADER = "x-sls-timestamp";
 
 /** The body: our own JSON, or Slack's incoming-webhook shape (`text`, plus blocks). */
-export function webhookBody(alert: Alert, format: TWebhookChannel["format"], serverId: string): string {
+function webhookBody(alert: Alert, format: TWebhookChannel["format"], serverId: string): string {
   if (format === "slack") {
     const headline = `*[${alert.severity.toUpperCase()}] ${ALERT_TITLES[alert.kind]}*`;
     return JSON.stringify({

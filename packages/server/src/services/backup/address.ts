@@ -28,7 +28,7 @@ function isHostName(hostname: string): boolean {
   return /^[a-z0-9]([a-z0-9-]{0,62})?(\.[a-z0-9]([a-z0-9-]{0,62})?)*\.?$/i.test(hostname);
 }
 
-export const ADDRESS_RULE =
+const ADDRESS_RULE =
   "must be a host name or IP address with an optional port (backup.example.net:3000), or an http(s):// URL with nothing after the port";
 
 /** The backup address as the console accepts it: validated, then stored normalised. */

@@ -290,7 +290,7 @@ export class BackupRunner {
   }
 }
 
-export function limitOf(role: BackupRoleRow): OperatingLimit {
+function limitOf(role: BackupRoleRow): OperatingLimit {
   const limit: OperatingLimit = {
     remainingMs: role.remainingMs,
     activeSinceMs: role.activeSince?.getTime() ?? null,

@@ -30,7 +30,7 @@ export function mainServing(link: BackupLink | null): ServingPolicy {
   };
 }
 
-export function backupInactive(): SlsError {
+function backupInactive(): SlsError {
   return new SlsError(
     "BACKUP_INACTIVE",
     "This is the backup licensing server and it is not serving while the main server is reachable; send the call to the main server.",

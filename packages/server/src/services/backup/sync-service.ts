@@ -48,7 +48,7 @@ export async function syncForBackup(
   return link.seal(`sync-answer:${sealed.nonce}`, answer);
 }
 
-export function requireLink(link: BackupLink | null): BackupLink {
+function requireLink(link: BackupLink | null): BackupLink {
   if (!link) {
     throw new SlsError(
       "SERVER_NOT_CONFIGURED",
