@@ -8,7 +8,7 @@ import { ZServerAddress } from "./services/backup/address.ts";
 const ZPort = z.coerce.number().int().min(1).max(65535);
 const optionalInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
 
-export const ZEnv = z.object({
+const ZEnv = z.object({
   PORT: ZPort.default(3000),
   /** Optional dedicated appliance listener (the original's licence port is 50554). */
   SLS_LICENSE_PORT: ZPort.optional(),

@@ -1,7 +1,7 @@
 import type { AccountRow } from "@sls/db";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadEnv } from "../src/env.ts";
-import { ZBackupInput } from "../src/routers/admin/settings.ts";
+import { ZBackupInput } from "../src/contracts/admin/settings.ts";
 import { overview } from "../src/services/admin-overview.ts";
 import { setBackup } from "../src/services/admin-settings.ts";
 import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";

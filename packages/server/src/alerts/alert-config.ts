@@ -15,7 +15,7 @@ const ZSecretUpdate = z
   .nullable()
   .optional();
 
-export const ZWebhookChannel = z.object({
+const ZWebhookChannel = z.object({
   url: z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }),
   format: z.enum(["json", "slack"]),
   /** HMAC-SHA256 key for the X-SLS-Signature header. */
@@ -28,7 +28,7 @@ export const ZSyslogChannel = z.object({
   transport: z.enum(["udp", "tcp"]),
 });
 
-export const ZEmailChannel = z.object({
+const ZEmailChannel = z.object({
   host: ZHost,
   port: ZPortNumber,
   /** true: TLS from the first byte (port 465); false: plain, upgraded with STARTTLS when offered. */

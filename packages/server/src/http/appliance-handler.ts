@@ -4,7 +4,7 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { appRouter, createCaller } from "../root.ts";
 import type { Services } from "../services/context.ts";
 import { bearerToken, hashToken } from "../auth/token.ts";
-import { ZRefreshInput } from "../routers/appliance/refresh.ts";
+import { ZRefreshInput } from "../contracts/appliance.ts";
 import { refreshFromLease } from "../services/appliance/refresh.ts";
 import { recordCall } from "../services/call-record.ts";
 import { createContextInner } from "../trpc.ts";

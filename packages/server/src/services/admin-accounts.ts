@@ -1,6 +1,12 @@
-import type { AccountRole, AccountRow, AccountTransaction, PoolTransaction } from "@sls/db";
+import type { AccountRow, AccountTransaction, PoolTransaction } from "@sls/db";
 import { AdminError } from "../auth/admin-error.ts";
 import { hashPassword } from "../auth/password.ts";
+import type {
+  TCreateAccountInput,
+  TRemoveAccountInput,
+  TResetPasswordInput,
+  TSetRoleInput,
+} from "../contracts/admin/accounts.ts";
 import { newAccountId } from "./admin-auth.ts";
 import { adminActor } from "./admin-events.ts";
 import type { Services } from "./context.ts";
@@ -12,7 +18,7 @@ export function listAccounts(services: Services): Promise<AccountRow[]> {
 export async function createAccount(
   services: Services,
   by: AccountRow,
-  input: { name: string; password: string; role: AccountRole },
+  input: TCreateAccountInput,
 ): Promise<AccountRow> {
   const passwordHash = await hashPassword(input.password);
   return changeAccounts(services, async (accounts, pool, at) => {
@@ -32,11 +38,7 @@ export async function createAccount(
   });
 }
 
-export function setRole(
-  services: Services,
-  by: AccountRow,
-  input: { id: string; role: AccountRole },
-): Promise<AccountRow> {
+export function setRole(services: Services, by: AccountRow, input: TSetRoleInput): Promise<AccountRow> {
   return changeAccounts(services, async (accounts, pool, at) => {
     const target = await existing(accounts, input.id);
     if (target.role === "admin" && input.role !== "admin") await keepOneAdmin(accounts, target, "demoted");
@@ -57,7 +59,7 @@ export function setRole(
 export async function resetPassword(
   services: Services,
   by: AccountRow,
-  input: { id: string; password: string },
+  input: TResetPasswordInput,
 ): Promise<AccountRow> {
   const passwordHash = await hashPassword(input.password);
   return changeAccounts(services, async (accounts, pool, at) => {
@@ -68,7 +70,7 @@ export async function resetPassword(
   });
 }
 
-export function removeAccount(services: Services, by: AccountRow, input: { id: string }): Promise<AccountRow> {
+export function removeAccount(services: Services, by: AccountRow, input: TRemoveAccountInput): Promise<AccountRow> {
   return changeAccounts(services, async (accounts, pool, at) => {
     const target = await existing(accounts, input.id);
     if (target.id === by.id) {

@@ -1,28 +1,23 @@
 import type { AuditFilter, AuditRow } from "@sls/db";
-import {
-  ADMIN_EVENT_TYPES,
-  GRANT_EVENT_TYPES,
-  RECLAIM_EVENT_TYPES,
-  REGISTRATION_EVENT_TYPES,
-} from "@sls/db/vocabulary";
+import type { TAuditFilter, TAuditListInput } from "../contracts/admin/audit.ts";
 import type { Services } from "./context.ts";
 
 /** The most rows one CSV export carries; the answer says when the filter matched more. */
 export const EXPORT_LIMIT = 100_000;
 
-/**
- * The event types the audit page filters by: registrations, grant changes, reclaims and console
- * actions (the backup's and housekeeping rows are listed, not offered as filters).
- */
-export const AUDIT_TYPES = [
-  ...REGISTRATION_EVENT_TYPES,
-  ...GRANT_EVENT_TYPES,
-  ...RECLAIM_EVENT_TYPES,
-  ...ADMIN_EVENT_TYPES,
-] as const;
+/** Newest first, one page of what the filter matches. */
+export function auditPage(services: Services, input: TAuditListInput) {
+  return services.store.auditQueries.page(toFilter(input.filter), (input.page - 1) * input.pageSize, input.pageSize);
+}
 
-export function auditPage(services: Services, filter: AuditFilter, offset: number, limit: number) {
-  return services.store.auditQueries.page(filter, offset, limit);
+function toFilter(filter: TAuditFilter): AuditFilter {
+  return {
+    serial: filter.serial,
+    types: filter.types,
+    actor: filter.actor || undefined,
+    from: filter.from ? new Date(filter.from) : undefined,
+    to: filter.to ? new Date(filter.to) : undefined,
+  };
 }
 
 const CSV_COLUMNS = [
@@ -40,9 +35,9 @@ const CSV_COLUMNS = [
 
 export async function auditCsv(
   services: Services,
-  filter: AuditFilter,
+  filter: TAuditFilter,
 ): Promise<{ csv: string; rows: number; truncated: boolean }> {
-  const { rows, more } = await services.store.auditQueries.export(filter, EXPORT_LIMIT);
+  const { rows, more } = await services.store.auditQueries.export(toFilter(filter), EXPORT_LIMIT);
   const lines = [
     CSV_COLUMNS.join(","),
     ...rows.map((row) => CSV_COLUMNS.map((column) => csvCell(row[column])).join(",")),

@@ -5,6 +5,7 @@ import { admitSignIn } from "../auth/guesses.ts";
 import { hashPassword, spendVerificationTime, verifyPassword } from "../auth/password.ts";
 import type { RateLimitPolicy } from "../auth/rate-limit.ts";
 import type { WebRequest } from "../auth/web-request.ts";
+import type { TLoginInput, TSetupInput } from "../contracts/auth.ts";
 import { adminActor, recordAdminEvent } from "./admin-events.ts";
 import { currentSession, endSession, startSession } from "./admin-sessions.ts";
 import type { Services } from "./context.ts";
@@ -22,16 +23,6 @@ export const LOGIN_POLICY: RateLimitPolicy = {
   maxDelayMs: 10_000,
   globalPerMinute: 30,
 };
-
-export interface Credentials {
-  name: string;
-  password: string;
-}
-
-export interface SetupInput extends Credentials {
-  /** The one-time code from the server's log or its data folder (services/setup-code.ts). */
-  setupCode: string;
-}
 
 export function newAccountId(): string {
   return `acc_${randomUUID().replaceAll("-", "")}`;
@@ -53,7 +44,7 @@ export async function setUp(
   services: Services,
   web: WebRequest,
   remoteAddress: string,
-  input: SetupInput,
+  input: TSetupInput,
 ): Promise<AccountRow> {
   // Checked before the costly hash, and again under the lock against a concurrent setup.
   if ((await services.store.accounts.count()) > 0) throw setupDone();
@@ -87,7 +78,7 @@ export async function logIn(
   services: Services,
   web: WebRequest,
   remoteAddress: string,
-  input: Credentials,
+  input: TLoginInput,
 ): Promise<AccountRow> {
   if ((await services.store.accounts.count()) === 0) {
     throw new AdminError("SETUP_REQUIRED", "No account exists yet; create the first administrator on the setup page.");

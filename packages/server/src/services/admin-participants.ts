@@ -1,12 +1,11 @@
 import { reclaim, type ReclaimCause } from "@sls/allocator";
-import type { AccountRow, ParticipantPageQuery, ParticipantRow, ParticipantState, PoolTransaction } from "@sls/db";
+import type { AccountRow, ParticipantRow, ParticipantState, PoolTransaction } from "@sls/db";
+import type { TParticipantListInput } from "../contracts/admin/participants.ts";
 import { SlsError } from "../errors.ts";
 import { commitOutcome, loadState } from "./allocation.ts";
 import { adminActor } from "./admin-events.ts";
 import type { Services } from "./context.ts";
 import { silentCutoff } from "./sweeper.ts";
-
-export type ParticipantListQuery = Omit<ParticipantPageQuery, "silentCutoff">;
 
 export function stateOf(row: Pick<ParticipantRow, "approved" | "lastSeenAt">, cutoff: Date): ParticipantState {
   if (!row.approved) return "awaiting-approval";
@@ -19,11 +18,17 @@ export async function currentSilentCutoff(services: Services): Promise<Date> {
   return silentCutoff(services.now(), server?.refreshIntervalSec ?? 30);
 }
 
-export async function listParticipants(services: Services, query: ParticipantListQuery) {
+export async function listParticipants(services: Services, input: TParticipantListInput) {
   // In-use figures and leases are renewed in memory and written behind: show the latest.
   await services.leases.flush();
   const cutoff = await currentSilentCutoff(services);
-  const { rows, total } = await services.store.participantQueries.page({ ...query, silentCutoff: cutoff });
+  const { page, pageSize, ...query } = input;
+  const { rows, total } = await services.store.participantQueries.page({
+    ...query,
+    offset: (page - 1) * pageSize,
+    limit: pageSize,
+    silentCutoff: cutoff,
+  });
   return { rows: rows.map((row) => ({ ...row, state: stateOf(row, cutoff) })), total };
 }
 

@@ -1,22 +1,11 @@
 import { setPoolSize as resizePool } from "@sls/allocator";
 import type { AccountRow, AuditInput, PoolTransaction, ServerRow, SettingsUpdate } from "@sls/db";
 import { hashSecret } from "../auth/secret.ts";
+import type { TBackupSettings, TOperationInput, TPoolSizeOutput } from "../contracts/admin/settings.ts";
 import { SlsError } from "../errors.ts";
 import { commitOutcome, loadState } from "./allocation.ts";
 import { adminActor } from "./admin-events.ts";
 import type { Services } from "./context.ts";
-
-export interface BackupSettings {
-  address: string;
-  serial: string;
-  peerSerial: string | null;
-}
-
-export interface OperationSettings {
-  enabled: boolean;
-  approvalRequired: boolean;
-  alertThresholdPct: number;
-}
 
 export async function readSettings(services: Services): Promise<ServerRow> {
   const server = await services.store.readServer();
@@ -45,7 +34,7 @@ export async function setRefreshInterval(
   }));
 }
 
-export async function setBackup(services: Services, by: AccountRow, backup: BackupSettings | null): Promise<void> {
+export async function setBackup(services: Services, by: AccountRow, backup: TBackupSettings | null): Promise<void> {
   await changeSettings(services, by, (server) => ({
     update: {
       backupAddress: backup?.address ?? null,
@@ -59,7 +48,7 @@ export async function setBackup(services: Services, by: AccountRow, backup: Back
   }));
 }
 
-export async function setOperation(services: Services, by: AccountRow, operation: OperationSettings): Promise<void> {
+export async function setOperation(services: Services, by: AccountRow, operation: TOperationInput): Promise<void> {
   await changeSettings(services, by, (server) => ({
     update: operation,
     audit: {
@@ -80,7 +69,7 @@ export async function setOperation(services: Services, by: AccountRow, operation
  * Resizes the pool through the allocator, under the pool lock: shrinking below what is granted
  * is its POOL_BELOW_GRANTED, and growing serves the pending queue at once.
  */
-export async function setPoolSize(services: Services, by: AccountRow, poolSize: number): Promise<{ served: number }> {
+export async function setPoolSize(services: Services, by: AccountRow, poolSize: number): Promise<TPoolSizeOutput> {
   return services.store.inPoolTransaction(async (tx) => {
     const at = new Date(services.now());
     const actor = adminActor(by);
@@ -95,7 +84,7 @@ export async function setPoolSize(services: Services, by: AccountRow, poolSize: 
   });
 }
 
-function backupOf(server: ServerRow): BackupSettings | null {
+function backupOf(server: ServerRow): TBackupSettings | null {
   return server.backupSerial && server.backupAddress
     ? { address: server.backupAddress, serial: server.backupSerial, peerSerial: server.backupPeerSerial }
     : null;

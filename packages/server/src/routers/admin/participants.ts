@@ -1,5 +1,15 @@
-import { PARTICIPANT_SORT_KEYS, PARTICIPANT_STATES, SORT_DIRECTIONS } from "@sls/db/vocabulary";
-import { z } from "zod";
+import type { ParticipantRow, ParticipantState } from "@sls/db";
+import {
+  type TParticipant,
+  ZApproveOutput,
+  ZBySerial,
+  ZHistoryInput,
+  ZHistoryOutput,
+  ZParticipantDetail,
+  ZParticipantListInput,
+  ZParticipantPage,
+  ZReclaimOutput,
+} from "../../contracts/admin/participants.ts";
 import {
   approveParticipant,
   forceRelease,
@@ -10,68 +20,9 @@ import {
 } from "../../services/admin-participants.ts";
 import { USAGE_RANGES } from "../../services/usage-sampler.ts";
 import { adminProcedure, router, viewerProcedure } from "../../trpc.ts";
-import { ZSerial } from "../appliance/schemas.ts";
-import { ZUsageRange } from "./overview.ts";
-import { iso } from "./schemas.ts";
+import { iso } from "../dto.ts";
 
-export const ZParticipantState = z.enum(PARTICIPANT_STATES);
-export const ZParticipantSort = z.enum(PARTICIPANT_SORT_KEYS);
-export type TParticipantSort = z.infer<typeof ZParticipantSort>;
-
-export const ZParticipantListInput = z.object({
-  page: z.number().int().min(1).max(1_000_000).default(1),
-  pageSize: z.number().int().min(10).max(200).default(50),
-  sort: ZParticipantSort.default("serial"),
-  direction: z.enum(SORT_DIRECTIONS).default("asc"),
-  state: ZParticipantState.optional(),
-  search: z.string().trim().max(100, "must be at most 100 characters").optional(),
-});
-export type TParticipantListInput = z.input<typeof ZParticipantListInput>;
-
-export const ZParticipant = z.object({
-  serial: z.string(),
-  hostname: z.string(),
-  model: z.string(),
-  platformLimit: z.number().int(),
-  localLimit: z.number().int(),
-  haPeerSerial: z.string().nullable(),
-  granted: z.number().int(),
-  pending: z.number().int(),
-  inUse: z.number().int(),
-  highWater: z.number().int(),
-  approved: z.boolean(),
-  state: ZParticipantState,
-  registeredAt: z.string(),
-  lastSeenAt: z.string(),
-  reclaimedAt: z.string().nullable(),
-});
-export type TParticipant = z.infer<typeof ZParticipant>;
-
-export const ZParticipantPage = z.object({
-  rows: z.array(ZParticipant),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
-export type TParticipantPage = z.infer<typeof ZParticipantPage>;
-
-const ZCounter = z.object({ messageType: z.string(), received: z.number(), answered: z.number(), failed: z.number() });
-export const ZParticipantDetail = z.object({ participant: ZParticipant, counters: z.array(ZCounter) });
-
-export const ZHistoryOutput = z.object({
-  points: z.array(z.object({ at: z.string(), granted: z.number().int(), pending: z.number().int() })),
-});
-
-const ZBySerial = z.object({ serial: ZSerial });
-const ZReclaimOutput = z.object({ freed: z.number().int(), withdrawn: z.number().int() });
-
-type ParticipantLike = Omit<TParticipant, "registeredAt" | "lastSeenAt" | "reclaimedAt"> & {
-  registeredAt: Date;
-  lastSeenAt: Date;
-  reclaimedAt: Date | null;
-};
-
-function participantDto(p: ParticipantLike): TParticipant {
+function participantDto(p: ParticipantRow & { state: ParticipantState }): TParticipant {
   return {
     serial: p.serial,
     hostname: p.hostname,
@@ -96,13 +47,8 @@ export const participantsRouter = router({
     .input(ZParticipantListInput)
     .output(ZParticipantPage)
     .query(async ({ ctx, input }) => {
-      const { page, pageSize, ...query } = input;
-      const { rows, total } = await listParticipants(ctx.services, {
-        ...query,
-        offset: (page - 1) * pageSize,
-        limit: pageSize,
-      });
-      return { rows: rows.map(participantDto), total, page, pageSize };
+      const { rows, total } = await listParticipants(ctx.services, input);
+      return { rows: rows.map(participantDto), total, page: input.page, pageSize: input.pageSize };
     }),
 
   get: viewerProcedure
@@ -114,7 +60,7 @@ export const participantsRouter = router({
     }),
 
   history: viewerProcedure
-    .input(ZBySerial.extend({ range: ZUsageRange }))
+    .input(ZHistoryInput)
     .output(ZHistoryOutput)
     .query(async ({ ctx, input }) => {
       const from = new Date(ctx.services.now() - USAGE_RANGES[input.range].spanMs);
@@ -124,7 +70,7 @@ export const participantsRouter = router({
 
   approve: adminProcedure
     .input(ZBySerial)
-    .output(z.object({ serial: z.string() }))
+    .output(ZApproveOutput)
     .mutation(async ({ ctx, input }) => {
       await approveParticipant(ctx.services, ctx.account, input.serial);
       return { serial: input.serial };

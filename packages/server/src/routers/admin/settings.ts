@@ -1,5 +1,13 @@
-import { z } from "zod";
-import { ZServerAddress } from "../../services/backup/address.ts";
+import {
+  ZBackupInput,
+  ZOperationInput,
+  ZPoolSizeInput,
+  ZPoolSizeOutput,
+  ZRefreshIntervalInput,
+  ZSecretInput,
+  ZSettings,
+} from "../../contracts/admin/settings.ts";
+import { ZOk } from "../../contracts/fields.ts";
 import {
   readSettings,
   setBackup,
@@ -9,48 +17,7 @@ import {
   setSecret,
 } from "../../services/admin-settings.ts";
 import { adminProcedure, router, viewerProcedure } from "../../trpc.ts";
-import { ZSerial } from "../appliance/schemas.ts";
-import { iso, RULES, ZOk, ZWholeNumber } from "./schemas.ts";
-
-export const ZSecretInput = z.object({
-  secret: z
-    .string()
-    .min(RULES.secret.minLength, `must be at least ${RULES.secret.minLength} characters`)
-    .max(RULES.secret.maxLength, `must be at most ${RULES.secret.maxLength} characters`)
-    .regex(new RegExp(RULES.secret.pattern), "may contain only printable characters, without spaces"),
-});
-
-export const ZRefreshIntervalInput = z.object({ refreshIntervalSec: ZWholeNumber(RULES.refreshIntervalSec) });
-export const ZPoolSizeInput = z.object({ poolSize: ZWholeNumber(RULES.poolSize) });
-
-export const ZBackupInput = z.object({
-  backup: z
-    .object({ address: ZServerAddress, serial: ZSerial, peerSerial: ZSerial.nullable() })
-    .refine((b) => b.peerSerial !== b.serial, {
-      path: ["peerSerial"],
-      message: "must be the other unit's serial, not the backup's own",
-    })
-    .nullable(),
-});
-
-export const ZOperationInput = z.object({
-  enabled: z.boolean(),
-  approvalRequired: z.boolean(),
-  alertThresholdPct: ZWholeNumber(RULES.alertThresholdPct),
-});
-
-export const ZSettings = z.object({
-  secretSet: z.boolean(),
-  secretChangedAt: z.string().nullable(),
-  refreshIntervalSec: z.number().int(),
-  poolSize: z.number().int(),
-  granted: z.number().int(),
-  backup: z.object({ address: z.string(), serial: z.string(), peerSerial: z.string().nullable() }).nullable(),
-  enabled: z.boolean(),
-  approvalRequired: z.boolean(),
-  alertThresholdPct: z.number().int(),
-});
-export type TSettings = z.infer<typeof ZSettings>;
+import { iso } from "../dto.ts";
 
 export const settingsRouter = router({
   get: viewerProcedure.output(ZSettings).query(async ({ ctx }) => {
@@ -89,7 +56,7 @@ export const settingsRouter = router({
 
   setPoolSize: adminProcedure
     .input(ZPoolSizeInput)
-    .output(z.object({ served: z.number().int() }))
+    .output(ZPoolSizeOutput)
     .mutation(({ ctx, input }) => setPoolSize(ctx.services, ctx.account, input.poolSize)),
 
   setBackup: adminProcedure

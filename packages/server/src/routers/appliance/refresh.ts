@@ -1,19 +1,7 @@
-import { z } from "zod";
 import { bearerToken, hashToken } from "../../auth/token.ts";
+import { ZRefreshInput, ZRefreshOutput } from "../../contracts/appliance.ts";
 import { refresh, refreshFromLease } from "../../services/appliance/refresh.ts";
 import { applianceProcedure, authenticateParticipant } from "../../trpc.ts";
-import { ZBackup, ZCount } from "./schemas.ts";
-
-export const ZRefreshInput = z.object({ inUse: ZCount(1_000_000) });
-export type TRefreshInput = z.infer<typeof ZRefreshInput>;
-
-export const ZRefreshOutput = z.object({
-  granted: z.number().int(),
-  pending: z.number().int(),
-  refreshIntervalSec: z.number().int(),
-  backup: ZBackup,
-});
-export type TRefreshOutput = z.infer<typeof ZRefreshOutput>;
 
 /**
  * Refresh is most of the appliance traffic, so it is answered from the lease in memory when it

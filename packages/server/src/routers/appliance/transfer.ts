@@ -1,11 +1,6 @@
-import { z } from "zod";
+import { ZGrantOutput, ZTransferInput } from "../../contracts/appliance.ts";
 import { transferFrom } from "../../services/appliance/grants.ts";
 import { participantProcedure } from "../../trpc.ts";
-import { ZGrantOutput } from "./release.ts";
-import { ZSerial } from "./schemas.ts";
-
-export const ZTransferInput = z.object({ fromSerial: ZSerial });
-export type TTransferInput = z.infer<typeof ZTransferInput>;
 
 export const transferProcedure = participantProcedure
   .input(ZTransferInput)

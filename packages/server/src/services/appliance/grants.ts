@@ -1,4 +1,11 @@
 import { releaseSessions, requestSessions, transfer } from "@sls/allocator";
+import type {
+  TGrantOutput,
+  TReleaseInput,
+  TRequestInput,
+  TRequestOutput,
+  TTransferInput,
+} from "../../contracts/appliance.ts";
 import { commitOutcome } from "../allocation.ts";
 import type { Services } from "../context.ts";
 import { type AuthenticatedParticipant, asParticipant, requireConfigured } from "./shared.ts";
@@ -6,19 +13,19 @@ import { type AuthenticatedParticipant, asParticipant, requireConfigured } from 
 export async function request(
   services: Services,
   participant: AuthenticatedParticipant,
-  input: { sessions: number; requestId: string },
+  input: TRequestInput,
   arrivedAt?: number,
-) {
+): Promise<TRequestOutput> {
   return asParticipant(
     services,
     participant,
     async (tx, state, now) => {
       const replay = await tx.findAppliedRequest(participant.id, input.requestId);
-      if (replay) return JSON.parse(replay) as RequestAnswer;
+      if (replay) return JSON.parse(replay) as TRequestOutput;
       requireConfigured(tx.server);
       const outcome = requestSessions(state, participant.id, input.sessions);
       await commitOutcome(tx, state, outcome, new Date(now), `appliance:${participant.serial}`);
-      const answer: RequestAnswer = { ...outcome.result, refreshIntervalSec: tx.server.refreshIntervalSec };
+      const answer: TRequestOutput = { ...outcome.result, refreshIntervalSec: tx.server.refreshIntervalSec };
       await tx.saveAppliedRequest(participant.id, input.requestId, JSON.stringify(answer), new Date(now));
       return answer;
     },
@@ -26,19 +33,12 @@ export async function request(
   );
 }
 
-export interface RequestAnswer {
-  granted: number;
-  added: number;
-  pending: number;
-  refreshIntervalSec: number;
-}
-
 export async function release(
   services: Services,
   participant: AuthenticatedParticipant,
-  input: { sessions: number },
+  input: TReleaseInput,
   arrivedAt?: number,
-) {
+): Promise<TGrantOutput> {
   return asParticipant(
     services,
     participant,
@@ -54,9 +54,9 @@ export async function release(
 export async function transferFrom(
   services: Services,
   participant: AuthenticatedParticipant,
-  input: { fromSerial: string },
+  input: TTransferInput,
   arrivedAt?: number,
-) {
+): Promise<TGrantOutput> {
   return asParticipant(
     services,
     participant,

@@ -1,4 +1,5 @@
 import { SILENT_AFTER_INTERVALS } from "@sls/allocator";
+import type { TRefreshInput, TRefreshOutput } from "../../contracts/appliance.ts";
 import { SlsError } from "../../errors.ts";
 import type { Services } from "../context.ts";
 import { WRITE_THROUGH_MARGIN_MS } from "../leases/leases.ts";
@@ -10,7 +11,11 @@ import { type AuthenticatedParticipant, asParticipant, backupOf } from "./shared
  * an unknown token, an inUse above the platform limit, a participant silent while holding
  * sessions (it is reclaimed first), or a backup server (which always takes the lock).
  */
-export async function refreshFromLease(services: Services, tokenHash: string, input: { inUse: number }) {
+export async function refreshFromLease(
+  services: Services,
+  tokenHash: string,
+  input: TRefreshInput,
+): Promise<{ participantId: string; answer: TRefreshOutput } | null> {
   if (services.serving.refreshTakesLock) return null;
   const server = await services.settings.get();
   if (!server) return null;
@@ -36,9 +41,9 @@ export async function refreshFromLease(services: Services, tokenHash: string, in
 export async function refresh(
   services: Services,
   participant: AuthenticatedParticipant,
-  input: { inUse: number },
+  input: TRefreshInput,
   arrivedAt?: number,
-) {
+): Promise<TRefreshOutput> {
   return asParticipant(
     services,
     participant,

@@ -3,20 +3,11 @@ import { updateLimits } from "@sls/allocator";
 import type { ParticipantRow, PoolTransaction } from "@sls/db";
 import { checkRegistrationSecret } from "../../auth/guesses.ts";
 import { newToken } from "../../auth/token.ts";
+import type { TRegisterInput, TRegisterOutput } from "../../contracts/appliance.ts";
 import { SlsError } from "../../errors.ts";
 import { commitOutcome, loadState, reclaimIfSilent } from "../allocation.ts";
 import type { Services } from "../context.ts";
 import { backupOf, requireConfigured } from "./shared.ts";
-
-export interface RegisterInput {
-  secret: string;
-  serial: string;
-  hostname: string;
-  model: string;
-  platformLimit: number;
-  localLimit: number;
-  haPeerSerial?: string | undefined;
-}
 
 function awaitingApproval(serial: string): SlsError {
   return new SlsError(
@@ -25,7 +16,12 @@ function awaitingApproval(serial: string): SlsError {
   );
 }
 
-export async function register(services: Services, input: RegisterInput, remoteAddress: string, arrivedAt?: number) {
+export async function register(
+  services: Services,
+  input: TRegisterInput,
+  remoteAddress: string,
+  arrivedAt?: number,
+): Promise<{ participantId: string; answer: TRegisterOutput }> {
   // A registration that already waited past the deadline (CPU-starved process, socket backlog)
   // is refused before the secret check and the transaction it would cost.
   services.allocations.admit(arrivedAt);
@@ -100,7 +96,7 @@ export async function register(services: Services, input: RegisterInput, remoteA
   return result;
 }
 
-function newParticipantFields(input: RegisterInput, at: Date) {
+function newParticipantFields(input: TRegisterInput, at: Date) {
   return {
     id: `ptc_${randomUUID().replaceAll("-", "")}`,
     serial: input.serial,
@@ -118,7 +114,7 @@ function newParticipantFields(input: RegisterInput, at: Date) {
 async function reRegister(
   tx: PoolTransaction,
   existing: ParticipantRow,
-  input: RegisterInput,
+  input: TRegisterInput,
   tokenHash: string,
   now: number,
   floor: number,

@@ -1,14 +1,13 @@
 import type { AllocState } from "@sls/allocator";
 import { isSilent } from "@sls/allocator";
 import type { ParticipantRecord, ParticipantRow, PoolTransaction, ServerRow } from "@sls/db";
+import type { TBackup } from "../../contracts/appliance.ts";
 import { SlsError } from "../../errors.ts";
 import { loadState, reclaimIfSilent, toSnapshot } from "../allocation.ts";
 import type { Services } from "../context.ts";
 import type { Priority } from "../pool-batcher.ts";
 
-export type BackupInfo = { address: string } | null;
-
-export function backupOf(server: ServerRow): BackupInfo {
+export function backupOf(server: ServerRow): TBackup {
   return server.backupAddress ? { address: server.backupAddress } : null;
 }
 

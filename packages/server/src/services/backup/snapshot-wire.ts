@@ -4,9 +4,9 @@ import { z } from "zod";
 const ZIso = z.iso.datetime({ offset: true });
 const ZCount = z.number().int().min(0);
 /** A change sequence number (Server.lockVersion), as decimal text: it is a BIGINT. */
-export const ZSeq = z.string().regex(/^\d{1,19}$/, "must be a whole number");
+const ZSeq = z.string().regex(/^\d{1,19}$/, "must be a whole number");
 
-export const ZWireParticipant = z.object({
+const ZWireParticipant = z.object({
   id: z.string().min(1).max(64),
   serial: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
   hostname: z.string().min(1).max(253),
@@ -25,10 +25,10 @@ export const ZWireParticipant = z.object({
   lastSeenAt: ZIso,
   reclaimedAt: ZIso.nullable(),
 });
-export type TWireParticipant = z.infer<typeof ZWireParticipant>;
+type TWireParticipant = z.infer<typeof ZWireParticipant>;
 
 /** The pool counters and settings a backup needs to serve (spec: settings and the secret's verifier). */
-export const ZWireServer = z.object({
+const ZWireServer = z.object({
   poolSize: ZCount,
   grantedTotal: ZCount,
   pendingTotal: ZCount,

@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { CAPACITY_PERIODS } from "../../services/capacity-report.ts";
+
+export const ZCapacityInput = z.object({
+  days: z.union(CAPACITY_PERIODS.map((d) => z.literal(d)) as [z.ZodLiteral<7>, z.ZodLiteral<30>, z.ZodLiteral<90>], {
+    error: "must be 7, 30 or 90",
+  }),
+});
+
+const ZFigures = z.object({
+  peakGranted: z.number().int(),
+  peakInUse: z.number().int(),
+  peakInUseFromPool: z.number().int(),
+  unmetSessionMinutes: z.number().int(),
+  poolSizeNeeded: z.number().int(),
+});
+
+export const ZCapacityReport = z.object({
+  days: z.number().int(),
+  from: z.string(),
+  to: z.string(),
+  total: ZFigures.extend({ minutesSampled: z.number().int(), poolSize: z.number().int(), dryEvents: z.number().int() }),
+  daily: z.array(
+    z.object({
+      at: z.string(),
+      poolSize: z.number().int(),
+      peakGranted: z.number().int(),
+      peakInUse: z.number().int(),
+      peakInUseFromPool: z.number().int(),
+      peakDemand: z.number().int(),
+      unmetSessionMinutes: z.number().int(),
+      dryEvents: z.number().int(),
+    }),
+  ),
+  participants: z.array(ZFigures.extend({ serial: z.string() })),
+});
+
+export const ZCapacityExport = z.object({ filename: z.string(), csv: z.string() });

@@ -1,0 +1,73 @@
+import type { ParticipantState } from "@sls/db/vocabulary";
+import { z } from "zod";
+import type { USAGE_RANGES } from "../../services/usage-sampler.ts";
+
+export const ZCounterRow = z.object({
+  messageType: z.string(),
+  received: z.number(),
+  answered: z.number(),
+  failed: z.number(),
+});
+
+/** The field of the overview's participant counts that carries each state. */
+const STATE_COUNT_FIELDS = {
+  active: "active",
+  expired: "expired",
+  "awaiting-approval": "awaitingApproval",
+} as const satisfies Record<ParticipantState, string>;
+type StateCountField = (typeof STATE_COUNT_FIELDS)[ParticipantState];
+
+const ZParticipantCounts = z.object({
+  total: z.number().int(),
+  active: z.number().int(),
+  expired: z.number().int(),
+  awaitingApproval: z.number().int(),
+} satisfies Record<"total" | StateCountField, z.ZodNumber>);
+
+export const ZOverview = z.object({
+  configured: z.boolean(),
+  enabled: z.boolean(),
+  approvalRequired: z.boolean(),
+  pool: z.object({
+    poolSize: z.number().int(),
+    granted: z.number().int(),
+    available: z.number().int(),
+    pending: z.number().int(),
+    inUse: z.number().int(),
+    inUseFromPool: z.number().int(),
+    utilisationPct: z.number(),
+    alertThresholdPct: z.number().int(),
+  }),
+  participants: ZParticipantCounts,
+  backup: z.object({
+    configured: z.boolean(),
+    address: z.string().nullable(),
+    serial: z.string().nullable(),
+    peerSerial: z.string().nullable(),
+    registered: z.boolean(),
+    lastSeenAt: z.string().nullable(),
+    lastSyncAt: z.string().nullable(),
+    active: z.boolean(),
+    operatingDaysLeft: z.number().nullable(),
+    handbackFailure: z.object({ at: z.string(), cause: z.string() }).nullable(),
+  }),
+  counters: z.array(ZCounterRow),
+  shedLastMinute: z.number().int(),
+  servers: z.array(z.string()),
+});
+
+export const ZUsageRange = z.enum(["hour", "day", "week"]) satisfies z.ZodType<keyof typeof USAGE_RANGES>;
+export const ZUsageInput = z.object({ range: ZUsageRange });
+export const ZUsageOutput = z.object({
+  points: z.array(
+    z.object({
+      at: z.string(),
+      poolSize: z.number().int(),
+      granted: z.number().int(),
+      pending: z.number().int(),
+      inUse: z.number().int(),
+      /** Null where no capacity sample covers the point yet. */
+      inUseFromPool: z.number().int().nullable(),
+    }),
+  ),
+});
