@@ -1,4 +1,4 @@
-import { createPrismaClient } from "@sls/db";
+import { Store } from "@sls/db";
 
 export interface LedgerCheck {
   /** Participants whose last answer could be compared with the database (none of their calls was cut off). */
@@ -19,13 +19,9 @@ export interface LedgerCheck {
  * stopped are left out, since their answer never came.
  */
 export async function checkLedger(databaseUrl: string, acknowledged: Map<string, number>): Promise<LedgerCheck> {
-  const db = createPrismaClient(databaseUrl);
+  const store = Store.open(databaseUrl);
   try {
-    const [rows, server, audit] = await Promise.all([
-      db.participant.findMany({ select: { serial: true, granted: true } }),
-      db.server.findUnique({ where: { id: 1 }, select: { grantedTotal: true } }),
-      db.auditEvent.aggregate({ _sum: { grantedDelta: true } }),
-    ]);
+    const [rows, server, ledger] = await Promise.all([store.listParticipants(), store.readServer(), store.ledger()]);
     let compared = 0;
     let mismatches = 0;
     let participantsGranted = 0;
@@ -37,7 +33,7 @@ export async function checkLedger(databaseUrl: string, acknowledged: Map<string,
       if (expected !== row.granted) mismatches += 1;
     }
     const serverGrantedTotal = server?.grantedTotal ?? Number.NaN;
-    const auditGrantedDelta = audit._sum.grantedDelta ?? 0;
+    const auditGrantedDelta = ledger.auditGrantedSum;
     return {
       compared,
       mismatches,
@@ -47,6 +43,6 @@ export async function checkLedger(databaseUrl: string, acknowledged: Map<string,
       auditGrantedDelta,
     };
   } finally {
-    await db.$disconnect();
+    await store.close();
   }
 }

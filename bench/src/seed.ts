@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createPrismaClient } from "@sls/db";
+import { Store } from "@sls/db";
+import { insertParticipants } from "@sls/db/testing";
 
 const BATCH = 1_000;
 
@@ -19,7 +20,7 @@ export async function seedParticipants(
   prefix: string,
   limits = { platformLimit: 1_000_000, localLimit: 0 },
 ): Promise<SeededParticipant[]> {
-  const db = createPrismaClient(databaseUrl);
+  const store = Store.open(databaseUrl);
   const seeded: SeededParticipant[] = [];
   const now = new Date();
   const salt = randomBytes(4).toString("hex");
@@ -42,10 +43,10 @@ export async function seedParticipants(
           lastSeenAt: now,
         });
       }
-      await db.participant.createMany({ data: rows });
+      await insertParticipants(store, rows);
     }
   } finally {
-    await db.$disconnect();
+    await store.close();
   }
   return seeded;
 }

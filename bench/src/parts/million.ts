@@ -1,4 +1,5 @@
-import { applyMigrations, createPrismaClient } from "@sls/db";
+import { applyMigrations, Store } from "@sls/db";
+import { addSilentParticipants } from "@sls/db/testing";
 import { RefreshRotation } from "../call-sources.ts";
 import { config } from "../config.ts";
 import { freshSqlite } from "../databases.ts";
@@ -26,33 +27,6 @@ export interface MillionRow {
 const say = (line: string) => console.log(`[bench] ${line}`);
 const REFRESHING_SHARE = 0.01;
 const CONNECTIONS = 64;
-const BULK_CHUNK = 100_000;
-
-/**
- * Writes `count` more participants that never call, copying the columns of an existing row
- * (so dates are stored exactly as Prisma stores them) with fresh ids, serials and random token
- * hashes, in one INSERT … SELECT per 100,000 rows. seed.ts's createMany costs about 0.6 ms a row
- * on this machine (ten minutes for a million); only the participants that refresh need tokens
- * the load generator knows.
- */
-async function fillSilentParticipants(databaseUrl: string, count: number): Promise<void> {
-  const db = createPrismaClient(databaseUrl);
-  try {
-    for (let start = 0; start < count; start += BULK_CHUNK) {
-      const end = Math.min(count, start + BULK_CHUNK);
-      await db.$executeRawUnsafe(
-        `WITH RECURSIVE n(i) AS (SELECT ${start} UNION ALL SELECT i + 1 FROM n WHERE i < ${end - 1})
-         INSERT INTO "Participant" ("id", "serial", "hostname", "model", "platformLimit", "localLimit", "approved", "tokenHash", "registeredAt", "lastSeenAt")
-         SELECT 'ptc_silent' || i, 'SILENT' || printf('%07d', i), 'silent' || i || '.bench.example.net', t."model", t."platformLimit", t."localLimit", t."approved",
-                lower(hex(randomblob(32))), t."registeredAt", t."lastSeenAt"
-         FROM n, (SELECT * FROM "Participant" LIMIT 1) AS t`,
-      );
-    }
-  } finally {
-    await db.$disconnect();
-  }
-}
-
 /** The "leases loaded" line the server logs at start (JSON lines on stderr). */
 function leasesLoadedOf(output: string): MillionRow["leasesLoaded"] {
   for (const line of output.split("\n")) {
@@ -77,7 +51,10 @@ export async function runMillionPart(): Promise<MillionRow> {
     const seedStarted = performance.now();
     const refreshing = Math.max(1, Math.round(participants * REFRESHING_SHARE));
     const seeded = await seedParticipants(db.url, refreshing, "M");
-    await fillSilentParticipants(db.url, participants - refreshing);
+    // The participants that never call, copied from a seeded one in bulk: seeding a million through
+    // createMany would take ten minutes; only those that refresh need tokens the load generator knows.
+    const store = Store.open(db.url);
+    await addSilentParticipants(store, participants - refreshing).finally(() => store.close());
     const seedSeconds = (performance.now() - seedStarted) / 1000;
 
     say(

@@ -1,6 +1,6 @@
 import http from "node:http";
 import { ApplianceError, Backoff, DEFAULTS, type Random } from "@sls/participant";
-import { createPrismaClient } from "@sls/db";
+import { Store } from "@sls/db";
 import { config } from "../config.ts";
 import { freshSqlite } from "../databases.ts";
 import { cpuShareDuring, memoryMb } from "../proc.ts";
@@ -179,11 +179,11 @@ async function registerOne(
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function countParticipants(databaseUrl: string): Promise<number> {
-  const db = createPrismaClient(databaseUrl);
+  const store = Store.open(databaseUrl);
   try {
-    return await db.participant.count();
+    return (await store.listParticipants()).length;
   } finally {
-    await db.$disconnect();
+    await store.close();
   }
 }
 

@@ -4,7 +4,8 @@
 // with its register and request audit rows, so the ledger stays balanced; 85 % refreshed in the
 // last minute, 10 % silent (expired), 5 % awaiting approval.
 import { randomUUID } from "node:crypto";
-import { applyMigrations, createPrismaClient, Store } from "../src/index.ts";
+import { createPrismaClient } from "../src/client.ts";
+import { applyMigrations, Store } from "../src/index.ts";
 
 const [url, countArg] = process.argv.slice(2);
 const count = Number(countArg);

@@ -1,4 +1,4 @@
-export { createPrismaClient, providerOf, createFreshPostgresDatabase, type Db, type Provider } from "./client.ts";
+export { providerOf, createFreshPostgresDatabase, type Provider } from "./client.ts";
 export { applyMigrations } from "./migrate.ts";
 export { Store, ServerNotSeededError } from "./store/store.ts";
 export { PoolTransaction, type PoolChanges, type Preload } from "./store/pool-transaction.ts";

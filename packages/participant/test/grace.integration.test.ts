@@ -2,6 +2,7 @@
 // grant for the grace period (shortened here) and then drop it. When they come back after the
 // server reclaimed the grant they get granted 0 and request again; when the server kept it they
 // take its figure and ask for nothing twice.
+import { auditEvents } from "@sls/db/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ParticipantEvents } from "../src/events.ts";
 import { eventually, Live, type LiveParticipant } from "./live.ts";
@@ -133,10 +134,7 @@ describe("a participant cut off from every server", () => {
     expect(kept.answers.filter((a) => a.at >= backAt && a.verb === "request")).toEqual([]);
     expect(named(seen.get(kept)!, "granted").at(-1)).toMatchObject({ added: 200, granted: 200 });
 
-    const audit = await mainStore.db.auditEvent.findMany({
-      where: { serial: { in: all.map((p) => p.serial) } },
-      orderBy: { id: "asc" },
-    });
+    const audit = await auditEvents(mainStore, { serials: all.map((p) => p.serial) });
     const story = (serial: string) =>
       audit.filter((a) => a.serial === serial).map((a) => `${a.type} ${a.grantedDelta}`);
     expect(story("GRACE-EXP")).toEqual(["register 0", "request 200", "reclaim -200", "request 200"]);

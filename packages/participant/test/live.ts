@@ -1,6 +1,6 @@
 // Helpers for the tests that run participants against real server processes: a main server
 // with its backup, participants that remember which server answered them last, and polling.
-import { createPrismaClient, Store } from "@sls/db";
+import { Store } from "@sls/db";
 import { ApplianceError } from "../src/errors.ts";
 import type { ParticipantOptions } from "../src/options.ts";
 import { Participant } from "../src/participant.ts";
@@ -45,7 +45,7 @@ export class Live {
   }
 
   store(databaseUrl: string): Store {
-    const store = new Store(createPrismaClient(databaseUrl));
+    const store = Store.open(databaseUrl);
     this.stoppers.push(() => store.close());
     return store;
   }

@@ -8,15 +8,15 @@
  *   node --import tsx packages/server/scripts/backup-sync-bench.ts
  *   (BENCH_PARTICIPANTS=100000 BENCH_SYNC_MS=10000 BENCH_INTERVALS=5 are the defaults)
  *
- * The changes are written straight into the main database while its server runs, so that server's
- * own reclaim sweep must stay idle: the seeded leases are renewed BENCH_SEEN_AHEAD_MS (1 h) ahead.
- * (With a negative value the sweep and these writes disagree about the counters, and the backup
- * rightly refuses the main server's answers: a way to watch the answer checks at work.)
+ * The changes are written by this script's own pool transactions on the main database while its
+ * server runs, so that server's own reclaim sweep must stay idle: the seeded leases are renewed
+ * BENCH_SEEN_AHEAD_MS (1 h) ahead.
  */
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { applyMigrations, createPrismaClient, Store } from "@sls/db";
+import { applyMigrations, Store } from "@sls/db";
+import { insertParticipants } from "@sls/db/testing";
 import { hashSecret } from "../src/auth/secret.ts";
 import { hashToken } from "../src/auth/token.ts";
 import { until } from "../test/harness.ts";
@@ -45,77 +45,58 @@ const tokenOf = (i: number) => `bench-token-${i}`;
 
 async function seedMain(url: string, backupPort: number): Promise<void> {
   await applyMigrations(url);
-  const store = new Store(createPrismaClient(url));
+  const store = Store.open(url);
   const at = new Date();
   // Leases renewed an hour ahead: the main server's reclaim sweep must not take the idle seeded
   // fleet's grants while the changes below are measured.
   const seenAt = new Date(at.getTime() + Number(process.env.BENCH_SEEN_AHEAD_MS ?? 3600_000));
-  await store.db.server.create({
-    data: {
-      id: 1,
-      poolSize: 1_000_000,
-      grantedTotal: (PARTICIPANTS / 2) * GRANT,
-      secretHash: await hashSecret(SECRET),
-      secretChangedAt: at,
-      backupAddress: `127.0.0.1:${backupPort}`,
-      backupSerial: "BENCHBACKUP",
-      lockVersion: 1n,
-    },
+  await store.seedServer({ poolSize: 1_000_000, refreshIntervalSec: 30, secretHash: await hashSecret(SECRET), at });
+  const rows = Array.from({ length: PARTICIPANTS }, (_, i) => ({
+    id: idOf(i),
+    serial: `BENCH${String(i).padStart(7, "0")}`,
+    hostname: `asa-${i}.fleet.example.net`,
+    model: "ASA5585-X",
+    platformLimit: 1000,
+    localLimit: 100,
+    approved: true,
+    tokenHash: hashToken(tokenOf(i)),
+    granted: i % 2 === 0 ? GRANT : 0,
+    registeredAt: at,
+    lastSeenAt: seenAt,
+  }));
+  await insertParticipants(store, rows);
+  await store.inPoolTransaction(async (pool) => {
+    await pool.writeSettings({ backupAddress: `127.0.0.1:${backupPort}`, backupSerial: "BENCHBACKUP" });
+    await pool.writePool({ ...pool.server, grantedTotal: (PARTICIPANTS / 2) * GRANT });
   });
-  for (let from = 0; from < PARTICIPANTS; from += 1000) {
-    const rows = Array.from({ length: Math.min(1000, PARTICIPANTS - from) }, (_, k) => {
-      const i = from + k;
-      return {
-        id: idOf(i),
-        serial: `BENCH${String(i).padStart(7, "0")}`,
-        hostname: `asa-${i}.fleet.example.net`,
-        model: "ASA5585-X",
-        platformLimit: 1000,
-        localLimit: 100,
-        tokenHash: hashToken(tokenOf(i)),
-        granted: i % 2 === 0 ? GRANT : 0,
-        registeredAt: at,
-        lastSeenAt: seenAt,
-        changeSeq: 1n,
-      };
-    });
-    await store.db.participant.createMany({ data: rows });
-  }
   await store.close();
 }
 
-/** One interval's worth of changes, as one pool transaction would stamp them: 1 % of the fleet swaps its grant. */
+/** One interval's worth of changes in one pool transaction: 1 % of the fleet swaps its grant, the rest bump a lease figure. */
 async function changeOnePercent(store: Store, round: number): Promise<void> {
   const first = (round * CHANGING) % PARTICIPANTS;
-  const ids = Array.from({ length: CHANGING }, (_, k) => (first + k) % PARTICIPANTS);
-  const holders = ids.filter((i) => (i + round) % 2 === 0);
-  const others = ids.filter((i) => (i + round) % 2 === 1);
-  const pairs = Math.min(holders.length, others.length);
-  await store.db.$transaction(async (tx) => {
-    const { lockVersion } = await tx.server.update({
-      where: { id: 1 },
-      data: { lockVersion: { increment: 1 } },
-      select: { lockVersion: true },
-    });
-    const current = await tx.participant.findMany({
-      where: { id: { in: ids.map(idOf) } },
-      select: { id: true, granted: true },
-    });
-    const granted = current
-      .filter((p) => p.granted > 0)
-      .slice(0, pairs)
-      .map((p) => p.id);
-    const free = current
-      .filter((p) => p.granted === 0)
-      .slice(0, pairs)
-      .map((p) => p.id);
-    await tx.participant.updateMany({ where: { id: { in: granted } }, data: { granted: 0, changeSeq: lockVersion } });
-    await tx.participant.updateMany({ where: { id: { in: free } }, data: { granted: GRANT, changeSeq: lockVersion } });
-    const rest = ids.map(idOf).filter((id) => !granted.includes(id) && !free.includes(id));
-    await tx.participant.updateMany({
-      where: { id: { in: rest } },
-      data: { highWater: { increment: 1 }, changeSeq: lockVersion },
-    });
+  const ids = Array.from({ length: CHANGING }, (_, k) => idOf((first + k) % PARTICIPANTS));
+  await store.inPoolTransaction(async (pool) => {
+    await pool.preload({ participantIds: ids, appliedRequests: [] });
+    const current = [];
+    for (const id of ids) {
+      const participant = await pool.findParticipantById(id);
+      if (participant) current.push(participant);
+    }
+    const holders = current.filter((p) => p.granted > 0);
+    const free = current.filter((p) => p.granted === 0);
+    const pairs = Math.min(holders.length, free.length);
+    const swapped = [...holders.slice(0, pairs), ...free.slice(0, pairs)];
+    await pool.writeAllocations(
+      swapped.map((p) => ({
+        id: p.id,
+        granted: p.granted > 0 ? 0 : GRANT,
+        pending: p.pending,
+        pendingSeq: p.pendingSeq,
+      })),
+    );
+    const rest = current.filter((p) => !swapped.includes(p));
+    for (const p of rest) await pool.updateParticipant(p.id, { highWater: p.highWater + 1 });
   });
 }
 
@@ -157,7 +138,7 @@ async function main(): Promise<void> {
     SLS_SYNC_INTERVAL_MS: String(SYNC_MS),
     SLS_LOG_LEVEL: "debug",
   });
-  const mainStore = new Store(createPrismaClient(mainUrl));
+  const mainStore = Store.open(mainUrl);
   try {
     const full = await until("the first full snapshot", async () => syncLines(backup).find((s) => s.full), 1_200_000);
     console.log(

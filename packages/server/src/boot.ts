@@ -1,4 +1,4 @@
-import { applyMigrations, createPrismaClient, providerOf, Store } from "@sls/db";
+import { applyMigrations, providerOf, Store } from "@sls/db";
 import { FailureLimiter } from "./auth/rate-limit.ts";
 import { hashSecret, SecretChecker } from "./auth/secret.ts";
 import { AddressSet } from "./http/ip-address.ts";
@@ -41,7 +41,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     ms: Date.now() - started,
   });
 
-  const store = new Store(createPrismaClient(env.DATABASE_URL, { poolMax: env.SLS_DB_POOL_MAX }));
+  const store = Store.open(env.DATABASE_URL, { poolMax: env.SLS_DB_POOL_MAX });
   await seedSettings(store, env, log, now);
 
   const role = setUpRole(env, log);

@@ -1,3 +1,4 @@
+import { auditEvents } from "@sls/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALERT_KINDS } from "../src/alerts/alert-kinds.ts";
 import { webhookSignature } from "../src/alerts/channels/webhook.ts";
@@ -87,7 +88,7 @@ describe.each(providers())("alert delivery on %s", (provider) => {
       email: { passwordSet: false },
     });
     expect(JSON.stringify(config)).not.toContain(HOOK_SECRET);
-    const audit = await server.running.services.store.db.auditEvent.findFirst({ where: { type: "admin.alerts" } });
+    const [audit] = await auditEvents(server.running.services.store, { types: ["admin.alerts"] });
     expect(audit).toMatchObject({ actor: "admin:root" });
     expect(audit?.detail).not.toContain(HOOK_SECRET);
 

@@ -4,7 +4,7 @@
 // appliance. Every answer must be a typed 4xx (never a 500, never a hang), and the database must
 // be exactly as it was: the ledger, the settings and the row count of every table.
 import fc from "fast-check";
-import { createPrismaClient, type Db } from "@sls/db";
+import { participantRecords, rowCounts } from "@sls/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../src/root.ts";
 import { setUpAdmin } from "./console-client.ts";
@@ -131,8 +131,9 @@ interface Reply {
 }
 
 /** Row counts of every table, the settings row and the ledger: what must not move. */
-async function databaseState(db: Db, server: TestServer) {
-  const tables = [
+async function databaseState(server: TestServer) {
+  const { store } = server.running.services;
+  const counts = await rowCounts(store, [
     "participant",
     "appliedRequest",
     "auditEvent",
@@ -140,26 +141,24 @@ async function databaseState(db: Db, server: TestServer) {
     "adminSession",
     "usageSample",
     "backupRole",
-  ] as const;
-  const counts = Object.fromEntries(
-    await Promise.all(
-      tables.map(
-        async (table) => [table, await (db[table] as unknown as { count(): Promise<number> }).count()] as const,
-      ),
-    ),
+  ]);
+  const settings = await store.readServer();
+  const participants = (await participantRecords(store)).map(
+    ({ id, granted, pending, tokenHash, lastSeenAt, inUse }) => ({
+      id,
+      granted,
+      pending,
+      tokenHash,
+      lastSeenAt,
+      inUse,
+    }),
   );
-  const settings = await server.running.services.store.readServer();
-  const participants = await db.participant.findMany({
-    orderBy: { id: "asc" },
-    select: { id: true, granted: true, pending: true, tokenHash: true, lastSeenAt: true, inUse: true },
-  });
   return { counts, settings, participants, ledger: await server.running.services.store.ledger() };
 }
 
 describe("fuzzing every appliance, auth and admin procedure over HTTP", () => {
   let database: FreshDatabase;
   let server: TestServer;
-  let db: Db;
   const headers: Record<Caller, Record<string, string>> = { anonymous: {}, admin: {}, appliance: {} };
 
   beforeAll(async () => {
@@ -170,10 +169,8 @@ describe("fuzzing every appliance, auth and admin procedure over HTTP", () => {
     const token = await registerOk(server, "FUZZ0001");
     await server.call("request", { sessions: 100, requestId: "fuzz-setup" }, token);
     headers.appliance = { authorization: `Bearer ${token}` };
-    db = createPrismaClient(database.url);
   });
   afterAll(async () => {
-    await db?.$disconnect();
     await server?.close();
     await database?.drop();
   });
@@ -209,7 +206,7 @@ describe("fuzzing every appliance, auth and admin procedure over HTTP", () => {
     expect(procedures.filter((p) => p.path.startsWith("appliance.")).length).toBe(5);
     expect(procedures.filter((p) => p.path.startsWith("auth.")).length).toBeGreaterThanOrEqual(4);
     expect(procedures.filter((p) => p.path.startsWith("admin.")).length).toBeGreaterThan(15);
-    const before = await databaseState(db, server);
+    const before = await databaseState(server);
     const seen = new Map<string, number>();
 
     const cases = fc
@@ -254,7 +251,7 @@ describe("fuzzing every appliance, auth and admin procedure over HTTP", () => {
 
     // The suite reached the validation of inputs, not only the doors in front of it.
     expect(seen.get("INVALID_INPUT") ?? 0).toBeGreaterThan(RUNS / 4);
-    expect(await databaseState(db, server)).toEqual(before);
+    expect(await databaseState(server)).toEqual(before);
     await expectLedgerBalanced(server);
     expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200);
   }, 90_000);

@@ -1,3 +1,4 @@
+import { auditEvents } from "@sls/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   freshDatabase,
@@ -36,7 +37,7 @@ describe.each(providers())("background work and counters on %s", (provider) => {
     }
     expect(await store.findParticipantBySerial("SWEEP01")).toMatchObject({ granted: 0, pending: 0 });
     expect(await store.findParticipantBySerial("SWEEP02")).toMatchObject({ granted: 50, pending: 0 });
-    const reclaim = await store.db.auditEvent.findFirst({ where: { type: "reclaim", serial: "SWEEP01" } });
+    const [reclaim] = await auditEvents(store, { types: ["reclaim"], serials: ["SWEEP01"] });
     expect(reclaim).toMatchObject({ actor: "system:sweep", grantedDelta: -100 });
     await expectLedgerBalanced(server);
   });

@@ -1,3 +1,4 @@
+import { auditEvents } from "@sls/db/testing";
 import type { Store } from "@sls/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";
@@ -77,9 +78,7 @@ describe("the backup refuses bad backup.sync answers from a fake main server ove
 
   const state = async () => (await store.listParticipants()).map((p) => `${p.serial}:${p.granted}`).join(",");
   const refusals = async () =>
-    (await store.db.auditEvent.findMany({ where: { type: "backup.sync-refused" }, orderBy: { id: "desc" } })).map((r) =>
-      JSON.parse(r.detail!),
-    );
+    (await auditEvents(store, { types: ["backup.sync-refused"] })).reverse().map((r) => JSON.parse(r.detail!));
   /** Two more requests: the backup asks again only once it has dealt with the answer before. */
   const nextSyncs = async (n = 2) => {
     const from = peer.count("backup.sync");

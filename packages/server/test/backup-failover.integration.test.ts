@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { createPrismaClient, Store } from "@sls/db";
+import { Store } from "@sls/db";
 import { afterAll, describe, expect, it } from "vitest";
 import { BACKUP_KEY } from "./backup-pair.ts";
 import { ADMIN_PASSWORD, ConsoleClient } from "./console-client.ts";
@@ -76,7 +76,7 @@ describe("backup deployment as the README describes it, through a main server cr
       await callAppliance(mainUrl, "request", { sessions: 100, requestId: "start" }, reg.data.token);
       tokens.push(reg.data.token);
     }
-    const backupStore = new Store(createPrismaClient(backupDb.url));
+    const backupStore = Store.open(backupDb.url);
     try {
       await until("the backup to mirror the grants", async () => (await backupStore.ledger()).grantedSum === 500);
 

@@ -1,3 +1,4 @@
+import { auditEvents } from "@sls/db/testing";
 import type { Store } from "@sls/db";
 import { afterAll, describe, expect, it } from "vitest";
 import { backupPair } from "./backup-pair.ts";
@@ -21,9 +22,7 @@ describe("backup operating limit with a 200 ms day", () => {
     await pair.startBackup({ SLS_DAY_MS: String(DAY_MS) });
     const days = async () => ((await backupStore.backup.readRole())?.remainingMs ?? 0) / DAY_MS;
     const alerts = async (store: Store) =>
-      (await store.db.auditEvent.findMany({ where: { type: "backup-alert" }, orderBy: { id: "asc" } })).map(
-        (a) => JSON.parse(a.detail!).alert as string,
-      );
+      (await auditEvents(store, { types: ["backup-alert"] })).map((a) => JSON.parse(a.detail!).alert as string);
 
     const reg = await callAppliance<{ token: string }>(mainUrl, "register", registration("LIM0001"));
     if (!reg.ok) throw new Error(JSON.stringify(reg.error));

@@ -1,3 +1,4 @@
+import { auditEvents } from "@sls/db/testing";
 import type { AccountRow } from "@sls/db";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadEnv } from "../src/env.ts";
@@ -158,14 +159,13 @@ describe("the main server's hand-back: normalised address, warnings, checked ans
     const token = await registerOk(main, `HBMAIN${handbacks()}`);
     await main.call("request", { sessions: 100, requestId: "r" }, token);
     const before = await services().store.ledger();
-    const refusedBefore = await services().store.db.auditEvent.count({ where: { type: "backup.handback-refused" } });
+    const refused = async () => (await auditEvents(services().store, { types: ["backup.handback-refused"] })).length;
+    const refusedBefore = await refused();
     answerHandback = answerer;
     await nextHandbacks();
     expect(await services().store.ledger()).toEqual(before);
     expect(await services().store.findParticipantBySerial("HB1")).toBeNull();
-    expect(await services().store.db.auditEvent.count({ where: { type: "backup.handback-refused" } })).toBeGreaterThan(
-      refusedBefore,
-    );
+    expect(await refused()).toBeGreaterThan(refusedBefore);
     expect((await overview(services())).backup.handbackFailure).not.toBeNull();
     answerHandback = (peer, input) => peer.answer("handback", input, INACTIVE);
   });

@@ -1,4 +1,4 @@
-import { createPrismaClient, Store } from "@sls/db";
+import { Store } from "@sls/db";
 import { freshDatabase, SECRET } from "./harness.ts";
 import { freePort, startServerProcess, type ServerProcess } from "./processes.ts";
 
@@ -58,8 +58,8 @@ export async function backupPair(options: {
     pair.main = main;
     return main;
   };
-  const mainStore = new Store(createPrismaClient(mainDb.url));
-  const backupStore = new Store(createPrismaClient(backupDb.url));
+  const mainStore = Store.open(mainDb.url);
+  const backupStore = Store.open(backupDb.url);
   const pair: BackupPair = {
     mainUrl,
     backupUrl,

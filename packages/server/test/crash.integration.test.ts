@@ -1,4 +1,4 @@
-import { createPrismaClient, Store } from "@sls/db";
+import { Store } from "@sls/db";
 import { describe, expect, it } from "vitest";
 import { callAppliance, freshDatabase, providers, registration, SECRET } from "./harness.ts";
 import { startServerProcess } from "./processes.ts";
@@ -74,7 +74,7 @@ describe.each(providers())("kill -9 under load on %s", (provider) => {
         }
       }
 
-      const store = new Store(createPrismaClient(db.url));
+      const store = Store.open(db.url);
       try {
         const [ledger, row] = await Promise.all([store.ledger(), store.readServer()]);
         expect(ledger.grantedSum).toBe(row!.grantedTotal);

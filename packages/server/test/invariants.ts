@@ -1,12 +1,12 @@
 import { checkInvariants } from "@sls/allocator";
-import { createPrismaClient, Store } from "@sls/db";
+import { Store } from "@sls/db";
 import { expect } from "vitest";
 
 /** Opens the database directly and checks every invariant of the spec and the ledger. */
 export async function expectDatabaseInvariants(
   databaseUrl: string,
 ): Promise<{ grantedSum: number; pendingSum: number }> {
-  const store = new Store(createPrismaClient(databaseUrl));
+  const store = Store.open(databaseUrl);
   try {
     const [row, participants, ledger] = await Promise.all([
       store.readServer(),

@@ -1,4 +1,4 @@
-import { createPrismaClient, Store } from "@sls/db";
+import { Store } from "@sls/db";
 import { afterEach, describe, expect, it } from "vitest";
 import { callAppliance, freshDatabase, providers, registration, SECRET, until, type FreshDatabase } from "./harness.ts";
 import { startServerProcess, type ServerProcess } from "./processes.ts";
@@ -55,7 +55,7 @@ describe("leases renewed in memory and written behind", () => {
       await ok(first.baseUrl, "request", { sessions: 100, requestId: `r${i}` }, token);
 
     // As stored, they were last seen 20 s ago: 10 s short of silence (3 × 10 s).
-    const store = new Store(createPrismaClient(db.url));
+    const store = Store.open(db.url);
     cleanup.push(() => store.close());
     const storedAt = Date.now() - 20_000;
     for (const serial of serials) {

@@ -1,3 +1,4 @@
+import { unfinishLastMigration } from "@sls/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, providers, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
 
@@ -37,8 +38,8 @@ describe.each(providers())("GET /api/health and /api/ready on %s", (provider) =>
   });
 
   it("answers 503 naming what is not ready: a hand-back pending, then a migration missing", async () => {
-    const { db: prisma } = server.running.services.store;
-    await prisma.server.update({ where: { id: 1 }, data: { backupActive: true } });
+    const { store } = server.running.services;
+    await store.backup.recordBackupReport({ at: new Date(), active: true, remainingMs: 0 });
     const pending = await ready(server.baseUrl);
     expect(pending.status).toBe(503);
     expect(pending.body.ready).toBe(false);
@@ -46,24 +47,16 @@ describe.each(providers())("GET /api/health and /api/ready on %s", (provider) =>
       ok: false,
       detail: expect.stringContaining("hand-back pending"),
     });
-    await prisma.server.update({ where: { id: 1 }, data: { backupActive: false } });
+    await store.backup.recordBackupReport({ at: new Date(), active: false, remainingMs: 0 });
 
-    const rows = await prisma.$queryRawUnsafe<Array<{ migration_name: string }>>(
-      `SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name DESC LIMIT 1`,
-    );
-    const last = rows[0]!.migration_name;
-    await prisma.$executeRawUnsafe(
-      `UPDATE "_prisma_migrations" SET finished_at = NULL WHERE migration_name = '${last}'`,
-    );
+    const { name: last, restore } = await unfinishLastMigration(store);
     try {
       const missing = await ready(server.baseUrl);
       expect(missing.status).toBe(503);
       expect(missing.body.checks.migrations).toMatchObject({ ok: false, detail: `not applied: ${last}` });
       expect(missing.body.checks.database?.ok).toBe(true);
     } finally {
-      await prisma.$executeRawUnsafe(
-        `UPDATE "_prisma_migrations" SET finished_at = started_at WHERE migration_name = '${last}'`,
-      );
+      await restore();
     }
     expect((await ready(server.baseUrl)).status).toBe(200);
   });

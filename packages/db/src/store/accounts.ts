@@ -1,9 +1,6 @@
 import type { Db } from "../client.ts";
-import { providerOfClient } from "../client.ts";
-import { lockServerRow, PoolTransaction } from "./pool-transaction.ts";
+import type { Tx } from "./pool-transaction.ts";
 import type { AccountRole, AccountRow, NewAccount, SessionRow } from "./rows.ts";
-
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 const accountSelect = {
   id: true,
@@ -20,7 +17,11 @@ function toAccount(row: RawAccount): AccountRow {
   return { ...row, role: row.role === "admin" ? "admin" : "viewer" };
 }
 
-/** Administrator accounts as seen inside a locked transaction (see `AccountRepository.locked`). */
+/**
+ * Administrator accounts inside a pool transaction (`PoolTransaction.accounts`): holding the pool
+ * lock, checks such as "the last admin cannot be demoted" or "setup only once" cannot race another
+ * process doing the same, and the audit rows go in the same transaction as the change.
+ */
 export class AccountTransaction {
   constructor(private readonly tx: Tx) {}
 
@@ -72,26 +73,9 @@ export class AccountTransaction {
   }
 }
 
-/** Administrator accounts and their browser sessions. */
+/** Administrator accounts and their browser sessions. Accounts are created, changed and removed through `PoolTransaction.accounts`. */
 export class AccountRepository {
   constructor(private readonly db: Db) {}
-
-  /**
-   * Runs `work` holding the pool row lock, so that checks such as "the last admin cannot be
-   * demoted" or "setup only once" cannot race another process doing the same. The pool
-   * transaction is there for its audit rows, written in the same transaction as the change.
-   */
-  locked<R>(work: (accounts: AccountTransaction, pool: PoolTransaction) => Promise<R>): Promise<R> {
-    return this.db.$transaction(async (tx) => {
-      const provider = providerOfClient(this.db);
-      const locked = await lockServerRow(tx, provider);
-      if (!locked) throw new Error("The server row is missing: seedServer() must run before accounts are changed.");
-      const pool = new PoolTransaction(tx, provider, locked.server, locked.version);
-      const result = await work(new AccountTransaction(tx), pool);
-      await pool.flush();
-      return result;
-    });
-  }
 
   count(): Promise<number> {
     return this.db.adminAccount.count();

@@ -1,5 +1,5 @@
 import { providerOfClient, type Db } from "../client.ts";
-import { SERVER_ROW_ID } from "./pool-transaction.ts";
+import { SERVER_ROW_ID, transactionOf, type PoolTransaction } from "./pool-transaction.ts";
 import type { AuditInput, ParticipantRecord, ServerRow } from "./rows.ts";
 import { recordSelect, serverSelect } from "./selects.ts";
 
@@ -71,9 +71,15 @@ class Refused extends Error {
   }
 }
 
+/** `Store.inPoolTransaction`, the one way into the pool lock. */
+export type PoolLockRunner = <R>(work: (pool: PoolTransaction) => Promise<R>) => Promise<R>;
+
 /** Data access for the backup role: the changes exchanged with the main server, and the role row. */
 export class BackupStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly inPoolTransaction: PoolLockRunner,
+  ) {}
 
   /**
    * On the main server: the changes after `after` (participants with a greater changeSeq and the
@@ -112,75 +118,17 @@ export class BackupStore {
   }
 
   /**
-   * On the backup: applies one sync in one transaction, writing an audit row for every change of
-   * granted or pending so the ledger stays balanced. `hooks.check` runs before any write; a
-   * violation leaves the database as it was. Never applied once this backup is serving: its own
-   * state is newer then.
+   * On the backup: applies one sync in one pool transaction (the backup's own pool lock, so its
+   * serving path never reads half a sync; the transaction's lockVersion stamps the rows it writes,
+   * for this database's change feed), writing an audit row for every change of granted or pending
+   * so the ledger stays balanced. `hooks.check` runs before any write; a violation leaves the
+   * database as it was. Never applied once this backup is serving: its own state is newer then.
+   * The participants are written in bulk beside the PoolTransaction, so they reach the lease
+   * table through the change feed, as another process's changes do.
    */
   async applyChanges(changes: StateChanges, at: Date, hooks: ApplyHooks): Promise<ApplyOutcome> {
     try {
-      return await this.db.$transaction(async (tx): Promise<ApplyOutcome> => {
-        const role = await tx.backupRole.findUnique({ where: { id: ROLE_ROW_ID }, select: { active: true } });
-        if (role?.active) return { applied: false, why: "active" };
-        const touched = changes.full ? null : [...changes.participants.map((p) => p.id), ...changes.removed];
-        const current = new Map<string, ParticipantRecord>();
-        for (const ids of touched === null ? [null] : chunks(touched)) {
-          const rows = await tx.participant.findMany({ where: ids ? { id: { in: ids } } : {}, select: recordSelect });
-          for (const row of rows) current.set(row.id, toRecord(row));
-        }
-        const untouched = { granted: 0, pending: 0 };
-        if (!changes.full) {
-          const all = await tx.participant.aggregate({ _sum: { granted: true, pending: true } });
-          untouched.granted = (all._sum.granted ?? 0) - sum(current.values(), "granted");
-          untouched.pending = (all._sum.pending ?? 0) - sum(current.values(), "pending");
-        }
-        const violations = hooks.check(untouched);
-        if (violations.length > 0) throw new Refused(violations);
-
-        // The backup's own pool lock, so its serving path never reads half a sync; its lockVersion
-        // is the change sequence number of this sync's writes, for this database's own readers.
-        await tx.server.updateMany({ where: { id: SERVER_ROW_ID }, data: { lockVersion: { increment: 1 } } });
-        const changeSeq =
-          (await tx.server.findUnique({ where: { id: SERVER_ROW_ID }, select: { lockVersion: true } }))?.lockVersion ??
-          0n;
-        const incoming = new Map(changes.participants.map((p) => [p.id, p]));
-        const deleted = changes.full
-          ? [...current.keys()].filter((id) => !incoming.has(id))
-          : changes.removed.filter((id) => current.has(id));
-        const audits: AuditInput[] = [];
-        for (const ids of chunks(deleted)) {
-          await tx.participant.deleteMany({ where: { id: { in: ids } } });
-          await tx.removedParticipant.deleteMany({ where: { participantId: { in: ids } } });
-          await tx.removedParticipant.createMany({
-            data: ids.map((id) => ({ participantId: id, serial: current.get(id)!.serial, changeSeq, removedAt: at })),
-          });
-        }
-        for (const id of deleted) pushAudit(audits, hooks.audit(current.get(id)!, null));
-        // Free the unique token and serial slots first: a participant may have changed either.
-        for (const p of changes.participants) {
-          const before = current.get(p.id);
-          if (before && (before.tokenHash !== p.tokenHash || before.serial !== p.serial)) {
-            await tx.participant.update({ where: { id: p.id }, data: { tokenHash: null, serial: `~${p.id}` } });
-          }
-        }
-        const created = changes.participants.filter((p) => !current.has(p.id));
-        for (const rows of chunks(created))
-          await tx.participant.createMany({ data: rows.map((p) => ({ ...p, changeSeq })) });
-        for (const p of changes.participants) {
-          const before = current.get(p.id) ?? null;
-          if (before && !sameRecord(before, p))
-            await tx.participant.update({ where: { id: p.id }, data: { ...p, changeSeq } });
-          pushAudit(audits, hooks.audit(before, p));
-        }
-        const data = { ...changes.server };
-        await tx.server.upsert({ where: { id: SERVER_ROW_ID }, create: { id: SERVER_ROW_ID, ...data }, update: data });
-        for (const rows of chunks(audits)) {
-          await tx.auditEvent.createMany({
-            data: rows.map(({ detail, ...row }) => ({ ...row, detail: detail ? JSON.stringify(detail) : null })),
-          });
-        }
-        return { applied: true };
-      });
+      return await this.inPoolTransaction((pool) => applyInPool(pool, changes, at, hooks));
     } catch (error) {
       if (error instanceof Refused) return { applied: false, why: "refused", violations: error.violations };
       throw error;
@@ -242,6 +190,68 @@ export class BackupStore {
       data: rows.map(({ detail, ...row }) => ({ ...row, detail: detail ? JSON.stringify(detail) : null })),
     });
   }
+}
+
+async function applyInPool(
+  pool: PoolTransaction,
+  changes: StateChanges,
+  at: Date,
+  hooks: ApplyHooks,
+): Promise<ApplyOutcome> {
+  const tx = transactionOf(pool);
+  const role = await tx.backupRole.findUnique({ where: { id: ROLE_ROW_ID }, select: { active: true } });
+  if (role?.active) return { applied: false, why: "active" };
+  const touched = changes.full ? null : [...changes.participants.map((p) => p.id), ...changes.removed];
+  const current = new Map<string, ParticipantRecord>();
+  for (const ids of touched === null ? [null] : chunks(touched)) {
+    const rows = await tx.participant.findMany({ where: ids ? { id: { in: ids } } : {}, select: recordSelect });
+    for (const row of rows) current.set(row.id, toRecord(row));
+  }
+  const untouched = { granted: 0, pending: 0 };
+  if (!changes.full) {
+    const all = await tx.participant.aggregate({ _sum: { granted: true, pending: true } });
+    untouched.granted = (all._sum.granted ?? 0) - sum(current.values(), "granted");
+    untouched.pending = (all._sum.pending ?? 0) - sum(current.values(), "pending");
+  }
+  const violations = hooks.check(untouched);
+  if (violations.length > 0) throw new Refused(violations);
+
+  const changeSeq = BigInt(pool.version);
+  const incoming = new Map(changes.participants.map((p) => [p.id, p]));
+  const deleted = changes.full
+    ? [...current.keys()].filter((id) => !incoming.has(id))
+    : changes.removed.filter((id) => current.has(id));
+  const audits: AuditInput[] = [];
+  for (const ids of chunks(deleted)) {
+    await tx.participant.deleteMany({ where: { id: { in: ids } } });
+    await tx.removedParticipant.deleteMany({ where: { participantId: { in: ids } } });
+    await tx.removedParticipant.createMany({
+      data: ids.map((id) => ({ participantId: id, serial: current.get(id)!.serial, changeSeq, removedAt: at })),
+    });
+  }
+  for (const id of deleted) pushAudit(audits, hooks.audit(current.get(id)!, null));
+  // Free the unique token and serial slots first: a participant may have changed either.
+  for (const p of changes.participants) {
+    const before = current.get(p.id);
+    if (before && (before.tokenHash !== p.tokenHash || before.serial !== p.serial)) {
+      await tx.participant.update({ where: { id: p.id }, data: { tokenHash: null, serial: `~${p.id}` } });
+    }
+  }
+  const created = changes.participants.filter((p) => !current.has(p.id));
+  for (const rows of chunks(created)) await tx.participant.createMany({ data: rows.map((p) => ({ ...p, changeSeq })) });
+  for (const p of changes.participants) {
+    const before = current.get(p.id) ?? null;
+    if (before && !sameRecord(before, p))
+      await tx.participant.update({ where: { id: p.id }, data: { ...p, changeSeq } });
+    pushAudit(audits, hooks.audit(before, p));
+  }
+  // The settings and the pool counters as the main server has them; the audit rows and the
+  // counters are written with the transaction's other kept writes when the work is done.
+  const { poolSize, grantedTotal, pendingTotal, pendingSeq, ...settings } = changes.server;
+  await pool.writeSettings(settings);
+  await pool.writePool({ poolSize, grantedTotal, pendingTotal, pendingSeq });
+  await pool.audit(audits);
+  return { applied: true };
 }
 
 function toRecord(p: ParticipantRecord): ParticipantRecord {

@@ -1,4 +1,5 @@
 import type { Db, Provider } from "../client.ts";
+import { AccountTransaction } from "./accounts.ts";
 import {
   chunked,
   combineWrites,
@@ -25,6 +26,16 @@ import { recordSelect } from "./selects.ts";
 export const SERVER_ROW_ID = 1;
 
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+let txOfPool: (pool: PoolTransaction) => Tx;
+
+/**
+ * The Prisma transaction under a pool transaction, for this package's own writers that run
+ * inside `Store.inPoolTransaction` (the backup's sync apply). Not exported from the package.
+ */
+export function transactionOf(pool: PoolTransaction): Tx {
+  return txOfPool(pool);
+}
 
 /** What one committed pool transaction changed: the lease caches of every process follow it. */
 export interface PoolChanges {
@@ -113,6 +124,11 @@ export class PoolTransaction {
   private settingsChanged = false;
   private readonly committed = new Map<string, ParticipantRecord>();
   private readonly committedRemovals = new Set<string>();
+  private accountView: AccountTransaction | null = null;
+
+  static {
+    txOfPool = (pool) => pool.tx;
+  }
 
   constructor(
     private readonly tx: Tx,
@@ -121,6 +137,12 @@ export class PoolTransaction {
     /** This transaction's Server.lockVersion: the change sequence number of everything it writes. */
     readonly version: number,
   ) {}
+
+  /** The administrator accounts, in this transaction: checks such as "the last admin" cannot race. */
+  get accounts(): AccountTransaction {
+    this.accountView ??= new AccountTransaction(this.tx);
+    return this.accountView;
+  }
 
   // ─── Reads ─────────────────────────────────────────────────────────────────────────────
 

@@ -1,4 +1,4 @@
-import { providerOfClient, type Db } from "../client.ts";
+import { createPrismaClient, providerOfClient, type Db } from "../client.ts";
 import { BackupStore } from "./backup-store.ts";
 import { lockServerRow, PoolTransaction, SERVER_ROW_ID, type PoolChanges, type Preload } from "./pool-transaction.ts";
 import type {
@@ -24,8 +24,15 @@ import { ProcessRegistry } from "./process-registry.ts";
 
 export class ServerNotSeededError extends Error {
   constructor() {
-    super("The server row is missing: seedServer() must run before any allocation.");
+    super("The server row is missing: seedServer() must run before any pool transaction.");
   }
+}
+
+let clientOfStore: (store: Store) => Db;
+
+/** The Prisma client of a store, for this package's testing entry only. Not exported from the package. */
+export function clientOf(store: Store): Db {
+  return clientOfStore(store);
 }
 
 /** Data access for the licensing server. The only code that talks to Prisma. */
@@ -37,8 +44,17 @@ export class Store {
   /** Server processes sharing this database, for the write-behind's crash rule. */
   readonly processes: ProcessRegistry;
 
-  constructor(readonly db: Db) {
-    this.backup = new BackupStore(db);
+  static {
+    clientOfStore = (store) => store.db;
+  }
+
+  /** A store over the database at `databaseUrl` (`file:…` for SQLite, `postgresql://…`). */
+  static open(databaseUrl: string, options: { poolMax?: number } = {}): Store {
+    return new Store(createPrismaClient(databaseUrl, options));
+  }
+
+  constructor(private readonly db: Db) {
+    this.backup = new BackupStore(db, (work) => this.inPoolTransaction(work));
     this.leases = new LeaseRepository(db);
     this.processes = new ProcessRegistry(db);
   }
@@ -81,9 +97,13 @@ export class Store {
   onPoolCommit: ((changes: PoolChanges) => void) | null = null;
 
   /**
-   * Runs `work` in one transaction holding the pool lock; what it writes is kept and written
-   * with one statement per table when it is done (see PoolTransaction). `preload` names what the
-   * work will read, so that a group of calls reads it in one statement per table.
+   * Runs `work` in one transaction holding the pool lock: the only way into it. Every write to
+   * grants, settings, accounts or a backup's synced state goes through here, so each takes the
+   * next `Server.lockVersion` (the change feed's sequence number), has its audit rows in the same
+   * transaction, and reaches `onPoolCommit`. What the work writes through the PoolTransaction is
+   * kept and written with one statement per table when it is done. `preload` names what the work
+   * will read, so that a group of calls reads it in one statement per table; `onLockHeld` is told
+   * how long the lock was held.
    */
   async inPoolTransaction<R>(
     work: (tx: PoolTransaction) => Promise<R>,

@@ -92,7 +92,7 @@ function changeAccounts<R>(
   services: Services,
   work: (accounts: AccountTransaction, pool: PoolTransaction, at: Date) => Promise<R>,
 ): Promise<R> {
-  return services.store.accounts.locked((accounts, pool) => work(accounts, pool, new Date(services.now())));
+  return services.store.inPoolTransaction((pool) => work(pool.accounts, pool, new Date(services.now())));
 }
 
 async function existing(accounts: AccountTransaction, id: string): Promise<AccountRow> {

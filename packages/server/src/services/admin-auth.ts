@@ -58,7 +58,8 @@ export async function setUp(
   }
   const passwordHash = await hashPassword(input.password);
   const at = new Date(services.now());
-  const account = await services.store.accounts.locked(async (accounts, pool) => {
+  const account = await services.store.inPoolTransaction(async (pool) => {
+    const { accounts } = pool;
     if ((await accounts.count()) > 0) throw setupDone();
     const created = await accounts.create({ id: newAccountId(), name: input.name, role: "admin", passwordHash, at });
     await pool.audit([{ at, type: "admin.setup", actor: adminActor(created), detail: { account: created.name } }]);

@@ -1,5 +1,5 @@
 // Seeds a database with a capacity history: tsx capacity-seed-cli.ts <DATABASE_URL> <days> <poolSize>
-import { applyMigrations, createPrismaClient, Store } from "@sls/db";
+import { applyMigrations, Store } from "@sls/db";
 import { seedCapacityHistory } from "./capacity-seed.ts";
 
 const [url, days = "30", poolSize = "5000"] = process.argv.slice(2);
@@ -8,7 +8,7 @@ if (!url || !/^(file:|postgres(ql)?:\/\/)/.test(url)) {
   process.exit(2);
 }
 await applyMigrations(url);
-const store = new Store(createPrismaClient(url));
+const store = Store.open(url);
 try {
   const hours = await seedCapacityHistory(store, { days: Number(days), poolSize: Number(poolSize), now: Date.now() });
   process.stdout.write(`${hours} hourly capacity samples written\n`);

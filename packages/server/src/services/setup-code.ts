@@ -63,8 +63,8 @@ export class SetupCodes {
     let code = kept && issued.some((hash) => sameHash(hash, codeHash(kept))) ? kept : null;
     if (!code) {
       code = newSetupCode();
-      const recorded = await this.store.accounts.locked(async (accounts, pool) => {
-        if ((await accounts.count()) > 0) return false;
+      const recorded = await this.store.inPoolTransaction(async (pool) => {
+        if ((await pool.accounts.count()) > 0) return false;
         const detail = { sha256: codeHash(code!).toString("hex"), server: this.serverId };
         await pool.audit([
           { at: new Date(this.now()), type: SETUP_CODE_EVENT, actor: `server:${this.serverId}`, detail },
