@@ -34,7 +34,7 @@ export interface StormRow {
 
 const say = (line: string) => console.log(`[bench] ${line}`);
 /** Sockets the load generator keeps open to the server (several thousand appliances share them). */
-export const STORM_CONNECTIONS = 1_000;
+const STORM_CONNECTIONS = 1_000;
 /** An appliance still unregistered after this long is left out (and the storm counted as missed). */
 const GIVE_UP_MS = 180_000;
 

@@ -1,7 +1,7 @@
 import type { Db } from "../client.ts";
 import type { AuditEventType } from "../vocabulary.ts";
 
-export const HISTORY_PRUNED = "history-pruned" satisfies AuditEventType;
+const HISTORY_PRUNED = "history-pruned" satisfies AuditEventType;
 
 /** Removes old audit history without unbalancing the ledger (see pruneBefore). */
 export class AuditRetention {

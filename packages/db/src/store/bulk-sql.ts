@@ -19,7 +19,7 @@ const PG_CAST: Record<ColumnType, string> = {
 };
 
 /** Rows per statement: far below SQLite's 32,766 bound variables and PostgreSQL's 65,535. */
-export const BULK_CHUNK = 500;
+const BULK_CHUNK = 500;
 
 export interface Statement {
   sql: string;
@@ -100,7 +100,7 @@ export function placeholder(provider: Provider, n: number, type: ColumnType): st
   return provider === "postgresql" ? `$${n}::${PG_CAST[type]}` : "?";
 }
 
-export function bindValue(provider: Provider, type: ColumnType, value: unknown): unknown {
+function bindValue(provider: Provider, type: ColumnType, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   switch (type) {
     case "timestamp":
@@ -115,12 +115,12 @@ export function bindValue(provider: Provider, type: ColumnType, value: unknown):
 }
 
 /** Prisma's SQLite DateTime text: ISO 8601 with an explicit +00:00 offset. */
-export function sqliteTimestamp(at: Date): string {
+function sqliteTimestamp(at: Date): string {
   return at.toISOString().replace("Z", "+00:00");
 }
 
 /** Prisma's PostgreSQL DateTime is TIMESTAMP(3) without time zone, holding UTC. */
-export function postgresTimestamp(at: Date): string {
+function postgresTimestamp(at: Date): string {
   return at.toISOString().replace("Z", "");
 }
 

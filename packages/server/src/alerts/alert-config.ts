@@ -69,7 +69,7 @@ export const ZAlertConfigInput = z.object({
 });
 export type TAlertConfigInput = z.infer<typeof ZAlertConfigInput>;
 
-export const DEFAULT_ALERT_CONFIG: AlertConfig = { pendingAfterMinutes: 15, webhook: null, syslog: null, email: null };
+const DEFAULT_ALERT_CONFIG: AlertConfig = { pendingAfterMinutes: 15, webhook: null, syslog: null, email: null };
 
 /** The stored row as checked objects; a channel whose JSON no longer parses is treated as off. */
 export function parseStoredConfig(

@@ -3,7 +3,7 @@ import type { TAuditFilter, TAuditListInput } from "../contracts/admin/audit.ts"
 import type { Services } from "./context.ts";
 
 /** The most rows one CSV export carries; the answer says when the filter matched more. */
-export const EXPORT_LIMIT = 100_000;
+const EXPORT_LIMIT = 100_000;
 
 /** Newest first, one page of what the filter matches. */
 export function auditPage(services: Services, input: TAuditListInput) {

@@ -7,7 +7,7 @@ import { adminActor } from "./admin-events.ts";
 import type { Services } from "./context.ts";
 import { silentCutoff } from "./sweeper.ts";
 
-export function stateOf(row: Pick<ParticipantRow, "approved" | "lastSeenAt">, cutoff: Date): ParticipantState {
+function stateOf(row: Pick<ParticipantRow, "approved" | "lastSeenAt">, cutoff: Date): ParticipantState {
   if (!row.approved) return "awaiting-approval";
   return row.lastSeenAt.getTime() < cutoff.getTime() ? "expired" : "active";
 }

@@ -9,7 +9,7 @@ const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 /** 24 characters of 5 bits: 120 random bits, far beyond any online guessing. */
 const CODE_LENGTH = 24;
 /** The audit type whose rows carry the SHA-256 of each code issued (never the code itself). */
-export const SETUP_CODE_EVENT = "admin.setup-code";
+const SETUP_CODE_EVENT = "admin.setup-code";
 /** More codes than any cluster issues before its first account: each process start adds at most one. */
 const MAX_CODES_READ = 10_000;
 
@@ -19,7 +19,7 @@ const MAX_CODES_READ = 10_000;
  * (or reuses the one in its file), writes it to an owner-only file and records its hash as an audit
  * row, so that every process on a shared database accepts every code any of them issued.
  */
-export function newSetupCode(): string {
+function newSetupCode(): string {
   const bytes = randomBytes(CODE_LENGTH);
   // 256 is a multiple of 32: masking keeps every character equally likely.
   const chars = Array.from(bytes, (byte) => ALPHABET[byte & 31]);
@@ -27,7 +27,7 @@ export function newSetupCode(): string {
 }
 
 /** What a person may type: any case, with or without the dashes and spaces. */
-export function normaliseSetupCode(typed: string): string {
+function normaliseSetupCode(typed: string): string {
   return typed.toUpperCase().replace(/[\s-]/g, "");
 }
 

@@ -87,7 +87,7 @@ export function serverToWire(server: ServerRow): TSyncAnswer["server"] {
   return { ...server, secretChangedAt: isoOrNull(server.secretChangedAt) };
 }
 
-export function serverFromWire(server: TSyncAnswer["server"]): ServerRow {
+function serverFromWire(server: TSyncAnswer["server"]): ServerRow {
   return { ...server, secretChangedAt: dateOrNull(server.secretChangedAt) };
 }
 
