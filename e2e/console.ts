@@ -1,30 +1,20 @@
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
-import { applianceCall, SHARED_SECRET } from "./fixtures.ts";
+import { applianceApi, consoleApi } from "./api.ts";
+import { SHARED_SECRET } from "./fixtures.ts";
 import type { App } from "./fresh-app.ts";
 
 export const ADMIN = { name: "ops-admin", password: "e2e admin password 1" };
 export const VIEWER = { name: "ops-viewer", password: "e2e viewer password 1" };
-
-/** The console's own header: the server refuses console mutations without it. */
-const CONSOLE_HEADERS = { "x-sls-console": "1" };
-
-/** Calls a console mutation from the page's browser context, so cookies are the page's. */
-export async function consoleMutation<T>(page: Page, path: string, input?: unknown): Promise<T> {
-  const response = await page.request.post(`/api/trpc/${path}`, { data: input ?? {}, headers: CONSOLE_HEADERS });
-  const body = await response.text();
-  expect(response.ok(), `${path} answered ${response.status()}: ${body}`).toBe(true);
-  return (JSON.parse(body) as { result: { data: T } }).result.data;
-}
 
 /**
  * Signs the page in as the administrator through the API: creating it on the spec's fresh
  * database the first time (with the setup code the app wrote), signing in on later tests of the same spec file.
  */
 export async function signInAsAdmin(page: Page, app: App): Promise<void> {
-  const response = await page.request.get("/api/trpc/auth.state");
-  const { setupRequired } = ((await response.json()) as { result: { data: { setupRequired: boolean } } }).result.data;
-  if (setupRequired) await consoleMutation(page, "auth.setup", { ...ADMIN, setupCode: app.setupCode() });
-  else await consoleMutation(page, "auth.login", ADMIN);
+  const api = consoleApi(page);
+  const { setupRequired } = await api.auth.state.query();
+  if (setupRequired) await api.auth.setup.mutate({ ...ADMIN, setupCode: app.setupCode() });
+  else await api.auth.login.mutate(ADMIN);
 }
 
 export async function signIn(page: Page, account: { name: string; password: string }): Promise<void> {
@@ -46,7 +36,7 @@ export async function registerAppliance(
   serial: string,
   limits: { platformLimit?: number; localLimit?: number; hostname?: string; model?: string } = {},
 ): Promise<Appliance> {
-  const { token } = await applianceCall<{ token: string }>(request, "register", {
+  const { token } = await applianceApi(request).appliance.register.mutate({
     secret: SHARED_SECRET,
     serial,
     hostname: limits.hostname ?? `${serial.toLowerCase()}.example.net`,
@@ -61,14 +51,12 @@ let requestCounter = 0;
 
 export function requestSessions(request: APIRequestContext, appliance: Appliance, sessions: number) {
   requestCounter += 1;
-  return applianceCall<{ granted: number; added: number; pending: number }>(
-    request,
-    "request",
-    { sessions, requestId: `e2e-${Date.now()}-${requestCounter}` },
-    appliance.token,
-  );
+  return applianceApi(request, appliance.token).appliance.request.mutate({
+    sessions,
+    requestId: `e2e-${Date.now()}-${requestCounter}`,
+  });
 }
 
 export function refresh(request: APIRequestContext, appliance: Appliance, inUse: number) {
-  return applianceCall<{ granted: number; pending: number }>(request, "refresh", { inUse }, appliance.token);
+  return applianceApi(request, appliance.token).appliance.refresh.mutate({ inUse });
 }

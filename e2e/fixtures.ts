@@ -1,5 +1,4 @@
 import { randomInt } from "node:crypto";
-import { expect, type APIRequestContext } from "@playwright/test";
 
 /** What fresh-app.ts starts the app with; specs assert against the same values. */
 export const SHARED_SECRET = "e2e-shared-secret";
@@ -28,23 +27,4 @@ export function figure(n: number): RegExp {
 /** Matches the figure `n` standing alone inside a longer text, such as a table row. */
 export function figureWithin(n: number): RegExp {
   return new RegExp(`(?<![\\d,.])${figurePattern(n)}(?![,.]?\\d)`);
-}
-
-/**
- * Calls `POST /api/trpc/appliance.<verb>` the way an appliance does (plain JSON, no transformer)
- * and returns `result.data`; an error answer fails the test with tRPC's error body.
- */
-export async function applianceCall<T>(
-  request: APIRequestContext,
-  verb: string,
-  input: unknown,
-  token?: string,
-): Promise<T> {
-  const response = await request.post(`/api/trpc/appliance.${verb}`, {
-    data: input,
-    headers: token ? { Authorization: `Bearer ${token}` } : {},
-  });
-  const body = await response.text();
-  expect(response.ok(), `appliance.${verb} answered ${response.status()}: ${body}`).toBe(true);
-  return (JSON.parse(body) as { result: { data: T } }).result.data;
 }

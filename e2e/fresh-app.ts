@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { test as base } from "@playwright/test";
+import { freePort, freshSqlite, waitForHealth } from "@sls/server/testing";
 import { POOL_SIZE, REFRESH_INTERVAL_SEC, SHARED_SECRET } from "./fixtures.ts";
 
 const WEB_DIR = path.resolve(import.meta.dirname, "..", "apps", "web");
@@ -34,7 +33,7 @@ function setupCodeOf(log: string): string {
  */
 /** `env` adds to or replaces the environment below (a spec may bring its own seeded DATABASE_URL). */
 async function startApp(env: Record<string, string> = {}): Promise<App & { stop(): Promise<void> }> {
-  const dir = mkdtempSync(path.join(tmpdir(), "sls-e2e-"));
+  const database = freshSqlite("e2e");
   const port = await freePort();
   let log = "";
   const child: ChildProcess = spawn(path.join(WEB_DIR, "node_modules", ".bin", "tsx"), ["server.ts"], {
@@ -44,7 +43,7 @@ async function startApp(env: Record<string, string> = {}): Promise<App & { stop(
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: String(port),
-      DATABASE_URL: `file:${path.join(dir, "e2e.db")}`,
+      DATABASE_URL: database.url,
       SLS_POOL_SIZE: String(POOL_SIZE),
       SLS_SHARED_SECRET: SHARED_SECRET,
       SLS_REFRESH_INTERVAL_SEC: String(REFRESH_INTERVAL_SEC),
@@ -62,37 +61,16 @@ async function startApp(env: Record<string, string> = {}): Promise<App & { stop(
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
       if (child.exitCode === null) child.kill("SIGKILL");
     }
-    rmSync(dir, { recursive: true, force: true });
+    await database.drop();
   };
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode} before answering:\n${log}`);
-    if (await healthy(url)) return { url, log: () => log, setupCode: () => setupCodeOf(log), stop };
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the app did not answer /api/health within ${START_TIMEOUT_MS / 1000} s:\n${log}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-async function healthy(url: string): Promise<boolean> {
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
   try {
-    return (await fetch(`${url}/api/health`)).ok;
-  } catch {
-    return false;
+    await waitForHealth(url, { timeoutMs: START_TIMEOUT_MS, process: { exited, output: () => log } });
+  } catch (error) {
+    await stop();
+    throw error;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+  return { url, log: () => log, setupCode: () => setupCodeOf(log), stop };
 }
 
 /** One app per spec file: started for the file's first test, stopped when the next file begins. */

@@ -1,14 +1,9 @@
 import path from "node:path";
 import type { APIRequestContext, Page } from "@playwright/test";
-import { applianceCall, SHARED_SECRET } from "./fixtures.ts";
-import {
-  consoleMutation,
-  refresh,
-  registerAppliance,
-  requestSessions,
-  signInAsAdmin,
-  type Appliance,
-} from "./console.ts";
+import { settle } from "@sls/server/testing";
+import { applianceApi, consoleApi } from "./api.ts";
+import { SHARED_SECRET } from "./fixtures.ts";
+import { refresh, registerAppliance, requestSessions, signInAsAdmin, type Appliance } from "./console.ts";
 import { expect, test } from "./fresh-app.ts";
 
 /** The README's screenshots, taken from a real run against real appliance traffic. */
@@ -130,34 +125,30 @@ test("README screenshots: overview, participants, participant detail, audit, set
   app,
 }) => {
   await signInAsAdmin(page, app);
-  await consoleMutation(page, "admin.settings.setPoolSize", { poolSize: 5000 });
-  await consoleMutation(page, "admin.settings.setBackup", {
+  const admin = consoleApi(page);
+  await admin.admin.settings.setPoolSize.mutate({ poolSize: 5000 });
+  await admin.admin.settings.setBackup.mutate({
     backup: { address: "licence-backup.example.net:3000", serial: "JAD2231B9ZZ", peerSerial: null },
   });
   await drawFleet(request, page);
   // One unknown appliance waits for approval.
-  await consoleMutation(page, "admin.settings.setOperation", {
+  await admin.admin.settings.setOperation.mutate({
     enabled: true,
     approvalRequired: true,
     alertThresholdPct: 90,
   });
-  const refused = await request.post("/api/trpc/appliance.register", {
-    data: {
+  const refused = await settle(
+    applianceApi(request).appliance.register.mutate({
       secret: SHARED_SECRET,
       serial: "FGL2309Q0NEW",
       hostname: "branch-oslo.example.net",
       model: "FPR1140",
       platformLimit: 750,
       localLimit: 25,
-    },
-  });
-  expect(refused.status()).toBe(403);
-  await applianceCall(
-    request,
-    "refresh",
-    { inUse: 1320 },
-    (await registerAppliance(request, FLEET[0]!.serial, FLEET[0]!)).token,
+    }),
   );
+  expect(refused).toMatchObject({ ok: false, status: 403 });
+  await refresh(request, await registerAppliance(request, FLEET[0]!.serial, FLEET[0]!), 1320);
 
   await page.goto("/");
   await expect(page.getByTestId("state-awaiting-approval")).toContainText("1");

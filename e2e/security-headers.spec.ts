@@ -80,7 +80,8 @@ test("every page carries a nonce CSP and the other security headers, and works u
   expect(await page.evaluate(() => window.cspViolations)).toEqual([]);
   expect(consoleProblems).toEqual([]);
 
-  // API answers are never meant to render: a policy that allows nothing.
+  // API answers are never meant to render: a policy that allows nothing. A raw request on purpose:
+  // its headers are what is checked.
   const api = await page.request.get("/api/trpc/auth.state");
   expect(api.headers()["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
   expect(api.headers()["x-content-type-options"]).toBe("nosniff");

@@ -1,10 +1,11 @@
-import { applianceCall, figure, figureWithin, POOL_SIZE, SHARED_SECRET, uniqueSerial } from "./fixtures.ts";
+import { applianceApi } from "./api.ts";
+import { figure, figureWithin, POOL_SIZE, SHARED_SECRET, uniqueSerial } from "./fixtures.ts";
 import { signInAsAdmin } from "./console.ts";
 import { expect, test } from "./fresh-app.ts";
 
 test("a participant's grant shows on the overview and the participants page", async ({ page, request, app }) => {
   const serial = uniqueSerial();
-  const { token } = await applianceCall<{ token: string }>(request, "register", {
+  const { token } = await applianceApi(request).appliance.register.mutate({
     secret: SHARED_SECRET,
     serial,
     hostname: "vpn-1.example.net",
@@ -12,12 +13,7 @@ test("a participant's grant shows on the overview and the participants page", as
     platformLimit: 1000,
     localLimit: 100,
   });
-  const answer = await applianceCall<{ granted: number; added: number; pending: number }>(
-    request,
-    "request",
-    { sessions: 150, requestId: "r1" },
-    token,
-  );
+  const answer = await applianceApi(request, token).appliance.request.mutate({ sessions: 150, requestId: "r1" });
   expect(answer).toMatchObject({ granted: 150, added: 150, pending: 0 });
 
   await signInAsAdmin(page, app);

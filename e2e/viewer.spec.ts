@@ -1,10 +1,12 @@
 import { figure, uniqueSerial } from "./fixtures.ts";
-import { consoleMutation, registerAppliance, requestSessions, signInAsAdmin, signIn, VIEWER } from "./console.ts";
+import { settle } from "@sls/server/testing";
+import { consoleApi } from "./api.ts";
+import { registerAppliance, requestSessions, signInAsAdmin, signIn, VIEWER } from "./console.ts";
 import { expect, test } from "./fresh-app.ts";
 
 test("a viewer sees every page but can change nothing", async ({ page, browser, request, app }) => {
   await signInAsAdmin(page, app);
-  await consoleMutation(page, "admin.accounts.create", { ...VIEWER, role: "viewer" });
+  await consoleApi(page).admin.accounts.create.mutate({ ...VIEWER, role: "viewer" });
   const appliance = await registerAppliance(request, uniqueSerial("VIEW"));
   await requestSessions(request, appliance, 100);
 
@@ -28,12 +30,8 @@ test("a viewer sees every page but can change nothing", async ({ page, browser, 
   await expect(viewerPage.getByTestId("audit-row").first()).toBeVisible();
 
   // The server refuses a viewer's change whatever the page shows.
-  const refused = await viewerPage.request.post("/api/trpc/admin.settings.setPoolSize", {
-    data: { poolSize: 10 },
-    headers: { "x-sls-console": "1" },
-  });
-  expect(refused.status()).toBe(403);
-  expect(await refused.json()).toMatchObject({ error: { data: { reason: "ADMIN_ONLY" } } });
+  const refused = await settle(consoleApi(viewerPage).admin.settings.setPoolSize.mutate({ poolSize: 10 }));
+  expect(refused).toMatchObject({ ok: false, status: 403, error: { data: { reason: "ADMIN_ONLY" } } });
   await viewerPage.goto("/accounts");
   await expect(viewerPage.getByText("Administrators only")).toBeVisible();
   await viewerPage.context().close();

@@ -1,4 +1,4 @@
-import type { SeededParticipant } from "./seed.ts";
+import type { SeededParticipant } from "@sls/server/testing";
 
 export interface Call {
   index: number;

@@ -33,7 +33,6 @@ export const config = {
   /** Registered participants (rows written directly) in the large-fleet row; 1 % of them refresh. */
   millionSize: int("BENCH_MILLION_SIZE", 1_000_000),
   parts: list("BENCH_PARTS", PARTS.join(",")),
-  postgresUrl: process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres",
 };
 
 for (const part of config.parts) {

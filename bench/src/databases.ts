@@ -1,23 +1,15 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { createFreshPostgresDatabase } from "@sls/db";
-import { config } from "./config.ts";
+import { freshDatabase, freshSqlite as freshSqliteDatabase, type FreshDatabase } from "@sls/server/testing";
 
-export interface BenchDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
+export type BenchDatabase = FreshDatabase;
 
 export function freshSqlite(label: string): BenchDatabase {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `sls-bench-${label}-`));
-  return { url: `file:${path.join(dir, "sls.db")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  return freshSqliteDatabase(`bench-${label}`);
 }
 
-/** A new database on the PostgreSQL server, or null (with the reason) when it cannot be reached. */
+/** A new database on the PostgreSQL server (TEST_DATABASE_URL), or null (with the reason) when it cannot be reached. */
 export async function freshPostgres(label: string): Promise<BenchDatabase | { unavailable: string }> {
   try {
-    return await createFreshPostgresDatabase(config.postgresUrl, `sls_bench_${label}`);
+    return await freshDatabase("postgresql", `bench_${label}`);
   } catch (error) {
     return { unavailable: (error as Error).message };
   }

@@ -1,8 +1,10 @@
-// The dashboard's participants page, as the browser loads it: GET admin.participants.list with a
-// console session. The console's own API (auth.setup, the session cookie) is used to sign in.
-const CONSOLE_HEADER = { "x-sls-console": "1" };
+// The dashboard's participants page, as the browser loads it: admin.participants.list with a
+// console session, through the typed console client of the server's testing kit (auth.setup or
+// auth.login first, keeping the session cookie).
+import { ConsoleClient } from "@sls/server/testing";
+
 const ACCOUNT = { name: "bench", password: "bench-password-0001" };
-const FIRST_PAGE = { page: 1, pageSize: 50, sort: "serial", direction: "asc" };
+const FIRST_PAGE = { page: 1, pageSize: 50, sort: "serial", direction: "asc" } as const;
 
 export type PageLatency = { p50: number; p99: number; samples: number; total: number } | { unavailable: string };
 
@@ -11,19 +13,23 @@ export function setupCodeIn(log: string): string | null {
   return /enter the setup code (\S+)/.exec(log)?.[1] ?? null;
 }
 
-/** Creates the first console account (or signs in with it) and returns the session cookie. */
-async function signIn(baseUrl: string, setupCode: string | null): Promise<string> {
-  for (const verb of ["setup", "login"]) {
-    if (verb === "setup" && !setupCode) continue;
-    const response = await fetch(`${baseUrl}/api/trpc/auth.${verb}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...CONSOLE_HEADER },
-      body: JSON.stringify(verb === "setup" ? { ...ACCOUNT, setupCode } : ACCOUNT),
-    });
-    const cookie = response.headers.get("set-cookie")?.split(";")[0];
-    if (response.ok && cookie) return cookie;
+/** Creates the first console account (or signs in with it) and returns the signed-in console. */
+async function signIn(baseUrl: string, setupCode: string | null): Promise<ConsoleClient> {
+  const session = new ConsoleClient(baseUrl);
+  if (setupCode) {
+    try {
+      await session.trpc.auth.setup.mutate({ ...ACCOUNT, setupCode });
+      return session;
+    } catch {
+      // already set up: sign in below
+    }
   }
-  throw new Error("could not sign in to the console (auth.setup / auth.login)");
+  try {
+    await session.trpc.auth.login.mutate(ACCOUNT);
+  } catch {
+    throw new Error("could not sign in to the console (auth.setup / auth.login)");
+  }
+  return session;
 }
 
 /** Loads the first page `samples` times, `gapMs` apart, and reports the latency. */
@@ -33,25 +39,22 @@ export async function measureParticipantsPage(
   gapMs: number,
   setupCode: string | null,
 ): Promise<PageLatency> {
-  let cookie: string;
+  let session: ConsoleClient;
   try {
-    cookie = await signIn(baseUrl, setupCode);
+    session = await signIn(baseUrl, setupCode);
   } catch (error) {
     return { unavailable: (error as Error).message };
   }
-  const url = `${baseUrl}/api/trpc/admin.participants.list?input=${encodeURIComponent(JSON.stringify(FIRST_PAGE))}`;
   const times: number[] = [];
   let total = 0;
   for (let i = 0; i < samples; i++) {
     const started = performance.now();
-    const response = await fetch(url, { headers: { cookie } });
-    const body = (await response.json()) as { result?: { data: { total: number } } };
-    if (!body.result)
-      return {
-        unavailable: `admin.participants.list answered HTTP ${response.status}: ${JSON.stringify(body).slice(0, 200)}`,
-      };
+    try {
+      total = (await session.trpc.admin.participants.list.query(FIRST_PAGE)).total;
+    } catch (error) {
+      return { unavailable: `admin.participants.list failed: ${(error as Error).message.slice(0, 200)}` };
+    }
     times.push(performance.now() - started);
-    total = body.result.data.total;
     await new Promise((resolve) => setTimeout(resolve, gapMs));
   }
   times.sort((a, b) => a - b);

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { applyMigrations } from "@sls/db";
-import { freePort, startServerProcess, type ServerProcess } from "@sls/participant/testing/server-process";
+import { freePort, startServerProcess, type ServerProcess } from "@sls/server/testing";
 
 export type { ServerProcess };
 
@@ -9,9 +9,12 @@ export const BENCH_SECRET = "bench-secret-1";
 /** One licensing server process (packages/server/src/main.ts, the API without the UI). */
 export function startLicenseServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   return startServerProcess({
-    databaseUrl,
-    poolSize: 1_000_000,
-    env: { SLS_SHARED_SECRET: BENCH_SECRET, SLS_REFRESH_INTERVAL_SEC: "30", SLS_LOG_LEVEL: "warn", ...env },
+    DATABASE_URL: databaseUrl,
+    SLS_POOL_SIZE: "1000000",
+    SLS_SHARED_SECRET: BENCH_SECRET,
+    SLS_REFRESH_INTERVAL_SEC: "30",
+    SLS_LOG_LEVEL: "warn",
+    ...env,
   });
 }
 

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { freePort } from "@sls/participant/testing/server-process";
+import { freePort } from "@sls/server/testing";
 import { FleetSimulator, type SimulatorConfig } from "@sls/simulator";
 import { freshSqlite } from "./databases.ts";
 import { FleetRecorder } from "./fleet-recorder.ts";

@@ -1,12 +1,12 @@
 import { applyMigrations, Store } from "@sls/db";
 import { addSilentParticipants } from "@sls/db/testing";
+import { seedFleet } from "@sls/server/testing";
 import { RefreshRotation } from "../call-sources.ts";
 import { config } from "../config.ts";
 import { freshSqlite } from "../databases.ts";
 import { runLoad, type LoadResult } from "../load.ts";
 import { cpuShareDuring, memoryMb } from "../proc.ts";
 import { startLicenseServer } from "../processes.ts";
-import { seedParticipants } from "../seed.ts";
 
 export interface MillionRow {
   participants: number;
@@ -27,6 +27,7 @@ export interface MillionRow {
 const say = (line: string) => console.log(`[bench] ${line}`);
 const REFRESHING_SHARE = 0.01;
 const CONNECTIONS = 64;
+
 /** The "leases loaded" line the server logs at start (JSON lines on stderr). */
 function leasesLoadedOf(output: string): MillionRow["leasesLoaded"] {
   for (const line of output.split("\n")) {
@@ -39,7 +40,7 @@ function leasesLoadedOf(output: string): MillionRow["leasesLoaded"] {
 
 /**
  * A million registered participants (rows written before the server starts, so its start-up
- * loads every lease: 1 % through seed.ts, with tokens, the silent rest in bulk), 1 % refreshing at the 30 s interval: start-up time, memory, refresh
+ * loads every lease: 1 % through the testing kit's seedFleet, with tokens, the silent rest in bulk), 1 % refreshing at the 30 s interval: start-up time, memory, refresh
  * latency and CPU.
  */
 export async function runMillionPart(): Promise<MillionRow> {
@@ -50,7 +51,10 @@ export async function runMillionPart(): Promise<MillionRow> {
     say(`million: seeding ${participants.toLocaleString("en-US")} participants`);
     const seedStarted = performance.now();
     const refreshing = Math.max(1, Math.round(participants * REFRESHING_SHARE));
-    const seeded = await seedParticipants(db.url, refreshing, "M");
+    const seeded = await seedFleet(
+      { databaseUrl: db.url },
+      { count: refreshing, prefix: "M", platformLimit: 1_000_000, localLimit: 0 },
+    );
     // The participants that never call, copied from a seeded one in bulk: seeding a million through
     // createMany would take ten minutes; only those that refresh need tokens the load generator knows.
     const store = Store.open(db.url);

@@ -1,3 +1,4 @@
+import { seedFleet, type SeededParticipant } from "@sls/server/testing";
 import { ApplianceMix, FLAPPING, RefreshRotation, STEADY, type CallSource, type Cycle } from "../call-sources.ts";
 import { config } from "../config.ts";
 import { freshPostgres, freshSqlite, type BenchDatabase } from "../databases.ts";
@@ -5,7 +6,6 @@ import { checkLedger, type LedgerCheck } from "../ledger.ts";
 import { runLoad, type LoadResult } from "../load.ts";
 import { lockSeconds } from "../metrics.ts";
 import { startBareServer, startLicenseServer, type ServerProcess } from "../processes.ts";
-import { seedParticipants, type SeededParticipant } from "../seed.ts";
 
 export type Workload = "steady" | "flapping" | "refresh";
 
@@ -142,7 +142,10 @@ export async function runMixPart(): Promise<MixRow[]> {
       for (const [n, plan] of plans.entries()) {
         const target = `${WORKLOAD_NAMES[plan.workload]}, ${label}${plan.loop === "open" ? `, open loop ${config.openLoopRate.toLocaleString("en-US")}/s` : ""}`;
         say(`${target}, ${config.connections} connections, ${config.seconds} s`);
-        const seeded = await seedParticipants(db.url, 2 * config.mixParticipants, `M${n}X`);
+        const seeded = await seedFleet(
+          { databaseUrl: db.url },
+          { count: 2 * config.mixParticipants, prefix: `M${n}X`, platformLimit: 1_000_000, localLimit: 0 },
+        );
         const measured = source(plan.workload, seeded.slice(config.mixParticipants));
         const { result, lockBusy } = await measure(
           source(plan.workload, seeded.slice(0, config.mixParticipants)),

@@ -1,3 +1,4 @@
+import { seedFleet } from "@sls/server/testing";
 import { RefreshRotation } from "../call-sources.ts";
 import { config } from "../config.ts";
 import { freshSqlite } from "../databases.ts";
@@ -5,7 +6,6 @@ import { runLoad, type LoadResult } from "../load.ts";
 import { measureParticipantsPage, setupCodeIn, type PageLatency } from "../participants-page.ts";
 import { cpuShareDuring, memoryMb } from "../proc.ts";
 import { prepareDatabase, startLicenseServer } from "../processes.ts";
-import { seedParticipants } from "../seed.ts";
 
 export interface ScaleRow {
   participants: number;
@@ -35,7 +35,12 @@ export async function runScalePart(): Promise<ScaleRow[]> {
     // Registered before the server starts, as after a restart: it loads their leases at start.
     say(`scale: seeding ${participants.toLocaleString("en-US")} participants`);
     await prepareDatabase(db.url);
-    const rotation = new RefreshRotation(await seedParticipants(db.url, participants, "SCALE"));
+    const rotation = new RefreshRotation(
+      await seedFleet(
+        { databaseUrl: db.url },
+        { count: participants, prefix: "SCALE", platformLimit: 1_000_000, localLimit: 0 },
+      ),
+    );
     const starting = performance.now();
     const server = await startLicenseServer(db.url);
     const startupMs = performance.now() - starting;

@@ -3,7 +3,8 @@
 // start the main server again, every participant is back on it and the ledger matches.
 import { afterAll, describe, expect, it } from "vitest";
 import type { ParticipantEvents } from "../src/events.ts";
-import { eventually, heldBy, Live, type LiveParticipant } from "./live.ts";
+import { heldBy, Live, type LiveParticipant } from "./live.ts";
+import { eventually } from "@sls/server/testing";
 
 const PARTICIPANTS = 20;
 const SYNC_MS = 300;
@@ -38,7 +39,7 @@ describe("failover to the backup server and back, with the participant client", 
     });
     const total = heldBy(fleet);
     // The backup must have mirrored these grants before the crash, or it would serve stale ones.
-    await eventually(async () => expect((await backupStore.ledger()).grantedSum).toBe(total), 15_000);
+    await eventually(async () => expect((await backupStore.ledger()).grantedSum).toBe(total), { timeoutMs: 15_000 });
 
     // kill -9: within 3 refresh intervals every participant is served by the backup, grant intact.
     await servers.main.crash();
@@ -54,7 +55,7 @@ describe("failover to the backup server and back, with the participant client", 
           });
         }
       },
-      3 * SERVER_REFRESH_SEC * 1000,
+      { timeoutMs: 3 * SERVER_REFRESH_SEC * 1000 },
     );
     const takeoverMs = Date.now() - killedAt;
 
@@ -88,7 +89,7 @@ describe("failover to the backup server and back, with the participant client", 
           });
         }
       },
-      3 * SERVER_REFRESH_SEC * 1000,
+      { timeoutMs: 3 * SERVER_REFRESH_SEC * 1000 },
     );
     const handbackMs = Date.now() - restartedAt;
     const returned = new Set(

@@ -41,6 +41,6 @@ export class FakeClock implements Clock {
 }
 
 /** Lets every queued promise job and I/O callback run. */
-export async function settle(): Promise<void> {
+async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
 }

@@ -5,7 +5,8 @@
 import { auditEvents } from "@sls/db/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ParticipantEvents } from "../src/events.ts";
-import { eventually, Live, type LiveParticipant } from "./live.ts";
+import { Live, type LiveParticipant } from "./live.ts";
+import { eventually } from "@sls/server/testing";
 
 const SERVER_REFRESH_SEC = 10; // what the server tells participants; it reclaims after 3 of them
 const SHORT_GRACE_MS = 2_000;
@@ -103,7 +104,7 @@ describe("a participant cut off from every server", () => {
           expect(p.participant.state, p.serial).toMatchObject({ granted: 200, pending: 0, grace: null, capacity: 300 });
         }
       },
-      3 * SERVER_REFRESH_SEC * 1000,
+      { timeoutMs: 3 * SERVER_REFRESH_SEC * 1000 },
     );
 
     // After a reclaim the server's first answer says granted 0, and the client requests again.

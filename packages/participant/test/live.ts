@@ -7,10 +7,10 @@ import { Participant } from "../src/participant.ts";
 import { fetchTransport, type Transport } from "../src/transport.ts";
 import { freePort, freshSqliteUrl, SECRET, startServerProcess, type ServerProcess } from "./server-process.ts";
 
-export const BACKUP_SERIAL = "BKP0001";
+const BACKUP_SERIAL = "BKP0001";
 
 /** A call a participant got an answer to (refusals count: a server answered). */
-export interface Answered {
+interface Answered {
   baseUrl: string;
   verb: string;
   at: number;
@@ -170,20 +170,6 @@ export interface MainAndBackup {
   backupStore: Store;
   /** Starts the main server (again) on its port and database. */
   startMain(): Promise<ServerProcess>;
-}
-
-/** Waits until `check` passes (the clients work in the background); rethrows its last failure after the deadline. */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 }
 
 /** Σ granted as the participants themselves hold it. */

@@ -3,7 +3,8 @@
 // Every appliance still ends up registered with its grant, no retry came before the server's
 // retryAfterMs, and the ledger shows each grant once.
 import { afterAll, describe, expect, it } from "vitest";
-import { eventually, Live, type LiveParticipant } from "./live.ts";
+import { Live, type LiveParticipant } from "./live.ts";
+import { eventually } from "@sls/server/testing";
 import { freshSqliteUrl } from "./server-process.ts";
 
 const FLEET = 150;
@@ -34,9 +35,12 @@ describe("a fleet against a server that sheds load", () => {
         p.participant.setLoad(300);
       }),
     );
-    await eventually(() => {
-      for (const p of fleet) expect(p.participant.state, p.serial).toMatchObject({ granted: 200, pending: 0 });
-    }, 90_000);
+    await eventually(
+      () => {
+        for (const p of fleet) expect(p.participant.state, p.serial).toMatchObject({ granted: 200, pending: 0 });
+      },
+      { timeoutMs: 90_000 },
+    );
 
     const refusals = fleet.flatMap((p) => p.answers.filter((a) => !a.ok));
     expect(refusals.length).toBeGreaterThan(0);

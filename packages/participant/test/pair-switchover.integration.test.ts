@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParticipantEvents } from "../src/events.ts";
 import { freshSqliteUrl, type ServerProcess } from "./server-process.ts";
-import { eventually, Live } from "./live.ts";
+import { Live } from "./live.ts";
+import { eventually } from "@sls/server/testing";
 import type { Store } from "@sls/db";
 
 const live = new Live();

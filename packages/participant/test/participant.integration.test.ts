@@ -3,7 +3,8 @@ import { UnreachableError } from "../src/errors.ts";
 import type { Participant } from "../src/participant.ts";
 import type { ParticipantOptions } from "../src/options.ts";
 import { fetchTransport, type Transport } from "../src/transport.ts";
-import { eventually, Live } from "./live.ts";
+import { Live } from "./live.ts";
+import { eventually } from "@sls/server/testing";
 import { freshSqliteUrl, type ServerProcess } from "./server-process.ts";
 
 const live = new Live();
@@ -105,7 +106,9 @@ describe("participant against a running server (SQLite)", () => {
     await expect(p.refresh()).rejects.toBeInstanceOf(UnreachableError);
     expect(p.state.grace).not.toBeNull();
     expect(p.state.capacity).toBe(300);
-    await eventually(() => expect(p.state).toMatchObject({ grace: null, granted: 0, capacity: 100 }), 8_000);
+    await eventually(() => expect(p.state).toMatchObject({ grace: null, granted: 0, capacity: 100 }), {
+      timeoutMs: 8_000,
+    });
 
     await server(500, { databaseUrl, port: first.port });
     await p.refresh(); // the server kept the grant (it was down, nobody reclaimed it)

@@ -1,16 +1,13 @@
 // A real licensing server (packages/server/src/main.ts) as a separate OS process, with the
-// defaults the participant tests share; the spawning itself is the server package's own helper.
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { freePort, startServerProcess as startApiProcess, type ServerProcess } from "@sls/server/testing/processes";
+// defaults the participant tests share; the spawning itself is the server's testing kit.
+import { freePort, freshSqlite, startServerProcess as startApiProcess, type ServerProcess } from "@sls/server/testing";
 
 export { freePort, type ServerProcess };
 
 export const SECRET = "participant-it-secret";
 
 export function freshSqliteUrl(): string {
-  return `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "sls-participant-")), "sls.db")}`;
+  return freshSqlite("participant").url;
 }
 
 export async function startServerProcess(options: {

@@ -2,11 +2,11 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAppServer, createLogger, loadEnv, startServices, type Running } from "@sls/server";
-import { makeTestCertificate, type TestCertificate } from "@sls/server/testing/tls-certificate";
+import { makeTestCertificate, type TestCertificate } from "@sls/server/testing";
 import { UnreachableError } from "../src/errors.ts";
 import { Participant } from "../src/participant.ts";
 import { fetchTransport } from "../src/transport.ts";
-import { eventually } from "./live.ts";
+import { eventually } from "@sls/server/testing";
 import { freshSqliteUrl, SECRET } from "./server-process.ts";
 
 describe("the participant client against a server with its own TLS certificate", () => {

@@ -19,8 +19,8 @@ import { applyMigrations, Store } from "@sls/db";
 import { insertParticipants } from "@sls/db/testing";
 import { hashSecret } from "../src/auth/secret.ts";
 import { hashToken } from "../src/auth/token.ts";
-import { until } from "../test/harness.ts";
-import { freePort, startServerProcess, type ServerProcess } from "../test/processes.ts";
+import { waitFor } from "../test/kit/wait-for.ts";
+import { freePort, startServerProcess, type ServerProcess } from "../test/kit/processes.ts";
 
 const PARTICIPANTS = Number(process.env.BENCH_PARTICIPANTS ?? 100_000);
 const SYNC_MS = Number(process.env.BENCH_SYNC_MS ?? 10_000);
@@ -140,7 +140,10 @@ async function main(): Promise<void> {
   });
   const mainStore = Store.open(mainUrl);
   try {
-    const full = await until("the first full snapshot", async () => syncLines(backup).find((s) => s.full), 1_200_000);
+    const full = await waitFor(async () => syncLines(backup).find((s) => s.full), {
+      what: "the first full snapshot",
+      timeoutMs: 1_200_000,
+    });
     console.log(
       `full snapshot: ${full.participants} participants, ${kb(full.bytes)}, backup CPU ${full.cpuMs} ms, ${full.ms} ms`,
     );
@@ -148,13 +151,12 @@ async function main(): Promise<void> {
     for (let round = 0; round < INTERVALS; round++) {
       const seen = syncLines(backup).length;
       await changeOnePercent(mainStore, round);
-      const line = await until(
-        "the delta",
+      const line = await waitFor(
         async () =>
           syncLines(backup)
             .slice(seen)
             .find((s) => !s.full && s.participants >= CHANGING),
-        5 * SYNC_MS + 60_000,
+        { what: "the delta", timeoutMs: 5 * SYNC_MS + 60_000 },
       );
       deltas.push(line);
       console.log(
@@ -168,8 +170,7 @@ async function main(): Promise<void> {
     const killedAt = performance.now();
     await mainProcess.crash();
     let calls = 0;
-    await until(
-      "the backup to serve",
+    await waitFor(
       async () => {
         calls += 1;
         const response = await fetch(`http://127.0.0.1:${backupPort}/api/trpc/appliance.refresh`, {
@@ -180,7 +181,7 @@ async function main(): Promise<void> {
         const body = (await response.json()) as { result?: { data: { granted: number } } };
         return body.result?.data.granted === GRANT || (body.result && body.result.data.granted >= 0);
       },
-      10 * SYNC_MS + 60_000,
+      { what: "the backup to serve", timeoutMs: 10 * SYNC_MS + 60_000 },
     );
     const takeoverMs = performance.now() - killedAt;
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

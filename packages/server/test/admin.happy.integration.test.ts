@@ -7,27 +7,13 @@ import {
   startTestServer,
   type FreshDatabase,
   type TestServer,
+  reasonOf,
+  settle,
 } from "./harness.ts";
 import { expectLedgerBalanced } from "./ledger.ts";
+import type { RouterInputs } from "../src/root.ts";
 
-interface Page<T> {
-  rows: T[];
-  total: number;
-}
-interface Row {
-  serial: string;
-  hostname: string;
-  granted: number;
-  pending: number;
-  state: string;
-}
-interface AuditRow {
-  type: string;
-  actor: string;
-  serial: string | null;
-  grantedDelta: number;
-  detail: string | null;
-}
+type TAuditType = NonNullable<NonNullable<RouterInputs["admin"]["audit"]["list"]["filter"]>["types"]>[number];
 
 describe.each(providers())("admin console on %s", (provider) => {
   let db: FreshDatabase;
@@ -44,23 +30,25 @@ describe.each(providers())("admin console on %s", (provider) => {
     await db?.drop();
   });
 
-  const adminAudit = async (type: string) =>
-    (await admin.ok<Page<AuditRow>>("query", "admin.audit.list", { filter: { types: [type] } })).rows;
+  const adminAudit = async (type: TAuditType) =>
+    (await admin.trpc.admin.audit.list.query({ filter: { types: [type] } })).rows;
 
   it("refuses to shrink the pool below what is granted, with the figure, and serves pending demand when it grows", async () => {
     const a = await registerOk(server, "POOLA");
     const b = await registerOk(server, "POOLB");
-    await server.call("request", { sessions: 400, requestId: "a" }, a);
-    expect(await server.call("request", { sessions: 200, requestId: "b" }, b)).toMatchObject({
+    await server.api(a).appliance.request.mutate({ sessions: 400, requestId: "a" });
+    expect(await settle(server.api(b).appliance.request.mutate({ sessions: 200, requestId: "b" }))).toMatchObject({
       data: { granted: 100, pending: 100 },
     });
 
-    const refused = await admin.mutation("admin.settings.setPoolSize", { poolSize: 450 });
+    const refused = await settle(admin.trpc.admin.settings.setPoolSize.mutate({ poolSize: 450 }));
     expect(refused).toMatchObject({ ok: false, status: 400, error: { data: { reason: "POOL_BELOW_GRANTED" } } });
     if (!refused.ok) expect(refused.error.message).toContain("below the 500 sessions granted now; choose at least 500");
 
-    expect(await admin.ok("mutation", "admin.settings.setPoolSize", { poolSize: 650 })).toEqual({ served: 100 });
-    expect(await server.call("refresh", { inUse: 0 }, b)).toMatchObject({ data: { granted: 200, pending: 0 } });
+    expect(await admin.trpc.admin.settings.setPoolSize.mutate({ poolSize: 650 })).toEqual({ served: 100 });
+    expect(await settle(server.api(b).appliance.refresh.mutate({ inUse: 0 }))).toMatchObject({
+      data: { granted: 200, pending: 0 },
+    });
     const [resized] = await adminAudit("admin.pool-size");
     expect(resized).toMatchObject({ actor: "admin:root" });
     expect(JSON.parse(resized!.detail!)).toEqual({ from: 500, to: 650, served: 100 });
@@ -70,47 +58,52 @@ describe.each(providers())("admin console on %s", (provider) => {
   });
 
   it("force release and remove go through the allocator, are audited with the administrator, and keep the ledger", async () => {
-    const result = await admin.ok("mutation", "admin.participants.forceRelease", { serial: "POOLA" });
+    const result = await admin.trpc.admin.participants.forceRelease.mutate({ serial: "POOLA" });
     expect(result).toEqual({ freed: 400, withdrawn: 0 });
     expect(await adminAudit("force-release")).toMatchObject([
       { actor: "admin:root", serial: "POOLA", grantedDelta: -400 },
     ]);
     expect(await adminAudit("admin.force-release")).toMatchObject([{ actor: "admin:root", serial: "POOLA" }]);
 
-    expect(await admin.ok("mutation", "admin.participants.remove", { serial: "POOLB" })).toEqual({
+    expect(await admin.trpc.admin.participants.remove.mutate({ serial: "POOLB" })).toEqual({
       freed: 200,
       withdrawn: 0,
     });
-    expect(await admin.query("admin.participants.get", { serial: "POOLB" })).toMatchObject({ ok: false, status: 404 });
-    expect(await admin.mutation("admin.participants.remove", { serial: "POOLB" })).toMatchObject({
+    expect(await settle(admin.trpc.admin.participants.get.query({ serial: "POOLB" }))).toMatchObject({
+      ok: false,
+      status: 404,
+    });
+    expect(await settle(admin.trpc.admin.participants.remove.mutate({ serial: "POOLB" }))).toMatchObject({
       ok: false,
       status: 404,
     });
     await expectLedgerBalanced(server);
-    const overview = await admin.ok<{ pool: { granted: number; available: number } }>("query", "admin.overview.get");
+    const overview = await admin.trpc.admin.overview.get.query();
     expect(overview.pool).toMatchObject({ granted: 0, available: 650 });
   });
 
   it("approves a participant waiting for approval, which can then register", async () => {
-    await admin.ok("mutation", "admin.settings.setOperation", {
+    await admin.trpc.admin.settings.setOperation.mutate({
       enabled: true,
       approvalRequired: true,
       alertThresholdPct: 85,
     });
-    const waiting = await server.call("register", {
-      secret: "integration-secret-1",
-      serial: "NEWBIE",
-      hostname: "n",
-      model: "m",
-      platformLimit: 100,
-      localLimit: 0,
-    });
+    const waiting = await settle(
+      server.api().appliance.register.mutate({
+        secret: "integration-secret-1",
+        serial: "NEWBIE",
+        hostname: "n",
+        model: "m",
+        platformLimit: 100,
+        localLimit: 0,
+      }),
+    );
     expect(waiting).toMatchObject({ ok: false, error: { data: { reason: "AWAITING_APPROVAL" } } });
-    const list = await admin.ok<Page<Row>>("query", "admin.participants.list", { state: "awaiting-approval" });
+    const list = await admin.trpc.admin.participants.list.query({ state: "awaiting-approval" });
     expect(list.rows.map((r) => r.serial)).toEqual(["NEWBIE"]);
-    await admin.ok("mutation", "admin.participants.approve", { serial: "NEWBIE" });
+    await admin.trpc.admin.participants.approve.mutate({ serial: "NEWBIE" });
     expect(await registerOk(server, "NEWBIE", { localLimit: 0, platformLimit: 100 })).toMatch(/^slt_/);
-    await admin.ok("mutation", "admin.settings.setOperation", {
+    await admin.trpc.admin.settings.setOperation.mutate({
       enabled: true,
       approvalRequired: false,
       alertThresholdPct: 90,
@@ -154,7 +147,7 @@ describe.each(providers())("admin console on %s", (provider) => {
       ],
     ];
     for (const [path, input, field] of cases) {
-      const result = await admin.mutation(path, input);
+      const result = await settle(admin.byPath.mutation(path, input));
       expect(result, `${path} ${JSON.stringify(input)}`).toMatchObject({
         ok: false,
         status: 400,
@@ -168,12 +161,12 @@ describe.each(providers())("admin console on %s", (provider) => {
   });
 
   it("applies valid settings, never shows the secret, and audits each change with the administrator", async () => {
-    await admin.ok("mutation", "admin.settings.setSecret", { secret: "rotated-secret-0001" });
-    await admin.ok("mutation", "admin.settings.setRefreshInterval", { refreshIntervalSec: 60 });
-    await admin.ok("mutation", "admin.settings.setBackup", {
+    await admin.trpc.admin.settings.setSecret.mutate({ secret: "rotated-secret-0001" });
+    await admin.trpc.admin.settings.setRefreshInterval.mutate({ refreshIntervalSec: 60 });
+    await admin.trpc.admin.settings.setBackup.mutate({
       backup: { address: "https://backup.example.net:8443", serial: "BK1", peerSerial: "BK2" },
     });
-    const settings = await admin.ok<Record<string, unknown>>("query", "admin.settings.get");
+    const settings = await admin.trpc.admin.settings.get.query();
     expect(settings).toMatchObject({
       secretSet: true,
       refreshIntervalSec: 60,
@@ -184,79 +177,85 @@ describe.each(providers())("admin console on %s", (provider) => {
     const [secretEvent] = await adminAudit("admin.secret");
     expect(secretEvent).toMatchObject({ actor: "admin:root" });
     expect(secretEvent!.detail).not.toContain("rotated-secret-0001");
-    const old = await server.call("register", {
-      secret: "integration-secret-1",
-      serial: "LATE",
-      hostname: "h",
-      model: "m",
-      platformLimit: 100,
-      localLimit: 0,
-    });
-    expect(old).toMatchObject({ ok: false, error: { data: { reason: "BAD_SECRET" } } });
-    expect(
-      await server.call("register", {
-        secret: "rotated-secret-0001",
+    const old = await settle(
+      server.api().appliance.register.mutate({
+        secret: "integration-secret-1",
         serial: "LATE",
         hostname: "h",
         model: "m",
         platformLimit: 100,
         localLimit: 0,
       }),
+    );
+    expect(old).toMatchObject({ ok: false, error: { data: { reason: "BAD_SECRET" } } });
+    expect(
+      await settle(
+        server.api().appliance.register.mutate({
+          secret: "rotated-secret-0001",
+          serial: "LATE",
+          hostname: "h",
+          model: "m",
+          platformLimit: 100,
+          localLimit: 0,
+        }),
+      ),
     ).toMatchObject({
       ok: true,
       data: { refreshIntervalSec: 60, backup: { address: "https://backup.example.net:8443" } },
     });
-    await admin.ok("mutation", "admin.settings.setBackup", { backup: null });
-    await admin.ok("mutation", "admin.settings.setSecret", { secret: "integration-secret-1" });
+    await admin.trpc.admin.settings.setBackup.mutate({ backup: null });
+    await admin.trpc.admin.settings.setSecret.mutate({ secret: "integration-secret-1" });
   });
 
   it("keeps at least one administrator, refuses duplicate names and self-removal, and signs out on password reset", async () => {
-    const me = (await admin.ok<{ account: { id: string } }>("query", "auth.state")).account;
-    expect(await admin.mutation("admin.accounts.setRole", { id: me.id, role: "viewer" })).toMatchObject({
+    const me = (await admin.trpc.auth.state.query()).account!;
+    expect(await settle(admin.trpc.admin.accounts.setRole.mutate({ id: me.id, role: "viewer" }))).toMatchObject({
       ok: false,
       status: 409,
       error: { data: { reason: "LAST_ADMIN" } },
     });
-    expect(await admin.mutation("admin.accounts.remove", { id: me.id })).toMatchObject({
+    expect(await settle(admin.trpc.admin.accounts.remove.mutate({ id: me.id }))).toMatchObject({
       ok: false,
       error: { data: { reason: "OWN_ACCOUNT" } },
     });
     expect(
-      await admin.mutation("admin.accounts.create", { name: "Root", password: "another password 1", role: "viewer" }),
+      await settle(
+        admin.trpc.admin.accounts.create.mutate({ name: "Root", password: "another password 1", role: "viewer" }),
+      ),
     ).toMatchObject({
       ok: false,
       status: 409,
       error: { data: { reason: "NAME_TAKEN" } },
     });
 
-    const second = await admin.ok<{ id: string; name: string }>("mutation", "admin.accounts.create", {
+    const second = await admin.trpc.admin.accounts.create.mutate({
       name: "Second.Admin",
       password: "second admin password",
       role: "admin",
     });
     expect(second.name).toBe("second.admin");
     const other = ConsoleClient.for(server);
-    await other.ok("mutation", "auth.login", { name: "second.admin", password: "second admin password" });
+    await other.trpc.auth.login.mutate({ name: "second.admin", password: "second admin password" });
     // With two administrators, one may demote the other; then the last one is protected again.
-    await other.ok("mutation", "admin.accounts.setRole", { id: me.id, role: "viewer" });
-    expect(await admin.mutation("admin.settings.setRefreshInterval", { refreshIntervalSec: 30 })).toMatchObject({
-      ok: false,
-      status: 403,
-    });
-    expect(await other.mutation("admin.accounts.setRole", { id: second.id, role: "viewer" })).toMatchObject({
+    await other.trpc.admin.accounts.setRole.mutate({ id: me.id, role: "viewer" });
+    expect(await settle(admin.trpc.admin.settings.setRefreshInterval.mutate({ refreshIntervalSec: 30 }))).toMatchObject(
+      {
+        ok: false,
+        status: 403,
+      },
+    );
+    expect(await settle(other.trpc.admin.accounts.setRole.mutate({ id: second.id, role: "viewer" }))).toMatchObject({
       ok: false,
       error: { data: { reason: "LAST_ADMIN" } },
     });
-    await other.ok("mutation", "admin.accounts.setRole", { id: me.id, role: "admin" });
+    await other.trpc.admin.accounts.setRole.mutate({ id: me.id, role: "admin" });
 
-    await admin.ok("mutation", "admin.accounts.resetPassword", { id: second.id, password: "reset password 123" });
-    expect(await other.query("admin.overview.get")).toMatchObject({ ok: false, status: 401 });
-    await other.ok("mutation", "auth.login", { name: "second.admin", password: "reset password 123" });
-    await admin.ok("mutation", "admin.accounts.remove", { id: second.id });
-    expect(await other.query("admin.overview.get")).toMatchObject({ ok: false, status: 401 });
-    const names = (await admin.ok<{ accounts: Array<{ name: string }> }>("query", "admin.accounts.list")).accounts.map(
-      (a) => a.name,
-    );
+    await admin.trpc.admin.accounts.resetPassword.mutate({ id: second.id, password: "reset password 123" });
+    expect(await settle(other.trpc.admin.overview.get.query())).toMatchObject({ ok: false, status: 401 });
+    await other.trpc.auth.login.mutate({ name: "second.admin", password: "reset password 123" });
+    await admin.trpc.admin.accounts.remove.mutate({ id: second.id });
+    expect(await settle(other.trpc.admin.overview.get.query())).toMatchObject({ ok: false, status: 401 });
+    const names = (await admin.trpc.admin.accounts.list.query()).accounts.map((a) => a.name);
     expect(names).toEqual(["root"]);
     expect((await adminAudit("admin.account-remove"))[0]).toMatchObject({ actor: "admin:root" });
   });
@@ -266,12 +265,12 @@ describe.each(providers())("admin console on %s", (provider) => {
       await registerOk(server, `FLEET${String(i).padStart(2, "0")}`, {
         hostname: i % 2 ? `Odd-${i}.example.net` : `even-${i}.example.net`,
       });
-    const first = await admin.ok<Page<Row> & { page: number }>("query", "admin.participants.list", {
+    const first = await admin.trpc.admin.participants.list.query({
       page: 1,
       pageSize: 10,
       sort: "serial",
     });
-    const second = await admin.ok<Page<Row>>("query", "admin.participants.list", {
+    const second = await admin.trpc.admin.participants.list.query({
       page: 2,
       pageSize: 10,
       sort: "serial",
@@ -279,15 +278,15 @@ describe.each(providers())("admin console on %s", (provider) => {
     expect(first.total).toBe(second.total);
     expect(first.rows).toHaveLength(10);
     expect(first.rows.at(-1)!.serial < second.rows[0]!.serial).toBe(true);
-    const odd = await admin.ok<Page<Row>>("query", "admin.participants.list", { search: "ODD-", pageSize: 50 });
+    const odd = await admin.trpc.admin.participants.list.query({ search: "ODD-", pageSize: 50 });
     expect(odd.total).toBe(15);
     expect(odd.rows.every((r) => r.hostname.startsWith("Odd-"))).toBe(true);
-    const asc = await admin.ok<Page<Row>>("query", "admin.participants.list", {
+    const asc = await admin.trpc.admin.participants.list.query({
       sort: "hostname",
       direction: "asc",
       pageSize: 200,
     });
-    const desc = await admin.ok<Page<Row>>("query", "admin.participants.list", {
+    const desc = await admin.trpc.admin.participants.list.query({
       sort: "hostname",
       direction: "desc",
       pageSize: 200,
@@ -296,9 +295,9 @@ describe.each(providers())("admin console on %s", (provider) => {
     server.clock.advance(3 * 60 + 1);
     const token = await registerOk(server, "FRESH01");
     expect(token).toMatch(/^slt_/);
-    const active = await admin.ok<Page<Row>>("query", "admin.participants.list", { state: "active" });
+    const active = await admin.trpc.admin.participants.list.query({ state: "active" });
     expect(active.rows.map((r) => r.serial)).toEqual(["FRESH01"]);
-    const states = await admin.ok<{ participants: Record<string, number> }>("query", "admin.overview.get");
+    const states = await admin.trpc.admin.overview.get.query();
     expect(states.participants).toMatchObject({ active: 1, awaitingApproval: 0 });
     expect(states.participants.expired).toBe(states.participants.total! - 1);
   });
@@ -306,14 +305,14 @@ describe.each(providers())("admin console on %s", (provider) => {
   it("counts each appliance message once per server and once per participant", async () => {
     const { services } = server.running;
     await services.counters.flush(services.store, services.serverId);
-    const before = await admin.ok<{
-      counters: Array<{ messageType: string; received: number; answered: number; failed: number }>;
-    }>("query", "admin.overview.get");
+    const before = await admin.trpc.admin.overview.get.query();
     const token = await registerOk(server, "COUNTME");
-    await server.call("refresh", { inUse: 0 }, token);
-    await server.call("request", { sessions: 70, requestId: "x" }, token);
+    await server.api(token).appliance.refresh.mutate({ inUse: 0 });
+    expect(await reasonOf(server.api(token).appliance.request.mutate({ sessions: 70, requestId: "x" }))).toBe(
+      "NOT_A_MULTIPLE_OF_50",
+    );
     await services.counters.flush(services.store, services.serverId);
-    const after = await admin.ok<typeof before>("query", "admin.overview.get");
+    const after = await admin.trpc.admin.overview.get.query();
     const delta = (type: string) => {
       const b = before.counters.find((c) => c.messageType === type)!;
       const a = after.counters.find((c) => c.messageType === type)!;
@@ -322,11 +321,7 @@ describe.each(providers())("admin console on %s", (provider) => {
     expect(delta("register")).toEqual([1, 1, 0]);
     expect(delta("refresh")).toEqual([1, 1, 0]);
     expect(delta("request")).toEqual([1, 0, 1]);
-    const detail = await admin.ok<{ counters: Array<{ messageType: string; received: number }> }>(
-      "query",
-      "admin.participants.get",
-      { serial: "COUNTME" },
-    );
+    const detail = await admin.trpc.admin.participants.get.query({ serial: "COUNTME" });
     expect(detail.counters.map((c) => [c.messageType, c.received])).toEqual([
       ["refresh", 1],
       ["register", 1],
@@ -336,25 +331,21 @@ describe.each(providers())("admin console on %s", (provider) => {
 
   it("filters the audit history and exports it as CSV, quoting what needs quoting", async () => {
     const token = await registerOk(server, "CSV01", { hostname: '=cmd|"evil",x' });
-    await server.call("request", { sessions: 50, requestId: "csv" }, token);
-    const filtered = await admin.ok<Page<AuditRow>>("query", "admin.audit.list", { filter: { serial: "CSV01" } });
+    await server.api(token).appliance.request.mutate({ sessions: 50, requestId: "csv" });
+    const filtered = await admin.trpc.admin.audit.list.query({ filter: { serial: "CSV01" } });
     expect(filtered.rows.map((r) => r.type)).toEqual(["request", "register"]);
-    const actorFiltered = await admin.ok<Page<AuditRow>>("query", "admin.audit.list", {
+    const actorFiltered = await admin.trpc.admin.audit.list.query({
       filter: { actor: "admin:" },
       pageSize: 200,
     });
     expect(actorFiltered.rows.every((r) => r.actor.startsWith("admin:"))).toBe(true);
     const future = new Date(server.clock.ms + 3600_000).toISOString();
-    expect((await admin.ok<Page<AuditRow>>("query", "admin.audit.list", { filter: { from: future } })).total).toBe(0);
+    expect((await admin.trpc.admin.audit.list.query({ filter: { from: future } })).total).toBe(0);
     expect(
-      await admin.query("admin.audit.list", { filter: { from: future, to: new Date(0).toISOString() } }),
+      await settle(admin.trpc.admin.audit.list.query({ filter: { from: future, to: new Date(0).toISOString() } })),
     ).toMatchObject({ ok: false, status: 400 });
 
-    const { csv, rows, truncated } = await admin.ok<{ csv: string; rows: number; truncated: boolean }>(
-      "query",
-      "admin.audit.export",
-      { filter: { serial: "CSV01" } },
-    );
+    const { csv, rows, truncated } = await admin.trpc.admin.audit.export.query({ filter: { serial: "CSV01" } });
     expect({ rows, truncated }).toEqual({ rows: 2, truncated: false });
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe("id,at,type,actor,serial,grantedDelta,pendingDelta,grantedAfter,pendingAfter,detail");
@@ -371,17 +362,13 @@ describe.each(providers())("admin console on %s", (provider) => {
       inUse: 5,
       participants: 3,
     });
-    const { points } = await admin.ok<{ points: Array<{ at: string; granted: number; poolSize: number }> }>(
-      "query",
-      "admin.overview.usage",
-      { range: "hour" },
-    );
+    const { points } = await admin.trpc.admin.overview.usage.query({ range: "hour" });
     expect(points.length).toBeGreaterThanOrEqual(2);
     expect(points[0]).toMatchObject({ granted: 10 });
     expect(points.at(-1)).toMatchObject({ at: new Date(server.clock.ms).toISOString(), granted: 50, poolSize: 650 });
   });
 
   it("still signs in after all that", async () => {
-    await ConsoleClient.for(server).ok("mutation", "auth.login", { name: "root", password: ADMIN_PASSWORD });
+    await ConsoleClient.for(server).trpc.auth.login.mutate({ name: "root", password: ADMIN_PASSWORD });
   });
 });

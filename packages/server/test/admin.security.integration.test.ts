@@ -9,6 +9,7 @@ import {
   startTestServer,
   type FreshDatabase,
   type TestServer,
+  settle,
 } from "./harness.ts";
 
 type Kind = "query" | "mutation";
@@ -60,7 +61,9 @@ const VALID_INPUT: Record<string, unknown> = {
 };
 
 function call(client: ConsoleClient, { path, kind }: { path: string; kind: Kind }) {
-  return kind === "query" ? client.query(path, VALID_INPUT[path]) : client.mutation(path, VALID_INPUT[path]);
+  return settle(
+    kind === "query" ? client.byPath.query(path, VALID_INPUT[path]) : client.byPath.mutation(path, VALID_INPUT[path]),
+  );
 }
 
 describe.each(providers())("admin console access control on %s", (provider) => {
@@ -73,7 +76,7 @@ describe.each(providers())("admin console access control on %s", (provider) => {
     db = await freshDatabase(provider, "admin_security");
     server = await startTestServer(db.url);
     const token = await registerOk(server, SERIAL);
-    await server.call("request", { sessions: 200, requestId: "r1" }, token);
+    await server.api(token).appliance.request.mutate({ sessions: 200, requestId: "r1" });
     admin = await setUpAdmin(server);
     viewer = await signedInViewer(server, admin);
   });
@@ -108,7 +111,7 @@ describe.each(providers())("admin console access control on %s", (provider) => {
   });
 
   it("refuses every admin mutation to a viewer, and changes nothing", async () => {
-    const before = await admin.ok<Record<string, unknown>>("query", "admin.settings.get");
+    const before = await admin.trpc.admin.settings.get.query();
     const mutations = adminProcedures().filter((p) => p.kind === "mutation");
     expect(mutations.length).toBeGreaterThan(8);
     for (const procedure of mutations) {
@@ -119,12 +122,12 @@ describe.each(providers())("admin console access control on %s", (provider) => {
         error: { data: { code: "FORBIDDEN", reason: "ADMIN_ONLY" } },
       });
     }
-    expect(await admin.ok("query", "admin.settings.get")).toEqual(before);
-    const detail = await admin.ok<{ participant: { granted: number } }>("query", "admin.participants.get", {
+    expect(await admin.trpc.admin.settings.get.query()).toEqual(before);
+    const detail = await admin.trpc.admin.participants.get.query({
       serial: SERIAL,
     });
     expect(detail.participant.granted).toBe(200);
-    const accounts = await admin.ok<{ accounts: Array<{ name: string }> }>("query", "admin.accounts.list");
+    const accounts = await admin.trpc.admin.accounts.list.query();
     expect(accounts.accounts.map((a) => a.name)).toEqual(["root", "watcher"]);
   });
 
@@ -140,37 +143,35 @@ describe.each(providers())("admin console access control on %s", (provider) => {
   });
 
   it("refuses mutations without the console header, and any call from another origin", async () => {
-    const noHeader = await admin.mutation(
-      "admin.settings.setRefreshInterval",
-      { refreshIntervalSec: 45 },
-      { withoutConsoleHeader: true },
+    const noHeader = await settle(
+      admin
+        .with({ withoutConsoleHeader: true })
+        .trpc.admin.settings.setRefreshInterval.mutate({ refreshIntervalSec: 45 }),
     );
     expect(noHeader).toMatchObject({ ok: false, status: 403, error: { data: { reason: "CROSS_SITE_REQUEST" } } });
-    const foreign = await admin.mutation(
-      "admin.settings.setRefreshInterval",
-      { refreshIntervalSec: 45 },
-      { origin: "https://evil.example" },
+    const foreign = await settle(
+      admin
+        .with({ origin: "https://evil.example" })
+        .trpc.admin.settings.setRefreshInterval.mutate({ refreshIntervalSec: 45 }),
     );
     expect(foreign).toMatchObject({ ok: false, status: 403, error: { data: { reason: "CROSS_SITE_REQUEST" } } });
-    const foreignRead = await admin.query("admin.settings.get", undefined, { origin: "https://evil.example" });
+    const foreignRead = await settle(admin.with({ origin: "https://evil.example" }).trpc.admin.settings.get.query());
     expect(foreignRead).toMatchObject({ ok: false, status: 403 });
-    const foreignLogin = await ConsoleClient.for(server).mutation(
-      "auth.login",
-      { name: "root", password: ADMIN_PASSWORD },
-      { withoutConsoleHeader: true },
+    const foreignLogin = await settle(
+      ConsoleClient.for(server)
+        .with({ withoutConsoleHeader: true })
+        .trpc.auth.login.mutate({ name: "root", password: ADMIN_PASSWORD }),
     );
     expect(foreignLogin).toMatchObject({ ok: false, status: 403 });
-    const sameOrigin = await admin.mutation(
-      "admin.settings.setRefreshInterval",
-      { refreshIntervalSec: 45 },
-      { origin: server.baseUrl },
+    const sameOrigin = await settle(
+      admin.with({ origin: server.baseUrl }).trpc.admin.settings.setRefreshInterval.mutate({ refreshIntervalSec: 45 }),
     );
     expect(sameOrigin.ok).toBe(true);
   });
 
   it("sets the session cookie HttpOnly, SameSite=Strict, with an expiry, and stores only its hash", async () => {
     const client = ConsoleClient.for(server);
-    await client.ok("mutation", "auth.login", { name: "root", password: ADMIN_PASSWORD });
+    await client.trpc.auth.login.mutate({ name: "root", password: ADMIN_PASSWORD });
     const [header] = client.lastSetCookie;
     expect(header).toMatch(/^sls_session=sls_[0-9a-z]+_[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800$/);
     const token = client.cookie!.slice("sls_session=".length);
@@ -178,23 +179,25 @@ describe.each(providers())("admin console access control on %s", (provider) => {
   });
 
   it("refuses a second setup", async () => {
-    const result = await ConsoleClient.for(server).mutation("auth.setup", {
-      setupCode: "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA",
-      name: "mallory",
-      password: "mallory's password",
-    });
+    const result = await settle(
+      ConsoleClient.for(server).trpc.auth.setup.mutate({
+        setupCode: "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA",
+        name: "mallory",
+        password: "mallory's password",
+      }),
+    );
     expect(result).toMatchObject({ ok: false, status: 403, error: { data: { reason: "SETUP_DONE" } } });
   });
 
   it("signs out: the cookie is cleared and the old session no longer works", async () => {
     const client = ConsoleClient.for(server);
-    await client.ok("mutation", "auth.login", { name: "root", password: ADMIN_PASSWORD });
+    await client.trpc.auth.login.mutate({ name: "root", password: ADMIN_PASSWORD });
     const stolen = client.cookie;
-    await client.ok("mutation", "auth.logout");
+    await client.trpc.auth.logout.mutate();
     expect(client.lastSetCookie[0]).toMatch(/^sls_session=; .*Max-Age=0/);
     const replay = ConsoleClient.for(server);
     replay.cookie = stolen;
-    expect(await replay.query("admin.overview.get")).toMatchObject({ ok: false, status: 401 });
+    expect(await settle(replay.trpc.admin.overview.get.query())).toMatchObject({ ok: false, status: 401 });
   });
 
   it("slows and then refuses repeated wrong passwords", async () => {
@@ -206,7 +209,7 @@ describe.each(providers())("admin console access control on %s", (provider) => {
     );
     try {
       const client = ConsoleClient.for(server);
-      const attempt = () => client.mutation("auth.login", { name: "root", password: "wrong password!" });
+      const attempt = () => settle(client.trpc.auth.login.mutate({ name: "root", password: "wrong password!" }));
       for (let i = 0; i < 2; i += 1)
         expect(await attempt()).toMatchObject({
           ok: false,
@@ -223,7 +226,7 @@ describe.each(providers())("admin console access control on %s", (provider) => {
         error: { data: { reason: "LOGIN_RATE_LIMITED" } },
       });
       // Refused even with the right password until the window has passed.
-      expect(await client.mutation("auth.login", { name: "root", password: ADMIN_PASSWORD })).toMatchObject({
+      expect(await settle(client.trpc.auth.login.mutate({ name: "root", password: ADMIN_PASSWORD }))).toMatchObject({
         ok: false,
         status: 429,
       });
@@ -233,10 +236,12 @@ describe.each(providers())("admin console access control on %s", (provider) => {
   });
 
   it("answers a wrong name like a wrong password", async () => {
-    const result = await ConsoleClient.for(server).mutation("auth.login", {
-      name: "nobody",
-      password: "whatever password",
-    });
+    const result = await settle(
+      ConsoleClient.for(server).trpc.auth.login.mutate({
+        name: "nobody",
+        password: "whatever password",
+      }),
+    );
     expect(result).toMatchObject({
       ok: false,
       status: 401,
@@ -246,14 +251,16 @@ describe.each(providers())("admin console access control on %s", (provider) => {
 
   it("keeps the appliance API free of the console's checks", async () => {
     expect(
-      await server.call("register", {
-        secret: "integration-secret-1",
-        serial: "SECTEST02",
-        hostname: "h",
-        model: "m",
-        platformLimit: 100,
-        localLimit: 0,
-      }),
+      await settle(
+        server.api().appliance.register.mutate({
+          secret: "integration-secret-1",
+          serial: "SECTEST02",
+          hostname: "h",
+          model: "m",
+          platformLimit: 100,
+          localLimit: 0,
+        }),
+      ),
     ).toMatchObject({ ok: true });
   });
 });

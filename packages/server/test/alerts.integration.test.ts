@@ -1,6 +1,7 @@
 import { auditEvents } from "@sls/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALERT_KINDS } from "../src/alerts/alert-kinds.ts";
+import type { RouterInputs } from "../src/root.ts";
 import { webhookSignature } from "../src/alerts/channels/webhook.ts";
 import { MAX_ATTEMPTS } from "../src/alerts/deliver.ts";
 import { alertTick } from "../src/alerts/engine.ts";
@@ -12,24 +13,13 @@ import {
   providers,
   registerOk,
   startTestServer,
-  until,
   type FreshDatabase,
   type TestServer,
+  settle,
+  waitFor,
 } from "./harness.ts";
 
 const HOOK_SECRET = "webhook-signing-key-123";
-
-interface AlertItem {
-  kind: string;
-  message: string;
-  deliveries: Array<{
-    channel: string;
-    status: string;
-    attempts: number;
-    lastError: string | null;
-    nextAttemptAt: string | null;
-  }>;
-}
 
 describe.each(providers())("alert delivery on %s", (provider) => {
   let db: FreshDatabase;
@@ -37,7 +27,7 @@ describe.each(providers())("alert delivery on %s", (provider) => {
   let admin: ConsoleClient;
   let rx: Receivers;
 
-  const channels = () => ({
+  const channels = (): RouterInputs["admin"]["alerts"]["setConfig"] => ({
     pendingAfterMinutes: 1,
     webhook: { url: rx.webhookUrl, format: "json", secret: HOOK_SECRET },
     syslog: { host: "127.0.0.1", port: rx.syslogPort, transport: "udp" },
@@ -65,13 +55,15 @@ describe.each(providers())("alert delivery on %s", (provider) => {
   });
 
   it("refuses a bad channel with a clear message and changes nothing", async () => {
-    const bad = await admin.mutation("admin.alerts.setConfig", {
-      ...channels(),
-      webhook: { url: "ftp://example.net/x", format: "json", secret: null },
-    });
+    const bad = await settle(
+      admin.trpc.admin.alerts.setConfig.mutate({
+        ...channels(),
+        webhook: { url: "ftp://example.net/x", format: "json", secret: null },
+      }),
+    );
     expect(bad).toMatchObject({ ok: false, status: 400, error: { data: { reason: "INVALID_INPUT" } } });
     if (!bad.ok) expect(bad.error.message).toContain("webhook.url");
-    expect(await admin.ok("query", "admin.alerts.config")).toMatchObject({
+    expect(await admin.trpc.admin.alerts.config.query()).toMatchObject({
       webhook: null,
       syslog: null,
       email: null,
@@ -80,8 +72,8 @@ describe.each(providers())("alert delivery on %s", (provider) => {
   });
 
   it("saves the channels (audited, secrets never shown) and sends a test to each", async () => {
-    await admin.ok("mutation", "admin.alerts.setConfig", channels());
-    const config = await admin.ok<Record<string, unknown>>("query", "admin.alerts.config");
+    await admin.trpc.admin.alerts.setConfig.mutate(channels());
+    const config = await admin.trpc.admin.alerts.config.query();
     expect(config).toMatchObject({
       pendingAfterMinutes: 1,
       webhook: { url: rx.webhookUrl, secretSet: true },
@@ -92,14 +84,14 @@ describe.each(providers())("alert delivery on %s", (provider) => {
     expect(audit).toMatchObject({ actor: "admin:root" });
     expect(audit?.detail).not.toContain(HOOK_SECRET);
 
-    for (const channel of ["webhook", "syslog", "email"]) {
-      expect(await admin.ok("mutation", "admin.alerts.sendTest", { channel })).toMatchObject({
+    for (const channel of ["webhook", "syslog", "email"] as const) {
+      expect(await admin.trpc.admin.alerts.sendTest.mutate({ channel })).toMatchObject({
         channel,
         status: "delivered",
         attempts: 1,
       });
     }
-    await until("the test syslog datagram", async () => rx.syslogUdp.length >= 1);
+    await waitFor(async () => rx.syslogUdp.length >= 1, { what: "the test syslog datagram" });
     expect(rx.webhooks).toHaveLength(1);
     expect(rx.mails).toHaveLength(1);
     expect(JSON.parse(rx.webhooks[0]!.body)).toMatchObject({ kind: "test", severity: "info" });
@@ -112,23 +104,25 @@ describe.each(providers())("alert delivery on %s", (provider) => {
 
     // Utilisation: 450 of 500 granted is the default 90 % threshold.
     const big = await registerOk(server, "ALERT0001", { platformLimit: 1000 });
-    expect(await server.call("request", { sessions: 450, requestId: "a" }, big)).toMatchObject({ ok: true });
+    expect(await settle(server.api(big).appliance.request.mutate({ sessions: 450, requestId: "a" }))).toMatchObject({
+      ok: true,
+    });
     // Pending: another asks for more than is left, and stays unserved for over a minute.
     const small = await registerOk(server, "ALERT0002");
-    expect(await server.call("request", { sessions: 100, requestId: "b" }, small)).toMatchObject({
+    expect(await settle(server.api(small).appliance.request.mutate({ sessions: 100, requestId: "b" }))).toMatchObject({
       ok: true,
       data: { pending: 50 },
     });
     await alertTick(services);
     clock.advance(61);
-    await server.call("refresh", { inUse: 0 }, big);
-    await server.call("refresh", { inUse: 0 }, small);
+    await server.api(big).appliance.refresh.mutate({ inUse: 0 });
+    await server.api(small).appliance.refresh.mutate({ inUse: 0 });
     await alertTick(services);
     // Reclaim: the small one falls silent for 3 refresh intervals and the sweep takes its grant.
     clock.advance(30);
-    await server.call("refresh", { inUse: 0 }, big);
+    await server.api(big).appliance.refresh.mutate({ inUse: 0 });
     clock.advance(31);
-    await server.call("refresh", { inUse: 0 }, big);
+    await server.api(big).appliance.refresh.mutate({ inUse: 0 });
     clock.advance(31);
     expect(await sweepSilentParticipants(services)).toBe(1);
     // The backup's events, written to the audit history as the backup role and the hand-back
@@ -162,7 +156,7 @@ describe.each(providers())("alert delivery on %s", (provider) => {
     expect(await services.metrics.exposition()).toMatch(/^sls_reclaims_total\{cause="reclaim"\} 1$/m);
 
     const kinds = ALERT_KINDS.filter((k) => k !== "test");
-    const alerts = await admin.ok<AlertItem[]>("query", "admin.alerts.list");
+    const alerts = await admin.trpc.admin.alerts.list.query();
     expect(new Set(alerts.map((a) => a.kind))).toEqual(new Set([...kinds, "test"]));
     for (const alert of alerts.filter((a) => a.kind !== "test")) {
       expect(alert.deliveries.map((d) => `${d.channel}:${d.status}`).sort()).toEqual([
@@ -173,7 +167,7 @@ describe.each(providers())("alert delivery on %s", (provider) => {
     }
     expect(alerts.find((a) => a.kind === "reclaim")?.message).toContain("ALERT0002");
 
-    await until("a syslog datagram per kind", async () => rx.syslogUdp.length >= start.udp + kinds.length);
+    await waitFor(async () => rx.syslogUdp.length >= start.udp + kinds.length, { what: "a syslog datagram per kind" });
     const hooks = rx.webhooks.slice(start.webhooks);
     expect(hooks.map((h) => JSON.parse(h.body).kind).sort()).toEqual([...kinds].sort());
     for (const hook of hooks) {
@@ -203,14 +197,14 @@ describe.each(providers())("alert delivery on %s", (provider) => {
     const big = await registerOk(server, "ALERT0001", { platformLimit: 1000 });
     const waiter = await registerOk(server, "ALERT0003");
     // 50 sessions are left: the waiter gets them and waits for 50 more.
-    expect(await server.call("request", { sessions: 100, requestId: "w" }, waiter)).toMatchObject({
+    expect(await settle(server.api(waiter).appliance.request.mutate({ sessions: 100, requestId: "w" }))).toMatchObject({
       ok: true,
       data: { granted: 50, pending: 50 },
     });
     await alertTick(services);
     clock.advance(60);
-    await server.call("refresh", { inUse: 0 }, waiter);
-    expect(await server.call("release", { sessions: 50 }, big)).toMatchObject({ ok: true });
+    await server.api(waiter).appliance.refresh.mutate({ inUse: 0 });
+    expect(await settle(server.api(big).appliance.release.mutate({ sessions: 50 }))).toMatchObject({ ok: true });
     await alertTick(services);
     const text = await services.metrics.exposition();
     expect(text).toMatch(/^sls_pending_wait_seconds_count 1$/m);
@@ -218,20 +212,20 @@ describe.each(providers())("alert delivery on %s", (provider) => {
   });
 
   it("sends Slack-shaped webhooks and syslog over TCP", async () => {
-    await admin.ok("mutation", "admin.alerts.setConfig", {
+    await admin.trpc.admin.alerts.setConfig.mutate({
       ...channels(),
       webhook: { url: rx.webhookUrl, format: "slack" },
       syslog: { host: "127.0.0.1", port: rx.tcpPort, transport: "tcp" },
     });
-    expect(await admin.ok("query", "admin.alerts.config")).toMatchObject({
+    expect(await admin.trpc.admin.alerts.config.query()).toMatchObject({
       webhook: { format: "slack", secretSet: true },
     });
-    await admin.ok("mutation", "admin.alerts.sendTest", { channel: "webhook" });
-    await admin.ok("mutation", "admin.alerts.sendTest", { channel: "syslog" });
+    await admin.trpc.admin.alerts.sendTest.mutate({ channel: "webhook" });
+    await admin.trpc.admin.alerts.sendTest.mutate({ channel: "syslog" });
     const slack = JSON.parse(rx.webhooks[rx.webhooks.length - 1]!.body);
     expect(slack.text).toMatch(/^\[INFO\] Test alert sent by root/);
     expect(slack.blocks[0].text.type).toBe("mrkdwn");
-    await until("the TCP syslog frame", async () => rx.syslogTcp.length === 1);
+    await waitFor(async () => rx.syslogTcp.length === 1, { what: "the TCP syslog frame" });
     expect(rx.syslogTcp[0]).toMatch(
       /^<134>1 \S+ \S+ sls \d+ test \[sls@32473 kind="test" severity="info" server="[^"]+"\] \uFEFFTest alert/,
     );
@@ -240,21 +234,17 @@ describe.each(providers())("alert delivery on %s", (provider) => {
   it("retries a failed delivery with back-off and gives up after the last attempt", async () => {
     const { services } = server.running;
     rx.failNextWebhooks(MAX_ATTEMPTS);
-    const first = await admin.ok<{ status: string; attempts: number; lastError: string; nextAttemptAt: string }>(
-      "mutation",
-      "admin.alerts.sendTest",
-      { channel: "webhook" },
-    );
+    const first = await admin.trpc.admin.alerts.sendTest.mutate({ channel: "webhook" });
     expect(first).toMatchObject({ status: "pending", attempts: 1, lastError: expect.stringContaining("HTTP 500") });
-    expect(Date.parse(first.nextAttemptAt) - server.clock.now()).toBe(10_000);
+    expect(Date.parse(first.nextAttemptAt!) - server.clock.now()).toBe(10_000);
     // Not due yet: nothing is sent.
     await alertTick(services);
-    let delivery = (await admin.ok<AlertItem[]>("query", "admin.alerts.list"))[0]!.deliveries[0]!;
+    let delivery = (await admin.trpc.admin.alerts.list.query())[0]!.deliveries[0]!;
     expect(delivery.attempts).toBe(1);
     for (let attempt = 2; attempt <= MAX_ATTEMPTS; attempt += 1) {
       server.clock.ms = Date.parse(delivery.nextAttemptAt!);
       await alertTick(services);
-      delivery = (await admin.ok<AlertItem[]>("query", "admin.alerts.list"))[0]!.deliveries[0]!;
+      delivery = (await admin.trpc.admin.alerts.list.query())[0]!.deliveries[0]!;
       expect(delivery.attempts).toBe(attempt);
     }
     expect(delivery).toMatchObject({

@@ -3,6 +3,7 @@
 // deep nesting, wrong types), as an anonymous caller, a signed-in administrator and a registered
 // appliance. Every answer must be a typed 4xx (never a 500, never a hang), and the database must
 // be exactly as it was: the ledger, the settings and the row count of every table.
+// Raw HTTP on purpose: the inputs are ones no typed client would let through.
 import fc from "fast-check";
 import { participantRecords, rowCounts } from "@sls/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -167,7 +168,7 @@ describe("fuzzing every appliance, auth and admin procedure over HTTP", () => {
     const admin = await setUpAdmin(server);
     headers.admin = { cookie: admin.cookie! };
     const token = await registerOk(server, "FUZZ0001");
-    await server.call("request", { sessions: 100, requestId: "fuzz-setup" }, token);
+    await server.api(token).appliance.request.mutate({ sessions: 100, requestId: "fuzz-setup" });
     headers.appliance = { authorization: `Bearer ${token}` };
   });
   afterAll(async () => {

@@ -1,3 +1,5 @@
+// Raw HTTP on purpose: these tests pin the wire format of refusals (status, code, reason, message)
+// that appliances parse, so no tRPC client stands between the test and the bytes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   freshDatabase,
@@ -8,6 +10,7 @@ import {
   type FreshDatabase,
   type TestServer,
 } from "./harness.ts";
+import { postTrpc } from "./raw-http.ts";
 
 type Refusal = { status: number; code: string; reason: string };
 
@@ -20,7 +23,7 @@ async function expectRefused(
   messageLike?: RegExp,
 ) {
   const before = await snapshot(server);
-  const result = await server.call(verb, input, token);
+  const result = await postTrpc(server.baseUrl, `appliance.${verb}`, input, token);
   expect(result.ok).toBe(false);
   if (result.ok) return;
   expect({ status: result.status, code: result.error.data.code, reason: result.error.data.reason }).toEqual(want);
@@ -57,7 +60,7 @@ describe.each(providers())("refusals on %s", (provider) => {
     db = await freshDatabase(provider, "errors");
     server = await startTestServer(db.url);
     token = await registerOk(server, "ERR0001", { platformLimit: 1000, localLimit: 100 });
-    await server.call("request", { sessions: 100, requestId: "base" }, token);
+    await postTrpc(server.baseUrl, "appliance.request", { sessions: 100, requestId: "base" }, token);
   });
   afterAll(async () => {
     await server?.close();
@@ -180,7 +183,7 @@ describe.each(providers())("refusals on %s", (provider) => {
 
   it("AWAITING_APPROVAL records an unknown serial when approval is required", async () => {
     await server.running.services.store.inPoolTransaction((tx) => tx.writeSettings({ approvalRequired: true }));
-    const result = await server.call("register", registration("ERR0005"));
+    const result = await postTrpc(server.baseUrl, "appliance.register", registration("ERR0005"));
     expect(result).toMatchObject({
       ok: false,
       status: 403,
@@ -206,12 +209,16 @@ describe.each(providers())("refusals on %s", (provider) => {
   it("RATE_LIMITED after repeated wrong secrets from one address", async () => {
     const reasons: string[] = [];
     for (let i = 0; i < 12; i++) {
-      const result = await server.call("register", registration("ERR0007", { secret: `wrong-${i}` }));
+      const result = await postTrpc(
+        server.baseUrl,
+        "appliance.register",
+        registration("ERR0007", { secret: `wrong-${i}` }),
+      );
       if (!result.ok) reasons.push(result.error.data.reason);
     }
     expect(reasons.slice(0, 2)).toEqual(["BAD_SECRET", "BAD_SECRET"]);
     expect(reasons.at(-1)).toBe("RATE_LIMITED");
-    const refused = await server.call("register", registration("ERR0007"));
+    const refused = await postTrpc(server.baseUrl, "appliance.register", registration("ERR0007"));
     expect(refused).toMatchObject({
       ok: false,
       status: 429,
@@ -225,7 +232,7 @@ describe("a server with no secret", () => {
     const db = await freshDatabase("sqlite", "nosecret");
     const server = await startTestServer(db.url, { SLS_SHARED_SECRET: "" });
     try {
-      const result = await server.call("register", registration("NOSEC01"));
+      const result = await postTrpc(server.baseUrl, "appliance.register", registration("NOSEC01"));
       expect(result).toMatchObject({
         ok: false,
         status: 412,

@@ -7,6 +7,7 @@ import {
   startTestServer,
   type FreshDatabase,
   type TestServer,
+  reasonOf,
 } from "./harness.ts";
 import { expectLedgerBalanced } from "./ledger.ts";
 
@@ -26,10 +27,10 @@ describe.each(providers())("background work and counters on %s", (provider) => {
   it("reclaims a silent participant by itself and hands the sessions to the oldest pending ask", async () => {
     const silent = await registerOk(server, "SWEEP01", { localLimit: 0 });
     const waiting = await registerOk(server, "SWEEP02", { localLimit: 0 });
-    await server.call("request", { sessions: 100, requestId: "a" }, silent);
-    await server.call("request", { sessions: 50, requestId: "b" }, waiting);
+    await server.caller(silent).appliance.request({ sessions: 100, requestId: "a" });
+    await server.caller(waiting).appliance.request({ sessions: 50, requestId: "b" });
     server.clock.advance(60);
-    await server.call("refresh", { inUse: 0 }, waiting);
+    await server.caller(waiting).appliance.refresh({ inUse: 0 });
     server.clock.advance(31);
     const store = server.running.services.store;
     for (let i = 0; i < 100 && (await store.findParticipantBySerial("SWEEP01"))!.granted > 0; i++) {
@@ -44,9 +45,11 @@ describe.each(providers())("background work and counters on %s", (provider) => {
 
   it("counts received, answered and failed messages per server and per participant", async () => {
     const token = await registerOk(server, "COUNT01");
-    await server.call("refresh", { inUse: 0 }, token);
-    await server.call("request", { sessions: 70, requestId: "bad" }, token);
-    await server.call("refresh", { inUse: 0 }, "slt_unknown");
+    await server.caller(token).appliance.refresh({ inUse: 0 });
+    expect(await reasonOf(server.caller(token).appliance.request({ sessions: 70, requestId: "bad" }))).toBe(
+      "NOT_A_MULTIPLE_OF_50",
+    );
+    expect(await reasonOf(server.caller("slt_unknown").appliance.refresh({ inUse: 0 }))).toBe("BAD_TOKEN");
     const { services } = server.running;
     await services.counters.flush(services.store, services.serverId);
     const participant = await services.store.findParticipantBySerial("COUNT01");

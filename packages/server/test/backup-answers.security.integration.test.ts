@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";
 import { BACKUP_KEY } from "./backup-pair.ts";
 import { FakePeer, wireParticipant, type PeerAnswer } from "./backup-peer.ts";
-import { freshDatabase, startTestServer, until, type TestServer } from "./harness.ts";
+import { freshDatabase, startTestServer, type TestServer, waitFor } from "./harness.ts";
 
 const SERIAL = "BKPFAKE";
 
@@ -69,7 +69,7 @@ describe("the backup refuses bad backup.sync answers from a fake main server ove
       SLS_MAIN_DOWN_AFTER_FAILED_SYNCS: "100",
     });
     store = backup.running.services.store;
-    await until("the first snapshot", async () => (await store.ledger()).grantedSum === 150);
+    await waitFor(async () => (await store.ledger()).grantedSum === 150, { what: "the first snapshot" });
   });
   afterAll(async () => {
     await backup?.close();
@@ -82,7 +82,7 @@ describe("the backup refuses bad backup.sync answers from a fake main server ove
   /** Two more requests: the backup asks again only once it has dealt with the answer before. */
   const nextSyncs = async (n = 2) => {
     const from = peer.count("backup.sync");
-    await until(`${n} more syncs`, async () => peer.count("backup.sync") >= from + n);
+    await waitFor(async () => peer.count("backup.sync") >= from + n, { what: `${n} more syncs` });
   };
   const lastRequest = () =>
     JSON.parse((peer.calls.filter((c) => c.path === "backup.sync").at(-1)!.input as TSealed).body);
@@ -148,8 +148,10 @@ describe("the backup refuses bad backup.sync answers from a fake main server ove
         server: settings(500, 150),
       });
     };
-    await until("the delta to be applied", async () => (await state()) === "FAKE1:100,FAKE2:50");
-    await until("the next request to ask for the changes after 11", async () => lastRequest().after === "11");
+    await waitFor(async () => (await state()) === "FAKE1:100,FAKE2:50", { what: "the delta to be applied" });
+    await waitFor(async () => lastRequest().after === "11", {
+      what: "the next request to ask for the changes after 11",
+    });
     expect(lastRequest().epoch).toBe("E1");
     const ledger = await store.ledger();
     expect(ledger.auditGrantedSum).toBe(ledger.grantedSum);
@@ -159,8 +161,9 @@ describe("the backup refuses bad backup.sync answers from a fake main server ove
     const registrations = peer.count("appliance.register");
     registerAnswer = { token: 5, role: "backup" };
     answerSync = () => ({ error: { message: "superseded", reason: "BAD_TOKEN", status: 401 } });
-    await until("the refused registration", async () =>
-      (await refusals()).some((r) => r.reasons.join(" ").includes("appliance.register answer")),
+    await waitFor(
+      async () => (await refusals()).some((r) => r.reasons.join(" ").includes("appliance.register answer")),
+      { what: "the refused registration" },
     );
     expect(peer.count("appliance.register")).toBeGreaterThan(registrations);
     registerAnswer = { token: "fake-token-2", role: "backup" };

@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
+import { applianceClient } from "./kit/clients.ts";
+import { readFileSync } from "node:fs";
 import { Store } from "@sls/db";
 import { afterAll, describe, expect, it } from "vitest";
 import { BACKUP_KEY } from "./backup-pair.ts";
 import { ADMIN_PASSWORD, ConsoleClient } from "./console-client.ts";
-import { callAppliance, freshDatabase, registration, SECRET, until } from "./harness.ts";
-import { freePort, startServerProcess, type ServerProcess } from "./processes.ts";
+import { freshDatabase, registration, SECRET, settle, waitFor } from "./harness.ts";
+import { freePort, startServerProcess, type ServerProcess } from "./kit/processes.ts";
 
-type Grant = { granted: number; pending: number };
 const SYNC_MS = "300";
 
 /**
@@ -46,12 +46,12 @@ describe("backup deployment as the README describes it, through a main server cr
     // The administrator sets the console up and types the backup's address as host:port.
     const admin = new ConsoleClient(mainUrl);
     const codeFile = `${mainDb.url.slice("file:".length)}.setup-code`;
-    const setupCode = existsSync(codeFile) ? readFileSync(codeFile, "utf8").trim() : undefined;
-    await admin.ok("mutation", "auth.setup", { setupCode, name: "root", password: ADMIN_PASSWORD });
-    await admin.ok("mutation", "admin.settings.setBackup", {
+    const setupCode = readFileSync(codeFile, "utf8").trim();
+    await admin.trpc.auth.setup.mutate({ setupCode, name: "root", password: ADMIN_PASSWORD });
+    await admin.trpc.admin.settings.setBackup.mutate({
       backup: { address: `127.0.0.1:${backupPort}`, serial: "JAD99BACKUP", peerSerial: null },
     });
-    expect(await admin.ok("query", "admin.settings.get")).toMatchObject({ backup: { address: backupUrl } });
+    expect(await admin.trpc.admin.settings.get.query()).toMatchObject({ backup: { address: backupUrl } });
 
     const _backup = await start({
       SLS_ROLE: "backup",
@@ -66,71 +66,89 @@ describe("backup deployment as the README describes it, through a main server cr
 
     const tokens: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const reg = await callAppliance<{ token: string; backup: { address: string } | null }>(
-        mainUrl,
-        "register",
-        registration(`README${i}`),
-      );
+      const reg = await settle(applianceClient(mainUrl).appliance.register.mutate(registration(`README${i}`)));
       if (!reg.ok) throw new Error(JSON.stringify(reg.error));
       expect(reg.data.backup).toEqual({ address: backupUrl });
-      await callAppliance(mainUrl, "request", { sessions: 100, requestId: "start" }, reg.data.token);
+      await applianceClient(mainUrl, { token: reg.data.token }).appliance.request.mutate({
+        sessions: 100,
+        requestId: "start",
+      });
       tokens.push(reg.data.token);
     }
     const backupStore = Store.open(backupDb.url);
     try {
-      await until("the backup to mirror the grants", async () => (await backupStore.ledger()).grantedSum === 500);
+      await waitFor(async () => (await backupStore.ledger()).grantedSum === 500, {
+        what: "the backup to mirror the grants",
+      });
 
       await main.crash();
       for (const token of tokens) {
-        await until(
-          "the backup to serve",
-          async () => (await callAppliance<Grant>(backupUrl, "refresh", { inUse: 5 }, token)).ok,
+        await waitFor(
+          async () => (await settle(applianceClient(backupUrl, { token }).appliance.refresh.mutate({ inUse: 5 }))).ok,
+          { what: "the backup to serve" },
         );
       }
       // The outage's changes: more sessions for one appliance, a new appliance.
       expect(
-        await callAppliance<Grant>(backupUrl, "request", { sessions: 150, requestId: "outage" }, tokens[0]),
+        await settle(
+          applianceClient(backupUrl, { token: tokens[0] }).appliance.request.mutate({
+            sessions: 150,
+            requestId: "outage",
+          }),
+        ),
       ).toMatchObject({ ok: true, data: { granted: 250 } });
-      const late = await callAppliance<{ token: string }>(backupUrl, "register", registration("READMELATE"));
+      const late = await settle(applianceClient(backupUrl).appliance.register.mutate(registration("READMELATE")));
       if (!late.ok) throw new Error(JSON.stringify(late.error));
       expect(
-        await callAppliance<Grant>(backupUrl, "request", { sessions: 50, requestId: "outage" }, late.data.token),
+        await settle(
+          applianceClient(backupUrl, { token: late.data.token }).appliance.request.mutate({
+            sessions: 50,
+            requestId: "outage",
+          }),
+        ),
       ).toMatchObject({ ok: true, data: { granted: 50 } });
 
       const restartedAt = Date.now();
       await start(mainEnv);
       // Exactly one server is active: the backup refuses, the main server serves.
       for (const token of [...tokens, late.data.token]) {
-        expect(await callAppliance(backupUrl, "refresh", { inUse: 0 }, token)).toMatchObject({
+        expect(
+          await settle(applianceClient(backupUrl, { token }).appliance.refresh.mutate({ inUse: 0 })),
+        ).toMatchObject({
           ok: false,
           error: { data: { reason: "BACKUP_INACTIVE" } },
         });
       }
       expect((await backupStore.backup.readRole())?.active).toBe(false);
-      expect(await callAppliance<Grant>(mainUrl, "refresh", { inUse: 5 }, tokens[0])).toMatchObject({
+      expect(
+        await settle(applianceClient(mainUrl, { token: tokens[0] }).appliance.refresh.mutate({ inUse: 5 })),
+      ).toMatchObject({
         ok: true,
         data: { granted: 250 },
       });
       for (const token of tokens.slice(1)) {
-        expect(await callAppliance<Grant>(mainUrl, "refresh", { inUse: 5 }, token)).toMatchObject({
+        expect(await settle(applianceClient(mainUrl, { token }).appliance.refresh.mutate({ inUse: 5 }))).toMatchObject({
           ok: true,
           data: { granted: 100 },
         });
       }
-      expect(await callAppliance<Grant>(mainUrl, "refresh", { inUse: 5 }, late.data.token)).toMatchObject({
+      expect(
+        await settle(applianceClient(mainUrl, { token: late.data.token }).appliance.refresh.mutate({ inUse: 5 })),
+      ).toMatchObject({
         ok: true,
         data: { granted: 50 },
       });
       // The backup synchronises again and reports itself inactive; the hand-back card is clear.
-      await until("the backup to report in again", async () => {
-        const view = await admin.query<{
-          backup: { active: boolean; lastSyncAt: string | null; handbackFailure: unknown };
-        }>("admin.overview.get");
-        const { active, handbackFailure, lastSyncAt } = view.ok
-          ? view.data.backup
-          : { active: true, handbackFailure: null, lastSyncAt: null };
-        return !active && handbackFailure === null && lastSyncAt !== null && Date.parse(lastSyncAt) >= restartedAt;
-      });
+      await waitFor(
+        async () => {
+          const view = await settle(admin.trpc.admin.overview.get.query());
+          const { active, handbackFailure, lastSyncAt } = view.ok
+            ? view.data.backup
+            : { active: true, handbackFailure: null, lastSyncAt: null };
+          return !active && handbackFailure === null && lastSyncAt !== null && Date.parse(lastSyncAt) >= restartedAt;
+        },
+        { what: "the backup to report in again" },
+      );
     } finally {
       await backupStore.close();
     }

@@ -1,4 +1,5 @@
 import { auditEvents } from "@sls/db/testing";
+import { applianceClient } from "./kit/clients.ts";
 import type { AccountRow } from "@sls/db";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadEnv } from "../src/env.ts";
@@ -9,13 +10,13 @@ import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";
 import { BACKUP_KEY } from "./backup-pair.ts";
 import { FakePeer, wireParticipant, type PeerAnswer } from "./backup-peer.ts";
 import {
-  callAppliance,
   freshDatabase,
   registerOk,
   registration,
   startTestServer,
-  until,
   type TestServer,
+  settle,
+  waitFor,
 } from "./harness.ts";
 
 const ROOT: AccountRow = {
@@ -81,7 +82,7 @@ describe("the main server's hand-back: normalised address, warnings, checked ans
   const handbacks = () => backup.count("backup.handback");
   const nextHandbacks = async (n = 2) => {
     const from = handbacks();
-    await until(`${n} more hand-back calls`, async () => handbacks() >= from + n);
+    await waitFor(async () => handbacks() >= from + n, { what: `${n} more hand-back calls` });
   };
 
   it("stores host:port typed in the console as http://host:port and calls the backup there", async () => {
@@ -102,7 +103,9 @@ describe("the main server's hand-back: normalised address, warnings, checked ans
 
   it("a failed call is a warning naming the address and the cause, and a line on the overview until it works again", async () => {
     answerHandback = () => ({ error: { message: "the backup is on fire", reason: "INTERNAL", status: 500 } });
-    await until("the overview to show the failure", async () => (await overview(services())).backup.handbackFailure);
+    await waitFor(async () => (await overview(services())).backup.handbackFailure, {
+      what: "the overview to show the failure",
+    });
     const failure = (await overview(services())).backup.handbackFailure!;
     expect(failure.cause).toContain("the backup is on fire");
     const warning = logged
@@ -111,7 +114,9 @@ describe("the main server's hand-back: normalised address, warnings, checked ans
     expect(warning).toMatchObject({ level: "warn", address: `http://${backup.address}` });
     expect(warning.cause).toContain("the backup is on fire");
     answerHandback = (peer, input) => peer.answer("handback", input, INACTIVE);
-    await until("the failure line to go", async () => (await overview(services())).backup.handbackFailure === null);
+    await waitFor(async () => (await overview(services())).backup.handbackFailure === null, {
+      what: "the failure line to go",
+    });
   });
 
   it.each([
@@ -157,7 +162,7 @@ describe("the main server's hand-back: normalised address, warnings, checked ans
     ],
   ])("refuses an answer %s: audited, nothing merged", async (_name, answerer) => {
     const token = await registerOk(main, `HBMAIN${handbacks()}`);
-    await main.call("request", { sessions: 100, requestId: "r" }, token);
+    await main.api(token).appliance.request.mutate({ sessions: 100, requestId: "r" });
     const before = await services().store.ledger();
     const refused = async () => (await auditEvents(services().store, { types: ["backup.handback-refused"] })).length;
     const refusedBefore = await refused();
@@ -187,7 +192,7 @@ describe("the backup link key: the fleet secret alone gets neither the fleet nor
     }
     await registerOk(main, "VICTIM1");
     // Anyone holding the fleet secret can register with the backup's serial (it is shown to viewers).
-    const reg = await callAppliance<{ token: string; role: string }>(main.baseUrl, "register", registration("BKPLINK"));
+    const reg = await settle(applianceClient(main.baseUrl).appliance.register.mutate(registration("BKPLINK")));
     if (!reg.ok) throw new Error(JSON.stringify(reg.error));
     expect(reg.data.role).toBe("backup");
     token = reg.data.token;
@@ -201,9 +206,12 @@ describe("the backup link key: the fleet secret alone gets neither the fleet nor
   const request = { active: false, remainingMs: 0, after: null, epoch: null };
 
   it("refuses backup.sync unsealed or sealed with another key, and never sends token hashes", async () => {
-    const unsealed = await callAppliance(main.baseUrl, "backup.sync", request, token);
+    // Deliberately not the sealed input the procedure declares.
+    const unsealed = await settle(applianceClient(main.baseUrl, { token }).backup.sync.mutate(request as never));
     expect(unsealed).toMatchObject({ ok: false, error: { data: { reason: "INVALID_INPUT" } } });
-    const forged = await callAppliance(main.baseUrl, "backup.sync", STRANGER.seal("sync-request", request), token);
+    const forged = await settle(
+      applianceClient(main.baseUrl, { token }).backup.sync.mutate(STRANGER.seal("sync-request", request)),
+    );
     expect(forged).toMatchObject({ ok: false, status: 401, error: { data: { reason: "BAD_SECRET" } } });
     if (!forged.ok) expect(forged.error.message).toContain("SLS_BACKUP_KEY");
     expect(JSON.stringify([unsealed, forged])).not.toMatch(/tokenHash|VICTIM1/);
@@ -212,7 +220,7 @@ describe("the backup link key: the fleet secret alone gets neither the fleet nor
   it("answers a sealed request once, sealed as the answer to it, and refuses its replay", async () => {
     const link = new BackupLink(BACKUP_KEY, Date.now);
     const sealed = link.seal("sync-request", request);
-    const answer = await callAppliance<TSealed>(main.baseUrl, "backup.sync", sealed, token);
+    const answer = await settle(applianceClient(main.baseUrl, { token }).backup.sync.mutate(sealed));
     if (!answer.ok) throw new Error(JSON.stringify(answer.error));
     const body = JSON.parse(answer.data.body) as { full: boolean; participants: Array<{ serial: string }> };
     expect(body.full).toBe(true);
@@ -222,19 +230,18 @@ describe("the backup link key: the fleet secret alone gets neither the fleet nor
         safeParse: (v: unknown) => ({ success: true, data: v }),
       } as never),
     ).toThrow(/SLS_BACKUP_KEY/);
-    const replay = await callAppliance(main.baseUrl, "backup.sync", sealed, token);
+    const replay = await settle(applianceClient(main.baseUrl, { token }).backup.sync.mutate(sealed));
     expect(replay).toMatchObject({ ok: false, error: { data: { reason: "BAD_SECRET" } } });
     if (!replay.ok) expect(replay.error.message).toContain("already received");
   });
 
   it("a main server without SLS_BACKUP_KEY says so instead of syncing", async () => {
-    const reg = await callAppliance<{ token: string }>(keyless.baseUrl, "register", registration("BKPLINK"));
+    const reg = await settle(applianceClient(keyless.baseUrl).appliance.register.mutate(registration("BKPLINK")));
     if (!reg.ok) throw new Error(JSON.stringify(reg.error));
-    const refused = await callAppliance(
-      keyless.baseUrl,
-      "backup.sync",
-      new BackupLink(BACKUP_KEY, Date.now).seal("sync-request", request),
-      reg.data.token,
+    const refused = await settle(
+      applianceClient(keyless.baseUrl, { token: reg.data.token }).backup.sync.mutate(
+        new BackupLink(BACKUP_KEY, Date.now).seal("sync-request", request),
+      ),
     );
     expect(refused).toMatchObject({ ok: false, error: { data: { reason: "SERVER_NOT_CONFIGURED" } } });
     if (!refused.ok) expect(refused.error.message).toContain("SLS_BACKUP_KEY is not set on the main server");
@@ -262,22 +269,21 @@ describe("the backup link key: the fleet secret alone gets neither the fleet nor
       SLS_BACKUP_KEY: BACKUP_KEY,
       SLS_SYNC_INTERVAL_MS: "600000",
     });
-    const forged = await callAppliance(
-      backupServer.baseUrl,
-      "backup.handback",
-      STRANGER.seal("handback-request", { handback: true }),
+    const forged = await settle(
+      applianceClient(backupServer.baseUrl).backup.handback.mutate(
+        STRANGER.seal("handback-request", { handback: true }),
+      ),
     );
     expect(forged).toMatchObject({ ok: false, status: 401, error: { data: { reason: "BAD_SECRET" } } });
     // The old proof, keyed by the fleet secret's verifier, is no longer a valid input.
-    const oldProof = await callAppliance(backupServer.baseUrl, "backup.handback", {
-      at: Date.now(),
-      proof: "0".repeat(64),
-    });
+    const oldProof = await settle(
+      applianceClient(backupServer.baseUrl).backup.handback.mutate({ at: Date.now(), proof: "0".repeat(64) } as never),
+    );
     expect(oldProof).toMatchObject({ ok: false, error: { data: { reason: "INVALID_INPUT" } } });
-    const genuine = await callAppliance<TSealed>(
-      backupServer.baseUrl,
-      "backup.handback",
-      new BackupLink(BACKUP_KEY, Date.now).seal("handback-request", { handback: true }),
+    const genuine = await settle(
+      applianceClient(backupServer.baseUrl).backup.handback.mutate(
+        new BackupLink(BACKUP_KEY, Date.now).seal("handback-request", { handback: true }),
+      ),
     );
     expect(genuine.ok).toBe(true);
   });

@@ -10,10 +10,10 @@ import {
   registerOk,
   SECRET,
   startTestServer,
-  until,
   type TestServer,
+  waitFor,
 } from "./harness.ts";
-import { freePort, startServerProcess, type ServerProcess } from "./processes.ts";
+import { freePort, startServerProcess, type ServerProcess } from "./kit/processes.ts";
 
 const ROOT: AccountRow = {
   id: "acc_root",
@@ -55,7 +55,7 @@ describe.each(providers())("incremental backup.sync between a main server and a 
     for (let i = 0; i < PARTICIPANTS; i++) {
       const serial = `INC${String(i).padStart(3, "0")}`;
       const token = await registerOk(main, serial);
-      await main.call("request", { sessions: 100, requestId: "start" }, token);
+      await main.api(token).appliance.request.mutate({ sessions: 100, requestId: "start" });
       tokens.set(serial, token);
     }
     backup = await startServerProcess({
@@ -88,23 +88,23 @@ describe.each(providers())("incremental backup.sync between a main server and a 
   const mirrored = async () => (await grants(backupStore)) === (await grants(main.running.services.store));
 
   it("sends a full snapshot first, then only the participants that changed and the removals", async () => {
-    await until("the first full snapshot", async () => syncs().some((s) => s.full) && (await mirrored()));
+    await waitFor(async () => syncs().some((s) => s.full) && (await mirrored()), { what: "the first full snapshot" });
     const first = syncs().find((s) => s.full)!;
     expect(first.participants).toBe(PARTICIPANTS + 1);
     const before = syncs().length;
 
-    await main.call("request", { sessions: 200, requestId: "more" }, tokens.get("INC001"));
-    await main.call("release", { sessions: 50 }, tokens.get("INC002"));
+    await main.api(tokens.get("INC001")).appliance.request.mutate({ sessions: 200, requestId: "more" });
+    await main.api(tokens.get("INC002")).appliance.release.mutate({ sessions: 50 });
     await registerOk(main, "INCNEW1");
     await removeParticipant(main.running.services, ROOT, "INC003");
     // The log line follows the commit: wait for both.
-    await until(
-      "the backup to mirror the changes",
+    await waitFor(
       async () =>
         (await mirrored()) &&
         syncs()
           .slice(before)
           .some((s) => s.removed > 0),
+      { what: "the backup to mirror the changes" },
     );
 
     const later = syncs().slice(before);

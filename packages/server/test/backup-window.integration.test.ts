@@ -1,9 +1,8 @@
 import { auditEvents, setLastSeen } from "@sls/db/testing";
+import { applianceClient } from "./kit/clients.ts";
 import { afterAll, describe, expect, it } from "vitest";
 import { backupPair } from "./backup-pair.ts";
-import { callAppliance, registration, until } from "./harness.ts";
-
-type Grant = { granted: number; pending: number };
+import { registration, settle, waitFor } from "./harness.ts";
 
 /**
  * The one interval a takeover can lose: a grant made on the main server after the backup's last
@@ -22,22 +21,27 @@ describe("a grant made on the main server in the last sync interval before it di
     const backup = await pair.startBackup();
     const token = new Map<string, string>();
     for (const serial of ["WIN1", "WIN2", "WIN3"]) {
-      const reg = await callAppliance<{ token: string }>(mainUrl, "register", registration(serial));
+      const reg = await settle(applianceClient(mainUrl).appliance.register.mutate(registration(serial)));
       if (!reg.ok) throw new Error(JSON.stringify(reg.error));
       token.set(serial, reg.data.token);
-      await callAppliance(mainUrl, "request", { sessions: 100, requestId: "before" }, reg.data.token);
+      await applianceClient(mainUrl, { token: reg.data.token }).appliance.request.mutate({
+        sessions: 100,
+        requestId: "before",
+      });
     }
-    await until("the backup to mirror 300 granted", async () => (await backupStore.ledger()).grantedSum === 300);
+    await waitFor(async () => (await backupStore.ledger()).grantedSum === 300, {
+      what: "the backup to mirror 300 granted",
+    });
 
     // The window: the backup syncs no more, the main server grants and then dies.
     process.kill(backup.pid, "SIGSTOP");
     try {
       for (const serial of ["WIN1", "WIN2"]) {
-        const more = await callAppliance<Grant>(
-          mainUrl,
-          "request",
-          { sessions: 100, requestId: "in-window" },
-          token.get(serial),
+        const more = await settle(
+          applianceClient(mainUrl, { token: token.get(serial) }).appliance.request.mutate({
+            sessions: 100,
+            requestId: "in-window",
+          }),
         );
         expect(more).toMatchObject({ ok: true, data: { granted: 200 } });
       }
@@ -47,35 +51,50 @@ describe("a grant made on the main server in the last sync interval before it di
     }
 
     // The backup serves the grants it knows: the window's grants are not among them.
-    const win1 = await until("the backup to serve WIN1", async () => {
-      const result = await callAppliance<Grant>(backupUrl, "refresh", { inUse: 10 }, token.get("WIN1"));
-      return result.ok ? result.data : null;
-    });
+    const win1 = await waitFor(
+      async () => {
+        const result = await settle(
+          applianceClient(backupUrl, { token: token.get("WIN1") }).appliance.refresh.mutate({ inUse: 10 }),
+        );
+        return result.ok ? result.data : null;
+      },
+      { what: "the backup to serve WIN1" },
+    );
     expect(win1.granted).toBe(100);
     // WIN2 changes its grant on the backup, from the backup's older figure.
-    expect(await callAppliance<Grant>(backupUrl, "release", { sessions: 50 }, token.get("WIN2"))).toMatchObject({
+    expect(
+      await settle(applianceClient(backupUrl, { token: token.get("WIN2") }).appliance.release.mutate({ sessions: 50 })),
+    ).toMatchObject({
       ok: true,
       data: { granted: 50 },
     });
 
     await pair.startMain();
-    expect(await callAppliance(backupUrl, "refresh", { inUse: 0 }, token.get("WIN1"))).toMatchObject({
+    expect(
+      await settle(applianceClient(backupUrl, { token: token.get("WIN1") }).appliance.refresh.mutate({ inUse: 0 })),
+    ).toMatchObject({
       ok: false,
       error: { data: { reason: "BACKUP_INACTIVE" } },
     });
     // Untouched on the backup: the main server's own record, with the window's grant, stands.
-    expect(await callAppliance<Grant>(mainUrl, "refresh", { inUse: 10 }, token.get("WIN1"))).toMatchObject({
+    expect(
+      await settle(applianceClient(mainUrl, { token: token.get("WIN1") }).appliance.refresh.mutate({ inUse: 10 })),
+    ).toMatchObject({
       ok: true,
       data: { granted: 200 },
     });
     // Changed on the backup: the backup's record wins and the window's grant is gone, in the audit history too.
-    expect(await callAppliance<Grant>(mainUrl, "refresh", { inUse: 10 }, token.get("WIN2"))).toMatchObject({
+    expect(
+      await settle(applianceClient(mainUrl, { token: token.get("WIN2") }).appliance.refresh.mutate({ inUse: 10 })),
+    ).toMatchObject({
       ok: true,
       data: { granted: 50 },
     });
     const [handback] = await auditEvents(mainStore, { types: ["handback"], serials: ["WIN2"] });
     expect(handback).toMatchObject({ grantedDelta: -150, grantedAfter: 50 });
-    expect(await callAppliance<Grant>(mainUrl, "refresh", { inUse: 10 }, token.get("WIN3"))).toMatchObject({
+    expect(
+      await settle(applianceClient(mainUrl, { token: token.get("WIN3") }).appliance.refresh.mutate({ inUse: 10 })),
+    ).toMatchObject({
       ok: true,
       data: { granted: 100 },
     });
@@ -89,18 +108,28 @@ describe("a grant made on the main server in the last sync interval before it di
     closers.push(() => pair.close());
     const { mainUrl, backupUrl, backupStore } = pair;
     await pair.startBackup();
-    const reg = await callAppliance<{ token: string }>(mainUrl, "register", registration("LEASE1"));
+    const reg = await settle(applianceClient(mainUrl).appliance.register.mutate(registration("LEASE1")));
     if (!reg.ok) throw new Error(JSON.stringify(reg.error));
-    await callAppliance(mainUrl, "request", { sessions: 100, requestId: "r" }, reg.data.token);
-    await until("the backup to mirror the grant", async () => (await backupStore.ledger()).grantedSum === 100);
+    await applianceClient(mainUrl, { token: reg.data.token }).appliance.request.mutate({
+      sessions: 100,
+      requestId: "r",
+    });
+    await waitFor(async () => (await backupStore.ledger()).grantedSum === 100, {
+      what: "the backup to mirror the grant",
+    });
     // Renewals on the main server are not synchronised: the backup's copy ages as if silent for an hour.
     await setLastSeen(backupStore, new Date(Date.now() - 3600_000));
 
     await pair.main.crash();
-    const served = await until("the backup to serve LEASE1", async () => {
-      const result = await callAppliance<Grant>(backupUrl, "refresh", { inUse: 10 }, reg.data.token);
-      return result.ok ? result.data : null;
-    });
+    const served = await waitFor(
+      async () => {
+        const result = await settle(
+          applianceClient(backupUrl, { token: reg.data.token }).appliance.refresh.mutate({ inUse: 10 }),
+        );
+        return result.ok ? result.data : null;
+      },
+      { what: "the backup to serve LEASE1" },
+    );
     expect(served.granted).toBe(100);
     expect(await auditEvents(backupStore, { types: ["reclaim"] })).toEqual([]);
   }, 120_000);

@@ -1,11 +1,12 @@
+import { applianceClient } from "./kit/clients.ts";
 import { afterAll, describe, expect, it } from "vitest";
 import { backupPair } from "./backup-pair.ts";
-import { callAppliance, until, registration, type CallResult } from "./harness.ts";
+import { registration, type Settled, settle, waitFor } from "./harness.ts";
 
 const SYNC_MS = 300;
 const PARTICIPANTS = 20;
 
-function reasonOf(result: CallResult<unknown>): string | null {
+function reasonOf(result: Settled<unknown>): string | null {
   return result.ok ? null : result.error.data.reason;
 }
 
@@ -25,18 +26,14 @@ describe("backup server: takeover when the main server dies, hand-back when it r
     const held = new Map<string, { token: string; granted: number }>();
     for (let i = 0; i < PARTICIPANTS; i++) {
       const serial = `BK${String(i).padStart(3, "0")}`;
-      const reg = await callAppliance<{ token: string; backup: { address: string } | null }>(
-        mainUrl,
-        "register",
-        registration(serial),
-      );
+      const reg = await settle(applianceClient(mainUrl).appliance.register.mutate(registration(serial)));
       if (!reg.ok) throw new Error(JSON.stringify(reg.error));
       expect(reg.data.backup).toEqual({ address: backupUrl });
-      const req = await callAppliance<{ granted: number }>(
-        mainUrl,
-        "request",
-        { sessions: 100, requestId: "start" },
-        reg.data.token,
+      const req = await settle(
+        applianceClient(mainUrl, { token: reg.data.token }).appliance.request.mutate({
+          sessions: 100,
+          requestId: "start",
+        }),
       );
       if (!req.ok) throw new Error(JSON.stringify(req.error));
       held.set(serial, { token: reg.data.token, granted: req.data.granted });
@@ -44,49 +41,62 @@ describe("backup server: takeover when the main server dies, hand-back when it r
 
     // While the main server answers, the backup refuses appliance calls.
     const first = held.values().next().value!;
-    expect(reasonOf(await callAppliance(backupUrl, "refresh", { inUse: 0 }, first.token))).toBe("BACKUP_INACTIVE");
+    expect(
+      reasonOf(await settle(applianceClient(backupUrl, { token: first.token }).appliance.refresh.mutate({ inUse: 0 }))),
+    ).toBe("BACKUP_INACTIVE");
     // Wait until the backup has mirrored the grants above.
     const heldTotal = [...held.values()].reduce((sum, p) => sum + p.granted, 0);
-    await until("the backup to mirror the grants", async () => (await backupStore.ledger()).grantedSum === heldTotal);
+    await waitFor(async () => (await backupStore.ledger()).grantedSum === heldTotal, {
+      what: "the backup to mirror the grants",
+    });
 
     await main.crash();
     const crashedAt = Date.now();
     // Participants turn to the backup; it takes over once it has judged the main server down.
     for (const [serial, p] of held) {
-      const answer = await until(`the backup to serve ${serial}`, async () => {
-        const result = await callAppliance<{ granted: number }>(backupUrl, "refresh", { inUse: 10 }, p.token);
-        return result.ok ? result.data : null;
-      });
+      const answer = await waitFor(
+        async () => {
+          const result = await settle(
+            applianceClient(backupUrl, { token: p.token }).appliance.refresh.mutate({ inUse: 10 }),
+          );
+          return result.ok ? result.data : null;
+        },
+        { what: `the backup to serve ${serial}` },
+      );
       expect(answer.granted).toBe(p.granted);
     }
     const takeoverMs = Date.now() - crashedAt;
     // New requests are served by the backup.
     for (const [serial, p] of [...held].slice(0, 5)) {
-      const result = await callAppliance<{ granted: number }>(
-        backupUrl,
-        "request",
-        { sessions: 50, requestId: "during-outage" },
-        p.token,
+      const result = await settle(
+        applianceClient(backupUrl, { token: p.token }).appliance.request.mutate({
+          sessions: 50,
+          requestId: "during-outage",
+        }),
       );
       expect(result, serial).toMatchObject({ ok: true });
       if (result.ok) p.granted = result.data.granted;
     }
-    const late = await callAppliance<{ token: string }>(backupUrl, "register", registration("BKLATE1"));
+    const late = await settle(applianceClient(backupUrl).appliance.register.mutate(registration("BKLATE1")));
     expect(late.ok).toBe(true);
 
     // The main server returns: it takes the pool back before serving.
     const restartAt = Date.now();
     main = await pair.startMain();
     const handbackMs = Date.now() - restartAt;
-    expect(reasonOf(await callAppliance(backupUrl, "refresh", { inUse: 0 }, first.token))).toBe("BACKUP_INACTIVE");
+    expect(
+      reasonOf(await settle(applianceClient(backupUrl, { token: first.token }).appliance.refresh.mutate({ inUse: 0 }))),
+    ).toBe("BACKUP_INACTIVE");
     let total = 0;
     for (const [serial, p] of held) {
-      const result = await callAppliance<{ granted: number }>(mainUrl, "refresh", { inUse: 10 }, p.token);
+      const result = await settle(applianceClient(mainUrl, { token: p.token }).appliance.refresh.mutate({ inUse: 10 }));
       expect(result, serial).toMatchObject({ ok: true, data: { granted: p.granted } });
       total += p.granted;
     }
     if (late.ok)
-      expect(await callAppliance(mainUrl, "refresh", { inUse: 0 }, late.data.token)).toMatchObject({ ok: true });
+      expect(
+        await settle(applianceClient(mainUrl, { token: late.data.token }).appliance.refresh.mutate({ inUse: 0 })),
+      ).toMatchObject({ ok: true });
 
     const ledger = await mainStore.ledger();
     expect(ledger.grantedSum).toBe(total);

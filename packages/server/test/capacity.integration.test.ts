@@ -10,13 +10,8 @@ import {
   startTestServer,
   type FreshDatabase,
   type TestServer,
+  settle,
 } from "./harness.ts";
-
-interface Report {
-  total: Record<string, number>;
-  daily: Array<Record<string, number | string>>;
-  participants: Array<Record<string, number | string>>;
-}
 
 describe.each(providers())("capacity history and report on %s", (provider) => {
   let db: FreshDatabase;
@@ -36,8 +31,10 @@ describe.each(providers())("capacity history and report on %s", (provider) => {
   it("folds minute samples into hour and day figures: peaks, unmet session-minutes, dry spells, the pool size needed", async () => {
     const { services } = server.running;
     const big = await registerOk(server, "CAP00001", { localLimit: 100 });
-    expect(await server.call("request", { sessions: 300, requestId: "1" }, big)).toMatchObject({ ok: true });
-    expect(await server.call("refresh", { inUse: 350 }, big)).toMatchObject({ ok: true });
+    expect(await settle(server.caller(big).appliance.request({ sessions: 300, requestId: "1" }))).toMatchObject({
+      ok: true,
+    });
+    expect(await settle(server.caller(big).appliance.refresh({ inUse: 350 }))).toMatchObject({ ok: true });
     // Refreshes are written behind (services/leases): write them now, as the next flush would.
     await services.leases.writeThrough();
     expect(await sampleCapacity(services)).toBe(true);
@@ -46,21 +43,21 @@ describe.each(providers())("capacity history and report on %s", (provider) => {
 
     server.clock.advance(60);
     const small = await registerOk(server, "CAP00002", { localLimit: 50 });
-    expect(await server.call("request", { sessions: 250, requestId: "2" }, small)).toMatchObject({
+    expect(await settle(server.caller(small).appliance.request({ sessions: 250, requestId: "2" }))).toMatchObject({
       ok: true,
       data: { granted: 200, pending: 50 },
     });
-    await server.call("refresh", { inUse: 120 }, small);
-    await server.call("refresh", { inUse: 350 }, big);
+    await server.caller(small).appliance.refresh({ inUse: 120 });
+    await server.caller(big).appliance.refresh({ inUse: 350 });
     await services.leases.writeThrough();
     expect(await sampleCapacity(services)).toBe(true);
     server.clock.advance(60);
-    await server.call("refresh", { inUse: 120 }, small);
-    await server.call("refresh", { inUse: 350 }, big);
+    await server.caller(small).appliance.refresh({ inUse: 120 });
+    await server.caller(big).appliance.refresh({ inUse: 350 });
     await services.leases.writeThrough();
     expect(await sampleCapacity(services)).toBe(true);
 
-    const report = await admin.ok<Report>("query", "admin.capacity.report", { days: 7 });
+    const report = await admin.trpc.admin.capacity.report.query({ days: 7 });
     expect(report.total).toEqual({
       minutesSampled: 3,
       poolSize: 500,
@@ -92,7 +89,7 @@ describe.each(providers())("capacity history and report on %s", (provider) => {
       },
     ]);
 
-    const csv = await admin.ok<{ filename: string; csv: string }>("query", "admin.capacity.export", { days: 7 });
+    const csv = await admin.trpc.admin.capacity.export.query({ days: 7 });
     expect(csv.filename).toMatch(/^sls-capacity-7d-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(csv.csv.split("\r\n")).toEqual([
       "serial,peak granted,peak in use,peak in use from pool,unmet session-minutes,times the pool ran dry,pool size needed",
@@ -104,21 +101,17 @@ describe.each(providers())("capacity history and report on %s", (provider) => {
   });
 
   it("shows in use from the pool beside the total on the overview and in its usage chart", async () => {
-    const overview = await admin.ok<{ pool: { inUse: number; inUseFromPool: number } }>("query", "admin.overview.get");
+    const overview = await admin.trpc.admin.overview.get.query();
     // 350 in use against a local limit of 100, and 120 against 50: 250 + 70 drawn from the pool.
     expect(overview.pool).toMatchObject({ inUse: 470, inUseFromPool: 320 });
-    const usage = await admin.ok<{ points: Array<{ at: string; inUse: number; inUseFromPool: number | null }> }>(
-      "query",
-      "admin.overview.usage",
-      { range: "hour" },
-    );
+    const usage = await admin.trpc.admin.overview.usage.query({ range: "hour" });
     expect(usage.points.at(-1)).toMatchObject({ inUse: 470, inUseFromPool: 320 });
     // The sampled minutes carry their capacity figure; the first sample (before the second unit) had 250.
     expect(usage.points.filter((p) => p.inUseFromPool !== null).map((p) => p.inUseFromPool)).toContain(250);
   });
 
   it("refuses a period other than 7, 30 or 90 days", async () => {
-    const bad = await admin.query("admin.capacity.report", { days: 8 });
+    const bad = await settle(admin.trpc.admin.capacity.report.query({ days: 8 as never }));
     expect(bad).toMatchObject({ ok: false, status: 400, error: { data: { reason: "INVALID_INPUT" } } });
   });
 
@@ -133,8 +126,8 @@ describe.each(providers())("capacity history and report on %s", (provider) => {
     const after = await services.store.ledger();
     expect(after.auditGrantedSum).toBe(after.grantedSum);
     expect(after.auditPendingSum).toBe(after.pendingSum);
-    await admin.ok("mutation", "auth.login", { name: "root", password: ADMIN_PASSWORD });
-    const report = await admin.ok<Report>("query", "admin.capacity.report", { days: 90 });
+    await admin.trpc.auth.login.mutate({ name: "root", password: ADMIN_PASSWORD });
+    const report = await admin.trpc.admin.capacity.report.query({ days: 90 });
     expect(report.daily).toEqual([]);
     const old = await auditEvents(services.store, { before: new Date(server.clock.now() - 400 * 86_400_000) });
     expect(old.filter((row) => row.type !== "history-pruned")).toEqual([]);

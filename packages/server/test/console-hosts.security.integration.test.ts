@@ -1,3 +1,5 @@
+// Raw HTTP on purpose: these tests send Host and Origin headers of their choosing (DNS rebinding),
+// which fetch and the typed clients do not let a caller set.
 import { Agent, request as httpRequest } from "node:http";
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

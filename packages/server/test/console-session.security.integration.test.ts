@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_PASSWORD, ConsoleClient, setUpAdmin } from "./console-client.ts";
-import { freshDatabase, providers, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
+import { freshDatabase, providers, startTestServer, type FreshDatabase, type TestServer, settle } from "./harness.ts";
 import { hashSessionToken, newSessionToken, sessionIssuedAt } from "../src/auth/session-token.ts";
 import { SESSION_MAX_LIFETIME_MS, SESSION_TTL_MS } from "../src/services/admin-sessions.ts";
 
@@ -36,11 +36,11 @@ describe.each(providers())("console sessions on %s", (provider) => {
 
   it("ends 12 h after sign-in however busy the tab, renewing the cookie only up to that end", async () => {
     const client = ConsoleClient.for(server);
-    await client.ok("mutation", "auth.login", { name: "root", password: ADMIN_PASSWORD });
+    await client.trpc.auth.login.mutate({ name: "root", password: ADMIN_PASSWORD });
     // An open overview polls all day: the idle timeout alone would never end this session.
     for (let hour = 1; hour <= 11; hour++) {
       server.clock.advance(HOUR_SEC);
-      const poll = await client.query("admin.overview.get");
+      const poll = await settle(client.trpc.admin.overview.get.query());
       expect(poll.ok, `hour ${hour}`).toBe(true);
       for (const header of client.lastSetCookie) {
         const maxAge = Number(/Max-Age=(\d+)/.exec(header)?.[1]);
@@ -48,24 +48,24 @@ describe.each(providers())("console sessions on %s", (provider) => {
       }
     }
     server.clock.advance(HOUR_SEC);
-    const expired = await client.query("admin.overview.get");
+    const expired = await settle(client.trpc.admin.overview.get.query());
     expect(expired).toMatchObject({ ok: false, status: 401, error: { data: { reason: "NOT_SIGNED_IN" } } });
     expect(client.lastSetCookie[0]).toMatch(/^sls_session=; .*Max-Age=0/);
   });
 
   it("still ends after 8 h without a call", async () => {
     const client = ConsoleClient.for(server);
-    await client.ok("mutation", "auth.login", { name: "root", password: ADMIN_PASSWORD });
+    await client.trpc.auth.login.mutate({ name: "root", password: ADMIN_PASSWORD });
     server.clock.advance(8 * HOUR_SEC + 1);
-    expect(await client.query("admin.overview.get")).toMatchObject({ ok: false, status: 401 });
+    expect(await settle(client.trpc.admin.overview.get.query())).toMatchObject({ ok: false, status: 401 });
   });
 
   it("refuses a token whose issue time was edited", async () => {
     const client = ConsoleClient.for(server);
-    await client.ok("mutation", "auth.login", { name: "root", password: ADMIN_PASSWORD });
+    await client.trpc.auth.login.mutate({ name: "root", password: ADMIN_PASSWORD });
     const token = client.cookie!.slice("sls_session=".length);
     const later = (Number.parseInt(token.split("_")[1]!, 36) + 6 * 3600_000).toString(36);
     client.cookie = `sls_session=${token.replace(/^sls_[0-9a-z]+_/, `sls_${later}_`)}`;
-    expect(await client.query("admin.overview.get")).toMatchObject({ ok: false, status: 401 });
+    expect(await settle(client.trpc.admin.overview.get.query())).toMatchObject({ ok: false, status: 401 });
   });
 });

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, providers, SECRET, type FreshDatabase } from "./harness.ts";
+import { freshDatabase, providers, SECRET, type FreshDatabase, settle } from "./harness.ts";
 import { FailureLimiter } from "../src/auth/rate-limit.ts";
 import { startServices, type Running } from "../src/boot.ts";
 import { loadEnv } from "../src/env.ts";
@@ -96,9 +96,11 @@ describe.each(providers())("console setup needs the operator's setup code, on %s
 
   it("refuses setup without the code or with a wrong one, creating nothing", async () => {
     const client = ConsoleClient.for(first);
-    const missing = await client.mutation("auth.setup", ACCOUNT);
+    const missing = await settle(client.trpc.auth.setup.mutate(ACCOUNT as never));
     expect(missing).toMatchObject({ ok: false, status: 400, error: { data: { reason: "INVALID_INPUT" } } });
-    const wrong = await client.mutation("auth.setup", { ...ACCOUNT, setupCode: "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF" });
+    const wrong = await settle(
+      client.trpc.auth.setup.mutate({ ...ACCOUNT, setupCode: "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF" }),
+    );
     expect(wrong).toMatchObject({ ok: false, status: 401, error: { data: { reason: "BAD_SETUP_CODE" } } });
     expect(wrong.ok ? "" : wrong.error.message).toMatch(/Wrong setup code/);
     expect(client.cookie).toBeNull();
@@ -115,10 +117,10 @@ describe.each(providers())("console setup needs the operator's setup code, on %s
     try {
       const client = ConsoleClient.for(first);
       for (let i = 0; i < 3; i++) {
-        const wrong = await client.mutation("auth.setup", { ...ACCOUNT, setupCode: `WRONG-CODE-${i}` });
+        const wrong = await settle(client.trpc.auth.setup.mutate({ ...ACCOUNT, setupCode: `WRONG-CODE-${i}` }));
         expect(wrong).toMatchObject({ ok: false, error: { data: { reason: "BAD_SETUP_CODE" } } });
       }
-      const limited = await client.mutation("auth.setup", { ...ACCOUNT, setupCode: codeFromLog(first.log) });
+      const limited = await settle(client.trpc.auth.setup.mutate({ ...ACCOUNT, setupCode: codeFromLog(first.log) }));
       expect(limited).toMatchObject({ ok: false, status: 429, error: { data: { reason: "LOGIN_RATE_LIMITED" } } });
       expect(await services.store.accounts.count()).toBe(0);
     } finally {
@@ -130,7 +132,7 @@ describe.each(providers())("console setup needs the operator's setup code, on %s
     const code = codeFromLog(first.log);
     const typed = code.toLowerCase().replaceAll("-", " ");
     const client = ConsoleClient.for(second);
-    const account = await client.ok<{ name: string; role: string }>("mutation", "auth.setup", {
+    const account = await client.trpc.auth.setup.mutate({
       ...ACCOUNT,
       setupCode: typed,
     });
@@ -138,11 +140,13 @@ describe.each(providers())("console setup needs the operator's setup code, on %s
     expect(client.cookie).not.toBeNull();
     // The process that created the account removes its own file; the other one does at its next start.
     expect(existsSync(second.running.services.setupCodes.file)).toBe(false);
-    const again = await ConsoleClient.for(first).mutation("auth.setup", {
-      name: "mallory",
-      password: "mallory password 1",
-      setupCode: code,
-    });
+    const again = await settle(
+      ConsoleClient.for(first).trpc.auth.setup.mutate({
+        name: "mallory",
+        password: "mallory password 1",
+        setupCode: code,
+      }),
+    );
     expect(again).toMatchObject({ ok: false, status: 403, error: { data: { reason: "SETUP_DONE" } } });
   });
 

@@ -1,11 +1,11 @@
+import { applianceClient } from "./kit/clients.ts";
 import { Store } from "@sls/db";
 import { describe, expect, it } from "vitest";
-import { callAppliance, freshDatabase, providers, registration, SECRET } from "./harness.ts";
-import { startServerProcess } from "./processes.ts";
+import { freshDatabase, providers, SECRET, settle } from "./harness.ts";
+import { seedFleet } from "./kit/fleet.ts";
+import { startServerProcess } from "./kit/processes.ts";
 
 const PARTICIPANTS = 40;
-
-type Answer = { granted: number; added: number; pending: number };
 
 describe.each(providers())("kill -9 under load on %s", (provider) => {
   it("keeps every acknowledged grant and nothing unacknowledged", async () => {
@@ -13,17 +13,11 @@ describe.each(providers())("kill -9 under load on %s", (provider) => {
     const env = { DATABASE_URL: db.url, SLS_POOL_SIZE: "1000000", SLS_SHARED_SECRET: SECRET };
     let server = await startServerProcess(env);
     try {
-      const tokens = await Promise.all(
-        Array.from({ length: PARTICIPANTS }, async (_, i) => {
-          const result = await callAppliance<{ token: string }>(
-            server.baseUrl,
-            "register",
-            registration(`CRASH${String(i).padStart(3, "0")}`, { platformLimit: 1_000_000, localLimit: 0 }),
-          );
-          if (!result.ok) throw new Error(JSON.stringify(result.error));
-          return result.data.token;
-        }),
+      const fleet = await seedFleet(
+        { baseUrl: server.baseUrl, secret: SECRET },
+        { count: PARTICIPANTS, prefix: "CRASH", platformLimit: 1_000_000, localLimit: 0 },
       );
+      const tokens = fleet.map((p) => p.token);
 
       // Each participant requests 50 at a time in a loop until the server dies under it.
       const acked = new Map<string, number>();
@@ -34,9 +28,11 @@ describe.each(providers())("kill -9 under load on %s", (provider) => {
           const requestId = `crash-${n}`;
           inFlight.set(token, requestId);
           try {
-            const result = await callAppliance<Answer>(server.baseUrl, "request", { sessions: 50, requestId }, token);
-            if (!result.ok) throw new Error(JSON.stringify(result.error));
-            acked.set(token, result.data.granted);
+            const answer = await applianceClient(server.baseUrl, { token }).appliance.request.mutate({
+              sessions: 50,
+              requestId,
+            });
+            acked.set(token, answer.granted);
             inFlight.delete(token);
           } catch {
             return; // the connection died with the server: this request is unacknowledged
@@ -55,21 +51,20 @@ describe.each(providers())("kill -9 under load on %s", (provider) => {
       for (const token of tokens) {
         const before = acked.get(token) ?? 0;
         const pendingId = inFlight.get(token);
-        const after = await callAppliance<{ granted: number }>(server.baseUrl, "refresh", { inUse: 0 }, token);
+        const after = await settle(applianceClient(server.baseUrl, { token }).appliance.refresh.mutate({ inUse: 0 }));
         if (!after.ok) throw new Error(JSON.stringify(after.error));
         // Every acknowledged grant survived; the one call in flight may or may not have committed.
         expect(pendingId ? [before, before + 50] : [before]).toContain(after.data.granted);
         if (after.data.granted !== before) committedButUnacked += 1;
         if (pendingId) {
           // Retrying it with its requestId: the first answer if it had committed, a grant now if not.
-          const retry = await callAppliance<Answer>(
-            server.baseUrl,
-            "request",
-            { sessions: 50, requestId: pendingId },
-            token,
+          const retry = await settle(
+            applianceClient(server.baseUrl, { token }).appliance.request.mutate({ sessions: 50, requestId: pendingId }),
           );
           expect(retry).toMatchObject({ ok: true, data: { granted: before + 50 } });
-          const settled = await callAppliance(server.baseUrl, "refresh", { inUse: 0 }, token);
+          const settled = await settle(
+            applianceClient(server.baseUrl, { token }).appliance.refresh.mutate({ inUse: 0 }),
+          );
           expect(settled).toMatchObject({ ok: true, data: { granted: before + 50 } });
         }
       }

@@ -2,35 +2,16 @@ import { mkdtempSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { createFreshPostgresDatabase } from "@sls/db";
 import { startServices, type Running } from "../src/boot.ts";
 import { loadEnv } from "../src/env.ts";
 import { createAppServer } from "../src/http/app-server.ts";
 import { createLogger } from "../src/logger.ts";
+import { type ApiClient, type ApplianceClientOptions, applianceClient } from "./kit/clients.ts";
+import { type InProcessCaller, inProcessCaller } from "./kit/in-process.ts";
 
-export type ProviderName = "sqlite" | "postgresql";
-
-export const PG_BASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-
-/** The databases the integration suites run against; PostgreSQL unless the test runner found it unreachable. */
-export function providers(): ProviderName[] {
-  if (process.env.SLS_SKIP_PG === "1") {
-    console.warn("!! SLS_SKIP_PG=1: PostgreSQL integration suites are SKIPPED");
-    return ["sqlite"];
-  }
-  return ["sqlite", "postgresql"];
-}
-
-export interface FreshDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
-
-export async function freshDatabase(provider: ProviderName, label: string): Promise<FreshDatabase> {
-  if (provider === "postgresql") return createFreshPostgresDatabase(PG_BASE_URL, `sls_${label}`);
-  const dir = mkdtempSync(path.join(os.tmpdir(), `sls-${label}-`));
-  return { url: `file:${path.join(dir, "sls.db")}`, drop: async () => {} };
-}
+export { freshDatabase, providers, type FreshDatabase, type ProviderName } from "./kit/databases.ts";
+export { reasonOf, settle, type Settled } from "./kit/clients.ts";
+export { waitFor } from "./kit/wait-for.ts";
 
 /** A clock the test moves by hand. */
 export class TestClock {
@@ -45,17 +26,12 @@ export interface TestServer {
   baseUrl: string;
   running: Running;
   clock: TestClock;
-  call<T = unknown>(verb: string, input: unknown, token?: string): Promise<CallResult<T>>;
+  /** The API over HTTP as an appliance with `token` calls it (OVERLOADED answers are retried). */
+  api(token?: string, options?: Omit<ApplianceClientOptions, "token">): ApiClient;
+  /** The router called in this process, without HTTP, as an appliance with `token`. */
+  caller(token?: string): InProcessCaller;
   close(): Promise<void>;
 }
-
-export type CallResult<T> =
-  | { ok: true; status: number; data: T }
-  | {
-      ok: false;
-      status: number;
-      error: { message: string; data: { code: string; reason: string; httpStatus: number } };
-    };
 
 export const SECRET = "integration-secret-1";
 
@@ -84,7 +60,8 @@ export async function startTestServer(
     baseUrl,
     running,
     clock,
-    call: (verb, input, token) => callAppliance(baseUrl, verb, input, token),
+    api: (token, options) => applianceClient(baseUrl, { ...options, token }),
+    caller: (token) => inProcessCaller(running.services, token ? { token } : {}),
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await running.stop();
@@ -92,43 +69,7 @@ export async function startTestServer(
   };
 }
 
-/**
- * One appliance call over HTTP. A call the server sheds as OVERLOADED (nothing done) is sent again
- * after its retryAfterMs, as the contract tells appliances to: bursts in these tests must not fail
- * because a loaded test machine made the server shed load. Tests of shedding itself use
- * `callApplianceOnce`.
- */
-export async function callAppliance<T>(
-  baseUrl: string,
-  verb: string,
-  input: unknown,
-  token?: string,
-): Promise<CallResult<T>> {
-  for (;;) {
-    const result = await callApplianceOnce<T>(baseUrl, verb, input, token);
-    if (result.ok || result.error.data.reason !== "OVERLOADED") return result;
-    const wait = Number((result.error.data as { retryAfterMs?: number }).retryAfterMs ?? 1000);
-    await new Promise((resolve) => setTimeout(resolve, wait * (1 + Math.random())));
-  }
-}
-
-export async function callApplianceOnce<T>(
-  baseUrl: string,
-  verb: string,
-  input: unknown,
-  token?: string,
-): Promise<CallResult<T>> {
-  const response = await fetch(`${baseUrl}/api/trpc/${verb.includes(".") ? verb : `appliance.${verb}`}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(input),
-  });
-  const body = (await response.json()) as { result?: { data: T }; error?: never };
-  if (body.result) return { ok: true, status: response.status, data: body.result.data };
-  return { ok: false, status: response.status, error: body.error as never };
-}
-
-export function registration(serial: string, extra: Partial<Record<string, unknown>> = {}) {
+export function registration(serial: string, extra: Partial<Omit<TRegistration, "serial">> = {}): TRegistration {
   return {
     secret: SECRET,
     serial,
@@ -140,27 +81,13 @@ export function registration(serial: string, extra: Partial<Record<string, unkno
   };
 }
 
+type TRegistration = Parameters<ApiClient["appliance"]["register"]["mutate"]>[0];
+
+/** Registers `serial` over HTTP and returns its token. */
 export async function registerOk(
   server: TestServer,
   serial: string,
-  extra: Partial<Record<string, unknown>> = {},
+  extra: Partial<Omit<TRegistration, "serial">> = {},
 ): Promise<string> {
-  const result = await server.call<{ token: string }>("register", registration(serial, extra));
-  if (!result.ok) throw new Error(`register ${serial} failed: ${JSON.stringify(result.error)}`);
-  return result.data.token;
-}
-
-/** Polls `probe` until it returns something truthy; the deadline is generous on purpose. */
-export async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  return (await server.api().appliance.register.mutate(registration(serial, extra))).token;
 }

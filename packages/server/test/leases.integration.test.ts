@@ -1,7 +1,8 @@
+import { applianceClient } from "./kit/clients.ts";
 import { Store } from "@sls/db";
 import { afterEach, describe, expect, it } from "vitest";
-import { callAppliance, freshDatabase, providers, registration, SECRET, until, type FreshDatabase } from "./harness.ts";
-import { startServerProcess, type ServerProcess } from "./processes.ts";
+import { freshDatabase, providers, registration, SECRET, type FreshDatabase, settle, waitFor } from "./harness.ts";
+import { startServerProcess, type ServerProcess } from "./kit/processes.ts";
 
 const INTERVAL_SEC = 10;
 
@@ -24,15 +25,7 @@ async function database(provider: "sqlite" | "postgresql", label: string): Promi
 }
 
 async function registered(baseUrl: string, serial: string): Promise<string> {
-  const result = await callAppliance<{ token: string }>(baseUrl, "register", registration(serial, { localLimit: 0 }));
-  if (!result.ok) throw new Error(JSON.stringify(result.error));
-  return result.data.token;
-}
-
-async function ok<T>(baseUrl: string, verb: string, input: unknown, token: string): Promise<T> {
-  const result = await callAppliance<T>(baseUrl, verb, input, token);
-  if (!result.ok) throw new Error(`${verb}: ${JSON.stringify(result.error)}`);
-  return result.data;
+  return (await applianceClient(baseUrl).appliance.register.mutate(registration(serial, { localLimit: 0 }))).token;
 }
 
 describe("leases renewed in memory and written behind", () => {
@@ -52,7 +45,10 @@ describe("leases renewed in memory and written behind", () => {
     const serials = ["LEASE01", "LEASE02", "LEASE03"];
     const tokens = await Promise.all(serials.map((serial) => registered(first.baseUrl, serial)));
     for (const [i, token] of tokens.entries())
-      await ok(first.baseUrl, "request", { sessions: 100, requestId: `r${i}` }, token);
+      await applianceClient(first.baseUrl, { token: token }).appliance.request.mutate({
+        sessions: 100,
+        requestId: `r${i}`,
+      });
 
     // As stored, they were last seen 20 s ago: 10 s short of silence (3 × 10 s).
     const store = Store.open(db.url);
@@ -64,7 +60,9 @@ describe("leases renewed in memory and written behind", () => {
     }
     // They refresh now; the process acknowledges and dies before writing the renewals.
     for (const token of tokens)
-      expect(await ok(first.baseUrl, "refresh", { inUse: 5 }, token)).toMatchObject({ granted: 100 });
+      expect(
+        await applianceClient(first.baseUrl, { token: token }).appliance.refresh.mutate({ inUse: 5 }),
+      ).toMatchObject({ granted: 100 });
     const renewedAt = Date.now();
     await first.crash();
     for (const serial of serials)
@@ -74,13 +72,18 @@ describe("leases renewed in memory and written behind", () => {
     expect(second.output()).toContain("did not stop cleanly");
     // Past the stored lease's silence (storedAt + 30 s), well within the renewals' (renewedAt + 30 s).
     const pastStoredSilence = storedAt + 3 * INTERVAL_SEC * 1000 + 2_000;
-    await until("the stored leases to look silent", async () => Date.now() > pastStoredSilence, 40_000);
+    await waitFor(async () => Date.now() > pastStoredSilence, {
+      what: "the stored leases to look silent",
+      timeoutMs: 40_000,
+    });
     expect(Date.now()).toBeLessThan(renewedAt + 3 * INTERVAL_SEC * 1000);
     const sweeps = await store.ledger();
     expect(sweeps.grantedSum).toBe(300);
     for (const serial of serials) expect((await store.findParticipantBySerial(serial))!.granted).toBe(100);
     for (const token of tokens)
-      expect(await ok(second.baseUrl, "refresh", { inUse: 5 }, token)).toMatchObject({ granted: 100 });
+      expect(
+        await applianceClient(second.baseUrl, { token: token }).appliance.refresh.mutate({ inUse: 5 }),
+      ).toMatchObject({ granted: 100 });
   }, 90_000);
 
   it.skipIf(!providers().includes("postgresql"))(
@@ -91,23 +94,24 @@ describe("leases renewed in memory and written behind", () => {
       const a = await server({ ...env, SLS_SERVER_ID: "feed-a" });
       const b = await server({ ...env, SLS_SERVER_ID: "feed-b" });
       const token = await registered(a.baseUrl, "FEED01");
-      expect(await ok(b.baseUrl, "refresh", { inUse: 0 }, token)).toMatchObject({ granted: 0 });
+      expect(await applianceClient(b.baseUrl, { token: token }).appliance.refresh.mutate({ inUse: 0 })).toMatchObject({
+        granted: 0,
+      });
 
       const bounds: number[] = [];
       for (let round = 1; round <= 5; round++) {
         const granted = round * 50;
-        const answer = await ok<{ granted: number }>(
-          a.baseUrl,
-          "request",
-          { sessions: 50, requestId: `feed-${round}` },
-          token,
-        );
+        const answer = await applianceClient(a.baseUrl, { token: token }).appliance.request.mutate({
+          sessions: 50,
+          requestId: `feed-${round}`,
+        });
         expect(answer.granted).toBe(granted);
         const committedAt = performance.now();
-        await until(
-          `process b to report ${granted}`,
-          async () => (await ok<{ granted: number }>(b.baseUrl, "refresh", { inUse: 0 }, token)).granted === granted,
-          5_000,
+        await waitFor(
+          async () =>
+            (await applianceClient(b.baseUrl, { token: token }).appliance.refresh.mutate({ inUse: 0 })).granted ===
+            granted,
+          { what: `process b to report ${granted}`, timeoutMs: 5_000 },
         );
         bounds.push(performance.now() - committedAt);
       }
@@ -119,18 +123,19 @@ describe("leases renewed in memory and written behind", () => {
       // Registering again on a supersedes the token everywhere: b refuses it within the same bound.
       const replaced = await registered(a.baseUrl, "FEED01");
       const supersededAt = performance.now();
-      await until(
-        "process b to refuse the old token",
+      await waitFor(
         async () => {
-          const result = await callAppliance(b.baseUrl, "refresh", { inUse: 0 }, token);
+          const result = await settle(applianceClient(b.baseUrl, { token }).appliance.refresh.mutate({ inUse: 0 }));
           return !result.ok && result.error.data.reason === "BAD_TOKEN";
         },
-        5_000,
+        { what: "process b to refuse the old token", timeoutMs: 5_000 },
       );
       expect(performance.now() - supersededAt).toBeLessThan(1_000);
-      expect(await ok(b.baseUrl, "refresh", { inUse: 0 }, replaced)).toMatchObject({ granted: 250 });
+      expect(
+        await applianceClient(b.baseUrl, { token: replaced }).appliance.refresh.mutate({ inUse: 0 }),
+      ).toMatchObject({ granted: 250 });
       // A grant-changing call checks the token under the lock, so it is refused at once everywhere.
-      const stale = await callAppliance(b.baseUrl, "release", { sessions: 0 }, token);
+      const stale = await settle(applianceClient(b.baseUrl, { token }).appliance.release.mutate({ sessions: 0 }));
       expect(stale.ok).toBe(false);
     },
     60_000,

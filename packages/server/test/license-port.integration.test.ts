@@ -1,7 +1,8 @@
+import { applianceClient } from "./kit/clients.ts";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createLicenseServer } from "../src/http/app-server.ts";
-import { callAppliance, freshDatabase, registration, startTestServer } from "./harness.ts";
+import { freshDatabase, registration, startTestServer, settle } from "./harness.ts";
 
 describe("the dedicated licence port (SLS_LICENSE_PORT)", () => {
   it("serves the appliance calls as the web port does, and nothing else", async () => {
@@ -11,19 +12,27 @@ describe("the dedicated licence port (SLS_LICENSE_PORT)", () => {
     await new Promise<void>((resolve) => license.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(license.address() as AddressInfo).port}`;
     try {
-      const reg = await callAppliance<{ token: string }>(url, "register", registration("PORT0001"));
+      const reg = await settle(applianceClient(url).appliance.register.mutate(registration("PORT0001")));
       expect(reg).toMatchObject({ ok: true, data: { role: "participant", refreshIntervalSec: 30 } });
       if (!reg.ok) return;
       // The token works on either port: both serve the same pool.
-      expect(await callAppliance(url, "request", { sessions: 50, requestId: "p" }, reg.data.token)).toMatchObject({
+      expect(
+        await settle(
+          applianceClient(url, { token: reg.data.token }).appliance.request.mutate({ sessions: 50, requestId: "p" }),
+        ),
+      ).toMatchObject({
         ok: true,
         data: { granted: 50 },
       });
-      expect(await server.call("refresh", { inUse: 0 }, reg.data.token)).toMatchObject({
+      expect(await settle(server.api(reg.data.token).appliance.refresh.mutate({ inUse: 0 }))).toMatchObject({
         ok: true,
         data: { granted: 50 },
       });
-      expect(await callAppliance(url, "request", { sessions: 70, requestId: "q" }, reg.data.token)).toMatchObject({
+      expect(
+        await settle(
+          applianceClient(url, { token: reg.data.token }).appliance.request.mutate({ sessions: 70, requestId: "q" }),
+        ),
+      ).toMatchObject({
         ok: false,
         status: 400,
         error: { data: { reason: "NOT_A_MULTIPLE_OF_50" } },

@@ -1,6 +1,7 @@
 // Issue 10, findings 3, 4, 5, 8 (the typed name) and 9, over real HTTP against the real server.
 // The server trusts 127.0.0.1 as a reverse proxy (SLS_TRUST_PROXY), so each call names its
 // client address in X-Forwarded-For, as a load balancer would.
+// Raw HTTP on purpose: each call sets its own forwarded address, batches and body framing.
 import { connect } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SECRET_POLICY, FailureLimiter, type RateLimitPolicy } from "../src/auth/rate-limit.ts";

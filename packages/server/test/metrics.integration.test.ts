@@ -11,9 +11,10 @@ import {
   providers,
   registerOk,
   startTestServer,
-  until,
   type FreshDatabase,
   type TestServer,
+  settle,
+  waitFor,
 } from "./harness.ts";
 
 const TOKEN = "metrics-token-0123456789";
@@ -73,16 +74,23 @@ describe.each(providers())("GET /metrics on %s", (provider) => {
 
   it("exposes pool, participants, calls and process figures in a valid text format, and they move with traffic", async () => {
     const token = await registerOk(server, "METRIC001", { localLimit: 100 });
-    expect(await server.call("request", { sessions: 100, requestId: "r1" }, token)).toMatchObject({ ok: true });
+    expect(await settle(server.api(token).appliance.request.mutate({ sessions: 100, requestId: "r1" }))).toMatchObject({
+      ok: true,
+    });
     // 150 in use against a local limit of 100: 50 come from the pool.
-    expect(await server.call("refresh", { inUse: 150 }, token)).toMatchObject({ ok: true });
-    expect(await server.call("refresh", { inUse: 1 }, "slt_not-a-token")).toMatchObject({ ok: false });
+    expect(await settle(server.api(token).appliance.refresh.mutate({ inUse: 150 }))).toMatchObject({ ok: true });
+    expect(await settle(server.api("slt_not-a-token").appliance.refresh.mutate({ inUse: 1 }))).toMatchObject({
+      ok: false,
+    });
 
     // Refreshes are written behind (services/leases, every 500 ms): wait for the in-use figure.
-    const first = await until("the refresh's in-use figure in the database", async () => {
-      const scraped = await scrape(server.baseUrl, TOKEN);
-      return value(parsePrometheusTextFormat(scraped.text), "sls_sessions_in_use") === 150 ? scraped : null;
-    });
+    const first = await waitFor(
+      async () => {
+        const scraped = await scrape(server.baseUrl, TOKEN);
+        return value(parsePrometheusTextFormat(scraped.text), "sls_sessions_in_use") === 150 ? scraped : null;
+      },
+      { what: "the refresh's in-use figure in the database" },
+    );
     expect(first.status).toBe(200);
     expect(first.contentType).toContain("text/plain; version=0.0.4");
     const families = parsePrometheusTextFormat(first.text);
@@ -120,11 +128,16 @@ describe.each(providers())("GET /metrics on %s", (provider) => {
     }
 
     // The database gauges are cached for at most a second: a later scrape sees the new grant.
-    expect(await server.call("request", { sessions: 200, requestId: "r2" }, token)).toMatchObject({ ok: true });
-    const moved = await until("the granted gauge to follow the grant", async () => {
-      const later = parsePrometheusTextFormat((await scrape(server.baseUrl, TOKEN)).text);
-      return value(later, "sls_pool_granted") === 300 ? later : null;
+    expect(await settle(server.api(token).appliance.request.mutate({ sessions: 200, requestId: "r2" }))).toMatchObject({
+      ok: true,
     });
+    const moved = await waitFor(
+      async () => {
+        const later = parsePrometheusTextFormat((await scrape(server.baseUrl, TOKEN)).text);
+        return value(later, "sls_pool_granted") === 300 ? later : null;
+      },
+      { what: "the granted gauge to follow the grant" },
+    );
     expect(value(moved, "sls_pool_available")).toBe(200);
     expect(value(moved, "sls_calls_total", { verb: "request", outcome: "ok" })).toBe(2);
   });

@@ -1,14 +1,9 @@
+import { applianceClient } from "./kit/clients.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  callAppliance,
-  callApplianceOnce,
-  freshDatabase,
-  registration,
-  SECRET,
-  type FreshDatabase,
-} from "./harness.ts";
+import { freshDatabase, registration, SECRET, type FreshDatabase, settle } from "./harness.ts";
 import { expectDatabaseInvariants } from "./invariants.ts";
-import { startServerProcess, type ServerProcess } from "./processes.ts";
+import { postTrpc } from "./raw-http.ts";
+import { startServerProcess, type ServerProcess } from "./kit/processes.ts";
 
 const PARTICIPANTS = 100;
 const ASKS_EACH = 4;
@@ -30,10 +25,10 @@ describe("admission control under a burst (issue 9)", () => {
     // Registered a few at a time, so that setting up does not itself meet the deadline.
     tokens = [];
     for (let i = 0; i < PARTICIPANTS; i++) {
-      const result = await callAppliance<{ token: string }>(
-        server.baseUrl,
-        "register",
-        registration(`OVER${String(i).padStart(3, "0")}`, { platformLimit: 100_000, localLimit: 0 }),
+      const result = await settle(
+        applianceClient(server.baseUrl).appliance.register.mutate(
+          registration(`OVER${String(i).padStart(3, "0")}`, { platformLimit: 100_000, localLimit: 0 }),
+        ),
       );
       if (!result.ok) throw new Error(JSON.stringify(result.error));
       tokens.push(result.data.token);
@@ -53,12 +48,8 @@ describe("admission control under a burst (issue 9)", () => {
     );
     const first = await Promise.all(
       asks.map((ask) =>
-        callApplianceOnce<{ granted: number; added: number }>(
-          server.baseUrl,
-          "request",
-          { sessions: 50, requestId: ask.requestId },
-          ask.token,
-        ),
+        // Raw on purpose: the shed answers' 429 body (reason, retryAfterMs, message) is the contract.
+        postTrpc(server.baseUrl, "appliance.request", { sessions: 50, requestId: ask.requestId }, ask.token),
       ),
     );
 
@@ -79,11 +70,11 @@ describe("admission control under a burst (issue 9)", () => {
     // would): each is granted exactly once.
     const again = await Promise.all(
       asks.map((ask) =>
-        callAppliance<{ granted: number; added: number }>(
-          server.baseUrl,
-          "request",
-          { sessions: 50, requestId: ask.requestId },
-          ask.token,
+        settle(
+          applianceClient(server.baseUrl, { token: ask.token }).appliance.request.mutate({
+            sessions: 50,
+            requestId: ask.requestId,
+          }),
         ),
       ),
     );

@@ -1,7 +1,8 @@
+import { applianceClient } from "./kit/clients.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callAppliance, freshDatabase, providers, registration, SECRET, type FreshDatabase } from "./harness.ts";
+import { freshDatabase, providers, registration, SECRET, type FreshDatabase, settle } from "./harness.ts";
 import { expectDatabaseInvariants } from "./invariants.ts";
-import { startServerProcess, type ServerProcess } from "./processes.ts";
+import { startServerProcess, type ServerProcess } from "./kit/processes.ts";
 
 const PARTICIPANTS = 200;
 const CALLS_PER_PARTICIPANT = 6;
@@ -47,13 +48,13 @@ describe.skipIf(!providers().includes("postgresql"))(
       const tokens = await Promise.all(
         Array.from({ length: PARTICIPANTS }, async (_, i) => {
           const platformLimit = 200 + Math.floor(random() * 1800);
-          const result = await callAppliance<{ token: string }>(
-            serverFor(i),
-            "register",
-            registration(`RACE${String(i).padStart(4, "0")}`, {
-              platformLimit,
-              localLimit: Math.floor(random() * 100),
-            }),
+          const result = await settle(
+            applianceClient(serverFor(i)).appliance.register.mutate(
+              registration(`RACE${String(i).padStart(4, "0")}`, {
+                platformLimit,
+                localLimit: Math.floor(random() * 100),
+              }),
+            ),
           );
           if (!result.ok) throw new Error(JSON.stringify(result.error));
           return result.data.token;
@@ -79,16 +80,20 @@ describe.skipIf(!providers().includes("postgresql"))(
       await Promise.all(
         plans.map(async (plan) => {
           for (const step of plan) {
-            const input =
-              step.kind === "request"
-                ? { sessions: step.sessions, requestId: step.requestId }
-                : { sessions: step.sessions };
+            const send = (url: string) => {
+              const { appliance } = applianceClient(url, { token: step.token });
+              return settle<unknown>(
+                step.kind === "request"
+                  ? appliance.request.mutate({ sessions: step.sessions, requestId: step.requestId })
+                  : appliance.release.mutate({ sessions: step.sessions }),
+              );
+            };
             const attempts =
               step.kind === "request" && step.duplicate
                 ? [step.server, servers[0]!.baseUrl === step.server ? servers[1]!.baseUrl : servers[0]!.baseUrl]
                 : [step.server];
             // A duplicated request goes to both processes at once with the same requestId.
-            const results = await Promise.all(attempts.map((url) => callAppliance(url, step.kind, input, step.token)));
+            const results = await Promise.all(attempts.map(send));
             calls += results.length;
             for (const result of results)
               tally(result.ok ? `${step.kind}:ok` : `${step.kind}:${result.error.data.reason}`);

@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
+import type { Refusal } from "./kit/clients.ts";
 
 export interface RawAnswer {
   status: number;
@@ -33,4 +34,30 @@ export function rawRequest(
     req.on("error", reject);
     req.end(options.body);
   });
+}
+
+/** A tRPC answer as it travels: the HTTP status and the parsed JSON body, unwrapped by no client. */
+export type WireAnswer<T = unknown> =
+  | { ok: true; status: number; data: T }
+  | { ok: false; status: number; error: Refusal };
+
+/**
+ * `POST /api/trpc/<path>` with a JSON body and an optional bearer token, exactly as an appliance
+ * sends it, for the tests that pin the wire format (error shapes, the OVERLOADED 429 body); every
+ * other test calls the API through the typed clients of kit/clients.ts.
+ */
+export async function postTrpc<T = unknown>(
+  baseUrl: string,
+  path: string,
+  input: unknown,
+  token?: string,
+): Promise<WireAnswer<T>> {
+  const response = await fetch(`${baseUrl}/api/trpc/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(input),
+  });
+  const body = (await response.json()) as { result?: { data: T }; error?: Refusal };
+  if (body.result) return { ok: true, status: response.status, data: body.result.data };
+  return { ok: false, status: response.status, error: body.error! };
 }

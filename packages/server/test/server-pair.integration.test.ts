@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { callAppliance, freshDatabase, providers, registration, SECRET } from "./harness.ts";
+import { freshDatabase, providers, SECRET, settle } from "./harness.ts";
 import { expectDatabaseInvariants } from "./invariants.ts";
-import { startServerProcess } from "./processes.ts";
+import { applianceClient } from "./kit/clients.ts";
+import { seedFleet } from "./kit/fleet.ts";
+import { type ServerProcess, startServerProcess } from "./kit/processes.ts";
 
 const PARTICIPANTS = 100;
 
@@ -12,32 +14,31 @@ describe.skipIf(!providers().includes("postgresql"))("a server pair on one Postg
     const a = await startServerProcess(env);
     const b = await startServerProcess(env);
     try {
-      const tokens = await Promise.all(
-        Array.from({ length: PARTICIPANTS }, async (_, i) => {
-          const result = await callAppliance<{ token: string }>(
-            a.baseUrl,
-            "register",
-            registration(`PAIR${String(i).padStart(3, "0")}`),
-          );
-          if (!result.ok) throw new Error(JSON.stringify(result.error));
-          return result.data.token;
-        }),
-      );
+      const tokens = (
+        await seedFleet({ baseUrl: a.baseUrl, secret: SECRET }, { count: PARTICIPANTS, prefix: "PAIR" })
+      ).map((p) => p.token);
 
       let killed = false;
       const afterKill = { ok: 0, refused: 0 };
+      // Each participant's n-th call: a request of 50 twice, then a release of 50.
+      const send = (server: ServerProcess, token: string, n: number) => {
+        const { appliance } = applianceClient(server.baseUrl, { token });
+        return settle<unknown>(
+          n % 3 === 2
+            ? appliance.release.mutate({ sessions: 50 })
+            : appliance.request.mutate({ sessions: 50, requestId: `pair-${n}` }),
+        );
+      };
       const loops = tokens.map(async (token, i) => {
         let server = i % 2 === 0 ? a : b;
         for (let n = 0; n < 12; n++) {
-          const verb = n % 3 === 2 ? "release" : "request";
-          const input = verb === "request" ? { sessions: 50, requestId: `pair-${n}` } : { sessions: 50 };
-          let result: Awaited<ReturnType<typeof callAppliance>>;
+          let result: Awaited<ReturnType<typeof send>>;
           try {
-            result = await callAppliance(server.baseUrl, verb, input, token);
+            result = await send(server, token, n);
           } catch {
             // The connection died with its server: fail over to the other one and retry.
             server = b;
-            result = await callAppliance(server.baseUrl, verb, input, token);
+            result = await send(server, token, n);
           }
           if (killed) result.ok ? afterKill.ok++ : afterKill.refused++;
           if (!result.ok && result.error.data.reason !== "RELEASE_EXCEEDS_GRANT")
@@ -53,7 +54,7 @@ describe.skipIf(!providers().includes("postgresql"))("a server pair on one Postg
       const ledger = await expectDatabaseInvariants(db.url);
       let reported = 0;
       for (const token of tokens) {
-        const result = await callAppliance<{ granted: number }>(b.baseUrl, "refresh", { inUse: 0 }, token);
+        const result = await settle(applianceClient(b.baseUrl, { token }).appliance.refresh.mutate({ inUse: 0 }));
         if (!result.ok) throw new Error(JSON.stringify(result.error));
         reported += result.data.granted;
       }

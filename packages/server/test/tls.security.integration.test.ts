@@ -1,3 +1,5 @@
+// Raw HTTP(S) on purpose: these tests pin what travels (certificates, cookies' Secure flag,
+// the Host header), below any tRPC client.
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +8,7 @@ import { readSetupCode } from "./console-client.ts";
 import { createAppServer, createLicenseServer, listenerOptionsFrom } from "../src/http/app-server.ts";
 import { loadEnv } from "../src/env.ts";
 import { rawRequest } from "./raw-http.ts";
-import { makeTestCertificate, type TestCertificate } from "./tls-certificate.ts";
+import { makeTestCertificate, type TestCertificate } from "./kit/tls-certificate.ts";
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));

@@ -1,0 +1,34 @@
+// The testing kit of the server's tests, the participant client's tests, the browser tests and
+// the benchmark (`@sls/server/testing`). It lives outside src/ so that no product code can
+// import it. Modules that load the server itself (in-process callers) are imported from
+// `./in-process.ts` directly, so the browser tests do not load Prisma.
+export {
+  applianceClient,
+  createApiClient,
+  type Fetch,
+  ConsoleClient,
+  reasonOf,
+  retryingOverloaded,
+  SIGN_IN,
+  settle,
+  setUpAdmin,
+  signedInViewer,
+  type ApiClient,
+  type ApplianceClientOptions,
+  type ConsoleHeaders,
+  type Refusal,
+  type Settled,
+} from "./clients.ts";
+export {
+  freshDatabase,
+  freshSqlite,
+  providers,
+  TEST_POSTGRES_URL,
+  type FreshDatabase,
+  type ProviderName,
+} from "./databases.ts";
+export { seedFleet, type FleetOptions, type FleetTarget, type SeededParticipant } from "./fleet.ts";
+export { waitForHealth, type HealthWaitOptions } from "./health.ts";
+export { freePort, startServerProcess, type ServerProcess } from "./processes.ts";
+export { makeTestCertificate, type TestCertificate } from "./tls-certificate.ts";
+export { eventually, waitFor, type WaitOptions } from "./wait-for.ts";
