@@ -8,6 +8,7 @@ import {
   type FreshDatabase,
   type TestServer,
   reasonOf,
+  waitFor,
 } from "./harness.ts";
 import { expectLedgerBalanced } from "./ledger.ts";
 
@@ -33,9 +34,10 @@ describe.each(providers())("background work and counters on %s", (provider) => {
     await server.caller(waiting).appliance.refresh({ inUse: 0 });
     server.clock.advance(31);
     const store = server.running.services.store;
-    for (let i = 0; i < 100 && (await store.findParticipantBySerial("SWEEP01"))!.granted > 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(async () => (await store.findParticipantBySerial("SWEEP01"))!.granted === 0, {
+      what: "the sweep to reclaim SWEEP01",
+      timeoutMs: 5_000,
+    });
     expect(await store.findParticipantBySerial("SWEEP01")).toMatchObject({ granted: 0, pending: 0 });
     expect(await store.findParticipantBySerial("SWEEP02")).toMatchObject({ granted: 50, pending: 0 });
     const [reclaim] = await auditEvents(store, { types: ["reclaim"], serials: ["SWEEP01"] });

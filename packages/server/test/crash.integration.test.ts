@@ -1,11 +1,13 @@
 import { applianceClient } from "./kit/clients.ts";
 import { Store } from "@sls/db";
 import { describe, expect, it } from "vitest";
-import { freshDatabase, providers, SECRET, settle } from "./harness.ts";
+import { freshDatabase, providers, SECRET, settle, waitFor } from "./harness.ts";
 import { seedFleet } from "./kit/fleet.ts";
 import { startServerProcess } from "./kit/processes.ts";
 
 const PARTICIPANTS = 40;
+/** Sessions each participant holds, acknowledged, before the kill (three requests of 50). */
+const ACKED_EACH = 150;
 
 describe.each(providers())("kill -9 under load on %s", (provider) => {
   it("keeps every acknowledged grant and nothing unacknowledged", async () => {
@@ -39,7 +41,9 @@ describe.each(providers())("kill -9 under load on %s", (provider) => {
           }
         }
       });
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Killed under load: once every participant has had grants acknowledged, with its next request in flight.
+      const loaded = () => acked.size === PARTICIPANTS && [...acked.values()].every((granted) => granted >= ACKED_EACH);
+      await waitFor(loaded, { what: `${ACKED_EACH} acknowledged sessions for each participant` });
       await server.crash();
       stop = true;
       await Promise.all(loops);

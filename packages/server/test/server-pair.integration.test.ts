@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { freshDatabase, providers, SECRET, settle } from "./harness.ts";
+import { freshDatabase, providers, SECRET, settle, waitFor } from "./harness.ts";
 import { expectDatabaseInvariants } from "./invariants.ts";
 import { applianceClient } from "./kit/clients.ts";
 import { seedFleet } from "./kit/fleet.ts";
 import { type ServerProcess, startServerProcess } from "./kit/processes.ts";
 
 const PARTICIPANTS = 100;
+const CALLS_EACH = 12;
+const KILL_AFTER_ANSWERS = (PARTICIPANTS * CALLS_EACH) / 3;
 
 describe.skipIf(!providers().includes("postgresql"))("a server pair on one PostgreSQL database", () => {
   it("keeps serving with nothing lost when one process is killed mid-load", async () => {
@@ -19,6 +21,7 @@ describe.skipIf(!providers().includes("postgresql"))("a server pair on one Postg
       ).map((p) => p.token);
 
       let killed = false;
+      let answered = 0;
       const afterKill = { ok: 0, refused: 0 };
       // Each participant's n-th call: a request of 50 twice, then a release of 50.
       const send = (server: ServerProcess, token: string, n: number) => {
@@ -31,7 +34,7 @@ describe.skipIf(!providers().includes("postgresql"))("a server pair on one Postg
       };
       const loops = tokens.map(async (token, i) => {
         let server = i % 2 === 0 ? a : b;
-        for (let n = 0; n < 12; n++) {
+        for (let n = 0; n < CALLS_EACH; n++) {
           let result: Awaited<ReturnType<typeof send>>;
           try {
             result = await send(server, token, n);
@@ -40,12 +43,14 @@ describe.skipIf(!providers().includes("postgresql"))("a server pair on one Postg
             server = b;
             result = await send(server, token, n);
           }
+          answered += 1;
           if (killed) result.ok ? afterKill.ok++ : afterKill.refused++;
           if (!result.ok && result.error.data.reason !== "RELEASE_EXCEEDS_GRANT")
             throw new Error(JSON.stringify(result.error));
         }
       });
-      await new Promise((resolve) => setTimeout(resolve, 800));
+      // Killed mid-load: once a third of the calls are answered, so two thirds meet the kill.
+      await waitFor(() => answered >= KILL_AFTER_ANSWERS, { what: `${KILL_AFTER_ANSWERS} answered calls` });
       await a.crash();
       killed = true;
       await Promise.all(loops);
