@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { signInAsAdmin } from "./console.ts";
 import { expect, test } from "./fresh-app.ts";
+import { readmeShot } from "./readme-shots.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const SHOTS = path.join(ROOT, "docs", "screenshots");
 const SEED_POOL = 5000;
 
 /**
@@ -58,8 +58,7 @@ test("the capacity page shows a seeded 30-day history, per participant and in to
   await expect(rows.first()).toContainText("JAD2231A0BC");
   await expect(page.getByRole("figure", { name: /Daily peak demand/ })).toBeVisible();
 
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: path.join(SHOTS, "capacity.png"), fullPage: true });
+  await readmeShot(page, "capacity");
 
   const download = page.waitForEvent("download");
   await page.getByRole("button", { name: "Download CSV" }).click();

@@ -3,6 +3,8 @@ import { defineConfig, devices } from "@playwright/test";
 // No webServer here: every spec file starts the built app on a fresh database of its own
 // (fresh-app.ts), so specs cannot see each other's accounts, participants or settings.
 // The app must have been built (`pnpm turbo run build --filter=@sls/web...`) beforehand.
+// The README's screenshots are not a test: playwright.screenshots.config.ts runs that spec alone
+// (`npm run screenshots`).
 
 /** Debian's Chromium (`apt-get install chromium`): Playwright cannot download its own here. */
 const CHROMIUM = "/usr/bin/chromium";
@@ -20,6 +22,7 @@ const CHROMIUM_ARGS = [
 export default defineConfig({
   testDir: ".",
   testMatch: "*.spec.ts",
+  testIgnore: "screenshots.spec.ts",
   outputDir: "test-results",
   forbidOnly: Boolean(process.env.CI),
   workers: 1,

@@ -1,13 +1,13 @@
-import path from "node:path";
-import type { APIRequestContext, Page } from "@playwright/test";
-import { settle } from "@sls/server/testing";
+// The README's screenshots, taken from a real run against real appliance traffic. Not part of
+// `npm test`: `npm run screenshots` runs it (playwright.screenshots.config.ts) and rewrites
+// docs/screenshots/*.png.
+import type { APIRequestContext } from "@playwright/test";
+import { type ApiClient, settle, waitFor } from "@sls/server/testing";
 import { applianceApi, consoleApi } from "./api.ts";
 import { SHARED_SECRET } from "./fixtures.ts";
 import { refresh, registerAppliance, requestSessions, signInAsAdmin, type Appliance } from "./console.ts";
 import { expect, test } from "./fresh-app.ts";
-
-/** The README's screenshots, taken from a real run against real appliance traffic. */
-const SHOTS = path.resolve(import.meta.dirname, "..", "docs", "screenshots");
+import { readmeShot } from "./readme-shots.ts";
 
 const FLEET = [
   {
@@ -94,11 +94,12 @@ const FLEET = [
   },
 ];
 
-/** The usage sampler's interval: waiting one between stages gives the chart real steps to draw. */
-const SAMPLE_MS = 15_000;
-
-/** The fleet joins in three waves, a sample apart, as a morning's logins would. */
-async function drawFleet(request: APIRequestContext, page: Page): Promise<void> {
+/**
+ * The fleet joins in three waves, as a morning's logins would. The overview's usage chart draws
+ * one step per stored usage sample (one every 15 s, services/usage-sampler.ts): before the next
+ * wave, wait until a stored sample holds this one.
+ */
+async function drawFleet(request: APIRequestContext, admin: ApiClient): Promise<void> {
   const waves = [FLEET.slice(0, 3), FLEET.slice(3, 6), FLEET.slice(6)];
   for (const [i, wave] of waves.entries()) {
     for (const unit of wave) {
@@ -106,16 +107,25 @@ async function drawFleet(request: APIRequestContext, page: Page): Promise<void> 
       await requestSessions(request, appliance, unit.ask);
       if (unit.inUse > 0) await refresh(request, appliance, unit.inUse);
     }
-    if (i < waves.length - 1) await page.waitForTimeout(SAMPLE_MS);
+    if (i === waves.length - 1) break;
+    const { granted } = (await admin.admin.overview.get.query()).pool;
+    await waitFor(
+      async () => {
+        // The last point is this instant's figures, not a stored sample.
+        const { points } = await admin.admin.overview.usage.query({ range: "hour" });
+        return points.slice(0, -1).some((point) => point.granted === granted);
+      },
+      { what: `a usage sample of wave ${i + 1} (${granted} sessions granted)`, timeoutMs: 60_000, intervalMs: 500 },
+    );
   }
 }
 
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-test.use({ viewport: { width: 1440, height: 900 } });
+// The backup link key a backup address goes with: without it the overview would show a
+// hand-back failure for the address the spec sets.
+test.use({
+  viewport: { width: 1440, height: 900 },
+  appEnv: { SLS_BACKUP_KEY: "readme-screenshots-backup-link-key-0123456789" },
+});
 
 test.setTimeout(120_000);
 
@@ -130,7 +140,7 @@ test("README screenshots: overview, participants, participant detail, audit, set
   await admin.admin.settings.setBackup.mutate({
     backup: { address: "licence-backup.example.net:3000", serial: "JAD2231B9ZZ", peerSerial: null },
   });
-  await drawFleet(request, page);
+  await drawFleet(request, admin);
   // One unknown appliance waits for approval.
   await admin.admin.settings.setOperation.mutate({
     enabled: true,
@@ -155,20 +165,22 @@ test("README screenshots: overview, participants, participant detail, audit, set
   await expect(page.getByTestId("pending")).not.toHaveText("0");
   // Counters reach the database every 2 s; wait for this run's registrations to be counted.
   await expect(page.getByTestId("counter-register")).toContainText(String(FLEET.length + 2));
-  await shoot(page, "overview");
+  await readmeShot(page, "overview");
 
   await page.goto("/participants?sort=granted&dir=desc");
   await expect(page.getByTestId("participant-row")).toHaveCount(FLEET.length + 1);
-  await shoot(page, "participants");
+  await readmeShot(page, "participants");
 
   await page.getByRole("link", { name: FLEET[0]!.serial }).click();
   await expect(page.getByTestId("audit-row").first()).toBeVisible();
-  await page.waitForTimeout(500);
-  await shoot(page, "participant-detail");
+  await expect(
+    page.getByRole("figure", { name: `Granted and pending of ${FLEET[0]!.serial} over time` }),
+  ).toBeVisible();
+  await readmeShot(page, "participant-detail");
 
   await page.goto("/audit");
   await expect(page.getByTestId("audit-row").first()).toBeVisible();
-  await shoot(page, "audit");
+  await readmeShot(page, "audit");
 
   await page.goto("/settings");
   await page.getByTestId("form-pool-size").getByLabel("Pool size").fill("1000");
@@ -176,5 +188,5 @@ test("README screenshots: overview, participants, participant detail, audit, set
   await expect(page.getByTestId("form-pool-size").getByRole("alert")).toContainText("below the");
   // The inline error stays; the toast that repeats it would cover the backup form.
   await expect(page.locator("[data-sonner-toast]")).toHaveCount(0, { timeout: 10_000 });
-  await shoot(page, "settings");
+  await readmeShot(page, "settings");
 });
