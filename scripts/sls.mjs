@@ -125,12 +125,13 @@ async function test() {
   if (ready) {
     // The static checks do not stop the tests: one run reports every kind of failure.
     await phase(
-      "type-check every package, tests included (turbo run typecheck)",
-      async () => (await run("pnpm", ["turbo", "run", "typecheck", "--concurrency=2"])) === 0,
+      "type-check every package, tests included (npm run typecheck)",
+      async () => (await run("pnpm", ["run", "typecheck"])) === 0,
     );
+    await phase("lint and format check (npm run lint)", async () => (await run("pnpm", ["run", "lint"])) === 0);
     await phase(
-      "lint and format check (biome ci)",
-      async () => (await run("pnpm", ["exec", "biome", "ci", "."])) === 0,
+      "unused files, exports and dependencies (npm run knip)",
+      async () => (await run("pnpm", ["run", "knip"])) === 0,
     );
     // Loose env mode: turbo's strict default would strip TEST_DATABASE_URL and SLS_SKIP_PG from
     // the vitest processes. One package at a time: on 2 cores, packages side by side saved ~10 %

@@ -7,7 +7,7 @@ import { runLoad, type LoadResult } from "../load.ts";
 import { lockSeconds } from "../metrics.ts";
 import { startBareServer, startLicenseServer, type ServerProcess } from "../processes.ts";
 
-export type Workload = "steady" | "flapping" | "refresh";
+type Workload = "steady" | "flapping" | "refresh";
 
 export interface MixRow {
   target: string;
