@@ -7,8 +7,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { writePostgresSchema, root, schemas } from "./postgres-schema.ts";
 import { noFilters, openSchemaEngine, type EngineProvider, type MigrationList } from "./schema-engine.ts";
+import { TEST_POSTGRES_URL } from "../src/test-postgres-url.ts";
 
-const pgUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 export const migrationDirs: Record<EngineProvider, string> = {
   sqlite: path.join(root, "prisma/migrations"),
   postgresql: path.join(root, "prisma/postgres/migrations"),
@@ -46,7 +46,11 @@ export function readMigrationList(provider: EngineProvider): MigrationList {
 /** The SQL that brings the migrations folder up to the schema, or null when nothing differs. */
 export async function pendingDiff(provider: EngineProvider, content: string): Promise<string | null> {
   const schema = { path: schemas[provider], content };
-  const { engine, close } = await openSchemaEngine(provider, provider === "sqlite" ? ":memory:" : pgUrl, schema);
+  const { engine, close } = await openSchemaEngine(
+    provider,
+    provider === "sqlite" ? ":memory:" : TEST_POSTGRES_URL,
+    schema,
+  );
   try {
     const result = await engine.diff({
       from: { tag: "migrations", ...readMigrationList(provider) },

@@ -8,19 +8,22 @@ import { derivePostgresSchema, schemas } from "../scripts/postgres-schema.ts";
 import { noFilters, openSchemaEngine } from "../scripts/schema-engine.ts";
 import { createFreshPostgresDatabase, createPrismaClient, type Db, type Provider } from "./client.ts";
 import { applyMigrations, migrationsDir } from "./migrate.ts";
+import { TEST_POSTGRES_URL } from "./testing.ts";
 
-const pgBaseUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const migrationCount = (provider: Provider) => readMigrationList(provider).migrationDirectories.length;
 
 async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: pgBaseUrl, connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
     await client.query("SELECT 1");
     return true;
   } catch (error) {
-    if (process.env.CI) throw new Error(`PostgreSQL at ${pgBaseUrl} is unreachable and CI is set`, { cause: error });
-    console.warn(`\n*** PostgreSQL at ${pgBaseUrl} is unreachable: PostgreSQL tests SKIPPED (${String(error)}) ***\n`);
+    if (process.env.CI)
+      throw new Error(`PostgreSQL at ${TEST_POSTGRES_URL} is unreachable and CI is set`, { cause: error });
+    console.warn(
+      `\n*** PostgreSQL at ${TEST_POSTGRES_URL} is unreachable: PostgreSQL tests SKIPPED (${String(error)}) ***\n`,
+    );
     return false;
   } finally {
     await client.end().catch(() => {});
@@ -132,7 +135,7 @@ describe("applyMigrations on SQLite", () => {
 describe.skipIf(!hasPostgres)("applyMigrations on PostgreSQL", () => {
   const drops: (() => Promise<void>)[] = [];
   const freshDatabase = async (prefix: string) => {
-    const fresh = await createFreshPostgresDatabase(pgBaseUrl, prefix);
+    const fresh = await createFreshPostgresDatabase(TEST_POSTGRES_URL, prefix);
     drops.push(fresh.drop);
     return fresh.url;
   };
@@ -173,13 +176,13 @@ describe.skipIf(!hasPostgres)("applyMigrations on PostgreSQL", () => {
   });
 
   it("drops the databases it creates", async () => {
-    const fresh = await createFreshPostgresDatabase(pgBaseUrl, "sls_test_drop");
+    const fresh = await createFreshPostgresDatabase(TEST_POSTGRES_URL, "sls_test_drop");
     const name = new URL(fresh.url).pathname.slice(1);
     const leftover = createPrismaClient(fresh.url);
     await leftover.$queryRawUnsafe("SELECT 1"); // an open pool must not prevent the drop
     await fresh.drop();
     await leftover.$disconnect().catch(() => {});
-    const client = new pg.Client({ connectionString: pgBaseUrl });
+    const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
     await client.connect();
     try {
       const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);

@@ -12,10 +12,10 @@ import {
   participantRecords,
   rowCounts,
   setLastSeen,
+  TEST_POSTGRES_URL,
   unfinishLastMigration,
 } from "./testing.ts";
 
-const PG_BASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const AT = new Date("2026-01-05T10:00:00.000Z");
 
 async function databaseFor(provider: Provider): Promise<{ url: string; drop(): Promise<void> } | null> {
@@ -26,7 +26,7 @@ async function databaseFor(provider: Provider): Promise<{ url: string; drop(): P
     };
   }
   if (process.env.SLS_SKIP_PG === "1") return null;
-  return createFreshPostgresDatabase(PG_BASE_URL, "sls_testing");
+  return createFreshPostgresDatabase(TEST_POSTGRES_URL, "sls_testing");
 }
 
 const seed = (i: number) => ({

@@ -8,6 +8,8 @@ import type { AuditRow, NewParticipant, ParticipantRecord } from "./store/rows.t
 import { recordSelect } from "./store/selects.ts";
 import { clientOf, type Store } from "./store/store.ts";
 
+export { TEST_POSTGRES_URL } from "./test-postgres-url.ts";
+
 const SEED_CHUNK = 1_000;
 const SILENT_CHUNK = 100_000;
 

@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createFreshPostgresDatabase, createPrismaClient, type Provider } from "../client.ts";
 import { applyMigrations } from "../migrate.ts";
 import { Store } from "./store.ts";
+import { TEST_POSTGRES_URL } from "../testing.ts";
 
-const PG_BASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const BEYOND_INT32 = 3_000_000_000;
 
 async function databaseFor(provider: Provider): Promise<{ url: string; drop(): Promise<void> } | null> {
@@ -20,7 +20,7 @@ async function databaseFor(provider: Provider): Promise<{ url: string; drop(): P
     };
   }
   if (process.env.SLS_SKIP_PG === "1") return null;
-  return createFreshPostgresDatabase(PG_BASE_URL, "sls_bigint");
+  return createFreshPostgresDatabase(TEST_POSTGRES_URL, "sls_bigint");
 }
 
 /** Moves the audit id's sequence past 2^31, the way years of audit rows would. */

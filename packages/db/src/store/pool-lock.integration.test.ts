@@ -7,13 +7,11 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createFreshPostgresDatabase, type Provider } from "../client.ts";
 import { applyMigrations } from "../migrate.ts";
-import { auditEvents } from "../testing.ts";
+import { TEST_POSTGRES_URL, auditEvents } from "../testing.ts";
 import type { ApplyHooks, StateChanges } from "./backup-store.ts";
 import type { PoolChanges } from "./pool-transaction.ts";
 import type { ParticipantRecord, ServerRow } from "./rows.ts";
 import { ServerNotSeededError, Store } from "./store.ts";
-
-const PG_BASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 async function databaseFor(provider: Provider): Promise<{ url: string; drop(): Promise<void> } | null> {
   if (provider === "sqlite") {
@@ -23,7 +21,7 @@ async function databaseFor(provider: Provider): Promise<{ url: string; drop(): P
     };
   }
   if (process.env.SLS_SKIP_PG === "1") return null;
-  return createFreshPostgresDatabase(PG_BASE_URL, "sls_pool_lock");
+  return createFreshPostgresDatabase(TEST_POSTGRES_URL, "sls_pool_lock");
 }
 
 const AT = new Date("2026-01-05T10:00:00.000Z");

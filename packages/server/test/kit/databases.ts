@@ -4,8 +4,9 @@ import path from "node:path";
 
 export type ProviderName = "sqlite" | "postgresql";
 
-/** The PostgreSQL server the tests create their own databases on; `TEST_DATABASE_URL` overrides it. */
-export const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
+import { TEST_POSTGRES_URL } from "@sls/db/testing";
+
+export { TEST_POSTGRES_URL };
 
 /** The databases the integration suites run against; PostgreSQL unless the test runner found it unreachable. */
 export function providers(): ProviderName[] {
