@@ -204,6 +204,8 @@ describe.each(["sqlite", "postgresql"] as const)("the pool lock on %s", (provide
         applied = true;
         return outcome;
       });
+    // The one timed wait left in the tests: it shows that something does NOT happen while the lock
+    // is held, and no event marks "still waiting". The versions below prove the order on their own.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(applied).toBe(false);
     release.resolve();
