@@ -1,20 +1,18 @@
 "use client";
 
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import { toast } from "sonner";
 import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { Pagination } from "@/components/ui/pagination";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
-import { refusalOf } from "@/lib/errors";
 import { formatCount } from "@/lib/format";
+import { useCsvExport } from "@/lib/use-csv-export";
 import { useSearchState } from "@/lib/use-search-state";
 import { useTRPC, type RouterInputs } from "@/lib/trpc";
 import { AuditFilters, type FilterValues } from "./audit-filters";
 import { AuditTable } from "./audit-table";
-import { downloadText } from "./download";
 import { typesOf } from "./event-types";
 
 type Filter = NonNullable<RouterInputs["admin"]["audit"]["list"]["filter"]>;
@@ -44,24 +42,13 @@ export function AuditPage() {
     placeholderData: keepPreviousData,
     enabled: types.isSuccess,
   });
-  const [exporting, setExporting] = useState(false);
-
-  const exportCsv = async () => {
-    setExporting(true);
-    try {
-      const result = await queryClient.fetchQuery({
-        ...trpc.admin.audit.export.queryOptions({ filter }),
-        staleTime: 0,
-      });
-      downloadText(result.filename, result.csv, "text/csv;charset=utf-8");
+  const exportCsv = useCsvExport(
+    () => queryClient.fetchQuery({ ...trpc.admin.audit.export.queryOptions({ filter }), staleTime: 0 }),
+    (result) => {
       const note = result.truncated ? ` (the first ${formatCount(result.rows)}; narrow the filter for the rest)` : "";
       toast.success(`Exported ${formatCount(result.rows)} events${note}.`);
-    } catch (error) {
-      toast.error(`Export failed: ${refusalOf(error).message}`);
-    } finally {
-      setExporting(false);
-    }
-  };
+    },
+  );
 
   return (
     <>
@@ -69,7 +56,11 @@ export function AuditPage() {
         title="Audit history"
         description="Every change of a grant, every registration and every administrator action, newest first."
         actions={
-          <Button onClick={() => void exportCsv()} busy={exporting} disabled={!list.data || list.data.total === 0}>
+          <Button
+            onClick={() => void exportCsv.run()}
+            busy={exportCsv.exporting}
+            disabled={!list.data || list.data.total === 0}
+          >
             Export CSV
           </Button>
         }

@@ -2,18 +2,16 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { toast } from "sonner";
 import { TimeSeriesChart, type Series } from "@/components/charts/time-series-chart";
-import { downloadText } from "@/components/audit/download";
 import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { TableHead } from "@/components/ui/table";
-import { refusalOf } from "@/lib/errors";
 import { formatCount } from "@/lib/format";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
+import { useCsvExport } from "@/lib/use-csv-export";
 
 type Report = RouterOutputs["admin"]["capacity"]["report"];
 const PERIODS = [7, 30, 90] as const;
@@ -33,19 +31,7 @@ export function CapacityPage() {
   const queryClient = useQueryClient();
   const [days, setDays] = useState<Period>(30);
   const report = useQuery(trpc.admin.capacity.report.queryOptions({ days }));
-  const [exporting, setExporting] = useState(false);
-
-  const exportCsv = async () => {
-    setExporting(true);
-    try {
-      const file = await queryClient.fetchQuery(trpc.admin.capacity.export.queryOptions({ days }));
-      downloadText(file.filename, file.csv, "text/csv");
-    } catch (error) {
-      toast.error(`Export failed: ${refusalOf(error).message}`);
-    } finally {
-      setExporting(false);
-    }
-  };
+  const exportCsv = useCsvExport(() => queryClient.fetchQuery(trpc.admin.capacity.export.queryOptions({ days })));
 
   return (
     <>
@@ -71,7 +57,7 @@ export function CapacityPage() {
                 </button>
               ))}
             </div>
-            <Button size="sm" onClick={() => void exportCsv()} busy={exporting}>
+            <Button size="sm" onClick={() => void exportCsv.run()} busy={exportCsv.exporting}>
               Download CSV
             </Button>
           </div>
