@@ -2,7 +2,7 @@ import { applyMigrations, providerOf, Store } from "@sls/db";
 import { FailureLimiter } from "./auth/rate-limit.ts";
 import { hashSecret, SecretChecker } from "./auth/secret.ts";
 import { AddressSet } from "./http/ip-address.ts";
-import type { TEnv } from "./env.ts";
+import { ownScheme, type TEnv } from "./env.ts";
 import type { Logger } from "./logger.ts";
 import type { Services } from "./services/context.ts";
 import { MessageCounters } from "./services/counters.ts";
@@ -59,6 +59,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     metrics,
     log,
     serverId: env.SLS_SERVER_ID,
+    scheme: ownScheme(env),
     allocations: new PoolBatcher(store, log, {
       deadlineMs: env.SLS_CALL_DEADLINE_MS,
       onBatch: (size, seconds) => metrics.observeBatch(size, seconds),
@@ -80,7 +81,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
   registerFleetGauges(services.metrics, services);
   await services.leases.start();
   await role.start(services);
-  await services.setupCodes.issue(`${env.SLS_TLS_CERT ? "https" : "http"}://localhost:${env.PORT}`);
+  await services.setupCodes.issue(`${services.scheme}://localhost:${env.PORT}`);
 
   await sampleUsage(services).catch((error) => log.error("usage sample failed", { error }));
   const timers = [
