@@ -88,9 +88,9 @@ export function planHandback(
       pending: record.pending,
       pendingSeq: record.pendingSeq,
       tokenHash: record.tokenHash,
-      lastSeenAt: lastSeenAt > mine.lastSeenAt ? lastSeenAt : mine.lastSeenAt,
+      lastSeenAt: later(lastSeenAt, mine.lastSeenAt),
       reclaimedAt:
-        reclaimedAt && (!mine.reclaimedAt || reclaimedAt > mine.reclaimedAt) ? reclaimedAt : mine.reclaimedAt,
+        reclaimedAt && mine.reclaimedAt ? later(reclaimedAt, mine.reclaimedAt) : (reclaimedAt ?? mine.reclaimedAt),
     });
   }
 
@@ -170,6 +170,8 @@ export function planHandback(
   }
   return { violations: [], put, renewed, pool: served.state.pool, audits, taken: theirs.length };
 }
+
+const later = (a: Date, b: Date) => (a > b ? a : b);
 
 function allocationOrTokenDiffers(a: ParticipantRecord, b: ParticipantRecord): boolean {
   return (
