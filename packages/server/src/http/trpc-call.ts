@@ -17,7 +17,7 @@ export class RemoteCallError extends Error {
 
 const MiB = 1024 * 1024;
 /** What any server-to-server answer may weigh unless its call needs more. */
-export const DEFAULT_ANSWER_MAX_BYTES = MiB;
+const DEFAULT_ANSWER_MAX_BYTES = MiB;
 /**
  * A full backup.sync snapshot, or a hand-back after an outage in which every participant changed.
  * Measured (sealed, as sent): 100,000 participants are 46.8 MiB (491 bytes each), 84.7 MiB with
