@@ -201,7 +201,13 @@ describe.each(providers())(
       expect(JSON.parse(failed!.detail!).cause).toMatch(reason);
       expect(await store.ledger()).toEqual(before.ledger);
       expect(await participantRecords(store)).toEqual(before.records);
+      // The backup went inactive when it answered: later calls work, and the refusal stays on the
+      // overview all the same (what the backup held was not taken).
       backup.inactive();
+      const calls = backup.handbacks;
+      await waitFor(async () => backup.handbacks >= calls + 3, { what: "three more hand-back calls" });
+      expect(await lastFailure()).toMatchObject({ failed: true, detail: { refused: true } });
+      expect(String((await lastFailure()).detail.cause)).toMatch(reason);
     }
 
     /** Hands `payload` over once and waits until `done` shows the merge. */

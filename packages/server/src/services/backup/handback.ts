@@ -9,7 +9,15 @@ import type { BackupServing } from "./serving.ts";
 import { participantToWire, ZHandbackAnswer, type THandbackAnswer } from "./snapshot-wire.ts";
 
 /** A hand-back call that did not go through: why, for the log and the overview's backup card. */
-class HandbackFailure extends Error {}
+class HandbackFailure extends Error {
+  constructor(
+    message: string,
+    /** The backup answered, and its answer was refused. */
+    readonly refused = false,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The main server takes its state back from a backup that served during its absence: calls
@@ -33,7 +41,7 @@ export async function takeBackFromBackup(
     answer = await callHandback(services, address, timeoutMs);
   } catch (error) {
     if (!(error instanceof HandbackFailure) && !(error instanceof RemoteCallError)) throw error;
-    await outcomes.failed(address, error.message);
+    await outcomes.failed(address, error.message, error instanceof HandbackFailure && error.refused);
     return null;
   }
   if (!answer.wasActive) {
@@ -43,10 +51,10 @@ export async function takeBackFromBackup(
   const outcome = await mergeHandback(services, answer);
   if (!outcome.merged) {
     await refuseAnswer(services, address, outcome.violations);
-    await outcomes.failed(address, `the backup's answer breaks the pool invariants: ${outcome.violations[0]}`);
+    await outcomes.failed(address, `the backup's answer breaks the pool invariants: ${outcome.violations[0]}`, true);
     return null;
   }
-  await outcomes.succeeded(address);
+  await outcomes.succeeded(address, true);
   services.log.warn("took the pool back from the backup server", { address, participants: outcome.taken });
   return outcome.taken;
 }
@@ -64,7 +72,7 @@ async function callHandback(services: Services, address: string, timeoutMs: numb
   } catch (error) {
     if (!(error instanceof LinkRefusal)) throw error;
     await refuseAnswer(services, address, [error.message]);
-    throw new HandbackFailure(`the backup's answer was refused: ${error.message}`);
+    throw new HandbackFailure(`the backup's answer was refused: ${error.message}`, true);
   }
 }
 
@@ -82,32 +90,49 @@ async function refuseAnswer(services: Services, address: string, violations: str
 }
 
 /**
+ * How long the overview keeps showing a refused answer once calls work again: the backup went
+ * inactive when it answered, so that answer was its only hand-back and what it held was not taken.
+ */
+const REFUSAL_SHOWN_MS = 24 * 3600_000;
+
+interface Failure {
+  cause: string;
+  at: number;
+  /** The backup answered and its answer was refused (not merged), rather than the call failing. */
+  refused: boolean;
+}
+
+/**
  * The last hand-back outcome, kept in the audit history (a row when it changes: failing, or
  * working again) so the overview can show it; every failed call is also a warning in the log.
  */
 export class HandbackOutcomes {
-  private lastFailure: string | null | undefined;
+  private lastFailure: Failure | null | undefined;
 
   constructor(private readonly services: Services) {}
 
-  /** `cause` may quote the backup (its error message, what its answer broke): it is cleaned and capped first. */
-  async failed(address: string, quoted: string): Promise<void> {
+  /** `quoted` may quote the backup (its error message, what its answer broke): it is cleaned and capped first. */
+  async failed(address: string, quoted: string, refused = false): Promise<void> {
     const cause = remoteText(quoted);
     this.services.log.warn("hand-back call to the backup server failed", { address, cause });
-    if ((await this.last()) === cause) return;
-    this.lastFailure = cause;
+    if ((await this.last())?.cause === cause) return;
+    const at = this.services.now();
+    this.lastFailure = { cause, at, refused };
     await this.services.store.backup.audit([
       {
-        at: new Date(this.services.now()),
+        at: new Date(at),
         type: HANDBACK_FAILED,
         actor: "system:handback",
-        detail: { address, cause },
+        detail: { address, cause, ...(refused ? { refused } : {}) },
       },
     ]);
   }
 
-  async succeeded(address: string): Promise<void> {
-    if ((await this.last()) === null) return;
+  /** `merged`: an active backup's answer was taken, which ends even a recent refusal. */
+  async succeeded(address: string, merged = false): Promise<void> {
+    const last = await this.last();
+    if (last === null) return;
+    if (!merged && last.refused && this.services.now() - last.at < REFUSAL_SHOWN_MS) return;
     this.lastFailure = null;
     this.services.log.info("hand-back calls to the backup server work again", { address });
     await this.services.store.backup.audit([
@@ -115,10 +140,16 @@ export class HandbackOutcomes {
     ]);
   }
 
-  private async last(): Promise<string | null> {
+  private async last(): Promise<Failure | null> {
     if (this.lastFailure === undefined) {
       const outcome = await this.services.store.backup.lastHandbackOutcome();
-      this.lastFailure = outcome?.failed ? String(outcome.detail.cause ?? "") : null;
+      this.lastFailure = outcome?.failed
+        ? {
+            cause: String(outcome.detail.cause ?? ""),
+            at: outcome.at.getTime(),
+            refused: outcome.detail.refused === true,
+          }
+        : null;
     }
     return this.lastFailure;
   }
