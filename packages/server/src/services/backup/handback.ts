@@ -23,10 +23,9 @@ class HandbackFailure extends Error {
  * The main server takes its state back from a backup that served during its absence: calls
  * backup.handback (which makes the backup inactive in the same step), checks the sealed answer
  * (link key, schema, then this server's own pool size and invariants over the merged state) and
- * merges it before serving again. Returns the number of
- * participants taken over, or null when there was nothing to take (no backup configured, the
- * backup not active, or the call failed: a failure is a warning in the log and a line on the
- * overview's backup card).
+ * merges it before serving again. Returns the number of participants taken over, or null when
+ * there was nothing to take (no backup configured, the backup not active, or the call failed or
+ * its answer was refused: a warning in the log and a line on the overview's backup card).
  */
 export async function takeBackFromBackup(
   services: Services,
