@@ -40,7 +40,8 @@ export class OperationsQueries {
 
   /** Migrations shipped with this build that the database has not recorded as applied. */
   async missingMigrations(): Promise<string[]> {
-    const shipped = (this.shipped ??= shippedMigrations(migrationsDir(providerOfClient(this.db))));
+    this.shipped ??= shippedMigrations(migrationsDir(providerOfClient(this.db)));
+    const shipped = this.shipped;
     const rows = await this.db.$queryRawUnsafe<Array<{ migration_name: string }>>(
       `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
     );
