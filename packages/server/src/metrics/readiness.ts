@@ -13,7 +13,7 @@ export interface Readiness {
 }
 
 /** How long one evaluation answers every /api/ready hit (the endpoint is unauthenticated). */
-export const READINESS_TTL_MS = 1000;
+const READINESS_TTL_MS = 1000;
 const EVALUATIONS_METRIC = "sls_readiness_checks_total";
 
 /**
