@@ -24,6 +24,9 @@ test.afterAll(async () => {
   await new Promise((resolve) => receiver.close(resolve));
 });
 
+// The receiver is on loopback, which alert channels may use only with this variable.
+test.use({ appEnv: { SLS_ALERT_ALLOW_LOCAL_DESTINATIONS: "on" } });
+
 test("an administrator sets a signed webhook on Settings, sends a test, and sees it delivered on the Alerts page", async ({
   page,
   app,
@@ -53,6 +56,10 @@ test("an administrator sets a signed webhook on Settings, sends a test, and sees
   const saved = page.getByTestId("form-alerts").getByTestId("alert-channel-webhook");
   await expect(saved.getByLabel("Signing key", { exact: true })).toHaveValue("");
   await expect(saved).toContainText("Set. Leave empty to keep it.");
+  // The URL is write-only too: only its origin is shown, and an empty field keeps it.
+  await expect(saved.getByLabel("URL")).toHaveValue("");
+  await expect(saved).toContainText(`Saved: ${new URL(hookUrl).origin}/…`);
+  await expect(page.getByTestId("form-alerts")).not.toContainText("/hook");
   await saved.getByRole("button", { name: "Send a test" }).click();
   await expect(
     page.getByRole("listitem").filter({ hasText: "Test alert delivered to the webhook channel." }).first(),

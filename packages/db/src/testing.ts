@@ -146,3 +146,17 @@ export async function unfinishLastMigration(store: Store): Promise<{ name: strin
     },
   };
 }
+
+/**
+ * Renames the `Server` table away, so that every query of it fails with the database's own error
+ * (which names the table), until `restore` renames it back.
+ */
+export async function hideServerTable(store: Store): Promise<{ restore(): Promise<void> }> {
+  const db = clientOf(store);
+  await db.$executeRawUnsafe(`ALTER TABLE "Server" RENAME TO "Server_hidden"`);
+  return {
+    restore: async () => {
+      await db.$executeRawUnsafe(`ALTER TABLE "Server_hidden" RENAME TO "Server"`);
+    },
+  };
+}

@@ -93,6 +93,8 @@ const ZEnv = z.object({
   SLS_METRICS: z.enum(["on", "off"]).default("on"),
   /** Days of audit history and capacity history kept; older rows are pruned in small batches every hour. */
   SLS_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
+  /** `on` lets alert channels point at loopback and link-local hosts (refused by default; alerts/destinations.ts). */
+  SLS_ALERT_ALLOW_LOCAL_DESTINATIONS: z.enum(["on", "off"]).default("off"),
   /** When set, /metrics answers only `Authorization: Bearer <this token>`. */
   SLS_METRICS_TOKEN: z
     .string()

@@ -4,12 +4,16 @@ import type { AddressInfo } from "node:net";
 import net from "node:net";
 import { SMTPServer } from "smtp-server";
 
-/** Local stand-ins for a webhook endpoint, a syslog collector (UDP and TCP) and a mail server. */
+/**
+ * Local stand-ins for a webhook endpoint, a syslog collector (UDP and TCP) and a mail server that
+ * offers no STARTTLS. On loopback: the server under test needs SLS_ALERT_ALLOW_LOCAL_DESTINATIONS=on.
+ */
 export interface Receivers {
-  webhooks: Array<{ headers: IncomingHttpHeaders; body: string }>;
+  webhooks: Array<{ url: string; headers: IncomingHttpHeaders; body: string }>;
   syslogUdp: string[];
   syslogTcp: string[];
   mails: string[];
+  /** With a path and query standing for a hook's key, as a Slack webhook URL has. */
   webhookUrl: string;
   syslogPort: number;
   tcpPort: number;
@@ -18,6 +22,13 @@ export interface Receivers {
   failNextWebhooks(n: number): void;
   close(): Promise<void>;
 }
+
+/** What a receiver's URL must never reveal to a reader of the configuration, audit or errors. */
+export const HOOK_KEY = "T0001-B0002-hookKEYsecret";
+const HOOK_PATH = `/services/${HOOK_KEY}?token=${HOOK_KEY}`;
+
+/** The environment a server under test needs to deliver to these receivers. */
+export const LOCAL_RECEIVERS_ENV = { SLS_ALERT_ALLOW_LOCAL_DESTINATIONS: "on" };
 
 export async function startReceivers(): Promise<Receivers> {
   const webhooks: Receivers["webhooks"] = [];
@@ -35,7 +46,7 @@ export async function startReceivers(): Promise<Receivers> {
         res.writeHead(500).end();
         return;
       }
-      webhooks.push({ headers: req.headers, body });
+      webhooks.push({ url: req.url ?? "", headers: req.headers, body });
       res.writeHead(204).end();
     });
   });
@@ -82,7 +93,7 @@ export async function startReceivers(): Promise<Receivers> {
     syslogUdp,
     syslogTcp,
     mails,
-    webhookUrl: `http://127.0.0.1:${(http.address() as AddressInfo).port}/hook`,
+    webhookUrl: `http://127.0.0.1:${(http.address() as AddressInfo).port}${HOOK_PATH}`,
     syslogPort: (udp.address() as AddressInfo).port,
     tcpPort: (tcp.address() as AddressInfo).port,
     smtpPort: (smtp.server.address() as AddressInfo).port,

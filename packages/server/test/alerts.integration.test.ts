@@ -6,8 +6,9 @@ import { webhookSignature } from "../src/alerts/channels/webhook.ts";
 import { MAX_ATTEMPTS } from "../src/alerts/deliver.ts";
 import { alertTick } from "../src/alerts/engine.ts";
 import { sweepSilentParticipants } from "../src/services/sweeper.ts";
-import { startReceivers, type Receivers } from "./alert-receivers.ts";
-import { setUpAdmin, type ConsoleClient } from "./console-client.ts";
+import { HOOK_KEY, LOCAL_RECEIVERS_ENV, startReceivers, type Receivers } from "./alert-receivers.ts";
+import { ADMIN_PASSWORD, ConsoleClient, setUpAdmin, signedInViewer } from "./console-client.ts";
+import { freePort } from "./kit/processes.ts";
 import {
   freshDatabase,
   providers,
@@ -35,6 +36,8 @@ describe.each(providers())("alert delivery on %s", (provider) => {
       host: "127.0.0.1",
       port: rx.smtpPort,
       secure: false,
+      // The test mail server offers no STARTTLS.
+      requireTls: false,
       from: "sls@example.net",
       to: ["noc@example.net"],
       user: null,
@@ -45,7 +48,7 @@ describe.each(providers())("alert delivery on %s", (provider) => {
   beforeAll(async () => {
     rx = await startReceivers();
     db = await freshDatabase(provider, "alerts");
-    server = await startTestServer(db.url);
+    server = await startTestServer(db.url, LOCAL_RECEIVERS_ENV);
     admin = await setUpAdmin(server);
   });
   afterAll(async () => {
@@ -76,13 +79,15 @@ describe.each(providers())("alert delivery on %s", (provider) => {
     const config = await admin.trpc.admin.alerts.config.query();
     expect(config).toMatchObject({
       pendingAfterMinutes: 1,
-      webhook: { url: rx.webhookUrl, secretSet: true },
-      email: { passwordSet: false },
+      webhook: { origin: new URL(rx.webhookUrl).origin, secretSet: true },
+      email: { passwordSet: false, requireTls: false },
     });
     expect(JSON.stringify(config)).not.toContain(HOOK_SECRET);
+    expect(JSON.stringify(config)).not.toContain(HOOK_KEY);
     const [audit] = await auditEvents(server.running.services.store, { types: ["admin.alerts"] });
     expect(audit).toMatchObject({ actor: "admin:root" });
     expect(audit?.detail).not.toContain(HOOK_SECRET);
+    expect(audit?.detail).not.toContain(HOOK_KEY);
 
     for (const channel of ["webhook", "syslog", "email"] as const) {
       expect(await admin.trpc.admin.alerts.sendTest.mutate({ channel })).toMatchObject({
@@ -212,9 +217,10 @@ describe.each(providers())("alert delivery on %s", (provider) => {
   });
 
   it("sends Slack-shaped webhooks and syslog over TCP", async () => {
+    // The URL left out: the stored one is kept (the form's empty field).
     await admin.trpc.admin.alerts.setConfig.mutate({
       ...channels(),
-      webhook: { url: rx.webhookUrl, format: "slack" },
+      webhook: { format: "slack" },
       syslog: { host: "127.0.0.1", port: rx.tcpPort, transport: "tcp" },
     });
     expect(await admin.trpc.admin.alerts.config.query()).toMatchObject({
@@ -222,6 +228,7 @@ describe.each(providers())("alert delivery on %s", (provider) => {
     });
     await admin.trpc.admin.alerts.sendTest.mutate({ channel: "webhook" });
     await admin.trpc.admin.alerts.sendTest.mutate({ channel: "syslog" });
+    expect(rx.webhooks[rx.webhooks.length - 1]!.url).toContain(HOOK_KEY);
     const slack = JSON.parse(rx.webhooks[rx.webhooks.length - 1]!.body);
     expect(slack.text).toMatch(/^\[INFO\] Test alert sent by root/);
     expect(slack.blocks[0].text.type).toBe("mrkdwn");
@@ -253,5 +260,98 @@ describe.each(providers())("alert delivery on %s", (provider) => {
       nextAttemptAt: null,
       lastError: expect.stringContaining("HTTP 500"),
     });
+  });
+
+  it("shows the webhook URL to nobody: config, audit history and delivery errors carry its origin only", async () => {
+    await admin.trpc.admin.alerts.setConfig.mutate(channels());
+    const viewer = await signedInViewer(server, admin);
+    const origin = new URL(rx.webhookUrl).origin;
+    for (const reader of [admin, viewer]) {
+      const config = JSON.stringify(await reader.trpc.admin.alerts.config.query());
+      expect(config).toContain(origin);
+      expect(config).not.toContain(HOOK_KEY);
+      const audit = JSON.stringify(await reader.trpc.admin.audit.list.query({ filter: { actor: "admin:" } }));
+      expect(audit).toContain(origin);
+      expect(audit).not.toContain(HOOK_KEY);
+    }
+
+    // An answer of 500, then no answer at all from a URL with the key in its user, path and query.
+    rx.failNextWebhooks(1);
+    const failed = await admin.trpc.admin.alerts.sendTest.mutate({ channel: "webhook" });
+    expect(failed.lastError).toContain("HTTP 500");
+    const closed = `http://${HOOK_KEY}:${HOOK_KEY}@127.0.0.1:${await freePort()}/hooks/${HOOK_KEY}?key=${HOOK_KEY}`;
+    await admin.trpc.admin.alerts.setConfig.mutate({ ...channels(), webhook: { url: closed, format: "json" } });
+    const unreachable = await admin.trpc.admin.alerts.sendTest.mutate({ channel: "webhook" });
+    expect(unreachable).toMatchObject({ status: "pending", lastError: expect.stringContaining("unreachable") });
+    for (const delivery of [failed, unreachable]) expect(delivery.lastError).not.toContain(HOOK_KEY);
+    for (const reader of [admin, viewer]) {
+      expect(JSON.stringify(await reader.trpc.admin.alerts.list.query())).not.toContain(HOOK_KEY);
+      expect(JSON.stringify(await reader.trpc.admin.alerts.config.query())).not.toContain(HOOK_KEY);
+    }
+    await admin.trpc.admin.alerts.setConfig.mutate(channels());
+  });
+
+  it("requires STARTTLS for e-mail unless the channel switches it off", async () => {
+    const { requireTls: _plain, ...email } = channels().email!;
+    const mails = rx.mails.length;
+    await admin.trpc.admin.alerts.setConfig.mutate({ ...channels(), email });
+    expect((await admin.trpc.admin.alerts.config.query()).email).toMatchObject({ requireTls: true });
+    const refused = await admin.trpc.admin.alerts.sendTest.mutate({ channel: "email" });
+    expect(refused).toMatchObject({ status: "pending", lastError: expect.stringContaining("STARTTLS") });
+    expect(refused.lastError).toContain("refused");
+    expect(rx.mails).toHaveLength(mails);
+
+    await admin.trpc.admin.alerts.setConfig.mutate(channels());
+    expect(await admin.trpc.admin.alerts.sendTest.mutate({ channel: "email" })).toMatchObject({
+      status: "delivered",
+    });
+    expect(rx.mails).toHaveLength(mails + 1);
+  });
+
+  it("refuses loopback and link-local destinations without SLS_ALERT_ALLOW_LOCAL_DESTINATIONS, when saved and when sent", async () => {
+    await admin.trpc.admin.alerts.setConfig.mutate(channels());
+    // A second process on the same database (and clock) without the variable.
+    const strict = await startTestServer(db.url, {}, server.clock);
+    try {
+      const strictAdmin = ConsoleClient.for(strict);
+      await strictAdmin.trpc.auth.login.mutate({ name: "root", password: ADMIN_PASSWORD });
+      const before = await strictAdmin.trpc.admin.alerts.config.query();
+      const email = channels().email!;
+      const none = { pendingAfterMinutes: 1, webhook: null, syslog: null, email: null };
+      const local: Array<[Partial<typeof none> | object, string]> = [
+        [{ webhook: { url: rx.webhookUrl, format: "json" } }, "webhook.url"],
+        [{ webhook: { url: "http://[::1]:8080/hook", format: "json" } }, "webhook.url"],
+        [{ webhook: { url: "http://169.254.169.254/latest/meta-data", format: "json" } }, "webhook.url"],
+        [{ syslog: { host: "localhost", port: 514, transport: "udp" } }, "syslog.host"],
+        [{ syslog: { host: "0.0.0.0", port: 514, transport: "tcp" } }, "syslog.host"],
+        [{ email: { ...email, host: "::ffff:127.0.0.1" } }, "email.host"],
+        [{ email: { ...email, host: "fe80::1" } }, "email.host"],
+      ];
+      for (const [patch, field] of local) {
+        const refused = await settle(strictAdmin.trpc.admin.alerts.setConfig.mutate({ ...none, ...patch }));
+        expect(refused, JSON.stringify(patch)).toMatchObject({
+          ok: false,
+          status: 400,
+          error: { data: { reason: "INVALID_INPUT" } },
+        });
+        if (!refused.ok) {
+          expect(refused.error.message).toContain(field);
+          expect(refused.error.message).toContain("SLS_ALERT_ALLOW_LOCAL_DESTINATIONS=on");
+        }
+      }
+      expect(await strictAdmin.trpc.admin.alerts.config.query()).toEqual(before);
+
+      // Saved by the process that allows them, sent by the one that does not: refused at delivery.
+      const received = { webhooks: rx.webhooks.length, mails: rx.mails.length, udp: rx.syslogUdp.length };
+      for (const channel of ["webhook", "syslog", "email"] as const) {
+        expect(await strictAdmin.trpc.admin.alerts.sendTest.mutate({ channel })).toMatchObject({
+          status: "pending",
+          lastError: expect.stringMatching(/refused: .*loopback.*SLS_ALERT_ALLOW_LOCAL_DESTINATIONS=on/),
+        });
+      }
+      expect({ webhooks: rx.webhooks.length, mails: rx.mails.length, udp: rx.syslogUdp.length }).toEqual(received);
+    } finally {
+      await strict.close();
+    }
   });
 });

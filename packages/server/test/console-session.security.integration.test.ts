@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_PASSWORD, ConsoleClient, setUpAdmin } from "./console-client.ts";
-import { freshDatabase, providers, startTestServer, type FreshDatabase, type TestServer, settle } from "./harness.ts";
+import {
+  freshDatabase,
+  providers,
+  startTestServer,
+  type FreshDatabase,
+  type TestServer,
+  settle,
+  waitFor,
+} from "./harness.ts";
 import { hashSessionToken, newSessionToken, sessionIssuedAt } from "../src/auth/session-token.ts";
 import { SESSION_MAX_LIFETIME_MS, SESSION_TTL_MS } from "../src/services/admin-sessions.ts";
 
@@ -67,5 +75,40 @@ describe.each(providers())("console sessions on %s", (provider) => {
     const later = (Number.parseInt(token.split("_")[1]!, 36) + 6 * 3600_000).toString(36);
     client.cookie = `sls_session=${token.replace(/^sls_[0-9a-z]+_/, `sls_${later}_`)}`;
     expect(await settle(client.trpc.admin.overview.get.query())).toMatchObject({ ok: false, status: 401 });
+  });
+
+  it("keeps no session of a sign-in with the old password once a reset has committed", async () => {
+    const admin = ConsoleClient.for(server);
+    await admin.trpc.auth.login.mutate({ name: "root", password: ADMIN_PASSWORD });
+    const old = { name: "racer", password: "old password of racer" };
+    const { id } = await admin.trpc.admin.accounts.create.mutate({ ...old, role: "viewer" });
+    // Sign-ins with the old password, back to back on three lanes (the server checks four
+    // passwords at once; the reset's hash takes the fourth): each reads the verifier, spends its
+    // scrypt time, then creates its session. When the reset commits, the lanes are mid-check.
+    const signIns: Array<{ client: ConsoleClient; ok: boolean }> = [];
+    let resetAnswered = false;
+    const lanes = Array.from({ length: 3 }, async () => {
+      while (!resetAnswered) {
+        const client = ConsoleClient.for(server);
+        signIns.push({ client, ok: (await settle(client.trpc.auth.login.mutate(old))).ok });
+      }
+    });
+    try {
+      // Out of step with one another before the reset starts.
+      await waitFor(async () => signIns.length >= 5, { what: "sign-ins under way" });
+      await admin.trpc.admin.accounts.resetPassword.mutate({ id, password: "new password of racer" });
+    } finally {
+      resetAnswered = true;
+      await Promise.all(lanes);
+    }
+
+    const survivors: number[] = [];
+    for (const [index, { client, ok }] of signIns.entries()) {
+      if (ok && (await client.trpc.auth.state.query()).account) survivors.push(index);
+    }
+    expect(survivors, `of ${signIns.length} sign-ins with the old password`).toEqual([]);
+    const fresh = ConsoleClient.for(server);
+    await fresh.trpc.auth.login.mutate({ name: old.name, password: "new password of racer" });
+    expect((await fresh.trpc.auth.state.query()).account?.name).toBe(old.name);
   });
 });

@@ -17,7 +17,7 @@ type Channel = "webhook" | "syslog" | "email";
 
 const optionalText = (text: string) => (text.trim() === "" ? undefined : text.trim());
 
-/** The form's text fields as the server's input; empty secrets keep the stored ones. */
+/** The form's text fields as the server's input; empty secrets (and an empty webhook URL) keep the stored ones. */
 function formSchema(range: { min: number; max: number }) {
   return z
     .object({
@@ -35,6 +35,7 @@ function formSchema(range: { min: number; max: number }) {
       emailHost: z.string(),
       emailPort: z.string(),
       emailSecure: z.boolean(),
+      emailRequireTls: z.boolean(),
       emailFrom: z.string(),
       emailTo: z.string(),
       emailUser: z.string(),
@@ -44,7 +45,7 @@ function formSchema(range: { min: number; max: number }) {
       pendingAfterMinutes: v.pendingAfterMinutes,
       webhook: v.webhookOn
         ? {
-            url: v.webhookUrl.trim(),
+            url: optionalText(v.webhookUrl),
             format: v.webhookFormat,
             secret: v.webhookSecretClear ? null : optionalText(v.webhookSecret),
           }
@@ -57,6 +58,7 @@ function formSchema(range: { min: number; max: number }) {
             host: v.emailHost.trim(),
             port: Number(v.emailPort),
             secure: v.emailSecure,
+            requireTls: v.emailRequireTls,
             from: v.emailFrom.trim(),
             to: v.emailTo
               .split(",")
@@ -73,7 +75,8 @@ function defaults(config: AlertConfig) {
   return {
     pendingAfterMinutes: String(config.pendingAfterMinutes),
     webhookOn: config.webhook !== null,
-    webhookUrl: config.webhook?.url ?? "",
+    // Write-only, like the secrets: the server shows only the saved URL's origin.
+    webhookUrl: "",
     webhookFormat: config.webhook?.format ?? ("json" as const),
     webhookSecret: "",
     webhookSecretClear: false,
@@ -85,6 +88,7 @@ function defaults(config: AlertConfig) {
     emailHost: config.email?.host ?? "",
     emailPort: String(config.email?.port ?? 587),
     emailSecure: config.email?.secure ?? false,
+    emailRequireTls: config.email?.requireTls ?? true,
     emailFrom: config.email?.from ?? "",
     emailTo: config.email?.to.join(", ") ?? "",
     emailUser: config.email?.user ?? "",
@@ -141,7 +145,17 @@ export function AlertSettingsForm({ config }: { config: AlertConfig }) {
       >
         {on[0] && (
           <div className="grid gap-3 md:grid-cols-2">
-            <TextField label="URL" placeholder="https://hooks.example.net/sls" {...form.register("webhookUrl")} />
+            <TextField
+              label="URL"
+              autoComplete="off"
+              placeholder={config.webhook ? `${config.webhook.origin}/…` : "https://hooks.example.net/sls"}
+              hint={
+                config.webhook
+                  ? `Saved: ${config.webhook.origin}/… (the rest stays hidden, it may be a key). Leave empty to keep it; type a full URL to replace it.`
+                  : "The full URL; once saved, only its host is shown again."
+              }
+              {...form.register("webhookUrl")}
+            />
             <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-200">
               Format
               <select
@@ -206,8 +220,13 @@ export function AlertSettingsForm({ config }: { config: AlertConfig }) {
             <TextField label="Port" type="number" inputMode="numeric" {...form.register("emailPort")} />
             <CheckboxField
               label="TLS from the start (port 465)"
-              hint="Otherwise STARTTLS is used when the server offers it."
+              hint="Otherwise the connection is upgraded with STARTTLS."
               {...form.register("emailSecure")}
+            />
+            <CheckboxField
+              label="Require STARTTLS"
+              hint="Refuse to send when the server does not upgrade to TLS (an attacker on the path could strip it). Switch off only for a relay on a trusted network."
+              {...form.register("emailRequireTls")}
             />
             <TextField label="From" placeholder="sls@example.net" {...form.register("emailFrom")} />
             <TextField

@@ -56,16 +56,19 @@ export class AccountTransaction {
     return toAccount(await this.tx.adminAccount.update({ where: { id }, data: { role }, select: accountSelect }));
   }
 
-  /** A new password also ends every session of the account. */
+  /**
+   * A new password also ends every session of the account. The account row is written first: its
+   * lock makes a sign-in that checked the old verifier either wait and then find it changed, or
+   * commit its session before the delete below reads the sessions (`startSessionIfVerifier`).
+   */
   async setPassword(id: string, passwordHash: string, at: Date): Promise<AccountRow> {
+    const updated = await this.tx.adminAccount.update({
+      where: { id },
+      data: { passwordHash, passwordChangedAt: at },
+      select: accountSelect,
+    });
     await this.tx.adminSession.deleteMany({ where: { accountId: id } });
-    return toAccount(
-      await this.tx.adminAccount.update({
-        where: { id },
-        data: { passwordHash, passwordChangedAt: at },
-        select: accountSelect,
-      }),
-    );
+    return toAccount(updated);
   }
 
   async remove(id: string): Promise<void> {
@@ -97,12 +100,25 @@ export class AccountRepository {
     return { account: toAccount(account), passwordHash };
   }
 
-  async recordLogin(id: string, at: Date): Promise<void> {
-    await this.db.adminAccount.update({ where: { id }, data: { lastLoginAt: at } });
-  }
-
-  async createSession(tokenHash: string, accountId: string, createdAt: Date, expiresAt: Date): Promise<void> {
-    await this.db.adminSession.create({ data: { tokenHash, accountId, createdAt, expiresAt } });
+  /**
+   * Records the sign-in and creates its session, in one transaction, only while the account's
+   * verifier is still `checkedHash` (the one the password was checked against); false, and nothing
+   * written, once a password reset (or a removal) has committed. The conditional update takes the
+   * account row's lock, so a reset under way is waited for and then seen.
+   */
+  async startSessionIfVerifier(
+    session: { tokenHash: string; accountId: string; createdAt: Date; expiresAt: Date },
+    checkedHash: string,
+  ): Promise<boolean> {
+    return this.db.$transaction(async (tx) => {
+      const { count } = await tx.adminAccount.updateMany({
+        where: { id: session.accountId, passwordHash: checkedHash },
+        data: { lastLoginAt: session.createdAt },
+      });
+      if (count === 0) return false;
+      await tx.adminSession.create({ data: session });
+      return true;
+    });
   }
 
   async findSession(tokenHash: string): Promise<SessionRow | null> {

@@ -16,6 +16,9 @@ export interface InUseTotalsRow {
  * no lock, no index needed (a sequential read of a few columns; about 10 ms per 100,000 rows).
  */
 export class OperationsQueries {
+  /** The migrations shipped with this build: the folder is read once per process, not per probe. */
+  private shipped: string[] | null = null;
+
   constructor(private readonly db: Db) {}
 
   async inUseTotals(): Promise<InUseTotalsRow> {
@@ -37,16 +40,20 @@ export class OperationsQueries {
 
   /** Migrations shipped with this build that the database has not recorded as applied. */
   async missingMigrations(): Promise<string[]> {
-    const dir = migrationsDir(providerOfClient(this.db));
-    const shipped = existsSync(dir)
-      ? readdirSync(dir, { withFileTypes: true })
-          .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, "migration.sql")))
-          .map((d) => d.name)
-      : [];
+    this.shipped ??= shippedMigrations(migrationsDir(providerOfClient(this.db)));
+    const shipped = this.shipped;
     const rows = await this.db.$queryRawUnsafe<Array<{ migration_name: string }>>(
       `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
     );
     const applied = new Set(rows.map((row) => row.migration_name));
     return shipped.filter((name) => !applied.has(name)).sort();
   }
+}
+
+function shippedMigrations(dir: string): string[] {
+  return existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, "migration.sql")))
+        .map((d) => d.name)
+    : [];
 }

@@ -15,8 +15,11 @@ const ZSecretUpdate = z
   .nullable()
   .optional();
 
+const ZWebhookUrl = z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" });
+
 const ZWebhookChannel = z.object({
-  url: z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }),
+  /** Often a credential (a Slack hook's path is its key): never shown or audited, only its origin. */
+  url: ZWebhookUrl,
   format: z.enum(["json", "slack"]),
   /** HMAC-SHA256 key for the X-SLS-Signature header. */
   secret: z.string().min(16).max(256).nullable(),
@@ -31,8 +34,13 @@ export const ZSyslogChannel = z.object({
 const ZEmailChannel = z.object({
   host: ZHost,
   port: ZPortNumber,
-  /** true: TLS from the first byte (port 465); false: plain, upgraded with STARTTLS when offered. */
+  /** true: TLS from the first byte (port 465); false: plain, upgraded with STARTTLS. */
   secure: z.boolean(),
+  /**
+   * Without `secure`: refuse to send unless the server upgrades to TLS with STARTTLS (else an
+   * on-path attacker could strip the STARTTLS offer). Off only for a relay on a trusted network.
+   */
+  requireTls: z.boolean().default(true),
   from: z.email("must be an e-mail address"),
   to: z
     .array(z.email("must be an e-mail address"))
@@ -58,10 +66,15 @@ export interface AlertConfig {
   email: TEmailChannel | null;
 }
 
-/** What an administrator sends; secrets are write-only (see ZSecretUpdate). */
+/**
+ * What an administrator sends; secrets are write-only (see ZSecretUpdate), and so is the webhook
+ * URL: left out, the stored one is kept.
+ */
 export const ZAlertConfigInput = z.object({
   pendingAfterMinutes: z.number().int().min(PENDING_AFTER_MINUTES.min).max(PENDING_AFTER_MINUTES.max),
-  webhook: ZWebhookChannel.omit({ secret: true }).extend({ secret: ZSecretUpdate }).nullable(),
+  webhook: ZWebhookChannel.omit({ secret: true })
+    .extend({ url: ZWebhookUrl.optional(), secret: ZSecretUpdate })
+    .nullable(),
   syslog: ZSyslogChannel.nullable(),
   email: ZEmailChannel.omit({ password: true })
     .extend({ password: z.string().min(1).max(256).nullable().optional() })
@@ -89,16 +102,23 @@ export function parseStoredConfig(
   };
 }
 
-/** Applies an administrator's input to the stored configuration, keeping secrets not re-entered. */
-export function mergeConfig(stored: AlertConfig, input: TAlertConfigInput): AlertConfig {
+/**
+ * Applies an administrator's input to the stored configuration, keeping secrets and the webhook
+ * URL not re-entered; null when the webhook is switched on without a URL and none is stored.
+ */
+export function mergeConfig(stored: AlertConfig, input: TAlertConfigInput): AlertConfig | null {
+  const url = input.webhook ? (input.webhook.url ?? stored.webhook?.url) : undefined;
+  if (input.webhook && !url) return null;
   return {
     pendingAfterMinutes: input.pendingAfterMinutes,
-    webhook: input.webhook
-      ? {
-          ...input.webhook,
-          secret: input.webhook.secret === undefined ? (stored.webhook?.secret ?? null) : input.webhook.secret,
-        }
-      : null,
+    webhook:
+      input.webhook && url
+        ? {
+            url,
+            format: input.webhook.format,
+            secret: input.webhook.secret === undefined ? (stored.webhook?.secret ?? null) : input.webhook.secret,
+          }
+        : null,
     syslog: input.syslog,
     email: input.email
       ? {

@@ -12,6 +12,8 @@ import {
 } from "./alert-config.ts";
 import type { Alert } from "./alert-kinds.ts";
 import { attemptDelivery } from "./deliver.ts";
+import { LocalDestinationError, resolveDestination } from "./destinations.ts";
+import { urlOrigin } from "./redact.ts";
 
 const RECENT_ALERTS = 200;
 
@@ -19,12 +21,16 @@ export async function readAlertConfig(services: Services): Promise<AlertConfig> 
   return parseStoredConfig(await services.store.alerts.readConfig());
 }
 
-/** The configuration as the console may see it: secrets only as "set". */
+/** The configuration as the console may see it: secrets only as "set", the webhook URL as its origin. */
 export function publicConfig(config: AlertConfig) {
   return {
     pendingAfterMinutes: config.pendingAfterMinutes,
     webhook: config.webhook
-      ? { url: config.webhook.url, format: config.webhook.format, secretSet: config.webhook.secret !== null }
+      ? {
+          origin: urlOrigin(config.webhook.url),
+          format: config.webhook.format,
+          secretSet: config.webhook.secret !== null,
+        }
       : null,
     syslog: config.syslog,
     email: config.email
@@ -32,6 +38,7 @@ export function publicConfig(config: AlertConfig) {
           host: config.email.host,
           port: config.email.port,
           secure: config.email.secure,
+          requireTls: config.email.requireTls,
           from: config.email.from,
           to: config.email.to,
           user: config.email.user,
@@ -41,13 +48,19 @@ export function publicConfig(config: AlertConfig) {
   };
 }
 
-/** Saves the rules and channels with an `admin.alerts` audit row (which channels, never a secret). */
+/**
+ * Saves the rules and channels with an `admin.alerts` audit row (which channels, never a secret
+ * nor the webhook URL's path). Refused when a channel points at a local address (see
+ * destinations.ts); checked again at each delivery, since DNS answers change.
+ */
 export async function saveAlertConfig(
   services: Services,
   by: Pick<AccountRow, "name">,
   input: TAlertConfigInput,
 ): Promise<void> {
   const merged = mergeConfig(await readAlertConfig(services), input);
+  if (!merged) throw new SlsError("INVALID_INPUT", "webhook.url: enter the webhook's URL (none is stored yet).");
+  await refuseLocalDestinations(merged, services.allowLocalAlertDestinations);
   const at = new Date(services.now());
   await services.store.alerts.writeConfig(
     {
@@ -65,13 +78,36 @@ export async function saveAlertConfig(
         pendingAfterMinutes: merged.pendingAfterMinutes,
         channels: configuredChannels(merged),
         webhook: merged.webhook
-          ? { url: merged.webhook.url, format: merged.webhook.format, signed: merged.webhook.secret !== null }
+          ? {
+              origin: urlOrigin(merged.webhook.url),
+              format: merged.webhook.format,
+              signed: merged.webhook.secret !== null,
+            }
           : null,
         syslog: merged.syslog,
         email: merged.email ? { host: merged.email.host, port: merged.email.port, to: merged.email.to } : null,
       },
     },
   );
+}
+
+/**
+ * INVALID_INPUT naming the field when a channel's host is (or resolves to) a local address. A host
+ * that does not resolve now is accepted: the delivery says so, and DNS may be down only for now.
+ */
+async function refuseLocalDestinations(config: AlertConfig, allowLocal: boolean): Promise<void> {
+  if (allowLocal) return;
+  const hosts: Array<[string, string]> = [];
+  if (config.webhook) hosts.push(["webhook.url", new URL(config.webhook.url).hostname]);
+  if (config.syslog) hosts.push(["syslog.host", config.syslog.host]);
+  if (config.email) hosts.push(["email.host", config.email.host]);
+  for (const [field, host] of hosts) {
+    try {
+      await resolveDestination(host, false);
+    } catch (error) {
+      if (error instanceof LocalDestinationError) throw new SlsError("INVALID_INPUT", `${field}: ${error.message}.`);
+    }
+  }
 }
 
 /** Sends a test alert to one saved channel now and records it like any other; returns the delivery. */

@@ -3,6 +3,7 @@ import type { Services } from "../services/context.ts";
 import type { AlertConfig, ChannelName } from "./alert-config.ts";
 import type { Alert } from "./alert-kinds.ts";
 import { sendToChannel } from "./channels/index.ts";
+import { redactUrls } from "./redact.ts";
 
 type Delivery = Awaited<ReturnType<Store["alerts"]["dueDeliveries"]>>[number]["delivery"];
 
@@ -33,7 +34,11 @@ export async function attemptDelivery(
   const attempts = delivery.attempts + 1;
   const now = services.now();
   try {
-    await sendToChannel(delivery.channel as ChannelName, config, alert, services.serverId, now);
+    await sendToChannel(delivery.channel as ChannelName, config, alert, {
+      serverId: services.serverId,
+      now,
+      allowLocal: services.allowLocalAlertDestinations,
+    });
     const done = {
       status: "delivered" as const,
       attempts,
@@ -44,7 +49,8 @@ export async function attemptDelivery(
     await services.store.alerts.updateDelivery(delivery.id, done);
     return { ...delivery, ...done };
   } catch (error) {
-    const lastError = (error as Error).message.slice(0, 500);
+    // Channel errors name the webhook by its origin already; this also cuts any URL a library put in.
+    const lastError = redactUrls((error as Error).message).slice(0, 500);
     const giveUp = attempts >= MAX_ATTEMPTS;
     const next = {
       status: giveUp ? ("failed" as const) : ("pending" as const),

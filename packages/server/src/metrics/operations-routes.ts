@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Services } from "../services/context.ts";
 import { createMetricsHandler, METRICS_PATH } from "./metrics-endpoint.ts";
-import { checkReadiness } from "./readiness.ts";
+import { cachedReadiness, type Readiness } from "./readiness.ts";
+import type { TtlCache } from "./ttl-cache.ts";
 
 const READY_PATH = "/api/ready";
 
@@ -12,7 +13,7 @@ const READY_PATH = "/api/ready";
 export function createOperationsRoutes(services: Services, options: { readiness?: boolean } = {}) {
   const { endpoint } = services.metrics;
   const metrics = endpoint.enabled ? createMetricsHandler(services.metrics, services.log, endpoint.token) : null;
-  const readiness = options.readiness !== false;
+  const readiness = options.readiness !== false ? cachedReadiness(services) : null;
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     const path = (req.url ?? "/").split("?")[0];
     if (metrics && path === METRICS_PATH) {
@@ -20,23 +21,17 @@ export function createOperationsRoutes(services: Services, options: { readiness?
       return true;
     }
     if (readiness && path === READY_PATH) {
-      void answerReadiness(services, res);
+      void answerReadiness(readiness, res);
       return true;
     }
     return false;
   };
 }
 
-async function answerReadiness(services: Services, res: ServerResponse): Promise<void> {
-  const readiness = await checkReadiness(services).catch((error: unknown) => {
-    services.log.error("readiness check failed", { error });
-    return null;
-  });
-  if (readiness && !readiness.ready) services.log.warn("not ready", { checks: readiness.checks });
-  const status = readiness?.ready ? 200 : 503;
-  const body = JSON.stringify(
-    readiness ?? { ready: false, error: "the readiness check itself failed; the error is logged" },
-  );
+async function answerReadiness(cache: TtlCache<Readiness>, res: ServerResponse): Promise<void> {
+  const readiness = await cache.get();
+  const body = JSON.stringify(readiness);
+  const status = readiness.ready ? 200 : 503;
   res.writeHead(status, {
     "content-type": "application/json",
     "cache-control": "no-store",

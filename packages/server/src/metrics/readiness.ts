@@ -1,4 +1,6 @@
+import { Counter } from "prom-client";
 import type { Services } from "../services/context.ts";
+import { TtlCache } from "./ttl-cache.ts";
 
 interface ReadinessCheck {
   ok: boolean;
@@ -10,20 +12,47 @@ export interface Readiness {
   checks: { database: ReadinessCheck; migrations: ReadinessCheck; role: ReadinessCheck; handback: ReadinessCheck };
 }
 
+/** How long one evaluation answers every /api/ready hit (the endpoint is unauthenticated). */
+const READINESS_TTL_MS = 1000;
+const EVALUATIONS_METRIC = "sls_readiness_checks_total";
+
+/**
+ * The readiness of this process, evaluated at most once per READINESS_TTL_MS however many probes
+ * ask (concurrent ones share the evaluation under way), each evaluation counted in
+ * `sls_readiness_checks_total`. Error details go to the log only: the answer says which check
+ * failed, never the database's message.
+ */
+export function cachedReadiness(services: Services): TtlCache<Readiness> {
+  const registry = services.metrics.registry;
+  const evaluations =
+    (registry.getSingleMetric(EVALUATIONS_METRIC) as Counter | undefined) ??
+    new Counter({
+      name: EVALUATIONS_METRIC,
+      help: "Evaluations of GET /api/ready's checks; the hits within a second share one.",
+      registers: [registry],
+    });
+  return new TtlCache(READINESS_TTL_MS, async () => {
+    evaluations.inc();
+    const readiness = await checkReadiness(services).catch((error: unknown) => {
+      services.log.error("readiness check failed", { error });
+      return notChecked("not checked: the readiness check failed; the error is in the server log");
+    });
+    if (!readiness.ready) services.log.warn("not ready", { checks: readiness.checks });
+    return readiness;
+  });
+}
+
 /**
  * What a load balancer or a Kubernetes readiness probe needs to know: the database answers, every
  * migration shipped with this build is applied, the role is known (main: settings seeded; backup:
  * role row written), and a main server is not waiting to take its pool back from an active backup.
  */
-export async function checkReadiness(services: Services): Promise<Readiness> {
-  const database = await check(async () => {
+async function checkReadiness(services: Services): Promise<Readiness> {
+  const database = await check(services, async () => {
     const server = await services.store.readServer();
     return { server, check: { ok: true, detail: "answered" } };
   });
-  if (!database.ok) {
-    const down = { ok: false, detail: "not checked: the database did not answer" };
-    return { ready: false, checks: { database: database.check, migrations: down, role: down, handback: down } };
-  }
+  if (!database.ok) return notChecked("not checked: the database did not answer");
   const [migrations, role, handback] = await Promise.all([
     checkMigrations(services),
     checkRole(services, database.value.server !== null),
@@ -60,13 +89,23 @@ async function checkHandback(services: Services): Promise<ReadinessCheck> {
     : { ok: true, detail: "no hand-back pending" };
 }
 
+const DATABASE_FAILED: ReadinessCheck = { ok: false, detail: "failed; the error is in the server log" };
+
+/** Not ready: the database failed (its error logged), the other checks could not run. */
+function notChecked(detail: string): Readiness {
+  const down = { ok: false, detail };
+  return { ready: false, checks: { database: DATABASE_FAILED, migrations: down, role: down, handback: down } };
+}
+
 async function check<T extends { check: ReadinessCheck }>(
+  services: Services,
   probe: () => Promise<T>,
-): Promise<{ ok: true; value: T; check: ReadinessCheck } | { ok: false; check: ReadinessCheck }> {
+): Promise<{ ok: true; value: T; check: ReadinessCheck } | { ok: false }> {
   try {
     const value = await probe();
     return { ok: true, value, check: value.check };
   } catch (error) {
-    return { ok: false, check: { ok: false, detail: `failed: ${(error as Error).message.split("\n")[0]}` } };
+    services.log.error("readiness: the database did not answer", { error });
+    return { ok: false };
   }
 }

@@ -66,7 +66,8 @@ export async function setUp(
     return created;
   });
   services.setupCodes.discard();
-  await startSession(services, web, account.id);
+  // No other account exists yet, so nobody can have reset this password meanwhile.
+  await startSession(services, web, { id: account.id, passwordHash });
   services.log.info("console set up: first administrator created", { account: account.name });
   return account;
 }
@@ -86,12 +87,19 @@ export async function logIn(
   }
   const attempt = await admitSignIn(services, { address: remoteAddress, account: input.name });
   const found = await services.store.accounts.credentials(input.name);
-  const ok = await attempt.check(async () => {
-    if (found) return verifyPassword(input.password, found.passwordHash);
-    await spendVerificationTime(input.password);
-    return false;
+  // The session is created only while the verifier checked is still the account's: a sign-in
+  // with the old password that a reset overtook during the check is a wrong password.
+  const signedIn = await attempt.check(async () => {
+    if (!found) {
+      await spendVerificationTime(input.password);
+      return false;
+    }
+    return (
+      (await verifyPassword(input.password, found.passwordHash)) &&
+      (await startSession(services, web, { id: found.account.id, passwordHash: found.passwordHash }))
+    );
   });
-  if (!found || !ok) {
+  if (!found || !signedIn) {
     // The name typed is recorded only when it is an account's: a password typed into the name
     // field must not end up in the log or in front of viewers.
     const named = found ? { name: input.name } : {};
@@ -99,8 +107,6 @@ export async function logIn(
     await recordAdminEvent(services, { type: "admin.login-failed", actor: `address:${remoteAddress}`, detail: named });
     throw new AdminError("BAD_CREDENTIALS", "Wrong account name or password.");
   }
-  await services.store.accounts.recordLogin(found.account.id, new Date(services.now()));
-  await startSession(services, web, found.account.id);
   await recordAdminEvent(services, {
     type: "admin.login",
     actor: adminActor(found.account),

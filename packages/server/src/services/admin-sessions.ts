@@ -36,11 +36,24 @@ export async function currentSession(services: Services, web: WebRequest): Promi
   return { tokenHash, account: session.account };
 }
 
-export async function startSession(services: Services, web: WebRequest, accountId: string): Promise<void> {
+/**
+ * Signs the browser in as the account whose password was checked against `checkedHash`; false
+ * (no session, no cookie) when that verifier is no longer the account's: a password reset
+ * committed between the check and now.
+ */
+export async function startSession(
+  services: Services,
+  web: WebRequest,
+  account: { id: string; passwordHash: string },
+): Promise<boolean> {
   const now = services.now();
   const { token, hash } = newSessionToken(now);
-  await services.store.accounts.createSession(hash, accountId, new Date(now), new Date(now + SESSION_TTL_MS));
-  web.setCookie(sessionCookie(token, SESSION_TTL_MS / 1000, web.secure));
+  const started = await services.store.accounts.startSessionIfVerifier(
+    { tokenHash: hash, accountId: account.id, createdAt: new Date(now), expiresAt: new Date(now + SESSION_TTL_MS) },
+    account.passwordHash,
+  );
+  if (started) web.setCookie(sessionCookie(token, SESSION_TTL_MS / 1000, web.secure));
+  return started;
 }
 
 export async function endSession(services: Services, web: WebRequest): Promise<void> {

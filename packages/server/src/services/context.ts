@@ -32,6 +32,8 @@ export interface Services {
   serverId: string;
   /** https when this server runs TLS: a server address typed without a scheme gets this one. */
   scheme: Scheme;
+  /** SLS_ALERT_ALLOW_LOCAL_DESTINATIONS: alert channels may point at loopback and link-local hosts. */
+  allowLocalAlertDestinations: boolean;
   /** Runs grant-changing work under the pool lock, batching concurrent calls (group commit). */
   allocations: PoolBatcher;
   /** Settings for the refresh fast path, at most a second old. */

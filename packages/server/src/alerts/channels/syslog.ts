@@ -3,6 +3,7 @@ import net from "node:net";
 import os from "node:os";
 import type { TSyslogChannel } from "../alert-config.ts";
 import type { Alert, Severity } from "../alert-kinds.ts";
+import type { Destination } from "../destinations.ts";
 import { ChannelError, SEND_TIMEOUT_MS } from "./channel-error.ts";
 
 /** local0, as network appliances log by default. */
@@ -26,11 +27,17 @@ function syslogMessage(alert: Alert, serverId: string, hostname = os.hostname())
   return `<${pri}>1 ${alert.raisedAt.toISOString()} ${host} sls ${process.pid} ${alert.kind} ${sd} \uFEFF${alert.message}`;
 }
 
-export async function sendSyslog(channel: TSyslogChannel, alert: Alert, serverId: string): Promise<void> {
+/** Sends the alert to the collector at `to` (the channel's host, checked) and the channel's port. */
+export async function sendSyslog(
+  channel: TSyslogChannel,
+  to: Destination,
+  alert: Alert,
+  serverId: string,
+): Promise<void> {
   const message = syslogMessage(alert, serverId);
   try {
-    if (channel.transport === "udp") await sendUdp(channel, message);
-    else await sendTcp(channel, message);
+    if (channel.transport === "udp") await sendUdp(to, channel.port, message);
+    else await sendTcp(to, channel.port, message);
   } catch (error) {
     throw new ChannelError(
       `syslog ${channel.transport}://${channel.host}:${channel.port} failed: ${(error as Error).message}`,
@@ -39,10 +46,10 @@ export async function sendSyslog(channel: TSyslogChannel, alert: Alert, serverId
   }
 }
 
-function sendUdp(channel: TSyslogChannel, message: string): Promise<void> {
-  const socket = dgram.createSocket(net.isIPv6(channel.host) ? "udp6" : "udp4");
+function sendUdp(to: Destination, port: number, message: string): Promise<void> {
+  const socket = dgram.createSocket(to.family === 6 ? "udp6" : "udp4");
   return new Promise<void>((resolve, reject) => {
-    socket.send(Buffer.from(message, "utf8"), channel.port, channel.host, (error) => {
+    socket.send(Buffer.from(message, "utf8"), port, to.address, (error) => {
       socket.close();
       if (error) reject(error);
       else resolve();
@@ -51,10 +58,10 @@ function sendUdp(channel: TSyslogChannel, message: string): Promise<void> {
 }
 
 /** RFC 6587 octet counting: `<length> <message>`, so a message may hold any byte. */
-function sendTcp(channel: TSyslogChannel, message: string): Promise<void> {
+function sendTcp(to: Destination, port: number, message: string): Promise<void> {
   const frame = Buffer.from(message, "utf8");
   return new Promise<void>((resolve, reject) => {
-    const socket = net.connect({ host: channel.host, port: channel.port });
+    const socket = net.connect({ host: to.address, port });
     socket.setTimeout(SEND_TIMEOUT_MS, () => socket.destroy(new Error("timed out")));
     socket.once("error", reject);
     socket.once("connect", () => {

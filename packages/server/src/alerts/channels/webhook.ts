@@ -1,6 +1,10 @@
 import { createHmac } from "node:crypto";
+import http from "node:http";
+import https from "node:https";
+import type { LookupFunction } from "node:net";
 import type { TWebhookChannel } from "../alert-config.ts";
 import { ALERT_TITLES, type Alert } from "../alert-kinds.ts";
+import type { Destination } from "../destinations.ts";
 import { ChannelError, SEND_TIMEOUT_MS } from "./channel-error.ts";
 
 const SIGNATURE_HEADER = "x-sls-signature";
@@ -39,8 +43,10 @@ export function webhookSignature(secret: string, timestamp: string, body: string
   return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
 }
 
+/** POSTs the alert to the channel's URL, connecting to `to` (the host's checked address). */
 export async function sendWebhook(
   channel: TWebhookChannel,
+  to: Destination,
   alert: Alert,
   serverId: string,
   now: number,
@@ -52,18 +58,43 @@ export async function sendWebhook(
     headers[TIMESTAMP_HEADER] = timestamp;
     headers[SIGNATURE_HEADER] = webhookSignature(channel.secret, timestamp, body);
   }
-  let response: Response;
+  const url = new URL(channel.url);
+  let status: number;
   try {
-    response = await fetch(channel.url, {
-      method: "POST",
-      headers,
-      body,
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-      redirect: "error",
-    });
+    status = await post(url, to, headers, body);
   } catch (error) {
-    throw new ChannelError(`webhook ${channel.url} unreachable: ${(error as Error).message}`, error);
+    throw new ChannelError(`webhook ${url.origin} unreachable: ${(error as Error).message}`, error);
   }
-  await response.body?.cancel().catch(() => {});
-  if (!response.ok) throw new ChannelError(`webhook ${channel.url} answered HTTP ${response.status}`);
+  if (status >= 300 && status < 400)
+    throw new ChannelError(`webhook ${url.origin} answered HTTP ${status} (redirects are not followed)`);
+  if (status < 200 || status >= 300) throw new ChannelError(`webhook ${url.origin} answered HTTP ${status}`);
+}
+
+/**
+ * One POST with node:http(s), its host name's lookup answered with the address already checked
+ * (TLS still verifies the certificate against the name in the URL). Resolves to the status code.
+ */
+function post(url: URL, to: Destination, headers: Record<string, string>, body: string): Promise<number> {
+  const pinned: LookupFunction = (_hostname, options, callback) => {
+    if (options.all) callback(null, [to]);
+    else callback(null, to.address, to.family);
+  };
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === "https:" ? https : http).request(
+      url,
+      {
+        method: "POST",
+        headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
+        lookup: pinned,
+        signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+      },
+      (response) => {
+        response.resume();
+        response.once("end", () => resolve(response.statusCode ?? 0));
+        response.once("error", reject);
+      },
+    );
+    request.once("error", reject);
+    request.end(body);
+  });
 }

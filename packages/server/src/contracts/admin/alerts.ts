@@ -7,13 +7,15 @@ import { ALERT_KINDS } from "../../alerts/alert-kinds.ts";
 export const ZAlertConfigView = z.object({
   pendingAfterMinutes: z.number().int(),
   pendingAfterMinutesRange: z.object({ min: z.number(), max: z.number() }),
-  webhook: z.object({ url: z.string(), format: z.enum(["json", "slack"]), secretSet: z.boolean() }).nullable(),
+  /** The URL is write-only: only its origin (scheme, host, port) is shown, to administrators too. */
+  webhook: z.object({ origin: z.string(), format: z.enum(["json", "slack"]), secretSet: z.boolean() }).nullable(),
   syslog: ZSyslogChannel.nullable(),
   email: z
     .object({
       host: z.string(),
       port: z.number(),
       secure: z.boolean(),
+      requireTls: z.boolean(),
       from: z.string(),
       to: z.array(z.string()),
       user: z.string().nullable(),

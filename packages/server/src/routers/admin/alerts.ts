@@ -16,6 +16,7 @@ import {
 } from "../../contracts/admin/alerts.ts";
 import { ZOk } from "../../contracts/fields.ts";
 import { adminProcedure, router, viewerProcedure } from "../../trpc.ts";
+import { redactUrls } from "../../alerts/redact.ts";
 import { iso } from "../dto.ts";
 
 type DeliveryRow = Awaited<ReturnType<Store["alerts"]["recent"]>>[number]["deliveries"][number];
@@ -25,7 +26,8 @@ const toDelivery = (d: DeliveryRow) => ({
   channel: d.channel,
   status: d.status,
   attempts: d.attempts,
-  lastError: d.lastError,
+  // Rows stored before webhook URLs were cut to their origin may still hold one.
+  lastError: d.lastError === null ? null : redactUrls(d.lastError),
   nextAttemptAt: iso(d.nextAttemptAt),
   deliveredAt: iso(d.deliveredAt),
 });
