@@ -59,11 +59,8 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     metrics,
     log,
     serverId: env.SLS_SERVER_ID,
-<<<<<<< HEAD
     scheme: ownScheme(env),
-=======
     allowLocalAlertDestinations: env.SLS_ALERT_ALLOW_LOCAL_DESTINATIONS === "on",
->>>>>>> t17-small-findings
     allocations: new PoolBatcher(store, log, {
       deadlineMs: env.SLS_CALL_DEADLINE_MS,
       onBatch: (size, seconds) => metrics.observeBatch(size, seconds),
