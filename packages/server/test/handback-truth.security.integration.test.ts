@@ -170,7 +170,8 @@ describe.each(providers())(
       };
     };
     const refusals = async () => auditEvents(store, { types: ["backup.handback-refused"] });
-    const lastFailure = async () => (await store.backup.lastHandbackOutcome()) ?? { failed: false, detail: {} as Record<string, unknown> };
+    const lastFailure = async () =>
+      (await store.backup.lastHandbackOutcome()) ?? { failed: false, detail: {} as Record<string, unknown> };
 
     const failures = async () => auditEvents(store, { types: ["backup.handback-failed"] });
 
