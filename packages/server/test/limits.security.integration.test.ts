@@ -8,6 +8,7 @@ import { request } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SECRET_POLICY, FailureLimiter, type RateLimitPolicy } from "../src/auth/rate-limit.ts";
+import { scryptSlots } from "../src/auth/hash-slots.ts";
 import { SecretChecker } from "../src/auth/secret.ts";
 import { LOGIN_POLICY } from "../src/services/admin-auth.ts";
 import { ADMIN_PASSWORD, setUpAdmin } from "./console-client.ts";
@@ -16,6 +17,7 @@ import {
   registration,
   SECRET,
   startTestServer,
+  waitFor,
   type FreshDatabase,
   type TestServer,
 } from "./harness.ts";
@@ -331,6 +333,34 @@ describe("request limits, guessing and lock-outs", () => {
       expect(wrong.ms).toBeGreaterThanOrEqual(holdMs);
       expect(right.ms).toBeLessThan(holdMs);
     }, 180_000);
+  });
+
+  describe("the hashing slots under a flood", () => {
+    it("keep one slot from addresses that failed lately, so the right secret from a clean address gets checked", async () => {
+      // Was: guessers that kept all four slots busy had every other check, the right one
+      // included, answered OVERLOADED. The secret is not remembered, as after a restart.
+      services().secrets = new SecretChecker();
+      const guessers = Array.from({ length: 20 }, (_, i) => `192.0.2.${30 + i}`);
+      for (const address of guessers)
+        expect(reasonOf(await register(server, "SLOTS", "wrong-secret", address))).toBe("BAD_SECRET");
+      // Each guesser keeps sending until its own limit refuses it or the right secret has its answer.
+      let answered = false;
+      const reasons: string[] = [];
+      const flood = guessers.map(async (address, g) => {
+        for (let i = 0; !answered; i++) {
+          const reason = reasonOf(await register(server, `SLOTS${g}`, `wrong-secret-${g}-${i}`, address));
+          reasons.push(reason);
+          if (reason === "RATE_LIMITED") return;
+        }
+      });
+      await waitFor(() => scryptSlots.inUse >= scryptSlots.size - 1, { what: "the guessers to fill their slots" });
+      const right = await register(server, "SLOTSOK", SECRET, "192.0.2.99");
+      answered = true;
+      await Promise.all(flood);
+      expect(reasonOf(right)).toBe("OK");
+      // The guessers did meet full slots: they were kept from the last one.
+      expect(reasons).toContain("OVERLOADED");
+    });
   });
 
   describe("finding 5: lock-outs", () => {

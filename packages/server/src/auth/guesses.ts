@@ -31,7 +31,7 @@ export async function checkRegistrationSecret(
       tooManyWrongSecrets(refusal, caller.remoteAddress),
     );
     // A secret whose running check failed is counted here, and refused without a check of its own.
-    return attempt.check(async () => !running && (await secrets.matches(secret, verifier)));
+    return attempt.check(async () => !running && (await secrets.matches(secret, verifier, attempt.suspect)));
   };
   // Admitted and checked as the one flight of this secret: callers presenting it meanwhile (a
   // fleet registering at once) wait for this check instead of each reserving a guess.

@@ -114,6 +114,22 @@ describe("FailureLimiter", () => {
     expect(await timed(true)).toBeLessThan(50);
   });
 
+  it("marks an attempt suspect once its address or its /64 has failed within the window", () => {
+    let now = 0;
+    const limiter = new FailureLimiter(policy, () => now);
+    const suspect = (address: string) => {
+      const attempt = limiter.reserve({ address });
+      return attempt.refused ? "refused" : attempt.suspect;
+    };
+    expect(suspect("192.0.2.1")).toBe(false);
+    expect(suspect("192.0.2.1")).toBe(true);
+    expect(suspect("192.0.2.2")).toBe(false);
+    expect(suspect("2001:db8:1:2::1")).toBe(false);
+    expect(suspect("2001:db8:1:2::2")).toBe(true);
+    now = 1001;
+    expect(suspect("192.0.2.1")).toBe(false);
+  });
+
   it("stays bounded whatever keys an attacker invents", () => {
     const limiter = new FailureLimiter({ ...policy, maxKeys: 100, globalPerMinute: 1_000_000 }, () => 0);
     for (let i = 0; i < 10_000; i++)

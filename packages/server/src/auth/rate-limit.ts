@@ -60,6 +60,11 @@ export type Attempt =
        * the account name, all addresses). A right answer is never held.
        */
       wrongAnswerDelayMs: number;
+      /**
+       * The address (or its /64) failed within the window: its check may not take the hashing
+       * slot kept for callers that have not (auth/hash-slots.ts).
+       */
+      suspect: boolean;
       /** The answer was right: the failure reserved for this attempt is given back. */
       succeeded(): void;
       /** The answer could not be checked (e.g. the server was overloaded): given back too. */
@@ -149,7 +154,8 @@ export class FailureLimiter {
       for (const key of keys) this.giveBack(this.failures.get(key), now, (left) => this.failures.set(key, left));
       this.giveBack(this.everyone, now, (left) => (this.everyone = left));
     };
-    return { refused: false, delayMs, wrongAnswerDelayMs, succeeded: giveBack, withdraw: giveBack };
+    const suspect = count(address) + count(network) > 0;
+    return { refused: false, delayMs, wrongAnswerDelayMs, suspect, succeeded: giveBack, withdraw: giveBack };
   }
 
   /** `delayStepMs` per failure beyond `threshold`, at most `maxDelayMs`. */
@@ -182,6 +188,8 @@ export type Refusal = Extract<Attempt, { refused: true }>;
 
 /** An admitted attempt: its failure is reserved until `check` tells otherwise. */
 export interface Admitted {
+  /** Pass on to the scrypt check: this caller's address failed lately (auth/hash-slots.ts). */
+  readonly suspect: boolean;
   /**
    * Runs the costly check. Right: the failure is given back. Wrong: it stays counted. Thrown
    * (e.g. `OVERLOADED`): given back, since nothing was checked, and the error passes on.
@@ -202,6 +210,7 @@ export async function admitAttempt(
   if (attempt.refused) throw refuse(attempt);
   await sleep(attempt.delayMs);
   return {
+    suspect: attempt.suspect,
     async check(run) {
       let right: boolean;
       try {

@@ -13,8 +13,11 @@ export interface ScryptCost {
   p: number;
 }
 
-/** One scrypt run, in one of the process's few hashing slots (or refused with OVERLOADED). */
-function deriveKey(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
+/**
+ * One scrypt run, in one of the process's few hashing slots (or refused with OVERLOADED); a
+ * `suspect` caller (its address failed lately) may not take the last one (auth/hash-slots.ts).
+ */
+function deriveKey(secret: string, salt: Buffer, cost: ScryptCost, suspect = false): Promise<Buffer> {
   return scryptSlots.run(
     () =>
       new Promise((resolve, reject) =>
@@ -22,6 +25,7 @@ function deriveKey(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buff
           error ? reject(error) : resolve(key),
         ),
       ),
+    suspect,
   );
 }
 
@@ -54,11 +58,12 @@ export function recordedLength(verifier: string): TSecretLength {
   return recorded === "long" || recorded === "short" ? recorded : "unknown";
 }
 
-export async function verifySecret(secret: string, verifier: string): Promise<boolean> {
+export async function verifySecret(secret: string, verifier: string, suspect = false): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = verifier.split("$");
   if (scheme !== "scrypt" || !n || !r || !p || !salt || !hash) return false;
   const expected = Buffer.from(hash, "base64");
-  const actual = await deriveKey(secret, Buffer.from(salt, "base64"), { N: Number(n), r: Number(r), p: Number(p) });
+  const cost = { N: Number(n), r: Number(r), p: Number(p) };
+  const actual = await deriveKey(secret, Buffer.from(salt, "base64"), cost, suspect);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
@@ -111,13 +116,13 @@ export class SecretChecker {
     return flight;
   }
 
-  async matches(secret: string, verifier: string): Promise<boolean> {
+  async matches(secret: string, verifier: string, suspect = false): Promise<boolean> {
     if (this.remembers(secret, verifier)) return true;
     const mac = this.mac(secret);
     const key = this.flightKey(mac, verifier);
     let check = this.running.get(key);
     if (!check) {
-      check = verifySecret(secret, verifier)
+      check = verifySecret(secret, verifier, suspect)
         .then((ok) => {
           if (ok) this.remembered = { verifier, mac, length: lengthOf(secret) };
           return ok;

@@ -89,8 +89,8 @@ export async function logIn(
   const attempt = await admitSignIn(services, { address: remoteAddress, account: input.name });
   const found = await services.store.accounts.credentials(input.name);
   const ok = await attempt.check(async () => {
-    if (found) return verifyPassword(input.password, found.passwordHash);
-    await spendVerificationTime(input.password);
+    if (found) return verifyPassword(input.password, found.passwordHash, attempt.suspect);
+    await spendVerificationTime(input.password, attempt.suspect);
     return false;
   });
   if (!found || !ok) {
