@@ -4,7 +4,7 @@ import { hashSharedSecret, recordedLength, SecretChecker } from "./auth/secret.t
 import { ZNewSecret } from "./contracts/admin/settings.ts";
 import { RULES } from "./contracts/rules.ts";
 import { AddressSet } from "./http/ip-address.ts";
-import { EnvError, type TEnv } from "./env.ts";
+import { EnvError, ownScheme, type TEnv } from "./env.ts";
 import type { Logger } from "./logger.ts";
 import type { Services } from "./services/context.ts";
 import { MessageCounters } from "./services/counters.ts";
@@ -64,6 +64,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     metrics,
     log,
     serverId: env.SLS_SERVER_ID,
+    scheme: ownScheme(env),
     allocations: new PoolBatcher(store, log, {
       deadlineMs: env.SLS_CALL_DEADLINE_MS,
       onBatch: (size, seconds) => metrics.observeBatch(size, seconds),
@@ -85,7 +86,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
   registerFleetGauges(services.metrics, services);
   await services.leases.start();
   await role.start(services);
-  await services.setupCodes.issue(`${env.SLS_TLS_CERT ? "https" : "http"}://localhost:${env.PORT}`);
+  await services.setupCodes.issue(`${services.scheme}://localhost:${env.PORT}`);
 
   await sampleUsage(services).catch((error) => log.error("usage sample failed", { error }));
   const timers = [

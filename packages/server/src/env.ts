@@ -4,7 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { RULES } from "./contracts/rules.ts";
 import { AddressSet } from "./http/ip-address.ts";
-import { ZServerAddress } from "./services/backup/address.ts";
+import { normaliseServerAddress, type Scheme, ZServerAddress } from "./services/backup/address.ts";
 
 const ZPort = z.coerce.number().int().min(1).max(65535);
 const optionalInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
@@ -36,7 +36,10 @@ const ZEnv = z.object({
   SLS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** `backup` runs this process as the backup server of the main server at SLS_MAIN_URL. */
   SLS_ROLE: z.enum(["main", "backup"]).default("main"),
-  /** The main server's address, as host:port or an http(s) URL; normalised as the console's backup address. */
+  /**
+   * The main server's address, as host:port or an http(s) URL; normalised as the console's backup
+   * address (without a scheme, this server's own: https when it runs TLS).
+   */
   SLS_MAIN_URL: ZServerAddress.optional(),
   SLS_BACKUP_SERIAL: z
     .string()
@@ -133,10 +136,16 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   return {
     ...env,
+    SLS_MAIN_URL: env.SLS_MAIN_URL && (normaliseServerAddress(env.SLS_MAIN_URL, ownScheme(env)) ?? undefined),
     DATABASE_URL: env.DATABASE_URL ?? `file:${path.join(findRepoRoot(cwd), "data", "sls.db")}`,
     SLS_DATA_DIR: path.resolve(cwd, env.SLS_DATA_DIR ?? path.join(findRepoRoot(cwd), "data")),
     SLS_SERVER_ID: env.SLS_SERVER_ID ?? `${os.hostname()}:${env.PORT}`,
   };
+}
+
+/** The scheme this server answers on: https when it has a certificate (both PEM files; loadEnv checks the pair). */
+export function ownScheme(env: Pick<TEnv, "SLS_TLS_CERT">): Scheme {
+  return env.SLS_TLS_CERT ? "https" : "http";
 }
 
 function findRepoRoot(from: string): string {

@@ -5,6 +5,7 @@ import type { TBackupSettings, TOperationInput, TPoolSizeOutput } from "../contr
 import { SlsError } from "../errors.ts";
 import { commitOutcome, loadState } from "./allocation.ts";
 import { adminActor } from "./admin-events.ts";
+import { normaliseServerAddress } from "./backup/address.ts";
 import type { Services } from "./context.ts";
 
 export async function readSettings(services: Services): Promise<ServerRow> {
@@ -34,7 +35,12 @@ export async function setRefreshInterval(
   }));
 }
 
-export async function setBackup(services: Services, by: AccountRow, backup: TBackupSettings | null): Promise<void> {
+/** The address is stored normalised; typed without a scheme, it gets this server's own (https with TLS). */
+export async function setBackup(services: Services, by: AccountRow, typed: TBackupSettings | null): Promise<void> {
+  const backup = typed && {
+    ...typed,
+    address: normaliseServerAddress(typed.address, services.scheme) ?? typed.address,
+  };
   await changeSettings(services, by, (server) => ({
     update: {
       backupAddress: backup?.address ?? null,

@@ -3,6 +3,7 @@ import type { FailureLimiter } from "../auth/rate-limit.ts";
 import type { SecretChecker } from "../auth/secret.ts";
 import type { AddressSet } from "../http/ip-address.ts";
 import type { Logger } from "../logger.ts";
+import type { Scheme } from "./backup/address.ts";
 import type { ServingPolicy } from "./backup/serving.ts";
 import type { ServerMetrics } from "../metrics/server-metrics.ts";
 import type { MessageCounters } from "./counters.ts";
@@ -29,6 +30,8 @@ export interface Services {
   metrics: ServerMetrics;
   log: Logger;
   serverId: string;
+  /** https when this server runs TLS: a server address typed without a scheme gets this one. */
+  scheme: Scheme;
   /** Runs grant-changing work under the pool lock, batching concurrent calls (group commit). */
   allocations: PoolBatcher;
   /** Settings for the refresh fast path, at most a second old. */

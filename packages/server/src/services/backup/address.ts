@@ -1,19 +1,23 @@
 import { z } from "zod";
 
+/** How this server is reached: https when it runs TLS (SLS_TLS_CERT/SLS_TLS_KEY), http otherwise. */
+export type Scheme = "http" | "https";
+
 /**
  * The one form of a server address between the two servers, the console and the appliances:
  * an http(s) base URL with nothing after the port. An administrator may type `host`,
- * `host:port` or `[v6]:port` (http:// is assumed) or a full http(s) URL; it is stored, handed to
+ * `host:port` or `[v6]:port` (this server's own `scheme` is assumed: a pair runs TLS on both
+ * servers or on neither) or a full http(s) URL, whose scheme is kept; it is stored, handed to
  * appliances and called in this form. Returns null for anything else.
  */
-export function normaliseServerAddress(value: string): string | null {
+export function normaliseServerAddress(value: string, scheme: Scheme): string | null {
   const trimmed = value.trim().replace(/\/+$/, "");
   if (trimmed === "" || /\s/.test(trimmed)) return null;
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed);
   if (hasScheme && !/^https?:\/\//i.test(trimmed)) return null;
   let url: URL;
   try {
-    url = new URL(hasScheme ? trimmed : `http://${trimmed}`);
+    url = new URL(hasScheme ? trimmed : `${scheme}://${trimmed}`);
   } catch {
     return null;
   }
@@ -31,17 +35,16 @@ function isHostName(hostname: string): boolean {
 const ADDRESS_RULE =
   "must be a host name or IP address with an optional port (backup.example.net:3000), or an http(s):// URL with nothing after the port";
 
-/** The backup address as the console accepts it: validated, then stored normalised. */
+/**
+ * A server address as the console and SLS_MAIN_URL accept it: validated and trimmed, as typed.
+ * Whoever stores or calls it normalises it with this server's scheme (normaliseServerAddress).
+ */
 export const ZServerAddress = z
   .string()
   .trim()
   .min(1, "is required")
   .max(253, "must be at most 253 characters")
-  .transform((value, ctx) => {
-    const url = normaliseServerAddress(value);
-    if (url === null) {
+  .superRefine((value, ctx) => {
+    if (normaliseServerAddress(value, "http") === null)
       ctx.addIssue({ code: "custom", message: `${ADDRESS_RULE}; "${value}" is not` });
-      return z.NEVER;
-    }
-    return url;
   });

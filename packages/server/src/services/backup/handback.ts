@@ -1,28 +1,31 @@
-import {
-  HANDBACK_FAILED,
-  HANDBACK_RECOVERED,
-  type AuditInput,
-  type ParticipantRecord,
-  type PoolTransaction,
-} from "@sls/db";
+import { HANDBACK_FAILED, HANDBACK_RECOVERED } from "@sls/db";
+import { remoteText } from "../../http/remote-text.ts";
 import { callMutation, RemoteCallError } from "../../http/trpc-call.ts";
 import type { Services } from "../context.ts";
 import { normaliseServerAddress } from "./address.ts";
-import { poolViolations } from "./answer-checks.ts";
+import { planHandback } from "./handback-merge.ts";
 import { LinkRefusal } from "./link-key.ts";
 import type { BackupServing } from "./serving.ts";
-import { participantFromWire, participantToWire, ZHandbackAnswer, type THandbackAnswer } from "./snapshot-wire.ts";
+import { participantToWire, ZHandbackAnswer, type THandbackAnswer } from "./snapshot-wire.ts";
 
 /** A hand-back call that did not go through: why, for the log and the overview's backup card. */
-class HandbackFailure extends Error {}
+class HandbackFailure extends Error {
+  constructor(
+    message: string,
+    /** The backup answered, and its answer was refused. */
+    readonly refused = false,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The main server takes its state back from a backup that served during its absence: calls
  * backup.handback (which makes the backup inactive in the same step), checks the sealed answer
- * (link key, schema, pool invariants) and merges it before serving again. Returns the number of
- * participants taken over, or null when there was nothing to take (no backup configured, the
- * backup not active, or the call failed: a failure is a warning in the log and a line on the
- * overview's backup card).
+ * (link key, schema, then this server's own pool size and invariants over the merged state) and
+ * merges it before serving again. Returns the number of participants taken over, or null when
+ * there was nothing to take (no backup configured, the backup not active, or the call failed or
+ * its answer was refused: a warning in the log and a line on the overview's backup card).
  */
 export async function takeBackFromBackup(
   services: Services,
@@ -31,27 +34,28 @@ export async function takeBackFromBackup(
 ): Promise<number | null> {
   const server = await services.store.readServer();
   if (!server?.backupAddress) return null;
-  const address = normaliseServerAddress(server.backupAddress) ?? server.backupAddress;
+  const address = normaliseServerAddress(server.backupAddress, services.scheme) ?? server.backupAddress;
   let answer: THandbackAnswer;
   try {
     answer = await callHandback(services, address, timeoutMs);
   } catch (error) {
     if (!(error instanceof HandbackFailure) && !(error instanceof RemoteCallError)) throw error;
-    await outcomes.failed(address, error.message);
+    await outcomes.failed(address, error.message, error instanceof HandbackFailure && error.refused);
     return null;
   }
-  const participants = answer.participants.map(participantFromWire);
-  const violations = answer.wasActive ? poolViolations(answer.pool, participants, answer.untouched) : [];
-  if (violations.length > 0) {
-    await refuseAnswer(services, address, violations);
-    await outcomes.failed(address, `the backup's answer breaks the pool invariants: ${violations[0]}`);
+  if (!answer.wasActive) {
+    await outcomes.succeeded(address);
     return null;
   }
-  await outcomes.succeeded(address);
-  if (!answer.wasActive) return null;
-  const merged = await mergeHandback(services, answer, participants);
-  services.log.warn("took the pool back from the backup server", { address, participants: merged });
-  return merged;
+  const outcome = await mergeHandback(services, answer);
+  if (!outcome.merged) {
+    await refuseAnswer(services, address, outcome.violations);
+    await outcomes.failed(address, `the backup's answer breaks the pool invariants: ${outcome.violations[0]}`, true);
+    return null;
+  }
+  await outcomes.succeeded(address, true);
+  services.log.warn("took the pool back from the backup server", { address, participants: outcome.taken });
+  return outcome.taken;
 }
 
 async function callHandback(services: Services, address: string, timeoutMs: number): Promise<THandbackAnswer> {
@@ -67,20 +71,34 @@ async function callHandback(services: Services, address: string, timeoutMs: numb
   } catch (error) {
     if (!(error instanceof LinkRefusal)) throw error;
     await refuseAnswer(services, address, [error.message]);
-    throw new HandbackFailure(`the backup's answer was refused: ${error.message}`);
+    throw new HandbackFailure(`the backup's answer was refused: ${error.message}`, true);
   }
 }
 
-async function refuseAnswer(services: Services, address: string, reasons: string[]): Promise<void> {
-  services.log.error("hand-back answer refused; nothing of it was merged", { address, reasons: reasons.slice(0, 10) });
+async function refuseAnswer(services: Services, address: string, violations: string[]): Promise<void> {
+  const reasons = violations.slice(0, 10).map((reason) => remoteText(reason));
+  services.log.error("hand-back answer refused; nothing of it was merged", { address, reasons });
   await services.store.backup.audit([
     {
       at: new Date(services.now()),
       type: "backup.handback-refused",
       actor: "system:handback",
-      detail: { address, reasons: reasons.slice(0, 10) },
+      detail: { address, reasons },
     },
   ]);
+}
+
+/**
+ * How long the overview keeps showing a refused answer once calls work again: the backup went
+ * inactive when it answered, so that answer was its only hand-back and what it held was not taken.
+ */
+const REFUSAL_SHOWN_MS = 24 * 3600_000;
+
+interface Failure {
+  cause: string;
+  at: number;
+  /** The backup answered and its answer was refused (not merged), rather than the call failing. */
+  refused: boolean;
 }
 
 /**
@@ -88,26 +106,32 @@ async function refuseAnswer(services: Services, address: string, reasons: string
  * working again) so the overview can show it; every failed call is also a warning in the log.
  */
 export class HandbackOutcomes {
-  private lastFailure: string | null | undefined;
+  private lastFailure: Failure | null | undefined;
 
   constructor(private readonly services: Services) {}
 
-  async failed(address: string, cause: string): Promise<void> {
+  /** `quoted` may quote the backup (its error message, what its answer broke): it is cleaned and capped first. */
+  async failed(address: string, quoted: string, refused = false): Promise<void> {
+    const cause = remoteText(quoted);
     this.services.log.warn("hand-back call to the backup server failed", { address, cause });
-    if ((await this.last()) === cause) return;
-    this.lastFailure = cause;
+    if ((await this.last())?.cause === cause) return;
+    const at = this.services.now();
+    this.lastFailure = { cause, at, refused };
     await this.services.store.backup.audit([
       {
-        at: new Date(this.services.now()),
+        at: new Date(at),
         type: HANDBACK_FAILED,
         actor: "system:handback",
-        detail: { address, cause },
+        detail: { address, cause, ...(refused ? { refused } : {}) },
       },
     ]);
   }
 
-  async succeeded(address: string): Promise<void> {
-    if ((await this.last()) === null) return;
+  /** `merged`: an active backup's answer was taken, which ends even a recent refusal. */
+  async succeeded(address: string, merged = false): Promise<void> {
+    const last = await this.last();
+    if (last === null) return;
+    if (!merged && last.refused && this.services.now() - last.at < REFUSAL_SHOWN_MS) return;
     this.lastFailure = null;
     this.services.log.info("hand-back calls to the backup server work again", { address });
     await this.services.store.backup.audit([
@@ -115,85 +139,38 @@ export class HandbackOutcomes {
     ]);
   }
 
-  private async last(): Promise<string | null> {
+  private async last(): Promise<Failure | null> {
     if (this.lastFailure === undefined) {
       const outcome = await this.services.store.backup.lastHandbackOutcome();
-      this.lastFailure = outcome?.failed ? String(outcome.detail.cause ?? "") : null;
+      this.lastFailure = outcome?.failed
+        ? {
+            cause: String(outcome.detail.cause ?? ""),
+            at: outcome.at.getTime(),
+            refused: outcome.detail.refused === true,
+          }
+        : null;
     }
     return this.lastFailure;
   }
 }
 
+/**
+ * Merges the answer in one pool transaction, after checking it against this server's own state
+ * read in that transaction (handback-merge.ts); a violation writes nothing.
+ */
 async function mergeHandback(
   services: Services,
   answer: THandbackAnswer,
-  participants: ParticipantRecord[],
-): Promise<number> {
-  const now = new Date(services.now());
+): Promise<{ merged: true; taken: number } | { merged: false; violations: string[] }> {
   return services.store.inPoolTransaction(async (tx) => {
-    const mine = new Map((await tx.allParticipantRecords()).map((p) => [p.id, p]));
-    const mineBySerial = new Map([...mine.values()].map((p) => [p.serial, p]));
-    const audits: AuditInput[] = [];
-    // Untouched by the backup: the main server's record stands (it may be newer than the last
-    // sync), with the lease renewed if the appliance called the backup more recently.
-    for (const [id, seenAt] of answer.seen) {
-      const own = mine.get(id);
-      const lastSeenAt = new Date(seenAt);
-      if (own && lastSeenAt > own.lastSeenAt) await tx.updateParticipant(own.id, { lastSeenAt });
-    }
-    let taken = 0;
-    for (const theirs of participants) {
-      const own = mine.get(theirs.id) ?? mineBySerial.get(theirs.serial);
-      const record: ParticipantRecord = { ...theirs, id: own?.id ?? theirs.id };
-      await tx.putParticipantRecord(record);
-      mine.set(record.id, record);
-      taken += 1;
-      const grantedDelta = record.granted - (own?.granted ?? 0);
-      const pendingDelta = record.pending - (own?.pending ?? 0);
-      if (grantedDelta !== 0 || pendingDelta !== 0) {
-        audits.push({
-          at: now,
-          type: "handback",
-          actor: "system:handback",
-          participantId: record.id,
-          serial: record.serial,
-          grantedDelta,
-          pendingDelta,
-          grantedAfter: record.granted,
-          pendingAfter: record.pending,
-        });
-      }
-    }
-    for (const alert of answer.alerts) {
-      audits.push({
-        at: new Date(alert.at),
-        type: "backup-alert",
-        actor: "system:backup",
-        detail: alertDetail(alert.detail),
-      });
-    }
-    await renumberQueue(tx, [...mine.values()]);
-    await tx.audit(audits);
-    return taken;
-  });
-}
-
-/**
- * The FCFS positions of both servers' queues may collide after a merge; renumber them 1..n in
- * their existing order and recompute the pool counters from the participants.
- */
-async function renumberQueue(tx: PoolTransaction, participants: ParticipantRecord[]): Promise<void> {
-  const queue = participants
-    .filter((p) => p.pending > 0)
-    .sort((a, b) => (a.pendingSeq ?? 0) - (b.pendingSeq ?? 0) || a.id.localeCompare(b.id));
-  await tx.writeAllocations(
-    queue.map((p, i) => ({ id: p.id, granted: p.granted, pending: p.pending, pendingSeq: i + 1 })),
-  );
-  await tx.writePool({
-    poolSize: tx.server.poolSize,
-    grantedTotal: participants.reduce((sum, p) => sum + p.granted, 0),
-    pendingTotal: participants.reduce((sum, p) => sum + p.pending, 0),
-    pendingSeq: queue.length,
+    const participants = await tx.allParticipantRecords();
+    const plan = planHandback({ poolSize: tx.server.poolSize, participants }, answer, services.now());
+    if (plan.violations.length > 0) return { merged: false as const, violations: plan.violations };
+    for (const { id, lastSeenAt } of plan.renewed) await tx.updateParticipant(id, { lastSeenAt });
+    for (const record of plan.put) await tx.putParticipantRecord(record);
+    await tx.writePool(plan.pool);
+    await tx.audit(plan.audits);
+    return { merged: true as const, taken: plan.taken };
   });
 }
 
@@ -238,16 +215,4 @@ export async function handBack(services: Services, serving: BackupServing): Prom
     });
   }
   return answer;
-}
-
-function alertDetail(detail: string | null): Record<string, unknown> | null {
-  if (detail === null) return null;
-  try {
-    const parsed: unknown = JSON.parse(detail);
-    return parsed && typeof parsed === "object" && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : { text: detail };
-  } catch {
-    return { text: detail };
-  }
 }

@@ -130,13 +130,17 @@ export const ZHandbackAnswer = z
     wasActive: z.boolean(),
     /** The backup's pool counters, so the main server can check the state it is handed. */
     pool: z.object({ poolSize: ZCount, grantedTotal: ZCount, pendingTotal: ZCount, pendingSeq: ZCount }),
-    /** The participants the backup changed (granted, pending, token) while it served, whole. */
+    /**
+     * The participants the backup changed (granted, pending, token) while it served, whole; the
+     * main server takes only those fields from them (handback-merge.ts).
+     */
     participants: z.array(ZWireParticipant),
     /** Σ granted and Σ pending of the backup's other participants, for the invariant check. */
     untouched: z.object({ granted: ZCount, pending: ZCount }),
     /** The other participants that renewed their lease on the backup: id and last seen. */
     seen: z.array(z.tuple([z.string().min(1).max(64), ZIso])),
-    alerts: z.array(z.object({ at: ZIso, detail: z.string().max(4096).nullable() })),
+    /** The backup's alerts while it served: a couple per outage, so a long list is not an honest one. */
+    alerts: z.array(z.object({ at: ZIso, detail: z.string().max(4096).nullable() })).max(100),
   })
   .refine((a) => new Set(a.participants.map((p) => p.id)).size === a.participants.length, {
     path: ["participants"],
