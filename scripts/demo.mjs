@@ -18,7 +18,7 @@ const PORT = process.env.PORT || "3000";
 const DEMO_DB = path.join(ROOT, "data", "demo.db");
 // The server writes its one-time setup code beside the database (and prints it in its log).
 const DEMO_SETUP_CODE_FILE = `${DEMO_DB}.setup-code`;
-const DEMO_SECRET = "demo-secret";
+const DEMO_SECRET = "demo-shared-secret";
 const DEMO_POOL = 2000;
 // 40 appliances at 20 % of their platform limit at peak, on a 90-second "day": within a minute
 // the pool runs out (pending demand), and then load falls and sessions are released.

@@ -4,7 +4,7 @@ import { freePort, startServerProcess, type ServerProcess } from "@sls/server/te
 
 export type { ServerProcess };
 
-export const BENCH_SECRET = "bench-secret-1";
+export const BENCH_SECRET = "bench-shared-secret-1";
 
 /** One licensing server process (packages/server/src/main.ts, the API without the UI). */
 export function startLicenseServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {

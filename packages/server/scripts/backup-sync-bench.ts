@@ -17,7 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { applyMigrations, Store } from "@sls/db";
 import { insertParticipants } from "@sls/db/testing";
-import { hashSecret } from "../src/auth/secret.ts";
+import { hashSharedSecret } from "../src/auth/secret.ts";
 import { hashToken } from "../src/auth/token.ts";
 import { waitFor } from "../test/kit/wait-for.ts";
 import { freePort, startServerProcess, type ServerProcess } from "../test/kit/processes.ts";
@@ -50,7 +50,12 @@ async function seedMain(url: string, backupPort: number): Promise<void> {
   // Leases renewed an hour ahead: the main server's reclaim sweep must not take the idle seeded
   // fleet's grants while the changes below are measured.
   const seenAt = new Date(at.getTime() + Number(process.env.BENCH_SEEN_AHEAD_MS ?? 3600_000));
-  await store.seedServer({ poolSize: 1_000_000, refreshIntervalSec: 30, secretHash: await hashSecret(SECRET), at });
+  await store.seedServer({
+    poolSize: 1_000_000,
+    refreshIntervalSec: 30,
+    secretHash: await hashSharedSecret(SECRET),
+    at,
+  });
   const rows = Array.from({ length: PARTICIPANTS }, (_, i) => ({
     id: idOf(i),
     serial: `BENCH${String(i).padStart(7, "0")}`,

@@ -1,8 +1,10 @@
 import { applyMigrations, providerOf, Store } from "@sls/db";
 import { FailureLimiter } from "./auth/rate-limit.ts";
-import { hashSecret, SecretChecker } from "./auth/secret.ts";
+import { hashSharedSecret, recordedLength, SecretChecker } from "./auth/secret.ts";
+import { ZNewSecret } from "./contracts/admin/settings.ts";
+import { RULES } from "./contracts/rules.ts";
 import { AddressSet } from "./http/ip-address.ts";
-import { ownScheme, type TEnv } from "./env.ts";
+import { EnvError, ownScheme, type TEnv } from "./env.ts";
 import type { Logger } from "./logger.ts";
 import type { Services } from "./services/context.ts";
 import { MessageCounters } from "./services/counters.ts";
@@ -42,7 +44,10 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
   });
 
   const store = Store.open(env.DATABASE_URL, { poolMax: env.SLS_DB_POOL_MAX });
-  await seedSettings(store, env, log, now);
+  await seedSettings(store, env, log, now).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
 
   const role = setUpRole(env, log);
   const settings = new SettingsCache(store);
@@ -122,6 +127,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
 
 async function seedSettings(store: Store, env: TEnv, log: Logger, now: () => number): Promise<void> {
   const existing = await store.readServer();
+  if (existing?.secretHash) warnIfShort(existing.secretHash, log);
   if (existing) {
     if (
       env.SLS_POOL_SIZE !== undefined ||
@@ -134,10 +140,17 @@ async function seedSettings(store: Store, env: TEnv, log: Logger, now: () => num
     }
     return;
   }
+  // Only a new database takes it: a shorter secret already in use (and in this variable) keeps working.
+  const secret = env.SLS_SHARED_SECRET === undefined ? undefined : ZNewSecret.safeParse(env.SLS_SHARED_SECRET);
+  if (secret && !secret.success) {
+    throw new EnvError(
+      `Invalid environment; fix these and start again:\n  - SLS_SHARED_SECRET: ${secret.error.issues[0]?.message} (it sets a new database's shared secret)`,
+    );
+  }
   const seeded = await store.seedServer({
     poolSize: env.SLS_POOL_SIZE ?? 0,
     refreshIntervalSec: env.SLS_REFRESH_INTERVAL_SEC ?? 30,
-    secretHash: env.SLS_SHARED_SECRET ? await hashSecret(env.SLS_SHARED_SECRET) : null,
+    secretHash: secret ? await hashSharedSecret(secret.data) : null,
     at: new Date(now()),
   });
   if (seeded) {
@@ -151,6 +164,16 @@ async function seedSettings(store: Store, env: TEnv, log: Logger, now: () => num
         "no shared secret yet: appliances are refused until one is set (SLS_SHARED_SECRET or the settings page)",
       );
   }
+}
+
+function warnIfShort(verifier: string, log: Logger): void {
+  const length = recordedLength(verifier);
+  if (length === "long") return;
+  log.warn(
+    length === "short"
+      ? `the shared secret is shorter than ${RULES.secret.minLength} characters: it keeps working, but set a longer one on the settings page`
+      : `the shared secret was set before secrets needed ${RULES.secret.minLength} characters: if it is shorter, set a longer one on the settings page (the overview says once an appliance has registered)`,
+  );
 }
 
 function every(ms: number, job: () => Promise<unknown>, log: Logger, name: string): NodeJS.Timeout {

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { RULES } from "./contracts/rules.ts";
 import { AddressSet } from "./http/ip-address.ts";
 import { normaliseServerAddress, type Scheme, ZServerAddress } from "./services/backup/address.ts";
 
@@ -17,9 +18,11 @@ const ZEnv = z.object({
     .regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: (SQLite) or postgresql:// (PostgreSQL)")
     .optional(),
   SLS_POOL_SIZE: optionalInt(0, 1_000_000),
+  /** Its minimum length is checked when it seeds a new database (boot.ts): a shorter one in use keeps working. */
   SLS_SHARED_SECRET: z
     .string()
-    .regex(/^[\x21-\x7e]{4,128}$/, "must be 4–128 printable characters without spaces")
+    .max(RULES.secret.maxLength, `must be at most ${RULES.secret.maxLength} characters`)
+    .regex(new RegExp(RULES.secret.pattern), "must be printable characters without spaces")
     .optional(),
   SLS_REFRESH_INTERVAL_SEC: optionalInt(10, 300),
   SLS_SERVER_ID: z.string().min(1).max(128).optional(),

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { startServices } from "./boot.ts";
-import { loadEnv, type TEnv } from "./env.ts";
+import { EnvError, loadEnv, type TEnv } from "./env.ts";
 import { createAppServer, createLicenseServer, listenerOptionsFrom, type ListenerOptions } from "./http/app-server.ts";
 import { createLogger } from "./logger.ts";
 
@@ -29,7 +29,11 @@ export async function runServer(options: RunOptions = {}): Promise<void> {
     log.error(`cannot serve HTTPS: ${(error as Error).message}`);
     process.exit(2);
   }
-  const running = await startServices(env, log);
+  const running = await startServices(env, log).catch((error: unknown) => {
+    if (!(error instanceof EnvError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  });
   await options.beforeListen?.();
   const servers: Server[] = [createAppServer(running.services, options.fallback, listener)];
   if (env.SLS_LICENSE_PORT) servers.push(createLicenseServer(running.services, listener));

@@ -10,6 +10,7 @@ import { BackupStatus } from "./backup-status";
 import { CountersTable } from "./counters-table";
 import { ParticipantStates } from "./participant-states";
 import { PoolFigures } from "./pool-figures";
+import { SecretLengthWarning } from "./secret-length-warning";
 import { UsageChartPanel } from "./usage-chart-panel";
 import { UtilisationBar } from "./utilisation-bar";
 
@@ -48,6 +49,9 @@ export function OverviewPage() {
               </Link>
               .
             </p>
+          )}
+          {(data.secretLength === "short" || data.secretLength === "unknown") && (
+            <SecretLengthWarning known={data.secretLength === "short"} />
           )}
           {data.configured && !data.enabled && (
             <p

@@ -33,8 +33,6 @@ export function SecretForm({
         : "Shared secret set. Appliances can register now.",
     keepValues: false,
   });
-  const typed = form.watch("secret") ?? "";
-  const weak = typed.length > 0 && typed.length < rules.secret.strongLength;
   const status =
     secretSet && changedAt
       ? `Set; last changed ${formatAgo(changedAt)} (${formatDateTime(changedAt)}).`
@@ -56,15 +54,7 @@ export function SecretForm({
         type="password"
         autoComplete="new-password"
         spellCheck={false}
-        hint={
-          weak ? (
-            <span className="text-amber-300" data-testid="secret-strength">
-              Weak: {typed.length} characters. {rules.secret.strongLength} or more are much harder to guess.
-            </span>
-          ) : (
-            `${rules.secret.minLength}–${rules.secret.maxLength} printable characters without spaces. Registered appliances keep their tokens; new registrations need the new secret.`
-          )
-        }
+        hint={`${rules.secret.minLength}–${rules.secret.maxLength} printable characters without spaces. Registered appliances keep their tokens; new registrations need the new secret.`}
         error={form.formState.errors.secret?.message}
         {...form.register("secret")}
       />

@@ -6,8 +6,9 @@ type GuessServices = Pick<Services, "secrets" | "secretFailures" | "loginFailure
 
 /**
  * Checks a registration's shared secret against the stored verifier, or throws `BAD_SECRET` /
- * `RATE_LIMITED` (with `retryAfterMs`). An address that is refused is refused whatever it sends,
- * the right secret included, so a refusal tells nothing about the secret. Otherwise the secret
+ * `RATE_LIMITED` (with `retryAfterMs`). An address (or IPv6 /64) that is refused for its own
+ * failures is refused whatever it sends, the right secret included, so a refusal tells nothing
+ * about the secret; other addresses' failures only hold wrong answers back. Otherwise the secret
  * that verified last costs microseconds and no guessing budget, and so does one whose check is
  * already running (it waits for that check): a fleet registering at once pays one scrypt.
  * Anything else is a guess and is counted before it is checked (auth/rate-limit.ts).
@@ -24,13 +25,13 @@ export async function checkRegistrationSecret(
   if (refused) throw tooManyWrongSecrets(refused, caller.remoteAddress);
   const running = secrets.remembers(secret, verifier) ? Promise.resolve(true) : secrets.inProgress(secret, verifier);
   // Another caller's check of this secret may end in that caller's refusal: then this one takes its own turn.
-  if (running && (await running.catch(() => false))) return services.secretFailures.answeredRight(subject);
+  if (running && (await running.catch(() => false))) return;
   const guess = async () => {
     const attempt = await admitAttempt(services.secretFailures, subject, (refusal) =>
       tooManyWrongSecrets(refusal, caller.remoteAddress),
     );
     // A secret whose running check failed is counted here, and refused without a check of its own.
-    return attempt.check(async () => !running && (await secrets.matches(secret, verifier)));
+    return attempt.check(async () => !running && (await secrets.matches(secret, verifier, attempt.suspect)));
   };
   // Admitted and checked as the one flight of this secret: callers presenting it meanwhile (a
   // fleet registering at once) wait for this check instead of each reserving a guess.
@@ -65,7 +66,7 @@ function tooManyWrongSecrets(refusal: Refusal, address: string): SlsError {
 }
 
 function from(refusal: Refusal, address: string): string {
-  return refusal.scope === "address" ? `from ${address}` : "from all addresses in the last minute";
+  return refusal.scope === "address" ? `from ${address}` : `from the network of ${address} (its /64)`;
 }
 
 function inSeconds(refusal: Refusal): string {

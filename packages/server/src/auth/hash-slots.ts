@@ -5,8 +5,12 @@ import { retryLater } from "../errors.ts";
  * and about a quarter of a second per password here), so a flood of sign-ins or registrations
  * with wrong secrets must not start hundreds of them: a run that finds every slot taken is
  * refused at once with `TOO_MANY_REQUESTS` / `OVERLOADED` and a `retryAfterMs` of about one run,
- * rather than queued. The guessing limits keep honest callers from ever meeting this.
+ * rather than queued. The last slot is kept from *suspects* (callers whose address failed within
+ * the guessing window, auth/rate-limit.ts), so that guessers who keep the others busy do not keep
+ * out an appliance or an administrator arriving with the right answer from a clean address.
  */
+const KEPT_FROM_SUSPECTS = 1;
+
 export class HashSlots {
   private busy = 0;
   /** A moving average of how long one run takes, which is how long a slot takes to free. */
@@ -14,8 +18,13 @@ export class HashSlots {
 
   constructor(readonly size: number) {}
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.busy >= this.size) {
+  /** Runs in progress now. */
+  get inUse(): number {
+    return this.busy;
+  }
+
+  async run<T>(work: () => Promise<T>, suspect = false): Promise<T> {
+    if (this.busy >= (suspect ? this.size - KEPT_FROM_SUSPECTS : this.size)) {
       throw retryLater(
         "OVERLOADED",
         `The server is already checking ${this.size} passwords or secrets at once; try again in a moment.`,

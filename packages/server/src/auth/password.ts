@@ -16,19 +16,20 @@ export function hashPassword(password: string): Promise<string> {
   return hashSecret(password, PASSWORD_COST);
 }
 
-export function verifyPassword(password: string, verifier: string): Promise<boolean> {
-  return verifySecret(password, verifier);
+/** `suspect`: the caller's address failed lately (auth/hash-slots.ts keeps a slot from it). */
+export function verifyPassword(password: string, verifier: string, suspect = false): Promise<boolean> {
+  return verifySecret(password, verifier, suspect);
 }
 
 // Checked when the account name is unknown, so that a wrong name costs as long as a wrong password.
 let decoy: Promise<string> | null = null;
 
-export async function spendVerificationTime(password: string): Promise<void> {
+export async function spendVerificationTime(password: string, suspect = false): Promise<void> {
   decoy ??= hashPassword(randomBytes(16).toString("base64"));
   // A decoy whose own hashing was refused (every slot busy) is made again next time.
   const verifier = await decoy.catch((error: unknown) => {
     decoy = null;
     throw error;
   });
-  await verifyPassword(password, verifier);
+  await verifyPassword(password, verifier, suspect);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashSecret, SecretChecker, verifySecret } from "./secret.ts";
+import { hashSecret, hashSharedSecret, recordedLength, SecretChecker, verifySecret } from "./secret.ts";
 
 describe("shared secret verifier", () => {
   it("is salted scrypt and never contains the secret", async () => {
@@ -20,5 +20,20 @@ describe("shared secret verifier", () => {
     expect(await checker.matches("s3cret!!", first)).toBe(true);
     expect(await checker.matches("wrong", first)).toBe(false);
     expect(await checker.matches("s3cret!!", rotated)).toBe(false);
+  });
+
+  it("records whether the shared secret has 16 characters, and learns it for an older verifier once it verifies", async () => {
+    const long = await hashSharedSecret("sixteen-chars-ok");
+    const short = await hashSharedSecret("fifteen-chars-x");
+    expect([recordedLength(long), recordedLength(short)]).toEqual(["long", "short"]);
+    expect(await verifySecret("fifteen-chars-x", short)).toBe(true);
+    const older = await hashSecret("fifteen-chars-x");
+    const checker = new SecretChecker();
+    expect(checker.lengthOf(older)).toBe("unknown");
+    expect(await checker.matches("a-wrong-but-longer-secret", older)).toBe(false);
+    expect(checker.lengthOf(older)).toBe("unknown");
+    expect(await checker.matches("fifteen-chars-x", older)).toBe(true);
+    expect(checker.lengthOf(older)).toBe("short");
+    expect(checker.lengthOf(long)).toBe("long");
   });
 });

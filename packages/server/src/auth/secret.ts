@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { RULES } from "../contracts/rules.ts";
 import { scryptSlots } from "./hash-slots.ts";
 
 /** The shared secret's cost: N=2^14, r=8, p=1 (16 MiB, tens of milliseconds). */
@@ -12,8 +13,11 @@ export interface ScryptCost {
   p: number;
 }
 
-/** One scrypt run, in one of the process's few hashing slots (or refused with OVERLOADED). */
-function deriveKey(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
+/**
+ * One scrypt run, in one of the process's few hashing slots (or refused with OVERLOADED); a
+ * `suspect` caller (its address failed lately) may not take the last one (auth/hash-slots.ts).
+ */
+function deriveKey(secret: string, salt: Buffer, cost: ScryptCost, suspect = false): Promise<Buffer> {
   return scryptSlots.run(
     () =>
       new Promise((resolve, reject) =>
@@ -21,8 +25,17 @@ function deriveKey(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buff
           error ? reject(error) : resolve(key),
         ),
       ),
+    suspect,
   );
 }
+
+/**
+ * Whether a secret has the minimum length (`RULES.secret.minLength`): "long", "short", or
+ * "unknown" for a verifier written before verifiers recorded it, until the secret is seen.
+ */
+export type TSecretLength = "long" | "short" | "unknown";
+
+const lengthOf = (secret: string): TSecretLength => (secret.length >= RULES.secret.minLength ? "long" : "short");
 
 /** A salted scrypt verifier: `scrypt$N$r$p$salt$hash` (base64). The secret itself is never stored. */
 export async function hashSecret(secret: string, cost: ScryptCost = SECRET_COST): Promise<string> {
@@ -31,11 +44,26 @@ export async function hashSecret(secret: string, cost: ScryptCost = SECRET_COST)
   return ["scrypt", cost.N, cost.r, cost.p, salt.toString("base64"), key.toString("base64")].join("$");
 }
 
-export async function verifySecret(secret: string, verifier: string): Promise<boolean> {
+/**
+ * The shared secret's verifier: `hashSecret`'s with its length class appended (`$long` or
+ * `$short`), so that a secret shorter than the minimum can be warned about without being stored.
+ */
+export async function hashSharedSecret(secret: string): Promise<string> {
+  return `${await hashSecret(secret)}$${lengthOf(secret)}`;
+}
+
+/** What a shared secret's verifier records about its length (older verifiers record nothing). */
+export function recordedLength(verifier: string): TSecretLength {
+  const recorded = verifier.split("$")[6];
+  return recorded === "long" || recorded === "short" ? recorded : "unknown";
+}
+
+export async function verifySecret(secret: string, verifier: string, suspect = false): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = verifier.split("$");
   if (scheme !== "scrypt" || !n || !r || !p || !salt || !hash) return false;
   const expected = Buffer.from(hash, "base64");
-  const actual = await deriveKey(secret, Buffer.from(salt, "base64"), { N: Number(n), r: Number(r), p: Number(p) });
+  const cost = { N: Number(n), r: Number(r), p: Number(p) };
+  const actual = await deriveKey(secret, Buffer.from(salt, "base64"), cost, suspect);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
@@ -49,8 +77,15 @@ export async function verifySecret(secret: string, verifier: string): Promise<bo
  */
 export class SecretChecker {
   private readonly key = randomBytes(32);
-  private remembered: { verifier: string; mac: Buffer } | null = null;
+  private remembered: { verifier: string; mac: Buffer; length: TSecretLength } | null = null;
   private readonly running = new Map<string, Promise<boolean>>();
+
+  /** The length of `verifier`'s secret: recorded in it, or learned when it last verified here. */
+  lengthOf(verifier: string): TSecretLength {
+    const recorded = recordedLength(verifier);
+    if (recorded !== "unknown") return recorded;
+    return this.remembered?.verifier === verifier ? this.remembered.length : "unknown";
+  }
 
   /** Whether `secret` is the one that last verified against `verifier`. */
   remembers(secret: string, verifier: string): boolean {
@@ -81,15 +116,15 @@ export class SecretChecker {
     return flight;
   }
 
-  async matches(secret: string, verifier: string): Promise<boolean> {
+  async matches(secret: string, verifier: string, suspect = false): Promise<boolean> {
     if (this.remembers(secret, verifier)) return true;
     const mac = this.mac(secret);
     const key = this.flightKey(mac, verifier);
     let check = this.running.get(key);
     if (!check) {
-      check = verifySecret(secret, verifier)
+      check = verifySecret(secret, verifier, suspect)
         .then((ok) => {
-          if (ok) this.remembered = { verifier, mac };
+          if (ok) this.remembered = { verifier, mac, length: lengthOf(secret) };
           return ok;
         })
         .finally(() => this.running.delete(key));

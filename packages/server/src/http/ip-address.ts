@@ -11,14 +11,17 @@ export function normalizeAddress(address: string): string {
 }
 
 /**
- * The key an address is counted under: an IPv4 address by itself, an IPv6 address by its /64,
- * because one subscriber or one host is routinely given a whole /64 and could otherwise spread
- * its guesses over 2^64 keys. Anything that is not an address (a test's label) is kept as it is.
+ * The keys an address is counted under. `address`: an IPv4 address or an IPv6 /128 by itself.
+ * `network`: for IPv6 only, its /64, which has a larger budget of its own above the /128s: one
+ * subscriber or host is routinely given a whole /64 and could otherwise spread its guesses over
+ * 2^64 keys, while an appliance LAN is one /64 too, so one unit's failures must not stop the
+ * others. Anything that is not an address (a test's label) is kept as it is, without a network.
  */
-export function limiterKeyOf(address: string): string {
+export function limiterKeysOf(address: string): { address: string; network: string | null } {
   const normal = normalizeAddress(address);
-  if (isIP(normal) !== 6) return normal;
-  return `${expandIPv6(normal).slice(0, 4).join(":")}::/64`;
+  if (isIP(normal) !== 6) return { address: normal, network: null };
+  const groups = expandIPv6(normal);
+  return { address: groups.join(":"), network: `${groups.slice(0, 4).join(":")}::/64` };
 }
 
 /** The eight 16-bit groups of an IPv6 address, as lower-case hex without leading zeros. */

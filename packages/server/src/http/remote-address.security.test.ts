@@ -3,7 +3,7 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import { loadEnv } from "../env.ts";
-import { AddressSet, limiterKeyOf } from "./ip-address.ts";
+import { AddressSet, limiterKeysOf } from "./ip-address.ts";
 import { remoteAddressOf } from "./remote-address.ts";
 
 function request(peer: string, forwardedFor?: string | string[]): IncomingMessage {
@@ -38,14 +38,19 @@ describe("remoteAddressOf", () => {
 });
 
 describe("addresses as the limiters count them", () => {
-  it("keys IPv6 by its /64 in every spelling, IPv4 by itself", () => {
-    expect(limiterKeyOf("2001:db8:1:2::1")).toBe("2001:db8:1:2::/64");
-    expect(limiterKeyOf("2001:0DB8:0001:0002:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
-    expect(limiterKeyOf("[2001:db8:1:2::5]")).toBe("2001:db8:1:2::/64");
-    expect(limiterKeyOf("::1")).toBe("0:0:0:0::/64");
-    expect(limiterKeyOf("64:ff9b::192.0.2.1")).toBe("64:ff9b:0:0::/64");
-    expect(limiterKeyOf("::ffff:192.0.2.1")).toBe("192.0.2.1");
-    expect(limiterKeyOf("192.0.2.1")).toBe("192.0.2.1");
+  it("keys IPv6 by its /128 with its /64 above it, in every spelling; IPv4 by itself", () => {
+    const network = "2001:db8:1:2::/64";
+    expect(limiterKeysOf("2001:db8:1:2::1")).toEqual({ address: "2001:db8:1:2:0:0:0:1", network });
+    expect(limiterKeysOf("2001:0DB8:0001:0002:0000:0000:0000:0001")).toEqual(limiterKeysOf("2001:db8:1:2::1"));
+    expect(limiterKeysOf("[2001:db8:1:2::5]")).toEqual({ address: "2001:db8:1:2:0:0:0:5", network });
+    expect(limiterKeysOf("2001:db8:1:2:ffff:ffff:ffff:ffff").network).toBe(network);
+    expect(limiterKeysOf("::1")).toEqual({ address: "0:0:0:0:0:0:0:1", network: "0:0:0:0::/64" });
+    expect(limiterKeysOf("64:ff9b::192.0.2.1")).toEqual({
+      address: "64:ff9b:0:0:0:0:c000:201",
+      network: "64:ff9b:0:0::/64",
+    });
+    expect(limiterKeysOf("::ffff:192.0.2.1")).toEqual({ address: "192.0.2.1", network: null });
+    expect(limiterKeysOf("192.0.2.1")).toEqual({ address: "192.0.2.1", network: null });
   });
 
   it("refuses a trusted-proxy list with anything but addresses and ranges, quoting the entry", () => {

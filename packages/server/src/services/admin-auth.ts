@@ -11,9 +11,11 @@ import { currentSession, endSession, startSession } from "./admin-sessions.ts";
 import type { Services } from "./context.ts";
 
 /**
- * Sign-in failures in 15 min: per address and per account name slowed after 3 (0.5 s more each,
- * at most 10 s); an address is refused after 10, an account never (its owner signs in from an
- * address that has not failed); 30 a minute from all addresses together (auth/rate-limit.ts).
+ * Sign-in failures in 15 min: per address slowed after 3 (0.5 s more each, at most 10 s) and
+ * refused after 10; per IPv6 /64 refused after 100. Failures others caused (the account name
+ * typed, the /64 beyond 30, more than 30 a minute from all addresses) only hold wrong answers
+ * back: the owner, signing in from an address that has not failed, is neither refused nor slowed
+ * (auth/rate-limit.ts).
  */
 export const LOGIN_POLICY: RateLimitPolicy = {
   slowAfter: 3,
@@ -91,11 +93,11 @@ export async function logIn(
   // with the old password that a reset overtook during the check is a wrong password.
   const signedIn = await attempt.check(async () => {
     if (!found) {
-      await spendVerificationTime(input.password);
+      await spendVerificationTime(input.password, attempt.suspect);
       return false;
     }
     return (
-      (await verifyPassword(input.password, found.passwordHash)) &&
+      (await verifyPassword(input.password, found.passwordHash, attempt.suspect)) &&
       (await startSession(services, web, { id: found.account.id, passwordHash: found.passwordHash }))
     );
   });

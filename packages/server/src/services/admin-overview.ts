@@ -24,6 +24,8 @@ export async function overview(services: Services) {
   const granted = server.grantedTotal;
   return {
     configured: server.secretHash !== null,
+    /** Whether the secret has the minimum length; "unknown" until an appliance registers with an older one. */
+    secretLength: server.secretHash === null ? null : services.secrets.lengthOf(server.secretHash),
     enabled: server.enabled,
     approvalRequired: server.approvalRequired,
     pool: {

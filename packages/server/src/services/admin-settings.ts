@@ -1,6 +1,6 @@
 import { setPoolSize as resizePool } from "@sls/allocator";
 import type { AccountRow, AuditInput, PoolTransaction, ServerRow, SettingsUpdate } from "@sls/db";
-import { hashSecret } from "../auth/secret.ts";
+import { hashSharedSecret } from "../auth/secret.ts";
 import type { TBackupSettings, TOperationInput, TPoolSizeOutput } from "../contracts/admin/settings.ts";
 import { SlsError } from "../errors.ts";
 import { commitOutcome, loadState } from "./allocation.ts";
@@ -16,7 +16,7 @@ export async function readSettings(services: Services): Promise<ServerRow> {
 }
 
 export async function setSecret(services: Services, by: AccountRow, secret: string): Promise<void> {
-  const secretHash = await hashSecret(secret);
+  const secretHash = await hashSharedSecret(secret);
   await changeSettings(services, by, (server, at) => ({
     update: { secretHash, secretChangedAt: at },
     // Never the secret, nor its verifier: only that it changed.

@@ -1,5 +1,6 @@
 import type { ParticipantState } from "@sls/db/vocabulary";
 import { z } from "zod";
+import type { TSecretLength } from "../../auth/secret.ts";
 import type { USAGE_RANGES } from "../../services/usage-sampler.ts";
 
 export const ZCounterRow = z.object({
@@ -26,6 +27,7 @@ const ZParticipantCounts = z.object({
 
 export const ZOverview = z.object({
   configured: z.boolean(),
+  secretLength: z.enum(["long", "short", "unknown"]).nullable() satisfies z.ZodType<TSecretLength | null>,
   enabled: z.boolean(),
   approvalRequired: z.boolean(),
   pool: z.object({

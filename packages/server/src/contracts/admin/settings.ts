@@ -15,13 +15,14 @@ export const ZSettings = z.object({
   alertThresholdPct: z.number().int(),
 });
 
-export const ZSecretInput = z.object({
-  secret: z
-    .string()
-    .min(RULES.secret.minLength, `must be at least ${RULES.secret.minLength} characters`)
-    .max(RULES.secret.maxLength, `must be at most ${RULES.secret.maxLength} characters`)
-    .regex(new RegExp(RULES.secret.pattern), "may contain only printable characters, without spaces"),
-});
+/** A new shared secret, from the settings form or SLS_SHARED_SECRET on a new database. */
+export const ZNewSecret = z
+  .string()
+  .min(RULES.secret.minLength, `must be at least ${RULES.secret.minLength} characters`)
+  .max(RULES.secret.maxLength, `must be at most ${RULES.secret.maxLength} characters`)
+  .regex(new RegExp(RULES.secret.pattern), "may contain only printable characters, without spaces");
+
+export const ZSecretInput = z.object({ secret: ZNewSecret });
 
 export const ZRefreshIntervalInput = z.object({ refreshIntervalSec: ZWholeNumber(RULES.refreshIntervalSec) });
 
