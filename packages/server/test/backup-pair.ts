@@ -94,6 +94,7 @@ export async function backupPair(options: {
     async close() {
       await Promise.all(processes.map((p) => p.stop()));
       await Promise.all([mainStore.close(), backupStore.close()]);
+      await Promise.all([mainDb.drop(), backupDb.drop()]);
     },
   };
   await startMain();
