@@ -25,6 +25,7 @@ export interface BackupConfig {
 }
 
 const FULL_SNAPSHOT_TIMEOUT_MS = 120_000;
+const MAX_CAUSE_CHARS = 500;
 
 /**
  * The main server answered, but the backup cannot synchronise: the main server refused the call
@@ -311,7 +312,12 @@ export class BackupRunner {
    * of cause as a backup.link-refused audit row, which the alert engine turns into an alert.
    */
   private async linkRefused(trouble: LinkTrouble): Promise<void> {
-    const detail = { mainUrl: this.config.mainUrl, cause: trouble.message, ...trouble.detail };
+    // The cause quotes the other server's message: capped before it reaches the log, an audit row and alerts.
+    const detail = {
+      mainUrl: this.config.mainUrl,
+      cause: trouble.message.slice(0, MAX_CAUSE_CHARS),
+      ...trouble.detail,
+    };
     this.services.log.error(
       "backup sync refused while the main server answers; the backup does not take over for this",
       detail,
