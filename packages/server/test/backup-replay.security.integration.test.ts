@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";
 import { BACKUP_KEY } from "./backup-pair.ts";
 import { applianceClient } from "./kit/clients.ts";
-import { type FreshDatabase, freshDatabase, SECRET, settle } from "./harness.ts";
+import { type FreshDatabase, freshDatabase, registration, SECRET, settle } from "./harness.ts";
 import { startServerProcess, type ServerProcess } from "./kit/processes.ts";
 
 const SERIAL = "REPLAYBKP";
@@ -69,6 +69,11 @@ describe("a captured link request is accepted once across every process on the d
     const register = link.seal("register-request", { serial: SERIAL, hostname: "backup.example.net" });
     expect(await send(first, "register", register)).toBe("ok");
     expect(await send(second, "register", register)).toMatch(REPLAYED);
+    // The serial is the backup's alone, whichever process an appliance with the fleet secret asks.
+    for (const server of [first, second]) {
+      const reserved = await settle(applianceClient(server.baseUrl).appliance.register.mutate(registration(SERIAL)));
+      expect(reserved).toMatchObject({ ok: false, status: 403, error: { data: { reason: "RESERVED_SERIAL" } } });
+    }
 
     const sync = link.seal("sync-request", SYNC);
     expect(await send(first, "sync", sync)).toBe("ok");
