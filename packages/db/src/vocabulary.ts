@@ -81,6 +81,7 @@ export const BACKUP_EVENT_TYPES = [
   "backup-takeover",
   "backup-alert",
   "backup.sync-refused",
+  "backup.link-refused",
   "backup.handback-refused",
   "backup.handback-failed",
   "backup.handback-recovered",

@@ -138,7 +138,6 @@ async function main(): Promise<void> {
     SLS_ROLE: "backup",
     SLS_MAIN_URL: `127.0.0.1:${mainPort}`,
     SLS_BACKUP_SERIAL: "BENCHBACKUP",
-    SLS_SHARED_SECRET: SECRET,
     SLS_BACKUP_KEY: KEY,
     SLS_SYNC_INTERVAL_MS: String(SYNC_MS),
     SLS_LOG_LEVEL: "debug",

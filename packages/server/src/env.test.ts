@@ -22,8 +22,15 @@ describe("loadEnv", () => {
       expect(message).toContain(key);
   });
 
-  it("requires the main server's URL, its own serial and the secret for the backup role", () => {
-    expect(() => loadEnv({ SLS_ROLE: "backup" })).toThrow(/SLS_MAIN_URL.*\n.*SLS_BACKUP_SERIAL.*\n.*SLS_SHARED_SECRET/);
+  it("requires the main server's URL, its own serial and the link key for the backup role, not the fleet secret", () => {
+    expect(() => loadEnv({ SLS_ROLE: "backup" })).toThrow(/SLS_MAIN_URL.*\n.*SLS_BACKUP_SERIAL.*\n.*SLS_BACKUP_KEY/);
+    const backup = {
+      SLS_ROLE: "backup",
+      SLS_MAIN_URL: "main:3000",
+      SLS_BACKUP_SERIAL: "B1",
+      SLS_BACKUP_KEY: "k".repeat(32),
+    };
+    expect(loadEnv(backup).SLS_SHARED_SECRET).toBeUndefined();
   });
 
   it("refuses a shared secret with spaces (its minimum length is checked when it seeds a database)", () => {

@@ -46,8 +46,9 @@ const ZEnv = z.object({
     .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1–64 characters of A–Z a–z 0–9 . _ -")
     .optional(),
   /**
-   * The backup link key, the same on the main server and its backup: authenticates backup.sync
-   * and backup.handback both ways (HMAC-SHA256). Generate one with `openssl rand -base64 32`.
+   * The backup link key, the same on the main server and its backup: authenticates backup.register,
+   * backup.sync and backup.handback both ways (HMAC-SHA256), and is the backup's only credential
+   * (SLS_SHARED_SECRET is not needed in the backup role). Generate one with `openssl rand -base64 32`.
    */
   SLS_BACKUP_KEY: z
     .string()
@@ -121,9 +122,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const env = parsed.data;
   if (env.SLS_ROLE === "backup") {
-    const missing = (["SLS_MAIN_URL", "SLS_BACKUP_SERIAL", "SLS_SHARED_SECRET", "SLS_BACKUP_KEY"] as const).filter(
-      (key) => !env[key],
-    );
+    const missing = (["SLS_MAIN_URL", "SLS_BACKUP_SERIAL", "SLS_BACKUP_KEY"] as const).filter((key) => !env[key]);
     if (missing.length > 0) {
       throw new EnvError(
         `Invalid environment; fix these and start again:\n${missing.map((key) => `  - ${key}: required when SLS_ROLE=backup${key === "SLS_BACKUP_KEY" ? " (the backup link key, the same as on the main server; generate one with: openssl rand -base64 32)" : ""}`).join("\n")}`,

@@ -154,6 +154,12 @@ describe.each(providers())("alert delivery on %s", (provider) => {
         actor: "system:handback",
         detail: { address: "backup.example.net:3000", cause: "connection refused" },
       },
+      {
+        at,
+        type: "backup.link-refused",
+        actor: "system:sync",
+        detail: { mainUrl: "http://main.example.net:3000", cause: "the main server refused the call: BAD_SECRET" },
+      },
     ]);
     await alertTick(services);
 

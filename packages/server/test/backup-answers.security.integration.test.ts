@@ -50,11 +50,12 @@ describe("the backup refuses bad backup.sync answers from a fake main server ove
   let store: Store;
   let answerSync: Answerer = sealed(GOOD);
   let previous: PeerAnswer | null = null;
-  let registerAnswer: unknown = { token: "fake-token", role: "backup" };
+  const REGISTERED = { role: "backup", refreshIntervalSec: 30, granted: 0, pending: 0 };
+  let answerRegister: Answerer = (self, input) => self.answer("register", input, REGISTERED);
 
   beforeAll(async () => {
     peer = await new FakePeer(BACKUP_KEY, (path, input, self) => {
-      if (path === "appliance.register") return { data: registerAnswer };
+      if (path === "backup.register") return answerRegister(self, input);
       const answer = answerSync(self, input);
       previous = answer;
       return answer;
@@ -157,18 +158,27 @@ describe("the backup refuses bad backup.sync answers from a fake main server ove
     expect(ledger.auditGrantedSum).toBe(ledger.grantedSum);
   });
 
-  it("refuses an appliance.register answer that breaks its schema, and registers once it is sound again", async () => {
-    const registrations = peer.count("appliance.register");
-    registerAnswer = { token: 5, role: "backup" };
-    answerSync = () => ({ error: { message: "superseded", reason: "BAD_TOKEN", status: 401 } });
-    await waitFor(
-      async () => (await refusals()).some((r) => r.reasons.join(" ").includes("appliance.register answer")),
-      { what: "the refused registration" },
-    );
-    expect(peer.count("appliance.register")).toBeGreaterThan(registrations);
-    registerAnswer = { token: "fake-token-2", role: "backup" };
+  it("refuses a backup.register answer not sealed or breaking its schema, and registers once it is sound again", async () => {
+    const linkRefusals = async () =>
+      (await auditEvents(store, { types: ["backup.link-refused"] })).map((r) => JSON.parse(r.detail!).cause as string);
+    const registrations = peer.count("backup.register");
+    // A refused sync makes the backup register again before its next sync.
+    answerSync = () => ({ error: { message: "no such backup", reason: "NOT_BACKUP", status: 403 } });
+    for (const [answerer, cause] of [
+      [(() => ({ data: REGISTERED })) as Answerer, /backup\.register answer: the message is not a sealed/],
+      [
+        ((self, input) => self.answer("register", input, { ...REGISTERED, role: 5 })) as Answerer,
+        /does not match its schema/,
+      ],
+    ] as const) {
+      answerRegister = answerer;
+      await waitFor(async () => (await linkRefusals()).some((c) => cause.test(c)), { what: `the refusal ${cause}` });
+    }
+    expect(peer.count("backup.register")).toBeGreaterThan(registrations);
+    answerRegister = (self, input) => self.answer("register", input, REGISTERED);
     answerSync = sealed(GOOD);
     await nextSyncs();
     expect(backup.running.services.serving).toMatchObject({ state: "inactive" });
+    expect((await store.backup.readRole())?.failedSyncs).toBe(0);
   });
 });

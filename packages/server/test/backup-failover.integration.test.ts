@@ -57,7 +57,6 @@ describe("backup deployment as the README describes it, through a main server cr
       SLS_ROLE: "backup",
       SLS_MAIN_URL: `127.0.0.1:${mainPort}`,
       SLS_BACKUP_SERIAL: "JAD99BACKUP",
-      SLS_SHARED_SECRET: SECRET,
       SLS_BACKUP_KEY: BACKUP_KEY,
       DATABASE_URL: backupDb.url,
       PORT: String(backupPort),

@@ -180,7 +180,7 @@ describe("the backup link key: the fleet secret alone gets neither the fleet nor
   let main: TestServer;
   let keyless: TestServer;
   let backupServer: TestServer;
-  let token: string;
+  const link = new BackupLink(BACKUP_KEY, Date.now);
 
   beforeAll(async () => {
     main = await startTestServer((await freshDatabase("sqlite", "link-main")).url, { SLS_BACKUP_KEY: BACKUP_KEY });
@@ -191,11 +191,12 @@ describe("the backup link key: the fleet secret alone gets neither the fleet nor
       );
     }
     await registerOk(main, "VICTIM1");
-    // Anyone holding the fleet secret can register with the backup's serial (it is shown to viewers).
-    const reg = await settle(applianceClient(main.baseUrl).appliance.register.mutate(registration("BKPLINK")));
-    if (!reg.ok) throw new Error(JSON.stringify(reg.error));
-    expect(reg.data.role).toBe("backup");
-    token = reg.data.token;
+    const registered = await settle(
+      applianceClient(main.baseUrl).backup.register.mutate(
+        link.seal("register-request", { serial: "BKPLINK", hostname: "backup.example.net" }),
+      ),
+    );
+    if (!registered.ok) throw new Error(JSON.stringify(registered.error));
   });
   afterAll(async () => {
     await backupServer?.close();
@@ -205,12 +206,47 @@ describe("the backup link key: the fleet secret alone gets neither the fleet nor
 
   const request = { active: false, remainingMs: 0, after: null, epoch: null };
 
+  it("refuses the backup's serial from appliance.register with the fleet secret (RESERVED_SERIAL) and writes nothing", async () => {
+    const store = main.running.services.store;
+    const before = { row: await store.findParticipantBySerial("BKPLINK"), audit: await auditEvents(store, {}) };
+    // The serial is shown to viewers in the console: anyone with the fleet secret could try it.
+    const reserved = await settle(applianceClient(main.baseUrl).appliance.register.mutate(registration("BKPLINK")));
+    expect(reserved).toMatchObject({ ok: false, status: 403, error: { data: { reason: "RESERVED_SERIAL" } } });
+    if (!reserved.ok) expect(reserved.error.message).toMatch(/backup link \(SLS_BACKUP_KEY\)/);
+    // The secret is checked first: a wrong one is still BAD_SECRET and tells nothing about the serial.
+    const wrong = await settle(
+      applianceClient(main.baseUrl).appliance.register.mutate(registration("BKPLINK", { secret: "not-the-secret" })),
+    );
+    expect(wrong).toMatchObject({ ok: false, error: { data: { reason: "BAD_SECRET" } } });
+    expect({ row: await store.findParticipantBySerial("BKPLINK"), audit: await auditEvents(store, {}) }).toEqual(
+      before,
+    );
+  });
+
+  it("refuses backup.register with another key, for another serial, and on a backup server", async () => {
+    const forged = await settle(
+      applianceClient(main.baseUrl).backup.register.mutate(
+        STRANGER.seal("register-request", { serial: "BKPLINK", hostname: "x" }),
+      ),
+    );
+    expect(forged).toMatchObject({ ok: false, status: 401, error: { data: { reason: "BAD_SECRET" } } });
+    const other = await settle(
+      applianceClient(main.baseUrl).backup.register.mutate(
+        link.seal("register-request", { serial: "VICTIM1", hostname: "x" }),
+      ),
+    );
+    expect(other).toMatchObject({ ok: false, status: 403, error: { data: { reason: "NOT_BACKUP" } } });
+    expect((await main.running.services.store.findParticipantBySerial("VICTIM1"))?.hostname).toBe(
+      "victim1.example.net",
+    );
+  });
+
   it("refuses backup.sync unsealed or sealed with another key, and never sends token hashes", async () => {
     // Deliberately not the sealed input the procedure declares.
-    const unsealed = await settle(applianceClient(main.baseUrl, { token }).backup.sync.mutate(request as never));
+    const unsealed = await settle(applianceClient(main.baseUrl).backup.sync.mutate(request as never));
     expect(unsealed).toMatchObject({ ok: false, error: { data: { reason: "INVALID_INPUT" } } });
     const forged = await settle(
-      applianceClient(main.baseUrl, { token }).backup.sync.mutate(STRANGER.seal("sync-request", request)),
+      applianceClient(main.baseUrl).backup.sync.mutate(STRANGER.seal("sync-request", request)),
     );
     expect(forged).toMatchObject({ ok: false, status: 401, error: { data: { reason: "BAD_SECRET" } } });
     if (!forged.ok) expect(forged.error.message).toContain("SLS_BACKUP_KEY");
@@ -218,9 +254,8 @@ describe("the backup link key: the fleet secret alone gets neither the fleet nor
   });
 
   it("answers a sealed request once, sealed as the answer to it, and refuses its replay", async () => {
-    const link = new BackupLink(BACKUP_KEY, Date.now);
     const sealed = link.seal("sync-request", request);
-    const answer = await settle(applianceClient(main.baseUrl, { token }).backup.sync.mutate(sealed));
+    const answer = await settle(applianceClient(main.baseUrl).backup.sync.mutate(sealed));
     if (!answer.ok) throw new Error(JSON.stringify(answer.error));
     const body = JSON.parse(answer.data.body) as { full: boolean; participants: Array<{ serial: string }> };
     expect(body.full).toBe(true);
@@ -230,29 +265,29 @@ describe("the backup link key: the fleet secret alone gets neither the fleet nor
         safeParse: (v: unknown) => ({ success: true, data: v }),
       } as never),
     ).toThrow(/SLS_BACKUP_KEY/);
-    const replay = await settle(applianceClient(main.baseUrl, { token }).backup.sync.mutate(sealed));
+    const replay = await settle(applianceClient(main.baseUrl).backup.sync.mutate(sealed));
     expect(replay).toMatchObject({ ok: false, error: { data: { reason: "BAD_SECRET" } } });
     if (!replay.ok) expect(replay.error.message).toContain("already received");
   });
 
   it("a main server without SLS_BACKUP_KEY says so instead of syncing", async () => {
-    const reg = await settle(applianceClient(keyless.baseUrl).appliance.register.mutate(registration("BKPLINK")));
-    if (!reg.ok) throw new Error(JSON.stringify(reg.error));
-    const refused = await settle(
-      applianceClient(keyless.baseUrl, { token: reg.data.token }).backup.sync.mutate(
-        new BackupLink(BACKUP_KEY, Date.now).seal("sync-request", request),
+    for (const call of [
+      applianceClient(keyless.baseUrl).backup.sync.mutate(link.seal("sync-request", request)),
+      applianceClient(keyless.baseUrl).backup.register.mutate(
+        link.seal("register-request", { serial: "BKPLINK", hostname: "x" }),
       ),
-    );
-    expect(refused).toMatchObject({ ok: false, error: { data: { reason: "SERVER_NOT_CONFIGURED" } } });
-    if (!refused.ok) expect(refused.error.message).toContain("SLS_BACKUP_KEY is not set on the main server");
+    ]) {
+      const refused = await settle(call);
+      expect(refused).toMatchObject({ ok: false, error: { data: { reason: "SERVER_NOT_CONFIGURED" } } });
+      if (!refused.ok) expect(refused.error.message).toContain("SLS_BACKUP_KEY is not set on the main server");
+    }
   });
 
-  it("the backup role refuses to start without a key of at least 32 characters", () => {
+  it("the backup role refuses to start without a key of at least 32 characters (and needs no fleet secret)", () => {
     const base = {
       SLS_ROLE: "backup",
       SLS_MAIN_URL: "main.example.net:3000",
       SLS_BACKUP_SERIAL: "BKP1",
-      SLS_SHARED_SECRET: "secret-1",
     };
     expect(() => loadEnv(base)).toThrow(/SLS_BACKUP_KEY: required when SLS_ROLE=backup.*openssl rand -base64 32/);
     expect(() => loadEnv({ ...base, SLS_BACKUP_KEY: "short" })).toThrow(
@@ -286,5 +321,10 @@ describe("the backup link key: the fleet secret alone gets neither the fleet nor
       ),
     );
     expect(genuine.ok).toBe(true);
+    // backup.sync and backup.register are the main server's: a backup refuses them even when sealed.
+    const misdirected = await settle(
+      applianceClient(backupServer.baseUrl).backup.sync.mutate(link.seal("sync-request", request)),
+    );
+    expect(misdirected).toMatchObject({ ok: false, status: 403, error: { data: { reason: "NOT_BACKUP" } } });
   });
 });

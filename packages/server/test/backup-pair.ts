@@ -82,7 +82,6 @@ export async function backupPair(options: {
         SLS_ROLE: "backup",
         SLS_MAIN_URL: mainUrl,
         SLS_BACKUP_SERIAL: options.serial,
-        SLS_SHARED_SECRET: SECRET,
         SLS_BACKUP_KEY: BACKUP_KEY,
         SLS_SYNC_INTERVAL_MS: String(options.syncMs),
         SLS_MAIN_DOWN_AFTER_FAILED_SYNCS: "3",
@@ -95,6 +94,7 @@ export async function backupPair(options: {
     async close() {
       await Promise.all(processes.map((p) => p.stop()));
       await Promise.all([mainStore.close(), backupStore.close()]);
+      await Promise.all([mainDb.drop(), backupDb.drop()]);
     },
   };
   await startMain();

@@ -52,7 +52,12 @@ export class FakePeer {
   }
 
   /** Seals `payload` as this peer's answer to the sealed request `input` (or to another nonce). */
-  answer(kind: "sync" | "handback", input: unknown, payload: unknown, nonce = (input as TSealed).nonce): PeerAnswer {
+  answer(
+    kind: "sync" | "handback" | "register",
+    input: unknown,
+    payload: unknown,
+    nonce = (input as TSealed).nonce,
+  ): PeerAnswer {
     return { data: this.link.seal(`${kind}-answer:${nonce}`, payload) };
   }
 

@@ -21,6 +21,7 @@ const TITLES: Record<AlertItem["kind"], string> = {
   "backup-limit": "Backup at its limit",
   "handback-done": "Hand-back done",
   "handback-failed": "Hand-back failed",
+  "backup-link-refused": "Backup link refused",
   test: "Test",
 };
 

@@ -49,6 +49,7 @@ const EVENT_TYPES = {
   "backup-takeover": { label: "Backup took over", group: "backup" },
   "backup-alert": { label: "Backup alert", group: "backup" },
   "backup.sync-refused": { label: "Sync answer refused", group: "backup" },
+  "backup.link-refused": { label: "Backup link refused", group: "backup" },
   "backup.handback-refused": { label: "Hand-back refused", group: "backup" },
   "backup.handback-failed": { label: "Hand-back failing", group: "backup" },
   "backup.handback-recovered": { label: "Hand-back recovered", group: "backup" },

@@ -21,6 +21,7 @@ import { AuditRetention } from "./audit-retention.ts";
 import { UsageRepository } from "./usage.ts";
 import { LeaseRepository } from "./leases.ts";
 import { ProcessRegistry } from "./process-registry.ts";
+import { LinkNonceRepository } from "./link-nonces.ts";
 
 export class ServerNotSeededError extends Error {
   constructor() {
@@ -43,6 +44,8 @@ export class Store {
   readonly leases: LeaseRepository;
   /** Server processes sharing this database, for the write-behind's crash rule. */
   readonly processes: ProcessRegistry;
+  /** Nonces of accepted backup-link requests, so each is accepted once by any process. */
+  readonly linkNonces: LinkNonceRepository;
 
   static {
     clientOfStore = (store) => store.db;
@@ -57,6 +60,7 @@ export class Store {
     this.backup = new BackupStore(db, (work) => this.inPoolTransaction(work));
     this.leases = new LeaseRepository(db);
     this.processes = new ProcessRegistry(db);
+    this.linkNonces = new LinkNonceRepository(db);
   }
 
   readServer(): Promise<ServerRow | null> {

@@ -11,6 +11,7 @@ export const ALERT_KINDS = [
   "backup-limit",
   "handback-done",
   "handback-failed",
+  "backup-link-refused",
   "test",
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
@@ -27,5 +28,6 @@ export const ALERT_TITLES: Record<AlertKind, string> = {
   "backup-limit": "Backup server reached its operating limit",
   "handback-done": "Hand-back done",
   "handback-failed": "Hand-back failed",
+  "backup-link-refused": "Backup cannot synchronise although the main server answers",
   test: "Test alert",
 };

@@ -27,6 +27,7 @@ const TAILED_AUDIT_TYPES = [
   "handback",
   "backup.handback-failed",
   "backup.handback-refused",
+  "backup.link-refused",
 ] as const satisfies readonly AuditEventType[];
 
 export interface Detection {
@@ -98,7 +99,8 @@ export async function detectConditions(services: Services, config: AlertConfig, 
 /**
  * Events read from the audit history after the engine's cursor: reclaims (one alert per tick,
  * listing the serials, for silent participants; every cause counted), the backup taking over,
- * its 15-day and limit alerts, hand-back done (the grants it changed) and failed.
+ * its 15-day and limit alerts, hand-back done (the grants it changed) and failed, and the backup
+ * link refused while the main server answers.
  */
 export async function detectFromAudit(
   store: Store,
@@ -179,6 +181,14 @@ function singleRowAlert(row: AuditTailRow): Alert | null {
         kind: "handback-failed",
         severity: "warning",
         message: `Hand-back from the backup server failed: ${String(detail.cause ?? (Array.isArray(detail.reasons) ? detail.reasons[0] : "see the audit history"))}.`,
+        detail,
+        raisedAt: row.at,
+      };
+    case "backup.link-refused":
+      return {
+        kind: "backup-link-refused",
+        severity: "critical",
+        message: `The backup server cannot synchronise although the main server answers; it does not take over while the main server answers, so fix this before the main server fails: ${String(detail.cause ?? "see the audit history")}.`,
         detail,
         raisedAt: row.at,
       };

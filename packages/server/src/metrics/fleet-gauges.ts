@@ -11,8 +11,8 @@ const SNAPSHOT_TTL_MS = 1_000;
 
 type InUseTotals = Awaited<ReturnType<Store["operations"]["inUseTotals"]>>;
 
+/** No serial label: the backup's serial is the one an appliance would need to impersonate it, and /metrics is unauthenticated. */
 interface BackupFigures {
-  serial: string;
   active: boolean;
   lastSyncAt: Date | null;
   remainingMs: number | null;
@@ -48,10 +48,9 @@ async function readSnapshot(services: Services): Promise<FleetSnapshot> {
 /** On the main server: what the backup last reported. On the backup: its own role row. */
 async function readBackupFigures(services: Services): Promise<BackupFigures | null> {
   if (services.role === "backup") {
-    const [role, server] = await Promise.all([services.store.backup.readRole(), services.store.readServer()]);
+    const role = await services.store.backup.readRole();
     if (!role) return null;
     return {
-      serial: server?.backupSerial ?? "self",
       active: role.active,
       lastSyncAt: role.lastSyncAt,
       remainingMs: role.remainingMs,
@@ -60,7 +59,6 @@ async function readBackupFigures(services: Services): Promise<BackupFigures | nu
   const status = await services.store.overview.backupStatus();
   if (!status?.serial) return null;
   return {
-    serial: status.serial,
     active: status.active,
     lastSyncAt: status.lastSyncAt,
     remainingMs: status.remainingMs,
@@ -113,24 +111,23 @@ export function registerFleetGauges(metrics: ServerMetrics, services: Services):
   gauge("sls_server_role", "1 for this process's role (main or backup).", ["role"], (g) =>
     g.set({ role: services.role }, 1),
   );
-  gauge("sls_backup_active", "1 while the backup server is serving appliances.", ["serial"], (g, s) => {
-    if (s.backup) g.set({ serial: s.backup.serial }, s.backup.active ? 1 : 0);
+  gauge("sls_backup_active", "1 while the backup server is serving appliances.", [], (g, s) => {
+    if (s.backup) g.set(s.backup.active ? 1 : 0);
   });
   gauge(
     "sls_backup_last_sync_age_seconds",
     "Seconds since the backup last synchronised with the main server.",
-    ["serial"],
+    [],
     (g, s) => {
-      if (s.backup?.lastSyncAt)
-        g.set({ serial: s.backup.serial }, Math.max(0, (services.now() - s.backup.lastSyncAt.getTime()) / 1000));
+      if (s.backup?.lastSyncAt) g.set(Math.max(0, (services.now() - s.backup.lastSyncAt.getTime()) / 1000));
     },
   );
   gauge(
     "sls_backup_operating_time_left_seconds",
     "The backup's remaining operating limit (5 to 30 days), in seconds.",
-    ["serial"],
+    [],
     (g, s) => {
-      if (s.backup?.remainingMs != null) g.set({ serial: s.backup.serial }, Math.max(0, s.backup.remainingMs / 1000));
+      if (s.backup?.remainingMs != null) g.set(Math.max(0, s.backup.remainingMs / 1000));
     },
   );
 }

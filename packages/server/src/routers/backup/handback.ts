@@ -19,6 +19,6 @@ export const handbackProcedure = publicProcedure
       throw new SlsError("NOT_BACKUP", "This server is not running as a backup server (SLS_ROLE=backup).");
     }
     const link = services.serving.link;
-    openRequest(services, link, input, "handback-request", ZHandbackRequest, ctx.remoteAddress);
+    await openRequest(services, link, input, "handback-request", ZHandbackRequest, ctx.remoteAddress);
     return link.seal(`handback-answer:${input.nonce}`, await handBack(services, services.serving));
   });

@@ -16,6 +16,27 @@ function awaitingApproval(serial: string): SlsError {
   );
 }
 
+/** A registration's details: what appliance.register carries, without the secret that authenticated it. */
+export type RegistrationDetails = Omit<TRegisterInput, "secret">;
+
+/** Who registers: an appliance proving the fleet secret, or the backup server proving the link key. */
+type Registrant = "appliance" | "backup";
+
+function reservedSerial(serial: string): SlsError {
+  return new SlsError(
+    "RESERVED_SERIAL",
+    `Serial ${serial} is the configured backup server's; only the backup server registers it, over the backup link (SLS_BACKUP_KEY). Give this appliance its own serial.`,
+  );
+}
+
+function notTheBackup(serial: string): SlsError {
+  return new SlsError(
+    "NOT_BACKUP",
+    `Serial ${serial} is not the backup server configured on the main server; set the backup's serial in the console's settings, or fix SLS_BACKUP_SERIAL on the backup.`,
+  );
+}
+
+/** appliance.register: the fleet secret, then the registration (never of the configured backup's serial). */
 export async function register(
   services: Services,
   input: TRegisterInput,
@@ -30,13 +51,45 @@ export async function register(
   const server = await services.settings.get();
   requireConfigured(server);
   await checkRegistrationSecret(services, input.secret, server.secretHash, { remoteAddress, serial: input.serial });
+  // Checked again under the lock (the backup serial may change meanwhile); here it saves the transaction.
+  if (server.backupSerial === input.serial) throw reservedSerial(input.serial);
+  const { secret: _secret, ...details } = input;
+  return enrol(services, details, "appliance", arrivedAt);
+}
 
+/** backup.register on the main server, once the link key is proven: the configured backup serial only. */
+export async function registerBackup(
+  services: Services,
+  details: RegistrationDetails,
+  arrivedAt?: number,
+): Promise<{ participantId: string; answer: TRegisterOutput }> {
+  services.allocations.admit(arrivedAt);
+  requireConfigured(await services.settings.get());
+  return enrol(services, details, "backup", arrivedAt);
+}
+
+/**
+ * The registration itself, for both registrants: under the pool lock, the configured backup serial
+ * is the backup's alone; an unknown serial waits for approval when the administrator requires it;
+ * a known one is registered again (new token, the live grant kept).
+ */
+async function enrol(
+  services: Services,
+  input: RegistrationDetails,
+  registrant: Registrant,
+  arrivedAt?: number,
+): Promise<{ participantId: string; answer: TRegisterOutput }> {
   const now = services.now();
   const at = new Date(now);
+  const actor = `${registrant}:${input.serial}`;
   const result = await services.allocations.run(
     async (tx) => {
       await services.serving.guard(tx, now, false);
       requireConfigured(tx.server);
+      // Decided before anything is written: a refused registration changes nothing.
+      const isBackupSerial = tx.server.backupSerial === input.serial;
+      if (registrant === "appliance" && isBackupSerial) throw reservedSerial(input.serial);
+      if (registrant === "backup" && !isBackupSerial) throw notTheBackup(input.serial);
       const existing = await tx.findParticipantBySerial(input.serial);
       if (!existing && tx.server.approvalRequired) {
         const row = await tx.createParticipant({
@@ -48,7 +101,7 @@ export async function register(
           {
             at,
             type: "register-awaiting-approval",
-            actor: `appliance:${input.serial}`,
+            actor,
             participantId: row.id,
             serial: row.serial,
           },
@@ -59,13 +112,13 @@ export async function register(
 
       const { token, hash } = newToken();
       const participant = existing
-        ? await reRegister(tx, existing, input, hash, now, services.leases.floor)
+        ? await reRegister(tx, existing, input, hash, now, services.leases.floor, actor)
         : await tx.createParticipant({ ...newParticipantFields(input, at), approved: true, tokenHash: hash });
       await tx.audit([
         {
           at,
           type: "register",
-          actor: `appliance:${input.serial}`,
+          actor,
           participantId: participant.id,
           serial: participant.serial,
           detail: {
@@ -82,7 +135,7 @@ export async function register(
         participantId: participant.id,
         answer: {
           token,
-          role: tx.server.backupSerial === input.serial ? ("backup" as const) : ("participant" as const),
+          role: isBackupSerial ? ("backup" as const) : ("participant" as const),
           refreshIntervalSec: tx.server.refreshIntervalSec,
           granted: participant.granted,
           pending: participant.pending,
@@ -96,7 +149,7 @@ export async function register(
   return result;
 }
 
-function newParticipantFields(input: TRegisterInput, at: Date) {
+function newParticipantFields(input: RegistrationDetails, at: Date) {
   return {
     id: `ptc_${randomUUID().replaceAll("-", "")}`,
     serial: input.serial,
@@ -114,12 +167,12 @@ function newParticipantFields(input: TRegisterInput, at: Date) {
 async function reRegister(
   tx: PoolTransaction,
   existing: ParticipantRow,
-  input: TRegisterInput,
+  input: RegistrationDetails,
   tokenHash: string,
   now: number,
   floor: number,
+  actor: string,
 ) {
-  const actor = `appliance:${existing.serial}`;
   let state = await loadState(tx, [existing], "any", floor);
   state = await reclaimIfSilent(tx, state, existing, now, actor);
   if (input.platformLimit !== existing.platformLimit || input.localLimit !== existing.localLimit) {

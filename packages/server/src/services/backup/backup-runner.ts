@@ -8,27 +8,55 @@ import {
   type OperatingLimit,
 } from "@sls/allocator";
 import type { AuditInput, BackupRoleRow, BackupStore, ParticipantRecord } from "@sls/db";
-import { z } from "zod";
 import { callMutation, RemoteCallError } from "../../http/trpc-call.ts";
 import type { Services } from "../context.ts";
 import { poolViolations } from "./answer-checks.ts";
 import { LinkRefusal } from "./link-key.ts";
 import type { BackupServing } from "./serving.ts";
+import { ZBackupRegisterAnswer, type TBackupRegisterAnswer, type TBackupRegisterRequest } from "./register-wire.ts";
 import { changesFromWire, ZSyncAnswer, type TSyncAnswer, type TSyncRequest } from "./snapshot-wire.ts";
 
 export interface BackupConfig {
   mainUrl: string;
   serial: string;
-  secret: string;
   syncIntervalMs: number;
   mainDownAfterFailedSyncs: number;
   dayMs: number;
 }
 
 const FULL_SNAPSHOT_TIMEOUT_MS = 120_000;
+const MAX_CAUSE_CHARS = 500;
 
-/** What the backup needs of the main server's appliance.register answer. */
-const ZRegisterAnswer = z.object({ token: z.string().min(1).max(512), role: z.enum(["participant", "backup"]) });
+/**
+ * The main server answered, but the backup cannot synchronise: the main server refused the call
+ * (any 4xx), or the backup refused its answer. `kind` names the cause for the alert.
+ */
+class LinkTrouble extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+    readonly detail: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Only these count towards "main down": no answer at all (refused, timed out) or a 5xx. */
+function mainUnreachable(error: unknown): error is RemoteCallError {
+  return error instanceof RemoteCallError && (error.status === null || error.status >= 500);
+}
+
+function asTrouble(error: unknown): LinkTrouble | null {
+  if (error instanceof LinkTrouble) return error;
+  if (error instanceof RemoteCallError) {
+    const kind = error.reason ?? `HTTP ${error.status}`;
+    return new LinkTrouble(kind, `the main server refused the call: ${kind}: ${error.message}`, {
+      status: error.status,
+      reason: error.reason,
+    });
+  }
+  return null;
+}
 
 const ALERT_TEXT: Record<OperatingAlert, string> = {
   ACTIVE_15_DAYS: "CRITICAL: the backup server has been serving for 15 days; bring the main server back",
@@ -43,13 +71,17 @@ interface SyncCursor {
 }
 
 /**
- * The backup server's side of the protocol: register with the main server, call backup.sync
- * every interval and apply the changes since the last one (a full snapshot the first time), judge
- * the main server down after several failed syncs in a row (the backup is then "armed" and
- * activates on the first appliance call), and account the operating limit.
+ * The backup server's side of the protocol: register with the main server over the backup link
+ * (backup.register, sealed with the link key), call backup.sync every interval and apply the
+ * changes since the last one (a full snapshot the first time), judge the main server down after
+ * several syncs in a row that got no answer (the backup is then "armed" and activates on the
+ * first appliance call), and account the operating limit. A refusal from the main server is an
+ * answer: it is logged and alerted, and never arms the backup.
  */
 export class BackupRunner {
-  private token: string | null = null;
+  private registered = false;
+  /** The cause of the last refused sync, so that a refusal repeated every interval is alerted once. */
+  private trouble: string | null = null;
   /** Kept in memory: after a restart of the backup, its first sync is a full snapshot. */
   private cursor: SyncCursor | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -115,16 +147,26 @@ export class BackupRunner {
     if (!role.active) {
       try {
         const applied = await this.sync(role);
-        if (applied) lastSyncAt = new Date(now);
-        // A refused answer is no sign that the main server is down, nor a synchronisation.
-        syncResult = applied ? { failedSyncs: 0, lastSyncAt: new Date(now) } : null;
+        if (applied) {
+          lastSyncAt = new Date(now);
+          syncResult = { failedSyncs: 0, lastSyncAt };
+          this.linkWorks();
+        }
       } catch (error) {
-        syncResult = { failedSyncs: role.failedSyncs + 1 };
-        this.services.log.warn("backup sync failed", {
-          failedSyncs: syncResult.failedSyncs,
-          mainUrl: this.config.mainUrl,
-          error: (error as Error).message,
-        });
+        if (mainUnreachable(error)) {
+          syncResult = { failedSyncs: role.failedSyncs + 1 };
+          this.services.log.warn("backup sync failed: the main server did not answer", {
+            failedSyncs: syncResult.failedSyncs,
+            mainUrl: this.config.mainUrl,
+            error: error.message,
+          });
+        } else {
+          const trouble = asTrouble(error);
+          if (!trouble) throw error;
+          // The main server answered, so it is up: the count of syncs without an answer starts again.
+          syncResult = { failedSyncs: 0 };
+          await this.linkRefused(trouble);
+        }
       }
     }
     const synchronised = lastSyncAt !== null && now - lastSyncAt.getTime() <= 3 * this.config.syncIntervalMs;
@@ -163,9 +205,12 @@ export class BackupRunner {
     return role.failedSyncs >= this.config.mainDownAfterFailedSyncs && role.lastSyncAt !== null;
   }
 
-  /** One backup.sync: resolves to whether its answer was applied (false: refused, or this backup serves meanwhile). */
+  /**
+   * One backup.sync: resolves to whether its answer was applied (false: this backup serves
+   * meanwhile); throws RemoteCallError when the call failed, LinkTrouble when its answer was refused.
+   */
   private async sync(role: BackupRoleRow): Promise<boolean> {
-    if (!this.token && !(await this.register())) return false;
+    if (!this.registered) await this.register();
     // Never synchronised, or handed back since (the hand-back clears lastSyncAt): start afresh.
     if (role.lastSyncAt === null) this.cursor = null;
     const body: TSyncRequest = {
@@ -181,13 +226,13 @@ export class BackupRunner {
     let raw: unknown;
     try {
       raw = await callMutation<unknown>(this.config.mainUrl, "backup.sync", request, {
-        token: this.token!,
         // A full snapshot of a large fleet takes the main server seconds to read and send.
         timeoutMs: body.after === null ? FULL_SNAPSHOT_TIMEOUT_MS : this.timeoutMs(),
         onBytes: (n) => (bytes = n),
       });
     } catch (error) {
-      if (error instanceof RemoteCallError && error.reason === "BAD_TOKEN") this.token = null;
+      // Refused (say the backup's registration was removed): register again before the next sync.
+      if (!mainUnreachable(error)) this.registered = false;
       throw error;
     }
     let answer: TSyncAnswer;
@@ -223,50 +268,71 @@ export class BackupRunner {
   }
 
   /** A sync answer that fails its seal, its schema or the pool invariants: nothing is written; the next sync asks for a full snapshot. */
-  private async refuse(reasons: string[], bytes: number): Promise<false> {
+  private async refuse(reasons: string[], bytes: number): Promise<never> {
     this.cursor = null;
     const detail = { mainUrl: this.config.mainUrl, bytes, reasons: reasons.slice(0, 10) };
     this.services.log.error("backup sync answer refused; nothing of it was applied", detail);
     await this.store.audit([
       { at: new Date(this.services.now()), type: "backup.sync-refused", actor: "system:sync", detail },
     ]);
-    return false;
+    throw new LinkTrouble("answer-refused", `the backup refused the main server's sync answer: ${reasons[0]}`);
   }
 
-  /** Registers as the backup serial; resolves to false when the answer is refused. */
-  private async register(): Promise<boolean> {
-    const raw = await callMutation<unknown>(
-      this.config.mainUrl,
-      "appliance.register",
-      {
-        secret: this.config.secret,
-        serial: this.config.serial,
-        hostname: os.hostname().slice(0, 253) || "backup",
-        model: "sls-backup",
-        platformLimit: 1,
-        localLimit: 0,
-      },
-      { timeoutMs: this.timeoutMs() },
-    );
-    const parsed = ZRegisterAnswer.safeParse(raw);
-    if (!parsed.success) {
-      await this.refuse(
-        [
-          `the appliance.register answer does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
-        ],
-        0,
+  /** Registers the configured serial over the backup link (backup.register, sealed both ways). */
+  private async register(): Promise<void> {
+    const request = this.link.seal("register-request", {
+      serial: this.config.serial,
+      hostname: os.hostname().slice(0, 253) || "backup",
+    } satisfies TBackupRegisterRequest);
+    const raw = await callMutation<unknown>(this.config.mainUrl, "backup.register", request, {
+      timeoutMs: this.timeoutMs(),
+    });
+    let answer: TBackupRegisterAnswer;
+    try {
+      answer = this.link.open(`register-answer:${request.nonce}`, raw, ZBackupRegisterAnswer);
+    } catch (error) {
+      if (!(error instanceof LinkRefusal)) throw error;
+      throw new LinkTrouble(
+        "register-answer-refused",
+        `the backup refused the backup.register answer: ${error.message}`,
       );
-      return false;
     }
-    const answer = parsed.data;
     if (answer.role !== "backup") {
-      throw new Error(
+      throw new LinkTrouble(
+        "not-the-backup",
         `the main server does not list serial ${this.config.serial} as its backup; configure it as the backup server there`,
       );
     }
-    this.token = answer.token;
+    this.registered = true;
     this.services.log.info("registered with the main server as its backup", { mainUrl: this.config.mainUrl });
-    return true;
+  }
+
+  /**
+   * The main server answered but the sync failed: logged every time, and written once per change
+   * of cause as a backup.link-refused audit row, which the alert engine turns into an alert.
+   */
+  private async linkRefused(trouble: LinkTrouble): Promise<void> {
+    // The cause quotes the other server's message: capped before it reaches the log, an audit row and alerts.
+    const detail = {
+      mainUrl: this.config.mainUrl,
+      cause: trouble.message.slice(0, MAX_CAUSE_CHARS),
+      ...trouble.detail,
+    };
+    this.services.log.error(
+      "backup sync refused while the main server answers; the backup does not take over for this",
+      detail,
+    );
+    if (this.trouble === trouble.kind) return;
+    this.trouble = trouble.kind;
+    await this.store.audit([
+      { at: new Date(this.services.now()), type: "backup.link-refused", actor: "system:sync", detail },
+    ]);
+  }
+
+  private linkWorks(): void {
+    if (this.trouble === null) return;
+    this.trouble = null;
+    this.services.log.info("backup syncs work again", { mainUrl: this.config.mainUrl });
   }
 
   private async raise(alerts: OperatingAlert[], limit: OperatingLimit): Promise<void> {

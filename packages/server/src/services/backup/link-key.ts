@@ -1,10 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { SeenNonces } from "./seen-nonces.ts";
 
 /** How far the two servers' clocks may differ; a message older or newer than this is refused. */
 export const LINK_SKEW_MS = 2 * 60_000;
-const NONCE_CAPACITY = 10_000;
 
 /**
  * A message between the main server and its backup: `body` is the JSON text of the payload,
@@ -18,8 +16,15 @@ export const ZSealed = z.object({
 });
 export type TSealed = z.infer<typeof ZSealed>;
 
-/** What a message is for: a request, or the answer to the request with this nonce. */
-export type LinkPurpose = `${"sync" | "handback"}-request` | `${"sync" | "handback"}-answer:${string}`;
+type LinkCall = "sync" | "handback" | "register";
+/** A request: accepted once, across every process on the database (see NonceClaims). */
+export type RequestPurpose = `${LinkCall}-request`;
+/**
+ * The answer to the request with this nonce. The MAC binds it to that nonce and only the caller
+ * waiting for that request opens it, once, so answers need no nonce table.
+ */
+export type AnswerPurpose = `${LinkCall}-answer:${string}`;
+export type LinkPurpose = RequestPurpose | AnswerPurpose;
 
 export class LinkRefusal extends Error {
   constructor(
@@ -30,14 +35,18 @@ export class LinkRefusal extends Error {
   }
 }
 
+/** Where a request's nonce is claimed: false when it was claimed before (a replay). */
+export interface NonceClaims {
+  claim(nonce: string, at: number, now: number): Promise<boolean>;
+}
+
 /**
  * The backup link key (SLS_BACKUP_KEY, the same on both servers) authenticates every message of
- * backup.sync and backup.handback, in both directions. Each message is accepted once within the
- * allowed clock skew; an answer names the nonce of its request, so it cannot answer another.
+ * backup.register, backup.sync and backup.handback, in both directions. Each message must be
+ * stamped within the allowed clock skew; a request is accepted once (its nonce claimed in the
+ * database), an answer only as the answer to the request it names.
  */
 export class BackupLink {
-  private readonly seen = new SeenNonces(LINK_SKEW_MS, NONCE_CAPACITY);
-
   constructor(
     private readonly key: string,
     private readonly now: () => number,
@@ -50,8 +59,27 @@ export class BackupLink {
     return { at, nonce, body, mac: this.mac(purpose, at, nonce, body) };
   }
 
-  /** Checks the MAC, the time and the nonce, then the payload against `schema`; throws LinkRefusal. */
-  open<T>(purpose: LinkPurpose, message: unknown, schema: z.ZodType<T>): T {
+  /** Checks a request's MAC and time, claims its nonce, then checks the payload; rejects with LinkRefusal. */
+  async openRequest<T>(
+    purpose: RequestPurpose,
+    message: unknown,
+    schema: z.ZodType<T>,
+    nonces: NonceClaims,
+  ): Promise<T> {
+    const sealed = this.verify(purpose, message);
+    // Claimed before the payload is parsed: a signed message is accepted at most once either way.
+    if (!(await nonces.claim(sealed.nonce, sealed.at, this.now()))) {
+      throw new LinkRefusal("replayed", "the message was already received once (a replay)");
+    }
+    return parseBody(sealed.body, schema);
+  }
+
+  /** Checks an answer's MAC (bound to its request's nonce by `purpose`), its time and its payload; throws LinkRefusal. */
+  open<T>(purpose: AnswerPurpose, message: unknown, schema: z.ZodType<T>): T {
+    return parseBody(this.verify(purpose, message).body, schema);
+  }
+
+  private verify(purpose: LinkPurpose, message: unknown): TSealed {
     const sealed = ZSealed.safeParse(message);
     if (!sealed.success)
       throw new LinkRefusal("invalid", `the message is not a sealed backup-link message: ${describe(sealed.error)}`);
@@ -63,24 +91,13 @@ export class BackupLink {
         "the message is not signed with this server's SLS_BACKUP_KEY; set the same key on both servers",
       );
     }
-    const refusal = this.seen.claim(nonce, at, this.now());
-    if (refusal === "stale") {
+    if (Math.abs(this.now() - at) > LINK_SKEW_MS) {
       throw new LinkRefusal(
         "stale",
-        `the message is stamped ${new Date(at).toISOString()}, more than ${LINK_SKEW_MS / 1000} s from this server's clock (or older than messages already seen)`,
+        `the message is stamped ${new Date(at).toISOString()}, more than ${LINK_SKEW_MS / 1000} s from this server's clock`,
       );
     }
-    if (refusal === "replayed") throw new LinkRefusal("replayed", "the message was already received once (a replay)");
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      throw new LinkRefusal("invalid", "the message body is not JSON");
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success)
-      throw new LinkRefusal("invalid", `the message does not match its schema: ${describe(parsed.error)}`);
-    return parsed.data;
+    return sealed.data;
   }
 
   private mac(purpose: LinkPurpose, at: number, nonce: string, body: string): string {
@@ -89,6 +106,19 @@ export class BackupLink {
       .update(body)
       .digest("hex");
   }
+}
+
+function parseBody<T>(body: string, schema: z.ZodType<T>): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new LinkRefusal("invalid", "the message body is not JSON");
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success)
+    throw new LinkRefusal("invalid", `the message does not match its schema: ${describe(parsed.error)}`);
+  return parsed.data;
 }
 
 function describe(error: z.ZodError): string {

@@ -57,10 +57,14 @@ function backupRole(env: TEnv, log: Logger, now: () => number): RoleSetup {
   return {
     serving,
     async start(services) {
+      if (env.SLS_SHARED_SECRET) {
+        log.info(
+          "SLS_SHARED_SECRET is not used by the backup role: the backup registers with the backup link key, and the fleet secret's verifier comes with each sync",
+        );
+      }
       runner = new BackupRunner(services, services.store.backup, serving, {
         mainUrl: env.SLS_MAIN_URL!,
         serial: env.SLS_BACKUP_SERIAL!,
-        secret: env.SLS_SHARED_SECRET!,
         syncIntervalMs: env.SLS_SYNC_INTERVAL_MS,
         mainDownAfterFailedSyncs: env.SLS_MAIN_DOWN_AFTER_FAILED_SYNCS,
         dayMs: env.SLS_DAY_MS,

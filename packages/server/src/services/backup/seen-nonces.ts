@@ -1,40 +1,39 @@
+import type { LinkNonceRepository } from "@sls/db";
+import { LINK_SKEW_MS, type NonceClaims } from "./link-key.ts";
+
+/** Nonces are kept this long past their stamp: twice the skew, so processes whose clocks differ by up to the skew agree. */
+const KEPT_MS = 2 * LINK_SKEW_MS;
+/** Old nonces are deleted at most this often, by the process that claims one. */
+const PRUNE_EVERY_MS = 60_000;
+
 /**
- * The nonces of the backup link's messages seen within the allowed clock skew, so that each
- * message is accepted once. Bounded: when full, the oldest entry is dropped and every message
- * not newer than it is refused from then on (it could be a replay of the dropped one).
+ * The backup-link request nonces seen within the allowed clock skew, in the database: a claim is
+ * an insert that fails on a duplicate, so a request is accepted once by all the processes on the
+ * database together, and still after a restart. Messages stamped outside the skew are refused
+ * before they get here (BackupLink), so forgetting older nonces lets no replay through.
  */
-export class SeenNonces {
-  private readonly seen = new Map<string, number>();
-  /** Messages stamped at or before this instant are refused (their nonce may have been dropped). */
-  private floor = Number.NEGATIVE_INFINITY;
+export class SeenNonces implements NonceClaims {
+  private prunedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(
-    private readonly windowMs: number,
-    private readonly capacity: number,
-  ) {}
+  constructor(private readonly nonces: LinkNonceRepository) {}
 
-  /** Records the nonce; returns why the message must be refused, or null when it is fresh. */
-  claim(nonce: string, at: number, now: number): "stale" | "replayed" | null {
-    if (Math.abs(now - at) > this.windowMs || at <= this.floor) return "stale";
-    if (this.seen.has(nonce)) return "replayed";
-    this.forgetBefore(now - this.windowMs);
-    if (this.seen.size >= this.capacity) {
-      const [oldest, oldestAt] = this.seen.entries().next().value!;
-      this.seen.delete(oldest);
-      this.floor = Math.max(this.floor, oldestAt);
+  async claim(nonce: string, at: number, now: number): Promise<boolean> {
+    if (now - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.prunedAt = now;
+      await this.nonces.pruneBefore(new Date(now - KEPT_MS));
     }
-    this.seen.set(nonce, at);
-    return null;
+    return this.nonces.claim(nonce, new Date(at));
   }
+}
 
-  get size(): number {
-    return this.seen.size;
-  }
+const perStore = new WeakMap<LinkNonceRepository, SeenNonces>();
 
-  private forgetBefore(cutoff: number): void {
-    for (const [nonce, at] of this.seen) {
-      if (at >= cutoff) break;
-      this.seen.delete(nonce);
-    }
+/** The one SeenNonces of this process for a database (so pruning runs once a minute, not per call). */
+export function seenNonces(nonces: LinkNonceRepository): SeenNonces {
+  let seen = perStore.get(nonces);
+  if (!seen) {
+    seen = new SeenNonces(nonces);
+    perStore.set(nonces, seen);
   }
+  return seen;
 }
