@@ -1,7 +1,7 @@
 // pnpm at the version the repository pins, and the workspace's dependencies: the first steps of
 // `npm start`, `npm test` and `npm run bench` on a machine that has only Node 20 and npm.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { phase } from "./phases.mjs";
@@ -15,6 +15,7 @@ const PNPM_VERSION = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "u
 );
 const TOOLS = path.join(ROOT, ".tools");
 const LOCAL_PNPM_DIR = path.join(TOOLS, "node_modules", ".bin");
+const WORKSPACE_BIN_DIR = path.join(ROOT, "node_modules", ".bin");
 
 function pnpmVersion(bin) {
   const result = spawnSync(bin, ["--version"], { encoding: "utf8" });
@@ -22,7 +23,7 @@ function pnpmVersion(bin) {
 }
 
 /** Uses pnpm from PATH when it is the pinned version, else installs that version under .tools/. */
-async function ensurePnpm() {
+export async function ensurePnpm() {
   const onPath = pnpmVersion("pnpm");
   if (onPath === PNPM_VERSION) {
     say(`pnpm ${onPath} found on PATH`);
@@ -58,6 +59,17 @@ async function installDependencies() {
     (await run("pnpm", ["install", "--frozen-lockfile", "--config.confirm-modules-purge=false"], { cwd: ROOT })) === 0
   );
 }
+
+/**
+ * Puts the workspace's own binaries (turbo, biome, knip, tsx) on this process's PATH, for the
+ * children it starts: `npm run` does that for a root script, but not for what that script starts.
+ */
+export function addWorkspaceBinsToPath() {
+  const entries = (process.env.PATH ?? "").split(path.delimiter);
+  if (!entries.includes(WORKSPACE_BIN_DIR)) process.env.PATH = [WORKSPACE_BIN_DIR, ...entries].join(path.delimiter);
+}
+
+export const dependenciesInstalled = () => existsSync(path.join(WORKSPACE_BIN_DIR, "turbo"));
 
 /** Both, as two phases; resolves to true when pnpm and the dependencies are ready. */
 export async function bootstrap() {
