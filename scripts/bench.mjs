@@ -12,6 +12,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(ROOT);
 process.env.TURBO_TELEMETRY_DISABLED ??= "1";
 
+if (process.argv.includes("--help")) {
+  say('usage: npm run bench   (about 20 minutes; the README\'s "npm run bench" lists the BENCH_* knobs)');
+  say("  prepares pnpm and the dependencies, generates the Prisma clients, runs bench/src/main.ts");
+  process.exit(0);
+}
+
 forwardSignalsToSteps();
 const steps = [
   ["prepare", bootstrap],

@@ -14,6 +14,12 @@ import { banner, say } from "./lib/report.mjs";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(ROOT);
 
+if (process.argv.includes("--help")) {
+  say("usage: npm run demo   (PORT=3100 npm run demo for another port)");
+  say("  the server on a fresh data/demo.db and 40 simulated appliances; Ctrl-C stops both");
+  process.exit(0);
+}
+
 const PORT = process.env.PORT || "3000";
 const DEMO_DB = path.join(ROOT, "data", "demo.db");
 // The server writes its one-time setup code beside the database (and prints it in its log).

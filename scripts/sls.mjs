@@ -133,6 +133,10 @@ async function test() {
       "unused files, exports and dependencies (npm run knip)",
       async () => (await run("pnpm", ["run", "knip"])) === 0,
     );
+    await phase(
+      "documented commands start without pnpm on the PATH (scripts/commands.test.mjs)",
+      async () => (await run(process.execPath, ["--test", "scripts/commands.test.mjs"])) === 0,
+    );
     // Loose env mode: turbo's strict default would strip TEST_DATABASE_URL and SLS_SKIP_PG from
     // the vitest processes. One package at a time: on 2 cores, packages side by side saved ~10 %
     // but made the PostgreSQL race test and the participant's timing tests fail now and then.
@@ -153,11 +157,22 @@ async function test() {
   process.exit(interruption() ? exitCodeOfSignal(interruption()) : failed ? 1 : 0);
 }
 
+const USAGE = [
+  "usage: node scripts/sls.mjs start|test   (npm start, npm test)",
+  "  start  installs pnpm and the dependencies, builds the console and serves UI and API",
+  "  test   installs what is missing, then every check and test; see the README",
+];
+
 forwardSignalsToSteps();
 const command = process.argv[2];
-if (command === "start") await start();
+if (process.argv.includes("--help")) {
+  // Loading this far proves the script and scripts/lib resolve: how the documented-commands test
+  // checks `npm start` and `npm test` without a build or a test run.
+  for (const line of USAGE) say(line);
+  process.exit(0);
+} else if (command === "start") await start();
 else if (command === "test") await test();
 else {
-  say("usage: node scripts/sls.mjs start|test");
+  for (const line of USAGE) say(line);
   process.exit(2);
 }
