@@ -3,11 +3,11 @@ import { getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError } from "@trpc/ser
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { appRouter, createCaller } from "../root.ts";
 import type { Services } from "../services/context.ts";
-import { bearerToken, hashToken } from "../auth/token.ts";
 import { ZRefreshInput } from "../contracts/appliance.ts";
 import { refreshFromLease } from "../services/appliance/refresh.ts";
 import { recordCall } from "../services/call-record.ts";
-import { createContextInner } from "../trpc.ts";
+import type { Lease } from "../services/leases/lease-table.ts";
+import { authenticateLease, type Context, createContextInner } from "../trpc.ts";
 import { remoteAddressOf } from "./remote-address.ts";
 
 const PREFIX = "/api/trpc/appliance.";
@@ -43,7 +43,7 @@ async function serve(services: Services, verb: Verb, req: IncomingMessage, res: 
   let input: unknown;
   try {
     input = await readJson(req);
-    const fast = verb === "refresh" ? await refreshFast(services, ctx.authorization, input) : null;
+    const fast = verb === "refresh" ? await refreshFast(services, ctx, input) : null;
     if (fast) return send(res, 200, { result: { data: fast } });
     const data = await createCaller(ctx).appliance[verb](input as never);
     send(res, 200, { result: { data } });
@@ -57,17 +57,25 @@ async function serve(services: Services, verb: Verb, req: IncomingMessage, res: 
 /**
  * The common refresh (valid input, a known token, a participant that is not silent, a serving main
  * server) answered from the lease table without tRPC's middleware chain, which costs more CPU
- * than the answer itself. Anything else returns null and takes the full path, which answers the
- * same call the same way or refuses it with the reason.
+ * than the answer itself. The token is checked the one way every call's is (authenticateLease),
+ * and a refusal there is the call's answer. Anything else returns null and takes the full path,
+ * which answers the same call the same way or refuses it with the reason.
  */
-async function refreshFast(services: Services, authorization: string | null, input: unknown) {
+async function refreshFast(services: Services, ctx: Context, input: unknown) {
   const parsed = ZRefreshInput.safeParse(input);
-  const token = bearerToken(authorization);
-  if (!parsed.success || !token) return null;
+  if (!parsed.success || services.serving.refreshTakesLock) return null;
   const started = performance.now();
-  const fast = await refreshFromLease(services, hashToken(token), parsed.data);
+  const seconds = () => (performance.now() - started) / 1000;
+  let lease: Lease;
+  try {
+    ({ lease } = await authenticateLease(services, ctx.authorization, ctx.remoteAddress));
+  } catch (cause) {
+    recordCall(services, "refresh", { ok: false, error: getTRPCErrorFromUnknown(cause) }, null, seconds());
+    throw cause;
+  }
+  const fast = await refreshFromLease(services, lease, parsed.data);
   if (!fast) return null;
-  recordCall(services, "refresh", { ok: true }, fast.participantId, (performance.now() - started) / 1000);
+  recordCall(services, "refresh", { ok: true }, fast.participantId, seconds());
   return fast.answer;
 }
 
