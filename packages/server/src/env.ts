@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from "./http/connection-limits.ts";
 import { AddressSet } from "./http/ip-address.ts";
 import { ZServerAddress } from "./services/backup/address.ts";
 
@@ -86,6 +87,11 @@ const ZEnv = z.object({
         ctx.addIssue({ code: "custom", message: (error as Error).message });
       }
     }),
+  /**
+   * Open connections one client address may hold on each listener (an IPv6 address counts by its
+   * /64); trusted proxies are exempt. A fleet behind one NAT shares one address: raise it for one.
+   */
+  SLS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
   /** GET /metrics (Prometheus) on the web port and the licence port; `off` removes it. */
   SLS_METRICS: z.enum(["on", "off"]).default("on"),
   /** Days of audit history and capacity history kept; older rows are pruned in small batches every hour. */
