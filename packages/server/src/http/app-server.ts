@@ -10,7 +10,8 @@ import {
   closeSilentConnections,
   DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
 } from "./connection-limits.ts";
-import { createTrpcRequestHandler, TRPC_BASE_PATH } from "./trpc-handler.ts";
+import { procedurePaths, TRPC_BASE_PATH } from "./procedure-paths.ts";
+import { createTrpcRequestHandler } from "./trpc-handler.ts";
 import { createOperationsRoutes } from "../metrics/operations-routes.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -142,16 +143,13 @@ function createListener(services: Services, options: ListenerOptions, handler: H
 /**
  * Pages, `auth.*` and `admin.*` are the console's and answer only to allowed host names;
  * appliance and backup calls (tRPC paths of `appliance.*` / `backup.*` only) answer to any.
+ * Procedures are named as the tRPC handler reads them (procedure-paths.ts); a path under
+ * /api/trpc that does not name them plainly counts as the console's (and is refused anyway).
  */
 export function isConsoleRoute(url: string): boolean {
   if (!url.startsWith(TRPC_BASE_PATH)) return true;
-  let procedures: string[];
-  try {
-    procedures = decodeURIComponent(url.slice(TRPC_BASE_PATH.length).split("?")[0] ?? "").split(",");
-  } catch {
-    return true;
-  }
-  return !procedures.every((path) => path.startsWith("appliance.") || path.startsWith("backup."));
+  const procedures = procedurePaths(url);
+  return !procedures?.every((path) => path.startsWith("appliance.") || path.startsWith("backup."));
 }
 
 /** The first host claim (Host, or X-Forwarded-Host from a proxy) that is not allowed, or null. */

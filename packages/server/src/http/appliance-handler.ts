@@ -8,11 +8,11 @@ import { refreshFromLease } from "../services/appliance/refresh.ts";
 import { recordCall } from "../services/call-record.ts";
 import type { Lease } from "../services/leases/lease-table.ts";
 import { authenticateLease, type Context, createContextInner } from "../trpc.ts";
+import { procedurePaths } from "./procedure-paths.ts";
 import { remoteAddressOf } from "./remote-address.ts";
+import { answerTooLarge, readBody } from "./request-body.ts";
 
-const PREFIX = "/api/trpc/appliance.";
 const VERBS = new Set(["register", "request", "refresh", "release", "transfer"]);
-const MAX_BODY_BYTES = 64 * 1024;
 
 type Verb = "register" | "request" | "refresh" | "release" | "transfer";
 
@@ -24,9 +24,10 @@ type Verb = "register" | "request" | "refresh" | "release" | "transfer";
  */
 export function createApplianceHandler(services: Services) {
   return function handleAppliance(req: IncomingMessage, res: ServerResponse): boolean {
-    if (req.method !== "POST" || !req.url?.startsWith(PREFIX)) return false;
-    const verb = req.url.slice(PREFIX.length);
-    if (!VERBS.has(verb)) return false;
+    if (req.method !== "POST") return false;
+    const paths = procedurePaths(req.url ?? "");
+    const [area, verb = "", ...rest] = paths?.length === 1 ? paths[0]!.split(".") : [];
+    if (area !== "appliance" || rest.length > 0 || !VERBS.has(verb)) return false;
     void serve(services, verb as Verb, req, res);
     return true;
   };
@@ -50,6 +51,7 @@ async function serve(services: Services, verb: Verb, req: IncomingMessage, res: 
   } catch (cause) {
     const error = getTRPCErrorFromUnknown(cause);
     const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: "mutation", path, input, ctx });
+    if (error.code === "PAYLOAD_TOO_LARGE") return answerTooLarge(req, res, { error: shape });
     send(res, getHTTPStatusCodeFromError(error), { error: shape });
   }
 }
@@ -87,16 +89,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      throw new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: `The body exceeds ${MAX_BODY_BYTES} bytes.` });
-    }
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const text = await readBody(req);
   if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
