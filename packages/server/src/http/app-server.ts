@@ -10,7 +10,9 @@ import {
   closeSilentConnections,
   DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
 } from "./connection-limits.ts";
+import type { AddressSet } from "./ip-address.ts";
 import { procedurePaths, TRPC_BASE_PATH } from "./procedure-paths.ts";
+import { fromTrustedProxy } from "./remote-address.ts";
 import { createTrpcRequestHandler } from "./trpc-handler.ts";
 import { createOperationsRoutes } from "../metrics/operations-routes.ts";
 
@@ -84,7 +86,7 @@ export function createAppServer(services: Services, fallback?: Handler, options:
     if (req.url === "/api/health") return sendJson(res, 200, { ok: true });
     if (operations(req, res)) return;
     if (isConsoleRoute(req.url ?? "/")) {
-      const refused = foreignHost(req, allowedHosts);
+      const refused = foreignHost(req, allowedHosts, services.trustedProxies);
       if (refused !== null) {
         services.log.info("console request refused: host not allowed", { host: refused, url: req.url });
         return sendHostRefusal(req, res, refused);
@@ -152,9 +154,13 @@ export function isConsoleRoute(url: string): boolean {
   return !procedures?.every((path) => path.startsWith("appliance.") || path.startsWith("backup."));
 }
 
-/** The first host claim (Host, or X-Forwarded-Host from a proxy) that is not allowed, or null. */
-function foreignHost(req: IncomingMessage, allowed: AllowedHosts): string | null {
-  const forwarded = req.headers["x-forwarded-host"];
+/**
+ * The first host claim that is not allowed, or null: Host, and from a trusted proxy
+ * (SLS_TRUST_PROXY) every X-Forwarded-Host it passes on. Anyone else's X-Forwarded-Host is
+ * ignored here as everywhere (web-request.ts), so it can neither pass nor fail the check.
+ */
+function foreignHost(req: IncomingMessage, allowed: AllowedHosts, trustedProxies: AddressSet): string | null {
+  const forwarded = fromTrustedProxy(req, trustedProxies) ? req.headers["x-forwarded-host"] : undefined;
   const claims = [
     req.headers.host ?? "",
     ...(Array.isArray(forwarded) ? forwarded : forwarded ? forwarded.split(",") : []),

@@ -29,7 +29,7 @@ export function createTrpcRequestHandler(services: Services) {
         services,
         remoteAddress: remoteAddressOf(req, services.trustedProxies),
         authorization: req.headers.authorization ?? null,
-        web: webRequestOf(req, res),
+        web: webRequestOf(req, res, services.trustedProxies),
       }),
   });
   return (req: IncomingMessage, res: ServerResponse): void => {
