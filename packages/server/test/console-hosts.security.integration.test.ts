@@ -186,7 +186,7 @@ function signIn(baseUrl: string, headers: Record<string, string>) {
   });
 }
 
-describe.each([
+describe.each<{ trusted: boolean; env: Record<string, string> }>([
   { trusted: false, env: {} },
   { trusted: true, env: { SLS_TRUST_PROXY: "127.0.0.1" } },
 ])("X-Forwarded-Proto and X-Forwarded-Host, SLS_TRUST_PROXY naming the client: $trusted", ({ trusted, env }) => {
