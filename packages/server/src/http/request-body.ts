@@ -9,7 +9,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
  * writes its whole body before it reads gets the answer instead of a reset, which closing with
  * unread data would send. Beyond either bound the connection is cut.
  */
-export const DRAIN_LIMITS = { bytes: 16 * 1024 * 1024, ms: 10_000 } as const;
+const DRAIN_LIMITS = { bytes: 16 * 1024 * 1024, ms: 10_000 } as const;
 
 export function tooLarge(): TRPCError {
   return new TRPCError({

@@ -24,7 +24,7 @@ export function webRequestOf(req: IncomingMessage, res: ServerResponse, trustedP
 }
 
 /** X-Forwarded-Host and -Proto (the first, client-facing proxy's), from a trusted proxy only. */
-export function forwardedHostAndProto(
+function forwardedHostAndProto(
   req: IncomingMessage,
   trustedProxies?: AddressSet,
 ): { host: string | null; proto: string | null } {
