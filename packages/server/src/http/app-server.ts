@@ -36,7 +36,7 @@ export interface ListenerOptions {
  * get `headersTimeout` for the head and `requestTimeout` in all (a 64 KiB body at a modem's pace);
  * the timers are checked every `checkIntervalMs` (Node's default, 30 s, would triple them). The
  * global cap leaves room for a fleet of thousands each holding one connection; one address may
- * hold a tenth of it by default, and a connection that sends no request is closed after
+ * hold a tenth of it by default, and a connection that sends nothing is closed after
  * `headersTimeout` too (connection-limits.ts).
  */
 export const LISTENER_LIMITS = {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server } from "node:http";
+import type { Server } from "node:http";
 import type { Socket } from "node:net";
 import { type AddressSet, limiterKeyOf, normalizeAddress } from "./ip-address.ts";
 
@@ -34,20 +34,17 @@ export function capConnectionsPerAddress(server: Server, max: number, trustedPro
 }
 
 /**
- * Closes a connection that has sent no request `ms` after it opened (after its TLS handshake on
+ * Closes a connection that has sent nothing `ms` after it opened (after its TLS handshake on
  * HTTPS, which `handshakeTimeout` bounds). Node's header timer starts only with the first byte,
- * so a silent socket would otherwise stay open for good and count against both caps.
+ * so a silent socket would otherwise stay open for good and count against both caps; once a byte
+ * has come, the header and request timeouts are in charge (an upgrade request included).
  */
 export function closeSilentConnections(server: Server, ms: number, secure: boolean): void {
-  const waiting = new WeakMap<Socket, NodeJS.Timeout>();
   server.on(secure ? "secureConnection" : "connection", (socket: Socket) => {
-    const timer = setTimeout(() => socket.destroy(), ms);
+    const timer = setTimeout(() => {
+      if (socket.bytesRead === 0) socket.destroy();
+    }, ms);
     timer.unref();
-    waiting.set(socket, timer);
     socket.once("close", () => clearTimeout(timer));
-  });
-  server.on("request", (req: IncomingMessage) => {
-    clearTimeout(waiting.get(req.socket));
-    waiting.delete(req.socket);
   });
 }
