@@ -151,7 +151,18 @@ export async function authenticateLease(
   throw badToken();
 }
 
+/** Built without a stack trace: a flood gets one per call, and capturing it cost more than the rest of the answer. */
 function tooManyUnknownTokens(retryAfterMs: number, address: string): SlsError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return refusedForUnknownTokens(retryAfterMs, address);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function refusedForUnknownTokens(retryAfterMs: number, address: string): SlsError {
   return retryLater(
     "RATE_LIMITED",
     `Too many unknown bearer tokens from ${address} in the last minute; try again in ${Math.ceil(retryAfterMs / 1000)} s, and register again if this appliance's token was superseded.`,

@@ -38,19 +38,29 @@ export type UnknownTokenVerdict =
 export class UnknownTokens {
   private readonly misses: LRUCache<string, true>;
   private readonly budget: FailureLimiter;
+  /** Addresses the budget refused, until when: a flood is refused by one map read per call. */
+  private readonly refusedUntil: LRUCache<string, number>;
   /** Bumped whenever the change feed brings news: a miss read across a bump may be stale. */
   private epoch = 0;
 
-  constructor(now: () => number) {
+  constructor(private readonly now: () => number) {
     this.misses = new LRUCache({ max: MAX_MISSES, ttl: MISS_TTL_MS, ttlResolution: 0, perf: { now } });
     this.budget = new FailureLimiter(BAD_TOKEN_POLICY, now);
+    this.refusedUntil = new LRUCache({ max: BAD_TOKEN_POLICY.maxKeys ?? MAX_MISSES });
   }
 
   /** Decided before any database read; the answer says how to report its outcome. */
   admit(tokenHash: string, address: string): UnknownTokenVerdict {
     if (this.misses.has(tokenHash)) return { kind: "known-miss" };
+    const now = this.now();
+    const until = this.refusedUntil.get(address);
+    if (until !== undefined && until > now)
+      return { kind: "refused", refusal: { refused: true, retryAfterMs: until - now, scope: "address" } };
     const attempt = this.budget.reserve({ address });
-    if (attempt.refused) return { kind: "refused", refusal: attempt };
+    if (attempt.refused) {
+      this.refusedUntil.set(address, now + attempt.retryAfterMs);
+      return { kind: "refused", refusal: attempt };
+    }
     const epoch = this.epoch;
     return {
       kind: "look-up",
