@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -41,6 +41,7 @@ export async function startTestServer(
   overrides: Record<string, string> = {},
   clock = new TestClock(),
 ): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "sls-data-"));
   const env = loadEnv({
     DATABASE_URL: databaseUrl,
     SLS_POOL_SIZE: "500",
@@ -49,7 +50,7 @@ export async function startTestServer(
     SLS_SWEEP_INTERVAL_MS: "3600000",
     SLS_LOG_LEVEL: "error",
     // The setup code's file of a PostgreSQL database goes here, not into the repository's data/.
-    SLS_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "sls-data-")),
+    SLS_DATA_DIR: dataDir,
     ...overrides,
   });
   const running = await startServices(env, createLogger(env.SLS_LOG_LEVEL), clock.now);
@@ -65,6 +66,7 @@ export async function startTestServer(
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await running.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
