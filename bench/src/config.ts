@@ -13,7 +13,7 @@ const list = (name: string, fallback: string): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-export const PARTS = ["mix", "scale", "storm", "million"] as const;
+export const PARTS = ["mix", "scale", "storm", "million", "flood"] as const;
 
 export const config = {
   /** Length of each measured appliance-mix run (the issue asks for 20 s). */
@@ -32,6 +32,8 @@ export const config = {
   stormSize: int("BENCH_STORM_SIZE", 10_000),
   /** Registered participants (rows written directly) in the large-fleet row; 1 % of them refresh. */
   millionSize: int("BENCH_MILLION_SIZE", 1_000_000),
+  /** How long one address floods refreshes with random tokens in the flood part. */
+  floodSeconds: int("BENCH_FLOOD_SECONDS", 10),
   parts: list("BENCH_PARTS", PARTS.join(",")),
 };
 

@@ -3,12 +3,20 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { config } from "./config.ts";
 import { runMixPart, type MixRow } from "./parts/mix.ts";
+import { type FloodRow, runFloodPart } from "./parts/flood.ts";
 import { runMillionPart, type MillionRow } from "./parts/million.ts";
 import { runScalePart, type ScaleRow } from "./parts/scale.ts";
 import { runStormPart, type StormRow } from "./parts/storm.ts";
 import { machine } from "./proc.ts";
 import { mixTable, scaleTable, targetLines, TARGETS } from "./report.ts";
-import { FLEET_TARGETS, fleetTargetLines, millionTable, stormTable } from "./report-fleet.ts";
+import {
+  FLEET_TARGETS,
+  fleetTargetLines,
+  floodTable,
+  floodTargetLines,
+  millionTable,
+  stormTable,
+} from "./report-fleet.ts";
 
 const RESULTS_DIR = path.resolve(import.meta.dirname, "../results");
 
@@ -22,6 +30,7 @@ const mix: MixRow[] = config.parts.includes("mix") ? await runMixPart() : [];
 const scale: ScaleRow[] = config.parts.includes("scale") ? await runScalePart() : [];
 const storm: StormRow | null = config.parts.includes("storm") ? await runStormPart() : null;
 const million: MillionRow | null = config.parts.includes("million") ? await runMillionPart() : null;
+const flood: FloodRow[] = config.parts.includes("flood") ? await runFloodPart() : [];
 
 const text = [
   "",
@@ -46,8 +55,14 @@ const text = [
   "",
   million ? millionTable(million) : "(not run)",
   "",
+  `A participant on 127.0.0.3 requesting and releasing 50 sessions in a loop while 127.0.0.2 sends random-token refreshes for ${config.floodSeconds} s, at all one client can send:`,
+  "",
+  flood.length ? floodTable(flood) : "(not run)",
+  "",
   "Against the targets:",
-  ...[...targetLines(mix, scale), ...fleetTargetLines(storm, million)].map((line) => `- ${line}`),
+  ...[...targetLines(mix, scale), ...fleetTargetLines(storm, million), ...floodTargetLines(flood)].map(
+    (line) => `- ${line}`,
+  ),
 ].join("\n");
 console.log(text);
 
@@ -55,7 +70,7 @@ mkdirSync(RESULTS_DIR, { recursive: true });
 const file = path.join(RESULTS_DIR, `bench-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
 writeFileSync(
   file,
-  `${JSON.stringify({ startedAt, machine: host, config, targets: { ...TARGETS, ...FLEET_TARGETS }, mix, scale, storm, million }, null, 2)}\n`,
+  `${JSON.stringify({ startedAt, machine: host, config, targets: { ...TARGETS, ...FLEET_TARGETS }, mix, scale, storm, million, flood }, null, 2)}\n`,
 );
 console.log(`\n[bench] results written to ${path.relative(process.cwd(), file)}`);
 // Prisma's and autocannon's handles would otherwise keep the process alive for a while.

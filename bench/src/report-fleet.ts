@@ -1,4 +1,5 @@
 // The fleet-scale parts of the bench output: the registration storm and the million participants.
+import type { FloodRow } from "./parts/flood.ts";
 import type { MillionRow } from "./parts/million.ts";
 import type { StormRow } from "./parts/storm.ts";
 
@@ -7,6 +8,8 @@ export const FLEET_TARGETS = {
   stormAllRegisteredSec: 20,
   millionStartupSec: 30,
   millionRssMb: 1024,
+  /** A participant's request+release p99 while another address floods random tokens. */
+  floodP99Ms: 50,
 };
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -106,4 +109,36 @@ export function fleetTargetLines(storm: StormRow | null, million: MillionRow | n
     );
   }
   return lines;
+}
+
+export function floodTable(rows: FloodRow[]): string {
+  return markdown(
+    [
+      "database",
+      "flood calls/s",
+      "flood answers",
+      "pairs (quiet / flooded)",
+      "p50 / p99 ms without the flood",
+      "p50 / p99 ms under the flood",
+      "participant refused",
+    ],
+    rows.map((row) => [
+      row.database,
+      int(row.flood.perSecond),
+      Object.entries(row.flood.byStatus)
+        .map(([status, count]) => `${int(count)} × ${status}`)
+        .join(", "),
+      `${int(row.quiet.pairs)} / ${int(row.flooded.pairs)}`,
+      `${ms(row.quiet.p50)} / ${ms(row.quiet.p99)}`,
+      `${ms(row.flooded.p50)} / ${ms(row.flooded.p99)}`,
+      int(row.refused),
+    ]),
+  );
+}
+
+export function floodTargetLines(rows: FloodRow[]): string[] {
+  return rows.map(
+    (row) =>
+      `random-token flood, ${row.database}: participant's request+release p99 ${ms(row.flooded.p99)} ms (target ≤ ${FLEET_TARGETS.floodP99Ms} ms): ${verdict(row.flooded.p99 <= FLEET_TARGETS.floodP99Ms)}; refused ${int(row.refused)} times (target 0): ${verdict(row.refused === 0)}`,
+  );
 }

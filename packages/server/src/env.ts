@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { RULES } from "./contracts/rules.ts";
+import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from "./http/connection-limits.ts";
 import { AddressSet } from "./http/ip-address.ts";
 import { normaliseServerAddress, type Scheme, ZServerAddress } from "./services/backup/address.ts";
 
@@ -93,6 +94,11 @@ const ZEnv = z.object({
         ctx.addIssue({ code: "custom", message: (error as Error).message });
       }
     }),
+  /**
+   * Open connections one client address may hold on each listener (an IPv6 address counts by its
+   * /64); trusted proxies are exempt. A fleet behind one NAT shares one address: raise it for one.
+   */
+  SLS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
   /** GET /metrics (Prometheus) on the web port and the licence port; `off` removes it. */
   SLS_METRICS: z.enum(["on", "off"]).default("on"),
   /** Days of audit history and capacity history kept; older rows are pruned in small batches every hour. */

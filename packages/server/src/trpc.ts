@@ -4,11 +4,12 @@ import { AdminError } from "./auth/admin-error.ts";
 import { assertSameOrigin } from "./auth/same-origin.ts";
 import { bearerToken, hashToken } from "./auth/token.ts";
 import type { WebRequest } from "./auth/web-request.ts";
-import { isReason, SlsError } from "./errors.ts";
+import { isReason, retryLater, SlsError } from "./errors.ts";
 import { recordCall } from "./services/call-record.ts";
 import { currentSession } from "./services/admin-sessions.ts";
 import { badToken, type AuthenticatedParticipant } from "./services/appliance/shared.ts";
 import type { Services } from "./services/context.ts";
+import type { Lease } from "./services/leases/lease-table.ts";
 import { MESSAGE_TYPES, type MessageType } from "./services/counters.ts";
 
 export interface Context {
@@ -122,24 +123,51 @@ export const applianceProcedure = publicProcedure.use(countMessages).use(({ ctx,
 
 /** Calls after `register` (and the backup's calls to the main server): the bearer token names the participant. */
 export const participantProcedure = applianceProcedure.use(async ({ ctx, next }) => {
-  const participant = await authenticateParticipant(ctx.services, ctx.authorization);
-  ctx.call.participantId = participant.id;
-  return next({ ctx: { participant } });
+  const lease = await authenticateLease(ctx.services, ctx.authorization, ctx.remoteAddress);
+  ctx.call.participantId = lease.id;
+  return next({ ctx: { participant: lease.participant } });
 });
 
 /**
- * The participant named by `Authorization: Bearer <token>`, or BAD_TOKEN. Found in the lease
- * table (or the database, once); calls that change grants check the token again under the lock.
+ * The lease named by `Authorization: Bearer <token>`, or BAD_TOKEN, or RATE_LIMITED for an address
+ * that sent too many unknown tokens. Found in the lease table, else read from the database at
+ * most once (services/leases); calls that change grants check the token again under the lock.
+ * Every call that carries a token comes through here, the refresh fast path included.
  */
-export async function authenticateParticipant(
+export async function authenticateLease(
   services: Services,
   authorization: string | null,
-): Promise<AuthenticatedParticipant> {
+  remoteAddress: string,
+): Promise<{ lease: Lease; id: string; participant: AuthenticatedParticipant }> {
   const token = bearerToken(authorization);
-  const tokenHash = token ? hashToken(token) : null;
-  const lease = tokenHash ? await services.leases.lookup(tokenHash) : null;
-  if (!lease || !tokenHash) throw badToken();
-  return { id: lease.id, serial: lease.serial, tokenHash };
+  if (!token) throw badToken();
+  const tokenHash = hashToken(token);
+  const found = await services.leases.lookup(tokenHash, remoteAddress);
+  if (found.lease) {
+    const { id, serial } = found.lease;
+    return { lease: found.lease, id, participant: { id, serial, tokenHash } };
+  }
+  if (found.refused) throw tooManyUnknownTokens(found.refused.retryAfterMs, remoteAddress);
+  throw badToken();
+}
+
+/** Built without a stack trace: a flood gets one per call, and capturing it cost more than the rest of the answer. */
+function tooManyUnknownTokens(retryAfterMs: number, address: string): SlsError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return refusedForUnknownTokens(retryAfterMs, address);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function refusedForUnknownTokens(retryAfterMs: number, address: string): SlsError {
+  return retryLater(
+    "RATE_LIMITED",
+    `Too many unknown bearer tokens from ${address} in the last minute; try again in ${Math.ceil(retryAfterMs / 1000)} s, and register again if this appliance's token was superseded.`,
+    retryAfterMs,
+  );
 }
 
 // ─── Admin console ──────────────────────────────────────────────────────────────────────────

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, registration, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
 import { AllowedHosts, defaultHostNames } from "../src/http/allowed-hosts.ts";
 import { createAppServer, isConsoleRoute, LISTENER_LIMITS } from "../src/http/app-server.ts";
+import { setUpAdmin } from "./console-client.ts";
+import { SIGN_IN } from "./kit/clients.ts";
 import { rawRequest } from "./raw-http.ts";
 
 const CONSOLE = { "x-sls-console": "1", "content-type": "application/json" };
@@ -105,11 +107,15 @@ describe("the web port on sqlite", () => {
     expect(await server.running.services.store.accounts.count()).toBe(0);
   });
 
-  it("refuses a foreign X-Forwarded-Host even behind an allowed Host", async () => {
+  it("ignores X-Forwarded-Host from a client that is not a trusted proxy: it neither passes nor fails the check", async () => {
     const answer = await rawRequest(`${server.baseUrl}/api/trpc/auth.state`, {
       headers: { host: `127.0.0.1:${port}`, "x-forwarded-host": "evil.example" },
     });
-    expect(answer.status).toBe(421);
+    expect(answer.status).toBe(200);
+    const foreign = await rawRequest(`${server.baseUrl}/api/trpc/auth.state`, {
+      headers: { host: `evil.example:${port}`, "x-forwarded-host": `127.0.0.1:${port}` },
+    });
+    expect(foreign.status).toBe(421);
   });
 
   it("answers the console under an allowed name", async () => {
@@ -168,5 +174,68 @@ describe("the web port on sqlite", () => {
     expect(listener.keepAliveTimeout).toBe(LISTENER_LIMITS.keepAliveTimeoutMs);
     expect(listener.keepAliveTimeout).toBeLessThan(listener.headersTimeout);
     expect(listener.maxConnections).toBe(LISTENER_LIMITS.maxConnections);
+  });
+});
+
+/** Signs in over raw HTTP with extra headers and returns the answer (its Set-Cookie is the point). */
+function signIn(baseUrl: string, headers: Record<string, string>) {
+  return rawRequest(`${baseUrl}/api/trpc/auth.login`, {
+    method: "POST",
+    headers: { ...CONSOLE, ...headers },
+    body: JSON.stringify(SIGN_IN.admin),
+  });
+}
+
+describe.each<{ trusted: boolean; env: Record<string, string> }>([
+  { trusted: false, env: {} },
+  { trusted: true, env: { SLS_TRUST_PROXY: "127.0.0.1" } },
+])("X-Forwarded-Proto and X-Forwarded-Host, SLS_TRUST_PROXY naming the client: $trusted", ({ trusted, env }) => {
+  let db: FreshDatabase;
+  let server: TestServer;
+  let port: string;
+
+  beforeAll(async () => {
+    db = await freshDatabase("sqlite", "forwarded_headers");
+    server = await startTestServer(db.url, env);
+    port = new URL(server.baseUrl).port;
+    await setUpAdmin(server);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  it(`${trusted ? "makes" : "does not make"} the session cookie Secure for X-Forwarded-Proto: https`, async () => {
+    const answer = await signIn(server.baseUrl, { host: `127.0.0.1:${port}`, "x-forwarded-proto": "https" });
+    expect(answer.status).toBe(200);
+    const cookie = String(answer.headers["set-cookie"]);
+    if (trusted) {
+      expect(cookie).toMatch(/^__Host-sls_session=/);
+      expect(cookie).toMatch(/; Secure/);
+    } else {
+      expect(cookie).toMatch(/^sls_session=/);
+      expect(cookie).not.toMatch(/Secure/);
+    }
+  });
+
+  it(`${trusted ? "takes" : "ignores"} X-Forwarded-Host as the host the browser's Origin must match`, async () => {
+    // The browser addressed localhost (an allowed name) through the proxy, which reached us as 127.0.0.1.
+    const answer = await signIn(server.baseUrl, {
+      host: `127.0.0.1:${port}`,
+      origin: `http://localhost:${port}`,
+      "x-forwarded-host": `localhost:${port}`,
+    });
+    if (trusted) expect(answer.status).toBe(200);
+    else {
+      expect(answer.status).toBe(403);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: { data: { reason: "CROSS_SITE_REQUEST" } } });
+    }
+  });
+
+  it(`${trusted ? "refuses" : "ignores"} a foreign X-Forwarded-Host behind an allowed Host`, async () => {
+    const answer = await rawRequest(`${server.baseUrl}/api/trpc/auth.state`, {
+      headers: { host: `127.0.0.1:${port}`, "x-forwarded-host": "evil.example" },
+    });
+    expect(answer.status).toBe(trusted ? 421 : 200);
   });
 });

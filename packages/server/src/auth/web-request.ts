@@ -7,11 +7,11 @@ export interface WebRequest {
   sessionToken: string | null;
   /** The `Origin` header, if the browser sent one. */
   origin: string | null;
-  /** The host the browser addressed (`Host`, or `X-Forwarded-Host` behind a proxy). */
+  /** The host the browser addressed (`Host`, or `X-Forwarded-Host` from a trusted proxy). */
   host: string | null;
   /** Whether the console's own header is present (a cross-site form cannot send it). */
   consoleHeader: boolean;
-  /** Whether the browser reached us over HTTPS, so cookies get `Secure`. */
+  /** Whether the browser reached us over HTTPS (TLS here, or `X-Forwarded-Proto: https` from a trusted proxy), so cookies get `Secure`. */
   secure: boolean;
   setCookie(header: string): void;
 }

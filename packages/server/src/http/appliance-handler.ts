@@ -3,16 +3,16 @@ import { getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError } from "@trpc/ser
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { appRouter, createCaller } from "../root.ts";
 import type { Services } from "../services/context.ts";
-import { bearerToken, hashToken } from "../auth/token.ts";
 import { ZRefreshInput } from "../contracts/appliance.ts";
 import { refreshFromLease } from "../services/appliance/refresh.ts";
 import { recordCall } from "../services/call-record.ts";
-import { createContextInner } from "../trpc.ts";
+import type { Lease } from "../services/leases/lease-table.ts";
+import { authenticateLease, type Context, createContextInner } from "../trpc.ts";
+import { procedurePaths } from "./procedure-paths.ts";
 import { remoteAddressOf } from "./remote-address.ts";
+import { answerTooLarge, readBody } from "./request-body.ts";
 
-const PREFIX = "/api/trpc/appliance.";
 const VERBS = new Set(["register", "request", "refresh", "release", "transfer"]);
-const MAX_BODY_BYTES = 64 * 1024;
 
 type Verb = "register" | "request" | "refresh" | "release" | "transfer";
 
@@ -24,9 +24,10 @@ type Verb = "register" | "request" | "refresh" | "release" | "transfer";
  */
 export function createApplianceHandler(services: Services) {
   return function handleAppliance(req: IncomingMessage, res: ServerResponse): boolean {
-    if (req.method !== "POST" || !req.url?.startsWith(PREFIX)) return false;
-    const verb = req.url.slice(PREFIX.length);
-    if (!VERBS.has(verb)) return false;
+    if (req.method !== "POST") return false;
+    const paths = procedurePaths(req.url ?? "");
+    const [area, verb = "", ...rest] = paths?.length === 1 ? paths[0]!.split(".") : [];
+    if (area !== "appliance" || rest.length > 0 || !VERBS.has(verb)) return false;
     void serve(services, verb as Verb, req, res);
     return true;
   };
@@ -43,13 +44,14 @@ async function serve(services: Services, verb: Verb, req: IncomingMessage, res: 
   let input: unknown;
   try {
     input = await readJson(req);
-    const fast = verb === "refresh" ? await refreshFast(services, ctx.authorization, input) : null;
+    const fast = verb === "refresh" ? await refreshFast(services, ctx, input) : null;
     if (fast) return send(res, 200, { result: { data: fast } });
     const data = await createCaller(ctx).appliance[verb](input as never);
     send(res, 200, { result: { data } });
   } catch (cause) {
     const error = getTRPCErrorFromUnknown(cause);
     const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: "mutation", path, input, ctx });
+    if (error.code === "PAYLOAD_TOO_LARGE") return answerTooLarge(req, res, { error: shape });
     send(res, getHTTPStatusCodeFromError(error), { error: shape });
   }
 }
@@ -57,17 +59,25 @@ async function serve(services: Services, verb: Verb, req: IncomingMessage, res: 
 /**
  * The common refresh (valid input, a known token, a participant that is not silent, a serving main
  * server) answered from the lease table without tRPC's middleware chain, which costs more CPU
- * than the answer itself. Anything else returns null and takes the full path, which answers the
- * same call the same way or refuses it with the reason.
+ * than the answer itself. The token is checked the one way every call's is (authenticateLease),
+ * and a refusal there is the call's answer. Anything else returns null and takes the full path,
+ * which answers the same call the same way or refuses it with the reason.
  */
-async function refreshFast(services: Services, authorization: string | null, input: unknown) {
+async function refreshFast(services: Services, ctx: Context, input: unknown) {
   const parsed = ZRefreshInput.safeParse(input);
-  const token = bearerToken(authorization);
-  if (!parsed.success || !token) return null;
+  if (!parsed.success || services.serving.refreshTakesLock) return null;
   const started = performance.now();
-  const fast = await refreshFromLease(services, hashToken(token), parsed.data);
+  const seconds = () => (performance.now() - started) / 1000;
+  let lease: Lease;
+  try {
+    ({ lease } = await authenticateLease(services, ctx.authorization, ctx.remoteAddress));
+  } catch (cause) {
+    recordCall(services, "refresh", { ok: false, error: getTRPCErrorFromUnknown(cause) }, null, seconds());
+    throw cause;
+  }
+  const fast = await refreshFromLease(services, lease, parsed.data);
   if (!fast) return null;
-  recordCall(services, "refresh", { ok: true }, fast.participantId, (performance.now() - started) / 1000);
+  recordCall(services, "refresh", { ok: true }, fast.participantId, seconds());
   return fast.answer;
 }
 
@@ -79,16 +89,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      throw new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: `The body exceeds ${MAX_BODY_BYTES} bytes.` });
-    }
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const text = await readBody(req);
   if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);

@@ -11,7 +11,7 @@ import { type AddressSet, normalizeAddress } from "./ip-address.ts";
  */
 export function remoteAddressOf(req: IncomingMessage, trustedProxies?: AddressSet): string {
   const peer = normalizeAddress(req.socket.remoteAddress ?? "unknown");
-  if (!trustedProxies || trustedProxies.size === 0 || !trustedProxies.has(peer)) return peer;
+  if (!trustedProxies || !fromTrustedProxy(req, trustedProxies)) return peer;
   const hops = forwardedFor(req.headers["x-forwarded-for"]);
   let client = peer;
   for (let i = hops.length - 1; i >= 0; i--) {
@@ -21,6 +21,15 @@ export function remoteAddressOf(req: IncomingMessage, trustedProxies?: AddressSe
     if (!trustedProxies.has(hop)) break;
   }
   return client;
+}
+
+/**
+ * Whether the connection itself comes from a trusted reverse proxy (`SLS_TRUST_PROXY`). Only then
+ * are any `X-Forwarded-*` headers read: from anyone else they are whatever the client wrote.
+ */
+export function fromTrustedProxy(req: IncomingMessage, trustedProxies?: AddressSet): boolean {
+  if (!trustedProxies || trustedProxies.size === 0) return false;
+  return trustedProxies.has(normalizeAddress(req.socket.remoteAddress ?? "unknown"));
 }
 
 function forwardedFor(header: string | string[] | undefined): string[] {

@@ -5,19 +5,17 @@ import { appRouter } from "../root.ts";
 import type { Services } from "../services/context.ts";
 import { createContextInner } from "../trpc.ts";
 import { createApplianceHandler } from "./appliance-handler.ts";
+import { procedurePaths, TRPC_BASE_PATH } from "./procedure-paths.ts";
 import { remoteAddressOf } from "./remote-address.ts";
+import { answerTooLarge, MAX_BODY_BYTES, tooLarge } from "./request-body.ts";
 import { webRequestOf } from "./web-request.ts";
-
-export const TRPC_BASE_PATH = "/api/trpc/";
-
-/** The largest request body any call accepts; the largest real input is a few hundred bytes. */
-const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Serves everything under /api/trpc: appliance calls on their own path, the rest through tRPC's
  * adapter. Batching is off, so one request is one call: a batch would start one password check
- * per call it lists, all before any of them is counted. A body declared larger than the limit is
- * refused before a byte of it is read, and one that turns out larger is cut off at the limit.
+ * per call it lists, all before any of them is counted. A path that does not name procedures
+ * plainly is refused (procedure-paths.ts). A body declared larger than the limit is refused before
+ * a byte of it is read (request-body.ts), one that turns out larger when the limit is reached.
  */
 export function createTrpcRequestHandler(services: Services) {
   const appliance = createApplianceHandler(services);
@@ -31,25 +29,27 @@ export function createTrpcRequestHandler(services: Services) {
         services,
         remoteAddress: remoteAddressOf(req, services.trustedProxies),
         authorization: req.headers.authorization ?? null,
-        web: webRequestOf(req, res),
+        web: webRequestOf(req, res, services.trustedProxies),
       }),
   });
   return (req: IncomingMessage, res: ServerResponse): void => {
-    if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) {
-      refuseTooLarge(req, res);
-      return;
-    }
-    if (!appliance(req, res)) generic(req, res);
+    const paths = procedurePaths(req.url ?? "");
+    if (!paths) refuse(res, 404, errorBody(notAProcedurePath(req.url ?? ""), ""));
+    else if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES)
+      answerTooLarge(req, res, errorBody(tooLarge(), paths.join(",")));
+    else if (!appliance(req, res)) generic(req, res);
   };
 }
 
-/** 413 in tRPC's error shape; the connection is closed rather than read to the end of the body. */
-function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
-  const path = procedurePath(req.url ?? "");
-  const error = new TRPCError({
-    code: "PAYLOAD_TOO_LARGE",
-    message: `The request body is larger than ${MAX_BODY_BYTES} bytes; no call takes more.`,
+function notAProcedurePath(url: string): TRPCError {
+  return new TRPCError({
+    code: "NOT_FOUND",
+    message: `${url.split("?")[0]} does not name a procedure; call ${TRPC_BASE_PATH}<procedure> (e.g. ${TRPC_BASE_PATH}appliance.refresh) without "." or ".." segments or "//".`,
   });
+}
+
+/** An error answer in tRPC's shape, for a request refused before any procedure runs. */
+function errorBody(error: TRPCError, path: string): unknown {
   const shape = getTRPCErrorShape({
     config: appRouter._def._config,
     error,
@@ -58,20 +58,11 @@ function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
     input: undefined,
     ctx: undefined,
   });
-  const payload = JSON.stringify({ error: shape });
-  res.writeHead(413, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(payload),
-    connection: "close",
-  });
-  res.end(payload, () => req.destroy());
+  return { error: shape };
 }
 
-function procedurePath(url: string): string {
-  const raw = url.slice(TRPC_BASE_PATH.length).split("?")[0] ?? "";
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
+function refuse(res: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
+  res.end(payload);
 }

@@ -31,4 +31,11 @@ export { seedFleet, type FleetOptions, type FleetTarget, type SeededParticipant 
 export { waitForHealth, type HealthWaitOptions } from "./health.ts";
 export { freePort, startServerProcess, type ServerProcess } from "./processes.ts";
 export { makeTestCertificate, type TestCertificate } from "./tls-certificate.ts";
+export {
+  applianceCall,
+  type FloodSummary,
+  percentile,
+  requestAndRelease,
+  runTokenFlood,
+} from "./token-flood.ts";
 export { eventually, waitFor, type WaitOptions } from "./wait-for.ts";

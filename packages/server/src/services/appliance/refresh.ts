@@ -2,25 +2,25 @@ import { SILENT_AFTER_INTERVALS } from "@sls/allocator";
 import type { TRefreshInput, TRefreshOutput } from "../../contracts/appliance.ts";
 import { SlsError } from "../../errors.ts";
 import type { Services } from "../context.ts";
+import type { Lease } from "../leases/lease-table.ts";
 import { WRITE_THROUGH_MARGIN_MS } from "../leases/leases.ts";
 import { type AuthenticatedParticipant, asParticipant, backupOf } from "./shared.ts";
 
 /**
- * Refresh from memory: the lease is found by its token hash in this process's lease table,
- * renewed there and written behind (services/leases). Null sends the call down the locked path:
- * an unknown token, an inUse above the platform limit, a participant silent while holding
- * sessions (it is reclaimed first), or a backup server (which always takes the lock).
+ * Refresh from memory: the lease the token named (trpc.ts authenticateLease) is renewed in this
+ * process's lease table and written behind (services/leases). Null sends the call down the locked
+ * path: an inUse above the platform limit, a participant silent while holding sessions (it is
+ * reclaimed first), or a backup server (which always takes the lock).
  */
 export async function refreshFromLease(
   services: Services,
-  tokenHash: string,
+  lease: Lease,
   input: TRefreshInput,
 ): Promise<{ participantId: string; answer: TRefreshOutput } | null> {
   if (services.serving.refreshTakesLock) return null;
   const server = await services.settings.get();
   if (!server) return null;
-  const lease = await services.leases.lookup(tokenHash);
-  if (!lease || input.inUse > lease.platformLimit) return null;
+  if (input.inUse > lease.platformLimit) return null;
   const now = services.now();
   const silentBefore = now - SILENT_AFTER_INTERVALS * server.refreshIntervalSec * 1000;
   if ((lease.granted > 0 || lease.pending > 0) && lease.lastSeenAt < silentBefore) return null;

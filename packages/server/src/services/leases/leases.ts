@@ -1,7 +1,9 @@
-import type { ProcessRow, Store } from "@sls/db";
+import type { LeaseRow, ProcessRow, Store } from "@sls/db";
 import type { Logger } from "../../logger.ts";
 import type { SettingsCache } from "../settings-cache.ts";
+import type { Refusal } from "../../auth/rate-limit.ts";
 import { LeaseTable, type Lease } from "./lease-table.ts";
+import { UnknownTokens } from "./unknown-tokens.ts";
 
 export interface LeaseOptions {
   /** How often renewals are written behind (the issue allows up to 1 s). */
@@ -21,13 +23,17 @@ export const DEFAULT_LEASE_OPTIONS: LeaseOptions = { flushMs: 500, feedMs: 250, 
  */
 export const WRITE_THROUGH_MARGIN_MS = 10_000;
 
+/** A token's lease; null for a token nobody holds; or the sender's refusal for too many of those. */
+export type LeaseLookup = { lease: Lease } | { lease: null; refused?: Refusal };
+
 /**
- * Leases in memory: the lookup by token, renewals written behind every `flushMs`, the change
+ * Leases in memory: the lookup by token (with a cache of recent misses), renewals written behind every `flushMs`, the change
  * feed that brings grant changes committed by other processes every `feedMs`, and the crash rule:
  * `floor`, the instant before which silence is not counted.
  */
 export class Leases {
   readonly table = new LeaseTable();
+  private readonly unknown: UnknownTokens;
   private feedVersion = 0;
   private timers: NodeJS.Timeout[] = [];
   private flushing: Promise<void> | null = null;
@@ -45,8 +51,10 @@ export class Leases {
     private readonly options: LeaseOptions = DEFAULT_LEASE_OPTIONS,
     settings?: SettingsCache,
   ) {
+    this.unknown = new UnknownTokens(now);
     store.onPoolCommit = (changes) => {
       this.table.applyCommit(changes);
+      this.unknown.issued(changes.participants.map((p) => p.tokenHash));
       if (changes.settingsChanged) settings?.invalidate();
     };
   }
@@ -95,12 +103,30 @@ export class Leases {
     await this.store.processes.end(this.serverId, new Date(this.now()));
   }
 
-  /** The lease of a token: from memory, else from the database (then kept). */
-  async lookup(tokenHash: string): Promise<Lease | null> {
+  /**
+   * The lease of a token: from memory, else from the database (then kept), at most one read per
+   * call. A token the database did not know a moment ago is answered from memory, and an address
+   * that sent too many unknown ones is refused before any read (unknown-tokens.ts).
+   */
+  async lookup(tokenHash: string, remoteAddress: string): Promise<LeaseLookup> {
     const known = this.table.byTokenHash(tokenHash);
-    if (known) return known;
-    const row = await this.store.leases.findByTokenHash(tokenHash);
-    return row ? this.table.learn(row) : null;
+    if (known) return { lease: known };
+    const verdict = this.unknown.admit(tokenHash, remoteAddress);
+    if (verdict.kind === "known-miss") return { lease: null };
+    if (verdict.kind === "refused") return { lease: null, refused: verdict.refusal };
+    let row: LeaseRow | null;
+    try {
+      row = await this.store.leases.findByTokenHash(tokenHash);
+    } catch (error) {
+      verdict.failed();
+      throw error;
+    }
+    if (!row) {
+      verdict.missed();
+      return { lease: null };
+    }
+    verdict.found();
+    return { lease: this.table.learn(row) };
   }
 
   /** Writes the renewals kept in memory (one statement per 500 participants). */
@@ -134,6 +160,7 @@ export class Leases {
       const feed = await this.store.leases.changesSince(this.feedVersion);
       if (!feed) return;
       this.table.applyFeed(feed.participants, feed.removed);
+      this.unknown.issued(feed.participants.map((p) => p.tokenHash));
       this.feedVersion = feed.version;
     } finally {
       this.polling = false;
