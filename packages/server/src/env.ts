@@ -95,8 +95,8 @@ const ZEnv = z.object({
       }
     }),
   /**
-   * Open connections one client address may hold on each listener (an IPv6 address counts by its
-   * /64); trusted proxies are exempt. A fleet behind one NAT shares one address: raise it for one.
+   * Open connections one client address may hold on each listener (an IPv6 address by itself, its
+   * /64 up to ten times that); trusted proxies are exempt. A fleet behind one NAT shares one address: raise it for one.
    */
   SLS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
   /** GET /metrics (Prometheus) on the web port and the licence port; `off` removes it. */
