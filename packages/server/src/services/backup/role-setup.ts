@@ -25,20 +25,27 @@ export function setUpRole(env: TEnv, log: Logger, now: () => number = Date.now):
 /** The main server takes its pool back from an active backup at start and then every sync interval. */
 function mainRole(env: TEnv, now: () => number): RoleSetup {
   let timer: NodeJS.Timeout | null = null;
+  // One hand-back at a time: a slow backup (up to the timeout, an answer of up to the size cap)
+  // must not have several calls, and several answers in memory, in flight at once.
+  let running: Promise<unknown> | null = null;
   return {
     serving: mainServing(env.SLS_BACKUP_KEY ? new BackupLink(env.SLS_BACKUP_KEY, now) : null),
     async start(services) {
       const outcomes = new HandbackOutcomes(services);
       await takeBackFromBackup(services, outcomes, HANDBACK_TIMEOUT_MS);
       timer = setInterval(() => {
-        takeBackFromBackup(services, outcomes, HANDBACK_TIMEOUT_MS).catch((error) =>
-          services.log.error("hand-back failed", { error }),
-        );
+        if (running) return;
+        running = takeBackFromBackup(services, outcomes, HANDBACK_TIMEOUT_MS)
+          .catch((error) => services.log.error("hand-back failed", { error }))
+          .finally(() => {
+            running = null;
+          });
       }, env.SLS_SYNC_INTERVAL_MS);
       timer.unref();
     },
     async stop() {
       if (timer) clearInterval(timer);
+      await running;
     },
     sweeps: () => true,
   };
