@@ -399,5 +399,20 @@ describe.each(providers())(
       backup.inactive();
       await waitFor(async () => !(await lastFailure()).failed, { what: "hand-back calls to work again" });
     });
+
+    it("calls a backup that is slow to answer once at a time, however many sync intervals pass", async () => {
+      const held: Array<{ input: TSealed; res: ServerResponse }> = [];
+      const calls = backup.handbacks;
+      backup.handle = (input, res) => void held.push({ input, res });
+      await waitFor(async () => held.length >= 1, { what: "a hand-back call to be held" });
+      // A negative check needs time to pass: ten 100 ms sync intervals while the call waits.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(held).toHaveLength(1);
+      expect(backup.handbacks).toBe(calls + 1);
+      backup.inactive();
+      for (const { input, res } of held)
+        res.writeHead(200, { "content-type": "application/json" }).end(backup.sealed(input, INACTIVE));
+      await waitFor(async () => backup.handbacks >= calls + 3, { what: "hand-back calls to go on once answered" });
+    });
   },
 );
