@@ -270,17 +270,17 @@ describe("request limits, guessing and lock-outs", () => {
         DEFAULT_SECRET_POLICY.refuseAfter,
       );
       expect(reasons.filter((reason) => !["BAD_SECRET", "RATE_LIMITED", "OVERLOADED"].includes(reason))).toEqual([]);
-      expect(reasons.filter((reason) => reason === "RATE_LIMITED").length).toBeGreaterThan(0);
-      const limited = answers.find((answer) => reasonOf(answer) === "RATE_LIMITED")!;
+      // How many of the burst were refused rather than found wrong or OVERLOADED depends on how
+      // fast the checks run beside the arrivals; what holds on any machine is the bound above.
+      // Wrong secrets one after the other reach the address's limit, and the refusal says when to retry.
+      let limited = answers.find((answer) => reasonOf(answer) === "RATE_LIMITED");
+      for (let i = 0; i <= DEFAULT_SECRET_POLICY.refuseAfter && !limited; i++) {
+        const answer = await register(server, "BURSTMORE", "wrong-secret", "198.51.100.7");
+        if (reasonOf(answer) === "RATE_LIMITED") limited = answer;
+      }
       expect(limited).toMatchObject({ status: 429, body: { error: { data: { code: "TOO_MANY_REQUESTS" } } } });
-      expect(limited.body.error!.data.retryAfterMs).toBeGreaterThan(0);
+      expect(limited!.body.error!.data.retryAfterMs).toBeGreaterThan(0);
       // Once the address is refused, it is refused with the right secret too: refusals reveal nothing.
-      for (
-        let i = 0;
-        i < DEFAULT_SECRET_POLICY.refuseAfter &&
-        reasonOf(await register(server, "BURSTMORE", "wrong-secret", "198.51.100.7")) !== "RATE_LIMITED";
-        i++
-      );
       expect(reasonOf(await register(server, "BURSTOK", SECRET, "198.51.100.7"))).toBe("RATE_LIMITED");
     });
 
