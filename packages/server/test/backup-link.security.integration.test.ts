@@ -8,7 +8,7 @@ import { overview } from "../src/services/admin-overview.ts";
 import { setBackup } from "../src/services/admin-settings.ts";
 import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";
 import { BACKUP_KEY } from "./backup-pair.ts";
-import { FakePeer, wireParticipant, type PeerAnswer } from "./backup-peer.ts";
+import { FakePeer, INACTIVE, wireParticipant, type PeerAnswer } from "./backup-peer.ts";
 import {
   freshDatabase,
   registerOk,
@@ -28,14 +28,6 @@ const ROOT: AccountRow = {
   lastLoginAt: null,
 };
 const STRANGER = new BackupLink("x".repeat(44), Date.now);
-const INACTIVE = {
-  wasActive: false,
-  pool: { poolSize: 0, grantedTotal: 0, pendingTotal: 0, pendingSeq: 0 },
-  participants: [],
-  untouched: { granted: 0, pending: 0 },
-  seen: [],
-  alerts: [],
-};
 
 function handbackOf(participants: Array<{ serial: string; granted: number }>, poolSize: number) {
   const rows = participants.map((p, i) =>

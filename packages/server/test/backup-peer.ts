@@ -66,6 +66,16 @@ export class FakePeer {
   }
 }
 
+/** What an inactive backup answers to backup.handback: nothing to take back. */
+export const INACTIVE = {
+  wasActive: false,
+  pool: { poolSize: 0, grantedTotal: 0, pendingTotal: 0, pendingSeq: 0 },
+  participants: [],
+  untouched: { granted: 0, pending: 0 },
+  seen: [],
+  alerts: [],
+};
+
 /** A participant as backup.sync and backup.handback carry it, for fake answers. */
 export function wireParticipant(i: number, granted: number, extra: Record<string, unknown> = {}) {
   const at = new Date().toISOString();

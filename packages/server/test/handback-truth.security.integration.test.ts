@@ -12,6 +12,7 @@ import { SNAPSHOT_ANSWER_MAX_BYTES } from "../src/http/trpc-call.ts";
 import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";
 import { participantToWire } from "../src/services/backup/snapshot-wire.ts";
 import { BACKUP_KEY } from "./backup-pair.ts";
+import { INACTIVE } from "./backup-peer.ts";
 import { applianceClient, reasonOf } from "./kit/clients.ts";
 import { type FreshDatabase, freshDatabase, providers } from "./kit/databases.ts";
 import { type ServerProcess, startServerProcess } from "./kit/processes.ts";
@@ -20,14 +21,6 @@ import { registration, SECRET } from "./harness.ts";
 
 const POOL = 500;
 const FUTURE = "2100-01-01T00:00:00.000Z";
-const INACTIVE = {
-  wasActive: false,
-  pool: { poolSize: 0, grantedTotal: 0, pendingTotal: 0, pendingSeq: 0 },
-  participants: [],
-  untouched: { granted: 0, pending: 0 },
-  seen: [],
-  alerts: [],
-};
 /** Control characters, a newline, an ANSI escape and a bidi override: what must not reach a log line or a page. */
 const UNSAFE = /[\p{Cc}\u2028\u2029\u202a-\u202e]/u;
 
