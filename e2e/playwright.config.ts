@@ -24,6 +24,8 @@ export default defineConfig({
   testMatch: "*.spec.ts",
   testIgnore: "screenshots.spec.ts",
   outputDir: "test-results",
+  // A temporary folder per run; the run fails when a spec leaves an sls-* folder in it.
+  globalSetup: "../scripts/test-temp-folder.mjs",
   forbidOnly: Boolean(process.env.CI),
   workers: 1,
   retries: 0,
