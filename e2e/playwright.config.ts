@@ -29,6 +29,11 @@ export default defineConfig({
   forbidOnly: Boolean(process.env.CI),
   workers: 1,
   retries: 0,
+  // Ceilings, not delays: a passing wait ends as soon as the page shows the state. Playwright's
+  // defaults (5 s for an assertion, 30 s for a test) are a guess about the machine's speed that a
+  // loaded machine breaks (another test run beside this one: the built app answers in seconds).
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
   reporter: [["list"], ["html", { outputFolder: "playwright-report", open: "never" }]],
   use: {
     headless: true,
