@@ -40,19 +40,16 @@ test("an administrator sets a signed webhook on Settings, sends a test, and sees
   await webhook.getByLabel("Webhook").check();
   await webhook.getByLabel("URL").fill("ftp://example.net/hook");
   await form.getByRole("button", { name: "Save" }).click();
-  await expect(
-    page
-      .getByRole("listitem")
-      .filter({ hasText: /Not saved: .*webhook\.url/ })
-      .first(),
-  ).toBeVisible();
+  // What the form keeps showing, not the toast that repeats it for 4 s (a slow machine can miss that).
+  await expect(form).toContainText("Must be an http(s):// URL.");
+  await expect(webhook).not.toContainText("Saved:");
 
   await webhook.getByLabel("URL").fill(hookUrl);
   await webhook.getByLabel("Format").selectOption("slack");
   await webhook.getByLabel("Signing key", { exact: true }).fill("a-signing-key-of-some-length");
   await form.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByRole("listitem").filter({ hasText: "Alerts saved: webhook." }).first()).toBeVisible();
 
+  // Saved: the form shows the stored channel (its "Alerts saved" toast lasts 4 s, not waited for).
   const saved = page.getByTestId("form-alerts").getByTestId("alert-channel-webhook");
   await expect(saved.getByLabel("Signing key", { exact: true })).toHaveValue("");
   await expect(saved).toContainText("Set. Leave empty to keep it.");
@@ -61,10 +58,8 @@ test("an administrator sets a signed webhook on Settings, sends a test, and sees
   await expect(saved).toContainText(`Saved: ${new URL(hookUrl).origin}/…`);
   await expect(page.getByTestId("form-alerts")).not.toContainText("/hook");
   await saved.getByRole("button", { name: "Send a test" }).click();
-  await expect(
-    page.getByRole("listitem").filter({ hasText: "Test alert delivered to the webhook channel." }).first(),
-  ).toBeVisible();
-  expect(received).toHaveLength(1);
+  // Delivered: the receiver has it, and the Alerts page below records it as delivered.
+  await expect.poll(() => received.length).toBe(1);
   expect(JSON.parse(received[0]!.body).text).toMatch(/^\[INFO\] Test alert sent by /);
   expect(received[0]!.headers["x-sls-signature"]).toMatch(/^sha256=[0-9a-f]{64}$/);
 

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { signInAsAdmin } from "./console.ts";
@@ -12,19 +12,21 @@ const SEED_POOL = 5000;
 /**
  * The app of this file starts on a database that already holds 30 days of hourly capacity
  * samples, written by the server's own CapacityRepository (services/capacity-seed-cli.ts).
- * Seeded in the worker only: the runner loads spec files to list them, too.
+ * Seeded in the worker only: the runner loads spec files to list them, too. The folder goes when
+ * the worker ends, after its fixtures have stopped the app that uses it (a failing test too).
  */
 function seededDatabase(): string {
-  const url = `file:${path.join(mkdtempSync(path.join(tmpdir(), "sls-e2e-capacity-")), "capacity.db")}`;
-  if (process.env.TEST_WORKER_INDEX !== undefined) {
-    execFileSync(
-      path.join(ROOT, "apps", "web", "node_modules", ".bin", "tsx"),
-      [path.join(ROOT, "packages", "server", "src", "services", "capacity-seed-cli.ts"), url, "30", String(SEED_POOL)],
-      {
-        stdio: ["ignore", "ignore", "inherit"],
-      },
-    );
-  }
+  if (process.env.TEST_WORKER_INDEX === undefined) return "file:seeded-in-the-worker-only.db";
+  const dir = mkdtempSync(path.join(tmpdir(), "sls-e2e-capacity-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const url = `file:${path.join(dir, "capacity.db")}`;
+  execFileSync(
+    path.join(ROOT, "apps", "web", "node_modules", ".bin", "tsx"),
+    [path.join(ROOT, "packages", "server", "src", "services", "capacity-seed-cli.ts"), url, "30", String(SEED_POOL)],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   return url;
 }
 

@@ -24,9 +24,16 @@ export default defineConfig({
   testMatch: "*.spec.ts",
   testIgnore: "screenshots.spec.ts",
   outputDir: "test-results",
+  // A temporary folder per run; the run fails when a spec leaves an sls-* folder in it.
+  globalSetup: "../scripts/test-temp-folder.mjs",
   forbidOnly: Boolean(process.env.CI),
   workers: 1,
   retries: 0,
+  // Ceilings, not delays: a passing wait ends as soon as the page shows the state. Playwright's
+  // defaults (5 s for an assertion, 30 s for a test) are a guess about the machine's speed that a
+  // loaded machine breaks (another test run beside this one: the built app answers in seconds).
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
   reporter: [["list"], ["html", { outputFolder: "playwright-report", open: "never" }]],
   use: {
     headless: true,

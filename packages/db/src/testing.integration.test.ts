@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -20,10 +20,8 @@ const AT = new Date("2026-01-05T10:00:00.000Z");
 
 async function databaseFor(provider: Provider): Promise<{ url: string; drop(): Promise<void> } | null> {
   if (provider === "sqlite") {
-    return {
-      url: `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "sls-testing-")), "sls.db")}`,
-      drop: async () => {},
-    };
+    const dir = mkdtempSync(path.join(os.tmpdir(), "sls-testing-"));
+    return { url: `file:${path.join(dir, "sls.db")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   if (process.env.SLS_SKIP_PG === "1") return null;
   return createFreshPostgresDatabase(TEST_POSTGRES_URL, "sls_testing");

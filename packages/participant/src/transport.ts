@@ -26,6 +26,26 @@ interface TrpcBody {
   error?: { message?: string; data?: { code?: string; reason?: string; httpStatus?: number; retryAfterMs?: unknown } };
 }
 
+/**
+ * A kept-alive connection can be closed by the server just as a call is sent on it: the client
+ * keeps an idle connection for the server's advertised keep-alive less a margin, and a process
+ * starved for longer than that margin (a busy appliance) sends on a connection the server is
+ * closing. The call fails before any answer ("other side closed", ECONNRESET) and the server did
+ * nothing. Such a call is sent once more, on a new connection (the failed one is gone), when it
+ * is safe to repeat: `request` carries its requestId, `refresh` reports the same figures. Not
+ * `release` (it would give back twice had the server acted before the connection broke) nor
+ * `register` and `transfer`: those fail as unreachable, as before, and the caller's back-off and
+ * failover handle them. Without this, one such close looked like a server down: a failover to
+ * the backup, or the grace period starting.
+ */
+const REPEATABLE: ReadonlySet<Verb> = new Set<Verb>(["request", "refresh"]);
+const CLOSED_BEFORE_ANSWER = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
+
+function closedBeforeAnswer(error: unknown): boolean {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+  return [code, cause?.code].some((c) => typeof c === "string" && CLOSED_BEFORE_ANSWER.has(c));
+}
+
 /** `POST <baseUrl>/api/trpc/appliance.<verb>` with a JSON body, through Node's global fetch. */
 export const fetchTransport: Transport = createFetchTransport(fetch);
 
@@ -46,10 +66,8 @@ async function callOver<V extends Verb>(
   options: CallOptions = {},
 ): Promise<Calls[V]["answer"]> {
   const url = `${baseUrl}/api/trpc/appliance.${verb}`;
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetchImpl(url, {
+  const send = () =>
+    fetchImpl(url, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -58,6 +76,15 @@ async function callOver<V extends Verb>(
       body: JSON.stringify(input),
       signal: options.signal ?? null,
     });
+  let response: Response;
+  let text: string;
+  try {
+    try {
+      response = await send();
+    } catch (cause) {
+      if (!REPEATABLE.has(verb) || !closedBeforeAnswer(cause) || options.signal?.aborted) throw cause;
+      response = await send();
+    }
     text = await response.text();
   } catch (cause) {
     throw new UnreachableError(baseUrl, `no answer from ${url}: ${describe(cause)}`, { cause });

@@ -12,7 +12,7 @@
  * server runs, so that server's own reclaim sweep must stay idle: the seeded leases are renewed
  * BENCH_SEEN_AHEAD_MS (1 h) ahead.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { applyMigrations, Store } from "@sls/db";
@@ -219,6 +219,7 @@ async function main(): Promise<void> {
     await mainStore.close();
     await backup.stop();
     await mainProcess.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

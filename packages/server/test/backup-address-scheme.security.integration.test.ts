@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKUP_KEY } from "./backup-pair.ts";
@@ -16,6 +15,7 @@ import {
   type TestServer,
   waitFor,
 } from "./harness.ts";
+import { temporaryFolder } from "./kit/temporary-folders.ts";
 
 /**
  * The backup address typed in the console without a scheme inherits the main server's: a main
@@ -28,7 +28,7 @@ describe.each(providers())("a backup address typed without a scheme on an HTTPS 
   let db: FreshDatabase;
   let main: TestServer;
   let admin: ConsoleClient;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "sls-address-scheme-"));
+  const dataDir = temporaryFolder("address-scheme");
 
   beforeAll(async () => {
     certificate = makeTestCertificate();

@@ -1,6 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, providers, SECRET, type FreshDatabase, settle } from "./harness.ts";
@@ -10,6 +9,7 @@ import { loadEnv } from "../src/env.ts";
 import { createAppServer } from "../src/http/app-server.ts";
 import { createLogger } from "../src/logger.ts";
 import { ConsoleClient } from "./console-client.ts";
+import { temporaryFolder } from "./kit/temporary-folders.ts";
 
 /** One server process's worth (services and web port) with its log lines kept, as an operator reads them. */
 interface LoggedServer {
@@ -66,10 +66,10 @@ describe.each(providers())("console setup needs the operator's setup code, on %s
 
   beforeAll(async () => {
     db = await freshDatabase(provider, "setup_code");
-    dataDir = mkdtempSync(path.join(os.tmpdir(), "sls-setup-a-"));
+    dataDir = temporaryFolder("setup-a");
     first = await startLogged(db.url, dataDir);
     // A second process on the same database, with a data folder of its own (another machine).
-    second = await startLogged(db.url, mkdtempSync(path.join(os.tmpdir(), "sls-setup-b-")));
+    second = await startLogged(db.url, temporaryFolder("setup-b"));
   });
   afterAll(async () => {
     await second?.close();
@@ -166,7 +166,7 @@ describe.each(providers())("console setup needs the operator's setup code, on %s
 describe("a restart before setup", () => {
   it("prints the same code again while no account exists", async () => {
     const db = await freshDatabase("sqlite", "setup_restart");
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), "sls-setup-r-"));
+    const dataDir = temporaryFolder("setup-r");
     const before = await startLogged(db.url, dataDir);
     const code = codeFromLog(before.log);
     await before.close();

@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { type ParticipantRecord, Store } from "@sls/db";
 import { auditEvents, participantRecords } from "@sls/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +16,7 @@ import { type FreshDatabase, freshDatabase, providers } from "./kit/databases.ts
 import { type ServerProcess, startServerProcess } from "./kit/processes.ts";
 import { waitFor } from "./kit/wait-for.ts";
 import { registration, SECRET } from "./harness.ts";
+import { temporaryFolder } from "./kit/temporary-folders.ts";
 
 const POOL = 500;
 const FUTURE = "2100-01-01T00:00:00.000Z";
@@ -114,7 +113,7 @@ describe.each(providers())(
     let main: ServerProcess;
     let store: Store;
     let backup: HostileBackup;
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), "sls-handback-truth-"));
+    const dataDir = temporaryFolder("handback-truth");
 
     beforeAll(async () => {
       backup = await new HostileBackup(() => {}).listen();

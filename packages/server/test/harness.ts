@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { startServices, type Running } from "../src/boot.ts";
 import { loadEnv } from "../src/env.ts";
 import { createAppServer } from "../src/http/app-server.ts";
 import { createLogger } from "../src/logger.ts";
 import { type ApiClient, type ApplianceClientOptions, applianceClient } from "./kit/clients.ts";
 import { type InProcessCaller, inProcessCaller } from "./kit/in-process.ts";
+import { removeTemporaryFolder, temporaryFolder } from "./kit/temporary-folders.ts";
 
 export { freshDatabase, providers, type FreshDatabase, type ProviderName } from "./kit/databases.ts";
 export { reasonOf, settle, type Settled } from "./kit/clients.ts";
@@ -41,7 +39,7 @@ export async function startTestServer(
   overrides: Record<string, string> = {},
   clock = new TestClock(),
 ): Promise<TestServer> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "sls-data-"));
+  const dataDir = temporaryFolder("data");
   const env = loadEnv({
     DATABASE_URL: databaseUrl,
     SLS_POOL_SIZE: "500",
@@ -66,7 +64,7 @@ export async function startTestServer(
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await running.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      removeTemporaryFolder(dataDir);
     },
   };
 }

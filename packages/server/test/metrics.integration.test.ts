@@ -1,7 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
 import path from "node:path";
 import parsePrometheusTextFormat, { type ParsedFamily } from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +15,7 @@ import {
   settle,
   waitFor,
 } from "./harness.ts";
+import { temporaryFolder } from "./kit/temporary-folders.ts";
 
 const TOKEN = "metrics-token-0123456789";
 
@@ -46,7 +46,7 @@ function value(families: ParsedFamily[], name: string, labels: Record<string, st
 function promtool(text: string): { available: boolean; status: number | null; output: string } {
   const found = spawnSync("promtool", ["--version"], { encoding: "utf8" });
   if (found.error) return { available: false, status: null, output: "" };
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), "sls-metrics-")), "metrics.txt");
+  const file = path.join(temporaryFolder("metrics"), "metrics.txt");
   writeFileSync(file, text);
   const run = spawnSync("sh", ["-c", `promtool check metrics < "${file}"`], { encoding: "utf8" });
   return { available: true, status: run.status, output: `${run.stdout}${run.stderr}` };
@@ -158,7 +158,7 @@ describe.each(providers())("GET /metrics on %s", (provider) => {
     }
     // promtool parses each query as a recording rule's expression.
     const rules = `groups:\n  - name: dashboard\n    rules:\n${queries.map((q, i) => `      - record: sls:dashboard_${i}\n        expr: ${JSON.stringify(q)}\n`).join("")}`;
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "sls-rules-")), "rules.yml");
+    const file = path.join(temporaryFolder("rules"), "rules.yml");
     writeFileSync(file, rules);
     const run = spawnSync("promtool", ["check", "rules", file], { encoding: "utf8" });
     if (run.error)

@@ -1,9 +1,7 @@
 // The shared secret is the fleet's guard against guessing from many addresses, so a new one needs
 // 16 characters (settings API, SLS_SHARED_SECRET on a new database); a shorter one already in use
 // keeps working, with a warning on the overview and in the log at start.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { hashSecret, hashSharedSecret } from "../src/auth/secret.ts";
 import { RULES } from "../src/contracts/rules.ts";
@@ -11,6 +9,7 @@ import { setUpAdmin } from "./console-client.ts";
 import { freshDatabase, providers, registration, settle, startTestServer, type TestServer } from "./harness.ts";
 import { applianceClient } from "./kit/clients.ts";
 import { startServerProcess, type ServerProcess } from "./kit/processes.ts";
+import { temporaryFolder } from "./kit/temporary-folders.ts";
 
 /** One character short of the minimum. */
 const SHORT = "fifteen-chars-x";
@@ -20,7 +19,7 @@ describe.each(providers())("the shared secret's length on %s", (provider) => {
   let serverProcess: ServerProcess | undefined;
   const dataDirs: string[] = [];
   const dataDir = () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "sls-secret-length-"));
+    const dir = temporaryFolder("secret-length");
     dataDirs.push(dir);
     return dir;
   };

@@ -1,7 +1,7 @@
 // Issue 10, finding 8: the audit id and the message counters must not stop at 2^31 on
 // PostgreSQL (a pool that wrote ~2.1 billion audit rows would freeze), and must leave this
 // package as plain numbers (JSON cannot carry a bigint).
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -14,10 +14,8 @@ const BEYOND_INT32 = 3_000_000_000;
 
 async function databaseFor(provider: Provider): Promise<{ url: string; drop(): Promise<void> } | null> {
   if (provider === "sqlite") {
-    return {
-      url: `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "sls-bigint-")), "sls.db")}`,
-      drop: async () => {},
-    };
+    const dir = mkdtempSync(path.join(os.tmpdir(), "sls-bigint-"));
+    return { url: `file:${path.join(dir, "sls.db")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   if (process.env.SLS_SKIP_PG === "1") return null;
   return createFreshPostgresDatabase(TEST_POSTGRES_URL, "sls_bigint");

@@ -1,7 +1,7 @@
 // Issue 13: one way into the pool lock. An account change, a pool change and a backup's sync apply
 // all run through Store.inPoolTransaction: each takes the next lockVersion, writes its kept rows
 // (audit, pool counters) before commit, and reaches onPoolCommit; none of them can interleave.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -15,10 +15,8 @@ import { ServerNotSeededError, Store } from "./store.ts";
 
 async function databaseFor(provider: Provider): Promise<{ url: string; drop(): Promise<void> } | null> {
   if (provider === "sqlite") {
-    return {
-      url: `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "sls-pool-lock-")), "sls.db")}`,
-      drop: async () => {},
-    };
+    const dir = mkdtempSync(path.join(os.tmpdir(), "sls-pool-lock-"));
+    return { url: `file:${path.join(dir, "sls.db")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   if (process.env.SLS_SKIP_PG === "1") return null;
   return createFreshPostgresDatabase(TEST_POSTGRES_URL, "sls_pool_lock");

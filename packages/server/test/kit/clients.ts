@@ -7,6 +7,7 @@ import {
   type TRPCLink,
   type TRPCUntypedClient,
 } from "@trpc/client";
+import { Agent } from "undici";
 import type { AppRouter, RouterInputs } from "../../src/root.ts";
 
 /** The server's API, typed from its router: `api.appliance.request.mutate(…)`, `api.admin.overview.get.query()`. */
@@ -31,6 +32,48 @@ export type Settled<T> = { ok: true; data: T } | { ok: false; status: number; er
 
 /** What the typed clients send their HTTP requests through. */
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/**
+ * Node's fetch keeps an idle connection for the server's advertised `Keep-Alive: timeout` less
+ * 2 s; the server closes it 1 s after that timeout. A test process starved for longer than that
+ * gap (a loaded machine; reproduced by blocking the event loop) sends its next call on a
+ * connection the server closes as the call arrives: fetch fails with "other side closed" and the
+ * server did nothing. The kit's calls therefore:
+ * - drop idle connections after 1 s, far below any server keep-alive, which leaves a process
+ *   starved for seconds on end as the only way in;
+ * - send a call that is safe to repeat (a query; `appliance.request`, which carries a requestId;
+ *   `appliance.refresh`) once more when its connection closed before any answer came;
+ * - send every other call (`appliance.release` gives back sessions again if repeated) on a
+ *   connection of its own, which a server never closes as idle.
+ * This is about the tests' transport; appliances use @sls/participant (see its transport).
+ */
+const keptAlive = new Agent({ keepAliveTimeout: 1_000, keepAliveMaxTimeout: 1_000 });
+const ownConnection = new Agent({ pipelining: 0 });
+const REPEATABLE = new Set(["appliance.request", "appliance.refresh"]);
+const CLOSED_BEFORE_ANSWER = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
+
+function repeatable(input: string | URL | Request, init: RequestInit | undefined): boolean {
+  const method = init?.method ?? (input instanceof Request ? input.method : "GET");
+  if (method === "GET") return true;
+  const url = new URL(input instanceof Request ? input.url : input);
+  return REPEATABLE.has(decodeURIComponent(url.pathname.slice(url.pathname.lastIndexOf("/") + 1)));
+}
+
+function closedBeforeAnswer(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return typeof code === "string" && CLOSED_BEFORE_ANSWER.has(code);
+}
+
+/** This process's fetch with the connection rules above: what every client of the kit sends through. */
+export const steadyFetch: Fetch = async (input, init) => {
+  if (!repeatable(input, init)) return fetch(input, { ...init, dispatcher: ownConnection } as RequestInit);
+  try {
+    return await fetch(input, { ...init, dispatcher: keptAlive } as RequestInit);
+  } catch (error) {
+    if (!closedBeforeAnswer(error) || init?.signal?.aborted) throw error;
+    return fetch(input, { ...init, dispatcher: ownConnection } as RequestInit);
+  }
+};
 
 /**
  * Awaits a typed call and returns its outcome as data, so a test can assert on a refusal's
@@ -97,7 +140,7 @@ export interface ApplianceClientOptions {
 export function applianceClient(baseUrl: string, options: ApplianceClientOptions = {}): ApiClient {
   const { token, retryOverloaded = true } = options;
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  return client(baseUrl, retryOverloaded ? retryingOverloaded(fetch) : fetch, () => headers);
+  return client(baseUrl, retryOverloaded ? retryingOverloaded(steadyFetch) : steadyFetch, () => headers);
 }
 
 /** A fetch that sends an OVERLOADED call again after the retryAfterMs of its answer (429). */
@@ -170,7 +213,7 @@ export class ConsoleClient {
   }
 
   private readonly cookieKeepingFetch: Fetch = async (input, init) => {
-    const response = await fetch(input, init);
+    const response = await steadyFetch(input, init);
     this.jar.lastSetCookie = response.headers.getSetCookie();
     for (const header of this.jar.lastSetCookie) {
       const [pair] = header.split(";");

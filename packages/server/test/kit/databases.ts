@@ -1,6 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { removeTemporaryFolder, temporaryFolder } from "./temporary-folders.ts";
 
 export type ProviderName = "sqlite" | "postgresql";
 
@@ -33,6 +32,6 @@ export async function freshDatabase(provider: ProviderName, label: string): Prom
 }
 
 export function freshSqlite(label: string): FreshDatabase {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `sls-${label}-`));
-  return { url: `file:${path.join(dir, "sls.db")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  const dir = temporaryFolder(label);
+  return { url: `file:${path.join(dir, "sls.db")}`, drop: async () => removeTemporaryFolder(dir) };
 }

@@ -30,6 +30,7 @@ export {
 export { seedFleet, type FleetOptions, type FleetTarget, type SeededParticipant } from "./fleet.ts";
 export { waitForHealth, type HealthWaitOptions } from "./health.ts";
 export { freePort, startServerProcess, type ServerProcess } from "./processes.ts";
+export { removeTemporaryFolder, removeTemporaryFolders, temporaryFolder } from "./temporary-folders.ts";
 export { makeTestCertificate, type TestCertificate } from "./tls-certificate.ts";
 export {
   applianceCall,

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import os from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
+import { temporaryFolder } from "./temporary-folders.ts";
 
 export interface TestCertificate {
   certFile: string;
@@ -13,7 +13,7 @@ export interface TestCertificate {
 
 /** A self-signed certificate for localhost and 127.0.0.1, made with the openssl CLI, valid one day. */
 export function makeTestCertificate(): TestCertificate {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "sls-tls-"));
+  const dir = temporaryFolder("tls");
   const certFile = path.join(dir, "cert.pem");
   const keyFile = path.join(dir, "key.pem");
   execFileSync(
