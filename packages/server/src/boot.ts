@@ -191,7 +191,7 @@ function every(ms: number, job: () => Promise<unknown>, log: Logger, name: strin
   return timer;
 }
 
-/** The admin console's housekeeping: a usage sample every minute, old samples and sessions pruned. */
+/** The admin console's housekeeping: a usage sample every 15 s (SAMPLE_EVERY_MS), old samples and sessions pruned. */
 function consoleJobs(services: Services): NodeJS.Timeout[] {
   const { log, store, now } = services;
   return [

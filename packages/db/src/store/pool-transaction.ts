@@ -76,7 +76,7 @@ const COLUMN_TYPES: Record<Exclude<Field, "id">, Column> = {
   pending: { name: "pending", type: "int" },
   pendingSeq: { name: "pendingSeq", type: "int" },
   inUse: { name: "inUse", type: "int" },
-  // Leases are also renewed behind the lock (lease-writer.ts): never move them backwards.
+  // Leases are also renewed behind the lock (LeaseRepository.renew, leases.ts): never move them backwards.
   highWater: { name: "highWater", type: "int", merge: "greatest" },
   registeredAt: { name: "registeredAt", type: "timestamp" },
   lastSeenAt: { name: "lastSeenAt", type: "timestamp", merge: "greatest" },

@@ -18,7 +18,7 @@ const IDLE_EVICT_MS = 15 * 60_000;
 
 /**
  * The leases of the participants this process has seen, by token hash and by id. Refresh reads
- * and renews them here; renewals are written behind (lease-writer.ts); grant changes arrive from
+ * and renews them here; renewals are written behind (Leases.flush in leases.ts); grant changes arrive from
  * this process's own commits at once and from other processes through the change feed.
  */
 export class LeaseTable {
