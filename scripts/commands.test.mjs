@@ -69,6 +69,12 @@ const CHECKS = [
     why: "npm test's knip step runs it for real (several seconds) just before this one: `--help` starts knip through scripts/with-tools.mjs",
   },
   {
+    match: /^npm run docs:tables$/,
+    run: () => "npm run docs:tables -- --check",
+    expect: /docs tables are up to date/,
+    why: "rewrites the generated tables of docs/configuration.md and docs/reasons.md: `--check` runs the same generator through npm and tsx and writes nothing (packages/server/test/docs-tables.test.ts checks the same)",
+  },
+  {
     match: /^npm run mutation$/,
     run: () => "npm run mutation -- --help",
     expect: /stryker|Usage/i,

@@ -4,7 +4,7 @@ import { hashSharedSecret, recordedLength, SecretChecker } from "./auth/secret.t
 import { ZNewSecret } from "./contracts/admin/settings.ts";
 import { RULES } from "./contracts/rules.ts";
 import { AddressSet } from "./http/ip-address.ts";
-import { EnvError, ownScheme, type TEnv } from "./env.ts";
+import { EnvError, FIRST_START_DEFAULTS, ownScheme, type TEnv } from "./env.ts";
 import type { Logger } from "./logger.ts";
 import type { Services } from "./services/context.ts";
 import { MessageCounters } from "./services/counters.ts";
@@ -147,16 +147,18 @@ async function seedSettings(store: Store, env: TEnv, log: Logger, now: () => num
       `Invalid environment; fix these and start again:\n  - SLS_SHARED_SECRET: ${secret.error.issues[0]?.message} (it sets a new database's shared secret)`,
     );
   }
+  const poolSize = env.SLS_POOL_SIZE ?? FIRST_START_DEFAULTS.poolSize;
+  const refreshIntervalSec = env.SLS_REFRESH_INTERVAL_SEC ?? FIRST_START_DEFAULTS.refreshIntervalSec;
   const seeded = await store.seedServer({
-    poolSize: env.SLS_POOL_SIZE ?? 0,
-    refreshIntervalSec: env.SLS_REFRESH_INTERVAL_SEC ?? 30,
+    poolSize,
+    refreshIntervalSec,
     secretHash: secret ? await hashSharedSecret(secret.data) : null,
     at: new Date(now()),
   });
   if (seeded) {
     log.info("first start: settings seeded", {
-      poolSize: env.SLS_POOL_SIZE ?? 0,
-      refreshIntervalSec: env.SLS_REFRESH_INTERVAL_SEC ?? 30,
+      poolSize,
+      refreshIntervalSec,
       secretSet: Boolean(env.SLS_SHARED_SECRET),
     });
     if (!env.SLS_SHARED_SECRET)

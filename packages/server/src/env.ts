@@ -10,107 +10,202 @@ import { normaliseServerAddress, type Scheme, ZServerAddress } from "./services/
 const ZPort = z.coerce.number().int().min(1).max(65535);
 const optionalInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
 
-const ZEnv = z.object({
-  PORT: ZPort.default(3000),
-  /** Optional dedicated appliance listener (the original's licence port is 50554). */
-  SLS_LICENSE_PORT: ZPort.optional(),
-  DATABASE_URL: z
-    .string()
-    .regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: (SQLite) or postgresql:// (PostgreSQL)")
-    .optional(),
-  SLS_POOL_SIZE: optionalInt(0, 1_000_000),
-  /** Its minimum length is checked when it seeds a new database (boot.ts): a shorter one in use keeps working. */
-  SLS_SHARED_SECRET: z
-    .string()
-    .max(RULES.secret.maxLength, `must be at most ${RULES.secret.maxLength} characters`)
-    .regex(new RegExp(RULES.secret.pattern), "must be printable characters without spaces")
-    .optional(),
-  SLS_REFRESH_INTERVAL_SEC: optionalInt(10, 300),
-  SLS_SERVER_ID: z.string().min(1).max(128).optional(),
-  /** How often the reclaim sweep runs, in ms. */
-  SLS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
-  /** The longest a grant-changing call may wait for the pool lock before it is refused as OVERLOADED. */
-  SLS_CALL_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
-  /** How often lease renewals kept in memory are written (at most 1 s apart in production; tests lengthen it). */
-  SLS_LEASE_FLUSH_MS: z.coerce.number().int().min(50).max(600_000).default(500),
-  SLS_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
-  SLS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-  /** `backup` runs this process as the backup server of the main server at SLS_MAIN_URL. */
-  SLS_ROLE: z.enum(["main", "backup"]).default("main"),
-  /**
-   * The main server's address, as host:port or an http(s) URL; normalised as the console's backup
-   * address (without a scheme, this server's own: https when it runs TLS).
-   */
-  SLS_MAIN_URL: ZServerAddress.optional(),
-  SLS_BACKUP_SERIAL: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1–64 characters of A–Z a–z 0–9 . _ -")
-    .optional(),
-  /**
-   * The backup link key, the same on the main server and its backup: authenticates backup.register,
-   * backup.sync and backup.handback both ways (HMAC-SHA256), and is the backup's only credential
-   * (SLS_SHARED_SECRET is not needed in the backup role). Generate one with `openssl rand -base64 32`.
-   */
-  SLS_BACKUP_KEY: z
-    .string()
-    .regex(
-      /^[\x21-\x7e]{32,256}$/,
-      "must be 32–256 printable characters without spaces; generate one with: openssl rand -base64 32",
-    )
-    .optional(),
-  /** Backup ↔ main synchronisation period (spec: 10 s). */
-  SLS_SYNC_INTERVAL_MS: z.coerce.number().int().min(20).max(600_000).default(10_000),
-  /** Failed syncs in a row after which the backup judges the main server down. */
-  SLS_MAIN_DOWN_AFTER_FAILED_SYNCS: z.coerce.number().int().min(1).max(100).default(3),
-  /** Length of a "day" of the backup operating limit; shortened only in tests. */
-  SLS_DAY_MS: z.coerce.number().int().min(100).default(86_400_000),
-  /** Where the setup code's file goes when the database is not a SQLite file (default: the repo's data/). */
-  SLS_DATA_DIR: z.string().min(1).optional(),
-  /**
-   * Host names (and addresses) the console answers to, comma-separated; other Host headers are
-   * refused on console routes (DNS rebinding). Default: loopback, this machine's names and addresses.
-   */
-  SLS_ALLOWED_HOSTS: z
-    .string()
-    .regex(
-      /^\s*[A-Za-z0-9.:[\]-]+(\s*,\s*[A-Za-z0-9.:[\]-]+)*\s*$/,
-      "must be host names or addresses separated by commas",
-    )
-    .optional(),
-  /** PEM certificate (chain) and private key: both set → HTTPS on the web port and the licence port. */
-  SLS_TLS_CERT: z.string().min(1).optional(),
-  SLS_TLS_KEY: z.string().min(1).optional(),
-  /**
-   * Reverse proxies in front of this server (addresses or CIDR ranges, comma-separated): only for
-   * connections from them is the client's address read from X-Forwarded-For.
-   */
-  SLS_TRUST_PROXY: z
-    .string()
-    .optional()
-    .superRefine((text, ctx) => {
-      try {
-        AddressSet.parse(text);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-      }
-    }),
-  /**
-   * Open connections one client address may hold on each listener (an IPv6 address by itself, its
-   * /64 up to ten times that); trusted proxies are exempt. A fleet behind one NAT shares one address: raise it for one.
-   */
-  SLS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
-  /** GET /metrics (Prometheus) on the web port and the licence port; `off` removes it. */
-  SLS_METRICS: z.enum(["on", "off"]).default("on"),
-  /** Days of audit history and capacity history kept; older rows are pruned in small batches every hour. */
-  SLS_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
-  /** `on` lets alert channels point at loopback and link-local hosts (refused by default; alerts/destinations.ts). */
-  SLS_ALERT_ALLOW_LOCAL_DESTINATIONS: z.enum(["on", "off"]).default("off"),
-  /** When set, /metrics answers only `Authorization: Bearer <this token>`. */
-  SLS_METRICS_TOKEN: z
-    .string()
-    .regex(/^[\x21-\x7e]{16,256}$/, "must be 16–256 printable characters without spaces")
-    .optional(),
-});
+/**
+ * One environment variable: its schema, and what an operator reads about it in
+ * docs/configuration.md (generated from this list by `npm run docs:tables`). `meaning` is
+ * required, so a variable cannot be added without it. The default and the accepted numbers or
+ * words are read from the schema; `default` is written only where the value is worked out at
+ * start (loadEnv, boot.ts) rather than by the schema, and is "unset" when left out.
+ */
+export interface EnvVariable {
+  readonly schema: z.ZodType;
+  /** Markdown for the table cell: one paragraph, links relative to docs/. */
+  readonly meaning: string;
+  readonly default?: string;
+}
+
+const FIRST_START_ONLY = "**first start only** (afterwards the administrator owns it in the console)";
+
+/** What a new database is seeded with when SLS_POOL_SIZE or SLS_REFRESH_INTERVAL_SEC is unset (boot.ts). */
+export const FIRST_START_DEFAULTS = { poolSize: 0, refreshIntervalSec: 30 } as const;
+
+/** Every variable the server reads, in the order docs/configuration.md lists them. */
+export const ENV_VARIABLES = {
+  PORT: { schema: ZPort.default(3000), meaning: "web port: admin console and `/api/trpc`" },
+  SLS_LICENSE_PORT: {
+    schema: ZPort.optional(),
+    meaning: "optional extra port serving only the appliance calls (the original uses 50554)",
+  },
+  DATABASE_URL: {
+    schema: z
+      .string()
+      .regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: (SQLite) or postgresql:// (PostgreSQL)")
+      .optional(),
+    default: "`file:<repo>/data/sls.db`",
+    meaning: "`file:…` for SQLite, `postgresql://…` for PostgreSQL; migrations are applied on start",
+  },
+  SLS_POOL_SIZE: {
+    schema: optionalInt(RULES.poolSize.min, RULES.poolSize.max),
+    default: `\`${FIRST_START_DEFAULTS.poolSize}\``,
+    meaning: `pool size, ${FIRST_START_ONLY}`,
+  },
+  SLS_SHARED_SECRET: {
+    schema: z
+      .string()
+      .max(RULES.secret.maxLength, `must be at most ${RULES.secret.maxLength} characters`)
+      .regex(new RegExp(RULES.secret.pattern), "must be printable characters without spaces")
+      .optional(),
+    // Its minimum length is checked when it seeds a new database (boot.ts): a shorter one in use keeps working.
+    meaning: `shared secret (${RULES.secret.minLength}–${RULES.secret.maxLength} printable characters without spaces), **first start only**: it sets a new database's secret and a shorter one refuses the start; on an existing database it is ignored (a shorter secret set earlier keeps working). Stored only as a salted scrypt hash. Not used in the backup role`,
+  },
+  SLS_REFRESH_INTERVAL_SEC: {
+    schema: optionalInt(RULES.refreshIntervalSec.min, RULES.refreshIntervalSec.max),
+    default: `\`${FIRST_START_DEFAULTS.refreshIntervalSec}\``,
+    meaning: `refresh interval in seconds told to appliances, ${FIRST_START_ONLY}`,
+  },
+  SLS_SERVER_ID: {
+    schema: z.string().min(1).max(128).optional(),
+    default: "`<hostname>:<PORT>`",
+    meaning: "names this process in the message counters",
+  },
+  SLS_SWEEP_INTERVAL_MS: {
+    schema: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
+    meaning: "how often, in ms, silent participants are looked for and reclaimed",
+  },
+  SLS_CALL_DEADLINE_MS: {
+    schema: z.coerce.number().int().min(100).max(60_000).default(3_000),
+    meaning:
+      "the longest, in ms, a grant-changing call may wait for the pool lock; a call expected to wait longer is refused at once with `TOO_MANY_REQUESTS` / `OVERLOADED` and `retryAfterMs`",
+  },
+  SLS_LEASE_FLUSH_MS: {
+    schema: z.coerce.number().int().min(50).max(600_000).default(500),
+    meaning:
+      "how often, in ms, lease renewals answered from memory are written to the database (at most 1 s apart in production; tests lengthen it; see [ARCHITECTURE.md](../ARCHITECTURE.md))",
+  },
+  SLS_DB_POOL_MAX: {
+    schema: z.coerce.number().int().min(1).max(200).default(10),
+    meaning: "PostgreSQL connections per process",
+  },
+  SLS_LOG_LEVEL: {
+    schema: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    meaning: "the least severe log events written; logs are JSON lines on stderr",
+  },
+  SLS_TRUST_PROXY: {
+    schema: z
+      .string()
+      .optional()
+      .superRefine((text, ctx) => {
+        try {
+          AddressSet.parse(text);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
+    meaning:
+      "reverse proxies in front of the server (addresses or CIDR ranges, comma-separated, e.g. `10.0.0.0/8`); only for connections from them are `X-Forwarded-For` (the client's address), `X-Forwarded-Host` and `X-Forwarded-Proto` read; from anyone else they are ignored",
+  },
+  SLS_ALERT_ALLOW_LOCAL_DESTINATIONS: {
+    // Checked in alerts/destinations.ts.
+    schema: z.enum(["on", "off"]).default("off"),
+    meaning:
+      "`on` lets alert channels (webhook, syslog, SMTP) point at loopback (`127.0.0.0/8`, `::1`), link-local (`169.254.0.0/16`, `fe80::/10`) or unspecified (`0.0.0.0`, `::`) addresses, or names that resolve to them; refused otherwise, when saved and at each delivery. Private ranges are always allowed",
+  },
+  SLS_MAX_CONNECTIONS_PER_ADDRESS: {
+    schema: z.coerce.number().int().min(1).default(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
+    meaning:
+      "open connections one client address may hold on each listener (an IPv6 address counts by itself, and its /64 may hold ten times this in all); more are closed at once. Appliances behind one NAT share its address: raise it above the number of appliances behind the largest NAT. Trusted proxies count only against the global cap of 10,000",
+  },
+  SLS_RETENTION_DAYS: {
+    schema: z.coerce.number().int().min(7).max(3650).default(400),
+    meaning: "days of audit history, capacity history and alerts kept; older rows are pruned hourly, in small batches",
+  },
+  SLS_METRICS: {
+    schema: z.enum(["on", "off"]).default("on"),
+    meaning: "`GET /metrics` (Prometheus) on the web port and the licence port; `off` removes it",
+  },
+  SLS_METRICS_TOKEN: {
+    schema: z
+      .string()
+      .regex(/^[\x21-\x7e]{16,256}$/, "must be 16–256 printable characters without spaces")
+      .optional(),
+    meaning:
+      "when set (16–256 printable characters without spaces), `/metrics` answers only `Authorization: Bearer <token>`",
+  },
+  SLS_ALLOWED_HOSTS: {
+    schema: z
+      .string()
+      .regex(
+        /^\s*[A-Za-z0-9.:[\]-]+(\s*,\s*[A-Za-z0-9.:[\]-]+)*\s*$/,
+        "must be host names or addresses separated by commas",
+      )
+      .optional(),
+    default: "loopback, this machine's host names and interface addresses",
+    meaning:
+      "host names (or addresses) the console answers to, comma-separated; replaces the default list. Other `Host` headers are refused on console routes (DNS rebinding). Appliance calls answer to any",
+  },
+  SLS_TLS_CERT: {
+    schema: z.string().min(1).optional(),
+    meaning:
+      "PEM certificate (chain) file; with `SLS_TLS_KEY` (both or neither) → HTTPS on `PORT` and `SLS_LICENSE_PORT` (see [operating.md](operating.md))",
+  },
+  SLS_TLS_KEY: {
+    schema: z.string().min(1).optional(),
+    meaning: "PEM private key file of `SLS_TLS_CERT`; both set or neither",
+  },
+  SLS_DATA_DIR: {
+    schema: z.string().min(1).optional(),
+    default: "`<repo>/data`",
+    meaning:
+      "where the setup code's file goes when the database is PostgreSQL (with SQLite it sits beside the database file)",
+  },
+  SLS_ROLE: {
+    schema: z.enum(["main", "backup"]).default("main"),
+    meaning: "`backup` runs this process as the backup server of the main server at `SLS_MAIN_URL`",
+  },
+  SLS_MAIN_URL: {
+    // Normalised as the console's backup address (services/backup/address.ts).
+    schema: ZServerAddress.optional(),
+    meaning:
+      "the main server's address, `host:port` (https when this server runs TLS, http otherwise) or an http(s) URL (backup role: required)",
+  },
+  SLS_BACKUP_SERIAL: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1–64 characters of A–Z a–z 0–9 . _ -")
+      .optional(),
+    meaning: "this backup's serial, as configured on the main server (backup role: required)",
+  },
+  SLS_BACKUP_KEY: {
+    schema: z
+      .string()
+      .regex(
+        /^[\x21-\x7e]{32,256}$/,
+        "must be 32–256 printable characters without spaces; generate one with: openssl rand -base64 32",
+      )
+      .optional(),
+    meaning:
+      "the backup link key (32–256 printable characters without spaces), the same on the main server and its backup: it authenticates `backup.register`, `backup.sync` and `backup.handback` both ways (HMAC-SHA256) and is the backup's only credential (backup role: required; `SLS_SHARED_SECRET` is not needed there). Generate one with `openssl rand -base64 32`",
+  },
+  SLS_SYNC_INTERVAL_MS: {
+    schema: z.coerce.number().int().min(20).max(600_000).default(10_000),
+    meaning: "backup ↔ main synchronisation and hand-back check period, in ms (the spec's 10 s)",
+  },
+  SLS_MAIN_DOWN_AFTER_FAILED_SYNCS: {
+    schema: z.coerce.number().int().min(1).max(100).default(3),
+    meaning:
+      "syncs in a row without an answer from the main server (refused connection, time-out, 5xx) before the backup may take over; refusals (4xx) do not count",
+  },
+  SLS_DAY_MS: {
+    schema: z.coerce.number().int().min(100).default(86_400_000),
+    meaning: 'length in ms of a "day" of the backup operating limit (shortened only in tests)',
+  },
+} as const satisfies Record<string, EnvVariable>;
+
+type EnvShape = { [K in keyof typeof ENV_VARIABLES]: (typeof ENV_VARIABLES)[K]["schema"] };
+
+const ZEnv = z.object(
+  Object.fromEntries(Object.entries(ENV_VARIABLES).map(([name, variable]) => [name, variable.schema])) as EnvShape,
+);
 
 export type TEnv = z.infer<typeof ZEnv> & { DATABASE_URL: string; SLS_SERVER_ID: string; SLS_DATA_DIR: string };
 

@@ -4,6 +4,6 @@ export { runServer, type RunOptions } from "./run.ts";
 export { startServices, type Running } from "./boot.ts";
 export { createAppServer, createLicenseServer } from "./http/app-server.ts";
 export { createLogger, type Logger } from "./logger.ts";
-export { REASON_CODES, SlsError, type Reason } from "./errors.ts";
+export { REASONS, SlsError, type Reason } from "./errors.ts";
 export type { Services } from "./services/context.ts";
 export type { AuditEventType, ParticipantSortKey, ParticipantState, SortDirection } from "@sls/db/vocabulary";
