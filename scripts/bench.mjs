@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: prepares the workspace the way `npm start` does, generates the Prisma clients,
-// then runs bench/src/main.ts (see the README's "npm run bench"). Imports only node: modules and
+// then runs bench/src/main.ts (see docs/performance.md, "npm run bench"). Imports only node: modules and
 // scripts/lib, since it may run before anything is installed.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,7 +13,7 @@ process.chdir(ROOT);
 process.env.TURBO_TELEMETRY_DISABLED ??= "1";
 
 if (process.argv.includes("--help")) {
-  say('usage: npm run bench   (about 20 minutes; the README\'s "npm run bench" lists the BENCH_* knobs)');
+  say("usage: npm run bench   (about 20 minutes; docs/performance.md lists the BENCH_* knobs)");
   say("  prepares pnpm and the dependencies, generates the Prisma clients, runs bench/src/main.ts");
   process.exit(0);
 }

@@ -112,6 +112,19 @@ const CHECKS = [
     why: "its integration tests start real server processes for tens of seconds, and npm test runs them: `--help` starts vitest in the package through pnpm",
   },
   {
+    match: /^npm run pnpm -- --filter @sls\/(server|db|allocator|participant) exec vitest run (\S+)$/,
+    run: (m) =>
+      `test -f packages/${m[1]}/${m[2]} && npm run pnpm -- --filter @sls/${m[1]} exec vitest run ${m[2]} --help`,
+    expect: /vitest/i,
+    why: "one test file, which may start server processes for tens of seconds: the file exists in that package, and vitest starts in it through pnpm",
+  },
+  {
+    match: /^npm run pnpm -- --filter @sls\/e2e e2e$/,
+    run: () => "npm run pnpm -- --filter @sls/e2e e2e --list --reporter=list",
+    expect: /\.spec\.ts/,
+    why: "the browser specs build on the console's production build and drive Chromium for minutes: Playwright's --list loads the config and every spec through pnpm without a browser or server",
+  },
+  {
     match: /^npm run pnpm -- --filter @sls\/bench storm$/,
     run: () => `SLS_DRY_RUN=1 ${WITH_TOOLS} pnpm --filter @sls/bench storm`,
     script: ["bench", "storm"],

@@ -160,7 +160,7 @@ async function test() {
 const USAGE = [
   "usage: node scripts/sls.mjs start|test   (npm start, npm test)",
   "  start  installs pnpm and the dependencies, builds the console and serves UI and API",
-  "  test   installs what is missing, then every check and test; see the README",
+  "  test   installs what is missing, then every check and test; see CONTRIBUTING.md",
 ];
 
 forwardSignalsToSteps();

@@ -1,4 +1,4 @@
-// npm run bench: see the README's "Benchmark" section. Durations come from BENCH_* variables (config.ts).
+// npm run bench: see docs/performance.md, "npm run bench". Durations come from BENCH_* variables (config.ts).
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { config } from "./config.ts";

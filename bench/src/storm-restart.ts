@@ -1,4 +1,4 @@
-// npm run storm (pnpm --filter @sls/bench storm): issue 9's storm test. See the README's "Fleet storms".
+// The storm test, `npm run pnpm -- --filter @sls/bench storm`. See docs/performance.md, "Fleet storms".
 //
 // A fleet of simulated appliances (apps/simulator, each a real Participant) against one server
 // process on SQLite: a cold start (the whole fleet registering at once), steady refreshing, then

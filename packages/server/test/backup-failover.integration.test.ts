@@ -10,11 +10,11 @@ import { freePort, startServerProcess, type ServerProcess } from "./kit/processe
 const SYNC_MS = "300";
 
 /**
- * The README's deployment as an operator runs it: the main server, the backup address typed in
- * the console as host:port, the backup started with the README's variables (the main server's
+ * The backup deployment as docs/operating.md describes it: the main server, the backup address typed in
+ * the console as host:port, the backup started with that page's variables (the main server's
  * address as host:port too), then the main server process killed with SIGKILL and restarted.
  */
-describe("backup deployment as the README describes it, through a main server crash", () => {
+describe("backup deployment as docs/operating.md describes it, through a main server crash", () => {
   const processes: ServerProcess[] = [];
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.stop()));
