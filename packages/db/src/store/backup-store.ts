@@ -1,4 +1,5 @@
 import { providerOfClient, type Db } from "../client.ts";
+import { chunked } from "./bulk-sql.ts";
 import { SERVER_ROW_ID, transactionOf, type PoolTransaction } from "./pool-transaction.ts";
 import type { AuditInput, ParticipantRecord, ServerRow } from "./rows.ts";
 import { recordSelect, serverSelect } from "./selects.ts";
@@ -203,7 +204,7 @@ async function applyInPool(
   if (role?.active) return { applied: false, why: "active" };
   const touched = changes.full ? null : [...changes.participants.map((p) => p.id), ...changes.removed];
   const current = new Map<string, ParticipantRecord>();
-  for (const ids of touched === null ? [null] : chunks(touched)) {
+  for (const ids of touched === null ? [null] : chunked(touched, ID_CHUNK)) {
     const rows = await tx.participant.findMany({ where: ids ? { id: { in: ids } } : {}, select: recordSelect });
     for (const row of rows) current.set(row.id, toRecord(row));
   }
@@ -222,7 +223,7 @@ async function applyInPool(
     ? [...current.keys()].filter((id) => !incoming.has(id))
     : changes.removed.filter((id) => current.has(id));
   const audits: AuditInput[] = [];
-  for (const ids of chunks(deleted)) {
+  for (const ids of chunked(deleted, ID_CHUNK)) {
     await tx.participant.deleteMany({ where: { id: { in: ids } } });
     await tx.removedParticipant.deleteMany({ where: { participantId: { in: ids } } });
     await tx.removedParticipant.createMany({
@@ -238,7 +239,8 @@ async function applyInPool(
     }
   }
   const created = changes.participants.filter((p) => !current.has(p.id));
-  for (const rows of chunks(created)) await tx.participant.createMany({ data: rows.map((p) => ({ ...p, changeSeq })) });
+  for (const rows of chunked(created, ID_CHUNK))
+    await tx.participant.createMany({ data: rows.map((p) => ({ ...p, changeSeq })) });
   for (const p of changes.participants) {
     const before = current.get(p.id) ?? null;
     if (before && !sameRecord(before, p))
@@ -276,10 +278,4 @@ function sum(rows: Iterable<ParticipantRecord>, key: "granted" | "pending"): num
 
 function pushAudit(audits: AuditInput[], row: AuditInput | null): void {
   if (row) audits.push(row);
-}
-
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += ID_CHUNK) out.push(items.slice(i, i + ID_CHUNK));
-  return out;
 }

@@ -1,5 +1,6 @@
 import { createPrismaClient, providerOfClient, type Db } from "../client.ts";
 import { BackupStore } from "./backup-store.ts";
+import { chunked } from "./bulk-sql.ts";
 import { lockServerRow, PoolTransaction, SERVER_ROW_ID, type PoolChanges, type Preload } from "./pool-transaction.ts";
 import type {
   CounterDeltaRow,
@@ -190,12 +191,14 @@ export class Store {
     }
     const kept = participants.filter((d) => existing.has(d.participantId));
     const statements = [
-      ...chunks(server.map((d) => [serverId, d.messageType, d.received, d.answered, d.failed])).map((rows) =>
-        this.upsertCounters("ServerCounter", "serverId", rows),
-      ),
-      ...chunks(kept.map((d) => [d.participantId, d.messageType, d.received, d.answered, d.failed])).map((rows) =>
-        this.upsertCounters("ParticipantCounter", "participantId", rows),
-      ),
+      ...chunked(
+        server.map((d) => [serverId, d.messageType, d.received, d.answered, d.failed]),
+        COUNTER_CHUNK,
+      ).map((rows) => this.upsertCounters("ServerCounter", "serverId", rows)),
+      ...chunked(
+        kept.map((d) => [d.participantId, d.messageType, d.received, d.answered, d.failed]),
+        COUNTER_CHUNK,
+      ).map((rows) => this.upsertCounters("ParticipantCounter", "participantId", rows)),
     ];
     if (statements.length > 0) await this.db.$transaction(statements);
   }
@@ -315,10 +318,4 @@ function counterFigures(row: {
   failed: bigint;
 }): Pick<CounterDeltaRow, "received" | "answered" | "failed"> {
   return { received: Number(row.received), answered: Number(row.answered), failed: Number(row.failed) };
-}
-
-function chunks<T>(items: T[], size = COUNTER_CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
