@@ -9,6 +9,8 @@ describe("the package's public surface", () => {
         "ACTIVE_ALERT_DAYS",
         "ALLOCATION_ERROR_REASONS",
         "DAY_MS",
+        "HOUR_MS",
+        "MINUTE_MS",
         "INITIAL_LIMIT_DAYS",
         "MAX_LIMIT_DAYS",
         "advanceOperatingLimit",

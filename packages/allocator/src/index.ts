@@ -27,7 +27,6 @@ export { MAX_POOL_SIZE, setPoolSize } from "./pool";
 export { checkInvariants } from "./invariants";
 export {
   ACTIVE_ALERT_DAYS,
-  DAY_MS,
   INITIAL_LIMIT_DAYS,
   MAX_LIMIT_DAYS,
   advanceOperatingLimit,
@@ -39,3 +38,4 @@ export {
   type OperatingAlert,
   type OperatingLimit,
 } from "./operating-limit";
+export { DAY_MS, HOUR_MS, MINUTE_MS } from "./time";

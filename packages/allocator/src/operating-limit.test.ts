@@ -3,13 +3,13 @@ import { describe, expect, it } from "vitest";
 import {
   advanceOperatingLimit,
   canIssueSessions,
-  DAY_MS,
   initialOperatingLimit,
   MAX_LIMIT_DAYS,
   remainingDays,
   setActive,
   type OperatingLimit,
 } from "./operating-limit";
+import { DAY_MS, HOUR_MS } from "./time";
 
 const DAY = DAY_MS;
 
@@ -120,7 +120,7 @@ describe("backup operating limit", () => {
           let at = 0;
           for (const step of steps) {
             limit = setActive(limit, step.active, at);
-            at += step.hours * 3_600_000;
+            at += step.hours * HOUR_MS;
             const before = limit.remainingMs;
             limit = advanceOperatingLimit(limit, at, step).limit;
             expect(limit.remainingMs).toBeGreaterThanOrEqual(0);

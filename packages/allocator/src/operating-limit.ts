@@ -5,10 +5,11 @@
  * active. At zero the backup stops issuing sessions. The length of a day is a parameter so tests
  * can shorten it; accrual is continuous, which is "one day per day" at every instant.
  */
+import { DAY_MS } from "./time";
+
 export const INITIAL_LIMIT_DAYS = 5;
 export const MAX_LIMIT_DAYS = 30;
 export const ACTIVE_ALERT_DAYS = 15;
-export const DAY_MS = 86_400_000;
 
 export interface OperatingLimit {
   /** Serving time left, in ms. */

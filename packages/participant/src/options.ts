@@ -50,6 +50,10 @@ export type ResolvedOptions = Required<Omit<ParticipantOptions, "haPeerSerial" |
   haPeerSerial: string | undefined;
 };
 
+/**
+ * Durations are written as literals rather than with `@sls/allocator`'s `DAY_MS` / `MINUTE_MS`:
+ * this package has no run-time dependencies, so appliance makers embed it alone.
+ */
 export const DEFAULTS = {
   graceMs: 24 * 3600_000,
   callTimeoutMs: 10_000,

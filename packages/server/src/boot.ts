@@ -1,3 +1,4 @@
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "@sls/allocator";
 import { applyMigrations, providerOf, Store } from "@sls/db";
 import { FailureLimiter } from "./auth/rate-limit.ts";
 import { hashSharedSecret, recordedLength, SecretChecker } from "./auth/secret.ts";
@@ -24,9 +25,9 @@ import { LOGIN_POLICY } from "./services/admin-auth.ts";
 import { pruneUsage, SAMPLE_EVERY_MS, sampleUsage } from "./services/usage-sampler.ts";
 
 const COUNTER_FLUSH_MS = 2_000;
-const APPLIED_REQUEST_TTL_MS = 24 * 3600_000;
-const PRUNE_EVERY_MS = 3600_000;
-const CAPACITY_SAMPLE_MS = 60_000;
+const APPLIED_REQUEST_TTL_MS = DAY_MS;
+const PRUNE_EVERY_MS = HOUR_MS;
+const CAPACITY_SAMPLE_MS = MINUTE_MS;
 
 export interface Running {
   services: Services;

@@ -1,3 +1,4 @@
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "@sls/allocator";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -5,6 +6,7 @@ import { z } from "zod";
 import { RULES } from "./contracts/rules.ts";
 import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from "./http/connection-limits.ts";
 import { AddressSet } from "./http/ip-address.ts";
+import { DEFAULT_CALL_DEADLINE_MS } from "./services/pool-batcher.ts";
 import { normaliseServerAddress, type Scheme, ZServerAddress } from "./services/backup/address.ts";
 
 const ZPort = z.coerce.number().int().min(1).max(65535);
@@ -69,11 +71,11 @@ export const ENV_VARIABLES = {
     meaning: "names this process in the message counters",
   },
   SLS_SWEEP_INTERVAL_MS: {
-    schema: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
+    schema: z.coerce.number().int().min(50).max(HOUR_MS).default(5_000),
     meaning: "how often, in ms, silent participants are looked for and reclaimed",
   },
   SLS_CALL_DEADLINE_MS: {
-    schema: z.coerce.number().int().min(100).max(60_000).default(3_000),
+    schema: z.coerce.number().int().min(100).max(MINUTE_MS).default(DEFAULT_CALL_DEADLINE_MS),
     meaning:
       "the longest, in ms, a grant-changing call may wait for the pool lock; a call expected to wait longer is refused at once with `TOO_MANY_REQUESTS` / `OVERLOADED` and `retryAfterMs`",
   },
@@ -196,7 +198,7 @@ export const ENV_VARIABLES = {
       "syncs in a row without an answer from the main server (refused connection, time-out, 5xx) before the backup may take over; refusals (4xx) do not count",
   },
   SLS_DAY_MS: {
-    schema: z.coerce.number().int().min(100).default(86_400_000),
+    schema: z.coerce.number().int().min(100).default(DAY_MS),
     meaning: 'length in ms of a "day" of the backup operating limit (shortened only in tests)',
   },
 } as const satisfies Record<string, EnvVariable>;

@@ -1,9 +1,8 @@
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "@sls/allocator";
 import { providerOfClient, type Db } from "../client.ts";
+import { chunked } from "./bulk-sql.ts";
 
 export type Resolution = "m" | "h" | "d";
-const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 const CHUNK = 400;
 
 export interface PoolFigures {
@@ -122,8 +121,8 @@ export class CapacityRepository {
     ] as const) {
       const bucket = new Date(minute.getTime() - (minute.getTime() % bucketMs));
       statements.push(this.mergePool(resolution, bucket, row));
-      for (let i = 0; i < active.length; i += CHUNK)
-        statements.push(this.mergeParticipants(resolution, bucket, active.slice(i, i + CHUNK), minutes));
+      for (const chunk of chunked(active, CHUNK))
+        statements.push(this.mergeParticipants(resolution, bucket, chunk, minutes));
     }
     await this.db.$transaction(statements);
     return true;

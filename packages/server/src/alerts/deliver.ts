@@ -1,3 +1,4 @@
+import { MINUTE_MS } from "@sls/allocator";
 import type { Store } from "@sls/db";
 import type { Services } from "../services/context.ts";
 import type { AlertConfig, ChannelName } from "./alert-config.ts";
@@ -10,7 +11,7 @@ type Delivery = Awaited<ReturnType<Store["alerts"]["dueDeliveries"]>>[number]["d
 /** Attempts per delivery before it is marked failed. */
 export const MAX_ATTEMPTS = 6;
 const FIRST_RETRY_MS = 10_000;
-const MAX_RETRY_MS = 15 * 60_000;
+const MAX_RETRY_MS = 15 * MINUTE_MS;
 const DUE_BATCH = 50;
 
 /** 10 s, 20 s, 40 s, … at most 15 min between attempts. */

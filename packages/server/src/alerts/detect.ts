@@ -1,3 +1,4 @@
+import { MINUTE_MS } from "@sls/allocator";
 import type { Store } from "@sls/db";
 import { type AuditEventType, RECLAIM_EVENT_TYPES } from "@sls/db/vocabulary";
 import type { Services } from "../services/context.ts";
@@ -72,7 +73,7 @@ export async function detectConditions(services: Services, config: AlertConfig, 
   if (server.pendingTotal > 0) {
     const since = engine.pendingSince ?? at;
     if (!engine.pendingSince) update.pendingSince = at;
-    const minutes = (now - since.getTime()) / 60_000;
+    const minutes = (now - since.getTime()) / MINUTE_MS;
     if (!engine.pendingRaisedAt && minutes >= config.pendingAfterMinutes) {
       update.pendingRaisedAt = at;
       alerts.push({

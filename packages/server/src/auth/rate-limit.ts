@@ -1,3 +1,4 @@
+import { MINUTE_MS } from "@sls/allocator";
 import { LRUCache } from "lru-cache";
 import { limiterKeysOf } from "../http/ip-address.ts";
 
@@ -29,7 +30,7 @@ export interface RateLimitPolicy {
 export const DEFAULT_SECRET_POLICY: RateLimitPolicy = {
   slowAfter: 3,
   refuseAfter: 10,
-  windowMs: 60_000,
+  windowMs: MINUTE_MS,
   delayStepMs: 250,
   maxDelayMs: 2_000,
   networkSlowAfter: 30,
@@ -41,7 +42,7 @@ export const DEFAULT_SECRET_POLICY: RateLimitPolicy = {
 /** How much more a /64 may fail than one of its addresses, unless the policy says. */
 const NETWORK_SHARE = 10;
 const DEFAULTS = { maxDelayMs: 10_000, globalPerMinute: 120, maxKeys: 50_000 };
-const GLOBAL_WINDOW_MS = 60_000;
+const GLOBAL_WINDOW_MS = MINUTE_MS;
 
 /** Who is guessing: the client address, and for sign-ins the account name typed. */
 export interface GuessSubject {

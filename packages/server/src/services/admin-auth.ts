@@ -1,3 +1,4 @@
+import { MINUTE_MS } from "@sls/allocator";
 import { randomUUID } from "node:crypto";
 import type { AccountRow } from "@sls/db";
 import { AdminError } from "../auth/admin-error.ts";
@@ -20,7 +21,7 @@ import type { Services } from "./context.ts";
 export const LOGIN_POLICY: RateLimitPolicy = {
   slowAfter: 3,
   refuseAfter: 10,
-  windowMs: 15 * 60_000,
+  windowMs: 15 * MINUTE_MS,
   delayStepMs: 500,
   maxDelayMs: 10_000,
   globalPerMinute: 30,

@@ -1,9 +1,8 @@
+import { DAY_MS } from "@sls/allocator";
 import type { Services } from "./context.ts";
 import { currentSilentCutoff } from "./admin-participants.ts";
 import { MESSAGE_TYPES } from "./counters.ts";
 import { readSettings } from "./admin-settings.ts";
-
-const DAY_MS = 24 * 3600_000;
 
 /** Everything the overview page shows, read in parallel. */
 export async function overview(services: Services) {

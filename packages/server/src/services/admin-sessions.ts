@@ -1,3 +1,4 @@
+import { HOUR_MS } from "@sls/allocator";
 import type { AccountRow } from "@sls/db";
 import { clearedSessionCookie, sessionCookie } from "../auth/cookies.ts";
 import { hashSessionToken, newSessionToken, sessionIssuedAt } from "../auth/session-token.ts";
@@ -5,9 +6,9 @@ import type { WebRequest } from "../auth/web-request.ts";
 import type { Services } from "./context.ts";
 
 /** A session lasts this long after its last renewal; an idle browser is signed out after it. */
-export const SESSION_TTL_MS = 8 * 3600_000;
+export const SESSION_TTL_MS = 8 * HOUR_MS;
 /** However active, a session ends this long after sign-in (an open tab polls, so idleness alone never ends it). */
-export const SESSION_MAX_LIFETIME_MS = 12 * 3600_000;
+export const SESSION_MAX_LIFETIME_MS = 12 * HOUR_MS;
 /** Renewed (new expiry, new cookie) once less than this is left, not on every call. */
 const RENEW_WHEN_LEFT_MS = SESSION_TTL_MS / 2;
 

@@ -1,3 +1,4 @@
+import { DAY_MS } from "@sls/allocator";
 import type { Store } from "@sls/db";
 import { csvCell } from "./admin-audit.ts";
 import type { Services } from "./context.ts";
@@ -7,7 +8,6 @@ type ParticipantCapacity = Awaited<ReturnType<Store["capacity"]["participantTota
 
 export const CAPACITY_PERIODS = [7, 30, 90] as const;
 export type CapacityPeriod = (typeof CAPACITY_PERIODS)[number];
-const DAY_MS = 86_400_000;
 
 export interface CapacityReport {
   days: CapacityPeriod;

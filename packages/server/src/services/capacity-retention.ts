@@ -1,6 +1,6 @@
+import { DAY_MS } from "@sls/allocator";
 import type { Services } from "./context.ts";
 
-const DAY_MS = 86_400_000;
 /** Minute rows serve two days of fine detail, hour rows a week, day rows the whole retention period. */
 const KEEP_MINUTES_MS = 2 * DAY_MS;
 const KEEP_HOURS_MS = 8 * DAY_MS;

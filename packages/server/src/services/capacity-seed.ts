@@ -1,6 +1,5 @@
+import { HOUR_MS } from "@sls/allocator";
 import type { Store } from "@sls/db";
-
-const HOUR_MS = 3_600_000;
 
 /** A demo fleet: serial, local limit, and its usual weekday peak of sessions asked for. */
 const FLEET = [

@@ -1,9 +1,7 @@
+import { HOUR_MS, MINUTE_MS } from "@sls/allocator";
 import type { UsageSampleRow } from "@sls/db";
 import type { Services } from "./context.ts";
 import { USAGE_RANGES, type UsageRange } from "./usage-sampler.ts";
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
 
 export type UsagePointWithPool = UsageSampleRow & { inUseFromPool: number | null };
 

@@ -1,7 +1,10 @@
-import { AllocationError } from "@sls/allocator";
+import { AllocationError, MINUTE_MS } from "@sls/allocator";
 import type { PoolTransaction, Preload, Store } from "@sls/db";
 import { retryLater, SlsError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
+
+/** How long a grant-changing call may wait for the pool lock unless `SLS_CALL_DEADLINE_MS` says otherwise. */
+export const DEFAULT_CALL_DEADLINE_MS = 3_000;
 
 type Work<R> = (tx: PoolTransaction) => Promise<R>;
 
@@ -43,7 +46,7 @@ const MAX_BATCH = 64;
 /** Weight of the newest batch in the running estimate of the time one call holds the lock. */
 const EWMA_WEIGHT = 0.2;
 const MIN_RETRY_AFTER_MS = 250;
-const MAX_RETRY_AFTER_MS = 60_000;
+const MAX_RETRY_AFTER_MS = MINUTE_MS;
 
 /**
  * Group commit for grant-changing calls, with admission control. Calls that arrive while a
@@ -64,7 +67,7 @@ export class PoolBatcher {
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
-    private readonly options: BatcherOptions = { deadlineMs: 3_000 },
+    private readonly options: BatcherOptions = { deadlineMs: DEFAULT_CALL_DEADLINE_MS },
   ) {
     this.now = options.now ?? (() => performance.now());
   }

@@ -1,14 +1,15 @@
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "@sls/allocator";
 import type { UsageSampleRow } from "@sls/db";
 import type { Services } from "./context.ts";
 
 export const SAMPLE_EVERY_MS = 15_000;
 /** A little over the longest range shown. */
-const KEEP_SAMPLES_MS = 8 * 24 * 3600_000;
+const KEEP_SAMPLES_MS = 8 * DAY_MS;
 
 export const USAGE_RANGES = {
-  hour: { spanMs: 3600_000, bucketMs: SAMPLE_EVERY_MS },
-  day: { spanMs: 24 * 3600_000, bucketMs: 15 * 60_000 },
-  week: { spanMs: 7 * 24 * 3600_000, bucketMs: 3600_000 },
+  hour: { spanMs: HOUR_MS, bucketMs: SAMPLE_EVERY_MS },
+  day: { spanMs: DAY_MS, bucketMs: 15 * MINUTE_MS },
+  week: { spanMs: 7 * DAY_MS, bucketMs: HOUR_MS },
 } as const;
 export type UsageRange = keyof typeof USAGE_RANGES;
 

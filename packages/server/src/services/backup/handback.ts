@@ -1,3 +1,4 @@
+import { DAY_MS } from "@sls/allocator";
 import { HANDBACK_FAILED, HANDBACK_RECOVERED } from "@sls/db";
 import { remoteText } from "../../http/remote-text.ts";
 import { callMutation, RemoteCallError } from "../../http/trpc-call.ts";
@@ -92,7 +93,7 @@ async function refuseAnswer(services: Services, address: string, violations: str
  * How long the overview keeps showing a refused answer once calls work again: the backup went
  * inactive when it answered, so that answer was its only hand-back and what it held was not taken.
  */
-const REFUSAL_SHOWN_MS = 24 * 3600_000;
+const REFUSAL_SHOWN_MS = DAY_MS;
 
 interface Failure {
   cause: string;

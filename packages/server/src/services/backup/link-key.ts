@@ -1,8 +1,9 @@
+import { MINUTE_MS } from "@sls/allocator";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 
 /** How far the two servers' clocks may differ; a message older or newer than this is refused. */
-export const LINK_SKEW_MS = 2 * 60_000;
+export const LINK_SKEW_MS = 2 * MINUTE_MS;
 
 /**
  * A message between the main server and its backup: `body` is the JSON text of the payload,

@@ -1,10 +1,11 @@
+import { MINUTE_MS } from "@sls/allocator";
 import type { LinkNonceRepository } from "@sls/db";
 import { LINK_SKEW_MS, type NonceClaims } from "./link-key.ts";
 
 /** Nonces are kept this long past their stamp: twice the skew, so processes whose clocks differ by up to the skew agree. */
 const KEPT_MS = 2 * LINK_SKEW_MS;
 /** Old nonces are deleted at most this often, by the process that claims one. */
-const PRUNE_EVERY_MS = 60_000;
+const PRUNE_EVERY_MS = MINUTE_MS;
 
 /**
  * The backup-link request nonces seen within the allowed clock skew, in the database: a claim is

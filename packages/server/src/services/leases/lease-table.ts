@@ -1,3 +1,4 @@
+import { MINUTE_MS } from "@sls/allocator";
 import type { LeaseRenewal, LeaseRow, ParticipantRecord, PoolChanges } from "@sls/db";
 
 /** One participant as a process keeps it to answer `refresh` from memory. */
@@ -14,7 +15,7 @@ export interface Lease
 }
 
 /** Leases untouched this long leave memory (they are in the database). */
-const IDLE_EVICT_MS = 15 * 60_000;
+const IDLE_EVICT_MS = 15 * MINUTE_MS;
 
 /**
  * The leases of the participants this process has seen, by token hash and by id. Refresh reads

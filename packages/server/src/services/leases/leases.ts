@@ -1,3 +1,4 @@
+import { MINUTE_MS } from "@sls/allocator";
 import type { LeaseRow, ProcessRow, Store } from "@sls/db";
 import type { Logger } from "../../logger.ts";
 import type { SettingsCache } from "../settings-cache.ts";
@@ -91,7 +92,7 @@ export class Leases {
       this.every(this.options.flushMs, () => this.flush()),
       this.every(this.options.feedMs, () => this.poll()),
       this.every(this.options.heartbeatMs, () => this.beat()),
-      this.every(60_000, async () => void this.table.evictIdle(this.now())),
+      this.every(MINUTE_MS, async () => void this.table.evictIdle(this.now())),
     ];
   }
 

@@ -1,3 +1,4 @@
+import { MINUTE_MS } from "@sls/allocator";
 import { LRUCache } from "lru-cache";
 import { FailureLimiter, type RateLimitPolicy, type Refusal } from "../../auth/rate-limit.ts";
 
@@ -11,7 +12,7 @@ import { FailureLimiter, type RateLimitPolicy, type Refusal } from "../../auth/r
 export const BAD_TOKEN_POLICY: RateLimitPolicy = {
   slowAfter: 600,
   refuseAfter: 600,
-  windowMs: 60_000,
+  windowMs: MINUTE_MS,
   delayStepMs: 0,
   globalPerMinute: Number.POSITIVE_INFINITY,
   maxKeys: 50_000,
