@@ -57,6 +57,12 @@ const CHECKS = [
     why: "a cold type check of every package takes about a minute on 2 cores: the same turbo run for the smallest package (tsc for a few seconds, or turbo's cache), where turbo looks pnpm up (its dry run does not, so it would not catch `cannot find binary path`)",
   },
   {
+    match: /^npm run test:unit$/,
+    run: () => "npm run test:unit",
+    expect: /Tasks:\s+(\d+) successful, \1 total/,
+    why: "the real run: only the unit tests of every package, with no database and no server process, about 40 s alone on 2 cores at a load of 6 to 10, about 70 s beside the other checks here (turbo, the Prisma clients generated first)",
+  },
+  {
     match: /^npm run lint$/,
     run: () => "npm run lint -- --help",
     expect: /biome ci/,

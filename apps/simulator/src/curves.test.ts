@@ -4,8 +4,11 @@ import { loadShare } from "./curves.ts";
 const position = { periodSec: 120, phase: 0 };
 
 describe("loadShare", () => {
-  it("steady stays put", () => {
-    expect(new Set([0, 30, 1000].map((t) => loadShare("steady", t, position))).size).toBe(1);
+  it("steady holds 0.8 of the demand at every time and phase", () => {
+    for (const t of [0, 30, 59.5, 1000]) {
+      expect(loadShare("steady", t, position)).toBe(0.8);
+      expect(loadShare("steady", t, { periodSec: 120, phase: 0.5 })).toBe(0.8);
+    }
   });
 
   it("daily is low at night, full at midday, and low again at the end of the period", () => {

@@ -1,13 +1,12 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { ALLOCATION_ERROR_REASONS, AllocationError, type AllocationErrorReason } from "./errors";
+import { ALLOCATION_ERROR_REASONS, AllocationError, type AllocationErrorReason, quote } from "./errors";
 
 describe("AllocationError", () => {
-  it("is an Error carrying a stable reason and the message given", () => {
+  it("names itself AllocationError, so a log or stack trace tells it from other errors", () => {
     const error = new AllocationError("NOT_HA_PEER", "A and B are not one failover pair");
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe("AllocationError");
-    expect(error.reason).toBe("NOT_HA_PEER");
-    expect(error.message).toBe("A and B are not one failover pair");
+    expect(String(error)).toBe("AllocationError: A and B are not one failover pair");
   });
 
   it("lists every reason in UPPER_SNAKE_CASE with a meaning", () => {
@@ -15,6 +14,15 @@ describe("AllocationError", () => {
       expect(reason).toMatch(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/);
       expect(meaning.length).toBeGreaterThan(10);
     }
+  });
+
+  it("quotes a caller's string as JSON, and any other value as it prints", () => {
+    expect(quote("50")).toBe('"50"');
+    expect(quote('a "b"')).toBe('"a \\"b\\""');
+    expect(quote(50)).toBe("50");
+    expect(quote(Number.NaN)).toBe("NaN");
+    expect(quote(null)).toBe("null");
+    expect(quote(undefined)).toBe("undefined");
   });
 
   it("types the reason as the union of the table's keys", () => {
