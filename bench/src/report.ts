@@ -54,7 +54,7 @@ export function mixTable(rows: MixRow[]): string {
       const { result, ledger } = row;
       const committed =
         ledger && ledger.compared > 0
-          ? `${verdict(ledger.mismatches === 0 && ledger.ledgersAgree)} (${int(ledger.compared)} participants)`
+          ? `${verdict(ledger.mismatches === 0 && ledger.ledgersAgree && ledger.violations.length === 0)} (${int(ledger.compared)} participants)`
           : "n/a";
       return [
         row.target,

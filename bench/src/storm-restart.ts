@@ -11,7 +11,7 @@ import { freePort } from "@sls/server/testing";
 import { FleetSimulator, type SimulatorConfig } from "@sls/simulator";
 import { freshSqlite } from "./databases.ts";
 import { FleetRecorder } from "./fleet-recorder.ts";
-import { checkLedger, type LedgerCheck } from "./ledger.ts";
+import { checkLedger, type LedgerCheck } from "@sls/server/testing";
 import { distribution, quantileBound, scrapeMetrics, since, total } from "./metrics-scrape.ts";
 import { percentiles } from "./parts/storm.ts";
 import { cpuSeconds, machine, memoryMb } from "./proc.ts";
@@ -247,7 +247,8 @@ const lines = [
     : "restart: not reached",
   ledger
     ? `ledger: Σ granted ${ledger.participantsGranted.toLocaleString("en-US")}, Server.grantedTotal ${ledger.serverGrantedTotal.toLocaleString("en-US")}, Σ audit ${ledger.auditGrantedDelta.toLocaleString("en-US")}: ${ledger.ledgersAgree ? "agree" : "DISAGREE"}; ` +
-      `last acknowledged grant = database for ${(ledger.compared - ledger.mismatches).toLocaleString("en-US")} of ${ledger.compared.toLocaleString("en-US")} appliances compared (${ledger.mismatches} mismatches)`
+      `last acknowledged grant = database for ${(ledger.compared - ledger.mismatches).toLocaleString("en-US")} of ${ledger.compared.toLocaleString("en-US")} appliances compared (${ledger.mismatches} mismatches); ` +
+      (ledger.violations.length === 0 ? "every invariant holds" : `BROKEN: ${ledger.violations.join("; ")}`)
     : "ledger: not checked",
 ];
 console.log(lines.join("\n"));
@@ -259,4 +260,4 @@ writeFileSync(
 );
 console.log(`\n[storm] results written to ${path.relative(process.cwd(), file)}`);
 await db.drop();
-process.exit(ledger?.ledgersAgree && ledger.mismatches === 0 ? 0 : 1);
+process.exit(ledger?.ledgersAgree && ledger.mismatches === 0 && ledger.violations.length === 0 ? 0 : 1);

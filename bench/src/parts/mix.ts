@@ -2,7 +2,7 @@ import { seedFleet, type SeededParticipant } from "@sls/server/testing";
 import { ApplianceMix, FLAPPING, RefreshRotation, STEADY, type CallSource, type Cycle } from "../call-sources.ts";
 import { config } from "../config.ts";
 import { freshPostgres, freshSqlite, type BenchDatabase } from "../databases.ts";
-import { checkLedger, type LedgerCheck } from "../ledger.ts";
+import { checkLedger, type LedgerCheck } from "@sls/server/testing";
 import { runLoad, type LoadResult } from "../load.ts";
 import { lockSeconds } from "../metrics.ts";
 import { startBareServer, startLicenseServer, type ServerProcess } from "../processes.ts";

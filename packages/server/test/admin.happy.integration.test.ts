@@ -10,7 +10,7 @@ import {
   reasonOf,
   settle,
 } from "./harness.ts";
-import { expectLedgerBalanced } from "./ledger.ts";
+import { expectLedgerBalanced } from "./kit/ledger.ts";
 import type { RouterInputs } from "../src/root.ts";
 
 type TAuditType = NonNullable<NonNullable<RouterInputs["admin"]["audit"]["list"]["filter"]>["types"]>[number];
@@ -54,7 +54,7 @@ describe.each(providers())("admin console on %s", (provider) => {
     expect(JSON.parse(resized!.detail!)).toEqual({ from: 500, to: 650, served: 100 });
     const [served] = await adminAudit("grant-pending");
     expect(served).toMatchObject({ actor: "admin:root", serial: "POOLB", grantedDelta: 100 });
-    await expectLedgerBalanced(server);
+    await expectLedgerBalanced(server.running.services.store);
   });
 
   it("force release and remove go through the allocator, are audited with the administrator, and keep the ledger", async () => {
@@ -77,7 +77,7 @@ describe.each(providers())("admin console on %s", (provider) => {
       ok: false,
       status: 404,
     });
-    await expectLedgerBalanced(server);
+    await expectLedgerBalanced(server.running.services.store);
     const overview = await admin.trpc.admin.overview.get.query();
     expect(overview.pool).toMatchObject({ granted: 0, available: 650 });
   });

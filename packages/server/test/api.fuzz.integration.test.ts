@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../src/root.ts";
 import { setUpAdmin } from "./console-client.ts";
 import { freshDatabase, registerOk, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
-import { expectLedgerBalanced } from "./ledger.ts";
+import { expectLedgerBalanced } from "./kit/ledger.ts";
 
 const RUNS = 400;
 const CALL_TIMEOUT_MS = 10_000;
@@ -253,7 +253,7 @@ describe("fuzzing every appliance, auth and admin procedure over HTTP", () => {
     // The suite reached the validation of inputs, not only the doors in front of it.
     expect(seen.get("INVALID_INPUT") ?? 0).toBeGreaterThan(RUNS / 4);
     expect(await databaseState(server)).toEqual(before);
-    await expectLedgerBalanced(server);
+    await expectLedgerBalanced(server.running.services.store);
     expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200);
   }, 90_000);
 });

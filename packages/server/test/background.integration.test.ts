@@ -10,7 +10,7 @@ import {
   reasonOf,
   waitFor,
 } from "./harness.ts";
-import { expectLedgerBalanced } from "./ledger.ts";
+import { expectLedgerBalanced } from "./kit/ledger.ts";
 
 describe.each(providers())("background work and counters on %s", (provider) => {
   let db: FreshDatabase;
@@ -42,7 +42,7 @@ describe.each(providers())("background work and counters on %s", (provider) => {
     expect(await store.findParticipantBySerial("SWEEP02")).toMatchObject({ granted: 50, pending: 0 });
     const [reclaim] = await auditEvents(store, { types: ["reclaim"], serials: ["SWEEP01"] });
     expect(reclaim).toMatchObject({ actor: "system:sweep", grantedDelta: -100 });
-    await expectLedgerBalanced(server);
+    await expectLedgerBalanced(server.running.services.store);
   });
 
   it("counts received, answered and failed messages per server and per participant", async () => {

@@ -21,7 +21,7 @@ import {
   type FreshDatabase,
   type TestServer,
 } from "./harness.ts";
-import { expectLedgerBalanced } from "./ledger.ts";
+import { expectLedgerBalanced } from "./kit/ledger.ts";
 
 interface Answer {
   status: number;
@@ -460,7 +460,7 @@ describe("request limits, guessing and lock-outs", () => {
         authorization: `Bearer ${holderToken}`,
       });
       expect(held.body.result?.data).toMatchObject({ granted: 100 });
-      await expectLedgerBalanced(server);
+      await expectLedgerBalanced(server.running.services.store);
     });
   });
 });

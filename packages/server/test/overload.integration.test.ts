@@ -1,7 +1,7 @@
 import { applianceClient } from "./kit/clients.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, registration, SECRET, type FreshDatabase, settle } from "./harness.ts";
-import { expectDatabaseInvariants } from "./invariants.ts";
+import { expectLedgerBalanced } from "./kit/ledger.ts";
 import { postTrpc } from "./raw-http.ts";
 import { startServerProcess, type ServerProcess } from "./kit/processes.ts";
 
@@ -64,7 +64,7 @@ describe("admission control under a burst (issue 9)", () => {
     }
     // What was refused changed nothing: the granted sum is exactly the accepted asks.
     const accepted = first.filter((r) => r.ok).length;
-    expect((await expectDatabaseInvariants(db.url)).grantedSum).toBe(accepted * 50);
+    expect((await expectLedgerBalanced(db.url)).grantedSum).toBe(accepted * 50);
 
     // Every ask sent again with its requestId (shed or not, as a client that lost the answer
     // would): each is granted exactly once.
@@ -83,7 +83,7 @@ describe("admission control under a burst (issue 9)", () => {
       const before = first[i]!;
       if (before.ok && result.ok) expect(result.data).toEqual(before.data);
     }
-    const ledger = await expectDatabaseInvariants(db.url);
+    const ledger = await expectLedgerBalanced(db.url);
     expect(ledger.grantedSum).toBe(asks.length * 50);
     console.info(
       `burst of ${asks.length} requests with a 100 ms deadline: ${shed.length} shed as OVERLOADED, ${accepted} served; after retries all ${asks.length} granted once`,

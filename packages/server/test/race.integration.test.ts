@@ -1,7 +1,7 @@
 import { applianceClient } from "./kit/clients.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, providers, registration, SECRET, type FreshDatabase, settle } from "./harness.ts";
-import { expectDatabaseInvariants } from "./invariants.ts";
+import { expectLedgerBalanced } from "./kit/ledger.ts";
 import { startServerProcess, type ServerProcess } from "./kit/processes.ts";
 
 const PARTICIPANTS = 200;
@@ -114,7 +114,7 @@ describe.skipIf(!providers().includes("postgresql"))(
         Object.keys(outcomes).filter((k) => !/^(request:ok|release:ok|release:RELEASE_EXCEEDS_GRANT)$/.test(k)),
       ).toEqual([]);
 
-      const ledger = await expectDatabaseInvariants(db.url);
+      const ledger = await expectLedgerBalanced(db.url);
       // The pool was oversubscribed, so whenever demand is still pending it must be handed out entirely.
       if (ledger.pendingSum > 0) expect(ledger.grantedSum).toBe(POOL_SIZE);
     }, 300_000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { freshDatabase, providers, SECRET, settle, waitFor } from "./harness.ts";
-import { expectDatabaseInvariants } from "./invariants.ts";
+import { expectLedgerBalanced } from "./kit/ledger.ts";
 import { applianceClient } from "./kit/clients.ts";
 import { seedFleet } from "./kit/fleet.ts";
 import { type ServerProcess, startServerProcess } from "./kit/processes.ts";
@@ -56,7 +56,7 @@ describe.skipIf(!providers().includes("postgresql"))("a server pair on one Postg
       await Promise.all(loops);
 
       expect(afterKill.ok).toBeGreaterThan(0);
-      const ledger = await expectDatabaseInvariants(db.url);
+      const ledger = await expectLedgerBalanced(db.url);
       let reported = 0;
       for (const token of tokens) {
         const result = await settle(applianceClient(b.baseUrl, { token }).appliance.refresh.mutate({ inUse: 0 }));

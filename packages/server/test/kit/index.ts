@@ -28,6 +28,15 @@ export {
   type ProviderName,
 } from "./databases.ts";
 export { seedFleet, type FleetOptions, type FleetTarget, type SeededParticipant } from "./fleet.ts";
+export {
+  checkLedger,
+  expectLedgerBalanced,
+  type LedgerCheck,
+  type LedgerReading,
+  type LedgerSource,
+  type LedgerSums,
+  readLedger,
+} from "./ledger.ts";
 export { waitForHealth, type HealthWaitOptions } from "./health.ts";
 export { freePort, startServerProcess, type ServerProcess } from "./processes.ts";
 export { removeTemporaryFolder, removeTemporaryFolders, temporaryFolder } from "./temporary-folders.ts";
