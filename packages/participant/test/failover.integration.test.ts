@@ -3,7 +3,7 @@
 // start the main server again, every participant is back on it and the ledger matches.
 import { afterAll, describe, expect, it } from "vitest";
 import type { ParticipantEvents } from "../src/events.ts";
-import { heldBy, Live, type LiveParticipant } from "./live.ts";
+import { heldBy, Live, type LiveParticipant } from "./kit/live.ts";
 import { eventually } from "@sls/server/testing";
 
 const PARTICIPANTS = 20;

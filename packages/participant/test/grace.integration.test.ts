@@ -5,7 +5,7 @@
 import { auditEvents } from "@sls/db/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ParticipantEvents } from "../src/events.ts";
-import { Live, type LiveParticipant } from "./live.ts";
+import { Live, type LiveParticipant } from "./kit/live.ts";
 import { eventually } from "@sls/server/testing";
 
 const SERVER_REFRESH_SEC = 10; // what the server tells participants; it reclaims after 3 of them

@@ -3,9 +3,9 @@
 // Every appliance still ends up registered with its grant, no retry came before the server's
 // retryAfterMs, and the ledger shows each grant once.
 import { afterAll, describe, expect, it } from "vitest";
-import { Live, type LiveParticipant } from "./live.ts";
+import { Live, type LiveParticipant } from "./kit/live.ts";
 import { eventually } from "@sls/server/testing";
-import { freshSqliteUrl } from "./server-process.ts";
+import { freshSqliteUrl } from "./kit/server-process.ts";
 
 const FLEET = 150;
 const live = new Live();

@@ -3,8 +3,8 @@
 // Units that are not one pair are refused with FORBIDDEN / NOT_HA_PEER and nothing moves.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParticipantEvents } from "../src/events.ts";
-import { freshSqliteUrl, type ServerProcess } from "./server-process.ts";
-import { Live } from "./live.ts";
+import { freshSqliteUrl, type ServerProcess } from "./kit/server-process.ts";
+import { Live } from "./kit/live.ts";
 import { eventually } from "@sls/server/testing";
 import type { Store } from "@sls/db";
 

@@ -2,9 +2,9 @@ import { auditEvents } from "@sls/db/testing";
 import type { Store } from "@sls/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";
-import { BACKUP_KEY } from "./backup-pair.ts";
-import { FakePeer, wireParticipant, type PeerAnswer } from "./backup-peer.ts";
-import { freshDatabase, startTestServer, type TestServer, waitFor } from "./harness.ts";
+import { BACKUP_KEY } from "./kit/backup-pair.ts";
+import { FakePeer, wireParticipant, type PeerAnswer } from "./kit/backup-peer.ts";
+import { freshDatabase, startTestServer, type TestServer, waitFor } from "./kit/test-server.ts";
 
 const SERIAL = "BKPFAKE";
 

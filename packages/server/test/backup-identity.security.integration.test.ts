@@ -1,9 +1,9 @@
 import { request } from "node:http";
 import { auditEvents, participantRecords } from "@sls/db/testing";
 import { afterAll, describe, expect, it } from "vitest";
-import { BACKUP_KEY, backupPair, type BackupPair } from "./backup-pair.ts";
+import { BACKUP_KEY, backupPair, type BackupPair } from "./kit/backup-pair.ts";
 import { applianceClient } from "./kit/clients.ts";
-import { registration, SECRET, settle, waitFor } from "./harness.ts";
+import { registration, SECRET, settle, waitFor } from "./kit/test-server.ts";
 
 const SYNC_MS = 300;
 const BACKUP_SERIAL = "IDBACKUP1";

@@ -2,7 +2,7 @@ import { auditEvents } from "@sls/db/testing";
 import { Store, type AccountRow } from "@sls/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeParticipant } from "../src/services/admin-participants.ts";
-import { BACKUP_KEY } from "./backup-pair.ts";
+import { BACKUP_KEY } from "./kit/backup-pair.ts";
 import {
   freshDatabase,
   providers,
@@ -12,7 +12,7 @@ import {
   startTestServer,
   type TestServer,
   waitFor,
-} from "./harness.ts";
+} from "./kit/test-server.ts";
 import { freePort, startServerProcess, type ServerProcess } from "./kit/processes.ts";
 
 const ROOT: AccountRow = {

@@ -1,8 +1,8 @@
 import { auditEvents, setLastSeen } from "@sls/db/testing";
 import { applianceClient } from "./kit/clients.ts";
 import { afterAll, describe, expect, it } from "vitest";
-import { backupPair } from "./backup-pair.ts";
-import { registration, settle, waitFor } from "./harness.ts";
+import { backupPair } from "./kit/backup-pair.ts";
+import { registration, settle, waitFor } from "./kit/test-server.ts";
 
 /**
  * The one interval a takeover can lose: a grant made on the main server after the backup's last

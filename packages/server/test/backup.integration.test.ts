@@ -1,7 +1,7 @@
 import { applianceClient } from "./kit/clients.ts";
 import { afterAll, describe, expect, it } from "vitest";
-import { backupPair } from "./backup-pair.ts";
-import { registration, type Settled, settle, waitFor } from "./harness.ts";
+import { backupPair } from "./kit/backup-pair.ts";
+import { registration, type Settled, settle, waitFor } from "./kit/test-server.ts";
 
 const SYNC_MS = 300;
 const PARTICIPANTS = 20;

@@ -2,7 +2,7 @@ import { auditEvents } from "@sls/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleCapacity } from "../src/services/capacity-report.ts";
 import { pruneHistory } from "../src/services/capacity-retention.ts";
-import { ADMIN_PASSWORD, setUpAdmin, type ConsoleClient } from "./console-client.ts";
+import { ADMIN_PASSWORD, setUpAdmin, type ConsoleClient } from "./kit/console-client.ts";
 import {
   freshDatabase,
   providers,
@@ -11,7 +11,7 @@ import {
   type FreshDatabase,
   type TestServer,
   settle,
-} from "./harness.ts";
+} from "./kit/test-server.ts";
 
 describe.each(providers())("capacity history and report on %s", (provider) => {
   let db: FreshDatabase;

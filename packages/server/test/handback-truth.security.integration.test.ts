@@ -9,13 +9,13 @@ import { REMOTE_TEXT_MAX_CHARS } from "../src/http/remote-text.ts";
 import { SNAPSHOT_ANSWER_MAX_BYTES } from "../src/http/trpc-call.ts";
 import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";
 import { participantToWire } from "../src/services/backup/snapshot-wire.ts";
-import { BACKUP_KEY } from "./backup-pair.ts";
-import { INACTIVE } from "./backup-peer.ts";
+import { BACKUP_KEY } from "./kit/backup-pair.ts";
+import { INACTIVE } from "./kit/backup-peer.ts";
 import { applianceClient, reasonOf } from "./kit/clients.ts";
 import { type FreshDatabase, freshDatabase, providers } from "./kit/databases.ts";
 import { type ServerProcess, startServerProcess } from "./kit/processes.ts";
 import { waitFor } from "./kit/wait-for.ts";
-import { registration, SECRET } from "./harness.ts";
+import { registration, SECRET } from "./kit/test-server.ts";
 import { temporaryFolder } from "./kit/temporary-folders.ts";
 
 const POOL = 500;

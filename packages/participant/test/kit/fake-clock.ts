@@ -1,4 +1,4 @@
-import type { Clock } from "../src/clock.ts";
+import type { Clock } from "../../src/clock.ts";
 
 /** A clock moved by hand; `advance` fires due timers in order and lets promise chains settle between them. */
 export class FakeClock implements Clock {
