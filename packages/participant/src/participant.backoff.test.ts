@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "./random.ts";
-import { setup } from "../test/setup.ts";
+import { setup } from "../test/kit/setup.ts";
 
 const ALMOST_ONE = 1 - 2 ** -53;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BACKUP_URL, MAIN_URL, setup } from "../test/setup.ts";
+import { BACKUP_URL, MAIN_URL, setup } from "../test/kit/setup.ts";
 
 describe("failover to the backup server", () => {
   it("learns the backup's address from the server's answers", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { setup } from "../test/setup.ts";
+import { setup } from "../test/kit/setup.ts";
 
 describe("registering and refreshing", () => {
   it("registers with its serial, model and limits", async () => {

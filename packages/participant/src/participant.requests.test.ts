@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { setup } from "../test/setup.ts";
+import { setup } from "../test/kit/setup.ts";
 
 describe("asking for sessions", () => {
   it("asks for nothing while the local licence covers the load", async () => {

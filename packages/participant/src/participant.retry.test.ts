@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { setup } from "../test/setup.ts";
+import { setup } from "../test/kit/setup.ts";
 
 describe("a request that gets no answer", () => {
   it("is sent again with the same requestId after the timeout, and is granted once", async () => {

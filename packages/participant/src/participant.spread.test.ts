@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULTS } from "./options.ts";
-import { busiestWindow, fleetSetup } from "../test/setup.ts";
+import { busiestWindow, fleetSetup } from "../test/kit/setup.ts";
 
 // A fleet of 1,000 fake participants on one fake clock: after something that hits them all at
 // once, their next calls must not come back together (spec: "Participants spread their calls").

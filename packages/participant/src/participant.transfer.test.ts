@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FakeServer } from "../test/fake-server.ts";
-import { setup } from "../test/setup.ts";
+import { FakeServer } from "../test/kit/fake-server.ts";
+import { setup } from "../test/kit/setup.ts";
 
 describe("failover pair", () => {
   it("the newly active unit takes over its peer's sessions", async () => {

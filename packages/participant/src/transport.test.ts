@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ClosingServer, startClosingServer } from "@sls/server/testing/closing-server";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -118,45 +118,27 @@ describe("fetchTransport", () => {
 });
 
 describe("fetchTransport on a kept-alive connection the server closes as a call arrives", () => {
-  // The server in a process of its own, which starving this one leaves alone; it prints each
-  // call's path. Advertised "timeout=3": fetch keeps an idle connection 1 s, the server 4 s.
-  const SERVER = `
-    const server = require("node:http").createServer((req, res) => {
-      console.log(req.url);
-      req.resume();
-      req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end('{"result":{"data":{"granted":0}}}'));
-    });
-    server.keepAliveTimeout = 3000;
-    server.listen(0, "127.0.0.1", () => console.log("port " + server.address().port));
-  `;
-  let child: ChildProcess;
-  let printed = "";
-  afterAll(() => {
-    child?.kill();
-  });
+  let closing: ClosingServer;
+  afterAll(() => closing?.stop());
 
   it("sends refresh once more on a new connection, and leaves release to its caller (unreachable, not sent twice)", async () => {
-    child = spawn(process.execPath, ["-e", SERVER], { stdio: ["ignore", "pipe", "inherit"] });
-    child.stdout!.on("data", (chunk: Buffer) => (printed += chunk.toString()));
-    await expect.poll(() => /port (\d+)/.test(printed), { timeout: 30_000 }).toBe(true);
-    const url = `http://127.0.0.1:${/port (\d+)/.exec(printed)![1]}`;
+    closing = await startClosingServer('{"result":{"data":{"granted":0}}}');
+    const url = closing.baseUrl;
     // Two kept-alive connections, one for each call below.
     await Promise.all([
       fetchTransport.call(url, "refresh", { inUse: 0 }),
       fetchTransport.call(url, "refresh", { inUse: 0 }),
     ]);
+    // One turn of the event loop's timers: the pool takes both connections back as idle.
     await new Promise((resolve) => setTimeout(resolve, 10));
     // A loaded appliance: this process gets no CPU past the server's close, so no timer fires.
-    const until = Date.now() + 4_100;
-    while (Date.now() < until) {
-      // starved
-    }
+    closing.starveUntilClosed(2);
     const [refresh, release] = await Promise.allSettled([
       fetchTransport.call(url, "refresh", { inUse: 0 }),
       fetchTransport.call(url, "release", { sessions: 50 }),
     ]);
     expect(refresh).toMatchObject({ status: "fulfilled", value: { granted: 0 } });
     expect(release).toMatchObject({ status: "rejected", reason: { name: "UnreachableError" } });
-    expect(printed.split("\n").filter((line) => line.endsWith("appliance.release"))).toEqual([]);
+    expect(closing.paths().filter((path) => path.endsWith("appliance.release"))).toEqual([]);
   }, 30_000);
 });

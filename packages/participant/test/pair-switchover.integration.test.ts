@@ -3,9 +3,9 @@
 // Units that are not one pair are refused with FORBIDDEN / NOT_HA_PEER and nothing moves.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParticipantEvents } from "../src/events.ts";
-import { freshSqliteUrl, type ServerProcess } from "./server-process.ts";
-import { Live } from "./live.ts";
-import { eventually } from "@sls/server/testing";
+import { freshSqliteUrl, type ServerProcess } from "./kit/server-process.ts";
+import { Live } from "./kit/live.ts";
+import { eventually, expectLedgerBalanced } from "@sls/server/testing";
 import type { Store } from "@sls/db";
 
 const live = new Live();
@@ -58,9 +58,7 @@ describe("participant failover pair", () => {
     // The new active unit carries on as any participant: its load drops, it gives back 100 and withdraws the moved pending.
     second.participant.setLoad(300);
     await eventually(() => expect(second.participant.state).toMatchObject({ granted: 200, pending: 0 }));
-    const ledger = await store.ledger();
-    expect(ledger.auditGrantedSum).toBe(ledger.grantedSum);
-    expect(ledger.auditPendingSum).toBe(ledger.pendingSum);
+    await expectLedgerBalanced(store);
     await second.participant.stop({ release: true });
   });
 

@@ -3,9 +3,9 @@ import { UnreachableError } from "../src/errors.ts";
 import type { Participant } from "../src/participant.ts";
 import type { ParticipantOptions } from "../src/options.ts";
 import { fetchTransport, type Transport } from "../src/transport.ts";
-import { Live } from "./live.ts";
+import { Live } from "./kit/live.ts";
 import { eventually } from "@sls/server/testing";
-import { freshSqliteUrl, type ServerProcess } from "./server-process.ts";
+import { freshSqliteUrl, type ServerProcess } from "./kit/server-process.ts";
 
 const live = new Live();
 afterEach(() => live.stopAll());

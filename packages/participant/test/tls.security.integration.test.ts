@@ -7,7 +7,7 @@ import { UnreachableError } from "../src/errors.ts";
 import { Participant } from "../src/participant.ts";
 import { fetchTransport } from "../src/transport.ts";
 import { eventually } from "@sls/server/testing";
-import { freshSqliteUrl, SECRET } from "./server-process.ts";
+import { freshSqliteUrl, SECRET } from "./kit/server-process.ts";
 
 describe("the participant client against a server with its own TLS certificate", () => {
   let certificate: TestCertificate;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_PASSWORD, ConsoleClient, setUpAdmin } from "./console-client.ts";
+import { ADMIN_PASSWORD, ConsoleClient, setUpAdmin } from "./kit/console-client.ts";
 import {
   freshDatabase,
   providers,
@@ -9,7 +9,7 @@ import {
   type TestServer,
   reasonOf,
   settle,
-} from "./harness.ts";
+} from "./kit/test-server.ts";
 import { expectLedgerBalanced } from "./kit/ledger.ts";
 import type { RouterInputs } from "../src/root.ts";
 

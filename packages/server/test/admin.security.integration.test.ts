@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FailureLimiter } from "../src/auth/rate-limit.ts";
 import { appRouter } from "../src/root.ts";
-import { ADMIN_PASSWORD, ConsoleClient, setUpAdmin, signedInViewer } from "./console-client.ts";
+import { ADMIN_PASSWORD, ConsoleClient, setUpAdmin, signedInViewer } from "./kit/console-client.ts";
 import {
   freshDatabase,
   providers,
@@ -10,7 +10,7 @@ import {
   type FreshDatabase,
   type TestServer,
   settle,
-} from "./harness.ts";
+} from "./kit/test-server.ts";
 
 type Kind = "query" | "mutation";
 

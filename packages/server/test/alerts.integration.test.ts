@@ -6,8 +6,8 @@ import { webhookSignature } from "../src/alerts/channels/webhook.ts";
 import { MAX_ATTEMPTS } from "../src/alerts/deliver.ts";
 import { alertTick } from "../src/alerts/engine.ts";
 import { sweepSilentParticipants } from "../src/services/sweeper.ts";
-import { HOOK_KEY, LOCAL_RECEIVERS_ENV, startReceivers, type Receivers } from "./alert-receivers.ts";
-import { ADMIN_PASSWORD, ConsoleClient, setUpAdmin, signedInViewer } from "./console-client.ts";
+import { HOOK_KEY, LOCAL_RECEIVERS_ENV, startReceivers, type Receivers } from "./kit/alert-receivers.ts";
+import { ADMIN_PASSWORD, ConsoleClient, setUpAdmin, signedInViewer } from "./kit/console-client.ts";
 import { freePort } from "./kit/processes.ts";
 import {
   freshDatabase,
@@ -18,7 +18,7 @@ import {
   type TestServer,
   settle,
   waitFor,
-} from "./harness.ts";
+} from "./kit/test-server.ts";
 
 const HOOK_SECRET = "webhook-signing-key-123";
 

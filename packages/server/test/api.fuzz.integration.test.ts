@@ -8,8 +8,8 @@ import fc from "fast-check";
 import { participantRecords, rowCounts } from "@sls/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../src/root.ts";
-import { setUpAdmin } from "./console-client.ts";
-import { freshDatabase, registerOk, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
+import { setUpAdmin } from "./kit/console-client.ts";
+import { freshDatabase, registerOk, startTestServer, type FreshDatabase, type TestServer } from "./kit/test-server.ts";
 import { expectLedgerBalanced } from "./kit/ledger.ts";
 
 const RUNS = 400;

@@ -9,8 +9,8 @@ import {
   startTestServer,
   type FreshDatabase,
   type TestServer,
-} from "./harness.ts";
-import { postTrpc } from "./raw-http.ts";
+} from "./kit/test-server.ts";
+import { postTrpc } from "./kit/raw-http.ts";
 
 type Refusal = { status: number; code: string; reason: string };
 

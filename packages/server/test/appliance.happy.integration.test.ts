@@ -7,7 +7,7 @@ import {
   type FreshDatabase,
   type TestServer,
   settle,
-} from "./harness.ts";
+} from "./kit/test-server.ts";
 import { expectLedgerBalanced } from "./kit/ledger.ts";
 
 describe.each(providers())("appliance calls over HTTP on %s", (provider) => {

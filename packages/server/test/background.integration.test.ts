@@ -9,7 +9,7 @@ import {
   type TestServer,
   reasonOf,
   waitFor,
-} from "./harness.ts";
+} from "./kit/test-server.ts";
 import { expectLedgerBalanced } from "./kit/ledger.ts";
 
 describe.each(providers())("background work and counters on %s", (provider) => {

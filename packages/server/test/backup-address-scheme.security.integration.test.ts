@@ -1,8 +1,8 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BACKUP_KEY } from "./backup-pair.ts";
-import { setUpAdmin } from "./console-client.ts";
+import { BACKUP_KEY } from "./kit/backup-pair.ts";
+import { setUpAdmin } from "./kit/console-client.ts";
 import type { ConsoleClient } from "./kit/clients.ts";
 import { makeTestCertificate, type TestCertificate } from "./kit/tls-certificate.ts";
 import {
@@ -14,13 +14,13 @@ import {
   startTestServer,
   type TestServer,
   waitFor,
-} from "./harness.ts";
+} from "./kit/test-server.ts";
 import { temporaryFolder } from "./kit/temporary-folders.ts";
 
 /**
  * The backup address typed in the console without a scheme inherits the main server's: a main
  * server that runs TLS stores, hands to appliances and calls https://, never plain http://.
- * (The server runs in this process with SLS_TLS_CERT/SLS_TLS_KEY set; the harness's listener
+ * (The server runs in this process with SLS_TLS_CERT/SLS_TLS_KEY set; the test server's listener
  * itself is plain HTTP, which is what lets this test's clients call it without the certificate.)
  */
 describe.each(providers())("a backup address typed without a scheme on an HTTPS main server (%s)", (provider) => {

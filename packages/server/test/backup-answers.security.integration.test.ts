@@ -2,9 +2,10 @@ import { auditEvents } from "@sls/db/testing";
 import type { Store } from "@sls/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";
-import { BACKUP_KEY } from "./backup-pair.ts";
-import { FakePeer, wireParticipant, type PeerAnswer } from "./backup-peer.ts";
-import { freshDatabase, startTestServer, type TestServer, waitFor } from "./harness.ts";
+import { expectLedgerBalanced } from "./kit/ledger.ts";
+import { BACKUP_KEY } from "./kit/backup-pair.ts";
+import { FakePeer, wireParticipant, type PeerAnswer } from "./kit/backup-peer.ts";
+import { freshDatabase, startTestServer, type TestServer, waitFor } from "./kit/test-server.ts";
 
 const SERIAL = "BKPFAKE";
 
@@ -154,8 +155,7 @@ describe("the backup refuses bad backup.sync answers from a fake main server ove
       what: "the next request to ask for the changes after 11",
     });
     expect(lastRequest().epoch).toBe("E1");
-    const ledger = await store.ledger();
-    expect(ledger.auditGrantedSum).toBe(ledger.grantedSum);
+    await expectLedgerBalanced(store);
   });
 
   it("refuses a backup.register answer not sealed or breaking its schema, and registers once it is sound again", async () => {

@@ -2,9 +2,9 @@ import { applianceClient } from "./kit/clients.ts";
 import { readFileSync } from "node:fs";
 import { Store } from "@sls/db";
 import { afterAll, describe, expect, it } from "vitest";
-import { BACKUP_KEY } from "./backup-pair.ts";
-import { ADMIN_PASSWORD, ConsoleClient } from "./console-client.ts";
-import { freshDatabase, registration, SECRET, settle, waitFor } from "./harness.ts";
+import { BACKUP_KEY } from "./kit/backup-pair.ts";
+import { ADMIN_PASSWORD, ConsoleClient } from "./kit/console-client.ts";
+import { freshDatabase, registration, SECRET, settle, waitFor } from "./kit/test-server.ts";
 import { freePort, startServerProcess, type ServerProcess } from "./kit/processes.ts";
 
 const SYNC_MS = "300";

@@ -2,8 +2,8 @@ import { auditEvents } from "@sls/db/testing";
 import { applianceClient } from "./kit/clients.ts";
 import type { Store } from "@sls/db";
 import { afterAll, describe, expect, it } from "vitest";
-import { backupPair } from "./backup-pair.ts";
-import { registration, settle, waitFor } from "./harness.ts";
+import { backupPair } from "./kit/backup-pair.ts";
+import { registration, settle, waitFor } from "./kit/test-server.ts";
 import { eventually } from "./kit/wait-for.ts";
 
 const DAY_MS = 200;

@@ -7,8 +7,8 @@ import { ZBackupInput } from "../src/contracts/admin/settings.ts";
 import { overview } from "../src/services/admin-overview.ts";
 import { setBackup } from "../src/services/admin-settings.ts";
 import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";
-import { BACKUP_KEY } from "./backup-pair.ts";
-import { FakePeer, INACTIVE, wireParticipant, type PeerAnswer } from "./backup-peer.ts";
+import { BACKUP_KEY } from "./kit/backup-pair.ts";
+import { FakePeer, INACTIVE, wireParticipant, type PeerAnswer } from "./kit/backup-peer.ts";
 import {
   freshDatabase,
   registerOk,
@@ -17,7 +17,7 @@ import {
   type TestServer,
   settle,
   waitFor,
-} from "./harness.ts";
+} from "./kit/test-server.ts";
 
 const ROOT: AccountRow = {
   id: "acc_root",

@@ -1,9 +1,9 @@
 import { Store } from "@sls/db";
 import { afterAll, describe, expect, it } from "vitest";
 import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";
-import { BACKUP_KEY } from "./backup-pair.ts";
+import { BACKUP_KEY } from "./kit/backup-pair.ts";
 import { applianceClient } from "./kit/clients.ts";
-import { type FreshDatabase, freshDatabase, registration, SECRET, settle } from "./harness.ts";
+import { type FreshDatabase, freshDatabase, registration, SECRET, settle } from "./kit/test-server.ts";
 import { startServerProcess, type ServerProcess } from "./kit/processes.ts";
 
 const SERIAL = "REPLAYBKP";

@@ -2,7 +2,8 @@ import { auditEvents } from "@sls/db/testing";
 import { Store, type AccountRow } from "@sls/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeParticipant } from "../src/services/admin-participants.ts";
-import { BACKUP_KEY } from "./backup-pair.ts";
+import { expectLedgerBalanced } from "./kit/ledger.ts";
+import { BACKUP_KEY } from "./kit/backup-pair.ts";
 import {
   freshDatabase,
   providers,
@@ -12,7 +13,7 @@ import {
   startTestServer,
   type TestServer,
   waitFor,
-} from "./harness.ts";
+} from "./kit/test-server.ts";
 import { freePort, startServerProcess, type ServerProcess } from "./kit/processes.ts";
 
 const ROOT: AccountRow = {
@@ -116,7 +117,6 @@ describe.each(providers())("incremental backup.sync between a main server and a 
     expect(Math.max(...later.map((s) => s.bytes))).toBeLessThan(first.bytes / 4);
     expect(await backupStore.findParticipantBySerial("INC003")).toBeNull();
     expect(await auditEvents(backupStore, { types: ["backup.sync-refused"] })).toEqual([]);
-    const ledger = await backupStore.ledger();
-    expect(ledger.auditGrantedSum).toBe(ledger.grantedSum);
+    await expectLedgerBalanced(backupStore);
   });
 });

@@ -1,7 +1,8 @@
+import { expectLedgerBalanced } from "./kit/ledger.ts";
 import { applianceClient } from "./kit/clients.ts";
 import { afterAll, describe, expect, it } from "vitest";
-import { backupPair } from "./backup-pair.ts";
-import { registration, type Settled, settle, waitFor } from "./harness.ts";
+import { backupPair } from "./kit/backup-pair.ts";
+import { registration, type Settled, settle, waitFor } from "./kit/test-server.ts";
 
 const SYNC_MS = 300;
 const PARTICIPANTS = 20;
@@ -98,9 +99,7 @@ describe("backup server: takeover when the main server dies, hand-back when it r
         await settle(applianceClient(mainUrl, { token: late.data.token }).appliance.refresh.mutate({ inUse: 0 })),
       ).toMatchObject({ ok: true });
 
-    const ledger = await mainStore.ledger();
-    expect(ledger.grantedSum).toBe(total);
-    expect(ledger.auditGrantedSum).toBe(ledger.grantedSum);
+    expect((await expectLedgerBalanced(mainStore)).grantedSum).toBe(total);
     console.info(
       `backup: takeover served all ${PARTICIPANTS} participants ${takeoverMs} ms after kill -9 (sync ${SYNC_MS} ms, 3 failed syncs); main restart incl. hand-back ${handbackMs} ms`,
     );

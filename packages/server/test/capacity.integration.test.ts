@@ -2,7 +2,8 @@ import { auditEvents } from "@sls/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleCapacity } from "../src/services/capacity-report.ts";
 import { pruneHistory } from "../src/services/capacity-retention.ts";
-import { ADMIN_PASSWORD, setUpAdmin, type ConsoleClient } from "./console-client.ts";
+import { expectLedgerBalanced } from "./kit/ledger.ts";
+import { ADMIN_PASSWORD, setUpAdmin, type ConsoleClient } from "./kit/console-client.ts";
 import {
   freshDatabase,
   providers,
@@ -11,7 +12,7 @@ import {
   type FreshDatabase,
   type TestServer,
   settle,
-} from "./harness.ts";
+} from "./kit/test-server.ts";
 
 describe.each(providers())("capacity history and report on %s", (provider) => {
   let db: FreshDatabase;
@@ -117,15 +118,12 @@ describe.each(providers())("capacity history and report on %s", (provider) => {
 
   it("prunes history past the retention period in batches, keeping the ledger balanced", async () => {
     const { services } = server.running;
-    const before = await services.store.ledger();
-    expect(before.auditGrantedSum).toBe(before.grantedSum);
+    await expectLedgerBalanced(services.store);
     server.clock.advance(401 * 86_400);
     const { capacityRows, auditRows } = await pruneHistory(services, 400);
     expect(capacityRows).toBeGreaterThan(0);
     expect(auditRows).toBeGreaterThan(0);
-    const after = await services.store.ledger();
-    expect(after.auditGrantedSum).toBe(after.grantedSum);
-    expect(after.auditPendingSum).toBe(after.pendingSum);
+    await expectLedgerBalanced(services.store);
     await admin.trpc.auth.login.mutate({ name: "root", password: ADMIN_PASSWORD });
     const report = await admin.trpc.admin.capacity.report.query({ days: 90 });
     expect(report.daily).toEqual([]);

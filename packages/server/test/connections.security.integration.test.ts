@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadEnv } from "../src/env.ts";
 import { createAppServer, LISTENER_LIMITS, listenerOptionsFrom } from "../src/http/app-server.ts";
 import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from "../src/http/connection-limits.ts";
-import { freshDatabase, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
+import { freshDatabase, startTestServer, type FreshDatabase, type TestServer } from "./kit/test-server.ts";
 import { startServerProcess, type ServerProcess } from "./kit/processes.ts";
 import { makeTestCertificate, type TestCertificate } from "./kit/tls-certificate.ts";
 

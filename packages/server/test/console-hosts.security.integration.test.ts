@@ -3,12 +3,18 @@
 import { Agent, request as httpRequest } from "node:http";
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, registration, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
+import {
+  freshDatabase,
+  registration,
+  startTestServer,
+  type FreshDatabase,
+  type TestServer,
+} from "./kit/test-server.ts";
 import { AllowedHosts, defaultHostNames } from "../src/http/allowed-hosts.ts";
 import { createAppServer, isConsoleRoute, LISTENER_LIMITS } from "../src/http/app-server.ts";
-import { setUpAdmin } from "./console-client.ts";
+import { setUpAdmin } from "./kit/console-client.ts";
 import { SIGN_IN } from "./kit/clients.ts";
-import { rawRequest } from "./raw-http.ts";
+import { rawRequest } from "./kit/raw-http.ts";
 
 const CONSOLE = { "x-sls-console": "1", "content-type": "application/json" };
 

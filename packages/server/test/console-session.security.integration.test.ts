@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_PASSWORD, ConsoleClient, setUpAdmin } from "./console-client.ts";
+import { ADMIN_PASSWORD, ConsoleClient, setUpAdmin } from "./kit/console-client.ts";
 import {
   freshDatabase,
   providers,
@@ -8,7 +8,7 @@ import {
   type TestServer,
   settle,
   waitFor,
-} from "./harness.ts";
+} from "./kit/test-server.ts";
 import { hashSessionToken, newSessionToken, sessionIssuedAt } from "../src/auth/session-token.ts";
 import { SESSION_MAX_LIFETIME_MS, SESSION_TTL_MS } from "../src/services/admin-sessions.ts";
 

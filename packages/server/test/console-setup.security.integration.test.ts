@@ -2,13 +2,13 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, providers, SECRET, type FreshDatabase, settle } from "./harness.ts";
+import { freshDatabase, providers, SECRET, type FreshDatabase, settle } from "./kit/test-server.ts";
 import { FailureLimiter } from "../src/auth/rate-limit.ts";
 import { startServices, type Running } from "../src/boot.ts";
 import { loadEnv } from "../src/env.ts";
 import { createAppServer } from "../src/http/app-server.ts";
 import { createLogger } from "../src/logger.ts";
-import { ConsoleClient } from "./console-client.ts";
+import { ConsoleClient } from "./kit/console-client.ts";
 import { temporaryFolder } from "./kit/temporary-folders.ts";
 
 /** One server process's worth (services and web port) with its log lines kept, as an operator reads them. */

@@ -1,6 +1,6 @@
 import { applianceClient } from "./kit/clients.ts";
 import { describe, expect, it } from "vitest";
-import { freshDatabase, providers, SECRET, settle, waitFor } from "./harness.ts";
+import { freshDatabase, providers, SECRET, settle, waitFor } from "./kit/test-server.ts";
 import { seedFleet } from "./kit/fleet.ts";
 import { expectLedgerBalanced } from "./kit/ledger.ts";
 import { startServerProcess } from "./kit/processes.ts";

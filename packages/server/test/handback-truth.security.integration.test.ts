@@ -9,13 +9,14 @@ import { REMOTE_TEXT_MAX_CHARS } from "../src/http/remote-text.ts";
 import { SNAPSHOT_ANSWER_MAX_BYTES } from "../src/http/trpc-call.ts";
 import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";
 import { participantToWire } from "../src/services/backup/snapshot-wire.ts";
-import { BACKUP_KEY } from "./backup-pair.ts";
-import { INACTIVE } from "./backup-peer.ts";
+import { expectLedgerBalanced } from "./kit/ledger.ts";
+import { BACKUP_KEY } from "./kit/backup-pair.ts";
+import { INACTIVE } from "./kit/backup-peer.ts";
 import { applianceClient, reasonOf } from "./kit/clients.ts";
 import { type FreshDatabase, freshDatabase, providers } from "./kit/databases.ts";
 import { type ServerProcess, startServerProcess } from "./kit/processes.ts";
 import { waitFor } from "./kit/wait-for.ts";
-import { registration, SECRET } from "./harness.ts";
+import { registration, SECRET } from "./kit/test-server.ts";
 import { temporaryFolder } from "./kit/temporary-folders.ts";
 
 const POOL = 500;
@@ -261,8 +262,7 @@ describe.each(providers())(
       expect(
         await applianceClient(main.baseUrl, { token: issuedOnBackup }).appliance.refresh.mutate({ inUse: 1 }),
       ).toMatchObject({ granted: 150 });
-      const ledger = await store.ledger();
-      expect(ledger.auditGrantedSum).toBe(ledger.grantedSum);
+      await expectLedgerBalanced(store);
     });
 
     it("clamps dates from the future to now, keeps a newcomer's grant, and stores the backup's alerts cleaned and capped", async () => {

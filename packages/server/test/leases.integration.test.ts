@@ -1,7 +1,15 @@
 import { applianceClient } from "./kit/clients.ts";
 import { Store } from "@sls/db";
 import { afterEach, describe, expect, it } from "vitest";
-import { freshDatabase, providers, registration, SECRET, type FreshDatabase, settle, waitFor } from "./harness.ts";
+import {
+  freshDatabase,
+  providers,
+  registration,
+  SECRET,
+  type FreshDatabase,
+  settle,
+  waitFor,
+} from "./kit/test-server.ts";
 import { startServerProcess, type ServerProcess } from "./kit/processes.ts";
 
 const INTERVAL_SEC = 10;

@@ -2,7 +2,7 @@ import { applianceClient } from "./kit/clients.ts";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createLicenseServer } from "../src/http/app-server.ts";
-import { freshDatabase, registration, startTestServer, settle } from "./harness.ts";
+import { freshDatabase, registration, startTestServer, settle } from "./kit/test-server.ts";
 
 describe("the dedicated licence port (SLS_LICENSE_PORT)", () => {
   it("serves the appliance calls as the web port does, and nothing else", async () => {

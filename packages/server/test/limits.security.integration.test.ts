@@ -11,7 +11,7 @@ import { DEFAULT_SECRET_POLICY, FailureLimiter, type RateLimitPolicy } from "../
 import { scryptSlots } from "../src/auth/hash-slots.ts";
 import { SecretChecker } from "../src/auth/secret.ts";
 import { LOGIN_POLICY } from "../src/services/admin-auth.ts";
-import { ADMIN_PASSWORD, setUpAdmin } from "./console-client.ts";
+import { ADMIN_PASSWORD, setUpAdmin } from "./kit/console-client.ts";
 import {
   freshDatabase,
   registration,
@@ -20,7 +20,7 @@ import {
   waitFor,
   type FreshDatabase,
   type TestServer,
-} from "./harness.ts";
+} from "./kit/test-server.ts";
 import { expectLedgerBalanced } from "./kit/ledger.ts";
 
 interface Answer {

@@ -14,7 +14,7 @@ import {
   type TestServer,
   settle,
   waitFor,
-} from "./harness.ts";
+} from "./kit/test-server.ts";
 import { temporaryFolder } from "./kit/temporary-folders.ts";
 
 const TOKEN = "metrics-token-0123456789";

@@ -1,8 +1,8 @@
 import { applianceClient } from "./kit/clients.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, registration, SECRET, type FreshDatabase, settle } from "./harness.ts";
+import { freshDatabase, registration, SECRET, type FreshDatabase, settle } from "./kit/test-server.ts";
 import { expectLedgerBalanced } from "./kit/ledger.ts";
-import { postTrpc } from "./raw-http.ts";
+import { postTrpc } from "./kit/raw-http.ts";
 import { startServerProcess, type ServerProcess } from "./kit/processes.ts";
 
 const PARTICIPANTS = 100;

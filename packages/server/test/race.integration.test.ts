@@ -1,6 +1,6 @@
 import { applianceClient } from "./kit/clients.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, providers, registration, SECRET, type FreshDatabase, settle } from "./harness.ts";
+import { freshDatabase, providers, registration, SECRET, type FreshDatabase, settle } from "./kit/test-server.ts";
 import { expectLedgerBalanced } from "./kit/ledger.ts";
 import { startServerProcess, type ServerProcess } from "./kit/processes.ts";
 

@@ -1,6 +1,13 @@
 import { hideServerTable, unfinishLastMigration } from "@sls/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, providers, startTestServer, type FreshDatabase, type TestServer, waitFor } from "./harness.ts";
+import {
+  freshDatabase,
+  providers,
+  startTestServer,
+  type FreshDatabase,
+  type TestServer,
+  waitFor,
+} from "./kit/test-server.ts";
 
 interface ReadyAnswer {
   status: number;

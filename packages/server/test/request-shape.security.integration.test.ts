@@ -5,8 +5,8 @@ import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isConsoleRoute } from "../src/http/app-server.ts";
 import { procedurePaths } from "../src/http/procedure-paths.ts";
-import { setUpAdmin } from "./console-client.ts";
-import { freshDatabase, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
+import { setUpAdmin } from "./kit/console-client.ts";
+import { freshDatabase, startTestServer, type FreshDatabase, type TestServer } from "./kit/test-server.ts";
 
 /** A GET with exactly this path (a URL object would resolve its dot segments before sending). */
 function get(port: string, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { freshDatabase, providers, SECRET, settle, waitFor } from "./harness.ts";
+import { freshDatabase, providers, SECRET, settle, waitFor } from "./kit/test-server.ts";
 import { expectLedgerBalanced } from "./kit/ledger.ts";
 import { applianceClient } from "./kit/clients.ts";
 import { seedFleet } from "./kit/fleet.ts";

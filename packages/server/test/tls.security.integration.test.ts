@@ -3,11 +3,17 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, registration, startTestServer, type FreshDatabase, type TestServer } from "./harness.ts";
-import { readSetupCode } from "./console-client.ts";
+import {
+  freshDatabase,
+  registration,
+  startTestServer,
+  type FreshDatabase,
+  type TestServer,
+} from "./kit/test-server.ts";
+import { readSetupCode } from "./kit/console-client.ts";
 import { createAppServer, createLicenseServer, listenerOptionsFrom } from "../src/http/app-server.ts";
 import { loadEnv } from "../src/env.ts";
-import { rawRequest } from "./raw-http.ts";
+import { rawRequest } from "./kit/raw-http.ts";
 import { makeTestCertificate, type TestCertificate } from "./kit/tls-certificate.ts";
 
 function listen(server: Server): Promise<number> {

@@ -3,7 +3,7 @@
 import { Agent } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BAD_TOKEN_POLICY } from "../src/services/leases/unknown-tokens.ts";
-import { freshDatabase, providers, registration, SECRET, type FreshDatabase } from "./harness.ts";
+import { freshDatabase, providers, registration, SECRET, type FreshDatabase } from "./kit/test-server.ts";
 import { startServerProcess, type ServerProcess } from "./kit/processes.ts";
 import { applianceCall, percentile, requestAndRelease, runTokenFlood } from "./kit/token-flood.ts";
 

@@ -1,7 +1,9 @@
 // The testing kit of the server's tests, the participant client's tests, the browser tests and
 // the benchmark (`@sls/server/testing`). It lives outside src/ so that no product code can
-// import it. Modules that load the server itself (in-process callers) are imported from
-// `./in-process.ts` directly, so the browser tests do not load Prisma.
+// import it. What loads the server itself (`in-process.ts`, `test-server.ts`, `backup-pair.ts`)
+// or serves one kind of test (`alert-receivers.ts`, `backup-peer.ts`, `console-client.ts`,
+// `raw-http.ts`, `closing-server.ts`) is imported by its own path, so that the browser tests and
+// the participant's unit tests do not load Prisma.
 export {
   applianceClient,
   createApiClient,

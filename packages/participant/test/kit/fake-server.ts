@@ -1,6 +1,6 @@
-import { ApplianceError, UnreachableError } from "../src/errors.ts";
-import type { Calls, Verb } from "../src/protocol.ts";
-import type { CallOptions, Transport } from "../src/transport.ts";
+import { ApplianceError, UnreachableError } from "../../src/errors.ts";
+import type { Calls, Verb } from "../../src/protocol.ts";
+import type { CallOptions, Transport } from "../../src/transport.ts";
 
 /**
  * How a fake server behaves: answers; refuses the connection; never answers; carries the call

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { ConsoleClient, SIGN_IN, setUpAdmin as setUpAdminAt, signedInViewer as viewerOf } from "./kit/clients.ts";
-import type { TestServer } from "./harness.ts";
+import { ConsoleClient, SIGN_IN, setUpAdmin as setUpAdminAt, signedInViewer as viewerOf } from "./clients.ts";
+import type { TestServer } from "./test-server.ts";
 
 export { ConsoleClient };
 

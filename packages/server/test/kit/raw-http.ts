@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
-import type { Refusal } from "./kit/clients.ts";
+import type { Refusal } from "./clients.ts";
 
 export interface RawAnswer {
   status: number;

@@ -1,9 +1,9 @@
-import { Participant } from "../src/participant.ts";
-import type { ParticipantEvents } from "../src/events.ts";
-import type { ParticipantOptions } from "../src/options.ts";
-import type { Verb } from "../src/protocol.ts";
-import { seededRandom } from "../src/random.ts";
-import type { Transport } from "../src/transport.ts";
+import { Participant } from "../../src/participant.ts";
+import type { ParticipantEvents } from "../../src/events.ts";
+import type { ParticipantOptions } from "../../src/options.ts";
+import type { Verb } from "../../src/protocol.ts";
+import { seededRandom } from "../../src/random.ts";
+import type { Transport } from "../../src/transport.ts";
 import { FakeClock } from "./fake-clock.ts";
 import { FakeServer, FakeTransport } from "./fake-server.ts";
 

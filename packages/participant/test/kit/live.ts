@@ -1,10 +1,10 @@
 // Helpers for the tests that run participants against real server processes: a main server
 // with its backup, participants that remember which server answered them last, and polling.
 import { Store } from "@sls/db";
-import { ApplianceError } from "../src/errors.ts";
-import type { ParticipantOptions } from "../src/options.ts";
-import { Participant } from "../src/participant.ts";
-import { fetchTransport, type Transport } from "../src/transport.ts";
+import { ApplianceError } from "../../src/errors.ts";
+import type { ParticipantOptions } from "../../src/options.ts";
+import { Participant } from "../../src/participant.ts";
+import { fetchTransport, type Transport } from "../../src/transport.ts";
 import { freePort, freshSqliteUrl, SECRET, startServerProcess, type ServerProcess } from "./server-process.ts";
 
 const BACKUP_SERIAL = "BKP0001";

@@ -1,4 +1,4 @@
-import type { Clock } from "../src/clock.ts";
+import type { Clock } from "../../src/clock.ts";
 
 /** A clock moved by hand; `advance` fires due timers in order and lets promise chains settle between them. */
 export class FakeClock implements Clock {
@@ -23,16 +23,22 @@ export class FakeClock implements Clock {
     const end = this.ms + ms;
     for (;;) {
       await settle();
-      const due = [...this.timers.entries()]
-        .filter(([, t]) => t.at <= end)
-        .sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
+      const due = this.earliestDue(end);
       if (!due) break;
-      this.timers.delete(due[0]);
-      this.ms = due[1].at;
-      due[1].callback();
+      this.timers.delete(due.id);
+      this.ms = due.at;
+      due.callback();
     }
     this.ms = end;
     await settle();
+  }
+
+  /** The timer due first by `end`, the one set first among those due at the same instant. */
+  private earliestDue(end: number): { id: number; at: number; callback: () => void } | undefined {
+    let first: { id: number; at: number; callback: () => void } | undefined;
+    // Map iteration follows insertion, which is id order: a later timer at the same instant never wins.
+    for (const [id, timer] of this.timers) if (timer.at <= end && (!first || timer.at < first.at)) first = { id, ...timer };
+    return first;
   }
 
   async advanceSeconds(seconds: number): Promise<void> {

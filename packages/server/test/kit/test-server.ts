@@ -1,15 +1,15 @@
 import type { AddressInfo } from "node:net";
-import { startServices, type Running } from "../src/boot.ts";
-import { loadEnv } from "../src/env.ts";
-import { createAppServer } from "../src/http/app-server.ts";
-import { createLogger } from "../src/logger.ts";
-import { type ApiClient, type ApplianceClientOptions, applianceClient } from "./kit/clients.ts";
-import { type InProcessCaller, inProcessCaller } from "./kit/in-process.ts";
-import { removeTemporaryFolder, temporaryFolder } from "./kit/temporary-folders.ts";
+import { startServices, type Running } from "../../src/boot.ts";
+import { loadEnv } from "../../src/env.ts";
+import { createAppServer } from "../../src/http/app-server.ts";
+import { createLogger } from "../../src/logger.ts";
+import { type ApiClient, type ApplianceClientOptions, applianceClient } from "./clients.ts";
+import { type InProcessCaller, inProcessCaller } from "./in-process.ts";
+import { removeTemporaryFolder, temporaryFolder } from "./temporary-folders.ts";
 
-export { freshDatabase, providers, type FreshDatabase, type ProviderName } from "./kit/databases.ts";
-export { reasonOf, settle, type Settled } from "./kit/clients.ts";
-export { waitFor } from "./kit/wait-for.ts";
+export { freshDatabase, providers, type FreshDatabase, type ProviderName } from "./databases.ts";
+export { reasonOf, settle, type Settled } from "./clients.ts";
+export { waitFor } from "./wait-for.ts";
 
 /** A clock the test moves by hand. */
 export class TestClock {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { BackupLink, type TSealed } from "../src/services/backup/link-key.ts";
+import { BackupLink, type TSealed } from "../../src/services/backup/link-key.ts";
 
 export type PeerAnswer = { data: unknown } | { error: { message: string; reason: string; status: number } };
 

@@ -1,6 +1,6 @@
 import { Store } from "@sls/db";
-import { freshDatabase, SECRET } from "./harness.ts";
-import { freePort, startServerProcess, type ServerProcess } from "./kit/processes.ts";
+import { freshDatabase, SECRET } from "./test-server.ts";
+import { freePort, startServerProcess, type ServerProcess } from "./processes.ts";
 
 /** The backup link key both servers of the tests share (SLS_BACKUP_KEY: 32+ printable characters). */
 export const BACKUP_KEY = "test-backup-link-key-aaaaaaaaaaaaaaaaaaaaaaaa";
