@@ -1,3 +1,4 @@
+import { HOUR_MS } from "@sls/allocator";
 import { describe, expect, it } from "vitest";
 import { DEFAULTS, ParticipantOptionsError, resolveOptions, type ParticipantOptions } from "./options.ts";
 
@@ -14,7 +15,7 @@ const valid: ParticipantOptions = {
 describe("resolveOptions", () => {
   it("fills in the spec's defaults (24 h grace) and trims the URL", () => {
     const resolved = resolveOptions(valid);
-    expect(resolved.graceMs).toBe(24 * 3600_000);
+    expect(resolved.graceMs).toBe(24 * HOUR_MS);
     expect(resolved.releaseDelayMs).toBe(DEFAULTS.releaseDelayMs);
     expect(resolved).toMatchObject({
       retryDelayMs: 5_000,
