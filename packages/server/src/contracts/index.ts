@@ -13,3 +13,4 @@ export type {
   TTransferInput,
 } from "./appliance.ts";
 export type { RULES } from "./rules.ts";
+export { USAGE_RANGE_NAMES, USAGE_RANGE_SPANS, type TUsageRange } from "./usage-ranges.ts";
