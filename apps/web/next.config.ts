@@ -3,7 +3,10 @@ import type { NextConfig } from "next";
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // The UI only imports types from @sls/server; the API runs in server.ts, outside Next's bundle.
+  // The UI imports types from @sls/server, and constants from the pure @sls/allocator and
+  // @sls/server/contracts (TypeScript sources, hence transpiled); the API runs in server.ts,
+  // outside Next's bundle.
+  transpilePackages: ["@sls/allocator", "@sls/server"],
   typescript: { tsconfigPath: "tsconfig.json" },
 };
 

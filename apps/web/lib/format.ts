@@ -1,3 +1,5 @@
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "@sls/allocator";
+
 const integer = new Intl.NumberFormat("en-US");
 const oneDecimal = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
 const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium" });
@@ -14,10 +16,11 @@ export function formatPercent(value: number): string {
 
 export function formatAgo(iso: string, now: number = Date.now()): string {
   const seconds = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));
-  if (seconds < 60) return `${seconds} s ago`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
-  if (seconds < 86400) return `${Math.round(seconds / 3600)} h ago`;
-  return `${Math.round(seconds / 86400)} d ago`;
+  const elapsedMs = seconds * 1000;
+  if (elapsedMs < MINUTE_MS) return `${seconds} s ago`;
+  if (elapsedMs < HOUR_MS) return `${Math.round(elapsedMs / MINUTE_MS)} min ago`;
+  if (elapsedMs < DAY_MS) return `${Math.round(elapsedMs / HOUR_MS)} h ago`;
+  return `${Math.round(elapsedMs / DAY_MS)} d ago`;
 }
 
 export function formatDateTime(iso: string): string {

@@ -3,9 +3,8 @@
 // at fleet scale (10,000, 100,000). Grants total 10 per participant (every fifth holds 50), each
 // with its register and request audit rows, so the ledger stays balanced; 85 % refreshed in the
 // last minute, 10 % silent (expired), 5 % awaiting approval.
-import { randomUUID } from "node:crypto";
 import { createPrismaClient } from "../src/client.ts";
-import { applyMigrations, Store } from "../src/index.ts";
+import { applyMigrations, newId, Store } from "../src/index.ts";
 
 const [url, countArg] = process.argv.slice(2);
 const count = Number(countArg);
@@ -46,7 +45,7 @@ for (let offset = 0; offset < count; offset += BATCH) {
     const granted = !awaiting && n % 5 === 0 ? 50 : 0;
     const inUse = awaiting ? 0 : Math.floor(granted * 0.8 + kind.localLimit * ((n % 7) / 7));
     const lastSeenAt = new Date(now - (silent ? 3_600_000 + (n % 3600) * 1000 : (n % 55) * 1000));
-    const id = `ptc_${randomUUID().replaceAll("-", "")}`;
+    const id = newId("ptc");
     grantedSum += granted;
     participants.push({
       id,

@@ -1,5 +1,6 @@
 export { providerOf, createFreshPostgresDatabase, type Provider } from "./client.ts";
 export { applyMigrations } from "./migrate.ts";
+export { newId } from "./ids.ts";
 export { Store, ServerNotSeededError } from "./store/store.ts";
 export { PoolTransaction, type PoolChanges, type Preload } from "./store/pool-transaction.ts";
 export { ProcessRegistry, type ProcessRow } from "./store/process-registry.ts";

@@ -1,3 +1,5 @@
+import { HOUR_MS } from "@sls/allocator";
+import { isSerial } from "@sls/server/contracts";
 import { describe, expect, it } from "vitest";
 import { DEFAULTS, ParticipantOptionsError, resolveOptions, type ParticipantOptions } from "./options.ts";
 
@@ -14,7 +16,7 @@ const valid: ParticipantOptions = {
 describe("resolveOptions", () => {
   it("fills in the spec's defaults (24 h grace) and trims the URL", () => {
     const resolved = resolveOptions(valid);
-    expect(resolved.graceMs).toBe(24 * 3600_000);
+    expect(resolved.graceMs).toBe(24 * HOUR_MS);
     expect(resolved.releaseDelayMs).toBe(DEFAULTS.releaseDelayMs);
     expect(resolved).toMatchObject({
       retryDelayMs: 5_000,
@@ -52,6 +54,19 @@ describe("resolveOptions", () => {
       /maxRetryDelayMs must be at least retryDelayMs \(10000\); got 5000/,
     );
     expect(resolveOptions({ ...valid, retryDelayMs: 10_000, maxRetryDelayMs: 10_000 }).maxRetryDelayMs).toBe(10_000);
+  });
+
+  it("takes exactly the serials the server takes", () => {
+    const serials = ["JAD2231A0BC", "a.b_c-9", "x".repeat(64), "x".repeat(65), "", "bad serial!", "ünit", "a/b"];
+    const accepts = (serial: string) => {
+      try {
+        resolveOptions({ ...valid, serial });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(serials.map(accepts)).toEqual(serials.map(isSerial));
   });
 
   it("ignores options given as undefined", () => {

@@ -1,3 +1,5 @@
+import { DAY_MS, MAX_PLATFORM_LIMIT, MINUTE_MS } from "@sls/allocator";
+import type { RULES } from "@sls/server/contracts";
 import type { Random } from "./random.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { RegisterInput } from "./protocol.ts";
@@ -50,20 +52,19 @@ export type ResolvedOptions = Required<Omit<ParticipantOptions, "haPeerSerial" |
   haPeerSerial: string | undefined;
 };
 
-/**
- * Durations are written as literals rather than with `@sls/allocator`'s `DAY_MS` / `MINUTE_MS`:
- * this package has no run-time dependencies, so appliance makers embed it alone.
- */
+/** The longest refresh interval a server may set; the type holds it to the server's rule. */
+const MAX_REFRESH_INTERVAL_SEC: (typeof RULES)["refreshIntervalSec"]["max"] = 300;
+
 export const DEFAULTS = {
-  graceMs: 24 * 3600_000,
+  graceMs: DAY_MS,
   callTimeoutMs: 10_000,
   retryDelayMs: 5_000,
-  maxRetryDelayMs: 60_000,
+  maxRetryDelayMs: MINUTE_MS,
   startSpreadMs: 0,
   releaseMargin: 50,
-  releaseDelayMs: 60_000,
-  /** The longest refresh interval a server may set (300 s): the server's interval applies. */
-  maxRefreshIntervalMs: 300_000,
+  releaseDelayMs: MINUTE_MS,
+  /** The server's interval applies. */
+  maxRefreshIntervalMs: MAX_REFRESH_INTERVAL_SEC * 1000,
 } as const;
 
 export class ParticipantOptionsError extends Error {
@@ -100,7 +101,11 @@ export function resolveOptions(options: ParticipantOptions): ResolvedOptions {
     "model",
     "must be 1–64 characters",
   );
-  check(isInt(resolved.platformLimit, 1, 1_000_000), "platformLimit", "must be a whole number from 1 to 1,000,000");
+  check(
+    isInt(resolved.platformLimit, 1, MAX_PLATFORM_LIMIT),
+    "platformLimit",
+    `must be a whole number from 1 to ${MAX_PLATFORM_LIMIT.toLocaleString("en-US")}`,
+  );
   check(
     isInt(resolved.localLimit, 0, resolved.platformLimit),
     "localLimit",

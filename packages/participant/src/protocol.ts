@@ -1,57 +1,22 @@
 // The appliance protocol, version 1, as seen by a participant (shared/spec/appliance-protocol.md).
-// Written out here rather than imported from @sls/server: appliance makers embed this package
-// without the server.
+// The shapes are the server's contracts, imported as types only: the import is erased, so at run
+// time this package holds no server code and appliance makers can embed it without the server.
+import type * as Wire from "@sls/server/contracts";
 
-export const SESSION_BLOCK = 50;
+export { SESSION_BLOCK } from "@sls/allocator";
 
-export type Verb = "register" | "request" | "refresh" | "release" | "transfer";
+export type Verb = keyof Calls;
 
-export type BackupInfo = { address: string } | null;
-
-export interface RegisterInput {
-  secret: string;
-  serial: string;
-  hostname: string;
-  model: string;
-  platformLimit: number;
-  localLimit: number;
-  haPeerSerial?: string;
-}
-
-interface RegisterAnswer {
-  token: string;
-  role: "participant" | "backup";
-  refreshIntervalSec: number;
-  granted: number;
-  pending: number;
-  backup: BackupInfo;
-}
-
-interface RequestAnswer {
-  granted: number;
-  added: number;
-  pending: number;
-  refreshIntervalSec: number;
-}
-
-interface RefreshAnswer {
-  granted: number;
-  pending: number;
-  refreshIntervalSec: number;
-  backup: BackupInfo;
-}
-
-export interface GrantAnswer {
-  granted: number;
-  pending: number;
-}
+export type BackupInfo = Wire.TBackup;
+export type RegisterInput = Wire.TRegisterInput;
+export type GrantAnswer = Wire.TGrantOutput;
 
 export interface Calls {
-  register: { input: RegisterInput; answer: RegisterAnswer };
-  request: { input: { sessions: number; requestId: string }; answer: RequestAnswer };
-  refresh: { input: { inUse: number }; answer: RefreshAnswer };
-  release: { input: { sessions: number }; answer: GrantAnswer };
-  transfer: { input: { fromSerial: string }; answer: GrantAnswer };
+  register: { input: Wire.TRegisterInput; answer: Wire.TRegisterOutput };
+  request: { input: Wire.TRequestInput; answer: Wire.TRequestOutput };
+  refresh: { input: Wire.TRefreshInput; answer: Wire.TRefreshOutput };
+  release: { input: Wire.TReleaseInput; answer: Wire.TGrantOutput };
+  transfer: { input: Wire.TTransferInput; answer: Wire.TGrantOutput };
 }
 
 /** The spec's `address` of a backup server as a base URL: `host:port` gets `http://`. */

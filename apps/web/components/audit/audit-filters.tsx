@@ -1,5 +1,6 @@
 "use client";
 
+import { isSerial } from "@sls/server/contracts";
 import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
@@ -13,8 +14,6 @@ export interface FilterValues {
   to: string;
 }
 
-const SERIAL = /^[A-Za-z0-9._-]{0,64}$/;
-
 /** The filter form: applied on submit, so typing a serial does not fire a query per key. */
 export function AuditFilters({
   values,
@@ -27,7 +26,8 @@ export function AuditFilters({
 }) {
   const [draft, setDraft] = useState(values);
   const typeId = useId();
-  const serialError = SERIAL.test(draft.serial.trim()) ? undefined : "A serial has 1–64 of A–Z a–z 0–9 . _ -";
+  const serial = draft.serial.trim();
+  const serialError = serial === "" || isSerial(serial) ? undefined : "A serial has 1–64 of A–Z a–z 0–9 . _ -";
   const rangeError = draft.from && draft.to && draft.from > draft.to ? "The end is before the start." : undefined;
 
   return (

@@ -1,5 +1,6 @@
 "use client";
 
+import { DAY_MS } from "@sls/allocator";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { TimeSeriesChart, type Series } from "@/components/charts/time-series-chart";
@@ -16,7 +17,6 @@ import { useCsvExport } from "@/lib/use-csv-export";
 type Report = RouterOutputs["admin"]["capacity"]["report"];
 const PERIODS = [7, 30, 90] as const;
 type Period = (typeof PERIODS)[number];
-const DAY_MS = 86_400_000;
 
 const SERIES: Series[] = [
   { key: "peakDemand", label: "Peak demand (granted + pending)", color: "#f59e0b", kind: "line" },

@@ -1,5 +1,6 @@
 "use client";
 
+import { DAY_MS } from "@sls/allocator";
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatCount, formatDateTime, formatTick } from "@/lib/format";
 
@@ -27,7 +28,7 @@ export function TimeSeriesChart({
   end: number;
   label: string;
 }) {
-  const withDay = spanMs > 24 * 3600_000;
+  const withDay = spanMs > DAY_MS;
   return (
     <figure aria-label={label} className="h-64 w-full">
       <ResponsiveContainer width="100%" height="100%">

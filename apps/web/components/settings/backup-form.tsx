@@ -1,5 +1,6 @@
 "use client";
 
+import { isSerial } from "@sls/server/contracts";
 import { useMutation } from "@tanstack/react-query";
 import { z } from "zod";
 import { CheckboxField, TextField } from "@/components/ui/field";
@@ -8,7 +9,6 @@ import { SettingsSection, useSettingsForm } from "./settings-form";
 
 type Backup = RouterOutputs["admin"]["settings"]["get"]["backup"];
 
-const SERIAL = /^[A-Za-z0-9._-]{1,64}$/;
 const SERIAL_MESSAGE = "1–64 characters of A–Z a–z 0–9 . _ -";
 
 const ZBackupForm = z
@@ -26,9 +26,9 @@ const ZBackupForm = z
         path: ["address"],
         message: "Enter the backup server's address, e.g. backup.example.net:3000.",
       });
-    if (!SERIAL.test(v.serial))
+    if (!isSerial(v.serial))
       ctx.addIssue({ code: "custom", path: ["serial"], message: `The backup's serial: ${SERIAL_MESSAGE}.` });
-    if (v.peerSerial && !SERIAL.test(v.peerSerial))
+    if (v.peerSerial && !isSerial(v.peerSerial))
       ctx.addIssue({ code: "custom", path: ["peerSerial"], message: SERIAL_MESSAGE });
     if (v.peerSerial && v.peerSerial === v.serial)
       ctx.addIssue({

@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto";
 import type { Db } from "../client.ts";
+import { newId } from "../ids.ts";
 import type { AuditInput } from "./rows.ts";
 
 const ROW_ID = 1;
@@ -239,8 +239,4 @@ function toAlert(row: {
     severity: row.severity as AlertRow["severity"],
     detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : null,
   };
-}
-
-function newId(prefix: string): string {
-  return `${prefix}_${randomBytes(12).toString("base64url")}`;
 }

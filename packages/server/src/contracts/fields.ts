@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { SERIAL_CHARACTERS, SERIAL_MAX_LENGTH } from "./serial.ts";
 
 /** An appliance's serial number, as appliances send it and the console names them. */
 export const ZSerial = z
   .string()
   .min(1, "must be 1–64 characters")
-  .max(64, "must be 1–64 characters")
-  .regex(/^[A-Za-z0-9._-]+$/, "may contain only A–Z a–z 0–9 . _ -");
+  .max(SERIAL_MAX_LENGTH, "must be 1–64 characters")
+  .regex(SERIAL_CHARACTERS, "may contain only A–Z a–z 0–9 . _ -");
 
 export const ZCount = (max: number) =>
   z

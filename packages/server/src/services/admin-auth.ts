@@ -1,6 +1,5 @@
 import { MINUTE_MS } from "@sls/allocator";
-import { randomUUID } from "node:crypto";
-import type { AccountRow } from "@sls/db";
+import { newId, type AccountRow } from "@sls/db";
 import { AdminError } from "../auth/admin-error.ts";
 import { admitSignIn } from "../auth/guesses.ts";
 import { hashPassword, spendVerificationTime, verifyPassword } from "../auth/password.ts";
@@ -28,7 +27,7 @@ export const LOGIN_POLICY: RateLimitPolicy = {
 };
 
 export function newAccountId(): string {
-  return `acc_${randomUUID().replaceAll("-", "")}`;
+  return newId("acc");
 }
 
 export async function authState(

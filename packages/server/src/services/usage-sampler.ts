@@ -1,5 +1,6 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "@sls/allocator";
 import type { UsageSampleRow } from "@sls/db";
+import { USAGE_RANGE_SPANS, type TUsageRange } from "../contracts/usage-ranges.ts";
 import type { Services } from "./context.ts";
 
 export const SAMPLE_EVERY_MS = 15_000;
@@ -7,11 +8,11 @@ export const SAMPLE_EVERY_MS = 15_000;
 const KEEP_SAMPLES_MS = 8 * DAY_MS;
 
 export const USAGE_RANGES = {
-  hour: { spanMs: HOUR_MS, bucketMs: SAMPLE_EVERY_MS },
-  day: { spanMs: DAY_MS, bucketMs: 15 * MINUTE_MS },
-  week: { spanMs: 7 * DAY_MS, bucketMs: HOUR_MS },
-} as const;
-export type UsageRange = keyof typeof USAGE_RANGES;
+  hour: { spanMs: USAGE_RANGE_SPANS.hour, bucketMs: SAMPLE_EVERY_MS },
+  day: { spanMs: USAGE_RANGE_SPANS.day, bucketMs: 15 * MINUTE_MS },
+  week: { spanMs: USAGE_RANGE_SPANS.week, bucketMs: HOUR_MS },
+} as const satisfies Record<TUsageRange, unknown>;
+export type UsageRange = TUsageRange;
 
 /** Stores this interval's sample (once, whichever process gets there first). */
 export async function sampleUsage(services: Services): Promise<void> {

@@ -1,7 +1,7 @@
 import type { ParticipantState } from "@sls/db/vocabulary";
 import { z } from "zod";
 import type { TSecretLength } from "../../auth/secret.ts";
-import type { USAGE_RANGES } from "../../services/usage-sampler.ts";
+import { USAGE_RANGE_NAMES } from "../usage-ranges.ts";
 
 export const ZCounterRow = z.object({
   messageType: z.string(),
@@ -58,7 +58,7 @@ export const ZOverview = z.object({
   servers: z.array(z.string()),
 });
 
-export const ZUsageRange = z.enum(["hour", "day", "week"]) satisfies z.ZodType<keyof typeof USAGE_RANGES>;
+export const ZUsageRange = z.enum(USAGE_RANGE_NAMES);
 export const ZUsageInput = z.object({ range: ZUsageRange });
 export const ZUsageOutput = z.object({
   points: z.array(

@@ -1,6 +1,5 @@
-import { randomUUID } from "node:crypto";
 import { updateLimits } from "@sls/allocator";
-import type { ParticipantRow, PoolTransaction } from "@sls/db";
+import { newId, type ParticipantRow, type PoolTransaction } from "@sls/db";
 import { checkRegistrationSecret } from "../../auth/guesses.ts";
 import { newToken } from "../../auth/token.ts";
 import type { TRegisterInput, TRegisterOutput } from "../../contracts/appliance.ts";
@@ -151,7 +150,7 @@ async function enrol(
 
 function newParticipantFields(input: RegistrationDetails, at: Date) {
   return {
-    id: `ptc_${randomUUID().replaceAll("-", "")}`,
+    id: newId("ptc"),
     serial: input.serial,
     hostname: input.hostname,
     model: input.model,
