@@ -5,13 +5,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createFreshPostgresDatabase, type Provider } from "../client.ts";
-import { applyMigrations } from "../migrate.ts";
-import { TEST_POSTGRES_URL, auditEvents } from "../testing.ts";
-import type { ApplyHooks, StateChanges } from "./backup-store.ts";
-import type { PoolChanges } from "./pool-transaction.ts";
-import type { ParticipantRecord, ServerRow } from "./rows.ts";
-import { ServerNotSeededError, Store } from "./store.ts";
+import { createFreshPostgresDatabase, type Provider } from "../src/client.ts";
+import { applyMigrations } from "../src/migrate.ts";
+import { TEST_POSTGRES_URL, auditEvents } from "../src/testing.ts";
+import type { ApplyHooks, StateChanges } from "../src/store/backup-store.ts";
+import type { PoolChanges } from "../src/store/pool-transaction.ts";
+import type { ParticipantRecord, ServerRow } from "../src/store/rows.ts";
+import { ServerNotSeededError, Store } from "../src/store/store.ts";
 
 async function databaseFor(provider: Provider): Promise<{ url: string; drop(): Promise<void> } | null> {
   if (provider === "sqlite") {

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createFreshPostgresDatabase, createPrismaClient, type Provider } from "./client.ts";
-import { applyMigrations } from "./migrate.ts";
-import { TEST_POSTGRES_URL } from "./testing.ts";
+import { createFreshPostgresDatabase, createPrismaClient, type Provider } from "../src/client.ts";
+import { applyMigrations } from "../src/migrate.ts";
+import { TEST_POSTGRES_URL } from "../src/testing.ts";
 
 const MIGRATION = "20261206214500_webhook_urls_write_only";
 const KEY = "T0001-B0002-hookKEYsecret";

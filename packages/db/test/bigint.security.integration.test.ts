@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createFreshPostgresDatabase, createPrismaClient, type Provider } from "../client.ts";
-import { applyMigrations } from "../migrate.ts";
-import { Store } from "./store.ts";
-import { TEST_POSTGRES_URL } from "../testing.ts";
+import { createFreshPostgresDatabase, createPrismaClient, type Provider } from "../src/client.ts";
+import { applyMigrations } from "../src/migrate.ts";
+import { Store } from "../src/store/store.ts";
+import { TEST_POSTGRES_URL } from "../src/testing.ts";
 
 const BEYOND_INT32 = 3_000_000_000;
 

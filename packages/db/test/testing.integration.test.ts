@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createFreshPostgresDatabase, type Provider } from "./client.ts";
-import { applyMigrations } from "./migrate.ts";
-import { Store } from "./store/store.ts";
+import { createFreshPostgresDatabase, type Provider } from "../src/client.ts";
+import { applyMigrations } from "../src/migrate.ts";
+import { Store } from "../src/store/store.ts";
 import {
   addSilentParticipants,
   auditEvents,
@@ -14,7 +14,7 @@ import {
   setLastSeen,
   TEST_POSTGRES_URL,
   unfinishLastMigration,
-} from "./testing.ts";
+} from "../src/testing.ts";
 
 const AT = new Date("2026-01-05T10:00:00.000Z");
 
