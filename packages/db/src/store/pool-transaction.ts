@@ -1,5 +1,6 @@
 import type { Db, Provider } from "../client.ts";
 import { AccountTransaction } from "./accounts.ts";
+import { BackupTransaction } from "./backup-transaction.ts";
 import {
   chunked,
   combineWrites,
@@ -26,16 +27,6 @@ import { recordSelect } from "./selects.ts";
 export const SERVER_ROW_ID = 1;
 
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
-
-let txOfPool: (pool: PoolTransaction) => Tx;
-
-/**
- * The Prisma transaction under a pool transaction, for this package's own writers that run
- * inside `Store.inPoolTransaction` (the backup's sync apply). Not exported from the package.
- */
-export function transactionOf(pool: PoolTransaction): Tx {
-  return txOfPool(pool);
-}
 
 /** What one committed pool transaction changed: the lease caches of every process follow it. */
 export interface PoolChanges {
@@ -125,10 +116,7 @@ export class PoolTransaction {
   private readonly committed = new Map<string, ParticipantRecord>();
   private readonly committedRemovals = new Set<string>();
   private accountView: AccountTransaction | null = null;
-
-  static {
-    txOfPool = (pool) => pool.tx;
-  }
+  private backupView: BackupTransaction | null = null;
 
   constructor(
     private readonly tx: Tx,
@@ -142,6 +130,12 @@ export class PoolTransaction {
   get accounts(): AccountTransaction {
     this.accountView ??= new AccountTransaction(this.tx);
     return this.accountView;
+  }
+
+  /** The backup role's take-over, hand-back and sync apply, in this transaction. */
+  get backup(): BackupTransaction {
+    this.backupView ??= new BackupTransaction(this.tx, this, (record) => this.committed.set(record.id, { ...record }));
+    return this.backupView;
   }
 
   // ─── Reads ─────────────────────────────────────────────────────────────────────────────
@@ -283,70 +277,12 @@ export class PoolTransaction {
     this.appliedNew.push({ participantId, requestId, answer, createdAt: at });
   }
 
-  // ─── Rare operations: written at once, after what is kept ──────────────────────────────
+  // ─── Settings: written at once ─────────────────────────────────────────────────────────
 
   async writeSettings(settings: SettingsUpdate): Promise<void> {
     await this.tx.server.update({ where: { id: SERVER_ROW_ID }, data: settings });
     Object.assign(this.server, settings);
     this.settingsChanged = true;
-  }
-
-  /** Every participant with its token hash (backup hand-back merges whole records). */
-  async allParticipantRecords(): Promise<ParticipantRecord[]> {
-    await this.flush();
-    return this.tx.participant.findMany({ orderBy: { id: "asc" }, select: recordSelect });
-  }
-
-  async putParticipantRecord(record: ParticipantRecord): Promise<void> {
-    await this.flush();
-    const row = { ...record, changeSeq: BigInt(this.version) };
-    await this.tx.participant.upsert({ where: { id: record.id }, create: row, update: row });
-    this.committed.set(record.id, { ...record });
-  }
-
-  async readBackupRole(): Promise<{
-    active: boolean;
-    remainingMs: number;
-    failedSyncs: number;
-    lastSyncAt: Date | null;
-    activeSince: Date | null;
-  } | null> {
-    return this.tx.backupRole.findUnique({
-      where: { id: 1 },
-      select: { active: true, remainingMs: true, failedSyncs: true, lastSyncAt: true, activeSince: true },
-    });
-  }
-
-  async deactivateBackupRole(): Promise<void> {
-    await this.tx.backupRole.update({
-      where: { id: 1 },
-      // lastSyncAt is cleared so the backup cannot take over again before it has synchronised anew.
-      data: { active: false, activeSince: null, failedSyncs: 0, lastSyncAt: null, raisedAlerts: "" },
-    });
-  }
-
-  async activateBackupRole(at: Date): Promise<void> {
-    await this.tx.backupRole.update({ where: { id: 1 }, data: { active: true, activeSince: at, raisedAlerts: "" } });
-  }
-
-  /** Participants whose grant, demand or token changed here since `since` (per the audit history). */
-  async participantsChangedSince(since: Date): Promise<string[]> {
-    await this.flush();
-    const rows = await this.tx.auditEvent.findMany({
-      where: { at: { gte: since }, participantId: { not: null }, type: { not: "sync" } },
-      distinct: ["participantId"],
-      select: { participantId: true },
-    });
-    return rows.flatMap((row) => (row.participantId ? [row.participantId] : []));
-  }
-
-  async auditOfTypeSince(type: string, since: Date): Promise<Array<{ at: Date; detail: string | null }>> {
-    await this.flush();
-    return this.tx.auditEvent.findMany({
-      where: { type, at: { gte: since } },
-      orderBy: { id: "asc" },
-      select: { at: true, detail: true },
-    });
   }
 
   // ─── Flush ─────────────────────────────────────────────────────────────────────────────
