@@ -1,5 +1,6 @@
-import { providerOfClient, type Db } from "../client.ts";
+import type { Db } from "../client.ts";
 import { ROLE_ROW_ID, SyncRefused } from "./backup-transaction.ts";
+import type { Dialect } from "./dialect.ts";
 import { SERVER_ROW_ID, type PoolTransaction } from "./pool-transaction.ts";
 import type { AuditInput, ParticipantRecord, ServerRow } from "./rows.ts";
 import { recordSelect, serverSelect, toRecord } from "./selects.ts";
@@ -69,6 +70,7 @@ export type PoolLockRunner = <R>(work: (pool: PoolTransaction) => Promise<R>) =>
 export class BackupStore {
   constructor(
     private readonly db: Db,
+    private readonly dialect: Dialect,
     private readonly inPoolTransaction: PoolLockRunner,
   ) {}
 
@@ -80,8 +82,6 @@ export class BackupStore {
   async exportChanges(after: bigint | null, epoch: string | null): Promise<ExportedChanges | null> {
     // PostgreSQL's default isolation gives each statement its own snapshot; the counters and the
     // rows must come from one. SQLite's transactions are serializable already.
-    const options =
-      providerOfClient(this.db) === "postgresql" ? { isolationLevel: "RepeatableRead" as const } : undefined;
     return this.db.$transaction(async (tx) => {
       const row = await tx.server.findUnique({
         where: { id: SERVER_ROW_ID },
@@ -105,7 +105,7 @@ export class BackupStore {
             })
           ).map((r) => r.participantId);
       return { full, epoch: mine, seq: lockVersion, server, participants: participants.map(toRecord), removed };
-    }, options as never);
+    }, this.dialect.snapshotRead as never);
   }
 
   /**

@@ -1,15 +1,8 @@
-import type { Db, Provider } from "../client.ts";
+import type { Db } from "../client.ts";
 import { AccountTransaction } from "./accounts.ts";
 import { BackupTransaction } from "./backup-transaction.ts";
-import {
-  chunked,
-  combineWrites,
-  multiRowInsert,
-  multiRowUpdate,
-  placeholder,
-  type Column,
-  type Statement,
-} from "./bulk-sql.ts";
+import { chunked, combineWrites, multiRowInsert, multiRowUpdate, type Column, type Statement } from "./bulk-sql.ts";
+import type { Dialect } from "./dialect.ts";
 import { columnList, PARTICIPANT_COLUMNS, recordOf, SERVER_COLUMNS, serverOf } from "./raw-rows.ts";
 import type {
   AllocationWrite,
@@ -120,7 +113,7 @@ export class PoolTransaction {
 
   constructor(
     private readonly tx: Tx,
-    private readonly provider: Provider,
+    private readonly dialect: Dialect,
     readonly server: ServerRow,
     /** This transaction's Server.lockVersion: the change sequence number of everything it writes. */
     readonly version: number,
@@ -322,7 +315,7 @@ export class PoolTransaction {
       ];
       for (const chunk of chunked(rows)) {
         const values = chunk.map((r) => [r.id, ...fields.filter((f) => f !== "id").map((f) => r[f]), this.version]);
-        writes.push(multiRowUpdate(this.provider, "Participant", ID, columns, values));
+        writes.push(multiRowUpdate(this.dialect, "Participant", ID, columns, values));
       }
     }
     if (this.removed.size > 0) {
@@ -354,7 +347,7 @@ export class PoolTransaction {
           a.pendingAfter ?? null,
           a.detail ? JSON.stringify(a.detail) : null,
         ]);
-        writes.push(multiRowInsert(this.provider, "AuditEvent", AUDIT_COLUMNS, values));
+        writes.push(multiRowInsert(this.dialect, "AuditEvent", AUDIT_COLUMNS, values));
       }
     }
     if (this.appliedNew.length > 0) {
@@ -362,12 +355,12 @@ export class PoolTransaction {
       this.appliedNew = [];
       for (const chunk of chunked(rows)) {
         const values = chunk.map((a) => [a.participantId, a.requestId, a.answer, a.createdAt]);
-        writes.push(multiRowInsert(this.provider, "AppliedRequest", APPLIED_COLUMNS, values));
+        writes.push(multiRowInsert(this.dialect, "AppliedRequest", APPLIED_COLUMNS, values));
       }
     }
     if (this.poolChanged) {
       const { poolSize, grantedTotal, pendingTotal, pendingSeq } = this.server;
-      const p = (n: number) => placeholder(this.provider, n, "int");
+      const p = (n: number) => this.dialect.placeholder(n, "int");
       writes.push({
         sql: `UPDATE "Server" SET "poolSize" = ${p(1)}, "grantedTotal" = ${p(2)}, "pendingTotal" = ${p(3)}, "pendingSeq" = ${p(4)} WHERE "id" = ${p(5)}`,
         params: [poolSize, grantedTotal, pendingTotal, pendingSeq, SERVER_ROW_ID],
@@ -388,7 +381,7 @@ export class PoolTransaction {
   }
 
   private async selectParticipants(column: `"id"` | `"serial"`, values: string[]): Promise<ParticipantRecord[]> {
-    const marks = values.map((_, i) => placeholder(this.provider, i + 1, "text")).join(", ");
+    const marks = values.map((_, i) => this.dialect.placeholder(i + 1, "text")).join(", ");
     const sql = `SELECT ${columnList(PARTICIPANT_COLUMNS)} FROM "Participant" WHERE ${column} IN (${marks})`;
     const rows = await this.tx.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...values);
     return rows.map(recordOf);
@@ -398,7 +391,7 @@ export class PoolTransaction {
     const params: string[] = [];
     const mark = (value: string) => {
       params.push(value);
-      return placeholder(this.provider, params.length, "text");
+      return this.dialect.placeholder(params.length, "text");
     };
     const where = keys
       .map((k) => `("participantId" = ${mark(k.participantId)} AND "requestId" = ${mark(k.requestId)})`)
@@ -411,7 +404,7 @@ export class PoolTransaction {
 
   private async executeAll(statements: Statement[]): Promise<void> {
     if (statements.length === 0) return;
-    if (this.provider === "postgresql" && statements.length > 1) {
+    if (this.dialect.multiStatement && statements.length > 1) {
       const { sql, params } = combineWrites(statements);
       await this.tx.$executeRawUnsafe(sql, ...params);
       return;
@@ -446,14 +439,11 @@ function copy(record: ParticipantRecord): ParticipantRecord {
 }
 
 /** Null when the server row does not exist yet. */
-export async function lockServerRow(
-  tx: Tx,
-  provider: Provider,
-): Promise<{ server: ServerRow; version: number } | null> {
+export async function lockServerRow(tx: Tx, dialect: Dialect): Promise<{ server: ServerRow; version: number } | null> {
   // An UPDATE as the first statement takes the row lock on PostgreSQL and the write lock on
   // SQLite, so concurrent allocations queue here instead of deciding on stale counters.
   const rows = await tx.$queryRawUnsafe<Array<Record<string, unknown>>>(
-    `UPDATE "Server" SET "lockVersion" = "lockVersion" + 1 WHERE "id" = ${placeholder(provider, 1, "int")} RETURNING ${columnList(SERVER_COLUMNS)}`,
+    `UPDATE "Server" SET "lockVersion" = "lockVersion" + 1 WHERE "id" = ${dialect.placeholder(1, "int")} RETURNING ${columnList(SERVER_COLUMNS)}`,
     SERVER_ROW_ID,
   );
   return rows[0] ? serverOf(rows[0]) : null;
