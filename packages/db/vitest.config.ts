@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     // A temporary folder per run; the run fails when a test leaves an sls-* folder in it.
     globalSetup: ["../../scripts/test-temp-folder.mjs"],
-    include: ["src/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

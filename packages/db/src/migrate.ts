@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { providerOf, sqliteFilePath, type Provider } from "./client.ts";
+import { dialectOf } from "./store/dialect.ts";
 
 interface Migration {
   name: string;
@@ -52,7 +53,7 @@ const SELECT_APPLIED = `SELECT migration_name, checksum, finished_at, rolled_bac
 export function migrationsDir(provider: Provider): string {
   // Not `new URL(…, import.meta.url)`: bundlers take that for an asset to copy.
   const prismaDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../prisma");
-  return path.join(prismaDir, provider === "sqlite" ? "migrations" : "postgres/migrations");
+  return path.join(prismaDir, dialectOf(provider).migrationsFolder);
 }
 
 function readMigrations(provider: Provider): Migration[] {

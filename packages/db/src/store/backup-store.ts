@@ -1,12 +1,9 @@
-import { providerOfClient, type Db } from "../client.ts";
-import { chunked } from "./bulk-sql.ts";
-import { SERVER_ROW_ID, transactionOf, type PoolTransaction } from "./pool-transaction.ts";
+import type { Db } from "../client.ts";
+import { ROLE_ROW_ID, SyncRefused } from "./backup-transaction.ts";
+import type { Dialect } from "./dialect.ts";
+import { SERVER_ROW_ID, type PoolTransaction } from "./pool-transaction.ts";
 import type { AuditInput, ParticipantRecord, ServerRow } from "./rows.ts";
-import { recordSelect, serverSelect } from "./selects.ts";
-
-const ROLE_ROW_ID = 1;
-/** Ids per IN (…) list: well under SQLite's and PostgreSQL's bound-parameter limits. */
-const ID_CHUNK = 500;
+import { recordSelect, serverSelect, toRecord } from "./selects.ts";
 
 /**
  * What the backup applies from one backup.sync: a full snapshot (`full`: exactly these
@@ -66,12 +63,6 @@ export interface BackupReport {
 export const HANDBACK_FAILED = "backup.handback-failed";
 export const HANDBACK_RECOVERED = "backup.handback-recovered";
 
-class Refused extends Error {
-  constructor(readonly violations: string[]) {
-    super("sync refused");
-  }
-}
-
 /** `Store.inPoolTransaction`, the one way into the pool lock. */
 export type PoolLockRunner = <R>(work: (pool: PoolTransaction) => Promise<R>) => Promise<R>;
 
@@ -79,6 +70,7 @@ export type PoolLockRunner = <R>(work: (pool: PoolTransaction) => Promise<R>) =>
 export class BackupStore {
   constructor(
     private readonly db: Db,
+    private readonly dialect: Dialect,
     private readonly inPoolTransaction: PoolLockRunner,
   ) {}
 
@@ -90,8 +82,6 @@ export class BackupStore {
   async exportChanges(after: bigint | null, epoch: string | null): Promise<ExportedChanges | null> {
     // PostgreSQL's default isolation gives each statement its own snapshot; the counters and the
     // rows must come from one. SQLite's transactions are serializable already.
-    const options =
-      providerOfClient(this.db) === "postgresql" ? { isolationLevel: "RepeatableRead" as const } : undefined;
     return this.db.$transaction(async (tx) => {
       const row = await tx.server.findUnique({
         where: { id: SERVER_ROW_ID },
@@ -115,7 +105,7 @@ export class BackupStore {
             })
           ).map((r) => r.participantId);
       return { full, epoch: mine, seq: lockVersion, server, participants: participants.map(toRecord), removed };
-    }, options as never);
+    }, this.dialect.snapshotRead as never);
   }
 
   /**
@@ -129,9 +119,9 @@ export class BackupStore {
    */
   async applyChanges(changes: StateChanges, at: Date, hooks: ApplyHooks): Promise<ApplyOutcome> {
     try {
-      return await this.inPoolTransaction((pool) => applyInPool(pool, changes, at, hooks));
+      return await this.inPoolTransaction((pool) => pool.backup.applySync(changes, at, hooks));
     } catch (error) {
-      if (error instanceof Refused) return { applied: false, why: "refused", violations: error.violations };
+      if (error instanceof SyncRefused) return { applied: false, why: "refused", violations: error.violations };
       throw error;
     }
   }
@@ -191,91 +181,4 @@ export class BackupStore {
       data: rows.map(({ detail, ...row }) => ({ ...row, detail: detail ? JSON.stringify(detail) : null })),
     });
   }
-}
-
-async function applyInPool(
-  pool: PoolTransaction,
-  changes: StateChanges,
-  at: Date,
-  hooks: ApplyHooks,
-): Promise<ApplyOutcome> {
-  const tx = transactionOf(pool);
-  const role = await tx.backupRole.findUnique({ where: { id: ROLE_ROW_ID }, select: { active: true } });
-  if (role?.active) return { applied: false, why: "active" };
-  const touched = changes.full ? null : [...changes.participants.map((p) => p.id), ...changes.removed];
-  const current = new Map<string, ParticipantRecord>();
-  for (const ids of touched === null ? [null] : chunked(touched, ID_CHUNK)) {
-    const rows = await tx.participant.findMany({ where: ids ? { id: { in: ids } } : {}, select: recordSelect });
-    for (const row of rows) current.set(row.id, toRecord(row));
-  }
-  const untouched = { granted: 0, pending: 0 };
-  if (!changes.full) {
-    const all = await tx.participant.aggregate({ _sum: { granted: true, pending: true } });
-    untouched.granted = (all._sum.granted ?? 0) - sum(current.values(), "granted");
-    untouched.pending = (all._sum.pending ?? 0) - sum(current.values(), "pending");
-  }
-  const violations = hooks.check(untouched);
-  if (violations.length > 0) throw new Refused(violations);
-
-  const changeSeq = BigInt(pool.version);
-  const incoming = new Map(changes.participants.map((p) => [p.id, p]));
-  const deleted = changes.full
-    ? [...current.keys()].filter((id) => !incoming.has(id))
-    : changes.removed.filter((id) => current.has(id));
-  const audits: AuditInput[] = [];
-  for (const ids of chunked(deleted, ID_CHUNK)) {
-    await tx.participant.deleteMany({ where: { id: { in: ids } } });
-    await tx.removedParticipant.deleteMany({ where: { participantId: { in: ids } } });
-    await tx.removedParticipant.createMany({
-      data: ids.map((id) => ({ participantId: id, serial: current.get(id)!.serial, changeSeq, removedAt: at })),
-    });
-  }
-  for (const id of deleted) pushAudit(audits, hooks.audit(current.get(id)!, null));
-  // Free the unique token and serial slots first: a participant may have changed either.
-  for (const p of changes.participants) {
-    const before = current.get(p.id);
-    if (before && (before.tokenHash !== p.tokenHash || before.serial !== p.serial)) {
-      await tx.participant.update({ where: { id: p.id }, data: { tokenHash: null, serial: `~${p.id}` } });
-    }
-  }
-  const created = changes.participants.filter((p) => !current.has(p.id));
-  for (const rows of chunked(created, ID_CHUNK))
-    await tx.participant.createMany({ data: rows.map((p) => ({ ...p, changeSeq })) });
-  for (const p of changes.participants) {
-    const before = current.get(p.id) ?? null;
-    if (before && !sameRecord(before, p))
-      await tx.participant.update({ where: { id: p.id }, data: { ...p, changeSeq } });
-    pushAudit(audits, hooks.audit(before, p));
-  }
-  // The settings and the pool counters as the main server has them; the audit rows and the
-  // counters are written with the transaction's other kept writes when the work is done.
-  const { poolSize, grantedTotal, pendingTotal, pendingSeq, ...settings } = changes.server;
-  await pool.writeSettings(settings);
-  await pool.writePool({ poolSize, grantedTotal, pendingTotal, pendingSeq });
-  await pool.audit(audits);
-  return { applied: true };
-}
-
-function toRecord(p: ParticipantRecord): ParticipantRecord {
-  return Object.fromEntries(
-    Object.keys(recordSelect).map((key) => [key, p[key as keyof ParticipantRecord]]),
-  ) as unknown as ParticipantRecord;
-}
-
-function sameRecord(a: ParticipantRecord, b: ParticipantRecord): boolean {
-  return (Object.keys(a) as Array<keyof ParticipantRecord>).every((key) => {
-    const x = a[key];
-    const y = b[key];
-    return x instanceof Date && y instanceof Date ? x.getTime() === y.getTime() : x === y;
-  });
-}
-
-function sum(rows: Iterable<ParticipantRecord>, key: "granted" | "pending"): number {
-  let total = 0;
-  for (const row of rows) total += row[key];
-  return total;
-}
-
-function pushAudit(audits: AuditInput[], row: AuditInput | null): void {
-  if (row) audits.push(row);
 }

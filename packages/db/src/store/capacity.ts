@@ -1,6 +1,7 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "@sls/allocator";
-import { providerOfClient, type Db } from "../client.ts";
+import type { Db } from "../client.ts";
 import { chunked } from "./bulk-sql.ts";
+import type { Dialect } from "./dialect.ts";
 
 export type Resolution = "m" | "h" | "d";
 const CHUNK = 400;
@@ -49,7 +50,10 @@ export interface CapacityDay extends CapacityTotals {
 
 /** The capacity history behind the capacity report: samples folded into minute, hour and day rows. */
 export class CapacityRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: Dialect,
+  ) {}
 
   /** Every participant's figures now; "from the pool" is the use beyond its local limit, at most its grant. */
   async currentFigures(): Promise<{ pool: PoolFigures | null; participants: ParticipantFigures[] }> {
@@ -129,28 +133,22 @@ export class CapacityRepository {
   }
 
   private max(column: string, table: string): string {
-    const fn = providerOfClient(this.db) === "postgresql" ? "GREATEST" : "MAX";
-    return `"${column}" = ${fn}("${table}"."${column}", excluded."${column}")`;
+    return `"${column}" = ${this.dialect.greatest}("${table}"."${column}", excluded."${column}")`;
   }
 
-  private placeholders(count: number, offset: number): string {
-    const postgres = providerOfClient(this.db) === "postgresql";
-    return Array.from({ length: count }, (_, i) => (postgres ? `$${offset + i + 1}` : "?")).join(", ");
-  }
-
-  /** The text Prisma itself stores: ISO with +00:00 on SQLite, UTC without an offset for PostgreSQL's timestamp. */
-  private timestamp(at: Date): string {
-    return providerOfClient(this.db) === "postgresql"
-      ? at.toISOString().replace("Z", "")
-      : at.toISOString().replace("Z", "+00:00");
+  /** One row's placeholders, the second (`at`) a timestamp. */
+  private tuple(width: number, offset: number): string {
+    const marks = Array.from({ length: width }, (_, i) =>
+      this.dialect.placeholder(offset + i + 1, i === 1 ? "timestamp" : undefined),
+    );
+    return `(${marks.join(", ")})`;
   }
 
   private mergePool(resolution: Resolution, at: Date, row: Omit<CapacityTotals, never>) {
     const t = "CapacityPool";
-    const cast = providerOfClient(this.db) === "postgresql" ? "::timestamp" : "";
     const values = [
       resolution,
-      this.timestamp(at),
+      this.dialect.bind("timestamp", at),
       row.minutes,
       row.poolSize,
       row.peakGranted,
@@ -160,11 +158,9 @@ export class CapacityRepository {
       row.unmetSessionMinutes,
       row.dryEvents,
     ];
-    const ph = this.placeholders(values.length, 0).split(", ");
-    ph[1] = `${ph[1]}${cast}`;
     const sql =
       `INSERT INTO "${t}" ("resolution", "at", "minutes", "poolSize", "peakGranted", "peakInUse", "peakInUseFromPool", "peakDemand", "unmetSessionMinutes", "dryEvents") ` +
-      `VALUES (${ph.join(", ")}) ON CONFLICT ("resolution", "at") DO UPDATE SET ` +
+      `VALUES ${this.tuple(values.length, 0)} ON CONFLICT ("resolution", "at") DO UPDATE SET ` +
       [
         `"minutes" = "${t}"."minutes" + excluded."minutes"`,
         this.max("poolSize", t),
@@ -180,16 +176,11 @@ export class CapacityRepository {
 
   private mergeParticipants(resolution: Resolution, at: Date, rows: ParticipantFigures[], minutes: number) {
     const t = "CapacityParticipant";
-    const cast = providerOfClient(this.db) === "postgresql" ? "::timestamp" : "";
     const width = 9;
-    const tuples = rows.map((_, i) => {
-      const ph = this.placeholders(width, i * width).split(", ");
-      ph[1] = `${ph[1]}${cast}`;
-      return `(${ph.join(", ")})`;
-    });
+    const tuples = rows.map((_, i) => this.tuple(width, i * width));
     const values = rows.flatMap((p) => [
       resolution,
-      this.timestamp(at),
+      this.dialect.bind("timestamp", at),
       p.participantId,
       p.serial,
       p.granted,

@@ -1,5 +1,6 @@
-import { providerOfClient, type Db } from "../client.ts";
-import { chunked, multiRowUpdate, placeholder, type Column } from "./bulk-sql.ts";
+import type { Db } from "../client.ts";
+import { chunked, multiRowUpdate, type Column } from "./bulk-sql.ts";
+import type { Dialect } from "./dialect.ts";
 import { asDate } from "./raw-rows.ts";
 import { SERVER_ROW_ID } from "./pool-transaction.ts";
 
@@ -65,11 +66,14 @@ function leaseRowOf(raw: Record<string, unknown>): LeaseRow {
 
 /** Lease renewals, the change feed of grants, and the token lookup behind them. */
 export class LeaseRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: Dialect,
+  ) {}
 
   /** Raw SQL: after a restart every participant's first call looks itself up here. */
   async findByTokenHash(tokenHash: string): Promise<LeaseRow | null> {
-    const mark = placeholder(providerOfClient(this.db), 1, "text");
+    const mark = this.dialect.placeholder(1, "text");
     const columns = Object.keys(leaseSelect)
       .map((c) => `"${c}"`)
       .join(", ");
@@ -86,11 +90,10 @@ export class LeaseRepository {
    * renewal does not stamp changeSeq: it changes no grant.
    */
   async renew(renewals: LeaseRenewal[]): Promise<void> {
-    const provider = providerOfClient(this.db);
     for (const chunk of chunked(renewals)) {
       const rows = chunk.map((r) => [r.id, r.lastSeenAt, r.inUse, r.highWater]);
       const { sql, params } = multiRowUpdate(
-        provider,
+        this.dialect,
         "Participant",
         { name: "id", type: "text" },
         RENEWAL_COLUMNS,
@@ -105,14 +108,13 @@ export class LeaseRepository {
    * Raw SQL in small pages, so that loading a large fleet leaves little garbage behind.
    */
   async *everyLease(pageSize = 5_000): AsyncGenerator<LeaseRow[]> {
-    const provider = providerOfClient(this.db);
     const columns = Object.keys(leaseSelect)
       .map((c) => `"${c}"`)
       .join(", ");
     let after = "";
     for (;;) {
       const rows = await this.db.$queryRawUnsafe<Array<Record<string, unknown>>>(
-        `SELECT ${columns} FROM "Participant" WHERE "tokenHash" IS NOT NULL AND "id" > ${placeholder(provider, 1, "text")} ORDER BY "id" LIMIT ${pageSize}`,
+        `SELECT ${columns} FROM "Participant" WHERE "tokenHash" IS NOT NULL AND "id" > ${this.dialect.placeholder(1, "text")} ORDER BY "id" LIMIT ${pageSize}`,
         after,
       );
       if (rows.length === 0) return;

@@ -1,11 +1,15 @@
 import type { Db } from "../client.ts";
+import type { Dialect } from "./dialect.ts";
 import { PARTICIPANT_STATES, type ParticipantSortKey, type ParticipantState } from "../vocabulary.ts";
 import type { ParticipantPageQuery, ParticipantRow, ParticipantStateCounts } from "./rows.ts";
 import { participantSelect } from "./selects.ts";
 
 /** Read-only queries behind the admin console's participants table and overview. */
 export class ParticipantQueries {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: Dialect,
+  ) {}
 
   async page(query: ParticipantPageQuery): Promise<{ rows: ParticipantRow[]; total: number }> {
     const where = this.where(query);
@@ -44,17 +48,11 @@ export class ParticipantQueries {
       ...(search
         ? {
             OR: (["serial", "hostname", "model"] as const).map((field) => ({
-              [field]: { contains: search, ...this.caseInsensitive() },
+              [field]: { contains: search, ...this.dialect.caseInsensitive },
             })),
           }
         : {}),
     };
-  }
-
-  /** SQLite's LIKE ignores ASCII case already; PostgreSQL needs ILIKE, which Prisma calls a mode. */
-  private caseInsensitive(): object {
-    const provider = (this.db as unknown as { _activeProvider?: string })._activeProvider;
-    return provider === "postgresql" ? { mode: "insensitive" } : {};
   }
 }
 

@@ -1,14 +1,8 @@
-import type { Db, Provider } from "../client.ts";
+import type { Db } from "../client.ts";
 import { AccountTransaction } from "./accounts.ts";
-import {
-  chunked,
-  combineWrites,
-  multiRowInsert,
-  multiRowUpdate,
-  placeholder,
-  type Column,
-  type Statement,
-} from "./bulk-sql.ts";
+import { BackupTransaction } from "./backup-transaction.ts";
+import { chunked, combineWrites, multiRowInsert, multiRowUpdate, type Column, type Statement } from "./bulk-sql.ts";
+import type { Dialect } from "./dialect.ts";
 import { columnList, PARTICIPANT_COLUMNS, recordOf, SERVER_COLUMNS, serverOf } from "./raw-rows.ts";
 import type {
   AllocationWrite,
@@ -26,16 +20,6 @@ import { recordSelect } from "./selects.ts";
 export const SERVER_ROW_ID = 1;
 
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
-
-let txOfPool: (pool: PoolTransaction) => Tx;
-
-/**
- * The Prisma transaction under a pool transaction, for this package's own writers that run
- * inside `Store.inPoolTransaction` (the backup's sync apply). Not exported from the package.
- */
-export function transactionOf(pool: PoolTransaction): Tx {
-  return txOfPool(pool);
-}
 
 /** What one committed pool transaction changed: the lease caches of every process follow it. */
 export interface PoolChanges {
@@ -125,14 +109,11 @@ export class PoolTransaction {
   private readonly committed = new Map<string, ParticipantRecord>();
   private readonly committedRemovals = new Set<string>();
   private accountView: AccountTransaction | null = null;
-
-  static {
-    txOfPool = (pool) => pool.tx;
-  }
+  private backupView: BackupTransaction | null = null;
 
   constructor(
     private readonly tx: Tx,
-    private readonly provider: Provider,
+    private readonly dialect: Dialect,
     readonly server: ServerRow,
     /** This transaction's Server.lockVersion: the change sequence number of everything it writes. */
     readonly version: number,
@@ -142,6 +123,12 @@ export class PoolTransaction {
   get accounts(): AccountTransaction {
     this.accountView ??= new AccountTransaction(this.tx);
     return this.accountView;
+  }
+
+  /** The backup role's take-over, hand-back and sync apply, in this transaction. */
+  get backup(): BackupTransaction {
+    this.backupView ??= new BackupTransaction(this.tx, this, (record) => this.committed.set(record.id, { ...record }));
+    return this.backupView;
   }
 
   // ─── Reads ─────────────────────────────────────────────────────────────────────────────
@@ -283,70 +270,12 @@ export class PoolTransaction {
     this.appliedNew.push({ participantId, requestId, answer, createdAt: at });
   }
 
-  // ─── Rare operations: written at once, after what is kept ──────────────────────────────
+  // ─── Settings: written at once ─────────────────────────────────────────────────────────
 
   async writeSettings(settings: SettingsUpdate): Promise<void> {
     await this.tx.server.update({ where: { id: SERVER_ROW_ID }, data: settings });
     Object.assign(this.server, settings);
     this.settingsChanged = true;
-  }
-
-  /** Every participant with its token hash (backup hand-back merges whole records). */
-  async allParticipantRecords(): Promise<ParticipantRecord[]> {
-    await this.flush();
-    return this.tx.participant.findMany({ orderBy: { id: "asc" }, select: recordSelect });
-  }
-
-  async putParticipantRecord(record: ParticipantRecord): Promise<void> {
-    await this.flush();
-    const row = { ...record, changeSeq: BigInt(this.version) };
-    await this.tx.participant.upsert({ where: { id: record.id }, create: row, update: row });
-    this.committed.set(record.id, { ...record });
-  }
-
-  async readBackupRole(): Promise<{
-    active: boolean;
-    remainingMs: number;
-    failedSyncs: number;
-    lastSyncAt: Date | null;
-    activeSince: Date | null;
-  } | null> {
-    return this.tx.backupRole.findUnique({
-      where: { id: 1 },
-      select: { active: true, remainingMs: true, failedSyncs: true, lastSyncAt: true, activeSince: true },
-    });
-  }
-
-  async deactivateBackupRole(): Promise<void> {
-    await this.tx.backupRole.update({
-      where: { id: 1 },
-      // lastSyncAt is cleared so the backup cannot take over again before it has synchronised anew.
-      data: { active: false, activeSince: null, failedSyncs: 0, lastSyncAt: null, raisedAlerts: "" },
-    });
-  }
-
-  async activateBackupRole(at: Date): Promise<void> {
-    await this.tx.backupRole.update({ where: { id: 1 }, data: { active: true, activeSince: at, raisedAlerts: "" } });
-  }
-
-  /** Participants whose grant, demand or token changed here since `since` (per the audit history). */
-  async participantsChangedSince(since: Date): Promise<string[]> {
-    await this.flush();
-    const rows = await this.tx.auditEvent.findMany({
-      where: { at: { gte: since }, participantId: { not: null }, type: { not: "sync" } },
-      distinct: ["participantId"],
-      select: { participantId: true },
-    });
-    return rows.flatMap((row) => (row.participantId ? [row.participantId] : []));
-  }
-
-  async auditOfTypeSince(type: string, since: Date): Promise<Array<{ at: Date; detail: string | null }>> {
-    await this.flush();
-    return this.tx.auditEvent.findMany({
-      where: { type, at: { gte: since } },
-      orderBy: { id: "asc" },
-      select: { at: true, detail: true },
-    });
   }
 
   // ─── Flush ─────────────────────────────────────────────────────────────────────────────
@@ -386,7 +315,7 @@ export class PoolTransaction {
       ];
       for (const chunk of chunked(rows)) {
         const values = chunk.map((r) => [r.id, ...fields.filter((f) => f !== "id").map((f) => r[f]), this.version]);
-        writes.push(multiRowUpdate(this.provider, "Participant", ID, columns, values));
+        writes.push(multiRowUpdate(this.dialect, "Participant", ID, columns, values));
       }
     }
     if (this.removed.size > 0) {
@@ -418,7 +347,7 @@ export class PoolTransaction {
           a.pendingAfter ?? null,
           a.detail ? JSON.stringify(a.detail) : null,
         ]);
-        writes.push(multiRowInsert(this.provider, "AuditEvent", AUDIT_COLUMNS, values));
+        writes.push(multiRowInsert(this.dialect, "AuditEvent", AUDIT_COLUMNS, values));
       }
     }
     if (this.appliedNew.length > 0) {
@@ -426,12 +355,12 @@ export class PoolTransaction {
       this.appliedNew = [];
       for (const chunk of chunked(rows)) {
         const values = chunk.map((a) => [a.participantId, a.requestId, a.answer, a.createdAt]);
-        writes.push(multiRowInsert(this.provider, "AppliedRequest", APPLIED_COLUMNS, values));
+        writes.push(multiRowInsert(this.dialect, "AppliedRequest", APPLIED_COLUMNS, values));
       }
     }
     if (this.poolChanged) {
       const { poolSize, grantedTotal, pendingTotal, pendingSeq } = this.server;
-      const p = (n: number) => placeholder(this.provider, n, "int");
+      const p = (n: number) => this.dialect.placeholder(n, "int");
       writes.push({
         sql: `UPDATE "Server" SET "poolSize" = ${p(1)}, "grantedTotal" = ${p(2)}, "pendingTotal" = ${p(3)}, "pendingSeq" = ${p(4)} WHERE "id" = ${p(5)}`,
         params: [poolSize, grantedTotal, pendingTotal, pendingSeq, SERVER_ROW_ID],
@@ -452,7 +381,7 @@ export class PoolTransaction {
   }
 
   private async selectParticipants(column: `"id"` | `"serial"`, values: string[]): Promise<ParticipantRecord[]> {
-    const marks = values.map((_, i) => placeholder(this.provider, i + 1, "text")).join(", ");
+    const marks = values.map((_, i) => this.dialect.placeholder(i + 1, "text")).join(", ");
     const sql = `SELECT ${columnList(PARTICIPANT_COLUMNS)} FROM "Participant" WHERE ${column} IN (${marks})`;
     const rows = await this.tx.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...values);
     return rows.map(recordOf);
@@ -462,7 +391,7 @@ export class PoolTransaction {
     const params: string[] = [];
     const mark = (value: string) => {
       params.push(value);
-      return placeholder(this.provider, params.length, "text");
+      return this.dialect.placeholder(params.length, "text");
     };
     const where = keys
       .map((k) => `("participantId" = ${mark(k.participantId)} AND "requestId" = ${mark(k.requestId)})`)
@@ -475,7 +404,7 @@ export class PoolTransaction {
 
   private async executeAll(statements: Statement[]): Promise<void> {
     if (statements.length === 0) return;
-    if (this.provider === "postgresql" && statements.length > 1) {
+    if (this.dialect.multiStatement && statements.length > 1) {
       const { sql, params } = combineWrites(statements);
       await this.tx.$executeRawUnsafe(sql, ...params);
       return;
@@ -510,14 +439,11 @@ function copy(record: ParticipantRecord): ParticipantRecord {
 }
 
 /** Null when the server row does not exist yet. */
-export async function lockServerRow(
-  tx: Tx,
-  provider: Provider,
-): Promise<{ server: ServerRow; version: number } | null> {
+export async function lockServerRow(tx: Tx, dialect: Dialect): Promise<{ server: ServerRow; version: number } | null> {
   // An UPDATE as the first statement takes the row lock on PostgreSQL and the write lock on
   // SQLite, so concurrent allocations queue here instead of deciding on stale counters.
   const rows = await tx.$queryRawUnsafe<Array<Record<string, unknown>>>(
-    `UPDATE "Server" SET "lockVersion" = "lockVersion" + 1 WHERE "id" = ${placeholder(provider, 1, "int")} RETURNING ${columnList(SERVER_COLUMNS)}`,
+    `UPDATE "Server" SET "lockVersion" = "lockVersion" + 1 WHERE "id" = ${dialect.placeholder(1, "int")} RETURNING ${columnList(SERVER_COLUMNS)}`,
     SERVER_ROW_ID,
   );
   return rows[0] ? serverOf(rows[0]) : null;

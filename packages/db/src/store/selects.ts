@@ -1,3 +1,5 @@
+import type { ParticipantRecord } from "./rows.ts";
+
 export const serverSelect = {
   poolSize: true,
   grantedTotal: true,
@@ -34,3 +36,10 @@ export const participantSelect = {
 } as const;
 
 export const recordSelect = { ...participantSelect, tokenHash: true } as const;
+
+/** A participant record with exactly the fields of `recordSelect`, whatever else the row carried. */
+export function toRecord(p: ParticipantRecord): ParticipantRecord {
+  return Object.fromEntries(
+    Object.keys(recordSelect).map((key) => [key, p[key as keyof ParticipantRecord]]),
+  ) as unknown as ParticipantRecord;
+}

@@ -1,4 +1,5 @@
 import { createPrismaClient, providerOfClient, type Db } from "../client.ts";
+import { dialectOf, type Dialect } from "./dialect.ts";
 import { BackupStore } from "./backup-store.ts";
 import { chunked } from "./bulk-sql.ts";
 import { lockServerRow, PoolTransaction, SERVER_ROW_ID, type PoolChanges, type Preload } from "./pool-transaction.ts";
@@ -16,7 +17,10 @@ import { AuditQueries } from "./audit-query.ts";
 import { ParticipantQueries } from "./participants-query.ts";
 import { OverviewQueries } from "./overview-query.ts";
 import { OperationsQueries } from "./operations-query.ts";
-import { AlertRepository } from "./alerts.ts";
+import { alertConfig } from "./alert-config.ts";
+import { alertDeliveries } from "./alert-deliveries.ts";
+import { alertEngine } from "./alert-engine.ts";
+import { raisedAlerts } from "./alerts.ts";
 import { CapacityRepository } from "./capacity.ts";
 import { AuditRetention } from "./audit-retention.ts";
 import { UsageRepository } from "./usage.ts";
@@ -57,9 +61,13 @@ export class Store {
     return new Store(createPrismaClient(databaseUrl, options));
   }
 
+  /** The SQL that differs between this store's database and the other kind. */
+  private readonly dialect: Dialect;
+
   constructor(private readonly db: Db) {
-    this.backup = new BackupStore(db, (work) => this.inPoolTransaction(work));
-    this.leases = new LeaseRepository(db);
+    this.dialect = dialectOf(providerOfClient(db));
+    this.backup = new BackupStore(db, this.dialect, (work) => this.inPoolTransaction(work));
+    this.leases = new LeaseRepository(db, this.dialect);
     this.processes = new ProcessRegistry(db);
     this.linkNonces = new LinkNonceRepository(db);
   }
@@ -118,11 +126,10 @@ export class Store {
     let pool: PoolTransaction | null = null;
     let lockedAt = 0;
     const result = await this.db.$transaction(async (tx) => {
-      const provider = providerOfClient(this.db);
-      const locked = await lockServerRow(tx, provider);
+      const locked = await lockServerRow(tx, this.dialect);
       if (!locked) throw new ServerNotSeededError();
       lockedAt = performance.now();
-      pool = new PoolTransaction(tx, provider, locked.server, locked.version);
+      pool = new PoolTransaction(tx, this.dialect, locked.server, locked.version);
       if (preload) await pool.preload(preload);
       const value = await work(pool);
       await pool.flush();
@@ -208,9 +215,8 @@ export class Store {
     key: "serverId" | "participantId",
     rows: Array<Array<string | number>>,
   ) {
-    const postgres = providerOfClient(this.db) === "postgresql";
     let n = 0;
-    const placeholder = () => (postgres ? `$${++n}` : "?");
+    const placeholder = () => this.dialect.placeholder(++n);
     const values = rows.map((row) => `(${row.map(placeholder).join(", ")})`).join(", ");
     const add = (column: string) => `"${column}" = "${table}"."${column}" + excluded."${column}"`;
     const sql =
@@ -253,13 +259,13 @@ export class Store {
   private get admin() {
     this.adminRepositories ??= {
       accounts: new AccountRepository(this.db),
-      participantQueries: new ParticipantQueries(this.db),
+      participantQueries: new ParticipantQueries(this.db, this.dialect),
       auditQueries: new AuditQueries(this.db),
       usage: new UsageRepository(this.db),
       overview: new OverviewQueries(this.db),
       operations: new OperationsQueries(this.db),
-      alerts: new AlertRepository(this.db),
-      capacity: new CapacityRepository(this.db),
+      alerts: alertRepository(this.db),
+      capacity: new CapacityRepository(this.db, this.dialect),
       auditRetention: new AuditRetention(this.db),
     };
     return this.adminRepositories;
@@ -307,6 +313,12 @@ export class Store {
 }
 
 const COUNTER_CHUNK = 500;
+
+/** `Store.alerts`: four row sets with a job each, under the one name the server knows. */
+function alertRepository(db: Db) {
+  return { ...alertConfig(db), ...alertEngine(db), ...raisedAlerts(db), ...alertDeliveries(db) };
+}
+type AlertRepository = ReturnType<typeof alertRepository>;
 
 /**
  * Counters are BIGINT in the database (a busy server passes 2^31 messages) and plain numbers past

@@ -164,11 +164,11 @@ async function mergeHandback(
   answer: THandbackAnswer,
 ): Promise<{ merged: true; taken: number } | { merged: false; violations: string[] }> {
   return services.store.inPoolTransaction(async (tx) => {
-    const participants = await tx.allParticipantRecords();
+    const participants = await tx.backup.allParticipantRecords();
     const plan = planHandback({ poolSize: tx.server.poolSize, participants }, answer, services.now());
     if (plan.violations.length > 0) return { merged: false as const, violations: plan.violations };
     for (const { id, lastSeenAt } of plan.renewed) await tx.updateParticipant(id, { lastSeenAt });
-    for (const record of plan.put) await tx.putParticipantRecord(record);
+    for (const record of plan.put) await tx.backup.putParticipantRecord(record);
     await tx.writePool(plan.pool);
     await tx.audit(plan.audits);
     return { merged: true as const, taken: plan.taken };
@@ -180,17 +180,17 @@ export async function handBack(services: Services, serving: BackupServing): Prom
   const answer = await services.store.inPoolTransaction(async (tx): Promise<THandbackAnswer> => {
     const { poolSize, grantedTotal, pendingTotal, pendingSeq } = tx.server;
     const pool = { poolSize, grantedTotal, pendingTotal, pendingSeq };
-    const role = await tx.readBackupRole();
+    const role = await tx.backup.readRole();
     if (!role?.active || !role.activeSince) {
       return { wasActive: false, pool, participants: [], untouched: { granted: 0, pending: 0 }, seen: [], alerts: [] };
     }
     const since = role.activeSince;
     const [all, changedIds, alerts] = await Promise.all([
-      tx.allParticipantRecords(),
-      tx.participantsChangedSince(since),
-      tx.auditOfTypeSince("backup-alert", since),
+      tx.backup.allParticipantRecords(),
+      tx.backup.participantsChangedSince(since),
+      tx.backup.auditOfTypeSince("backup-alert", since),
     ]);
-    await tx.deactivateBackupRole();
+    await tx.backup.deactivateRole();
     const changed = new Set(changedIds);
     const others = all.filter((p) => !changed.has(p.id));
     return {

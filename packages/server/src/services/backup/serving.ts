@@ -54,12 +54,12 @@ export class BackupServing implements ServingPolicy {
   }
 
   async guard(tx: PoolTransaction, now: number, issuing: boolean): Promise<boolean> {
-    const role = await tx.readBackupRole();
+    const role = await tx.backup.readRole();
     if (!role) throw backupInactive();
     if (!role.active) {
       const mainDown = role.failedSyncs >= this.mainDownAfterFailedSyncs && role.lastSyncAt !== null;
       if (!mainDown || role.remainingMs <= 0) throw backupInactive();
-      await tx.activateBackupRole(new Date(now));
+      await tx.backup.activateRole(new Date(now));
       await this.onActivated(tx, new Date(now));
       this.state = "active";
     }

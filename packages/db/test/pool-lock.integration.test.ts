@@ -1,26 +1,14 @@
 // Issue 13: one way into the pool lock. An account change, a pool change and a backup's sync apply
 // all run through Store.inPoolTransaction: each takes the next lockVersion, writes its kept rows
 // (audit, pool counters) before commit, and reaches onPoolCommit; none of them can interleave.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createFreshPostgresDatabase, type Provider } from "../client.ts";
-import { applyMigrations } from "../migrate.ts";
-import { TEST_POSTGRES_URL, auditEvents } from "../testing.ts";
-import type { ApplyHooks, StateChanges } from "./backup-store.ts";
-import type { PoolChanges } from "./pool-transaction.ts";
-import type { ParticipantRecord, ServerRow } from "./rows.ts";
-import { ServerNotSeededError, Store } from "./store.ts";
-
-async function databaseFor(provider: Provider): Promise<{ url: string; drop(): Promise<void> } | null> {
-  if (provider === "sqlite") {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "sls-pool-lock-"));
-    return { url: `file:${path.join(dir, "sls.db")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  if (process.env.SLS_SKIP_PG === "1") return null;
-  return createFreshPostgresDatabase(TEST_POSTGRES_URL, "sls_pool_lock");
-}
+import { applyMigrations } from "../src/migrate.ts";
+import { auditEvents } from "../src/testing.ts";
+import type { ApplyHooks, StateChanges } from "../src/store/backup-store.ts";
+import type { PoolChanges } from "../src/store/pool-transaction.ts";
+import type { ParticipantRecord, ServerRow } from "../src/store/rows.ts";
+import { ServerNotSeededError, Store } from "../src/store/store.ts";
+import { freshDatabase } from "./kit/databases.ts";
 
 const AT = new Date("2026-01-05T10:00:00.000Z");
 
@@ -94,7 +82,7 @@ describe.each(["sqlite", "postgresql"] as const)("the pool lock on %s", (provide
   });
 
   async function freshStore(seed = true): Promise<Store | null> {
-    const fresh = await databaseFor(provider);
+    const fresh = await freshDatabase(provider, "pool_lock");
     if (!fresh) return null;
     drops.push(fresh.drop);
     await applyMigrations(fresh.url, () => {});

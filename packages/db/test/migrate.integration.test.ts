@@ -6,9 +6,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { pendingDiff, readMigrationList } from "../scripts/migrate-create.ts";
 import { derivePostgresSchema, schemas } from "../scripts/postgres-schema.ts";
 import { noFilters, openSchemaEngine } from "../scripts/schema-engine.ts";
-import { createFreshPostgresDatabase, createPrismaClient, type Db, type Provider } from "./client.ts";
-import { applyMigrations, migrationsDir } from "./migrate.ts";
-import { TEST_POSTGRES_URL } from "./testing.ts";
+import { createFreshPostgresDatabase, createPrismaClient, type Db, type Provider } from "../src/client.ts";
+import { applyMigrations, migrationsDir } from "../src/migrate.ts";
+import { TEST_POSTGRES_URL } from "../src/testing.ts";
 
 const migrationCount = (provider: Provider) => readMigrationList(provider).migrationDirectories.length;
 

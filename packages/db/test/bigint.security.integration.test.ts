@@ -1,25 +1,13 @@
 // Issue 10, finding 8: the audit id and the message counters must not stop at 2^31 on
 // PostgreSQL (a pool that wrote ~2.1 billion audit rows would freeze), and must leave this
 // package as plain numbers (JSON cannot carry a bigint).
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createFreshPostgresDatabase, createPrismaClient, type Provider } from "../client.ts";
-import { applyMigrations } from "../migrate.ts";
-import { Store } from "./store.ts";
-import { TEST_POSTGRES_URL } from "../testing.ts";
+import { createPrismaClient, type Provider } from "../src/client.ts";
+import { applyMigrations } from "../src/migrate.ts";
+import { Store } from "../src/store/store.ts";
+import { freshDatabase } from "./kit/databases.ts";
 
 const BEYOND_INT32 = 3_000_000_000;
-
-async function databaseFor(provider: Provider): Promise<{ url: string; drop(): Promise<void> } | null> {
-  if (provider === "sqlite") {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "sls-bigint-"));
-    return { url: `file:${path.join(dir, "sls.db")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  if (process.env.SLS_SKIP_PG === "1") return null;
-  return createFreshPostgresDatabase(TEST_POSTGRES_URL, "sls_bigint");
-}
 
 /** Moves the audit id's sequence past 2^31, the way years of audit rows would. */
 async function advanceAuditIds(
@@ -42,7 +30,7 @@ describe.each(["sqlite", "postgresql"] as const)("64-bit audit ids and counters 
   });
 
   it("writes and reads audit rows and counters past 2^31, as numbers", async (context) => {
-    const fresh = await databaseFor(provider);
+    const fresh = await freshDatabase(provider, "bigint");
     if (!fresh) return context.skip();
     drops.push(fresh.drop);
     await applyMigrations(fresh.url);

@@ -1,23 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createFreshPostgresDatabase, createPrismaClient, type Provider } from "./client.ts";
-import { applyMigrations } from "./migrate.ts";
-import { TEST_POSTGRES_URL } from "./testing.ts";
+import { createPrismaClient } from "../src/client.ts";
+import { applyMigrations } from "../src/migrate.ts";
+import { freshDatabase } from "./kit/databases.ts";
 
 const MIGRATION = "20261206214500_webhook_urls_write_only";
 const KEY = "T0001-B0002-hookKEYsecret";
 const AT = new Date("2026-11-27T12:00:00.000Z");
-
-async function databaseFor(provider: Provider): Promise<{ url: string; drop(): Promise<void> } | null> {
-  if (provider === "sqlite") {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "sls-webhook-migration-"));
-    return { url: `file:${path.join(dir, "sls.db")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  if (process.env.SLS_SKIP_PG === "1") return null;
-  return createFreshPostgresDatabase(TEST_POSTGRES_URL, "sls_webhook_migration");
-}
 
 describe.each(["sqlite", "postgresql"] as const)("the webhook-URL migration on %s", (provider) => {
   const drops: Array<() => Promise<void>> = [];
@@ -26,7 +14,7 @@ describe.each(["sqlite", "postgresql"] as const)("the webhook-URL migration on %
   });
 
   it("cuts webhook URLs written before it to their origin in audit rows and delivery errors", async (context) => {
-    const fresh = await databaseFor(provider);
+    const fresh = await freshDatabase(provider, "webhook_migration");
     if (!fresh) return context.skip();
     drops.push(fresh.drop);
     await applyMigrations(fresh.url);

@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createFreshPostgresDatabase, type Provider } from "./client.ts";
-import { applyMigrations } from "./migrate.ts";
-import { Store } from "./store/store.ts";
+import { applyMigrations } from "../src/migrate.ts";
+import { Store } from "../src/store/store.ts";
 import {
   addSilentParticipants,
   auditEvents,
@@ -12,20 +8,11 @@ import {
   participantRecords,
   rowCounts,
   setLastSeen,
-  TEST_POSTGRES_URL,
   unfinishLastMigration,
-} from "./testing.ts";
+} from "../src/testing.ts";
+import { freshDatabase } from "./kit/databases.ts";
 
 const AT = new Date("2026-01-05T10:00:00.000Z");
-
-async function databaseFor(provider: Provider): Promise<{ url: string; drop(): Promise<void> } | null> {
-  if (provider === "sqlite") {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "sls-testing-"));
-    return { url: `file:${path.join(dir, "sls.db")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  if (process.env.SLS_SKIP_PG === "1") return null;
-  return createFreshPostgresDatabase(TEST_POSTGRES_URL, "sls_testing");
-}
 
 const seed = (i: number) => ({
   id: `ptc_${i}`,
@@ -47,7 +34,7 @@ describe.each(["sqlite", "postgresql"] as const)("@sls/db/testing on %s", (provi
   });
 
   it("seeds, ages, counts and reads back participants and audit rows without the Prisma client", async (context) => {
-    const fresh = await databaseFor(provider);
+    const fresh = await freshDatabase(provider, "testing");
     if (!fresh) return context.skip();
     drops.push(fresh.drop);
     await applyMigrations(fresh.url, () => {});
@@ -91,7 +78,7 @@ describe.each(["sqlite", "postgresql"] as const)("@sls/db/testing on %s", (provi
   });
 
   it("marks the last migration unfinished and restores it", async (context) => {
-    const fresh = await databaseFor(provider);
+    const fresh = await freshDatabase(provider, "testing");
     if (!fresh) return context.skip();
     drops.push(fresh.drop);
     await applyMigrations(fresh.url, () => {});

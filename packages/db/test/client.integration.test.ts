@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createPrismaClient, providerOf, sqliteFilePath } from "./client.ts";
-import { applyMigrations } from "./migrate.ts";
+import { createPrismaClient, providerOf, sqliteFilePath } from "../src/client.ts";
+import { applyMigrations } from "../src/migrate.ts";
 
 describe("providerOf", () => {
   it("recognises the accepted URL forms", () => {
