@@ -37,7 +37,8 @@ export class FakeClock implements Clock {
   private earliestDue(end: number): { id: number; at: number; callback: () => void } | undefined {
     let first: { id: number; at: number; callback: () => void } | undefined;
     // Map iteration follows insertion, which is id order: a later timer at the same instant never wins.
-    for (const [id, timer] of this.timers) if (timer.at <= end && (!first || timer.at < first.at)) first = { id, ...timer };
+    for (const [id, timer] of this.timers)
+      if (timer.at <= end && (!first || timer.at < first.at)) first = { id, ...timer };
     return first;
   }
 
