@@ -1,6 +1,6 @@
 import type { AccountRow } from "@sls/db";
 import { SlsError } from "../errors.ts";
-import { adminActor } from "../services/admin-events.ts";
+import { adminActor } from "../services/admin/events.ts";
 import type { Services } from "../services/context.ts";
 import {
   configuredChannels,

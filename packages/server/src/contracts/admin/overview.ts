@@ -1,7 +1,7 @@
 import type { ParticipantState } from "@sls/db/vocabulary";
 import { z } from "zod";
 import type { TSecretLength } from "../../auth/secret.ts";
-import type { USAGE_RANGES } from "../../services/usage-sampler.ts";
+import type { USAGE_RANGES } from "../../services/capacity/usage-sampler.ts";
 
 export const ZCounterRow = z.object({
   messageType: z.string(),

@@ -1,9 +1,9 @@
 import { HOUR_MS } from "@sls/allocator";
 import type { AccountRow } from "@sls/db";
-import { clearedSessionCookie, sessionCookie } from "../auth/cookies.ts";
-import { hashSessionToken, newSessionToken, sessionIssuedAt } from "../auth/session-token.ts";
-import type { WebRequest } from "../auth/web-request.ts";
-import type { Services } from "./context.ts";
+import { clearedSessionCookie, sessionCookie } from "../../auth/cookies.ts";
+import { hashSessionToken, newSessionToken, sessionIssuedAt } from "../../auth/session-token.ts";
+import type { WebRequest } from "../../auth/web-request.ts";
+import type { Services } from "../context.ts";
 
 /** A session lasts this long after its last renewal; an idle browser is signed out after it. */
 export const SESSION_TTL_MS = 8 * HOUR_MS;

@@ -1,5 +1,5 @@
 import type { AccountRow, AuditInput } from "@sls/db";
-import type { Services } from "./context.ts";
+import type { Services } from "../context.ts";
 
 /** How an administrator appears as the actor of audit rows. */
 export function adminActor(account: Pick<AccountRow, "name">): string {

@@ -1,15 +1,15 @@
 import type { AccountRow, AccountTransaction, PoolTransaction } from "@sls/db";
-import { AdminError } from "../auth/admin-error.ts";
-import { hashPassword } from "../auth/password.ts";
+import { AdminError } from "../../auth/admin-error.ts";
+import { hashPassword } from "../../auth/password.ts";
 import type {
   TCreateAccountInput,
   TRemoveAccountInput,
   TResetPasswordInput,
   TSetRoleInput,
-} from "../contracts/admin/accounts.ts";
-import { newAccountId } from "./admin-auth.ts";
-import { adminActor } from "./admin-events.ts";
-import type { Services } from "./context.ts";
+} from "../../contracts/admin/accounts.ts";
+import { newAccountId } from "./auth.ts";
+import { adminActor } from "./events.ts";
+import type { Services } from "../context.ts";
 
 export function listAccounts(services: Services): Promise<AccountRow[]> {
   return services.store.accounts.list();

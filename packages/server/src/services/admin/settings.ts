@@ -1,12 +1,12 @@
 import { setPoolSize as resizePool } from "@sls/allocator";
 import type { AccountRow, AuditInput, PoolTransaction, ServerRow, SettingsUpdate } from "@sls/db";
-import { hashSharedSecret } from "../auth/secret.ts";
-import type { TBackupSettings, TOperationInput, TPoolSizeOutput } from "../contracts/admin/settings.ts";
-import { SlsError } from "../errors.ts";
-import { commitOutcome, loadState } from "./allocation.ts";
-import { adminActor } from "./admin-events.ts";
-import { normaliseServerAddress } from "./backup/address.ts";
-import type { Services } from "./context.ts";
+import { hashSharedSecret } from "../../auth/secret.ts";
+import type { TBackupSettings, TOperationInput, TPoolSizeOutput } from "../../contracts/admin/settings.ts";
+import { SlsError } from "../../errors.ts";
+import { commitOutcome, loadState } from "../allocation.ts";
+import { adminActor } from "./events.ts";
+import { normaliseServerAddress } from "../backup/address.ts";
+import type { Services } from "../context.ts";
 
 export async function readSettings(services: Services): Promise<ServerRow> {
   const server = await services.store.readServer();

@@ -1,6 +1,6 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "@sls/allocator";
 import type { UsageSampleRow } from "@sls/db";
-import type { Services } from "./context.ts";
+import type { Services } from "../context.ts";
 
 export const SAMPLE_EVERY_MS = 15_000;
 /** A little over the longest range shown. */

@@ -1,6 +1,6 @@
 import type { AuditFilter, AuditRow } from "@sls/db";
-import type { TAuditFilter, TAuditListInput } from "../contracts/admin/audit.ts";
-import type { Services } from "./context.ts";
+import type { TAuditFilter, TAuditListInput } from "../../contracts/admin/audit.ts";
+import type { Services } from "../context.ts";
 
 /** The most rows one CSV export carries; the answer says when the filter matched more. */
 const EXPORT_LIMIT = 100_000;

@@ -1,5 +1,5 @@
 import { DAY_MS } from "@sls/allocator";
-import type { Services } from "./context.ts";
+import type { Services } from "../context.ts";
 
 /** Minute rows serve two days of fine detail, hour rows a week, day rows the whole retention period. */
 const KEEP_MINUTES_MS = 2 * DAY_MS;

@@ -1,7 +1,7 @@
 import { DAY_MS } from "@sls/allocator";
 import type { Store } from "@sls/db";
-import { csvCell } from "./admin-audit.ts";
-import type { Services } from "./context.ts";
+import { csvCell } from "../admin/audit.ts";
+import type { Services } from "../context.ts";
 
 type CapacityDay = Awaited<ReturnType<Store["capacity"]["poolDays"]>>[number];
 type ParticipantCapacity = Awaited<ReturnType<Store["capacity"]["participantTotals"]>>[number];

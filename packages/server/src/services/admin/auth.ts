@@ -1,15 +1,15 @@
 import { MINUTE_MS } from "@sls/allocator";
 import { randomUUID } from "node:crypto";
 import type { AccountRow } from "@sls/db";
-import { AdminError } from "../auth/admin-error.ts";
-import { admitSignIn } from "../auth/guesses.ts";
-import { hashPassword, spendVerificationTime, verifyPassword } from "../auth/password.ts";
-import type { RateLimitPolicy } from "../auth/rate-limit.ts";
-import type { WebRequest } from "../auth/web-request.ts";
-import type { TLoginInput, TSetupInput } from "../contracts/auth.ts";
-import { adminActor, recordAdminEvent } from "./admin-events.ts";
-import { currentSession, endSession, startSession } from "./admin-sessions.ts";
-import type { Services } from "./context.ts";
+import { AdminError } from "../../auth/admin-error.ts";
+import { admitSignIn } from "../../auth/guesses.ts";
+import { hashPassword, spendVerificationTime, verifyPassword } from "../../auth/password.ts";
+import type { RateLimitPolicy } from "../../auth/rate-limit.ts";
+import type { WebRequest } from "../../auth/web-request.ts";
+import type { TLoginInput, TSetupInput } from "../../contracts/auth.ts";
+import { adminActor, recordAdminEvent } from "./events.ts";
+import { currentSession, endSession, startSession } from "./sessions.ts";
+import type { Services } from "../context.ts";
 
 /**
  * Sign-in failures in 15 min: per address slowed after 3 (0.5 s more each, at most 10 s) and

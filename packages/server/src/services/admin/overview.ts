@@ -1,8 +1,8 @@
 import { DAY_MS } from "@sls/allocator";
-import type { Services } from "./context.ts";
-import { currentSilentCutoff } from "./admin-participants.ts";
-import { MESSAGE_TYPES } from "./counters.ts";
-import { readSettings } from "./admin-settings.ts";
+import type { Services } from "../context.ts";
+import { currentSilentCutoff } from "./participants.ts";
+import { MESSAGE_TYPES } from "../counters.ts";
+import { readSettings } from "./settings.ts";
 
 /** Everything the overview page shows, read in parallel. */
 export async function overview(services: Services) {

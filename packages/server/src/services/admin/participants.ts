@@ -1,11 +1,11 @@
 import { reclaim, type ReclaimCause } from "@sls/allocator";
 import type { AccountRow, ParticipantRow, ParticipantState, PoolTransaction } from "@sls/db";
-import type { TParticipantListInput } from "../contracts/admin/participants.ts";
-import { SlsError } from "../errors.ts";
-import { commitOutcome, loadState } from "./allocation.ts";
-import { adminActor } from "./admin-events.ts";
-import type { Services } from "./context.ts";
-import { silentCutoff } from "./sweeper.ts";
+import type { TParticipantListInput } from "../../contracts/admin/participants.ts";
+import { SlsError } from "../../errors.ts";
+import { commitOutcome, loadState } from "../allocation.ts";
+import { adminActor } from "./events.ts";
+import type { Services } from "../context.ts";
+import { silentCutoff } from "../sweeper.ts";
 
 function stateOf(row: Pick<ParticipantRow, "approved" | "lastSeenAt">, cutoff: Date): ParticipantState {
   if (!row.approved) return "awaiting-approval";
