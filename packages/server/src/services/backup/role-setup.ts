@@ -2,7 +2,7 @@ import type { TEnv } from "../../env.ts";
 import type { Logger } from "../../logger.ts";
 import type { Services } from "../context.ts";
 import { BackupRunner } from "./backup-runner.ts";
-import { HandbackOutcomes, takeBackFromBackup } from "./handback.ts";
+import { HandbackOutcomes, takeBackFromBackup } from "./handback-receive.ts";
 import { BackupLink } from "./link-key.ts";
 import { BackupServing, mainServing, type ServingPolicy } from "./serving.ts";
 

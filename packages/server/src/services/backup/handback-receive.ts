@@ -1,3 +1,5 @@
+// The main server's side of the hand-back: calling backup.handback, checking the answer and merging
+// it (the checks themselves are handback-merge.ts). The backup's side is handback-send.ts.
 import { DAY_MS } from "@sls/allocator";
 import { HANDBACK_FAILED, HANDBACK_RECOVERED } from "@sls/db";
 import { remoteText } from "../../http/remote-text.ts";
@@ -6,8 +8,7 @@ import type { Services } from "../context.ts";
 import { normaliseServerAddress } from "./address.ts";
 import { planHandback } from "./handback-merge.ts";
 import { LinkRefusal } from "./link-key.ts";
-import type { BackupServing } from "./serving.ts";
-import { participantToWire, ZHandbackAnswer, type THandbackAnswer } from "./snapshot-wire.ts";
+import { ZHandbackAnswer, type THandbackAnswer } from "./snapshot-wire.ts";
 
 /** A hand-back call that did not go through: why, for the log and the overview's backup card. */
 class HandbackFailure extends Error {
@@ -173,47 +174,4 @@ async function mergeHandback(
     await tx.audit(plan.audits);
     return { merged: true as const, taken: plan.taken };
   });
-}
-
-/** backup.handback on the backup server: go inactive and hand the state over, in one step. */
-export async function handBack(services: Services, serving: BackupServing): Promise<THandbackAnswer> {
-  const answer = await services.store.inPoolTransaction(async (tx): Promise<THandbackAnswer> => {
-    const { poolSize, grantedTotal, pendingTotal, pendingSeq } = tx.server;
-    const pool = { poolSize, grantedTotal, pendingTotal, pendingSeq };
-    const role = await tx.readBackupRole();
-    if (!role?.active || !role.activeSince) {
-      return { wasActive: false, pool, participants: [], untouched: { granted: 0, pending: 0 }, seen: [], alerts: [] };
-    }
-    const since = role.activeSince;
-    const [all, changedIds, alerts] = await Promise.all([
-      tx.allParticipantRecords(),
-      tx.participantsChangedSince(since),
-      tx.auditOfTypeSince("backup-alert", since),
-    ]);
-    await tx.deactivateBackupRole();
-    const changed = new Set(changedIds);
-    const others = all.filter((p) => !changed.has(p.id));
-    return {
-      wasActive: true,
-      pool,
-      participants: all.filter((p) => changed.has(p.id)).map(participantToWire),
-      untouched: {
-        granted: others.reduce((sum, p) => sum + p.granted, 0),
-        pending: others.reduce((sum, p) => sum + p.pending, 0),
-      },
-      // Only leases renewed while this backup served: what it set when it took over is no news.
-      seen: others
-        .filter((p) => p.lastSeenAt >= since)
-        .map((p) => [p.id, p.lastSeenAt.toISOString()] as [string, string]),
-      alerts: alerts.map((a) => ({ at: a.at.toISOString(), detail: a.detail })),
-    };
-  });
-  if (answer.wasActive) {
-    serving.state = "inactive";
-    services.log.warn("handed the pool back to the main server; this backup is inactive again", {
-      changed: answer.participants.length,
-      seen: answer.seen.length,
-    });
-  }
-  return answer;
 }
