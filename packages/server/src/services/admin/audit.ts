@@ -6,7 +6,7 @@ import type { Services } from "../context.ts";
 const EXPORT_LIMIT = 100_000;
 
 /** Newest first, one page of what the filter matches. */
-export function auditPage(services: Services, input: TAuditListInput) {
+export function auditPage(services: Pick<Services, "store">, input: TAuditListInput) {
   return services.store.auditQueries.page(toFilter(input.filter), (input.page - 1) * input.pageSize, input.pageSize);
 }
 
@@ -34,7 +34,7 @@ const CSV_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof AuditRow>;
 
 export async function auditCsv(
-  services: Services,
+  services: Pick<Services, "store">,
   filter: TAuditFilter,
 ): Promise<{ csv: string; rows: number; truncated: boolean }> {
   const { rows, more } = await services.store.auditQueries.export(toFilter(filter), EXPORT_LIMIT);

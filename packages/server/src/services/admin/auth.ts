@@ -11,6 +11,9 @@ import { adminActor, recordAdminEvent } from "./events.ts";
 import { currentSession, endSession, startSession } from "./sessions.ts";
 import type { Services } from "../context.ts";
 
+/** What a sign-in uses: the accounts and sessions, the guessing limiter (auth/guesses.ts) and the log. */
+type SignInServices = Pick<Services, "store" | "now" | "log" | "secrets" | "secretFailures" | "loginFailures">;
+
 /**
  * Sign-in failures in 15 min: per address slowed after 3 (0.5 s more each, at most 10 s) and
  * refused after 10; per IPv6 /64 refused after 100. Failures others caused (the account name
@@ -32,7 +35,7 @@ export function newAccountId(): string {
 }
 
 export async function authState(
-  services: Services,
+  services: Pick<Services, "store" | "now">,
   web: WebRequest,
 ): Promise<{ setupRequired: boolean; account: AccountRow | null }> {
   const [count, session] = await Promise.all([services.store.accounts.count(), currentSession(services, web)]);
@@ -44,7 +47,7 @@ export async function authState(
  * and refused once any account exists. Wrong codes count as failed sign-ins from the address.
  */
 export async function setUp(
-  services: Services,
+  services: SignInServices & Pick<Services, "setupCodes">,
   web: WebRequest,
   remoteAddress: string,
   input: TSetupInput,
@@ -80,7 +83,7 @@ function setupDone(): AdminError {
 }
 
 export async function logIn(
-  services: Services,
+  services: SignInServices,
   web: WebRequest,
   remoteAddress: string,
   input: TLoginInput,
@@ -118,7 +121,7 @@ export async function logIn(
   return found.account;
 }
 
-export async function logOut(services: Services, web: WebRequest): Promise<void> {
+export async function logOut(services: Pick<Services, "store" | "now">, web: WebRequest): Promise<void> {
   const session = await currentSession(services, web);
   await endSession(services, web);
   if (session) await recordAdminEvent(services, { type: "admin.logout", actor: adminActor(session.account) });

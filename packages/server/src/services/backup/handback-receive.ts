@@ -10,6 +10,9 @@ import { planHandback } from "./handback-merge.ts";
 import { LinkRefusal } from "./link-key.ts";
 import { ZHandbackAnswer, type THandbackAnswer } from "./snapshot-wire.ts";
 
+/** What recording a hand-back outcome or a refused answer uses. */
+type HandbackRecordServices = Pick<Services, "store" | "now" | "log">;
+
 /** A hand-back call that did not go through: why, for the log and the overview's backup card. */
 class HandbackFailure extends Error {
   constructor(
@@ -30,7 +33,7 @@ class HandbackFailure extends Error {
  * its answer was refused: a warning in the log and a line on the overview's backup card).
  */
 export async function takeBackFromBackup(
-  services: Services,
+  services: HandbackRecordServices & Pick<Services, "scheme" | "serving">,
   outcomes: HandbackOutcomes,
   timeoutMs: number,
 ): Promise<number | null> {
@@ -60,7 +63,11 @@ export async function takeBackFromBackup(
   return outcome.taken;
 }
 
-async function callHandback(services: Services, address: string, timeoutMs: number): Promise<THandbackAnswer> {
+async function callHandback(
+  services: HandbackRecordServices & Pick<Services, "serving">,
+  address: string,
+  timeoutMs: number,
+): Promise<THandbackAnswer> {
   const link = services.serving.link;
   if (!link)
     throw new HandbackFailure(
@@ -77,7 +84,7 @@ async function callHandback(services: Services, address: string, timeoutMs: numb
   }
 }
 
-async function refuseAnswer(services: Services, address: string, violations: string[]): Promise<void> {
+async function refuseAnswer(services: HandbackRecordServices, address: string, violations: string[]): Promise<void> {
   const reasons = violations.slice(0, 10).map((reason) => remoteText(reason));
   services.log.error("hand-back answer refused; nothing of it was merged", { address, reasons });
   await services.store.backup.audit([
@@ -110,7 +117,7 @@ interface Failure {
 export class HandbackOutcomes {
   private lastFailure: Failure | null | undefined;
 
-  constructor(private readonly services: Services) {}
+  constructor(private readonly services: HandbackRecordServices) {}
 
   /** `quoted` may quote the backup (its error message, what its answer broke): it is cleaned and capped first. */
   async failed(address: string, quoted: string, refused = false): Promise<void> {
@@ -161,7 +168,7 @@ export class HandbackOutcomes {
  * read in that transaction (handback-merge.ts); a violation writes nothing.
  */
 async function mergeHandback(
-  services: Services,
+  services: Pick<Services, "store" | "now">,
   answer: THandbackAnswer,
 ): Promise<{ merged: true; taken: number } | { merged: false; violations: string[] }> {
   return services.store.inPoolTransaction(async (tx) => {

@@ -5,7 +5,10 @@ import type { BackupServing } from "./serving.ts";
 import { participantToWire, type THandbackAnswer } from "./snapshot-wire.ts";
 
 /** backup.handback on the backup server: go inactive and hand the state over, in one step. */
-export async function handBack(services: Services, serving: BackupServing): Promise<THandbackAnswer> {
+export async function handBack(
+  services: Pick<Services, "store" | "log">,
+  serving: BackupServing,
+): Promise<THandbackAnswer> {
   const answer = await services.store.inPoolTransaction(async (tx): Promise<THandbackAnswer> => {
     const { poolSize, grantedTotal, pendingTotal, pendingSeq } = tx.server;
     const pool = { poolSize, grantedTotal, pendingTotal, pendingSeq };

@@ -16,7 +16,7 @@ const AUDIT_BATCHES_PER_RUN = 20;
  * carrying their summed deltas, so Σ grantedDelta = Σ granted keeps holding.
  */
 export async function pruneHistory(
-  services: Services,
+  services: Pick<Services, "store" | "now" | "log">,
   retentionDays: number,
 ): Promise<{ capacityRows: number; auditRows: number }> {
   const now = services.now();

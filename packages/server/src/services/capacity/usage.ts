@@ -12,7 +12,7 @@ export type UsagePointWithPool = UsageSampleRow & { inUseFromPool: number | null
  * no capacity sample yet null (a gap in the line).
  */
 export async function withInUseFromPool(
-  services: Services,
+  services: Pick<Services, "store">,
   points: UsageSampleRow[],
   range: UsageRange,
 ): Promise<UsagePointWithPool[]> {
