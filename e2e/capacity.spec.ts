@@ -11,7 +11,7 @@ const SEED_POOL = 5000;
 
 /**
  * The app of this file starts on a database that already holds 30 days of hourly capacity
- * samples, written by the server's own CapacityRepository (services/capacity-seed-cli.ts).
+ * samples, written by the server's own CapacityRepository (packages/server/scripts/capacity-seed-cli.ts).
  * Seeded in the worker only: the runner loads spec files to list them, too. The folder goes when
  * the worker ends, after its fixtures have stopped the app that uses it (a failing test too).
  */
@@ -22,7 +22,7 @@ function seededDatabase(): string {
   const url = `file:${path.join(dir, "capacity.db")}`;
   execFileSync(
     path.join(ROOT, "apps", "web", "node_modules", ".bin", "tsx"),
-    [path.join(ROOT, "packages", "server", "src", "services", "capacity-seed-cli.ts"), url, "30", String(SEED_POOL)],
+    [path.join(ROOT, "packages", "server", "scripts", "capacity-seed-cli.ts"), url, "30", String(SEED_POOL)],
     {
       stdio: ["ignore", "ignore", "inherit"],
     },

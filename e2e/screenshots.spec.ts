@@ -96,7 +96,7 @@ const FLEET = [
 
 /**
  * The fleet joins in three waves, as a morning's logins would. The overview's usage chart draws
- * one step per stored usage sample (one every 15 s, services/usage-sampler.ts): before the next
+ * one step per stored usage sample (one every 15 s, services/capacity/usage-sampler.ts): before the next
  * wave, wait until a stored sample holds this one.
  */
 async function drawFleet(request: APIRequestContext, admin: ApiClient): Promise<void> {

@@ -6,7 +6,7 @@ import { bearerToken, hashToken } from "./auth/token.ts";
 import type { WebRequest } from "./auth/web-request.ts";
 import { isReason, retryLater, SlsError } from "./errors.ts";
 import { recordCall } from "./services/call-record.ts";
-import { currentSession } from "./services/admin-sessions.ts";
+import { currentSession } from "./services/admin/sessions.ts";
 import { badToken, type AuthenticatedParticipant } from "./services/appliance/shared.ts";
 import type { Services } from "./services/context.ts";
 import type { Lease } from "./services/leases/lease-table.ts";

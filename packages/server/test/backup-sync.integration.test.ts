@@ -1,7 +1,7 @@
 import { auditEvents } from "@sls/db/testing";
 import { Store, type AccountRow } from "@sls/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeParticipant } from "../src/services/admin-participants.ts";
+import { removeParticipant } from "../src/services/admin/participants.ts";
 import { expectLedgerBalanced } from "./kit/ledger.ts";
 import { BACKUP_KEY } from "./kit/backup-pair.ts";
 import {

@@ -1,7 +1,7 @@
 import { auditEvents } from "@sls/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sampleCapacity } from "../src/services/capacity-report.ts";
-import { pruneHistory } from "../src/services/capacity-retention.ts";
+import { sampleCapacity } from "../src/services/capacity/report.ts";
+import { pruneHistory } from "../src/services/capacity/retention.ts";
 import { expectLedgerBalanced } from "./kit/ledger.ts";
 import { ADMIN_PASSWORD, setUpAdmin, type ConsoleClient } from "./kit/console-client.ts";
 import {

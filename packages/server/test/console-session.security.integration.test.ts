@@ -10,7 +10,7 @@ import {
   waitFor,
 } from "./kit/test-server.ts";
 import { hashSessionToken, newSessionToken, sessionIssuedAt } from "../src/auth/session-token.ts";
-import { SESSION_MAX_LIFETIME_MS, SESSION_TTL_MS } from "../src/services/admin-sessions.ts";
+import { SESSION_MAX_LIFETIME_MS, SESSION_TTL_MS } from "../src/services/admin/sessions.ts";
 
 const HOUR_SEC = 3600;
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SECRET_POLICY, FailureLimiter, type RateLimitPolicy } from "../src/auth/rate-limit.ts";
 import { scryptSlots } from "../src/auth/hash-slots.ts";
 import { SecretChecker } from "../src/auth/secret.ts";
-import { LOGIN_POLICY } from "../src/services/admin-auth.ts";
+import { LOGIN_POLICY } from "../src/services/admin/auth.ts";
 import { ADMIN_PASSWORD, setUpAdmin } from "./kit/console-client.ts";
 import {
   freshDatabase,

@@ -1,6 +1,6 @@
 import type { AccountRow } from "@sls/db";
 import { SlsError } from "../errors.ts";
-import { adminActor } from "../services/admin-events.ts";
+import { adminActor } from "../services/admin/events.ts";
 import type { Services } from "../services/context.ts";
 import {
   configuredChannels,
@@ -11,13 +11,13 @@ import {
   type TAlertConfigInput,
 } from "./alert-config.ts";
 import type { Alert } from "./alert-kinds.ts";
-import { attemptDelivery } from "./deliver.ts";
+import { attemptDelivery, type DeliveryServices } from "./deliver.ts";
 import { LocalDestinationError, resolveDestination } from "./destinations.ts";
 import { urlOrigin } from "./redact.ts";
 
 const RECENT_ALERTS = 200;
 
-export async function readAlertConfig(services: Services): Promise<AlertConfig> {
+export async function readAlertConfig(services: Pick<Services, "store">): Promise<AlertConfig> {
   return parseStoredConfig(await services.store.alerts.readConfig());
 }
 
@@ -54,7 +54,7 @@ export function publicConfig(config: AlertConfig) {
  * destinations.ts); checked again at each delivery, since DNS answers change.
  */
 export async function saveAlertConfig(
-  services: Services,
+  services: Pick<Services, "store" | "now" | "allowLocalAlertDestinations">,
   by: Pick<AccountRow, "name">,
   input: TAlertConfigInput,
 ): Promise<void> {
@@ -111,7 +111,7 @@ async function refuseLocalDestinations(config: AlertConfig, allowLocal: boolean)
 }
 
 /** Sends a test alert to one saved channel now and records it like any other; returns the delivery. */
-export async function sendTestAlert(services: Services, by: Pick<AccountRow, "name">, channel: ChannelName) {
+export async function sendTestAlert(services: DeliveryServices, by: Pick<AccountRow, "name">, channel: ChannelName) {
   const config = await readAlertConfig(services);
   if (!config[channel])
     throw new SlsError("INVALID_INPUT", `The ${channel} channel is not configured; save it first, then send a test.`);
@@ -126,6 +126,6 @@ export async function sendTestAlert(services: Services, by: Pick<AccountRow, "na
   return attemptDelivery(services, config, deliveries[0]!, alert);
 }
 
-export function recentAlerts(services: Services) {
+export function recentAlerts(services: Pick<Services, "store">) {
   return services.store.alerts.recent(RECENT_ALERTS);
 }

@@ -6,6 +6,8 @@ import type { Alert } from "./alert-kinds.ts";
 import { sendToChannel } from "./channels/index.ts";
 import { redactUrls } from "./redact.ts";
 
+export type DeliveryServices = Pick<Services, "store" | "now" | "log" | "serverId" | "allowLocalAlertDestinations">;
+
 type Delivery = Awaited<ReturnType<Store["alerts"]["dueDeliveries"]>>[number]["delivery"];
 
 /** Attempts per delivery before it is marked failed. */
@@ -20,14 +22,14 @@ function retryDelayMs(attempts: number): number {
 }
 
 /** Sends every delivery that is due, in parallel; each outcome is written back to its row. */
-export async function deliverDue(services: Services, config: AlertConfig): Promise<void> {
+export async function deliverDue(services: DeliveryServices, config: AlertConfig): Promise<void> {
   const due = await services.store.alerts.dueDeliveries(new Date(services.now()), DUE_BATCH);
   await Promise.all(due.map(({ delivery, alert }) => attemptDelivery(services, config, delivery, alert as Alert)));
 }
 
 /** One attempt: delivered, or its error recorded and the next attempt scheduled (failed after MAX_ATTEMPTS). */
 export async function attemptDelivery(
-  services: Services,
+  services: DeliveryServices,
   config: AlertConfig,
   delivery: Delivery,
   alert: Alert,

@@ -41,7 +41,11 @@ export interface Detection {
  * pending demand left unmet for longer than `pendingAfterMinutes` (pending above zero at every
  * tick since). Each is raised once and cleared when the condition ends.
  */
-export async function detectConditions(services: Services, config: AlertConfig, engine: EngineRow): Promise<Detection> {
+export async function detectConditions(
+  services: Pick<Services, "store" | "now">,
+  config: AlertConfig,
+  engine: EngineRow,
+): Promise<Detection> {
   const server = await services.store.readServer();
   if (!server) return { alerts: [], engine: {} };
   const now = services.now();

@@ -5,6 +5,11 @@ import { deliverDue } from "./deliver.ts";
 import { detectConditions, detectFromAudit } from "./detect.ts";
 import { PendingWaits } from "./pending-waits.ts";
 
+type EngineServices = Pick<
+  Services,
+  "store" | "now" | "log" | "role" | "metrics" | "serverId" | "allowLocalAlertDestinations"
+>;
+
 export const ALERT_TICK_MS = 5_000;
 /** A process that stops ticking loses the engine to another after this long. */
 const LEASE_MS = 30_000;
@@ -15,7 +20,7 @@ const LEASE_MS = 30_000;
  * channel) and sends what is due. A crash between recording alerts and moving the cursor can send
  * an event twice, never lose it.
  */
-export function alertTick(services: Services): Promise<number> {
+export function alertTick(services: EngineServices): Promise<number> {
   // Turns never overlap within a process: a caller waits for the running one, then gets its own.
   const previous = running.get(services) ?? Promise.resolve(0);
   const turn = previous.catch(() => 0).then(() => tickOnce(services));
@@ -23,10 +28,10 @@ export function alertTick(services: Services): Promise<number> {
   return turn;
 }
 
-const running = new WeakMap<Services, Promise<number>>();
-const pendingWaits = new WeakMap<Services, PendingWaits>();
+const running = new WeakMap<EngineServices, Promise<number>>();
+const pendingWaits = new WeakMap<EngineServices, PendingWaits>();
 
-async function tickOnce(services: Services): Promise<number> {
+async function tickOnce(services: EngineServices): Promise<number> {
   const { store, serverId } = services;
   const now = services.now();
   const leader = await store.alerts.claimEngine(serverId, new Date(now), new Date(now + LEASE_MS), () =>
@@ -60,6 +65,6 @@ async function tickOnce(services: Services): Promise<number> {
   return alerts.length;
 }
 
-export async function stopAlertEngine(services: Services): Promise<void> {
+export async function stopAlertEngine(services: Pick<Services, "store" | "serverId">): Promise<void> {
   await services.store.alerts.releaseEngine(services.serverId);
 }

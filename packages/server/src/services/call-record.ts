@@ -9,7 +9,7 @@ import type { MessageType } from "./counters.ts";
  * (http/appliance-handler.ts) both record through here.
  */
 export function recordCall(
-  services: Services,
+  services: Pick<Services, "metrics" | "shed" | "counters" | "now">,
   messageType: MessageType,
   result: { ok: true } | { ok: false; error: TRPCError },
   participantId: string | null,

@@ -19,7 +19,7 @@ export interface Services {
   now: () => number;
   secrets: SecretChecker;
   secretFailures: FailureLimiter;
-  /** Failed console sign-ins, per account name and per address (services/admin-auth.ts). */
+  /** Failed console sign-ins, per account name and per address (services/admin/auth.ts). */
   loginFailures: FailureLimiter;
   /** The one-time code `auth.setup` asks for while no account exists. */
   setupCodes: SetupCodes;

@@ -5,7 +5,9 @@ import type { Services } from "./context.ts";
 const SWEEP_BATCH = 500;
 
 /** Reclaims the grants and demand of participants silent for 3 refresh intervals. */
-export async function sweepSilentParticipants(services: Services): Promise<number> {
+export async function sweepSilentParticipants(
+  services: Pick<Services, "store" | "now" | "log" | "leases">,
+): Promise<number> {
   const server = await services.store.readServer();
   if (!server) return 0;
   const now = services.now();

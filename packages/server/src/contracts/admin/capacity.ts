@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CAPACITY_PERIODS } from "../../services/capacity-report.ts";
+import { CAPACITY_PERIODS } from "../../services/capacity/report.ts";
 
 export const ZCapacityInput = z.object({
   days: z.union(CAPACITY_PERIODS.map((d) => z.literal(d)) as [z.ZodLiteral<7>, z.ZodLiteral<30>, z.ZodLiteral<90>], {

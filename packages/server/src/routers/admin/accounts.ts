@@ -6,7 +6,7 @@ import {
   ZResetPasswordInput,
   ZSetRoleInput,
 } from "../../contracts/admin/accounts.ts";
-import { createAccount, listAccounts, removeAccount, resetPassword, setRole } from "../../services/admin-accounts.ts";
+import { createAccount, listAccounts, removeAccount, resetPassword, setRole } from "../../services/admin/accounts.ts";
 import { adminProcedure, router } from "../../trpc.ts";
 import { accountDto } from "../dto.ts";
 

@@ -6,7 +6,7 @@ import {
   ZAuditPage,
   ZAuditTypes,
 } from "../../contracts/admin/audit.ts";
-import { auditCsv, auditPage } from "../../services/admin-audit.ts";
+import { auditCsv, auditPage } from "../../services/admin/audit.ts";
 import { router, viewerProcedure } from "../../trpc.ts";
 import { iso } from "../dto.ts";
 

@@ -1,5 +1,5 @@
 import { ZCapacityExport, ZCapacityInput, ZCapacityReport } from "../../contracts/admin/capacity.ts";
-import { capacityCsv, capacityReport } from "../../services/capacity-report.ts";
+import { capacityCsv, capacityReport } from "../../services/capacity/report.ts";
 import { router, viewerProcedure } from "../../trpc.ts";
 
 export const capacityRouter = router({

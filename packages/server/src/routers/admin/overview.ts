@@ -1,7 +1,7 @@
 import { ZOverview, ZUsageInput, ZUsageOutput } from "../../contracts/admin/overview.ts";
-import { overview } from "../../services/admin-overview.ts";
-import { withInUseFromPool } from "../../services/capacity-usage.ts";
-import { usageHistory } from "../../services/usage-sampler.ts";
+import { overview } from "../../services/admin/overview.ts";
+import { withInUseFromPool } from "../../services/capacity/usage.ts";
+import { usageHistory } from "../../services/capacity/usage-sampler.ts";
 import { router, viewerProcedure } from "../../trpc.ts";
 import { iso } from "../dto.ts";
 

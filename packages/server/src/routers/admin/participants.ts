@@ -17,8 +17,8 @@ import {
   participantDetail,
   participantHistory,
   removeParticipant,
-} from "../../services/admin-participants.ts";
-import { USAGE_RANGES } from "../../services/usage-sampler.ts";
+} from "../../services/admin/participants.ts";
+import { USAGE_RANGES } from "../../services/capacity/usage-sampler.ts";
 import { adminProcedure, router, viewerProcedure } from "../../trpc.ts";
 import { iso } from "../dto.ts";
 

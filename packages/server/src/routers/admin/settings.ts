@@ -15,7 +15,7 @@ import {
   setPoolSize,
   setRefreshInterval,
   setSecret,
-} from "../../services/admin-settings.ts";
+} from "../../services/admin/settings.ts";
 import { adminProcedure, router, viewerProcedure } from "../../trpc.ts";
 import { iso } from "../dto.ts";
 

@@ -2,7 +2,7 @@ import { ZAccount } from "../../contracts/admin/accounts.ts";
 import { ZAuthState, ZLoginInput, ZSetupInput } from "../../contracts/auth.ts";
 import { ZOk } from "../../contracts/fields.ts";
 import { RULES } from "../../contracts/rules.ts";
-import { authState, logIn, logOut, setUp } from "../../services/admin-auth.ts";
+import { authState, logIn, logOut, setUp } from "../../services/admin/auth.ts";
 import { consoleProcedure, router } from "../../trpc.ts";
 import { accountDto } from "../dto.ts";
 

@@ -1,5 +1,5 @@
 import { SlsError } from "../../errors.ts";
-import { handBack } from "../../services/backup/handback.ts";
+import { handBack } from "../../services/backup/handback-send.ts";
 import { ZSealed } from "../../services/backup/link-key.ts";
 import { BackupServing } from "../../services/backup/serving.ts";
 import { ZHandbackRequest } from "../../services/backup/snapshot-wire.ts";

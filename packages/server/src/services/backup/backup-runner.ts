@@ -88,7 +88,7 @@ export class BackupRunner {
   private ticking: Promise<void> | null = null;
 
   constructor(
-    private readonly services: Services,
+    private readonly services: Pick<Services, "now" | "log">,
     private readonly store: BackupStore,
     readonly serving: BackupServing,
     private readonly config: BackupConfig,

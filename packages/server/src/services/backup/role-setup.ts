@@ -2,14 +2,14 @@ import type { TEnv } from "../../env.ts";
 import type { Logger } from "../../logger.ts";
 import type { Services } from "../context.ts";
 import { BackupRunner } from "./backup-runner.ts";
-import { HandbackOutcomes, takeBackFromBackup } from "./handback.ts";
+import { HandbackOutcomes, takeBackFromBackup } from "./handback-receive.ts";
 import { BackupLink } from "./link-key.ts";
 import { BackupServing, mainServing, type ServingPolicy } from "./serving.ts";
 
 export interface RoleSetup {
   serving: ServingPolicy;
   /** Runs once the services exist, before the process listens. */
-  start(services: Services): Promise<void>;
+  start(services: Pick<Services, "store" | "now" | "log" | "scheme" | "serving">): Promise<void>;
   stop(): Promise<void>;
   /** Whether the reclaim sweep should run now (a mirroring backup leaves that to the main server). */
   sweeps(): boolean;

@@ -14,7 +14,7 @@ import { participantToWire, serverToWire, ZSyncRequest, type TSyncAnswer } from 
  * Resolves to the answer and that participant's id (for the message counters).
  */
 export async function syncForBackup(
-  services: Services,
+  services: Pick<Services, "store" | "now" | "log" | "role" | "serving">,
   backupStore: BackupStore,
   sealed: TSealed,
   from: string,
@@ -59,7 +59,7 @@ export async function syncForBackup(
 }
 
 /** The link key of a main server, for the calls only the main server answers (backup.sync, backup.register). */
-export function mainServerLink(services: Services, call: string): BackupLink {
+export function mainServerLink(services: Pick<Services, "role" | "serving">, call: string): BackupLink {
   if (services.role === "backup") {
     throw new SlsError(
       "NOT_BACKUP",
@@ -80,7 +80,7 @@ export function mainServerLink(services: Services, call: string): BackupLink {
  * any process, payload schema), or refuses it as BAD_SECRET with the reason logged.
  */
 export async function openRequest<T>(
-  services: Services,
+  services: Pick<Services, "store" | "log">,
   link: BackupLink,
   sealed: TSealed,
   purpose: RequestPurpose,

@@ -1,3 +1,5 @@
+// The main server's side of the hand-back: calling backup.handback, checking the answer and merging
+// it (the checks themselves are handback-merge.ts). The backup's side is handback-send.ts.
 import { DAY_MS } from "@sls/allocator";
 import { HANDBACK_FAILED, HANDBACK_RECOVERED } from "@sls/db";
 import { remoteText } from "../../http/remote-text.ts";
@@ -6,8 +8,10 @@ import type { Services } from "../context.ts";
 import { normaliseServerAddress } from "./address.ts";
 import { planHandback } from "./handback-merge.ts";
 import { LinkRefusal } from "./link-key.ts";
-import type { BackupServing } from "./serving.ts";
-import { participantToWire, ZHandbackAnswer, type THandbackAnswer } from "./snapshot-wire.ts";
+import { ZHandbackAnswer, type THandbackAnswer } from "./snapshot-wire.ts";
+
+/** What recording a hand-back outcome or a refused answer uses. */
+type HandbackRecordServices = Pick<Services, "store" | "now" | "log">;
 
 /** A hand-back call that did not go through: why, for the log and the overview's backup card. */
 class HandbackFailure extends Error {
@@ -29,7 +33,7 @@ class HandbackFailure extends Error {
  * its answer was refused: a warning in the log and a line on the overview's backup card).
  */
 export async function takeBackFromBackup(
-  services: Services,
+  services: HandbackRecordServices & Pick<Services, "scheme" | "serving">,
   outcomes: HandbackOutcomes,
   timeoutMs: number,
 ): Promise<number | null> {
@@ -59,7 +63,11 @@ export async function takeBackFromBackup(
   return outcome.taken;
 }
 
-async function callHandback(services: Services, address: string, timeoutMs: number): Promise<THandbackAnswer> {
+async function callHandback(
+  services: HandbackRecordServices & Pick<Services, "serving">,
+  address: string,
+  timeoutMs: number,
+): Promise<THandbackAnswer> {
   const link = services.serving.link;
   if (!link)
     throw new HandbackFailure(
@@ -76,7 +84,7 @@ async function callHandback(services: Services, address: string, timeoutMs: numb
   }
 }
 
-async function refuseAnswer(services: Services, address: string, violations: string[]): Promise<void> {
+async function refuseAnswer(services: HandbackRecordServices, address: string, violations: string[]): Promise<void> {
   const reasons = violations.slice(0, 10).map((reason) => remoteText(reason));
   services.log.error("hand-back answer refused; nothing of it was merged", { address, reasons });
   await services.store.backup.audit([
@@ -109,7 +117,7 @@ interface Failure {
 export class HandbackOutcomes {
   private lastFailure: Failure | null | undefined;
 
-  constructor(private readonly services: Services) {}
+  constructor(private readonly services: HandbackRecordServices) {}
 
   /** `quoted` may quote the backup (its error message, what its answer broke): it is cleaned and capped first. */
   async failed(address: string, quoted: string, refused = false): Promise<void> {
@@ -160,7 +168,7 @@ export class HandbackOutcomes {
  * read in that transaction (handback-merge.ts); a violation writes nothing.
  */
 async function mergeHandback(
-  services: Services,
+  services: Pick<Services, "store" | "now">,
   answer: THandbackAnswer,
 ): Promise<{ merged: true; taken: number } | { merged: false; violations: string[] }> {
   return services.store.inPoolTransaction(async (tx) => {
@@ -173,47 +181,4 @@ async function mergeHandback(
     await tx.audit(plan.audits);
     return { merged: true as const, taken: plan.taken };
   });
-}
-
-/** backup.handback on the backup server: go inactive and hand the state over, in one step. */
-export async function handBack(services: Services, serving: BackupServing): Promise<THandbackAnswer> {
-  const answer = await services.store.inPoolTransaction(async (tx): Promise<THandbackAnswer> => {
-    const { poolSize, grantedTotal, pendingTotal, pendingSeq } = tx.server;
-    const pool = { poolSize, grantedTotal, pendingTotal, pendingSeq };
-    const role = await tx.backup.readRole();
-    if (!role?.active || !role.activeSince) {
-      return { wasActive: false, pool, participants: [], untouched: { granted: 0, pending: 0 }, seen: [], alerts: [] };
-    }
-    const since = role.activeSince;
-    const [all, changedIds, alerts] = await Promise.all([
-      tx.backup.allParticipantRecords(),
-      tx.backup.participantsChangedSince(since),
-      tx.backup.auditOfTypeSince("backup-alert", since),
-    ]);
-    await tx.backup.deactivateRole();
-    const changed = new Set(changedIds);
-    const others = all.filter((p) => !changed.has(p.id));
-    return {
-      wasActive: true,
-      pool,
-      participants: all.filter((p) => changed.has(p.id)).map(participantToWire),
-      untouched: {
-        granted: others.reduce((sum, p) => sum + p.granted, 0),
-        pending: others.reduce((sum, p) => sum + p.pending, 0),
-      },
-      // Only leases renewed while this backup served: what it set when it took over is no news.
-      seen: others
-        .filter((p) => p.lastSeenAt >= since)
-        .map((p) => [p.id, p.lastSeenAt.toISOString()] as [string, string]),
-      alerts: alerts.map((a) => ({ at: a.at.toISOString(), detail: a.detail })),
-    };
-  });
-  if (answer.wasActive) {
-    serving.state = "inactive";
-    services.log.warn("handed the pool back to the main server; this backup is inactive again", {
-      changed: answer.participants.length,
-      seen: answer.seen.length,
-    });
-  }
-  return answer;
 }

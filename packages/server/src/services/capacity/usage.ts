@@ -1,6 +1,6 @@
 import { HOUR_MS, MINUTE_MS } from "@sls/allocator";
 import type { UsageSampleRow } from "@sls/db";
-import type { Services } from "./context.ts";
+import type { Services } from "../context.ts";
 import { USAGE_RANGES, type UsageRange } from "./usage-sampler.ts";
 
 export type UsagePointWithPool = UsageSampleRow & { inUseFromPool: number | null };
@@ -12,7 +12,7 @@ export type UsagePointWithPool = UsageSampleRow & { inUseFromPool: number | null
  * no capacity sample yet null (a gap in the line).
  */
 export async function withInUseFromPool(
-  services: Services,
+  services: Pick<Services, "store">,
   points: UsageSampleRow[],
   range: UsageRange,
 ): Promise<UsagePointWithPool[]> {

@@ -1,5 +1,5 @@
 import { DAY_MS } from "@sls/allocator";
-import type { Services } from "./context.ts";
+import type { Services } from "../context.ts";
 
 /** Minute rows serve two days of fine detail, hour rows a week, day rows the whole retention period. */
 const KEEP_MINUTES_MS = 2 * DAY_MS;
@@ -16,7 +16,7 @@ const AUDIT_BATCHES_PER_RUN = 20;
  * carrying their summed deltas, so Σ grantedDelta = Σ granted keeps holding.
  */
 export async function pruneHistory(
-  services: Services,
+  services: Pick<Services, "store" | "now" | "log">,
   retentionDays: number,
 ): Promise<{ capacityRows: number; auditRows: number }> {
   const now = services.now();

@@ -1,10 +1,11 @@
 import { HOUR_MS } from "@sls/allocator";
 import type { AccountRow } from "@sls/db";
-import { clearedSessionCookie, sessionCookie } from "../auth/cookies.ts";
-import { hashSessionToken, newSessionToken, sessionIssuedAt } from "../auth/session-token.ts";
-import type { WebRequest } from "../auth/web-request.ts";
-import type { Services } from "./context.ts";
+import { clearedSessionCookie, sessionCookie } from "../../auth/cookies.ts";
+import { hashSessionToken, newSessionToken, sessionIssuedAt } from "../../auth/session-token.ts";
+import type { WebRequest } from "../../auth/web-request.ts";
+import type { Services } from "../context.ts";
 
+type SessionServices = Pick<Services, "store" | "now">;
 /** A session lasts this long after its last renewal; an idle browser is signed out after it. */
 export const SESSION_TTL_MS = 8 * HOUR_MS;
 /** However active, a session ends this long after sign-in (an open tab polls, so idleness alone never ends it). */
@@ -18,7 +19,7 @@ export interface CurrentSession {
 }
 
 /** The signed-in account behind the request's cookie, renewing the session when it is half used. */
-export async function currentSession(services: Services, web: WebRequest): Promise<CurrentSession | null> {
+export async function currentSession(services: SessionServices, web: WebRequest): Promise<CurrentSession | null> {
   if (!web.sessionToken) return null;
   const tokenHash = hashSessionToken(web.sessionToken);
   const session = await services.store.accounts.findSession(tokenHash);
@@ -43,7 +44,7 @@ export async function currentSession(services: Services, web: WebRequest): Promi
  * committed between the check and now.
  */
 export async function startSession(
-  services: Services,
+  services: SessionServices,
   web: WebRequest,
   account: { id: string; passwordHash: string },
 ): Promise<boolean> {
@@ -57,7 +58,7 @@ export async function startSession(
   return started;
 }
 
-export async function endSession(services: Services, web: WebRequest): Promise<void> {
+export async function endSession(services: Pick<Services, "store">, web: WebRequest): Promise<void> {
   if (web.sessionToken) await services.store.accounts.deleteSession(hashSessionToken(web.sessionToken));
   web.setCookie(clearedSessionCookie(web.secure));
 }

@@ -1,8 +1,9 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "@sls/allocator";
 import type { UsageSampleRow } from "@sls/db";
-import { USAGE_RANGE_SPANS, type TUsageRange } from "../contracts/usage-ranges.ts";
-import type { Services } from "./context.ts";
+import { USAGE_RANGE_SPANS, type TUsageRange } from "../../contracts/usage-ranges.ts";
+import type { Services } from "../context.ts";
 
+type UsageServices = Pick<Services, "store" | "now" | "leases">;
 export const SAMPLE_EVERY_MS = 15_000;
 /** A little over the longest range shown. */
 const KEEP_SAMPLES_MS = 8 * DAY_MS;
@@ -15,7 +16,7 @@ export const USAGE_RANGES = {
 export type UsageRange = TUsageRange;
 
 /** Stores this interval's sample (once, whichever process gets there first). */
-export async function sampleUsage(services: Services): Promise<void> {
+export async function sampleUsage(services: UsageServices): Promise<void> {
   // In-use figures and leases are renewed in memory and written behind: show the latest.
   await services.leases.flush();
   const now = services.now();
@@ -23,7 +24,7 @@ export async function sampleUsage(services: Services): Promise<void> {
   if (sample) await services.store.usage.record(sample);
 }
 
-export async function pruneUsage(services: Services): Promise<number> {
+export async function pruneUsage(services: Pick<Services, "store" | "now">): Promise<number> {
   return services.store.usage.prune(new Date(services.now() - KEEP_SAMPLES_MS));
 }
 
@@ -31,7 +32,7 @@ export async function pruneUsage(services: Services): Promise<number> {
  * Samples over `range`, one point per bucket holding the bucket's peaks (a minute at the pool's
  * limit should not be averaged away), ending with the figures of this instant.
  */
-export async function usageHistory(services: Services, range: UsageRange): Promise<UsageSampleRow[]> {
+export async function usageHistory(services: UsageServices, range: UsageRange): Promise<UsageSampleRow[]> {
   // In-use figures and leases are renewed in memory and written behind: show the latest.
   await services.leases.flush();
   const { spanMs, bucketMs } = USAGE_RANGES[range];

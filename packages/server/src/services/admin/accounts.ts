@@ -1,22 +1,23 @@
 import type { AccountRow, AccountTransaction, PoolTransaction } from "@sls/db";
-import { AdminError } from "../auth/admin-error.ts";
-import { hashPassword } from "../auth/password.ts";
+import { AdminError } from "../../auth/admin-error.ts";
+import { hashPassword } from "../../auth/password.ts";
 import type {
   TCreateAccountInput,
   TRemoveAccountInput,
   TResetPasswordInput,
   TSetRoleInput,
-} from "../contracts/admin/accounts.ts";
-import { newAccountId } from "./admin-auth.ts";
-import { adminActor } from "./admin-events.ts";
-import type { Services } from "./context.ts";
+} from "../../contracts/admin/accounts.ts";
+import { newAccountId } from "./auth.ts";
+import { adminActor } from "./events.ts";
+import type { Services } from "../context.ts";
 
-export function listAccounts(services: Services): Promise<AccountRow[]> {
+type AccountServices = Pick<Services, "store" | "now">;
+export function listAccounts(services: Pick<Services, "store">): Promise<AccountRow[]> {
   return services.store.accounts.list();
 }
 
 export async function createAccount(
-  services: Services,
+  services: AccountServices,
   by: AccountRow,
   input: TCreateAccountInput,
 ): Promise<AccountRow> {
@@ -38,7 +39,7 @@ export async function createAccount(
   });
 }
 
-export function setRole(services: Services, by: AccountRow, input: TSetRoleInput): Promise<AccountRow> {
+export function setRole(services: AccountServices, by: AccountRow, input: TSetRoleInput): Promise<AccountRow> {
   return changeAccounts(services, async (accounts, pool, at) => {
     const target = await existing(accounts, input.id);
     if (target.role === "admin" && input.role !== "admin") await keepOneAdmin(accounts, target, "demoted");
@@ -57,7 +58,7 @@ export function setRole(services: Services, by: AccountRow, input: TSetRoleInput
 
 /** Sets a new password and signs the account out everywhere. */
 export async function resetPassword(
-  services: Services,
+  services: AccountServices,
   by: AccountRow,
   input: TResetPasswordInput,
 ): Promise<AccountRow> {
@@ -70,7 +71,11 @@ export async function resetPassword(
   });
 }
 
-export function removeAccount(services: Services, by: AccountRow, input: TRemoveAccountInput): Promise<AccountRow> {
+export function removeAccount(
+  services: AccountServices,
+  by: AccountRow,
+  input: TRemoveAccountInput,
+): Promise<AccountRow> {
   return changeAccounts(services, async (accounts, pool, at) => {
     const target = await existing(accounts, input.id);
     if (target.id === by.id) {
@@ -89,7 +94,7 @@ export function removeAccount(services: Services, by: AccountRow, input: TRemove
 }
 
 function changeAccounts<R>(
-  services: Services,
+  services: AccountServices,
   work: (accounts: AccountTransaction, pool: PoolTransaction, at: Date) => Promise<R>,
 ): Promise<R> {
   return services.store.inPoolTransaction((pool) => work(pool.accounts, pool, new Date(services.now())));

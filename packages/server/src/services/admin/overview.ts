@@ -1,11 +1,11 @@
 import { DAY_MS } from "@sls/allocator";
-import type { Services } from "./context.ts";
-import { currentSilentCutoff } from "./admin-participants.ts";
-import { MESSAGE_TYPES } from "./counters.ts";
-import { readSettings } from "./admin-settings.ts";
+import type { Services } from "../context.ts";
+import { currentSilentCutoff } from "./participants.ts";
+import { MESSAGE_TYPES } from "../counters.ts";
+import { readSettings } from "./settings.ts";
 
 /** Everything the overview page shows, read in parallel. */
-export async function overview(services: Services) {
+export async function overview(services: Pick<Services, "store" | "now" | "leases" | "secrets" | "shed">) {
   // In-use figures and leases are renewed in memory and written behind: show the latest.
   await services.leases.flush();
   const now = services.now();

@@ -1,12 +1,12 @@
 import type { AuditFilter, AuditRow } from "@sls/db";
-import type { TAuditFilter, TAuditListInput } from "../contracts/admin/audit.ts";
-import type { Services } from "./context.ts";
+import type { TAuditFilter, TAuditListInput } from "../../contracts/admin/audit.ts";
+import type { Services } from "../context.ts";
 
 /** The most rows one CSV export carries; the answer says when the filter matched more. */
 const EXPORT_LIMIT = 100_000;
 
 /** Newest first, one page of what the filter matches. */
-export function auditPage(services: Services, input: TAuditListInput) {
+export function auditPage(services: Pick<Services, "store">, input: TAuditListInput) {
   return services.store.auditQueries.page(toFilter(input.filter), (input.page - 1) * input.pageSize, input.pageSize);
 }
 
@@ -34,7 +34,7 @@ const CSV_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof AuditRow>;
 
 export async function auditCsv(
-  services: Services,
+  services: Pick<Services, "store">,
   filter: TAuditFilter,
 ): Promise<{ csv: string; rows: number; truncated: boolean }> {
   const { rows, more } = await services.store.auditQueries.export(toFilter(filter), EXPORT_LIMIT);

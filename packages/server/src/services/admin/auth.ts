@@ -1,14 +1,17 @@
 import { MINUTE_MS } from "@sls/allocator";
 import { newId, type AccountRow } from "@sls/db";
-import { AdminError } from "../auth/admin-error.ts";
-import { admitSignIn } from "../auth/guesses.ts";
-import { hashPassword, spendVerificationTime, verifyPassword } from "../auth/password.ts";
-import type { RateLimitPolicy } from "../auth/rate-limit.ts";
-import type { WebRequest } from "../auth/web-request.ts";
-import type { TLoginInput, TSetupInput } from "../contracts/auth.ts";
-import { adminActor, recordAdminEvent } from "./admin-events.ts";
-import { currentSession, endSession, startSession } from "./admin-sessions.ts";
-import type { Services } from "./context.ts";
+import { AdminError } from "../../auth/admin-error.ts";
+import { admitSignIn } from "../../auth/guesses.ts";
+import { hashPassword, spendVerificationTime, verifyPassword } from "../../auth/password.ts";
+import type { RateLimitPolicy } from "../../auth/rate-limit.ts";
+import type { WebRequest } from "../../auth/web-request.ts";
+import type { TLoginInput, TSetupInput } from "../../contracts/auth.ts";
+import { adminActor, recordAdminEvent } from "./events.ts";
+import { currentSession, endSession, startSession } from "./sessions.ts";
+import type { Services } from "../context.ts";
+
+/** What a sign-in uses: the accounts and sessions, the guessing limiter (auth/guesses.ts) and the log. */
+type SignInServices = Pick<Services, "store" | "now" | "log" | "secrets" | "secretFailures" | "loginFailures">;
 
 /**
  * Sign-in failures in 15 min: per address slowed after 3 (0.5 s more each, at most 10 s) and
@@ -31,7 +34,7 @@ export function newAccountId(): string {
 }
 
 export async function authState(
-  services: Services,
+  services: Pick<Services, "store" | "now">,
   web: WebRequest,
 ): Promise<{ setupRequired: boolean; account: AccountRow | null }> {
   const [count, session] = await Promise.all([services.store.accounts.count(), currentSession(services, web)]);
@@ -43,7 +46,7 @@ export async function authState(
  * and refused once any account exists. Wrong codes count as failed sign-ins from the address.
  */
 export async function setUp(
-  services: Services,
+  services: SignInServices & Pick<Services, "setupCodes">,
   web: WebRequest,
   remoteAddress: string,
   input: TSetupInput,
@@ -79,7 +82,7 @@ function setupDone(): AdminError {
 }
 
 export async function logIn(
-  services: Services,
+  services: SignInServices,
   web: WebRequest,
   remoteAddress: string,
   input: TLoginInput,
@@ -117,7 +120,7 @@ export async function logIn(
   return found.account;
 }
 
-export async function logOut(services: Services, web: WebRequest): Promise<void> {
+export async function logOut(services: Pick<Services, "store" | "now">, web: WebRequest): Promise<void> {
   const session = await currentSession(services, web);
   await endSession(services, web);
   if (session) await recordAdminEvent(services, { type: "admin.logout", actor: adminActor(session.account) });

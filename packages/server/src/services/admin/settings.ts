@@ -1,21 +1,22 @@
 import { setPoolSize as resizePool } from "@sls/allocator";
 import type { AccountRow, AuditInput, PoolTransaction, ServerRow, SettingsUpdate } from "@sls/db";
-import { hashSharedSecret } from "../auth/secret.ts";
-import type { TBackupSettings, TOperationInput, TPoolSizeOutput } from "../contracts/admin/settings.ts";
-import { SlsError } from "../errors.ts";
-import { commitOutcome, loadState } from "./allocation.ts";
-import { adminActor } from "./admin-events.ts";
-import { normaliseServerAddress } from "./backup/address.ts";
-import type { Services } from "./context.ts";
+import { hashSharedSecret } from "../../auth/secret.ts";
+import type { TBackupSettings, TOperationInput, TPoolSizeOutput } from "../../contracts/admin/settings.ts";
+import { SlsError } from "../../errors.ts";
+import { commitOutcome, loadState } from "../allocation.ts";
+import { adminActor } from "./events.ts";
+import { normaliseServerAddress } from "../backup/address.ts";
+import type { Services } from "../context.ts";
 
-export async function readSettings(services: Services): Promise<ServerRow> {
+type SettingsServices = Pick<Services, "store" | "now">;
+export async function readSettings(services: Pick<Services, "store">): Promise<ServerRow> {
   const server = await services.store.readServer();
   if (!server)
     throw new SlsError("SERVER_NOT_CONFIGURED", "The server has not finished its first start; try again in a moment.");
   return server;
 }
 
-export async function setSecret(services: Services, by: AccountRow, secret: string): Promise<void> {
+export async function setSecret(services: SettingsServices, by: AccountRow, secret: string): Promise<void> {
   const secretHash = await hashSharedSecret(secret);
   await changeSettings(services, by, (server, at) => ({
     update: { secretHash, secretChangedAt: at },
@@ -25,7 +26,7 @@ export async function setSecret(services: Services, by: AccountRow, secret: stri
 }
 
 export async function setRefreshInterval(
-  services: Services,
+  services: SettingsServices,
   by: AccountRow,
   refreshIntervalSec: number,
 ): Promise<void> {
@@ -36,7 +37,11 @@ export async function setRefreshInterval(
 }
 
 /** The address is stored normalised; typed without a scheme, it gets this server's own (https with TLS). */
-export async function setBackup(services: Services, by: AccountRow, typed: TBackupSettings | null): Promise<void> {
+export async function setBackup(
+  services: SettingsServices & Pick<Services, "scheme">,
+  by: AccountRow,
+  typed: TBackupSettings | null,
+): Promise<void> {
   const backup = typed && {
     ...typed,
     address: normaliseServerAddress(typed.address, services.scheme) ?? typed.address,
@@ -54,7 +59,11 @@ export async function setBackup(services: Services, by: AccountRow, typed: TBack
   }));
 }
 
-export async function setOperation(services: Services, by: AccountRow, operation: TOperationInput): Promise<void> {
+export async function setOperation(
+  services: SettingsServices,
+  by: AccountRow,
+  operation: TOperationInput,
+): Promise<void> {
   await changeSettings(services, by, (server) => ({
     update: operation,
     audit: {
@@ -75,7 +84,11 @@ export async function setOperation(services: Services, by: AccountRow, operation
  * Resizes the pool through the allocator, under the pool lock: shrinking below what is granted
  * is its POOL_BELOW_GRANTED, and growing serves the pending queue at once.
  */
-export async function setPoolSize(services: Services, by: AccountRow, poolSize: number): Promise<TPoolSizeOutput> {
+export async function setPoolSize(
+  services: SettingsServices,
+  by: AccountRow,
+  poolSize: number,
+): Promise<TPoolSizeOutput> {
   return services.store.inPoolTransaction(async (tx) => {
     const at = new Date(services.now());
     const actor = adminActor(by);
@@ -102,7 +115,7 @@ type SettingsChange = (
 ) => { update: SettingsUpdate; audit: Omit<AuditInput, "at" | "actor"> };
 
 /** Writes settings and their audit row in one transaction, under the pool lock like any other change. */
-async function changeSettings(services: Services, by: AccountRow, change: SettingsChange): Promise<void> {
+async function changeSettings(services: SettingsServices, by: AccountRow, change: SettingsChange): Promise<void> {
   await services.store.inPoolTransaction(async (tx: PoolTransaction) => {
     const at = new Date(services.now());
     const { update, audit } = change(tx.server, at);

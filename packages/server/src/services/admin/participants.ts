@@ -1,11 +1,14 @@
 import { reclaim, type ReclaimCause } from "@sls/allocator";
 import type { AccountRow, ParticipantRow, ParticipantState, PoolTransaction } from "@sls/db";
-import type { TParticipantListInput } from "../contracts/admin/participants.ts";
-import { SlsError } from "../errors.ts";
-import { commitOutcome, loadState } from "./allocation.ts";
-import { adminActor } from "./admin-events.ts";
-import type { Services } from "./context.ts";
-import { silentCutoff } from "./sweeper.ts";
+import type { TParticipantListInput } from "../../contracts/admin/participants.ts";
+import { SlsError } from "../../errors.ts";
+import { commitOutcome, loadState } from "../allocation.ts";
+import { adminActor } from "./events.ts";
+import type { Services } from "../context.ts";
+import { silentCutoff } from "../sweeper.ts";
+
+type ParticipantServices = Pick<Services, "store" | "now">;
+type ParticipantPageServices = Pick<Services, "store" | "now" | "leases">;
 
 function stateOf(row: Pick<ParticipantRow, "approved" | "lastSeenAt">, cutoff: Date): ParticipantState {
   if (!row.approved) return "awaiting-approval";
@@ -13,12 +16,12 @@ function stateOf(row: Pick<ParticipantRow, "approved" | "lastSeenAt">, cutoff: D
 }
 
 /** The instant before which a participant counts as silent (3 refresh intervals). */
-export async function currentSilentCutoff(services: Services): Promise<Date> {
+export async function currentSilentCutoff(services: ParticipantServices): Promise<Date> {
   const server = await services.store.readServer();
   return silentCutoff(services.now(), server?.refreshIntervalSec ?? 30);
 }
 
-export async function listParticipants(services: Services, input: TParticipantListInput) {
+export async function listParticipants(services: ParticipantPageServices, input: TParticipantListInput) {
   // In-use figures and leases are renewed in memory and written behind: show the latest.
   await services.leases.flush();
   const cutoff = await currentSilentCutoff(services);
@@ -32,7 +35,7 @@ export async function listParticipants(services: Services, input: TParticipantLi
   return { rows: rows.map((row) => ({ ...row, state: stateOf(row, cutoff) })), total };
 }
 
-export async function participantDetail(services: Services, serial: string) {
+export async function participantDetail(services: ParticipantPageServices, serial: string) {
   // In-use figures and leases are renewed in memory and written behind: show the latest.
   await services.leases.flush();
   const [row, cutoff] = await Promise.all([
@@ -45,7 +48,7 @@ export async function participantDetail(services: Services, serial: string) {
 }
 
 /** Its granted and pending after each change since `from`, starting from where it stood then. */
-export async function participantHistory(services: Services, serial: string, from: Date) {
+export async function participantHistory(services: ParticipantServices, serial: string, from: Date) {
   const queries = services.store.auditQueries;
   const [start, changes, current] = await Promise.all([
     queries.lastGrantBefore(serial, from),
@@ -65,7 +68,7 @@ export async function participantHistory(services: Services, serial: string, fro
   ];
 }
 
-export async function approveParticipant(services: Services, by: AccountRow, serial: string): Promise<void> {
+export async function approveParticipant(services: ParticipantServices, by: AccountRow, serial: string): Promise<void> {
   await asAdmin(services, serial, async (tx, participant, at) => {
     if (participant.approved) return;
     await tx.updateParticipant(participant.id, { approved: true });
@@ -74,17 +77,17 @@ export async function approveParticipant(services: Services, by: AccountRow, ser
 }
 
 /** Takes the participant's grant and pending back; freed sessions serve the pending queue. */
-export function forceRelease(services: Services, by: AccountRow, serial: string) {
+export function forceRelease(services: ParticipantServices, by: AccountRow, serial: string) {
   return reclaimAs(services, by, serial, "force-release");
 }
 
 /** Takes everything back, then deletes the participant; its audit history stays. */
-export function removeParticipant(services: Services, by: AccountRow, serial: string) {
+export function removeParticipant(services: ParticipantServices, by: AccountRow, serial: string) {
   return reclaimAs(services, by, serial, "remove");
 }
 
 async function reclaimAs(
-  services: Services,
+  services: ParticipantServices,
   by: AccountRow,
   serial: string,
   cause: Extract<ReclaimCause, "force-release" | "remove">,
@@ -103,7 +106,7 @@ async function reclaimAs(
 }
 
 function asAdmin<R>(
-  services: Services,
+  services: ParticipantServices,
   serial: string,
   work: (tx: PoolTransaction, participant: ParticipantRow, at: Date) => Promise<R>,
 ) {

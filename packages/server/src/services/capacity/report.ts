@@ -1,7 +1,7 @@
 import { DAY_MS } from "@sls/allocator";
 import type { Store } from "@sls/db";
-import { csvCell } from "./admin-audit.ts";
-import type { Services } from "./context.ts";
+import { csvCell } from "../admin/audit.ts";
+import type { Services } from "../context.ts";
 
 type CapacityDay = Awaited<ReturnType<Store["capacity"]["poolDays"]>>[number];
 type ParticipantCapacity = Awaited<ReturnType<Store["capacity"]["participantTotals"]>>[number];
@@ -29,14 +29,17 @@ export interface CapacityReport {
 }
 
 /** Stores this minute's figures (once, whichever process gets there first). */
-export async function sampleCapacity(services: Services): Promise<boolean> {
+export async function sampleCapacity(services: Pick<Services, "store" | "now">): Promise<boolean> {
   const { pool, participants } = await services.store.capacity.currentFigures();
   if (!pool) return false;
   return services.store.capacity.record(new Date(services.now()), pool, participants);
 }
 
 /** The last `days` days (today included), from the day rows: per participant and in total. */
-export async function capacityReport(services: Services, days: CapacityPeriod): Promise<CapacityReport> {
+export async function capacityReport(
+  services: Pick<Services, "store" | "now">,
+  days: CapacityPeriod,
+): Promise<CapacityReport> {
   const now = services.now();
   const from = new Date(now - (now % DAY_MS) - (days - 1) * DAY_MS);
   const [daily, participants] = await Promise.all([
