@@ -45,7 +45,7 @@ export async function register(
 ): Promise<{ participantId: string; answer: TRegisterOutput }> {
   // A registration that already waited past the deadline (CPU-starved process, socket backlog)
   // is refused before the secret check and the transaction it would cost.
-  services.allocations.admit(arrivedAt);
+  services.poolQueue.admit(arrivedAt);
   // The settings cache (at most 1 s old): in a registration storm every call would otherwise
   // read the server row first. Configured and enabled are checked again under the lock.
   const server = await services.settings.get();
@@ -63,7 +63,7 @@ export async function registerBackup(
   details: RegistrationDetails,
   arrivedAt?: number,
 ): Promise<{ participantId: string; answer: TRegisterOutput }> {
-  services.allocations.admit(arrivedAt);
+  services.poolQueue.admit(arrivedAt);
   requireConfigured(await services.settings.get());
   return enrol(services, details, "backup", arrivedAt);
 }
@@ -82,7 +82,7 @@ async function enrol(
   const now = services.now();
   const at = new Date(now);
   const actor = `${registrant}:${input.serial}`;
-  const result = await services.allocations.run(
+  const result = await services.poolQueue.run(
     async (tx) => {
       await services.serving.guard(tx, now, false);
       requireConfigured(tx.server);

@@ -5,7 +5,7 @@ import type { TBackup } from "../../contracts/appliance.ts";
 import { SlsError } from "../../errors.ts";
 import { loadState, reclaimIfSilent, toSnapshot } from "../allocation.ts";
 import type { Services } from "../context.ts";
-import type { Priority } from "../pool-batcher.ts";
+import type { Priority } from "../pool-queue.ts";
 
 export function backupOf(server: ServerRow): TBackup {
   return server.backupAddress ? { address: server.backupAddress } : null;
@@ -54,7 +54,7 @@ export async function asParticipant<R>(
   const now = services.now();
   const others = options.others ?? (async () => []);
   const floor = services.leases.floor;
-  return services.allocations.run(
+  return services.poolQueue.run(
     async (tx) => {
       const renewLease = await services.serving.guard(tx, now, options.issuing ?? false);
       const current = await tx.findParticipantById(who.id);

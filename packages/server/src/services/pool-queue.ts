@@ -34,7 +34,7 @@ interface Job {
   reject(error: unknown): void;
 }
 
-export interface BatcherOptions {
+export interface PoolQueueOptions {
   /** The longest a call may wait for the lock before it is refused as OVERLOADED (ms). */
   deadlineMs: number;
   /** Reports each committed batch: its size and how long it held the pool lock (from its grant to the commit). */
@@ -49,14 +49,14 @@ const MIN_RETRY_AFTER_MS = 250;
 const MAX_RETRY_AFTER_MS = MINUTE_MS;
 
 /**
- * Group commit for grant-changing calls, with admission control. Calls that arrive while a
+ * The queue for the pool lock: group commit for grant-changing calls, with admission control. Calls that arrive while a
  * transaction runs wait and then share the next one: one lock, one commit; answers are sent only
  * after the commit. A call whose expected wait exceeds the deadline is refused at once with
  * OVERLOADED and a retryAfterMs from the queue's drain rate, before it has done anything, and so
  * is one that has waited past the deadline when its turn comes (its caller is about to give up).
  * Work must decide a refusal (SlsError, AllocationError) before it writes.
  */
-export class PoolBatcher {
+export class PoolQueue {
   private readonly queues = new Map<Priority, Job[]>(PRIORITIES.map((p) => [p, []]));
   private draining = false;
   /** Running estimate of how long one call holds the lock (ms), from committed batches. */
@@ -67,7 +67,7 @@ export class PoolBatcher {
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
-    private readonly options: BatcherOptions = { deadlineMs: DEFAULT_CALL_DEADLINE_MS },
+    private readonly options: PoolQueueOptions = { deadlineMs: DEFAULT_CALL_DEADLINE_MS },
   ) {
     this.now = options.now ?? (() => performance.now());
   }
