@@ -29,7 +29,7 @@ function harness(deadlineMs: number) {
   const served: string[] = [];
   const call = (name: string, priority: Priority) =>
     queue
-      .run(async () => void served.push(name), { priority })
+      .run({ priority }, async () => void served.push(name))
       .then(
         () => ({ name, ok: true as const }),
         (error: unknown) => ({ name, ok: false as const, error: error as SlsError }),
@@ -116,13 +116,13 @@ describe("PoolQueue admission", () => {
     const h = harness(100);
     h.advance(1_000);
     const late = await h.queue
-      .run(async () => "ran", { priority: "register", arrivedAt: 850 })
+      .run({ priority: "register", arrivedAt: 850 }, async () => "ran")
       .catch((error: SlsError) => error);
     expect(late).toBeInstanceOf(SlsError);
     expect((late as SlsError).reason).toBe("OVERLOADED");
     expect(() => h.queue.admit(850)).toThrow(SlsError);
     expect(() => h.queue.admit(950)).not.toThrow();
-    const timely = h.queue.run(async () => "ran", { arrivedAt: 950 });
+    const timely = h.queue.run({ priority: "request", arrivedAt: 950 }, async () => "ran");
     await h.commitNext();
     expect(await timely).toBe("ran");
   });

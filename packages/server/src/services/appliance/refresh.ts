@@ -4,7 +4,8 @@ import { SlsError } from "../../errors.ts";
 import type { Services } from "../context.ts";
 import type { Lease } from "../leases/lease-table.ts";
 import { WRITE_THROUGH_MARGIN_MS } from "../leases/leases.ts";
-import { type AuthenticatedParticipant, asParticipant, backupOf } from "./shared.ts";
+import { runAsParticipant } from "./locked-calls.ts";
+import { type AuthenticatedParticipant, backupOf } from "./shared.ts";
 
 /**
  * Refresh from memory: the lease the token named (trpc.ts authenticateLease) is renewed in this
@@ -44,28 +45,23 @@ export async function refresh(
   input: TRefreshInput,
   arrivedAt?: number,
 ): Promise<TRefreshOutput> {
-  return asParticipant(
-    services,
-    participant,
-    async (tx, state, _now, current) => {
-      if (input.inUse > current.platformLimit) {
-        throw new SlsError(
-          "INVALID_INPUT",
-          `inUse must be between 0 and the platform limit ${current.platformLimit}; got ${input.inUse}.`,
-        );
-      }
-      await tx.updateParticipant(current.id, {
-        inUse: input.inUse,
-        highWater: Math.max(current.highWater, input.inUse),
-      });
-      const self = state.participants.find((p) => p.id === current.id)!;
-      return {
-        granted: self.granted,
-        pending: self.pending,
-        refreshIntervalSec: tx.server.refreshIntervalSec,
-        backup: backupOf(tx.server),
-      };
-    },
-    { priority: "refresh", arrivedAt },
-  );
+  return runAsParticipant(services, { participant, priority: "refresh", arrivedAt }, async ({ tx, state, current }) => {
+    if (input.inUse > current.platformLimit) {
+      throw new SlsError(
+        "INVALID_INPUT",
+        `inUse must be between 0 and the platform limit ${current.platformLimit}; got ${input.inUse}.`,
+      );
+    }
+    await tx.updateParticipant(current.id, {
+      inUse: input.inUse,
+      highWater: Math.max(current.highWater, input.inUse),
+    });
+    const self = state.participants.find((p) => p.id === current.id)!;
+    return {
+      granted: self.granted,
+      pending: self.pending,
+      refreshIntervalSec: tx.server.refreshIntervalSec,
+      backup: backupOf(tx.server),
+    };
+  });
 }
