@@ -17,7 +17,7 @@ export async function refreshFromLease(
   services: Services,
   lease: Lease,
   input: TRefreshInput,
-): Promise<{ participantId: string; answer: TRefreshOutput } | null> {
+): Promise<TRefreshOutput | null> {
   if (services.serving.refreshTakesLock) return null;
   const server = await services.settings.get();
   if (!server) return null;
@@ -28,13 +28,10 @@ export async function refreshFromLease(
   services.leases.table.renew(lease, input.inUse, now);
   if (lease.persistedAt < silentBefore + WRITE_THROUGH_MARGIN_MS) await services.leases.writeThrough();
   return {
-    participantId: lease.id,
-    answer: {
-      granted: lease.granted,
-      pending: lease.pending,
-      refreshIntervalSec: server.refreshIntervalSec,
-      backup: backupOf(server),
-    },
+    granted: lease.granted,
+    pending: lease.pending,
+    refreshIntervalSec: server.refreshIntervalSec,
+    backup: backupOf(server),
   };
 }
 
