@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError } from "@trpc/server";
+import { getTRPCErrorFromUnknown } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { appRouter, createCaller } from "../root.ts";
+import { createCaller } from "../root.ts";
 import type { Services } from "../services/context.ts";
 import { ZRefreshInput } from "../contracts/appliance.ts";
 import { refreshFromMemory } from "../routers/appliance/refresh.ts";
@@ -9,7 +9,7 @@ import { recordCall } from "../services/call-record.ts";
 import { type Context, createContextInner } from "../trpc.ts";
 import { procedurePaths } from "./procedure-paths.ts";
 import { remoteAddressOf } from "./remote-address.ts";
-import { answerTooLarge, readBody } from "./request-body.ts";
+import { answerTooLarge, readJsonBody, sendJson, trpcErrorBody } from "./json-io.ts";
 
 const VERBS = new Set(["register", "request", "refresh", "release", "transfer"]);
 
@@ -42,16 +42,16 @@ async function serve(services: Services, verb: Verb, req: IncomingMessage, res: 
   const path = `appliance.${verb}`;
   let input: unknown;
   try {
-    input = await readJson(req);
+    input = await readJsonBody(req);
     const fast = verb === "refresh" ? await refreshBeforeMiddleware(services, ctx, input) : null;
-    if (fast) return send(res, 200, { result: { data: fast } });
+    if (fast) return sendJson(res, 200, { result: { data: fast } });
     const data = await createCaller(ctx).appliance[verb](input as never);
-    send(res, 200, { result: { data } });
+    sendJson(res, 200, { result: { data } });
   } catch (cause) {
     const error = getTRPCErrorFromUnknown(cause);
-    const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: "mutation", path, input, ctx });
-    if (error.code === "PAYLOAD_TOO_LARGE") return answerTooLarge(req, res, { error: shape });
-    send(res, getHTTPStatusCodeFromError(error), { error: shape });
+    const body = trpcErrorBody(error, { type: "mutation", path, input, ctx });
+    if (error.code === "PAYLOAD_TOO_LARGE") return answerTooLarge(req, res, body);
+    sendJson(res, getHTTPStatusCodeFromError(error), body);
   }
 }
 
@@ -82,24 +82,4 @@ async function refreshBeforeMiddleware(services: Services, ctx: Context, input: 
   if (!fast.answer) return null;
   recordCall(services, "refresh", { ok: true }, call.participantId, seconds());
   return fast.answer;
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return;
-  const payload = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
-  res.end(payload);
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const text = await readBody(req);
-  if (text.trim() === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new TRPCError({
-      code: "PARSE_ERROR",
-      message: "The body is not valid JSON; send the input as a JSON object.",
-    });
-  }
 }
