@@ -16,7 +16,7 @@ import { sampleCapacity } from "./services/capacity/report.ts";
 import { pruneHistory } from "./services/capacity/retention.ts";
 import { setUpRole } from "./services/backup/role-setup.ts";
 import { DEFAULT_LEASE_OPTIONS, Leases } from "./services/leases/leases.ts";
-import { PoolBatcher } from "./services/pool-batcher.ts";
+import { PoolQueue } from "./services/pool-queue.ts";
 import { SettingsCache } from "./services/settings-cache.ts";
 import { ShedCounter } from "./services/shed-counter.ts";
 import { SetupCodes, setupCodeFile } from "./services/setup-code.ts";
@@ -67,7 +67,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     serverId: env.SLS_SERVER_ID,
     scheme: ownScheme(env),
     allowLocalAlertDestinations: env.SLS_ALERT_ALLOW_LOCAL_DESTINATIONS === "on",
-    allocations: new PoolBatcher(store, log, {
+    poolQueue: new PoolQueue(store, log, {
       deadlineMs: env.SLS_CALL_DEADLINE_MS,
       onBatch: (size, seconds) => metrics.observeBatch(size, seconds),
     }),

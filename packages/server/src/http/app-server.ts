@@ -11,6 +11,7 @@ import {
   DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
 } from "./connection-limits.ts";
 import type { AddressSet } from "./ip-address.ts";
+import { sendJson } from "./json-io.ts";
 import { procedurePaths, TRPC_BASE_PATH } from "./procedure-paths.ts";
 import { fromTrustedProxy } from "./remote-address.ts";
 import { createTrpcRequestHandler } from "./trpc-handler.ts";
@@ -196,13 +197,4 @@ function setSecurityHeaders(req: IncomingMessage, res: ServerResponse, secure: b
   res.setHeader("referrer-policy", "same-origin");
   res.setHeader("x-frame-options", "DENY");
   if (secure) res.setHeader("strict-transport-security", HSTS);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const payload = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(payload),
-  });
-  res.end(payload);
 }

@@ -1,16 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError } from "@trpc/server";
+import { getTRPCErrorFromUnknown } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { appRouter, createCaller } from "../root.ts";
+import { createCaller } from "../root.ts";
 import type { Services } from "../services/context.ts";
 import { ZRefreshInput } from "../contracts/appliance.ts";
-import { refreshFromLease } from "../services/appliance/refresh.ts";
+import { refreshFromMemory } from "../routers/appliance/refresh.ts";
 import { recordCall } from "../services/call-record.ts";
-import type { Lease } from "../services/leases/lease-table.ts";
-import { authenticateLease, type Context, createContextInner } from "../trpc.ts";
+import { type Context, createContextInner } from "../trpc.ts";
 import { procedurePaths } from "./procedure-paths.ts";
 import { remoteAddressOf } from "./remote-address.ts";
-import { answerTooLarge, readBody } from "./request-body.ts";
+import { answerTooLarge, readJsonBody, sendJson, trpcErrorBody } from "./json-io.ts";
 
 const VERBS = new Set(["register", "request", "refresh", "release", "transfer"]);
 
@@ -43,60 +42,44 @@ async function serve(services: Services, verb: Verb, req: IncomingMessage, res: 
   const path = `appliance.${verb}`;
   let input: unknown;
   try {
-    input = await readJson(req);
-    const fast = verb === "refresh" ? await refreshFast(services, ctx, input) : null;
-    if (fast) return send(res, 200, { result: { data: fast } });
+    input = await readJsonBody(req);
+    const fast = verb === "refresh" ? await refreshBeforeMiddleware(services, ctx, input) : null;
+    if (fast) return sendJson(res, 200, { result: { data: fast } });
     const data = await createCaller(ctx).appliance[verb](input as never);
-    send(res, 200, { result: { data } });
+    sendJson(res, 200, { result: { data } });
   } catch (cause) {
     const error = getTRPCErrorFromUnknown(cause);
-    const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: "mutation", path, input, ctx });
-    if (error.code === "PAYLOAD_TOO_LARGE") return answerTooLarge(req, res, { error: shape });
-    send(res, getHTTPStatusCodeFromError(error), { error: shape });
+    const body = trpcErrorBody(error, { type: "mutation", path, input, ctx });
+    if (error.code === "PAYLOAD_TOO_LARGE") return answerTooLarge(req, res, body);
+    sendJson(res, getHTTPStatusCodeFromError(error), body);
   }
 }
 
 /**
  * The common refresh (valid input, a known token, a participant that is not silent, a serving main
- * server) answered from the lease table without tRPC's middleware chain, which costs more CPU
- * than the answer itself. The token is checked the one way every call's is (authenticateLease),
- * and a refusal there is the call's answer. Anything else returns null and takes the full path,
- * which answers the same call the same way or refuses it with the reason.
+ * server) answered from memory (`refreshFromMemory`, the router's own first step) without tRPC's
+ * middleware chain, which costs more CPU than the answer itself; counted through the same
+ * `recordCall`. A refused token is the call's answer. Anything else returns null and takes the
+ * router, which takes the same first step again (a map lookup) and then the pool lock, answering
+ * the same call the same way or refusing it with the reason.
  */
-async function refreshFast(services: Services, ctx: Context, input: unknown) {
+async function refreshBeforeMiddleware(services: Services, ctx: Context, input: unknown) {
   const parsed = ZRefreshInput.safeParse(input);
+  // A backup server always takes the router, whose serving check comes before the token's.
   if (!parsed.success || services.serving.refreshTakesLock) return null;
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
-  let lease: Lease;
+  const call = { participantId: null as string | null };
+  let fast: Awaited<ReturnType<typeof refreshFromMemory>>;
   try {
-    ({ lease } = await authenticateLease(services, ctx.authorization, ctx.remoteAddress));
+    fast = await refreshFromMemory(ctx, call, parsed.data);
   } catch (cause) {
-    recordCall(services, "refresh", { ok: false, error: getTRPCErrorFromUnknown(cause) }, null, seconds());
+    // Only a refused token is counted here (without a participant, as the router counts it).
+    if (call.participantId === null)
+      recordCall(services, "refresh", { ok: false, error: getTRPCErrorFromUnknown(cause) }, null, seconds());
     throw cause;
   }
-  const fast = await refreshFromLease(services, lease, parsed.data);
-  if (!fast) return null;
-  recordCall(services, "refresh", { ok: true }, fast.participantId, seconds());
+  if (!fast.answer) return null;
+  recordCall(services, "refresh", { ok: true }, call.participantId, seconds());
   return fast.answer;
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return;
-  const payload = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
-  res.end(payload);
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const text = await readBody(req);
-  if (text.trim() === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new TRPCError({
-      code: "PARSE_ERROR",
-      message: "The body is not valid JSON; send the input as a JSON object.",
-    });
-  }
 }

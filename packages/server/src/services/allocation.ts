@@ -21,19 +21,25 @@ export function toSnapshot(row: ParticipantRow, floor = 0): ParticipantSnapshot 
 }
 
 /**
- * The slice of state an allocation needs: the pool, the actors and the pending queue. A request
- * can only serve the queue when sessions are idle, so while the pool is exhausted (the usual case
- * when anyone waits) it skips loading the queue.
+ * When a call loads the pending queue, and so may serve it: always, or only while sessions are
+ * idle (a request, which can serve the queue only then).
+ */
+export type QueueServing = "always" | "when-sessions-idle";
+
+/**
+ * The slice of state an allocation needs: the pool, the actors and the pending queue. A call that
+ * serves the queue only when sessions are idle skips loading it while the pool is exhausted (the
+ * usual case when anyone waits).
  */
 export async function loadState(
   tx: PoolTransaction,
   actors: ParticipantRow[],
-  purpose: "request" | "any" = "any",
+  servesQueue: QueueServing = "always",
   floor = 0,
 ): Promise<AllocState> {
   const byId = new Map<string, ParticipantSnapshot>();
   for (const row of actors) byId.set(row.id, toSnapshot(row, floor));
-  const couldServe = purpose === "any" || tx.server.poolSize > tx.server.grantedTotal;
+  const couldServe = servesQueue === "always" || tx.server.poolSize > tx.server.grantedTotal;
   if (tx.server.pendingTotal > 0 && couldServe) {
     for (const row of await tx.pendingQueue()) if (!byId.has(row.id)) byId.set(row.id, toSnapshot(row, floor));
   }

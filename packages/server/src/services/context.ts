@@ -7,7 +7,7 @@ import type { Scheme } from "./backup/address.ts";
 import type { ServingPolicy } from "./backup/serving.ts";
 import type { ServerMetrics } from "../metrics/server-metrics.ts";
 import type { MessageCounters } from "./counters.ts";
-import type { PoolBatcher } from "./pool-batcher.ts";
+import type { PoolQueue } from "./pool-queue.ts";
 import type { Leases } from "./leases/leases.ts";
 import type { ShedCounter } from "./shed-counter.ts";
 import type { SettingsCache } from "./settings-cache.ts";
@@ -35,7 +35,7 @@ export interface Services {
   /** SLS_ALERT_ALLOW_LOCAL_DESTINATIONS: alert channels may point at loopback and link-local hosts. */
   allowLocalAlertDestinations: boolean;
   /** Runs grant-changing work under the pool lock, batching concurrent calls (group commit). */
-  allocations: PoolBatcher;
+  poolQueue: PoolQueue;
   /** Settings for the refresh fast path, at most a second old. */
   settings: SettingsCache;
   role: "main" | "backup";

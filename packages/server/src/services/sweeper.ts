@@ -20,7 +20,7 @@ export async function sweepSilentParticipants(
   return services.store.inPoolTransaction(async (tx) => {
     const lockedCutoff = sweepCutoff(now, tx.server.refreshIntervalSec, floor);
     const silent = lockedCutoff ? await tx.silentHolders(lockedCutoff, SWEEP_BATCH) : [];
-    let state = await loadState(tx, silent, "any", floor);
+    let state = await loadState(tx, silent, "always", floor);
     const at = new Date(now);
     for (const participant of silent) {
       const outcome = reclaim(state, participant.id, "reclaim");

@@ -6,9 +6,9 @@ import type {
   TRequestOutput,
   TTransferInput,
 } from "../../contracts/appliance.ts";
-import { commitOutcome } from "../allocation.ts";
 import type { Services } from "../context.ts";
-import { type AuthenticatedParticipant, asParticipant, requireConfigured } from "./shared.ts";
+import { runAsParticipant } from "./locked-calls.ts";
+import { type AuthenticatedParticipant, requireConfigured } from "./shared.ts";
 
 export async function request(
   services: Services,
@@ -16,21 +16,24 @@ export async function request(
   input: TRequestInput,
   arrivedAt?: number,
 ): Promise<TRequestOutput> {
-  return asParticipant(
-    services,
+  const call = {
     participant,
-    async (tx, state, now) => {
-      const replay = await tx.findAppliedRequest(participant.id, input.requestId);
-      if (replay) return JSON.parse(replay) as TRequestOutput;
-      requireConfigured(tx.server);
-      const outcome = requestSessions(state, participant.id, input.sessions);
-      await commitOutcome(tx, state, outcome, new Date(now), `appliance:${participant.serial}`);
-      const answer: TRequestOutput = { ...outcome.result, refreshIntervalSec: tx.server.refreshIntervalSec };
-      await tx.saveAppliedRequest(participant.id, input.requestId, JSON.stringify(answer), new Date(now));
-      return answer;
-    },
-    { issuing: true, purpose: "request", requestId: input.requestId, arrivedAt },
-  );
+    priority: "request",
+    arrivedAt,
+    requestId: input.requestId,
+    grantsSessions: true,
+    servesQueue: "when-sessions-idle",
+  } as const;
+  return runAsParticipant(services, call, async ({ tx, state, now, commit }) => {
+    const replay = await tx.findAppliedRequest(participant.id, input.requestId);
+    if (replay) return JSON.parse(replay) as TRequestOutput;
+    requireConfigured(tx.server);
+    const outcome = requestSessions(state, participant.id, input.sessions);
+    await commit(outcome);
+    const answer: TRequestOutput = { ...outcome.result, refreshIntervalSec: tx.server.refreshIntervalSec };
+    await tx.saveAppliedRequest(participant.id, input.requestId, JSON.stringify(answer), new Date(now));
+    return answer;
+  });
 }
 
 export async function release(
@@ -39,16 +42,11 @@ export async function release(
   input: TReleaseInput,
   arrivedAt?: number,
 ): Promise<TGrantOutput> {
-  return asParticipant(
-    services,
-    participant,
-    async (tx, state, now) => {
-      const outcome = releaseSessions(state, participant.id, input.sessions);
-      await commitOutcome(tx, state, outcome, new Date(now), `appliance:${participant.serial}`);
-      return outcome.result;
-    },
-    { priority: "release", arrivedAt },
-  );
+  return runAsParticipant(services, { participant, priority: "release", arrivedAt }, async ({ state, commit }) => {
+    const outcome = releaseSessions(state, participant.id, input.sessions);
+    await commit(outcome);
+    return outcome.result;
+  });
 }
 
 export async function transferFrom(
@@ -57,14 +55,10 @@ export async function transferFrom(
   input: TTransferInput,
   arrivedAt?: number,
 ): Promise<TGrantOutput> {
-  return asParticipant(
-    services,
-    participant,
-    async (tx, state, now) => {
-      const outcome = transfer(state, participant.id, input.fromSerial);
-      await commitOutcome(tx, state, outcome, new Date(now), `appliance:${participant.serial}`);
-      return outcome.result;
-    },
-    { others: async (tx) => [await tx.findParticipantBySerial(input.fromSerial)], arrivedAt },
-  );
+  const call = { participant, priority: "request", arrivedAt, peerSerial: input.fromSerial } as const;
+  return runAsParticipant(services, call, async ({ state, commit }) => {
+    const outcome = transfer(state, participant.id, input.fromSerial);
+    await commit(outcome);
+    return outcome.result;
+  });
 }

@@ -4,7 +4,8 @@ import { SlsError } from "../../errors.ts";
 import type { Services } from "../context.ts";
 import type { Lease } from "../leases/lease-table.ts";
 import { WRITE_THROUGH_MARGIN_MS } from "../leases/leases.ts";
-import { type AuthenticatedParticipant, asParticipant, backupOf } from "./shared.ts";
+import { runAsParticipant } from "./locked-calls.ts";
+import { type AuthenticatedParticipant, backupOf } from "./shared.ts";
 
 /**
  * Refresh from memory: the lease the token named (trpc.ts authenticateLease) is renewed in this
@@ -16,7 +17,7 @@ export async function refreshFromLease(
   services: Services,
   lease: Lease,
   input: TRefreshInput,
-): Promise<{ participantId: string; answer: TRefreshOutput } | null> {
+): Promise<TRefreshOutput | null> {
   if (services.serving.refreshTakesLock) return null;
   const server = await services.settings.get();
   if (!server) return null;
@@ -27,13 +28,10 @@ export async function refreshFromLease(
   services.leases.table.renew(lease, input.inUse, now);
   if (lease.persistedAt < silentBefore + WRITE_THROUGH_MARGIN_MS) await services.leases.writeThrough();
   return {
-    participantId: lease.id,
-    answer: {
-      granted: lease.granted,
-      pending: lease.pending,
-      refreshIntervalSec: server.refreshIntervalSec,
-      backup: backupOf(server),
-    },
+    granted: lease.granted,
+    pending: lease.pending,
+    refreshIntervalSec: server.refreshIntervalSec,
+    backup: backupOf(server),
   };
 }
 
@@ -44,28 +42,23 @@ export async function refresh(
   input: TRefreshInput,
   arrivedAt?: number,
 ): Promise<TRefreshOutput> {
-  return asParticipant(
-    services,
-    participant,
-    async (tx, state, _now, current) => {
-      if (input.inUse > current.platformLimit) {
-        throw new SlsError(
-          "INVALID_INPUT",
-          `inUse must be between 0 and the platform limit ${current.platformLimit}; got ${input.inUse}.`,
-        );
-      }
-      await tx.updateParticipant(current.id, {
-        inUse: input.inUse,
-        highWater: Math.max(current.highWater, input.inUse),
-      });
-      const self = state.participants.find((p) => p.id === current.id)!;
-      return {
-        granted: self.granted,
-        pending: self.pending,
-        refreshIntervalSec: tx.server.refreshIntervalSec,
-        backup: backupOf(tx.server),
-      };
-    },
-    { priority: "refresh", arrivedAt },
-  );
+  return runAsParticipant(services, { participant, priority: "refresh", arrivedAt }, async ({ tx, state, current }) => {
+    if (input.inUse > current.platformLimit) {
+      throw new SlsError(
+        "INVALID_INPUT",
+        `inUse must be between 0 and the platform limit ${current.platformLimit}; got ${input.inUse}.`,
+      );
+    }
+    await tx.updateParticipant(current.id, {
+      inUse: input.inUse,
+      highWater: Math.max(current.highWater, input.inUse),
+    });
+    const self = state.participants.find((p) => p.id === current.id)!;
+    return {
+      granted: self.granted,
+      pending: self.pending,
+      refreshIntervalSec: tx.server.refreshIntervalSec,
+      backup: backupOf(tx.server),
+    };
+  });
 }

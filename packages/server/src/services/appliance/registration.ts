@@ -6,6 +6,7 @@ import type { TRegisterInput, TRegisterOutput } from "../../contracts/appliance.
 import { SlsError } from "../../errors.ts";
 import { commitOutcome, loadState, reclaimIfSilent } from "../allocation.ts";
 import type { Services } from "../context.ts";
+import { runRegistration } from "./locked-calls.ts";
 import { backupOf, requireConfigured } from "./shared.ts";
 
 function awaitingApproval(serial: string): SlsError {
@@ -44,7 +45,7 @@ export async function register(
 ): Promise<{ participantId: string; answer: TRegisterOutput }> {
   // A registration that already waited past the deadline (CPU-starved process, socket backlog)
   // is refused before the secret check and the transaction it would cost.
-  services.allocations.admit(arrivedAt);
+  services.poolQueue.admit(arrivedAt);
   // The settings cache (at most 1 s old): in a registration storm every call would otherwise
   // read the server row first. Configured and enabled are checked again under the lock.
   const server = await services.settings.get();
@@ -62,7 +63,7 @@ export async function registerBackup(
   details: RegistrationDetails,
   arrivedAt?: number,
 ): Promise<{ participantId: string; answer: TRegisterOutput }> {
-  services.allocations.admit(arrivedAt);
+  services.poolQueue.admit(arrivedAt);
   requireConfigured(await services.settings.get());
   return enrol(services, details, "backup", arrivedAt);
 }
@@ -78,72 +79,68 @@ async function enrol(
   registrant: Registrant,
   arrivedAt?: number,
 ): Promise<{ participantId: string; answer: TRegisterOutput }> {
-  const now = services.now();
-  const at = new Date(now);
   const actor = `${registrant}:${input.serial}`;
-  const result = await services.allocations.run(
-    async (tx) => {
-      await services.serving.guard(tx, now, false);
-      requireConfigured(tx.server);
-      // Decided before anything is written: a refused registration changes nothing.
-      const isBackupSerial = tx.server.backupSerial === input.serial;
-      if (registrant === "appliance" && isBackupSerial) throw reservedSerial(input.serial);
-      if (registrant === "backup" && !isBackupSerial) throw notTheBackup(input.serial);
-      const existing = await tx.findParticipantBySerial(input.serial);
-      if (!existing && tx.server.approvalRequired) {
-        const row = await tx.createParticipant({
-          ...newParticipantFields(input, at),
-          approved: false,
-          tokenHash: null,
-        });
-        await tx.audit([
-          {
-            at,
-            type: "register-awaiting-approval",
-            actor,
-            participantId: row.id,
-            serial: row.serial,
-          },
-        ]);
-        return { awaiting: true as const };
-      }
-      if (existing && !existing.approved) return { awaiting: true as const };
-
-      const { token, hash } = newToken();
-      const participant = existing
-        ? await reRegister(tx, existing, input, hash, now, services.leases.floor, actor)
-        : await tx.createParticipant({ ...newParticipantFields(input, at), approved: true, tokenHash: hash });
+  const call = { priority: "register", registeringSerial: input.serial, arrivedAt } as const;
+  const result = await runRegistration(services, call, async (tx, now) => {
+    const at = new Date(now);
+    requireConfigured(tx.server);
+    // Decided before anything is written: a refused registration changes nothing.
+    const isBackupSerial = tx.server.backupSerial === input.serial;
+    if (registrant === "appliance" && isBackupSerial) throw reservedSerial(input.serial);
+    if (registrant === "backup" && !isBackupSerial) throw notTheBackup(input.serial);
+    const existing = await tx.findParticipantBySerial(input.serial);
+    if (!existing && tx.server.approvalRequired) {
+      const row = await tx.createParticipant({
+        ...newParticipantFields(input, at),
+        approved: false,
+        tokenHash: null,
+      });
       await tx.audit([
         {
           at,
-          type: "register",
+          type: "register-awaiting-approval",
           actor,
-          participantId: participant.id,
-          serial: participant.serial,
-          detail: {
-            hostname: input.hostname,
-            model: input.model,
-            platformLimit: input.platformLimit,
-            localLimit: input.localLimit,
-            again: Boolean(existing),
-          },
+          participantId: row.id,
+          serial: row.serial,
         },
       ]);
-      return {
-        awaiting: false as const,
+      return { awaiting: true as const };
+    }
+    if (existing && !existing.approved) return { awaiting: true as const };
+
+    const { token, hash } = newToken();
+    const participant = existing
+      ? await reRegister(tx, existing, input, hash, now, services.leases.floor, actor)
+      : await tx.createParticipant({ ...newParticipantFields(input, at), approved: true, tokenHash: hash });
+    await tx.audit([
+      {
+        at,
+        type: "register",
+        actor,
         participantId: participant.id,
-        answer: {
-          token,
-          role: isBackupSerial ? ("backup" as const) : ("participant" as const),
-          refreshIntervalSec: tx.server.refreshIntervalSec,
-          granted: participant.granted,
-          pending: participant.pending,
-          backup: backupOf(tx.server),
+        serial: participant.serial,
+        detail: {
+          hostname: input.hostname,
+          model: input.model,
+          platformLimit: input.platformLimit,
+          localLimit: input.localLimit,
+          again: Boolean(existing),
         },
-      };
-    },
-    { priority: "register", serial: input.serial, arrivedAt },
-  );
+      },
+    ]);
+    return {
+      awaiting: false as const,
+      participantId: participant.id,
+      answer: {
+        token,
+        role: isBackupSerial ? ("backup" as const) : ("participant" as const),
+        refreshIntervalSec: tx.server.refreshIntervalSec,
+        granted: participant.granted,
+        pending: participant.pending,
+        backup: backupOf(tx.server),
+      },
+    };
+  });
   if (result.awaiting) throw awaitingApproval(input.serial);
   return result;
 }
@@ -172,7 +169,7 @@ async function reRegister(
   floor: number,
   actor: string,
 ) {
-  let state = await loadState(tx, [existing], "any", floor);
+  let state = await loadState(tx, [existing], "always", floor);
   state = await reclaimIfSilent(tx, state, existing, now, actor);
   if (input.platformLimit !== existing.platformLimit || input.localLimit !== existing.localLimit) {
     const outcome = updateLimits(state, existing.id, input.platformLimit, input.localLimit);

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { TRPCError } from "@trpc/server";
+import { getTRPCErrorShape, TRPCError } from "@trpc/server";
+import { appRouter } from "../root.ts";
+import type { Context } from "../trpc.ts";
 
 /** The largest request body any call accepts; the largest real input is a few hundred bytes. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -18,11 +20,25 @@ export function tooLarge(): TRPCError {
   });
 }
 
+/** A call's input: its JSON body (undefined when empty), PARSE_ERROR, or PAYLOAD_TOO_LARGE. */
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const text = await readBody(req);
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new TRPCError({
+      code: "PARSE_ERROR",
+      message: "The body is not valid JSON; send the input as a JSON object.",
+    });
+  }
+}
+
 /**
  * The body as text, or PAYLOAD_TOO_LARGE once it passes MAX_BODY_BYTES. The rest of a body that
  * is too large is left unread for `answerTooLarge`, never cut off here.
  */
-export function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -35,6 +51,14 @@ export function readBody(req: IncomingMessage): Promise<string> {
     const onEnd = () => resolve(Buffer.concat(chunks).toString("utf8"));
     req.on("data", onData).on("end", onEnd).once("error", reject);
   });
+}
+
+/** Sends `body` as the JSON answer, unless an answer was already started. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
+  res.end(payload);
 }
 
 /**
@@ -68,4 +92,16 @@ export function answerTooLarge(req: IncomingMessage, res: ServerResponse, body: 
   });
   req.once("error", cut);
   req.resume();
+}
+
+/**
+ * An error answer in the shape tRPC's adapter gives: for a call (`mutation`, with its input and
+ * context) or for a request refused before any procedure runs (`unknown`).
+ */
+export function trpcErrorBody(
+  error: TRPCError,
+  call: { type: "mutation" | "unknown"; path: string; input?: unknown; ctx?: Context },
+): { error: unknown } {
+  const { type, path, input, ctx } = call;
+  return { error: getTRPCErrorShape({ config: appRouter._def._config, error, type, path, input, ctx }) };
 }

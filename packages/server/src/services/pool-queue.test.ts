@@ -2,10 +2,10 @@ import type { PoolTransaction, Store } from "@sls/db";
 import { describe, expect, it } from "vitest";
 import { SlsError } from "../errors.ts";
 import { createLogger } from "../logger.ts";
-import { PoolBatcher, type Priority } from "./pool-batcher.ts";
+import { PoolQueue, type Priority } from "./pool-queue.ts";
 
 /**
- * The batcher's admission rules on a store whose transactions finish when the test says so and
+ * The pool queue's admission rules on a store whose transactions finish when the test says so and
  * a clock the test moves: what is refused, in what order calls are served, what retryAfterMs says.
  */
 function harness(deadlineMs: number) {
@@ -21,25 +21,25 @@ function harness(deadlineMs: number) {
     },
   } as unknown as Store;
   const batches: number[] = [];
-  const batcher = new PoolBatcher(store, createLogger("error"), {
+  const queue = new PoolQueue(store, createLogger("error"), {
     deadlineMs,
     now: () => clock,
     onBatch: (size) => batches.push(size),
   });
   const served: string[] = [];
   const call = (name: string, priority: Priority) =>
-    batcher
-      .run(async () => void served.push(name), { priority })
+    queue
+      .run({ priority }, async () => void served.push(name))
       .then(
         () => ({ name, ok: true as const }),
         (error: unknown) => ({ name, ok: false as const, error: error as SlsError }),
       );
-  /** A few turns of the event loop: the batcher takes a batch one turn after a call arrives. */
+  /** A few turns of the event loop: the queue takes a batch one turn after a call arrives. */
   const settle = async () => {
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
   };
   return {
-    batcher,
+    queue,
     call,
     served,
     batches,
@@ -53,7 +53,7 @@ function harness(deadlineMs: number) {
   };
 }
 
-describe("PoolBatcher admission", () => {
+describe("PoolQueue admission", () => {
   it("serves a waiting batch in priority order: release, refresh, request, register", async () => {
     const h = harness(10_000);
     const first = h.call("first", "request");
@@ -77,7 +77,7 @@ describe("PoolBatcher admission", () => {
 
   it("refuses at once, with OVERLOADED and retryAfterMs, a call whose expected wait exceeds the deadline", async () => {
     const h = harness(100);
-    // Teach the batcher that a call holds the lock 20 ms.
+    // Teach the queue that a call holds the lock 20 ms.
     for (let i = 0; i < 30; i++) {
       const done = h.call(`warm${i}`, "request");
       await h.settle();
@@ -88,8 +88,8 @@ describe("PoolBatcher admission", () => {
     const blocker = h.call("blocker", "request");
     await h.settle();
     const queued = Array.from({ length: 10 }, (_, i) => h.call(`q${i}`, "request"));
-    expect(h.batcher.queued).toBeGreaterThan(0); // the first few were admitted and wait
-    expect(h.batcher.queued).toBeLessThan(10); // the rest were refused at once
+    expect(h.queue.queued).toBeGreaterThan(0); // the first few were admitted and wait
+    expect(h.queue.queued).toBeLessThan(10); // the rest were refused at once
     const refused = await h.call("late", "request");
     expect(refused.ok).toBe(false);
     if (refused.ok) return;
@@ -105,7 +105,7 @@ describe("PoolBatcher admission", () => {
     await h.commitNext();
     expect((await release).ok).toBe(true);
     expect(h.served.indexOf("release")).toBeLessThan(h.served.indexOf("q0"));
-    while (h.batcher.queued > 0) await h.commitNext();
+    while (h.queue.queued > 0) await h.commitNext();
     await h.commitNext();
     const outcomes = await Promise.all(queued);
     expect(outcomes.filter((r) => !r.ok).length).toBeGreaterThan(0);
@@ -115,14 +115,14 @@ describe("PoolBatcher admission", () => {
   it("counts a call's wait from its arrival at the server, not from the queue", async () => {
     const h = harness(100);
     h.advance(1_000);
-    const late = await h.batcher
-      .run(async () => "ran", { priority: "register", arrivedAt: 850 })
+    const late = await h.queue
+      .run({ priority: "register", arrivedAt: 850 }, async () => "ran")
       .catch((error: SlsError) => error);
     expect(late).toBeInstanceOf(SlsError);
     expect((late as SlsError).reason).toBe("OVERLOADED");
-    expect(() => h.batcher.admit(850)).toThrow(SlsError);
-    expect(() => h.batcher.admit(950)).not.toThrow();
-    const timely = h.batcher.run(async () => "ran", { arrivedAt: 950 });
+    expect(() => h.queue.admit(850)).toThrow(SlsError);
+    expect(() => h.queue.admit(950)).not.toThrow();
+    const timely = h.queue.run({ priority: "request", arrivedAt: 950 }, async () => "ran");
     await h.commitNext();
     expect(await timely).toBe("ran");
   });

@@ -2,6 +2,7 @@ import { AllocationError, MINUTE_MS } from "@sls/allocator";
 import type { PoolTransaction, Preload, Store } from "@sls/db";
 import { retryLater, SlsError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
+import type { QueueServing } from "./allocation.ts";
 
 /** How long a grant-changing call may wait for the pool lock unless `SLS_CALL_DEADLINE_MS` says otherwise. */
 export const DEFAULT_CALL_DEADLINE_MS = 3_000;
@@ -15,26 +16,38 @@ type Work<R> = (tx: PoolTransaction) => Promise<R>;
 const PRIORITIES = ["release", "refresh", "request", "register"] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-/** What a call will read under the lock, so that a batch reads it in one statement per table. */
-export interface JobHints {
-  participantId?: string;
-  /** A registration names its participant by serial. */
-  serial?: string;
+/**
+ * One call that runs under the pool lock: its place in the queue, when it arrived, who makes it
+ * and what it will read there. A batch reads what its calls name in one statement per table
+ * (`preloadOf`); services/appliance/locked-calls.ts also reads how the call is checked and loaded.
+ */
+export interface LockedCall {
+  priority: Priority;
   /** When the call arrived at the server (same clock as `now`); its wait counts from here. */
   arrivedAt?: number | undefined;
+  /** The participant a bearer token named; its token is checked again under the lock. */
+  participant?: { id: string; tokenHash: string };
+  /** A registration names its participant by serial. */
+  registeringSerial?: string;
+  /** appliance.request: the answer already stored under this id is the answer to a retry. */
   requestId?: string;
-  priority?: Priority;
+  /** appliance.transfer: the HA peer whose sessions it takes. */
+  peerSerial?: string;
+  /** A call that may grant sessions, which a backup past its operating limit refuses. */
+  grantsSessions?: boolean;
+  /** When the pending queue is loaded, and so may be served: see `loadState`. */
+  servesQueue?: QueueServing;
 }
 
 interface Job {
   work: Work<unknown>;
-  hints: JobHints;
+  call: LockedCall;
   enqueuedAt: number;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
 
-export interface BatcherOptions {
+export interface PoolQueueOptions {
   /** The longest a call may wait for the lock before it is refused as OVERLOADED (ms). */
   deadlineMs: number;
   /** Reports each committed batch: its size and how long it held the pool lock (from its grant to the commit). */
@@ -49,14 +62,14 @@ const MIN_RETRY_AFTER_MS = 250;
 const MAX_RETRY_AFTER_MS = MINUTE_MS;
 
 /**
- * Group commit for grant-changing calls, with admission control. Calls that arrive while a
+ * The queue for the pool lock: group commit for grant-changing calls, with admission control. Calls that arrive while a
  * transaction runs wait and then share the next one: one lock, one commit; answers are sent only
  * after the commit. A call whose expected wait exceeds the deadline is refused at once with
  * OVERLOADED and a retryAfterMs from the queue's drain rate, before it has done anything, and so
  * is one that has waited past the deadline when its turn comes (its caller is about to give up).
  * Work must decide a refusal (SlsError, AllocationError) before it writes.
  */
-export class PoolBatcher {
+export class PoolQueue {
   private readonly queues = new Map<Priority, Job[]>(PRIORITIES.map((p) => [p, []]));
   private draining = false;
   /** Running estimate of how long one call holds the lock (ms), from committed batches. */
@@ -67,7 +80,7 @@ export class PoolBatcher {
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
-    private readonly options: BatcherOptions = { deadlineMs: DEFAULT_CALL_DEADLINE_MS },
+    private readonly options: PoolQueueOptions = { deadlineMs: DEFAULT_CALL_DEADLINE_MS },
   ) {
     this.now = options.now ?? (() => performance.now());
   }
@@ -79,16 +92,16 @@ export class PoolBatcher {
     return n;
   }
 
-  run<R>(work: Work<R>, hints: JobHints = {}): Promise<R> {
-    const priority = hints.priority ?? "request";
+  run<R>(call: LockedCall, work: Work<R>): Promise<R> {
+    const { priority } = call;
     const now = this.now();
-    const arrivedAt = Math.min(now, hints.arrivedAt ?? now);
+    const arrivedAt = Math.min(now, call.arrivedAt ?? now);
     const expected = now - arrivedAt + this.expectedWaitMs(priority);
     if (expected > this.options.deadlineMs) return Promise.reject(this.overloaded(expected));
     return new Promise<R>((resolve, reject) => {
       this.queues
         .get(priority)!
-        .push({ work, hints, enqueuedAt: arrivedAt, resolve: resolve as (value: unknown) => void, reject });
+        .push({ work, call, enqueuedAt: arrivedAt, resolve: resolve as (value: unknown) => void, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -177,7 +190,7 @@ export class PoolBatcher {
             }
           }
         },
-        preloadOf(batch),
+        preloadOf(batch.map((job) => job.call)),
         (ms) => (heldMs = ms),
       );
     } catch (error) {
@@ -202,15 +215,17 @@ export class PoolBatcher {
   }
 }
 
-function preloadOf(batch: Job[]): Preload {
+/** What a batch's calls will read under the lock, to be read in one statement per table. */
+function preloadOf(calls: LockedCall[]): Preload {
   const participantIds: string[] = [];
   const serials: string[] = [];
   const appliedRequests: Preload["appliedRequests"] = [];
-  for (const { hints } of batch) {
-    if (hints.serial) serials.push(hints.serial);
-    if (!hints.participantId) continue;
-    participantIds.push(hints.participantId);
-    if (hints.requestId) appliedRequests.push({ participantId: hints.participantId, requestId: hints.requestId });
+  for (const { participant, registeringSerial, peerSerial, requestId } of calls) {
+    if (registeringSerial) serials.push(registeringSerial);
+    if (peerSerial) serials.push(peerSerial);
+    if (!participant) continue;
+    participantIds.push(participant.id);
+    if (requestId) appliedRequests.push({ participantId: participant.id, requestId });
   }
   return { participantIds, serials, appliedRequests };
 }
