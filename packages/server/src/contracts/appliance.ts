@@ -1,19 +1,24 @@
 // The inputs and answers of `appliance.*` (the protocol spec): routers/appliance validates with
 // them, services/appliance takes and returns their types.
+import { MAX_PLATFORM_LIMIT } from "@sls/allocator";
 import { z } from "zod";
 import { ZCount, ZSerial } from "./fields.ts";
+import { RULES } from "./rules.ts";
 
 const ZBackup = z.object({ address: z.string() }).nullable();
 export type TBackup = z.infer<typeof ZBackup>;
 
 export const ZRegisterInput = z
   .object({
-    secret: z.string().min(1, "is required").max(128, "must be at most 128 characters"),
+    secret: z
+      .string()
+      .min(1, "is required")
+      .max(RULES.secret.maxLength, `must be at most ${RULES.secret.maxLength} characters`),
     serial: ZSerial,
     hostname: z.string().min(1, "must be 1–253 characters").max(253, "must be 1–253 characters"),
     model: z.string().min(1, "must be 1–64 characters").max(64, "must be 1–64 characters"),
-    platformLimit: ZCount(1_000_000).min(1, "must be at least 1"),
-    localLimit: ZCount(1_000_000),
+    platformLimit: ZCount(MAX_PLATFORM_LIMIT).min(1, "must be at least 1"),
+    localLimit: ZCount(MAX_PLATFORM_LIMIT),
     haPeerSerial: ZSerial.optional(),
   })
   .refine((input) => input.localLimit <= input.platformLimit, {
@@ -51,7 +56,7 @@ export const ZRequestOutput = z.object({
 });
 export type TRequestOutput = z.infer<typeof ZRequestOutput>;
 
-export const ZRefreshInput = z.object({ inUse: ZCount(1_000_000) });
+export const ZRefreshInput = z.object({ inUse: ZCount(MAX_PLATFORM_LIMIT) });
 export type TRefreshInput = z.infer<typeof ZRefreshInput>;
 
 export const ZRefreshOutput = z.object({
