@@ -5,7 +5,10 @@
  */
 import { providerOfClient } from "./client.ts";
 import type { AuditRow, NewParticipant, ParticipantRecord } from "./store/rows.ts";
-import { recordSelect } from "./store/selects.ts";
+import { dialectOf } from "./store/dialect.ts";
+import { SERVER_ROW_ID } from "./store/pool-transaction.ts";
+import type { ParticipantRow, ServerRow } from "./store/rows.ts";
+import { participantSelect, recordSelect, serverSelect } from "./store/selects.ts";
 import { clientOf, type Store } from "./store/store.ts";
 
 export { TEST_POSTGRES_URL } from "./test-postgres-url.ts";
@@ -49,6 +52,42 @@ export async function setLastSeen(store: Store, at: Date, serials?: string[]): P
     data: { lastSeenAt: at },
   });
   return count;
+}
+
+export interface LedgerSnapshot {
+  server: ServerRow | null;
+  /** Every participant, by serial. */
+  participants: ParticipantRow[];
+  grantedSum: number;
+  pendingSum: number;
+  auditGrantedSum: number;
+  auditPendingSum: number;
+}
+
+/**
+ * The Server row, every participant and the sums of the three ledgers, read in one snapshot: a
+ * check made while servers still commit calls (a bench run's calls in flight) sees one moment,
+ * never the participants before a commit and the counters after it.
+ */
+export function ledgerSnapshot(store: Store): Promise<LedgerSnapshot> {
+  const db = clientOf(store);
+  return db.$transaction(
+    async (tx) => {
+      const server = await tx.server.findUnique({ where: { id: SERVER_ROW_ID }, select: serverSelect });
+      const participants = await tx.participant.findMany({ orderBy: { serial: "asc" }, select: participantSelect });
+      const sums = await tx.participant.aggregate({ _sum: { granted: true, pending: true } });
+      const audit = await tx.auditEvent.aggregate({ _sum: { grantedDelta: true, pendingDelta: true } });
+      return {
+        server,
+        participants,
+        grantedSum: sums._sum.granted ?? 0,
+        pendingSum: sums._sum.pending ?? 0,
+        auditGrantedSum: audit._sum.grantedDelta ?? 0,
+        auditPendingSum: audit._sum.pendingDelta ?? 0,
+      };
+    },
+    dialectOf(providerOfClient(db)).snapshotRead as never,
+  );
 }
 
 export const COUNTED_TABLES = [

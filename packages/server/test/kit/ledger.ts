@@ -50,7 +50,8 @@ export async function readLedger(source: LedgerSource): Promise<LedgerReading> {
 }
 
 async function readFrom(store: Store): Promise<LedgerReading> {
-  const [row, participants, sums] = await Promise.all([store.readServer(), store.listParticipants(), store.ledger()]);
+  const { ledgerSnapshot } = await import("@sls/db/testing");
+  const { server: row, participants, ...sums } = await ledgerSnapshot(store);
   const violations: string[] = [];
   const grantedBySerial = new Map(participants.map((p) => [p.serial, p.granted]));
   if (!row) {
