@@ -1,5 +1,6 @@
-import { HOUR_MS } from "@sls/allocator";
+import { HOUR_MS, MAX_PLATFORM_LIMIT } from "@sls/allocator";
 import { isSerial } from "@sls/server/contracts";
+import { ZRegisterInput } from "@sls/server/contracts/appliance";
 import { describe, expect, it } from "vitest";
 import { DEFAULTS, ParticipantOptionsError, resolveOptions, type ParticipantOptions } from "./options.ts";
 
@@ -67,6 +68,49 @@ describe("resolveOptions", () => {
       }
     };
     expect(serials.map(accepts)).toEqual(serials.map(isSerial));
+  });
+
+  it("takes exactly the registrations the server's schema takes", () => {
+    const cases: Array<Partial<ParticipantOptions>> = [
+      { secret: "" },
+      { secret: "x".repeat(128) },
+      { secret: "x".repeat(129) },
+      { hostname: "" },
+      { hostname: "x".repeat(253) },
+      { hostname: "x".repeat(254) },
+      { model: "" },
+      { model: "x".repeat(64) },
+      { model: "x".repeat(65) },
+      { platformLimit: 0 },
+      { platformLimit: MAX_PLATFORM_LIMIT, localLimit: 0 },
+      { platformLimit: MAX_PLATFORM_LIMIT + 1, localLimit: 0 },
+      { platformLimit: 1.5 },
+      { localLimit: -1 },
+      { localLimit: valid.platformLimit },
+      { localLimit: valid.platformLimit + 1 },
+      { haPeerSerial: "JAD2231A0BD" },
+      { haPeerSerial: "bad serial!" },
+    ];
+    for (const change of cases) {
+      const options = { ...valid, ...change };
+      const { secret, serial, hostname, model, platformLimit, localLimit, haPeerSerial } = options;
+      const server = ZRegisterInput.safeParse({
+        secret,
+        serial,
+        hostname,
+        model,
+        platformLimit,
+        localLimit,
+        haPeerSerial,
+      });
+      let participant = true;
+      try {
+        resolveOptions(options);
+      } catch {
+        participant = false;
+      }
+      expect({ change, accepted: participant }).toEqual({ change, accepted: server.success });
+    }
   });
 
   it("ignores options given as undefined", () => {

@@ -89,7 +89,11 @@ export function resolveOptions(options: ParticipantOptions): ResolvedOptions {
       problems.push(`${name} ${rule}; got ${JSON.stringify((resolved as unknown as Record<string, unknown>)[name])}`);
   };
   check(/^https?:\/\/[^/]/i.test(resolved.serverUrl ?? ""), "serverUrl", "must be an http:// or https:// URL");
-  check(typeof resolved.secret === "string" && resolved.secret.length > 0, "secret", "is required");
+  check(
+    typeof resolved.secret === "string" && resolved.secret.length >= 1 && resolved.secret.length <= 128,
+    "secret",
+    "must be 1–128 characters",
+  );
   check(SERIAL.test(resolved.serial ?? ""), "serial", "must be 1–64 characters of A–Z a–z 0–9 . _ -");
   check(
     typeof resolved.hostname === "string" && resolved.hostname.length >= 1 && resolved.hostname.length <= 253,

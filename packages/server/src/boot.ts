@@ -16,7 +16,7 @@ import { sampleCapacity } from "./services/capacity/report.ts";
 import { pruneHistory } from "./services/capacity/retention.ts";
 import { setUpRole } from "./services/backup/role-setup.ts";
 import { DEFAULT_LEASE_OPTIONS, Leases } from "./services/leases/leases.ts";
-import { PoolQueue } from "./services/pool-queue.ts";
+import { PoolQueue } from "./services/pool/pool-queue.ts";
 import { SettingsCache } from "./services/settings-cache.ts";
 import { ShedCounter } from "./services/shed-counter.ts";
 import { SetupCodes, setupCodeFile } from "./services/setup-code.ts";

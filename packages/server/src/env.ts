@@ -6,7 +6,7 @@ import { z } from "zod";
 import { RULES } from "./contracts/rules.ts";
 import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from "./http/connection-limits.ts";
 import { AddressSet } from "./http/ip-address.ts";
-import { DEFAULT_CALL_DEADLINE_MS } from "./services/pool-queue.ts";
+import { DEFAULT_CALL_DEADLINE_MS } from "./services/pool/pool-queue.ts";
 import { normaliseServerAddress, type Scheme, ZServerAddress } from "./services/backup/address.ts";
 
 const ZPort = z.coerce.number().int().min(1).max(65535);

@@ -74,9 +74,15 @@ async function refreshBeforeMiddleware(services: Services, ctx: Context, input: 
   try {
     fast = await refreshFromMemory(ctx, call, parsed.data);
   } catch (cause) {
-    // Only a refused token is counted here (without a participant, as the router counts it).
-    if (call.participantId === null)
-      recordCall(services, "refresh", { ok: false, error: getTRPCErrorFromUnknown(cause) }, null, seconds());
+    // Counted as the router counts it: a refused token without a participant, a failure after it
+    // (the lease's write-through) with the participant the token named.
+    recordCall(
+      services,
+      "refresh",
+      { ok: false, error: getTRPCErrorFromUnknown(cause) },
+      call.participantId,
+      seconds(),
+    );
     throw cause;
   }
   if (!fast.answer) return null;

@@ -7,7 +7,7 @@ import type { Scheme } from "./backup/address.ts";
 import type { ServingPolicy } from "./backup/serving.ts";
 import type { ServerMetrics } from "../metrics/server-metrics.ts";
 import type { MessageCounters } from "./counters.ts";
-import type { PoolQueue } from "./pool-queue.ts";
+import type { PoolQueue } from "./pool/pool-queue.ts";
 import type { Leases } from "./leases/leases.ts";
 import type { ShedCounter } from "./shed-counter.ts";
 import type { SettingsCache } from "./settings-cache.ts";

@@ -1,5 +1,5 @@
 import { reclaim, SILENT_AFTER_INTERVALS } from "@sls/allocator";
-import { commitOutcome, loadState } from "./allocation.ts";
+import { commitOutcome, loadState } from "./pool/allocation.ts";
 import type { Services } from "./context.ts";
 
 const SWEEP_BATCH = 500;

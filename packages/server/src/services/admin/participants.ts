@@ -2,7 +2,7 @@ import { reclaim, type ReclaimCause } from "@sls/allocator";
 import type { AccountRow, ParticipantRow, ParticipantState, PoolTransaction } from "@sls/db";
 import type { TParticipantListInput } from "../../contracts/admin/participants.ts";
 import { SlsError } from "../../errors.ts";
-import { commitOutcome, loadState } from "../allocation.ts";
+import { commitOutcome, loadState } from "../pool/allocation.ts";
 import { adminActor } from "./events.ts";
 import type { Services } from "../context.ts";
 import { silentCutoff } from "../sweeper.ts";

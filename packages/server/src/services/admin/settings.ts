@@ -3,7 +3,7 @@ import type { AccountRow, AuditInput, PoolTransaction, ServerRow, SettingsUpdate
 import { hashSharedSecret } from "../../auth/secret.ts";
 import type { TBackupSettings, TOperationInput, TPoolSizeOutput } from "../../contracts/admin/settings.ts";
 import { SlsError } from "../../errors.ts";
-import { commitOutcome, loadState } from "../allocation.ts";
+import { commitOutcome, loadState } from "../pool/allocation.ts";
 import { adminActor } from "./events.ts";
 import { normaliseServerAddress } from "../backup/address.ts";
 import type { Services } from "../context.ts";

@@ -1,9 +1,9 @@
 import type { AllocState, Outcome } from "@sls/allocator";
 import { isSilent } from "@sls/allocator";
 import type { ParticipantRecord, PoolTransaction } from "@sls/db";
-import { commitOutcome, loadState, reclaimIfSilent, toSnapshot } from "../allocation.ts";
+import { commitOutcome, loadState, reclaimIfSilent, toSnapshot } from "../pool/allocation.ts";
 import type { Services } from "../context.ts";
-import type { LockedCall } from "../pool-queue.ts";
+import type { LockedCall } from "../pool/pool-queue.ts";
 import { type AuthenticatedParticipant, badToken } from "./shared.ts";
 
 /** A call a participant makes with its bearer token. */

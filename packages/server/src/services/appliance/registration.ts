@@ -4,7 +4,7 @@ import { checkRegistrationSecret } from "../../auth/guesses.ts";
 import { newToken } from "../../auth/token.ts";
 import type { TRegisterInput, TRegisterOutput } from "../../contracts/appliance.ts";
 import { SlsError } from "../../errors.ts";
-import { commitOutcome, loadState, reclaimIfSilent } from "../allocation.ts";
+import { commitOutcome, loadState, reclaimIfSilent } from "../pool/allocation.ts";
 import type { Services } from "../context.ts";
 import { runRegistration } from "./locked-calls.ts";
 import { backupOf, requireConfigured } from "./shared.ts";

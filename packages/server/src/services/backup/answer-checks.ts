@@ -1,6 +1,6 @@
 import { checkInvariants, type PoolSnapshot } from "@sls/allocator";
 import type { ParticipantRecord, Sums } from "@sls/db";
-import { toSnapshot } from "../allocation.ts";
+import { toSnapshot } from "../pool/allocation.ts";
 
 /**
  * The pool invariants over the state an answer from the other server would leave: Σ granted ≤

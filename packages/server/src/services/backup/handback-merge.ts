@@ -2,7 +2,7 @@ import { checkInvariants, type OperatingAlert, type PoolSnapshot, servePending }
 import type { AuditInput, ParticipantRecord } from "@sls/db";
 import { z } from "zod";
 import { remoteText } from "../../http/remote-text.ts";
-import { toSnapshot } from "../allocation.ts";
+import { toSnapshot } from "../pool/allocation.ts";
 import { poolViolations } from "./answer-checks.ts";
 import { participantFromWire, type THandbackAnswer } from "./snapshot-wire.ts";
 

@@ -1,7 +1,7 @@
 import { AllocationError, MINUTE_MS } from "@sls/allocator";
 import type { PoolTransaction, Preload, Store } from "@sls/db";
-import { retryLater, SlsError } from "../errors.ts";
-import type { Logger } from "../logger.ts";
+import { retryLater, SlsError } from "../../errors.ts";
+import type { Logger } from "../../logger.ts";
 import type { QueueServing } from "./allocation.ts";
 
 /** How long a grant-changing call may wait for the pool lock unless `SLS_CALL_DEADLINE_MS` says otherwise. */

@@ -1,7 +1,7 @@
 import type { PoolTransaction, Store } from "@sls/db";
 import { describe, expect, it } from "vitest";
-import { SlsError } from "../errors.ts";
-import { createLogger } from "../logger.ts";
+import { SlsError } from "../../errors.ts";
+import { createLogger } from "../../logger.ts";
 import { PoolQueue, type Priority } from "./pool-queue.ts";
 
 /**
