@@ -60,7 +60,7 @@ const CHECKS = [
     match: /^npm run test:unit$/,
     run: () => "npm run test:unit -- --filter=@sls/allocator",
     expect: /Tasks:\s+(\d+) successful, \1 total/,
-    why: "npm test's test step runs every unit test anyway (about 40 s for all packages): the same turbo run for the allocator's unit tests alone (a few seconds), where turbo looks pnpm up and the Prisma clients are generated first",
+    why: "npm test's test step runs every unit test anyway (about 20 s for all packages): the same turbo run for the allocator's unit tests alone (a few seconds), where turbo looks pnpm up",
   },
   {
     match: /^npm run lint$/,
