@@ -2,7 +2,13 @@ import { HOUR_MS, MAX_PLATFORM_LIMIT } from "@sls/allocator";
 import { isSerial } from "@sls/server/contracts";
 import { ZRegisterInput } from "@sls/server/contracts/appliance";
 import { describe, expect, it } from "vitest";
-import { DEFAULTS, ParticipantOptionsError, resolveOptions, type ParticipantOptions } from "./options.ts";
+import {
+  DEFAULTS,
+  ParticipantOptionsError,
+  registerInputOf,
+  resolveOptions,
+  type ParticipantOptions,
+} from "./options.ts";
 
 const valid: ParticipantOptions = {
   serverUrl: "http://licensing.example.net:3000/",
@@ -93,16 +99,7 @@ describe("resolveOptions", () => {
     ];
     for (const change of cases) {
       const options = { ...valid, ...change };
-      const { secret, serial, hostname, model, platformLimit, localLimit, haPeerSerial } = options;
-      const server = ZRegisterInput.safeParse({
-        secret,
-        serial,
-        hostname,
-        model,
-        platformLimit,
-        localLimit,
-        haPeerSerial,
-      });
+      const server = ZRegisterInput.safeParse(registerInputOf(options));
       let participant = true;
       try {
         resolveOptions(options);

@@ -174,3 +174,9 @@ function isInt(value: unknown, min: number, max: number): boolean {
 function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** What `appliance.register` sends for these options. */
+export function registerInputOf(options: RegisterInput): RegisterInput {
+  const { secret, serial, hostname, model, platformLimit, localLimit, haPeerSerial } = options;
+  return { secret, serial, hostname, model, platformLimit, localLimit, ...(haPeerSerial ? { haPeerSerial } : {}) };
+}

@@ -2,7 +2,7 @@ import { Backoff, jittered, retryAfterOf } from "./backoff.ts";
 import { capacityOf, sessionsToRequest, sessionsToRelease, type Holdings } from "./demand.ts";
 import { failureReason, isLoadRefusal, isReason, isTransient, UnreachableError } from "./errors.ts";
 import { Emitter, type GrantedVia, type ParticipantEvents, type ServerRole } from "./events.ts";
-import { resolveOptions, type ParticipantOptions, type ResolvedOptions } from "./options.ts";
+import { registerInputOf, resolveOptions, type ParticipantOptions, type ResolvedOptions } from "./options.ts";
 import type { Calls, GrantAnswer, Verb } from "./protocol.ts";
 import { ServerChoice } from "./servers.ts";
 import { Timer } from "./timer.ts";
@@ -205,17 +205,7 @@ export class Participant {
   }
 
   private async register(): Promise<void> {
-    const { secret, serial, hostname, model, platformLimit, localLimit, haPeerSerial } = this.options;
-    const input = {
-      secret,
-      serial,
-      hostname,
-      model,
-      platformLimit,
-      localLimit,
-      ...(haPeerSerial ? { haPeerSerial } : {}),
-    };
-    const answer = await this.send("register", input);
+    const answer = await this.send("register", registerInputOf(this.options));
     this.token = answer.token;
     this.refreshIntervalSec = answer.refreshIntervalSec;
     this.servers.learnBackup(answer.backup);
