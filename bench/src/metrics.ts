@@ -1,16 +1,29 @@
+/** One unlabelled sample of a server's /metrics. */
+async function sample(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+  if (!line) throw new Error(`${url}/metrics has no ${name}`);
+  return Number(line.slice(name.length + 1));
+}
+
 /** Reads one counter from the servers' /metrics and sums it over them. */
 async function sumCounter(urls: string[], name: string): Promise<number> {
   let total = 0;
-  for (const url of urls) {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    const line = text.split("\n").find((l) => l.startsWith(`${name} `));
-    if (!line) throw new Error(`${url}/metrics has no ${name}`);
-    total += Number(line.slice(name.length + 1));
-  }
+  for (const url of urls) total += await sample(url, name);
   return total;
 }
 
 /** Seconds the pool lock was held by these server processes so far. */
 export function lockSeconds(urls: string[]): Promise<number> {
   return sumCounter(urls, "sls_pool_lock_seconds_total");
+}
+
+/**
+ * The largest event-loop delay p99 among these processes since their previous scrape (prom-client
+ * resets its event-loop histogram at each collection), in ms.
+ */
+export async function eventLoopDelayP99Ms(urls: string[]): Promise<number> {
+  let worst = 0;
+  for (const url of urls) worst = Math.max(worst, (await sample(url, "sls_nodejs_eventloop_lag_p99_seconds")) * 1000);
+  return worst;
 }

@@ -4,7 +4,7 @@ import { config } from "../config.ts";
 import { freshPostgres, freshSqlite, type BenchDatabase } from "../databases.ts";
 import { checkLedger, type LedgerCheck } from "@sls/server/testing";
 import { runLoad, type LoadResult } from "../load.ts";
-import { lockSeconds } from "../metrics.ts";
+import { eventLoopDelayP99Ms, lockSeconds } from "../metrics.ts";
 import { startBareServer, startLicenseServer, type ServerProcess } from "../processes.ts";
 
 type Workload = "steady" | "flapping" | "refresh";
@@ -23,6 +23,8 @@ export interface MixRow {
   p99OfBare: number | null;
   /** Share of the run the pool lock was held, summed over the processes (from /metrics). */
   lockBusy: number | null;
+  /** The server's event-loop delay p99 during the run (open loop only; the slowest process's). */
+  eventLoopP99Ms: number | null;
   ledger: LedgerCheck | null;
   skipped?: string;
 }
@@ -83,16 +85,20 @@ async function measure(
   urls: string[],
   loop: "closed" | "open",
   lockSecondsOf?: (urls: string[]) => Promise<number>,
-): Promise<{ result: LoadResult; lockBusy: number | null }> {
+): Promise<{ result: LoadResult; lockBusy: number | null; eventLoopP99Ms: number | null }> {
   // A few connections first: 64 cold calls at once all wait for the same first-use work (JIT,
   // Prisma's query plans, the database pool) and the warm-up would measure that instead.
   await runLoad(warmup, { urls, seconds: GENTLE_WARMUP_SECONDS, connections: GENTLE_WARMUP_CONNECTIONS });
   await runLoad(warmup, { urls, seconds: config.warmupSeconds, connections: config.connections });
   const rate = loop === "open" ? { rate: config.openLoopRate } : {};
   const lockBefore = lockSecondsOf ? await lockSecondsOf(urls) : 0;
+  // The event-loop delay is reset by each scrape (prom-client), so this one starts the window.
+  const watchLoop = loop === "open" && lockSecondsOf !== undefined;
+  if (watchLoop) await eventLoopDelayP99Ms(urls);
   const result = await runLoad(measured, { urls, seconds: config.seconds, connections: config.connections, ...rate });
+  const eventLoopP99Ms = watchLoop ? await eventLoopDelayP99Ms(urls) : null;
   const lockBusy = lockSecondsOf ? ((await lockSecondsOf(urls)) - lockBefore) / result.seconds : null;
-  return { result, lockBusy };
+  return { result, lockBusy, eventLoopP99Ms };
 }
 
 /** Parts 1 and 2: the appliance workloads against bare node:http, SQLite, PostgreSQL with one and two processes. */
@@ -105,24 +111,35 @@ export async function runMixPart(): Promise<MixRow[]> {
     serial: `B${i}`,
     token: `t${i}`,
   }));
-  const { result: bareResult } = await measure(
-    new ApplianceMix(fakeParticipants),
-    new ApplianceMix(fakeParticipants),
-    [bare.baseUrl],
-    "closed",
-  ).finally(() => bare.stop());
-  rows.push({
-    target: "bare node:http (same body size)",
-    database: "none",
-    processes: 1,
-    workload: "steady",
-    loop: "closed",
-    result: bareResult,
-    ofBare: 1,
-    p99OfBare: 1,
-    lockBusy: null,
-    ledger: null,
-  });
+  const bareRows: Partial<Record<"closed" | "open", LoadResult>> = {};
+  try {
+    for (const loop of ["closed", "open"] as const) {
+      if (loop === "open") say(`bare node:http, open loop ${config.openLoopRate.toLocaleString("en-US")}/s`);
+      const { result } = await measure(
+        new ApplianceMix(fakeParticipants),
+        new ApplianceMix(fakeParticipants),
+        [bare.baseUrl],
+        loop,
+      );
+      bareRows[loop] = result;
+      rows.push({
+        target: `bare node:http (same body size)${loop === "open" ? `, open loop ${config.openLoopRate.toLocaleString("en-US")}/s` : ""}`,
+        database: "none",
+        processes: 1,
+        workload: "steady",
+        loop,
+        result,
+        ofBare: loop === "closed" ? 1 : null,
+        p99OfBare: loop === "closed" ? 1 : null,
+        lockBusy: null,
+        eventLoopP99Ms: null,
+        ledger: null,
+      });
+    }
+  } finally {
+    await bare.stop();
+  }
+  const bareResult = bareRows.closed!;
 
   for (const { database, processes, rows: plans } of DATABASES) {
     const label = `${database === "sqlite" ? "SQLite" : "PostgreSQL"}, ${processes} process${processes > 1 ? "es" : ""}`;
@@ -147,7 +164,7 @@ export async function runMixPart(): Promise<MixRow[]> {
           { count: 2 * config.mixParticipants, prefix: `M${n}X`, platformLimit: 1_000_000, localLimit: 0 },
         );
         const measured = source(plan.workload, seeded.slice(config.mixParticipants));
-        const { result, lockBusy } = await measure(
+        const { result, lockBusy, eventLoopP99Ms } = await measure(
           source(plan.workload, seeded.slice(0, config.mixParticipants)),
           measured,
           urls,
@@ -164,6 +181,7 @@ export async function runMixPart(): Promise<MixRow[]> {
           ofBare: result.callsPerSec / bareResult.callsPerSec,
           p99OfBare: plan.loop === "closed" ? result.p99 / Math.max(1, bareResult.p99) : null,
           lockBusy,
+          eventLoopP99Ms,
           ledger,
         });
       }
@@ -185,6 +203,7 @@ function skippedRow(plan: RowPlan, database: "sqlite" | "postgresql", processes:
     ofBare: null,
     p99OfBare: null,
     lockBusy: null,
+    eventLoopP99Ms: null,
     ledger: null,
     skipped: "PostgreSQL unreachable",
   };
