@@ -2,13 +2,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { config } from "./config.ts";
+import { type LightRow, runLightPart } from "./parts/light.ts";
 import { runMixPart, type MixRow } from "./parts/mix.ts";
 import { type FloodRow, runFloodPart } from "./parts/flood.ts";
 import { runMillionPart, type MillionRow } from "./parts/million.ts";
 import { runScalePart, type ScaleRow } from "./parts/scale.ts";
 import { runStormPart, type StormRow } from "./parts/storm.ts";
 import { machine } from "./proc.ts";
-import { mixTable, scaleTable, targetLines, TARGETS } from "./report.ts";
+import { lightTable, lightTargetLines, mixTable, scaleTable, targetLines, TARGETS } from "./report.ts";
 import {
   FLEET_TARGETS,
   fleetTargetLines,
@@ -27,6 +28,7 @@ console.log(
 );
 
 const mix: MixRow[] = config.parts.includes("mix") ? await runMixPart() : [];
+const light: LightRow | null = config.parts.includes("light") ? await runLightPart() : null;
 const scale: ScaleRow[] = config.parts.includes("scale") ? await runScalePart() : [];
 const storm: StormRow | null = config.parts.includes("storm") ? await runStormPart() : null;
 const million: MillionRow | null = config.parts.includes("million") ? await runMillionPart() : null;
@@ -37,6 +39,10 @@ const text = [
   `Appliance mix (request / refresh / release), ${config.connections} connections, ${config.seconds} s each, autocannon on the same ${host.cpus} cores:`,
   "",
   mix.length ? mixTable(mix) : "(not run)",
+  "",
+  `Light load: the demo's fleet of 40 simulated appliances for ${config.lightSeconds} s (SQLite, one server process), latency at the appliance:`,
+  "",
+  light ? lightTable(light) : "(not run)",
   "",
   `Scale: participants refreshing every ${config.refreshIntervalSec} s (SQLite, one server process), ${config.scaleSeconds} s each:`,
   "",
@@ -60,9 +66,12 @@ const text = [
   flood.length ? floodTable(flood) : "(not run)",
   "",
   "Against the targets:",
-  ...[...targetLines(mix, scale), ...fleetTargetLines(storm, million), ...floodTargetLines(flood)].map(
-    (line) => `- ${line}`,
-  ),
+  ...[
+    ...targetLines(mix, scale),
+    ...lightTargetLines(light),
+    ...fleetTargetLines(storm, million),
+    ...floodTargetLines(flood),
+  ].map((line) => `- ${line}`),
 ].join("\n");
 console.log(text);
 
@@ -70,7 +79,7 @@ mkdirSync(RESULTS_DIR, { recursive: true });
 const file = path.join(RESULTS_DIR, `bench-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
 writeFileSync(
   file,
-  `${JSON.stringify({ startedAt, machine: host, config, targets: { ...TARGETS, ...FLEET_TARGETS }, mix, scale, storm, million, flood }, null, 2)}\n`,
+  `${JSON.stringify({ startedAt, machine: host, config, targets: { ...TARGETS, ...FLEET_TARGETS }, mix, light, scale, storm, million, flood }, null, 2)}\n`,
 );
 console.log(`\n[bench] results written to ${path.relative(process.cwd(), file)}`);
 // Prisma's and autocannon's handles would otherwise keep the process alive for a while.

@@ -1,5 +1,6 @@
 import { config } from "./config.ts";
 import type { LoadResult } from "./load.ts";
+import type { LightRow } from "./parts/light.ts";
 import type { MixRow } from "./parts/mix.ts";
 import type { ScaleRow } from "./parts/scale.ts";
 
@@ -19,6 +20,8 @@ export const TARGETS = {
   openLoopP99OfBare: 1.5,
   twoProcessRatio: 1.3,
   lockBusy: 0.5,
+  /** `request` p99 at the appliance under the demo's light load, on a quiet machine. */
+  lightRequestP99Ms: 10,
   scaleParticipants: 100_000,
   scaleRssMb: 300,
   scaleCpuShare: 0.25,
@@ -163,4 +166,23 @@ export function targetLines(mix: MixRow[], scale: ScaleRow[]): string[] {
     );
   }
   return lines;
+}
+
+export function lightTable(row: LightRow): string {
+  return table(
+    ["verb", "calls", "p50 ms", "p99 ms"],
+    Object.entries(row.latency)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([verb, { count, p50, p99 }]) => [verb, int(count), p50.toFixed(1), p99.toFixed(1)]),
+  ).concat(
+    `\n\n${row.callsPerSec.toFixed(1)} calls/s in all; ${int(row.shed)} shed, ${int(row.errors)} failed; the server's event-loop delay p99 ${row.eventLoopP99Ms.toFixed(1)} ms`,
+  );
+}
+
+export function lightTargetLines(row: LightRow | null): string[] {
+  const request = row?.latency.request;
+  if (!request) return [];
+  return [
+    `light load (the demo's fleet): request p99 at the appliance ${request.p99.toFixed(1)} ms (target ≤ ${TARGETS.lightRequestP99Ms} ms on a quiet machine): ${verdict(request.p99 <= TARGETS.lightRequestP99Ms)}`,
+  ];
 }
