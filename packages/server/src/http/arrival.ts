@@ -13,12 +13,13 @@ const arrivals = new WeakMap<IncomingMessage, number>();
  * connection: from its acceptance, so that the time it then spends in a backlog of thousands of
  * new connections, a TLS handshake and the event loop before its body is read counts, which under
  * a connection storm is most of its wait. A later request on a kept-alive connection is stamped
- * when its head is read: the socket's acceptance (or the previous answer) may be seconds before
- * the caller sent it, and a small request's head comes in the read that brings its first bytes.
- * What stays unseen is the time its bytes lie in the kernel's buffer while the loop is busy.
- * Node's HTTP parser reads the socket natively and tells nothing earlier without a JS reader on
- * every socket. A client that connects and waits before sending its first request has that wait
- * counted too; appliances send at once, and a silent connection is closed (connection-limits.ts).
+ * when the event loop's turn that read it began (the first request read in that turn): the
+ * socket's acceptance (or the previous answer) may be seconds before the caller sent it, while
+ * every request read in one turn was already in the kernel's buffers when the turn polled them,
+ * and a turn that reads a thousand of them on a busy process lasts seconds. Node's HTTP parser
+ * reads the socket natively and tells nothing earlier without a JS reader on every socket. A
+ * client that connects and waits before sending its first request has that wait counted too;
+ * appliances send at once, and a silent connection is closed (connection-limits.ts).
  */
 export function stampArrivals(server: Server, secure: boolean): void {
   if (secure) stampTlsArrivals(server);
@@ -27,8 +28,19 @@ export function stampArrivals(server: Server, secure: boolean): void {
   server.prependListener("request", (req: IncomingMessage) => {
     const accepted = acceptedAt.get(req.socket);
     if (accepted !== undefined) acceptedAt.delete(req.socket);
-    arrivals.set(req, accepted ?? performance.now());
+    arrivals.set(req, accepted ?? turnStartedAt());
   });
+}
+
+let turnStart: number | null = null;
+
+/** When the event loop's current turn read its first request; forgotten at the turn's end (its check phase). */
+function turnStartedAt(): number {
+  if (turnStart === null) {
+    turnStart = performance.now();
+    setImmediate(() => (turnStart = null));
+  }
+  return turnStart;
 }
 
 /** When `req` arrived (see `stampArrivals`); now, for a request that was not stamped. */
