@@ -13,7 +13,7 @@ const list = (name: string, fallback: string): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-export const PARTS = ["mix", "light", "scale", "storm", "million", "flood"] as const;
+export const PARTS = ["mix", "light", "scale", "storm", "million", "flood", "wave"] as const;
 
 export const config = {
   /** Length of each measured appliance-mix run (the issue asks for 20 s). */

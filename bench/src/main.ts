@@ -8,6 +8,7 @@ import { type FloodRow, runFloodPart } from "./parts/flood.ts";
 import { runMillionPart, type MillionRow } from "./parts/million.ts";
 import { runScalePart, type ScaleRow } from "./parts/scale.ts";
 import { runStormPart, type StormRow } from "./parts/storm.ts";
+import { runWavePart, type WaveRow } from "./parts/wave.ts";
 import { machine } from "./proc.ts";
 import { lightTable, lightTargetLines, mixTable, scaleTable, targetLines, TARGETS } from "./report.ts";
 import {
@@ -18,6 +19,7 @@ import {
   millionTable,
   stormTable,
 } from "./report-fleet.ts";
+import { waveTable, waveTargetLines } from "./report-wave.ts";
 
 const RESULTS_DIR = path.resolve(import.meta.dirname, "../results");
 
@@ -33,6 +35,7 @@ const scale: ScaleRow[] = config.parts.includes("scale") ? await runScalePart() 
 const storm: StormRow | null = config.parts.includes("storm") ? await runStormPart() : null;
 const million: MillionRow | null = config.parts.includes("million") ? await runMillionPart() : null;
 const flood: FloodRow[] = config.parts.includes("flood") ? await runFloodPart() : [];
+const wave: WaveRow[] = config.parts.includes("wave") ? await runWavePart() : [];
 
 const text = [
   "",
@@ -65,12 +68,17 @@ const text = [
   "",
   flood.length ? floodTable(flood) : "(not run)",
   "",
+  "Waves of `appliance.request`: 1,000 at once on kept-alive connections; 4,000 at once over new connections from a client that gives up after 10 s:",
+  "",
+  wave.length ? waveTable(wave) : "(not run)",
+  "",
   "Against the targets:",
   ...[
     ...targetLines(mix, scale),
     ...lightTargetLines(light),
     ...fleetTargetLines(storm, million),
     ...floodTargetLines(flood),
+    ...waveTargetLines(wave),
   ].map((line) => `- ${line}`),
 ].join("\n");
 console.log(text);
@@ -79,7 +87,7 @@ mkdirSync(RESULTS_DIR, { recursive: true });
 const file = path.join(RESULTS_DIR, `bench-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
 writeFileSync(
   file,
-  `${JSON.stringify({ startedAt, machine: host, config, targets: { ...TARGETS, ...FLEET_TARGETS }, mix, light, scale, storm, million, flood }, null, 2)}\n`,
+  `${JSON.stringify({ startedAt, machine: host, config, targets: { ...TARGETS, ...FLEET_TARGETS }, mix, light, scale, storm, million, flood, wave }, null, 2)}\n`,
 );
 console.log(`\n[bench] results written to ${path.relative(process.cwd(), file)}`);
 // Prisma's and autocannon's handles would otherwise keep the process alive for a while.

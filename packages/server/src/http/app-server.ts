@@ -5,6 +5,7 @@ import type { TEnv } from "../env.ts";
 import type { Services } from "../services/context.ts";
 import { AllowedHosts } from "./allowed-hosts.ts";
 import { createApplianceHandler } from "./appliance-handler.ts";
+import { stampArrivals } from "./arrival.ts";
 import {
   capConnectionsPerAddress,
   closeSilentConnections,
@@ -134,6 +135,7 @@ function createListener(services: Services, options: ListenerOptions, handler: H
       : createHttpServer(http, handler)
   ) as Server;
   server.maxConnections = LISTENER_LIMITS.maxConnections;
+  stampArrivals(server, Boolean(options.tls));
   capConnectionsPerAddress(
     server,
     options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,

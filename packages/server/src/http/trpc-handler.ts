@@ -5,6 +5,7 @@ import { appRouter } from "../root.ts";
 import type { Services } from "../services/context.ts";
 import { createContextInner } from "../trpc.ts";
 import { createApplianceHandler } from "./appliance-handler.ts";
+import { arrivalOf } from "./arrival.ts";
 import { procedurePaths, TRPC_BASE_PATH } from "./procedure-paths.ts";
 import { remoteAddressOf } from "./remote-address.ts";
 import { answerTooLarge, MAX_BODY_BYTES, sendJson, tooLarge, trpcErrorBody } from "./json-io.ts";
@@ -26,6 +27,7 @@ export function createTrpcRequestHandler(services: Services) {
     maxBodySize: MAX_BODY_BYTES,
     createContext: ({ req, res }) =>
       createContextInner({
+        arrivedAt: arrivalOf(req),
         services,
         remoteAddress: remoteAddressOf(req, services.trustedProxies),
         authorization: req.headers.authorization ?? null,

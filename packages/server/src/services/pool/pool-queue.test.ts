@@ -38,22 +38,83 @@ function harness(deadlineMs: number) {
   const settle = async () => {
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
   };
+  const commitNext = async () => {
+    await settle();
+    transactions.shift()?.release();
+    await settle();
+  };
   return {
     queue,
     call,
     served,
     batches,
     settle,
+    now: () => clock,
     advance: (ms: number) => (clock += ms),
-    async commitNext() {
+    commitNext,
+    /** One batch of `size` calls whose cycle (take to next take) lasts `ms` on the test's clock. */
+    async teach(size: number, ms: number) {
+      const calls = Array.from({ length: size }, (_, i) => call(`teach${i}`, "request"));
       await settle();
-      transactions.shift()?.release();
-      await settle();
+      clock += ms;
+      await commitNext();
+      await Promise.all(calls);
     },
   };
 }
 
+/** The batches the queue learns from in the wave tests: 10 ms a batch plus 0.5 ms a call. */
+const BATCH_MS = (n: number) => 10 + 0.5 * n;
+
+async function taughtQueue(deadlineMs: number) {
+  const h = harness(deadlineMs);
+  for (const n of [64, 1, 32, 64, 1, 16]) await h.teach(n, BATCH_MS(n));
+  // A batch of one under way, already past its expected cost, so the wave's wait is its own batches.
+  const blocker = h.call("blocker", "request");
+  await h.settle();
+  h.advance(BATCH_MS(1));
+  return { h, blocker };
+}
+
 describe("PoolQueue admission", () => {
+  it("admits whole a wave that full batches drain before the deadline", async () => {
+    // 500 calls: 7 batches of 64 (42 ms each) and one of 52 (36 ms) = 330 ms. Priced at the cost
+    // per call of a batch of one (10.5 ms), as an average per call of small batches would, only
+    // 38 would have got in.
+    const { h, blocker } = await taughtQueue(400);
+    const wave = Array.from({ length: 500 }, (_, i) => h.call(`w${i}`, "request"));
+    expect(h.queue.queued).toBe(500);
+    h.batches.length = 0;
+    await h.commitNext();
+    await blocker;
+    while (h.queue.queued > 0) await h.commitNext();
+    await h.commitNext();
+    const outcomes = await Promise.all(wave);
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(h.batches).toEqual([1, 64, 64, 64, 64, 64, 64, 64, 52]);
+  });
+
+  it("refuses a wave from the depth whose batches would end past the deadline, with retryAfterMs from the same model", async () => {
+    // Depth 310: 4 batches of 64 (168 ms) + one of 54 (37 ms) = 205 ms; depth 311 = 205.5 ms.
+    const { h } = await taughtQueue(205.25);
+    const wave = Array.from({ length: 400 }, (_, i) => h.call(`w${i}`, "request"));
+    expect(h.queue.queued).toBe(310);
+    const refused = await wave[310]!;
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.error.reason).toBe("OVERLOADED");
+    expect(refused.error.message).toMatch(/would have waited about 20[56] ms/);
+    // retryAfterMs is what the queue as it stands takes to drain: 205 ms, at least 250.
+    expect(refused.error.retryAfterMs).toBe(250);
+    // A release goes ahead of the requests: it waits its own batch (10.5 ms) plus what it waited before.
+    const now = h.now();
+    const late = h.queue.run({ priority: "release", arrivedAt: now - 195 }, async () => "ran");
+    const timely = h.queue.run({ priority: "release", arrivedAt: now - 194 }, async () => "ran");
+    await expect(late).rejects.toMatchObject({ reason: "OVERLOADED" });
+    expect(h.queue.queued).toBe(311);
+    void timely;
+  });
+
   it("serves a waiting batch in priority order: release, refresh, request, register", async () => {
     const h = harness(10_000);
     const first = h.call("first", "request");

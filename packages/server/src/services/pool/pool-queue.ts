@@ -3,6 +3,7 @@ import type { PoolTransaction, Preload, Store } from "@sls/db";
 import { retryLater, SlsError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import type { QueueServing } from "./allocation.ts";
+import { BatchCost } from "./batch-cost.ts";
 
 /** How long a grant-changing call may wait for the pool lock unless `SLS_CALL_DEADLINE_MS` says otherwise. */
 export const DEFAULT_CALL_DEADLINE_MS = 3_000;
@@ -56,8 +57,8 @@ export interface PoolQueueOptions {
 }
 
 const MAX_BATCH = 64;
-/** Weight of the newest batch in the running estimate of the time one call holds the lock. */
-const EWMA_WEIGHT = 0.2;
+/** What a call is taken to cost until the first batch has been measured. */
+const INITIAL_MS_PER_CALL = 2;
 const MIN_RETRY_AFTER_MS = 250;
 const MAX_RETRY_AFTER_MS = MINUTE_MS;
 
@@ -65,16 +66,19 @@ const MAX_RETRY_AFTER_MS = MINUTE_MS;
  * The queue for the pool lock: group commit for grant-changing calls, with admission control. Calls that arrive while a
  * transaction runs wait and then share the next one: one lock, one commit; answers are sent only
  * after the commit. A call whose expected wait exceeds the deadline is refused at once with
- * OVERLOADED and a retryAfterMs from the queue's drain rate, before it has done anything, and so
+ * OVERLOADED and a retryAfterMs from the queue's drain time, before it has done anything, and so
  * is one that has waited past the deadline when its turn comes (its caller is about to give up).
+ * The expected wait is priced from the batches a queue of that depth will run in (`BatchCost`,
+ * learnt from each batch's cycle: from its take to the next take, so it includes answering its
+ * calls and reading the next ones on the same event loop), and counts from the call's arrival.
  * Work must decide a refusal (SlsError, AllocationError) before it writes.
  */
 export class PoolQueue {
   private readonly queues = new Map<Priority, Job[]>(PRIORITIES.map((p) => [p, []]));
   private draining = false;
-  /** Running estimate of how long one call holds the lock (ms), from committed batches. */
-  private msPerCall = 2;
-  private batchStartedAt: number | null = null;
+  private readonly cost = new BatchCost(INITIAL_MS_PER_CALL);
+  /** The batch under way: when it was taken and its size. */
+  private current: { takenAt: number; size: number } | null = null;
   private readonly now: () => number;
 
   constructor(
@@ -117,19 +121,29 @@ export class PoolQueue {
     if (waited > this.options.deadlineMs) throw this.overloaded(waited);
   }
 
-  /** What a new call of this priority would wait: the batch under way, then every call ahead of it. */
+  /** What a new call of this priority would wait until its answer: the calls ahead of it, and its own batch. */
   private expectedWaitMs(priority: Priority): number {
     let ahead = 0;
     for (const p of PRIORITIES) {
       ahead += this.queues.get(p)!.length;
       if (p === priority) break;
     }
-    const current = this.batchStartedAt === null ? 0 : Math.max(0, this.msPerCall - (this.now() - this.batchStartedAt));
-    return current + ahead * this.msPerCall;
+    return this.drainMs(ahead + 1);
+  }
+
+  /**
+   * How long until the first `depth` queued calls are answered: the rest of the batch under way,
+   * then full batches and the last, smaller one.
+   */
+  private drainMs(depth: number): number {
+    const current = this.current;
+    const underWay = current === null ? 0 : Math.max(0, this.cost.ms(current.size) - (this.now() - current.takenAt));
+    const fullBatches = Math.floor(depth / MAX_BATCH);
+    return underWay + fullBatches * this.cost.ms(MAX_BATCH) + this.cost.ms(depth - fullBatches * MAX_BATCH);
   }
 
   private overloaded(expectedWaitMs: number): SlsError {
-    const drainMs = this.queued * this.msPerCall;
+    const drainMs = this.drainMs(this.queued);
     const retryAfterMs = Math.min(MAX_RETRY_AFTER_MS, Math.max(MIN_RETRY_AFTER_MS, drainMs));
     return retryLater(
       "OVERLOADED",
@@ -161,19 +175,25 @@ export class PoolQueue {
         // chain of microtasks: without this turn each call that reached the queue would start
         // (and finish) its own transaction before the next call's request was even read.
         await new Promise((resolve) => setImmediate(resolve));
+        // That turn also sent the answers of the batch just committed and read what arrived
+        // meanwhile, which takes the same event loop: its cycle, what it cost, ends here.
+        const takenAt = this.now();
+        if (this.current) this.cost.record(this.current.size, takenAt - this.current.takenAt);
+        this.current = null;
         const batch = this.take();
         if (batch.length === 0) return;
-        await this.runTogether(batch);
+        this.current = { takenAt, size: batch.length };
+        if (!(await this.runTogether(batch))) this.current = null;
       }
     } finally {
+      this.current = null;
       this.draining = false;
     }
   }
 
-  private async runTogether(batch: Job[]): Promise<void> {
+  /** Runs the batch in one transaction; false when that failed and its calls were retried one by one. */
+  private async runTogether(batch: Job[]): Promise<boolean> {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    const started = this.now();
-    this.batchStartedAt = started;
     let heldMs = 0;
     try {
       await this.store.inPoolTransaction(
@@ -194,24 +214,21 @@ export class PoolQueue {
         (ms) => (heldMs = ms),
       );
     } catch (error) {
-      this.batchStartedAt = null;
       // The shared transaction failed as a whole (connection lost, commit refused): nothing of
       // it was written, so each call is retried on its own.
       if (batch.length > 1)
         this.log.warn("batched transaction failed; retrying its calls one by one", { calls: batch.length, error });
       if (batch.length === 1) batch[0]!.reject(error);
       else for (const job of batch) await this.runTogether([job]);
-      return;
+      return false;
     }
-    this.batchStartedAt = null;
-    const elapsed = this.now() - started;
-    this.msPerCall = (1 - EWMA_WEIGHT) * this.msPerCall + EWMA_WEIGHT * (elapsed / batch.length);
     this.options.onBatch?.(batch.length, heldMs / 1000);
     batch.forEach((job, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) job.resolve(outcome.value);
       else job.reject(outcome.error);
     });
+    return true;
   }
 }
 
