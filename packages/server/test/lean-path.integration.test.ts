@@ -9,6 +9,7 @@ import { trpcErrorBody } from "../src/http/json-io.ts";
 import { createCaller } from "../src/root.ts";
 import type { VerbName } from "../src/routers/appliance/verbs.ts";
 import { createContextInner } from "../src/trpc.ts";
+import { BACKUP_KEY } from "./kit/backup-pair.ts";
 import { rawRequest } from "./kit/raw-http.ts";
 import {
   freshDatabase,
@@ -170,5 +171,40 @@ describe.each(providers())("the lean appliance path answers as the tRPC procedur
     expect([unknown.status, reasonOf(unknown)]).toEqual([401, "BAD_TOKEN"]);
     const stranger = await bothWays(server, "transfer", { fromSerial: "LEAN0003" }, standby);
     expect([stranger.status, reasonOf(stranger)]).toEqual([403, "NOT_HA_PEER"]);
+  });
+});
+
+describe("the lean appliance path on a backup server that is not serving", () => {
+  let db: FreshDatabase;
+  let backup: TestServer;
+
+  beforeAll(async () => {
+    db = await freshDatabase("sqlite", "lean-backup");
+    // Its main server never answers, so it never synchronises and refuses appliance calls.
+    backup = await startTestServer(db.url, {
+      SLS_ROLE: "backup",
+      SLS_MAIN_URL: "http://127.0.0.1:1",
+      SLS_BACKUP_SERIAL: "LEANBKP",
+      SLS_BACKUP_KEY: BACKUP_KEY,
+      SLS_SYNC_INTERVAL_MS: "600000",
+    });
+  });
+  afterAll(async () => {
+    await backup?.close();
+    await db?.drop();
+  });
+
+  it("refuses every verb with BACKUP_INACTIVE before it looks at the token or the input", async () => {
+    const calls: Array<[VerbName, unknown, string | undefined]> = [
+      ["register", registration("LEAN0009"), undefined],
+      ["request", { sessions: "many" }, "not-a-token"],
+      ["refresh", { inUse: 0 }, "not-a-token"],
+      ["release", { sessions: 50 }, undefined],
+      ["transfer", { fromSerial: "LEAN0001" }, "not-a-token"],
+    ];
+    for (const [verb, input, token] of calls) {
+      const answer = await bothWays(backup, verb, input, token);
+      expect([verb, answer.status, reasonOf(answer)]).toEqual([verb, 503, "BACKUP_INACTIVE"]);
+    }
   });
 });
