@@ -1,10 +1,10 @@
-import { AllocationError } from "@sls/allocator";
 import { initTRPC } from "@trpc/server";
 import { AdminError } from "./auth/admin-error.ts";
 import { assertSameOrigin } from "./auth/same-origin.ts";
 import { bearerToken, hashToken } from "./auth/token.ts";
 import type { WebRequest } from "./auth/web-request.ts";
-import { isReason, retryLater, SlsError } from "./errors.ts";
+import { toCallError } from "./call-error.ts";
+import { retryLater, SlsError } from "./errors.ts";
 import { recordCall } from "./services/call-record.ts";
 import { currentSession } from "./services/admin/sessions.ts";
 import { badToken, type AuthenticatedParticipant } from "./services/appliance/shared.ts";
@@ -75,26 +75,13 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 
-const INPUT_REASONS = new Set<string>(["POOL_SIZE_OUT_OF_RANGE", "LIMITS_OUT_OF_RANGE"]);
 export const createCallerFactory = t.createCallerFactory;
 
-/** The one place where domain refusals become tRPC errors, and unexpected failures get logged. */
+/** Domain refusals become tRPC errors, and unexpected failures get logged (`toCallError`). */
 const mapErrors = t.middleware(async ({ ctx, path, next }) => {
   const result = await next();
-  if (!result.ok) {
-    const cause = result.error.cause;
-    if (cause instanceof AllocationError) {
-      const reason = isReason(cause.reason) ? cause.reason : INPUT_REASONS.has(cause.reason) ? "INVALID_INPUT" : null;
-      if (reason) throw new SlsError(reason, cause.message, cause);
-      // Anything else means the server handed the allocator a wrong slice of state: a bug.
-      ctx.services.log.error("allocator refused the server's state", { path, reason: cause.reason, error: cause });
-      throw new SlsError("INTERNAL", "The server failed to handle this call; the error is logged. Try again.", cause);
-    }
-    if (result.error.code === "INTERNAL_SERVER_ERROR" && !(result.error instanceof SlsError)) {
-      ctx.services.log.error("call failed", { path, remoteAddress: ctx.remoteAddress, error: cause ?? result.error });
-    }
-  }
-  return result;
+  if (result.ok) return result;
+  throw toCallError(ctx.services, { path, remoteAddress: ctx.remoteAddress }, result.error);
 });
 
 export const publicProcedure = t.procedure.use(mapErrors);
@@ -121,12 +108,17 @@ export const applianceProcedure = publicProcedure.use(countMessages).use(({ ctx,
   return next();
 });
 
-/** Calls after `register` (and the backup's calls to the main server): the bearer token names the participant. */
-export const participantProcedure = applianceProcedure.use(async ({ ctx, next }) => {
-  const lease = await authenticateLease(ctx.services, ctx.authorization, ctx.remoteAddress);
-  ctx.call.participantId = lease.id;
-  return next({ ctx: { participant: lease.participant } });
-});
+/**
+ * Calls after `register`: the participant the bearer token names (`authenticateLease`), which the
+ * call is then counted for.
+ */
+export async function authenticateCall(
+  ctx: Pick<Context, "services" | "authorization" | "remoteAddress"> & { call: { participantId: string | null } },
+): Promise<AuthenticatedParticipant> {
+  const { id, participant } = await authenticateLease(ctx.services, ctx.authorization, ctx.remoteAddress);
+  ctx.call.participantId = id;
+  return participant;
+}
 
 /**
  * The lease named by `Authorization: Bearer <token>`, or BAD_TOKEN, or RATE_LIMITED for an address

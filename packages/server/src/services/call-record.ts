@@ -6,7 +6,7 @@ import type { MessageType } from "./counters.ts";
 /**
  * One protocol message handled: the message counters (received and answered or failed, per
  * server and per participant) and the call metrics. The tRPC middleware and the refresh fast path
- * (http/appliance-handler.ts) both record through here.
+ * (routers/appliance/lean-call.ts) both record through here.
  */
 export function recordCall(
   services: Pick<Services, "metrics" | "shed" | "counters" | "now">,
