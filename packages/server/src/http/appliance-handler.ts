@@ -5,6 +5,7 @@ import { callVerbLean } from "../routers/appliance/lean-call.ts";
 import { APPLIANCE_VERBS, type VerbName } from "../routers/appliance/verbs.ts";
 import type { Services } from "../services/context.ts";
 import { createContextInner } from "../trpc.ts";
+import { arrivalOf } from "./arrival.ts";
 import { procedurePaths } from "./procedure-paths.ts";
 import { remoteAddressOf } from "./remote-address.ts";
 import { answerTooLarge, readJsonBody, sendJson, trpcErrorBody } from "./json-io.ts";
@@ -28,7 +29,7 @@ export function createApplianceHandler(services: Services) {
 
 async function serve(services: Services, verb: VerbName, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const ctx = createContextInner({
-    arrivedAt: performance.now(),
+    arrivedAt: arrivalOf(req),
     services,
     remoteAddress: remoteAddressOf(req, services.trustedProxies),
     authorization: req.headers.authorization ?? null,
