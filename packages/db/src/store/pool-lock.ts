@@ -26,6 +26,8 @@ export interface LockedPool {
   /** The transaction's Server.lockVersion. */
   version: number;
   rows: PreloadRows;
+  /** When the lock was granted, on `performance.now()`'s clock: the reads after it hold it too. */
+  lockedAt: number;
 }
 
 /**
@@ -36,23 +38,30 @@ export interface LockedPool {
  */
 export async function lockPool(tx: Tx, dialect: Dialect, query: PreloadQuery): Promise<LockedPool | null> {
   if (dialect.lockFunction) {
+    const asked = performance.now();
     const [row] = await tx.$queryRawUnsafe<Array<{ locked: LockedJson | null }>>(
       `SELECT ${dialect.lockFunction}(${dialect.placeholder(1)}::jsonb) AS "locked"`,
       JSON.stringify(query),
     );
     const locked = row?.locked;
     if (!locked) return null;
-    return {
-      ...serverOf(locked.server),
-      rows: { participants: locked.participants.map(recordOf), applied: locked.applied },
-    };
+    // The database's clock and this process's are the same machine's wall clock; kept within
+    // the call, so that a clock step cannot make the lock look held before it was asked for.
+    const answered = performance.now();
+    const lockedAt = Math.min(answered, Math.max(asked, locked.lockedAt - performance.timeOrigin));
+    const rows = { participants: locked.participants.map(recordOf), applied: locked.applied };
+    return { ...serverOf(locked.server), rows, lockedAt };
   }
   const locked = await lockServerRow(tx, dialect);
-  return locked ? { ...locked, rows: await readPreload(tx, dialect, query) } : null;
+  if (!locked) return null;
+  const lockedAt = performance.now();
+  return { ...locked, rows: await readPreload(tx, dialect, query), lockedAt };
 }
 
 interface LockedJson {
   server: Record<string, unknown>;
+  /** Milliseconds since the epoch, by the database's clock. */
+  lockedAt: number;
   participants: Array<Record<string, unknown>>;
   applied: PreloadRows["applied"];
 }

@@ -125,6 +125,8 @@ export class PoolTransaction {
     readonly server: ServerRow,
     /** This transaction's Server.lockVersion: the change sequence number of everything it writes. */
     readonly version: number,
+    /** When the pool lock was granted, on `performance.now()`'s clock. */
+    readonly lockedAt: number,
   ) {}
 
   /** The administrator accounts, in this transaction: checks such as "the last admin" cannot race. */
@@ -149,7 +151,7 @@ export class PoolTransaction {
     const query = queryOf(wanted, () => false);
     const locked = await lockPool(tx, dialect, query);
     if (!locked) return null;
-    const pool = new PoolTransaction(tx, dialect, locked.server, locked.version);
+    const pool = new PoolTransaction(tx, dialect, locked.server, locked.version, locked.lockedAt);
     pool.absorb(query, locked.rows);
     return pool;
   }

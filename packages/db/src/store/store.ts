@@ -128,13 +128,13 @@ export class Store {
     const result = await this.db.$transaction(async (tx) => {
       const locked = await PoolTransaction.lock(tx, this.dialect, preload);
       if (!locked) throw new ServerNotSeededError();
-      lockedAt = performance.now();
+      lockedAt = locked.lockedAt;
       pool = locked;
       const value = await work(locked);
       await locked.flush();
       return value;
     });
-    // From the lock's answer (another process may have held the lock before) to the commit.
+    // From the lock's grant (another process may have held it before) to the commit.
     onLockHeld?.(performance.now() - lockedAt);
     if (pool) this.onPoolCommit?.((pool as PoolTransaction).changes());
     return result;

@@ -9,6 +9,7 @@ CREATE FUNCTION "sls_lock_pool"(wanted jsonb) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
   locked jsonb;
+  locked_at double precision;
   participants jsonb;
   applied jsonb;
 BEGIN
@@ -16,6 +17,8 @@ BEGIN
   IF locked IS NULL THEN
     RETURN NULL;
   END IF;
+  -- When the lock was granted (ms since the epoch), for the time it is held (sls_pool_lock_seconds_total).
+  locked_at := extract(epoch FROM clock_timestamp()) * 1000;
   -- "= ANY(ARRAY(...))" keeps both unique indexes usable: "IN (SELECT ...) OR IN (SELECT ...)"
   -- is planned as a sequential scan of every participant.
   SELECT jsonb_agg(to_jsonb(p)) INTO participants FROM "Participant" p
@@ -28,6 +31,7 @@ BEGIN
       ON a."participantId" = w."participantId" AND a."requestId" = w."requestId";
   RETURN jsonb_build_object(
     'server', locked,
+    'lockedAt', locked_at,
     'participants', COALESCE(participants, '[]'::jsonb),
     'applied', COALESCE(applied, '[]'::jsonb));
 END
