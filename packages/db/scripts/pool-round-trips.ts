@@ -5,9 +5,8 @@
 import { createRequire } from "node:module";
 import { createFreshPostgresDatabase } from "../src/client.ts";
 import { applyMigrations } from "../src/migrate.ts";
-import type { NewParticipant } from "../src/store/rows.ts";
 import { Store } from "../src/store/store.ts";
-import { TEST_POSTGRES_URL } from "../src/test-postgres-url.ts";
+import { sampleParticipant, TEST_POSTGRES_URL } from "../src/testing.ts";
 
 // Every statement of Prisma's pg adapter goes through its own copy of pg's Client.query.
 const { Client } = createRequire(import.meta.resolve("@prisma/adapter-pg"))("pg") as typeof import("pg");
@@ -22,22 +21,6 @@ const query = Client.prototype.query as (...args: unknown[]) => unknown;
 const CALLS = 10;
 const AT = new Date();
 
-function participant(id: string): NewParticipant {
-  return {
-    id,
-    serial: `SER-${id}`,
-    hostname: `${id}.example.net`,
-    model: "ASA5555-X",
-    platformLimit: 1000,
-    localLimit: 0,
-    haPeerSerial: null,
-    approved: true,
-    tokenHash: null,
-    registeredAt: AT,
-    lastSeenAt: AT,
-  };
-}
-
 const fresh = await createFreshPostgresDatabase(TEST_POSTGRES_URL, "sls_round_trips");
 try {
   await applyMigrations(fresh.url, () => {});
@@ -45,7 +28,7 @@ try {
   await store.seedServer({ poolSize: 1000, refreshIntervalSec: 30, secretHash: null, at: AT });
   const ids = Array.from({ length: CALLS }, (_, i) => `p${i}`);
   await store.inPoolTransaction(async (pool) => {
-    for (const id of ids) await pool.createParticipant(participant(id));
+    for (const id of ids) await pool.createParticipant(sampleParticipant(id, AT));
   });
 
   sent.length = 0;

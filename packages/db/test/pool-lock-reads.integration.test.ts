@@ -3,27 +3,11 @@
 // when it started waiting: the participants by id and by serial, and the applied requestIds.
 import { afterAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../src/migrate.ts";
-import type { NewParticipant } from "../src/store/rows.ts";
 import { Store } from "../src/store/store.ts";
+import { sampleParticipant } from "../src/testing.ts";
 import { freshDatabase } from "./kit/databases.ts";
 
 const AT = new Date("2026-01-05T10:00:00.000Z");
-
-function participant(id: string): NewParticipant {
-  return {
-    id,
-    serial: `SER-${id}`,
-    hostname: `${id}.example.net`,
-    model: "ASA5555-X",
-    platformLimit: 1000,
-    localLimit: 0,
-    haPeerSerial: null,
-    approved: true,
-    tokenHash: `hash-${id}`,
-    registeredAt: AT,
-    lastSeenAt: AT,
-  };
-}
 
 // PostgreSQL only: better-sqlite3 waits for SQLite's write lock synchronously, blocking the event
 // loop the holder needs to finish, so two stores in one process cannot take turns this way.
@@ -47,7 +31,7 @@ describe("the reads under the pool lock on PostgreSQL", () => {
     );
     await holder.seedServer({ poolSize: 500, refreshIntervalSec: 30, secretHash: null, at: AT });
     await holder.inPoolTransaction(async (pool) => {
-      await pool.createParticipant(participant("p1"));
+      await pool.createParticipant(sampleParticipant("p1", AT));
     });
 
     let release!: () => void;
@@ -62,7 +46,7 @@ describe("the reads under the pool lock on PostgreSQL", () => {
       locked();
       await holding;
       await pool.writeAllocations([{ id: "p1", granted: 7, pending: 0, pendingSeq: null }]);
-      await pool.createParticipant(participant("p2"));
+      await pool.createParticipant(sampleParticipant("p2", AT));
       await pool.saveAppliedRequest("p1", "req-1", '{"granted":7}', AT);
     });
     await lockTaken;
