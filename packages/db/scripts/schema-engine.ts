@@ -62,6 +62,21 @@ function multiStatementRaw(adapter: Adapter): Adapter {
   return adapter;
 }
 
+// adapter-pg's executeScript splits a script at every ";", even inside a function's $$-quoted body
+// or a comment; PostgreSQL's simple query protocol takes the whole script as it is.
+type PgScriptable = {
+  executeScript(script: string): Promise<void>;
+  client: { query(sql: string): Promise<unknown> };
+  onError(error: unknown): never;
+};
+function wholeScripts<T>(adapter: T): T {
+  const a = adapter as T & PgScriptable;
+  a.executeScript = async (script) => {
+    await a.client.query(script).catch((error: unknown) => a.onError(error));
+  };
+  return adapter;
+}
+
 // PostgreSQL's internal `"char"` type (oid 18, e.g. pg_class.relkind) is unknown to adapter-pg,
 // which throws on it; the engine's introspection reads such columns. It is one byte of text.
 type PgQueryable = { performIO(query: unknown): Promise<{ fields: { dataTypeID: number }[] }> };
@@ -113,11 +128,11 @@ function sqliteFactory(url: string): Factory {
 function pgFactory(url: string): Factory {
   const config = pgConfig(url);
   return {
-    connect: async () => charAsText(await new PrismaPg(config).connect()),
+    connect: async () => wholeScripts(charAsText(await new PrismaPg(config).connect())),
     connectToShadowDb: async () => {
       const database = `prisma_migrate_shadow_db_${randomUUID()}`;
       await adminQuery(url, `CREATE DATABASE "${database}"`);
-      const adapter = charAsText(await new PrismaPg({ ...config, database }).connect());
+      const adapter = wholeScripts(charAsText(await new PrismaPg({ ...config, database }).connect()));
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
         await dispose();

@@ -13,6 +13,23 @@ import { clientOf, type Store } from "./store/store.ts";
 
 export { TEST_POSTGRES_URL } from "./test-postgres-url.ts";
 
+/** A participant as a registration creates it, serial `SER-<id>`, approved, without a token. */
+export function sampleParticipant(id: string, at: Date): NewParticipant {
+  return {
+    id,
+    serial: `SER-${id}`,
+    hostname: `${id}.example.net`,
+    model: "ASA5555-X",
+    platformLimit: 1000,
+    localLimit: 0,
+    haPeerSerial: null,
+    approved: true,
+    tokenHash: null,
+    registeredAt: at,
+    lastSeenAt: at,
+  };
+}
+
 const SEED_CHUNK = 1_000;
 const SILENT_CHUNK = 100_000;
 

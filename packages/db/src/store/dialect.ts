@@ -26,6 +26,12 @@ export interface Dialect {
   readonly caseInsensitive: { mode?: "insensitive" };
   /** Transaction options under which every statement of a read sees one snapshot (SQLite's always do). */
   readonly snapshotRead: { isolationLevel: "RepeatableRead" } | undefined;
+  /**
+   * The server-side function that takes the pool lock and reads a batch's rows in one round trip
+   * (PostgreSQL, created by a migration); null where each is a statement of its own (SQLite,
+   * whose statements cost no round trip).
+   */
+  readonly lockFunction: string | null;
   /** The migrations folder under prisma/. */
   readonly migrationsFolder: string;
 }
@@ -65,6 +71,7 @@ const sqlite: Dialect = {
   multiStatement: false,
   caseInsensitive: {},
   snapshotRead: undefined,
+  lockFunction: null,
   migrationsFolder: "migrations",
 };
 
@@ -82,6 +89,7 @@ const postgresql: Dialect = {
   multiStatement: true,
   caseInsensitive: { mode: "insensitive" },
   snapshotRead: { isolationLevel: "RepeatableRead" },
+  lockFunction: `"sls_lock_pool"`,
   migrationsFolder: "postgres/migrations",
 };
 

@@ -3,7 +3,15 @@ import { AccountTransaction } from "./accounts.ts";
 import { BackupTransaction } from "./backup-transaction.ts";
 import { chunked, combineWrites, multiRowInsert, multiRowUpdate, type Column, type Statement } from "./bulk-sql.ts";
 import type { Dialect } from "./dialect.ts";
-import { columnList, PARTICIPANT_COLUMNS, recordOf, SERVER_COLUMNS, serverOf } from "./raw-rows.ts";
+import {
+  lockPool,
+  readPreload,
+  selectApplied,
+  selectParticipants,
+  type PreloadQuery,
+  type PreloadRows,
+} from "./pool-lock.ts";
+import { columnList, PARTICIPANT_COLUMNS, recordOf } from "./raw-rows.ts";
 import type {
   AllocationWrite,
   AuditInput,
@@ -117,6 +125,8 @@ export class PoolTransaction {
     readonly server: ServerRow,
     /** This transaction's Server.lockVersion: the change sequence number of everything it writes. */
     readonly version: number,
+    /** When the pool lock was granted, on `performance.now()`'s clock. */
+    readonly lockedAt: number,
   ) {}
 
   /** The administrator accounts, in this transaction: checks such as "the last admin" cannot race. */
@@ -133,37 +143,38 @@ export class PoolTransaction {
 
   // ─── Reads ─────────────────────────────────────────────────────────────────────────────
 
+  /**
+   * Takes the pool lock and reads what a group of calls is about to read (on PostgreSQL in one
+   * round trip, see `lockPool`). Null when the server row does not exist yet.
+   */
+  static async lock(tx: Tx, dialect: Dialect, wanted: Preload = NOTHING): Promise<PoolTransaction | null> {
+    const query = queryOf(wanted, () => false);
+    const locked = await lockPool(tx, dialect, query);
+    if (!locked) return null;
+    const pool = new PoolTransaction(tx, dialect, locked.server, locked.version, locked.lockedAt);
+    pool.absorb(query, locked.rows);
+    return pool;
+  }
+
   /** Loads in one statement each what a group of calls is about to read. */
-  async preload({ participantIds, serials = [], appliedRequests }: Preload): Promise<void> {
-    const ids = [...new Set(participantIds)].filter((id) => !this.entries.has(id) && !this.removed.has(id));
-    if (ids.length > 0) for (const row of await this.selectParticipants(`"id"`, ids)) this.remember(row);
-    const unknownSerials = [...new Set(serials)].filter((serial) => !this.idBySerial.has(serial));
-    if (unknownSerials.length > 0) {
-      const found = await this.selectParticipants(`"serial"`, unknownSerials);
-      for (const row of found)
-        if (!this.removed.has(row.id)) this.idBySerial.set(row.serial, this.remember(row).record.id);
-      for (const serial of unknownSerials) if (!this.idBySerial.has(serial)) this.idBySerial.set(serial, null);
-    }
-    const wanted = appliedRequests.filter((a) => !this.applied.has(appliedKey(a.participantId, a.requestId)));
-    if (wanted.length > 0) {
-      for (const a of wanted) this.applied.set(appliedKey(a.participantId, a.requestId), null);
-      for (const row of await this.selectApplied(wanted))
-        this.applied.set(appliedKey(row.participantId, row.requestId), row.answer);
-    }
+  async preload(wanted: Preload): Promise<void> {
+    const query = queryOf(wanted, (kind, key) => this.knows(kind, key));
+    if (query.ids.length + query.serials.length + query.applied.length === 0) return;
+    this.absorb(query, await readPreload(this.tx, this.dialect, query));
   }
 
   async findParticipantById(id: string): Promise<ParticipantRecord | null> {
     if (this.removed.has(id)) return null;
     const known = this.entries.get(id);
     if (known) return copy(known.record);
-    const [row] = await this.selectParticipants(`"id"`, [id]);
+    const [row] = await selectParticipants(this.tx, this.dialect, `"id"`, [id]);
     return row ? copy(this.remember(row).record) : null;
   }
 
   async findParticipantBySerial(serial: string): Promise<ParticipantRecord | null> {
     const id = this.idBySerial.get(serial);
     if (id !== undefined) return id === null ? null : this.findParticipantById(id);
-    const [row] = await this.selectParticipants(`"serial"`, [serial]);
+    const [row] = await selectParticipants(this.tx, this.dialect, `"serial"`, [serial]);
     if (!row || this.removed.has(row.id)) {
       this.idBySerial.set(serial, null);
       return null;
@@ -209,7 +220,7 @@ export class PoolTransaction {
   async findAppliedRequest(participantId: string, requestId: string): Promise<string | null> {
     const key = appliedKey(participantId, requestId);
     if (this.applied.has(key)) return this.applied.get(key) ?? null;
-    const [row] = await this.selectApplied([{ participantId, requestId }]);
+    const [row] = await selectApplied(this.tx, this.dialect, [{ participantId, requestId }]);
     this.applied.set(key, row?.answer ?? null);
     return row?.answer ?? null;
   }
@@ -380,26 +391,22 @@ export class PoolTransaction {
     };
   }
 
-  private async selectParticipants(column: `"id"` | `"serial"`, values: string[]): Promise<ParticipantRecord[]> {
-    const marks = values.map((_, i) => this.dialect.placeholder(i + 1, "text")).join(", ");
-    const sql = `SELECT ${columnList(PARTICIPANT_COLUMNS)} FROM "Participant" WHERE ${column} IN (${marks})`;
-    const rows = await this.tx.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...values);
-    return rows.map(recordOf);
+  private knows(kind: keyof PreloadQuery, key: string): boolean {
+    if (kind === "ids") return this.entries.has(key) || this.removed.has(key);
+    return kind === "serials" ? this.idBySerial.has(key) : this.applied.has(key);
   }
 
-  private async selectApplied(keys: Array<{ participantId: string; requestId: string }>) {
-    const params: string[] = [];
-    const mark = (value: string) => {
-      params.push(value);
-      return this.dialect.placeholder(params.length, "text");
-    };
-    const where = keys
-      .map((k) => `("participantId" = ${mark(k.participantId)} AND "requestId" = ${mark(k.requestId)})`)
-      .join(" OR ");
-    return this.tx.$queryRawUnsafe<Array<{ participantId: string; requestId: string; answer: string }>>(
-      `SELECT "participantId", "requestId", "answer" FROM "AppliedRequest" WHERE ${where}`,
-      ...params,
-    );
+  /** Remembers the rows read for `query`; what it names and was not found is remembered as absent. */
+  private absorb(query: PreloadQuery, rows: PreloadRows): void {
+    const serials = new Set(query.serials);
+    for (const row of rows.participants) {
+      if (this.removed.has(row.id)) continue;
+      const { id } = this.remember(row).record;
+      if (serials.has(row.serial)) this.idBySerial.set(row.serial, id);
+    }
+    for (const serial of serials) if (!this.idBySerial.has(serial)) this.idBySerial.set(serial, null);
+    for (const a of query.applied) this.applied.set(appliedKey(a.participantId, a.requestId), null);
+    for (const row of rows.applied) this.applied.set(appliedKey(row.participantId, row.requestId), row.answer);
   }
 
   private async executeAll(statements: Statement[]): Promise<void> {
@@ -424,10 +431,23 @@ export class PoolTransaction {
   private async entryOf(id: string): Promise<Entry> {
     const known = this.entries.get(id);
     if (known) return known;
-    const row = this.removed.has(id) ? null : (await this.selectParticipants(`"id"`, [id]))[0];
+    const row = this.removed.has(id) ? null : (await selectParticipants(this.tx, this.dialect, `"id"`, [id]))[0];
     if (!row) throw new Error(`participant ${id} does not exist`);
     return this.remember(row);
   }
+}
+
+const NOTHING: Preload = { participantIds: [], appliedRequests: [] };
+
+/** What of `wanted` is not known yet (`known` says), deduplicated. */
+function queryOf(wanted: Preload, known: (kind: keyof PreloadQuery, key: string) => boolean): PreloadQuery {
+  const unknown = (kind: keyof PreloadQuery, keys: string[]) => [...new Set(keys)].filter((key) => !known(kind, key));
+  const applied = new Map(wanted.appliedRequests.map((a) => [appliedKey(a.participantId, a.requestId), a]));
+  return {
+    ids: unknown("ids", wanted.participantIds),
+    serials: unknown("serials", wanted.serials ?? []),
+    applied: unknown("applied", [...applied.keys()]).map((key) => applied.get(key)!),
+  };
 }
 
 function appliedKey(participantId: string, requestId: string): string {
@@ -436,15 +456,4 @@ function appliedKey(participantId: string, requestId: string): string {
 
 function copy(record: ParticipantRecord): ParticipantRecord {
   return { ...record };
-}
-
-/** Null when the server row does not exist yet. */
-export async function lockServerRow(tx: Tx, dialect: Dialect): Promise<{ server: ServerRow; version: number } | null> {
-  // An UPDATE as the first statement takes the row lock on PostgreSQL and the write lock on
-  // SQLite, so concurrent allocations queue here instead of deciding on stale counters.
-  const rows = await tx.$queryRawUnsafe<Array<Record<string, unknown>>>(
-    `UPDATE "Server" SET "lockVersion" = "lockVersion" + 1 WHERE "id" = ${dialect.placeholder(1, "int")} RETURNING ${columnList(SERVER_COLUMNS)}`,
-    SERVER_ROW_ID,
-  );
-  return rows[0] ? serverOf(rows[0]) : null;
 }

@@ -101,5 +101,10 @@ function asBoolean(value: unknown): boolean {
 export function asDate(value: unknown): Date {
   if (value instanceof Date) return value;
   if (typeof value === "number" || typeof value === "bigint") return new Date(Number(value));
-  return new Date(String(value));
+  const text = String(value);
+  // PostgreSQL's TIMESTAMP(3) holds UTC without a zone, and so does its JSON (the pool lock's
+  // reads): read it as UTC, not as the machine's local time.
+  return new Date(NAIVE_TIMESTAMP.test(text) ? `${text}Z` : text);
 }
+
+const NAIVE_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/;

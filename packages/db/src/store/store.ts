@@ -2,7 +2,7 @@ import { createPrismaClient, providerOfClient, type Db } from "../client.ts";
 import { dialectOf, type Dialect } from "./dialect.ts";
 import { BackupStore } from "./backup-store.ts";
 import { chunked } from "./bulk-sql.ts";
-import { lockServerRow, PoolTransaction, SERVER_ROW_ID, type PoolChanges, type Preload } from "./pool-transaction.ts";
+import { PoolTransaction, SERVER_ROW_ID, type PoolChanges, type Preload } from "./pool-transaction.ts";
 import type {
   CounterDeltaRow,
   ParticipantCounterDeltaRow,
@@ -115,8 +115,8 @@ export class Store {
    * next `Server.lockVersion` (the change feed's sequence number), has its audit rows in the same
    * transaction, and reaches `onPoolCommit`. What the work writes through the PoolTransaction is
    * kept and written with one statement per table when it is done. `preload` names what the work
-   * will read, so that a group of calls reads it in one statement per table; `onLockHeld` is told
-   * how long the lock was held.
+   * will read, so that a group of calls reads it in one statement per table (on PostgreSQL in the
+   * same round trip as the lock); `onLockHeld` is told how long the lock was held.
    */
   async inPoolTransaction<R>(
     work: (tx: PoolTransaction) => Promise<R>,
@@ -126,13 +126,12 @@ export class Store {
     let pool: PoolTransaction | null = null;
     let lockedAt = 0;
     const result = await this.db.$transaction(async (tx) => {
-      const locked = await lockServerRow(tx, this.dialect);
+      const locked = await PoolTransaction.lock(tx, this.dialect, preload);
       if (!locked) throw new ServerNotSeededError();
-      lockedAt = performance.now();
-      pool = new PoolTransaction(tx, this.dialect, locked.server, locked.version);
-      if (preload) await pool.preload(preload);
-      const value = await work(pool);
-      await pool.flush();
+      lockedAt = locked.lockedAt;
+      pool = locked;
+      const value = await work(locked);
+      await locked.flush();
       return value;
     });
     // From the lock's grant (another process may have held it before) to the commit.
