@@ -71,10 +71,18 @@ export async function runServer(options: RunOptions = {}): Promise<void> {
   process.on("SIGTERM", () => void stop("SIGTERM"));
 }
 
+/**
+ * Connections the kernel holds accepted until the event loop takes them (capped by
+ * net.core.somaxconn). Node's default, 511, overflows under a wave of thousands of new
+ * connections while a batch runs: the kernel then drops their SYNs and the clients retry after
+ * 1, 3 and 7 s, a wait the server cannot see or refuse in time.
+ */
+const LISTEN_BACKLOG = 4_096;
+
 function listen(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, () => {
+    server.listen({ port, backlog: LISTEN_BACKLOG }, () => {
       server.off("error", reject);
       resolve();
     });

@@ -6,6 +6,7 @@ import { APPLIANCE_VERBS, type VerbName } from "../routers/appliance/verbs.ts";
 import type { Services } from "../services/context.ts";
 import { createContextInner } from "../trpc.ts";
 import { arrivalOf } from "./arrival.ts";
+import { refusalAtTheDoor } from "./door-admission.ts";
 import { procedurePaths } from "./procedure-paths.ts";
 import { remoteAddressOf } from "./remote-address.ts";
 import { answerTooLarge, readJsonBody, sendJson, trpcErrorBody } from "./json-io.ts";
@@ -28,14 +29,17 @@ export function createApplianceHandler(services: Services) {
 }
 
 async function serve(services: Services, verb: VerbName, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const arrivedAt = arrivalOf(req);
   const ctx = createContextInner({
-    arrivedAt: arrivalOf(req),
+    arrivedAt,
     services,
     remoteAddress: remoteAddressOf(req, services.trustedProxies),
     authorization: req.headers.authorization ?? null,
   });
   let input: unknown;
   try {
+    const refusal = refusalAtTheDoor(services, verb, arrivedAt);
+    if (refusal) throw refusal;
     input = await readJsonBody(req);
     const data = await callVerbLean(ctx, verb, input);
     sendJson(res, 200, { result: { data } });

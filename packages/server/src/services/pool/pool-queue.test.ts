@@ -113,6 +113,11 @@ describe("PoolQueue admission", () => {
     await expect(late).rejects.toMatchObject({ reason: "OVERLOADED" });
     expect(h.queue.queued).toBe(311);
     void timely;
+    // refusalOf (the HTTP layer's check before a call is read) draws the same line without queueing.
+    expect(h.queue.refusalOf("release", now - 194)).toBeNull();
+    expect(h.queue.refusalOf("release", now - 196)).toMatchObject({ reason: "OVERLOADED", retryAfterMs: 250 });
+    expect(h.queue.refusalOf("request", now)?.message).toMatch(/would have waited about 2\d\d ms/);
+    expect(h.queue.queued).toBe(311);
   });
 
   it("serves a waiting batch in priority order: release, refresh, request, register", async () => {

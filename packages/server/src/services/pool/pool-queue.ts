@@ -100,8 +100,8 @@ export class PoolQueue {
     const { priority } = call;
     const now = this.now();
     const arrivedAt = Math.min(now, call.arrivedAt ?? now);
-    const expected = now - arrivedAt + this.expectedWaitMs(priority);
-    if (expected > this.options.deadlineMs) return Promise.reject(this.overloaded(expected));
+    const refusal = this.refusalOf(priority, arrivedAt);
+    if (refusal) return Promise.reject(refusal);
     return new Promise<R>((resolve, reject) => {
       this.queues
         .get(priority)!
@@ -119,6 +119,16 @@ export class PoolQueue {
     if (arrivedAt === undefined) return;
     const waited = this.now() - arrivedAt;
     if (waited > this.options.deadlineMs) throw this.overloaded(waited);
+  }
+
+  /**
+   * The OVERLOADED refusal `run` would give a call of this priority that arrived at `arrivedAt`
+   * if it queued now, or null: lets the HTTP layer refuse such a call before it reads, parses and
+   * authenticates it, which under a connection storm costs as much CPU as serving it.
+   */
+  refusalOf(priority: Priority, arrivedAt: number): SlsError | null {
+    const expected = Math.max(0, this.now() - arrivedAt) + this.expectedWaitMs(priority);
+    return expected > this.options.deadlineMs ? this.overloaded(expected) : null;
   }
 
   /** What a new call of this priority would wait until its answer: the calls ahead of it, and its own batch. */
