@@ -244,6 +244,19 @@ describe.each(providers())("alert delivery on %s", (provider) => {
     );
   });
 
+  it("sends a test alert once, even when the engine's delivery pass runs while it is being sent", async () => {
+    await admin.trpc.admin.alerts.setConfig.mutate(channels());
+    const tests = () => rx.webhooks.filter((hook) => hook.body.includes("Test alert sent by")).length;
+    const before = tests();
+    const hold = rx.holdNextWebhook();
+    const sent = admin.trpc.admin.alerts.sendTest.mutate({ channel: "webhook" });
+    await hold.arrived;
+    await alertTick(server.running.services);
+    hold.release();
+    expect(await sent).toMatchObject({ status: "delivered", attempts: 1 });
+    expect(tests() - before).toBe(1);
+  });
+
   it("retries a failed delivery with back-off and gives up after the last attempt", async () => {
     const { services } = server.running;
     rx.failNextWebhooks(MAX_ATTEMPTS);

@@ -27,8 +27,16 @@ export const alertSelect = {
 /** Raised alerts (`Store.alerts`): each recorded with a pending delivery per channel, kept for the console. */
 export function raisedAlerts(db: Db) {
   return {
-    /** Records an alert and a pending delivery to each channel, in one transaction. */
-    async raise(alert: NewAlert, channels: string[]): Promise<{ alert: AlertRow; deliveries: DeliveryRow[] }> {
+    /**
+     * Records an alert and a pending delivery to each channel, in one transaction. The deliveries
+     * are due at once, or from `heldUntil` when the caller sends them itself: until then the alert
+     * engine's delivery pass leaves them alone, and takes them up if the caller never finished.
+     */
+    async raise(
+      alert: NewAlert,
+      channels: string[],
+      heldUntil?: Date,
+    ): Promise<{ alert: AlertRow; deliveries: DeliveryRow[] }> {
       const id = newId("alr");
       const deliveries = channels.map((channel) => ({
         id: newId("dlv"),
@@ -37,7 +45,7 @@ export function raisedAlerts(db: Db) {
         status: "pending" as const,
         attempts: 0,
         lastError: null,
-        nextAttemptAt: alert.raisedAt,
+        nextAttemptAt: heldUntil ?? alert.raisedAt,
         deliveredAt: null,
       }));
       await db.$transaction([

@@ -1,3 +1,4 @@
+import { MINUTE_MS } from "@sls/allocator";
 import type { AccountRow } from "@sls/db";
 import { SlsError } from "../errors.ts";
 import { adminActor } from "../services/admin/events.ts";
@@ -110,6 +111,9 @@ async function refuseLocalDestinations(config: AlertConfig, allowLocal: boolean)
   }
 }
 
+/** Longer than any channel's send takes; past it, a test this process did not finish is the engine's to send. */
+const TEST_SEND_HOLD_MS = MINUTE_MS;
+
 /** Sends a test alert to one saved channel now and records it like any other; returns the delivery. */
 export async function sendTestAlert(services: DeliveryServices, by: Pick<AccountRow, "name">, channel: ChannelName) {
   const config = await readAlertConfig(services);
@@ -122,7 +126,9 @@ export async function sendTestAlert(services: DeliveryServices, by: Pick<Account
     detail: { requestedBy: by.name, channel },
     raisedAt: new Date(services.now()),
   };
-  const { deliveries } = await services.store.alerts.raise(alert, [channel]);
+  // Held from the engine's delivery pass while it is sent here, which would otherwise send it twice.
+  const heldUntil = new Date(services.now() + TEST_SEND_HOLD_MS);
+  const { deliveries } = await services.store.alerts.raise(alert, [channel], heldUntil);
   return attemptDelivery(services, config, deliveries[0]!, alert);
 }
 

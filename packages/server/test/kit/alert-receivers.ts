@@ -20,6 +20,8 @@ export interface Receivers {
   smtpPort: number;
   /** Answer the next `n` webhook calls with HTTP 500. */
   failNextWebhooks(n: number): void;
+  /** Record the next webhook call when it arrives, but answer it only once `release` is called. */
+  holdNextWebhook(): { arrived: Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startReceivers(): Promise<Receivers> {
   const syslogTcp: string[] = [];
   const mails: string[] = [];
   let failing = 0;
+  let held: { arrive(): void; released: Promise<void> } | null = null;
 
   const http: Server = createServer((req, res) => {
     let body = "";
@@ -47,7 +50,11 @@ export async function startReceivers(): Promise<Receivers> {
         return;
       }
       webhooks.push({ url: req.url ?? "", headers: req.headers, body });
-      res.writeHead(204).end();
+      const hold = held;
+      held = null;
+      if (!hold) return void res.writeHead(204).end();
+      hold.arrive();
+      void hold.released.then(() => res.writeHead(204).end());
     });
   });
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
@@ -99,6 +106,13 @@ export async function startReceivers(): Promise<Receivers> {
     smtpPort: (smtp.server.address() as AddressInfo).port,
     failNextWebhooks(n) {
       failing = n;
+    },
+    holdNextWebhook() {
+      let arrive = () => {};
+      let release = () => {};
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      held = { arrive, released: new Promise<void>((resolve) => (release = resolve)) };
+      return { arrived, release };
     },
     async close() {
       await Promise.all([
