@@ -340,7 +340,7 @@ test("every documented command has a rule saying how it is checked", () => {
   assert.deepEqual(unmatched, [], "add a rule to CHECKS in scripts/commands.test.mjs for each of these");
 });
 
-describe("each documented command starts without pnpm on the PATH", { concurrency: 2 }, () => {
+describe("each documented command starts without pnpm on the PATH", { concurrency: 4 }, () => {
   for (const [key, { check, run, sources }] of planned) {
     test(key, { skip: run === null ? check.why : false }, async (t) => {
       t.diagnostic(`why this way: ${check.why}`);

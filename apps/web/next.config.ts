@@ -7,7 +7,9 @@ const config: NextConfig = {
   // @sls/server/contracts (TypeScript sources, hence transpiled); the API runs in server.ts,
   // outside Next's bundle.
   transpilePackages: ["@sls/allocator", "@sls/server"],
-  typescript: { tsconfigPath: "tsconfig.json" },
+  // `npm test` type-checks every package, this one included (`turbo run typecheck`); checking
+  // again in `next build` cost `npm test` and every first `npm start` about 14 s.
+  typescript: { tsconfigPath: "tsconfig.json", ignoreBuildErrors: true },
 };
 
 export default config;
