@@ -3,7 +3,7 @@
 // (audit, pool counters) before commit, and reaches onPoolCommit; none of them can interleave.
 import { afterAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../src/migrate.ts";
-import { auditEvents } from "../src/testing.ts";
+import { auditEvents, sampleParticipant } from "../src/testing.ts";
 import type { ApplyHooks, StateChanges } from "../src/store/backup-store.ts";
 import type { PoolChanges } from "../src/store/pool-transaction.ts";
 import type { ParticipantRecord, ServerRow } from "../src/store/rows.ts";
@@ -30,22 +30,13 @@ const SERVER: ServerRow = {
 
 function record(id: string, granted: number): ParticipantRecord {
   return {
-    id,
-    serial: `SER-${id}`,
-    hostname: `${id}.example.net`,
-    model: "ASA5555-X",
-    platformLimit: 1000,
-    localLimit: 0,
-    haPeerSerial: null,
-    approved: true,
+    ...sampleParticipant(id, AT),
     tokenHash: `hash-${id}`,
     granted,
     pending: 0,
     pendingSeq: null,
     inUse: 0,
     highWater: 0,
-    registeredAt: AT,
-    lastSeenAt: AT,
     reclaimedAt: null,
   };
 }
