@@ -10,10 +10,14 @@ import os from "node:os";
 import path from "node:path";
 
 export default function temporaryFolderPerRun() {
+  // A run of several vitest projects calls this once per project: the first one's folder serves all.
+  if (process.env.SLS_RUN_TMPDIR && process.env.SLS_RUN_TMPDIR === process.env.TMPDIR) return () => {};
   const previous = process.env.TMPDIR;
   const folder = mkdtempSync(path.join(os.tmpdir(), `sls-run-${path.basename(process.cwd())}-`));
   process.env.TMPDIR = folder;
+  process.env.SLS_RUN_TMPDIR = folder;
   return () => {
+    delete process.env.SLS_RUN_TMPDIR;
     const left = readdirSync(folder).filter((name) => name.startsWith("sls-"));
     if (previous === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previous;
