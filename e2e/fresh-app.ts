@@ -6,6 +6,8 @@ import { freePort, freshSqlite, waitForHealth } from "@sls/server/testing";
 import { POOL_SIZE, REFRESH_INTERVAL_SEC, SHARED_SECRET } from "./fixtures.ts";
 
 const WEB_DIR = path.resolve(import.meta.dirname, "..", "apps", "web");
+/** The built server (server.ts bundled by apps/web's build), as `npm start` and the archive run it. */
+const SERVER = path.join(WEB_DIR, "dist", "server.js");
 const START_TIMEOUT_MS = 90_000;
 
 export interface App {
@@ -27,7 +29,7 @@ function setupCodeOf(log: string): string {
 }
 
 /**
- * The built app (`apps/web/server.ts`, as `npm start` runs it) on a free port with a database of
+ * The built app (`apps/web/dist/server.js`, as `npm start` runs it) on a free port with a database of
  * its own, so that every spec file starts from a fresh database: no account, the pool of
  * fixtures.ts, no participant.
  */
@@ -36,7 +38,7 @@ async function startApp(env: Record<string, string> = {}): Promise<App & { stop(
   const database = freshSqlite("e2e");
   const port = await freePort();
   let log = "";
-  const child: ChildProcess = spawn(path.join(WEB_DIR, "node_modules", ".bin", "tsx"), ["server.ts"], {
+  const child: ChildProcess = spawn(process.execPath, [SERVER], {
     cwd: WEB_DIR,
     env: {
       ...process.env,

@@ -111,8 +111,9 @@ async function start() {
   banner(`start @sls/web (ready after ${formatDuration(performance.now() - startedAt)} of preparation)`);
   say(`listening on PORT=${process.env.PORT || "3000"}; Ctrl-C stops it`);
   // The server runs as a child of this script, not through pnpm: on Ctrl-C pnpm reports its script
-  // as failed ("ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL") although the server stopped cleanly.
-  await serve(process.execPath, ["--import", "tsx", "server.ts"], {
+  // as failed ("ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL") although the server stopped cleanly. It runs
+  // the build's JavaScript (server.ts bundled into dist/server.js), with no TypeScript loader.
+  await serve(process.execPath, ["dist/server.js"], {
     cwd: path.join(ROOT, "apps", "web"),
     env: { ...process.env, NODE_ENV: "production" },
   });

@@ -3,6 +3,11 @@ import type { NextConfig } from "next";
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // `.next/standalone`: the console's server files and only the node_modules files they load
+  // (traced), what a server needs of the console without this checkout.
+  output: "standalone",
+  // No next/image in the console: /_next/image answers 404 instead of loading sharp.
+  images: { unoptimized: true },
   // The UI imports types from @sls/server, and constants from the pure @sls/allocator and
   // @sls/server/contracts (TypeScript sources, hence transpiled); the API runs in server.ts,
   // outside Next's bundle.

@@ -50,10 +50,22 @@ const PG_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 )`;
 const SELECT_APPLIED = `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`;
 
-export function migrationsDir(provider: Provider): string {
+/**
+ * The `prisma` folder: the nearest one, from this module's folder upwards, that holds
+ * `migrations/`. In the checkout that is the repository's (three folders up from this file); in the
+ * bundled server (apps/web/dist/server.js) it is the checkout's or the archive's top folder.
+ */
+function prismaDir(): string {
   // Not `new URL(…, import.meta.url)`: bundlers take that for an asset to copy.
-  const prismaDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../prisma");
-  return path.join(prismaDir, dialectOf(provider).migrationsFolder);
+  const from = path.dirname(fileURLToPath(import.meta.url));
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "prisma", "migrations"))) return path.join(dir, "prisma");
+    if (path.dirname(dir) === dir) throw new Error(`No prisma/migrations folder in ${from} or above it`);
+  }
+}
+
+export function migrationsDir(provider: Provider): string {
+  return path.join(prismaDir(), dialectOf(provider).migrationsFolder);
 }
 
 function readMigrations(provider: Provider): Migration[] {
