@@ -51,6 +51,17 @@ const CHECKS = [
     why: "serves until Ctrl-C, or benchmarks for about 20 minutes: `--help` loads the script with its imports",
   },
   {
+    match: /^npm run package$/,
+    run: () => "npm run package -- --help",
+    expect: /usage: npm run package/,
+    why: "builds and packs for a minute: its usage answers through with-tools; scripts/package.test.mjs (a phase of npm test) builds, unpacks and starts the archive",
+  },
+  {
+    match: /^(tar -xzf sls-server-\S+\.tar\.gz|cd sls-server-\S+|node server\.js)$/,
+    run: () => "test -f scripts/package.test.mjs",
+    why: "an operator's steps with an archive from `npm run package`: scripts/package.test.mjs (a phase of npm test) unpacks one into a temporary folder and starts `node server.js` there",
+  },
+  {
     match: /^npm run typecheck$/,
     run: () => "npm run typecheck -- --filter=@sls/allocator",
     expect: /Tasks:\s+1 successful/,

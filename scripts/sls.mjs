@@ -147,9 +147,15 @@ async function test() {
     );
     const built = await phase("build @sls/web and its dependencies", async () => (await run("pnpm", BUILD_WEB)) === 0);
     if (built) {
+      await phase(
+        "the deployable archive, unpacked and started (scripts/package.test.mjs)",
+        async () => (await run(process.execPath, ["--test", "scripts/package.test.mjs"])) === 0,
+      );
       await phase("browser tests (playwright)", async () => (await run("pnpm", ["--filter", "@sls/e2e", "e2e"])) === 0);
     } else {
-      skip("browser tests (playwright)", interruption() ? `stopped by ${interruption()}` : "the build failed");
+      const why = interruption() ? `stopped by ${interruption()}` : "the build failed";
+      skip("the deployable archive", why);
+      skip("browser tests (playwright)", why);
     }
   } else {
     skip("tests, build and browser tests", interruption() ? `stopped by ${interruption()}` : "preparation failed");
