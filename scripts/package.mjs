@@ -258,6 +258,18 @@ async function main() {
   });
 
   await step("check that it does not reach back into the checkout", () => `${checkSelfContained(stage)} files`);
+  await step("check that its SQLite module loads in this Node.js", () => {
+    // The version package.json records is this process's: the addon must have been compiled for it.
+    try {
+      const Database = createRequire(path.join(stage, "server.js"))("better-sqlite3");
+      const db = new Database(":memory:");
+      const { version } = db.prepare("select sqlite_version() as version").get();
+      db.close();
+      return `SQLite ${version}, Node.js ${process.version}`;
+    } catch (error) {
+      fail(`the archive's better-sqlite3 does not load in Node.js ${process.version}: ${error.message}`);
+    }
+  });
 
   await step(`write ${path.basename(archive)}`, () => {
     rmSync(archive, { force: true });
