@@ -5,7 +5,7 @@
 // with exit code 0. `npm test` runs it after the build. Only node: modules, like scripts/*.mjs.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -67,7 +67,7 @@ before(() => {
   assert.ok(existsSync(archive), `no ${archive}; it printed:\n${built.stdout}`);
   assert.match(built.stdout, new RegExp(`${archive.replaceAll(".", "\\.")} \\(\\d+\\.\\d MB\\)`));
   const unpacked = path.join(temp, "unpacked");
-  spawnSync("mkdir", [unpacked]);
+  mkdirSync(unpacked);
   const tar = spawnSync("tar", ["-xzf", archive, "-C", unpacked], { encoding: "utf8" });
   assert.equal(tar.status, 0, tar.stderr);
 });
