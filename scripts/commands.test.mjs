@@ -186,6 +186,11 @@ const CHECKS = [
     why: "the real run, under a second: in a scratch folder, since `req` writes privkey.pem and fullchain.pem",
   },
   {
+    match: /^(useradd|mkdir|tar|ln|install|systemctl|journalctl|cat|runuser|mv|rm|npm pack|\/usr\/local\/bin\/node) /,
+    run: (m) => `sh -n -c '${(m.input ?? "").replaceAll("'", "'\\''")}'`,
+    why: "installing the service (docs/deployment.md) runs as root on the machine that runs it: it creates a user, writes under /opt, /etc and /var and starts the service, so not here. Each line parses; scripts/deploy.test.mjs checks the unit and the environment file these lines install, and that the page names the unit's paths",
+  },
+  {
     match: /^curl /,
     run: () => "curl --version",
     expect: /^curl /,

@@ -138,6 +138,10 @@ async function test() {
       "documented commands start without pnpm on the PATH (scripts/commands.test.mjs)",
       async () => (await run(process.execPath, ["--test", "scripts/commands.test.mjs"])) === 0,
     );
+    await phase(
+      "the service unit and its environment file (scripts/deploy.test.mjs)",
+      async () => (await run(process.execPath, ["--test", "scripts/deploy.test.mjs"])) === 0,
+    );
     // Loose env mode: turbo's strict default would strip TEST_DATABASE_URL and SLS_SKIP_PG from
     // the vitest processes. One package at a time: on 2 cores, packages side by side saved ~10 %
     // but made the PostgreSQL race test and the participant's timing tests fail now and then.
