@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { startServices } from "./boot.ts";
 import { EnvError, loadEnv, type TEnv } from "./env.ts";
 import { createAppServer, createLicenseServer, listenerOptionsFrom, type ListenerOptions } from "./http/app-server.ts";
+import { closeGracefully } from "./http/graceful-close.ts";
 import { createLogger } from "./logger.ts";
 
 export interface RunOptions {
@@ -26,7 +27,7 @@ export async function runServer(options: RunOptions = {}): Promise<void> {
   try {
     listener = listenerOptionsFrom(env);
   } catch (error) {
-    log.error(`cannot serve HTTPS: ${(error as Error).message}`);
+    log.error(`cannot set up the listeners: ${(error as Error).message}`);
     process.exit(2);
   }
   const running = await startServices(env, log).catch((error: unknown) => {
@@ -63,7 +64,7 @@ export async function runServer(options: RunOptions = {}): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info("stopping", { signal });
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    await Promise.all(servers.map((server) => closeGracefully(server)));
     await running.stop();
     process.exit(0);
   };

@@ -94,6 +94,41 @@ describe("leases renewed in memory and written behind", () => {
       ).toMatchObject({ granted: 100 });
   }, 90_000);
 
+  it("reclaims nobody for the time no server ran: a clean stop longer than 3 intervals keeps every grant", async () => {
+    const db = await database("sqlite", "lease-downtime");
+    const env = {
+      DATABASE_URL: db.url,
+      SLS_POOL_SIZE: "1000",
+      SLS_SHARED_SECRET: SECRET,
+      SLS_REFRESH_INTERVAL_SEC: String(INTERVAL_SEC),
+      SLS_SWEEP_INTERVAL_MS: "200",
+      SLS_SERVER_ID: "lease-downtime",
+    };
+    const first = await server(env);
+    const serials = ["DOWN01", "DOWN02", "DOWN03"];
+    const tokens = await Promise.all(serials.map((serial) => registered(first.baseUrl, serial)));
+    for (const [i, token] of tokens.entries())
+      await applianceClient(first.baseUrl, { token }).appliance.request.mutate({ sessions: 100, requestId: `d${i}` });
+    await first.stop();
+
+    // As if the server had been down for a minute (twice the 30 s of silence that reclaims): the
+    // appliances last reached it then, and since then nobody could.
+    const store = Store.open(db.url);
+    cleanup.push(() => store.close());
+    const lastReached = new Date(Date.now() - 60_000);
+    for (const serial of serials)
+      await store.updateParticipant((await store.findParticipantBySerial(serial))!.id, { lastSeenAt: lastReached });
+
+    const second = await server(env);
+    expect(second.output()).not.toContain("did not stop cleanly");
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // ten sweeps
+    expect((await store.ledger()).grantedSum).toBe(300);
+    for (const token of tokens)
+      expect(await applianceClient(second.baseUrl, { token }).appliance.refresh.mutate({ inUse: 5 })).toMatchObject({
+        granted: 100,
+      });
+  }, 60_000);
+
   it.skipIf(!providers().includes("postgresql"))(
     "shows a grant committed by another process in a refresh answer within 1 s, and refuses a superseded token",
     async () => {

@@ -64,7 +64,8 @@ export class Leases {
    * Silence is counted from here at the earliest. A process that died (this one's previous run, or
    * another process whose heartbeat stopped without a clean stop) may have acknowledged renewals it
    * never wrote; they were made before its last heartbeat plus one beat, so nobody is reclaimed
-   * for silence that began before then.
+   * for silence that began before then. Nor is silence from before the pool was served again
+   * after a time when no process ran (`servingSince`).
    */
   get floor(): number {
     return Math.max(this.ownFloor, this.lostFloor);
@@ -84,6 +85,7 @@ export class Leases {
       );
     }
     await this.readLostFloor();
+    this.ownFloor = Math.max(this.ownFloor, await this.servingSince());
     this.feedVersion = await this.store.leases.version();
     const started = this.now();
     for await (const page of this.store.leases.everyLease()) for (const row of page) this.table.learn(row);
@@ -171,6 +173,22 @@ export class Leases {
   private async beat(): Promise<void> {
     await this.store.processes.heartbeat(this.serverId, new Date(this.now()));
     await this.readLostFloor();
+  }
+
+  /**
+   * When the pool has been served without a break up to now, at the latest: the earliest start
+   * among the processes still beating, this one included. While no process ran, no appliance could
+   * refresh, so silence from before then is not counted: a stop longer than 3 refresh intervals
+   * (an upgrade, a host reboot) must not reclaim every grant at the next start.
+   */
+  private async servingSince(): Promise<number> {
+    const staleBefore = this.now() - 3 * this.options.heartbeatMs;
+    let since = this.now();
+    for (const row of await this.store.processes.all()) {
+      const live = row.serverId === this.serverId || (!row.stoppedAt && row.heartbeatAt.getTime() >= staleBefore);
+      if (live) since = Math.min(since, row.startedAt.getTime());
+    }
+    return since;
   }
 
   /**
