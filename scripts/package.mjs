@@ -229,6 +229,8 @@ async function main() {
     for (const folder of ["migrations", path.join("postgres", "migrations")])
       cpSync(path.join(ROOT, "prisma", folder), path.join(stage, "prisma", folder), { recursive: true });
     copyBetterSqlite3(stage);
+    // The service unit and its environment file of the same version (docs/deployment.md).
+    cpSync(path.join(ROOT, "deploy"), path.join(stage, "deploy"), { recursive: true });
     writeFileSync(
       path.join(stage, "package.json"),
       `${JSON.stringify(

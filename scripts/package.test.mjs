@@ -88,6 +88,8 @@ test("the archive holds one top folder with the built server, the console and th
     "node_modules/better-sqlite3/build/Release/better_sqlite3.node",
     "prisma/migrations/migration_lock.toml",
     "prisma/postgres/migrations",
+    "deploy/sls-server.service",
+    "deploy/sls-server.env.example",
   ])
     assert.ok(names.has(needed), `the archive has no ${needed}`);
   const sources = files.filter((f) => /\.(ts|tsx|mts|cts)$/.test(f.file) && !/\.d\.[mc]?ts$/.test(f.file));
