@@ -36,17 +36,22 @@ async function registered(baseUrl: string, serial: string): Promise<string> {
   return (await applianceClient(baseUrl).appliance.register.mutate(registration(serial, { localLimit: 0 }))).token;
 }
 
+/** A server on `url` with a 10 s refresh interval whose sweep runs every 200 ms. */
+function sweepingEvery200Ms(url: string, serverId: string): Record<string, string> {
+  return {
+    DATABASE_URL: url,
+    SLS_POOL_SIZE: "1000",
+    SLS_SHARED_SECRET: SECRET,
+    SLS_REFRESH_INTERVAL_SEC: String(INTERVAL_SEC),
+    SLS_SWEEP_INTERVAL_MS: "200",
+    SLS_SERVER_ID: serverId,
+  };
+}
+
 describe("leases renewed in memory and written behind", () => {
   it("reclaims nobody for a renewal that died with the process (kill -9): silence counts from its last heartbeat", async () => {
     const db = await database("sqlite", "lease-crash");
-    const env = {
-      DATABASE_URL: db.url,
-      SLS_POOL_SIZE: "1000",
-      SLS_SHARED_SECRET: SECRET,
-      SLS_REFRESH_INTERVAL_SEC: String(INTERVAL_SEC),
-      SLS_SWEEP_INTERVAL_MS: "200",
-      SLS_SERVER_ID: "lease-crash",
-    };
+    const env = sweepingEvery200Ms(db.url, "lease-crash");
     // No write-behind (and no sweep, which writes first) before the kill: every renewal below
     // exists only in memory.
     const first = await server({ ...env, SLS_LEASE_FLUSH_MS: "600000", SLS_SWEEP_INTERVAL_MS: "600000" });
@@ -96,14 +101,7 @@ describe("leases renewed in memory and written behind", () => {
 
   it("reclaims nobody for the time no server ran: a clean stop longer than 3 intervals keeps every grant", async () => {
     const db = await database("sqlite", "lease-downtime");
-    const env = {
-      DATABASE_URL: db.url,
-      SLS_POOL_SIZE: "1000",
-      SLS_SHARED_SECRET: SECRET,
-      SLS_REFRESH_INTERVAL_SEC: String(INTERVAL_SEC),
-      SLS_SWEEP_INTERVAL_MS: "200",
-      SLS_SERVER_ID: "lease-downtime",
-    };
+    const env = sweepingEvery200Ms(db.url, "lease-downtime");
     const first = await server(env);
     const serials = ["DOWN01", "DOWN02", "DOWN03"];
     const tokens = await Promise.all(serials.map((serial) => registered(first.baseUrl, serial)));
