@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 
 /** Connections still open this long after a stop began are cut (a call stuck past every deadline). */
-export const STOP_CONNECTIONS_BOUND_MS = 10_000;
+const STOP_CONNECTIONS_BOUND_MS = 10_000;
 const IDLE_SWEEP_MS = 100;
 
 /**
