@@ -34,6 +34,11 @@ describe("the package's public surface", () => {
         "setPoolSize",
         "transfer",
         "updateLimits",
+        "DEFAULT_GROUP",
+        "allowance",
+        "applyPolicy",
+        "groupOf",
+        "validatePolicy",
       ].sort(),
     );
   });
