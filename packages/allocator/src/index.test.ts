@@ -37,6 +37,7 @@ describe("the package's public surface", () => {
         "DEFAULT_GROUP",
         "allowance",
         "applyPolicy",
+        "assignMembership",
         "groupOf",
         "validatePolicy",
       ].sort(),
