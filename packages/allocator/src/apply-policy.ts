@@ -21,12 +21,15 @@ export function applyPolicy(
   hostnames: ReadonlyMap<string, string>,
 ): Outcome<PolicyResult> {
   validatePolicy(definition, state.pool.poolSize);
-  const grantedSum = state.participants.reduce((sum, p) => sum + p.granted, 0);
-  if (grantedSum !== state.pool.grantedTotal) {
-    throw new AllocationError(
-      "INCOMPLETE_STATE",
-      `the participants given hold ${grantedSum} granted sessions but the pool counts ${state.pool.grantedTotal}; a policy change needs every participant`,
-    );
+  for (const key of ["granted", "pending"] as const) {
+    const sum = state.participants.reduce((total, p) => total + p[key], 0);
+    const counted = key === "granted" ? state.pool.grantedTotal : state.pool.pendingTotal;
+    if (sum !== counted) {
+      throw new AllocationError(
+        "INCOMPLETE_STATE",
+        `the participants given hold ${sum} ${key} sessions but the pool counts ${counted}; a policy change needs every participant`,
+      );
+    }
   }
   const groups: Record<string, GroupState> = {};
   for (const g of definition.groups) {
@@ -42,16 +45,19 @@ export function applyPolicy(
   const draft = new Draft({ pool: state.pool, participants, policy: { poolPaused: definition.poolPaused, groups } });
   const served = serveQueue(draft);
   const outcome = draft.finish({ served, groups: [] as GroupFigures[] });
-  const order = [...definition.groups.map((g) => g.name), DEFAULT_GROUP];
-  outcome.result.groups = order.map((name) => figuresOf(name, outcome.state, outcome.changes));
+  const order = [...definition.groups, { name: DEFAULT_GROUP, reserve: 0 }];
+  outcome.result.groups = order.map((g) => figuresOf(g, outcome.state, outcome.changes));
   return outcome;
 }
 
-function figuresOf(name: string, state: AllocState, changes: readonly ParticipantChange[]): GroupFigures {
+function figuresOf(
+  { name, reserve }: { name: string; reserve: number },
+  state: AllocState,
+  changes: readonly ParticipantChange[],
+): GroupFigures {
   const members = state.participants.filter((p) => groupName(p) === name);
   const ids = new Set(members.map((p) => p.id));
   const held = members.reduce((sum, p) => sum + p.granted, 0);
-  const reserve = state.policy?.groups[name]?.reserve ?? 0;
   return {
     name,
     members: members.length,
