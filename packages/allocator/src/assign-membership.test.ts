@@ -33,7 +33,9 @@ describe("assignMembership", () => {
 
   it("changes nothing without a policy, and refuses a group the policy state lacks", () => {
     const plain = stateOf(100, [participant("a")]);
-    expect(assignMembership(plain, "ptc_a", { group: "lab", maxGranted: 5 }).state).toEqual(plain);
+    const unchanged = assignMembership(plain, "ptc_a", { group: "lab", maxGranted: 5 });
+    expect(unchanged.state).toEqual(plain);
+    expect(unchanged.result).toEqual({ served: 0 });
     const error = refusal(
       () => assignMembership(before(), "ptc_a", { group: "gone", maxGranted: null }),
       "UNKNOWN_GROUP",

@@ -16,7 +16,7 @@ export function compileGlob(pattern: string): Glob {
     return { matches: (s) => s.length === head.length && pieceAt(s, head, 0) };
   }
   const tail = pieces.at(-1)!;
-  const middle = pieces.slice(1, -1).filter((piece) => piece.length > 0);
+  const middle = pieces.slice(1, -1);
   const minLength = pieces.reduce((sum, piece) => sum + piece.length, 0);
   return {
     matches(s) {

@@ -30,6 +30,14 @@ describe("groupOf", () => {
     expect(groupOf(policy, { serial: "X1", hostname: "GW.DC.Example.NET" })).toBe("dc");
   });
 
+  it("gives a serial named by two groups (a definition not validated) to the first of them", () => {
+    const twice = definitionOf([
+      { name: "dc", serials: ["A"] },
+      { name: "lab", serials: ["A"] },
+    ]);
+    expect(groupOf(twice, { serial: "A" })).toBe("dc");
+  });
+
   it("puts everyone else in default, and matches the serial alone when the hostname is unknown", () => {
     const noCatchAll = definitionOf([{ name: "lab", patterns: ["FTX*", "*.lab.example.net"] }]);
     expect(groupOf(noCatchAll, { serial: "ASA1", hostname: "gw.example.net" })).toBe("default");
@@ -66,6 +74,14 @@ describe("groupOf", () => {
     ["*x?z*y", "x-z", false],
     ["a.b", "aXb", false],
     ["(a)+", "(a)+", true],
+    ["ab", "abab", false],
+    ["*x*xy", "axy", false],
+    ["*ab*ab*", "xabx", false],
+    ["*ab*ab*", "xabab", true],
+    ["*ab*", "abx", true],
+    ["*a?*b", "xab", false],
+    ["*a?*b", "xabb", true],
+    ["a**b", "ab", true],
   ])("matches the pattern %j against %j: %s", (pattern, serial, expected) => {
     const policy = definitionOf([{ name: "g", patterns: [pattern] }]);
     expect(groupOf(policy, { serial })).toBe(expected ? "g" : "default");

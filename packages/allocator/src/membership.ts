@@ -41,9 +41,7 @@ function compile(definition: PolicyDefinition): Compiled {
     for (const group of definition.groups) {
       for (const serial of group.serials) if (!explicit.has(serial)) explicit.set(serial, group.name);
     }
-    const byPattern = definition.groups
-      .filter((group) => group.patterns.length > 0)
-      .map((group) => ({ name: group.name, globs: group.patterns.map(compileGlob) }));
+    const byPattern = definition.groups.map((group) => ({ name: group.name, globs: group.patterns.map(compileGlob) }));
     compiled = { explicit, byPattern };
     compiledOf.set(definition, compiled);
   }

@@ -21,10 +21,8 @@ export function serveQueue(draft: Draft): number {
   let served = 0;
   for (const p of draft.queue()) {
     const give = Math.min(p.pending, draft.grantRoom(p));
-    if (give > 0) {
-      draft.apply(p, "grant-pending", give, -give);
-      served += give;
-    }
+    draft.apply(p, "grant-pending", give, -give); // records nothing when it gives nothing
+    served += give;
     if (draft.available === 0) break;
   }
   return served;

@@ -7,7 +7,7 @@ import { setPoolSize } from "./pool";
 import { reclaim } from "./reclaim";
 import { releaseSessions } from "./release";
 import { requestSessions } from "./request";
-import { definitionOf, expectSound, find, participant, policyStateOf, refusal } from "./test-fixtures";
+import { definitionOf, expectSound, find, participant, policyStateOf, refusal, stateOf } from "./test-fixtures";
 import { transfer } from "./transfer";
 import type { AllocState, Outcome } from "./types";
 
@@ -265,6 +265,15 @@ describe("rule 6: transfer between groups", () => {
 });
 
 describe("the policy state handed in", () => {
+  it("is the only thing that makes group and cap count: without it both are ignored", () => {
+    const before = stateOf(400, [
+      participant("new", { group: "lab", maxGranted: 0, haPeerSerial: "OLD" }),
+      participant("old", { group: "dc", granted: 300, haPeerSerial: "NEW" }),
+    ]);
+    expect(transfer(before, "ptc_new", "OLD").result).toEqual({ granted: 300, pending: 0 });
+    expect(requestSessions(before, "ptc_new", 100).result).toEqual({ granted: 100, added: 100, pending: 0 });
+  });
+
   it("refuses a participant whose group it lacks as UNKNOWN_GROUP (a caller bug)", () => {
     const state = policyStateOf(100, [participant("a", { group: "constructor" })], {});
     const error = refusal(() => servePending(state), "UNKNOWN_GROUP");
