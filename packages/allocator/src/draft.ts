@@ -1,6 +1,16 @@
 import { availableSessions } from "./capacity";
 import { AllocationError, quote } from "./errors";
-import type { AllocState, ChangeCause, Outcome, ParticipantChange, ParticipantSnapshot, PoolSnapshot } from "./types";
+import { DEFAULT_GROUP, grantRoom, groupName, groupStateOf } from "./groups";
+import type {
+  AllocState,
+  ChangeCause,
+  GroupState,
+  Outcome,
+  ParticipantChange,
+  ParticipantSnapshot,
+  PolicyState,
+  PoolSnapshot,
+} from "./types";
 
 /**
  * A private working copy of an AllocState. Operations change it freely and record every change;
@@ -8,6 +18,7 @@ import type { AllocState, ChangeCause, Outcome, ParticipantChange, ParticipantSn
  */
 export class Draft {
   readonly pool: PoolSnapshot;
+  readonly policy: PolicyState | undefined;
   private readonly initialPendingTotal: number;
   private readonly participants: ParticipantSnapshot[];
   private readonly byId = new Map<string, ParticipantSnapshot>();
@@ -17,6 +28,10 @@ export class Draft {
     this.pool = { ...state.pool };
     this.initialPendingTotal = state.pool.pendingTotal;
     this.participants = state.participants.map((p) => ({ ...p }));
+    this.policy = state.policy && {
+      poolPaused: state.policy.poolPaused,
+      groups: Object.fromEntries(Object.entries(state.policy.groups).map(([name, g]) => [name, { ...g }])),
+    };
     let pendingInSlice = 0;
     for (const p of this.participants) {
       if (this.byId.has(p.id)) {
@@ -26,6 +41,7 @@ export class Draft {
         );
       }
       this.byId.set(p.id, p);
+      if (this.policy !== undefined) groupStateOf(this.policy, p); // refuses an unknown group now
       pendingInSlice += p.pending;
     }
     this.pendingInSlice = pendingInSlice;
@@ -37,6 +53,15 @@ export class Draft {
   /** Sessions in the pool that nobody holds. */
   get available(): number {
     return availableSessions(this.pool);
+  }
+
+  /** Sessions `p` could be granted now under the policy (the available sessions without one). */
+  grantRoom(p: ParticipantSnapshot): number {
+    return grantRoom(this.pool, this.policy, p);
+  }
+
+  group(p: ParticipantSnapshot): GroupState | undefined {
+    return this.policy && groupStateOf(this.policy, p);
   }
 
   participant(id: string): ParticipantSnapshot {
@@ -55,7 +80,8 @@ export class Draft {
   }
 
   /**
-   * Participants waiting for sessions, oldest ask first. Serving the queue in order needs the
+   * Participants waiting for sessions: by their group's priority, highest first, then oldest ask
+   * first (ties by id). Serving the queue in order needs the
    * whole queue; a partial one would silently break FCFS. (Callers may leave the queue out when
    * nothing can be served, e.g. a request while the pool is exhausted.)
    */
@@ -69,8 +95,15 @@ export class Draft {
     return this.participants
       .filter((p) => p.pending > 0)
       .sort(
-        (a, b) => (a.pendingSeq ?? Infinity) - (b.pendingSeq ?? Infinity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+        (a, b) =>
+          this.priority(b) - this.priority(a) ||
+          (a.pendingSeq ?? Infinity) - (b.pendingSeq ?? Infinity) ||
+          (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
       );
+  }
+
+  private priority(p: ParticipantSnapshot): number {
+    return this.group(p)?.priority ?? 0;
   }
 
   /**
@@ -97,12 +130,16 @@ export class Draft {
     p.pending = pending;
     p.pendingSeq = pendingSeq;
     this.pool.grantedTotal += grantedDelta;
+    // `default` keeps no held counter: no rule reads it.
+    if (this.policy !== undefined && groupName(p) !== DEFAULT_GROUP) groupStateOf(this.policy, p).held += grantedDelta;
     this.pool.pendingTotal += pendingDelta;
     this.changes.push({ id: p.id, serial: p.serial, cause, grantedDelta, pendingDelta, granted, pending, pendingSeq });
   }
 
   /** Hands the draft out as the operation's outcome; the draft is not used afterwards. */
   finish<R>(result: R): Outcome<R> {
-    return { state: { pool: this.pool, participants: this.participants }, changes: this.changes, result };
+    const state: AllocState = { pool: this.pool, participants: this.participants };
+    if (this.policy !== undefined) state.policy = this.policy;
+    return { state, changes: this.changes, result };
   }
 }

@@ -35,6 +35,18 @@ describe("AllocationError", () => {
       | "LIMITS_OUT_OF_RANGE"
       | "UNKNOWN_PARTICIPANT"
       | "INCOMPLETE_STATE"
+      | "BAD_GROUP_NAME"
+      | "DUPLICATE_GROUP"
+      | "RESERVE_OUT_OF_RANGE"
+      | "MAX_BELOW_RESERVE"
+      | "PRIORITY_NOT_INTEGER"
+      | "RESERVES_EXCEED_POOL"
+      | "POOL_BELOW_RESERVED"
+      | "BAD_SERIAL"
+      | "SERIAL_IN_TWO_GROUPS"
+      | "BAD_PATTERN"
+      | "CAP_OUT_OF_RANGE"
+      | "UNKNOWN_GROUP"
     >();
     expectTypeOf<AllocationError["reason"]>().toEqualTypeOf<AllocationErrorReason>();
   });

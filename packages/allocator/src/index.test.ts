@@ -34,6 +34,12 @@ describe("the package's public surface", () => {
         "setPoolSize",
         "transfer",
         "updateLimits",
+        "DEFAULT_GROUP",
+        "allowance",
+        "applyPolicy",
+        "assignMembership",
+        "groupOf",
+        "validatePolicy",
       ].sort(),
     );
   });

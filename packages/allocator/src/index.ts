@@ -1,11 +1,15 @@
 export type {
   AllocState,
   ChangeCause,
+  GroupFigures,
+  GroupState,
   HoldingResult,
   LimitsResult,
   Outcome,
   ParticipantChange,
   ParticipantSnapshot,
+  PolicyResult,
+  PolicyState,
   PoolResult,
   PoolSnapshot,
   ReclaimCause,
@@ -25,6 +29,11 @@ export { transfer } from "./transfer";
 export { MAX_PLATFORM_LIMIT, updateLimits } from "./limits";
 export { MAX_POOL_SIZE, setPoolSize } from "./pool";
 export { checkInvariants } from "./invariants";
+export { DEFAULT_GROUP, allowance } from "./groups";
+export { type GroupDefinition, type PolicyDefinition, validatePolicy } from "./policy";
+export { type Who, groupOf } from "./membership";
+export { applyPolicy } from "./apply-policy";
+export { type Membership, assignMembership } from "./assign-membership";
 export {
   ACTIVE_ALERT_DAYS,
   INITIAL_LIMIT_DAYS,

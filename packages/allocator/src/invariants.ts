@@ -1,10 +1,16 @@
-import type { ParticipantSnapshot, PoolSnapshot } from "./types";
+import { DEFAULT_GROUP, grantRoom, groupName, reservedTotal } from "./groups";
+import type { ParticipantSnapshot, PolicyState, PoolSnapshot } from "./types";
 
 /**
  * Checks the protocol's invariants over the pool and ALL its participants (not a slice), plus
- * the bookkeeping the allocator relies on. Returns one sentence per violation; empty when sound.
+ * the bookkeeping the allocator relies on, and with a policy the rules that hold in any one
+ * state. Returns one sentence per violation; empty when sound.
  */
-export function checkInvariants(pool: PoolSnapshot, participants: readonly ParticipantSnapshot[]): string[] {
+export function checkInvariants(
+  pool: PoolSnapshot,
+  participants: readonly ParticipantSnapshot[],
+  policy?: PolicyState,
+): string[] {
   const violations: string[] = [];
   let grantedSum = 0;
   let pendingSum = 0;
@@ -42,9 +48,47 @@ export function checkInvariants(pool: PoolSnapshot, participants: readonly Parti
     violations.push(`pool grantedTotal ${pool.grantedTotal} differs from Σ granted ${grantedSum}`);
   if (pool.pendingTotal !== pendingSum)
     violations.push(`pool pendingTotal ${pool.pendingTotal} differs from Σ pending ${pendingSum}`);
-  const idle = pool.poolSize - grantedSum;
-  if (pendingSum > 0 && idle > 0) {
-    violations.push(`${idle} sessions sit idle in the pool while ${pendingSum} are pending`);
+  if (policy === undefined) {
+    const idle = pool.poolSize - grantedSum;
+    if (pendingSum > 0 && idle > 0) {
+      violations.push(`${idle} sessions sit idle in the pool while ${pendingSum} are pending`);
+    }
+  } else {
+    violations.push(...policyViolations(pool, participants, policy));
+  }
+  return violations;
+}
+
+/**
+ * Rules 1 and 2 can be exceeded after a policy change (rule 5 takes nothing back), so they are
+ * checked per step by the property tests; what holds in every state is checked here.
+ */
+function policyViolations(
+  pool: PoolSnapshot,
+  participants: readonly ParticipantSnapshot[],
+  policy: PolicyState,
+): string[] {
+  const violations: string[] = [];
+  const reserved = reservedTotal(policy);
+  if (reserved > pool.poolSize) violations.push(`the groups reserve ${reserved}, beyond poolSize ${pool.poolSize}`);
+  const held = new Map(Object.keys(policy.groups).map((name) => [name, 0]));
+  for (const p of participants) {
+    const name = groupName(p);
+    if (name !== DEFAULT_GROUP && !held.has(name)) {
+      violations.push(`participant ${p.serial} (${p.id}): its group ${name} is not in the policy`);
+      continue;
+    }
+    if (name !== DEFAULT_GROUP) held.set(name, held.get(name)! + p.granted);
+    const room = grantRoom(pool, policy, p);
+    if (p.pending > 0 && room > 0) {
+      violations.push(
+        `participant ${p.serial} (${p.id}): waits for ${p.pending} sessions while it could be granted ${room}`,
+      );
+    }
+  }
+  for (const [name, sum] of held) {
+    const kept = policy.groups[name]!.held;
+    if (kept !== sum) violations.push(`group ${name}: held ${kept} differs from Σ granted of its members ${sum}`);
   }
   return violations;
 }

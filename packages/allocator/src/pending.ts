@@ -2,8 +2,8 @@ import { Draft } from "./draft";
 import type { AllocState, Outcome, ServeResult } from "./types";
 
 /**
- * Hands available sessions to the queue, oldest ask first (ties by id), as much as each waits
- * for; the last one served may get only part of its ask.
+ * Hands available sessions to the queue, as much as each waits for: by group priority, then
+ * oldest ask first (ties by id). The last one served may get only part of its ask.
  */
 export function servePending(state: AllocState): Outcome<ServeResult> {
   const draft = new Draft(state);
@@ -11,14 +11,19 @@ export function servePending(state: AllocState): Outcome<ServeResult> {
   return draft.finish({ served });
 }
 
+/**
+ * One pass suffices: a grant never raises anyone's room (it lowers the free sessions at least
+ * as much as it lowers any unmet reservation), so a participant skipped for lack of room (its
+ * group's max, its cap, a pause, the others' reservations) stays skipped and blocks nobody.
+ */
 export function serveQueue(draft: Draft): number {
   if (draft.available === 0) return 0;
   let served = 0;
   for (const p of draft.queue()) {
-    const give = Math.min(p.pending, draft.available);
-    if (give === 0) break;
-    draft.apply(p, "grant-pending", give, -give);
+    const give = Math.min(p.pending, draft.grantRoom(p));
+    draft.apply(p, "grant-pending", give, -give); // records nothing when it gives nothing
     served += give;
+    if (draft.available === 0) break;
   }
   return served;
 }

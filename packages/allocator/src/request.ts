@@ -7,8 +7,8 @@ import type { AllocState, Outcome, RequestResult } from "./types";
 export const SESSION_BLOCK = 50;
 
 /**
- * A participant asks for more sessions. The ask is clipped to its headroom; what the pool has
- * is granted now, the rest waits in the queue. A participant already waiting keeps its older
+ * A participant asks for more sessions. The ask is clipped to its headroom; what the pool (and
+ * the policy, when there is one) lets it take is granted now, the rest waits in the queue. A participant already waiting keeps its older
  * position for the whole of its pending demand.
  */
 export function requestSessions(state: AllocState, participantId: string, sessions: number): Outcome<RequestResult> {
@@ -24,7 +24,7 @@ export function requestSessions(state: AllocState, participantId: string, sessio
   // already waiting get them first, so a newcomer never overtakes the queue.
   serveQueue(draft);
   const ask = Math.min(sessions, Math.max(0, headroom(p)));
-  const added = Math.min(ask, draft.available);
+  const added = Math.min(ask, draft.grantRoom(p));
   draft.apply(p, "request", added, ask - added);
   return draft.finish({ granted: p.granted, added, pending: p.pending });
 }

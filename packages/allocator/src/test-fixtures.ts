@@ -2,7 +2,8 @@
 import { expect } from "vitest";
 import { AllocationError, type AllocationErrorReason } from "./errors";
 import { checkInvariants } from "./invariants";
-import type { AllocState, Outcome, ParticipantSnapshot } from "./types";
+import type { GroupDefinition, PolicyDefinition } from "./policy";
+import type { AllocState, GroupState, Outcome, ParticipantSnapshot, PolicyState } from "./types";
 
 /** participant("a") has id "ptc_a" and serial "A", so a test mixing up ids and serials fails. */
 export function participant(name: string, over: Partial<ParticipantSnapshot> = {}): ParticipantSnapshot {
@@ -82,7 +83,7 @@ export function expectSound<R>(before: AllocState, outcome: Outcome<R>, complete
     }
   }
   for (const c of changes) expect(c.grantedDelta !== 0 || c.pendingDelta !== 0 || c.cause === "transfer-in").toBe(true);
-  if (complete) expect(checkInvariants(state.pool, state.participants)).toEqual([]);
+  if (complete) expect(checkInvariants(state.pool, state.participants, state.policy)).toEqual([]);
 }
 
 /** Runs `action`, expecting a refusal with `reason`; returns the error for further checks. */
@@ -95,4 +96,36 @@ export function refusal(action: () => unknown, reason: AllocationErrorReason): A
     return error as AllocationError;
   }
   throw new Error(`expected a refusal with ${reason}, but the call succeeded`);
+}
+
+/**
+ * A complete state under a policy: `groups` gives each named group's rules (reserve 0, no max,
+ * priority 0, not paused unless said), `held` is summed from the participants given.
+ */
+export function policyStateOf(
+  poolSize: number,
+  participants: ParticipantSnapshot[],
+  groups: Record<string, Partial<Omit<GroupState, "held">>>,
+  poolPaused = false,
+): AllocState {
+  const state = stateOf(poolSize, participants);
+  const policy: PolicyState = { poolPaused, groups: {} };
+  for (const [name, rules] of Object.entries(groups)) {
+    const held = participants.filter((p) => p.group === name).reduce((sum, p) => sum + p.granted, 0);
+    policy.groups[name] = { reserve: 0, max: null, priority: 0, paused: false, ...rules, held };
+  }
+  return deepFreeze({ ...state, policy });
+}
+
+/** A policy definition with the groups given, in order; each group's omitted fields take the defaults. */
+export function definitionOf(
+  groups: (Partial<GroupDefinition> & { name: string })[],
+  over: Partial<PolicyDefinition> = {},
+): PolicyDefinition {
+  return {
+    groups: groups.map((g) => ({ reserve: 0, max: null, priority: 0, paused: false, serials: [], patterns: [], ...g })),
+    poolPaused: false,
+    caps: {},
+    ...over,
+  };
 }

@@ -2,7 +2,8 @@ import { fitWithinLimits } from "./capacity";
 import { Draft } from "./draft";
 import { AllocationError, quote } from "./errors";
 import { serveQueue } from "./pending";
-import type { AllocState, Outcome, TransferResult } from "./types";
+import { capRoom, groupName } from "./groups";
+import type { AllocState, Outcome, ParticipantSnapshot, TransferResult } from "./types";
 
 /**
  * After a switchover the newly active unit (`toId`) takes over everything its peer holds. Both
@@ -39,15 +40,29 @@ export function transfer(state: AllocState, toId: string, fromSerial: string): O
   // fit returns to the pool (and serves the queue). The moved pending keeps its queue position:
   // it is the same pair's demand, already waiting that long. One "transfer-in" records the net.
   const kept = fitWithinLimits(to, to.granted + movedGranted, to.pending + movedPending);
+  // Under a policy the receiving unit keeps of the moved grant only what its rules let it take
+  // (spec rule 6); the rest stays its demand, pending, and the sessions go back to the pool.
+  const received = kept.granted - to.granted;
+  const allowed = Math.min(received, receivingRoom(draft, to, from));
   draft.apply(
     to,
     "transfer-in",
-    kept.granted - to.granted,
-    kept.pending - to.pending,
+    allowed,
+    kept.pending + received - allowed - to.pending,
     movedPending > 0 ? movedSeq : null,
   );
   serveQueue(draft);
   return draft.finish({ granted: to.granted, pending: to.pending });
+}
+
+/**
+ * Within one group the pair's sessions stay in the group: only the receiver's own cap applies.
+ * Between groups they are new to the receiving group, so they must fit every rule a grant meets.
+ */
+function receivingRoom(draft: Draft, to: ParticipantSnapshot, from: ParticipantSnapshot): number {
+  if (draft.policy === undefined) return Number.POSITIVE_INFINITY;
+  if (groupName(to) === groupName(from)) return Math.max(0, capRoom(to));
+  return draft.grantRoom(to);
 }
 
 type Unit = { serial: string; haPeerSerial: string | null };

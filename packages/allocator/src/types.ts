@@ -19,6 +19,28 @@ export interface ParticipantSnapshot {
   /** Milliseconds since the epoch, as the caller's clock gave them. */
   lastSeenAt: number;
   haPeerSerial: string | null;
+  /** Its pool-policy group; absent means the implicit group `default`. Read only with a policy. */
+  group?: string;
+  /** Its participant cap; absent or null means none. Read only with a policy. */
+  maxGranted?: number | null;
+}
+
+/** One group's rules and its aggregate: `held` is Σ granted of its members, kept like `grantedTotal`. */
+export interface GroupState {
+  reserve: number;
+  max: number | null;
+  priority: number;
+  paused: boolean;
+  held: number;
+}
+
+/**
+ * The pool policy as one call needs it. `groups` holds the named groups only: the implicit group
+ * `default` (reserve 0, no max, priority 0, not paused) is never listed and its `held` not kept.
+ */
+export interface PolicyState {
+  poolPaused: boolean;
+  groups: Record<string, GroupState>;
 }
 
 /**
@@ -28,6 +50,8 @@ export interface ParticipantSnapshot {
 export interface AllocState {
   pool: PoolSnapshot;
   participants: ParticipantSnapshot[];
+  /** Absent: no policy, one first-come-first-served pool as the protocol describes it. */
+  policy?: PolicyState;
 }
 
 export type ReclaimCause = "reclaim" | "force-release" | "remove";
@@ -91,6 +115,22 @@ export interface ReclaimResult {
 export interface ServeResult {
   /** Sessions handed from the pool to waiting participants. */
   served: number;
+}
+
+export interface GroupFigures {
+  name: string;
+  members: number;
+  held: number;
+  /** Reserved and not held: max(0, reserve − held). */
+  unmet: number;
+  pending: number;
+  /** Sessions the change handed to this group's waiting members at once. */
+  served: number;
+}
+
+export interface PolicyResult extends ServeResult {
+  /** Per group in the policy's order, `default` last. */
+  groups: GroupFigures[];
 }
 
 export interface PoolResult extends ServeResult {
