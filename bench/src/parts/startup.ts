@@ -1,0 +1,137 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { applyMigrations, Store } from "@sls/db";
+import { addSilentParticipants } from "@sls/db/testing";
+import { freePort, seedFleet } from "@sls/server/testing";
+import { config } from "../config.ts";
+import { freshSqlite } from "../databases.ts";
+import { memoryMb } from "../proc.ts";
+import { BENCH_SECRET } from "../processes.ts";
+
+export interface StartupRow {
+  participants: number;
+  /** Spawn until GET /api/health first answers: the listeners are open. */
+  listeningMs: number;
+  /** Spawn until GET /api/ready first answers 200: leases loaded, console prepared. */
+  readyMs: number;
+  /** The server's own "leases loaded" log line: how many it keeps in memory, and how long they took. */
+  leasesLoaded: { participants: number; ms: number } | null;
+  /** VmRSS of the server process itself when it was first ready, and after SETTLE_MS idle. */
+  rssAtReadyMb: number;
+  rssIdleMb: number;
+  /** VmHWM: the most it was resident, up to the idle reading. */
+  peakRssMb: number;
+}
+
+const say = (line: string) => console.log(`[bench] ${line}`);
+/** The production entry, as `npm start` and the archive run it (built by `pnpm turbo run build --filter=@sls/web...`). */
+const BUILT_SERVER = path.resolve(import.meta.dirname, "../../../apps/web/dist/server.js");
+/** Participants seeded with tokens the bench knows; the rest are copied from them in bulk (seeding is 0.6 ms a row). */
+const WITH_TOKENS = 1_000;
+const SETTLE_MS = 5_000;
+const POLL_MS = 20;
+
+/**
+ * Start-up and resident memory of the built server (console and API, SQLite) over N registered
+ * participants, every one of them seen a moment ago (so every lease counts as recent): spawn to
+ * the first answer of /api/health (listening) and to /api/ready answering 200, VmRSS at ready and
+ * after 5 s idle, read from /proc/<pid>/status of the server process itself.
+ */
+export async function runStartupPart(): Promise<StartupRow[]> {
+  if (!existsSync(BUILT_SERVER))
+    throw new Error(`${BUILT_SERVER} is missing: build it first (pnpm turbo run build --filter=@sls/web...)`);
+  const rows: StartupRow[] = [];
+  for (const participants of config.startupSizes) {
+    const db = freshSqlite(`startup${participants}`);
+    try {
+      await applyMigrations(db.url, () => {});
+      if (participants > 0) {
+        say(`startup: seeding ${participants.toLocaleString("en-US")} participants`);
+        const withTokens = Math.min(participants, WITH_TOKENS);
+        await seedFleet(
+          { databaseUrl: db.url },
+          { count: withTokens, prefix: "START", platformLimit: 1_000_000, localLimit: 0 },
+        );
+        const store = Store.open(db.url);
+        await addSilentParticipants(store, participants - withTokens).finally(() => store.close());
+      }
+      say(`startup: the built server over ${participants.toLocaleString("en-US")} participants`);
+      rows.push(await measureStart(db.url, participants));
+    } finally {
+      await db.drop();
+    }
+  }
+  return rows;
+}
+
+async function measureStart(databaseUrl: string, participants: number): Promise<StartupRow> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const spawned = performance.now();
+  const child = spawn(process.execPath, [BUILT_SERVER], {
+    cwd: path.dirname(path.dirname(BUILT_SERVER)),
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      SLS_POOL_SIZE: "1000000",
+      SLS_SHARED_SECRET: BENCH_SECRET,
+      SLS_LOG_LEVEL: "info",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  try {
+    let listeningMs: number | null = null;
+    let readyMs: number | null = null;
+    while (readyMs === null) {
+      if (child.exitCode !== null) throw new Error(`the server exited while starting:\n${output}`);
+      if (performance.now() - spawned > 120_000) throw new Error(`not ready after 120 s:\n${output}`);
+      if (listeningMs === null && (await status(`${baseUrl}/api/health`)) !== null)
+        listeningMs = performance.now() - spawned;
+      if (listeningMs !== null && (await status(`${baseUrl}/api/ready`)) === 200) readyMs = performance.now() - spawned;
+      else await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    const atReady = memoryMb(child.pid!);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    const idle = memoryMb(child.pid!);
+    return {
+      participants,
+      listeningMs: listeningMs ?? readyMs,
+      readyMs,
+      leasesLoaded: leasesLoadedOf(output),
+      rssAtReadyMb: atReady.rss,
+      rssIdleMb: idle.rss,
+      peakRssMb: idle.peak,
+    };
+  } finally {
+    child.kill("SIGTERM");
+    await exited;
+  }
+}
+
+async function status(url: string): Promise<number | null> {
+  try {
+    const res = await fetch(url);
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return null; // not listening yet
+  }
+}
+
+/** The "leases loaded" line the server logs at start (JSON lines). */
+export function leasesLoadedOf(output: string): StartupRow["leasesLoaded"] {
+  for (const line of output.split("\n")) {
+    if (!line.includes('"leases loaded"')) continue;
+    const { participants, ms } = JSON.parse(line) as { participants: number; ms: number };
+    return { participants, ms };
+  }
+  return null;
+}
