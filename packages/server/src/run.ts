@@ -4,6 +4,7 @@ import { EnvError, loadEnv, type TEnv } from "./env.ts";
 import { createAppServer, createLicenseServer, listenerOptionsFrom, type ListenerOptions } from "./http/app-server.ts";
 import { closeGracefully } from "./http/graceful-close.ts";
 import { createLogger } from "./logger.ts";
+import { setV8Flags } from "./v8-flags.ts";
 
 export interface RunOptions {
   /** Handles everything that is not the API (the Next.js UI). */
@@ -21,6 +22,7 @@ export interface RunOptions {
  * while already answering (appliance calls meanwhile: STARTING), and stop cleanly on SIGINT/SIGTERM.
  */
 export async function runServer(options: RunOptions = {}): Promise<void> {
+  setV8Flags();
   let env: TEnv;
   try {
     env = options.env ?? loadEnv();
