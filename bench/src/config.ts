@@ -36,6 +36,8 @@ export const config = {
   millionSize: int("BENCH_MILLION_SIZE", 1_000_000),
   /** Participants registered before each start of the built server in the start-up part (0: an idle server). */
   startupSizes: list("BENCH_STARTUP_SIZES", "0,10000,100000,1000000").map(Number),
+  /** Of those, how many were seen a moment ago (the rest a day ago): the leases a start loads. */
+  startupRecent: int("BENCH_STARTUP_RECENT", 100_000),
   /** How long one address floods refreshes with random tokens in the flood part. */
   floodSeconds: int("BENCH_FLOOD_SECONDS", 10),
   parts: list("BENCH_PARTS", PARTS.join(",")),

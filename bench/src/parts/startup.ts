@@ -7,7 +7,6 @@ import { freePort, seedFleet } from "@sls/server/testing";
 import { config } from "../config.ts";
 import { freshSqlite } from "../databases.ts";
 import { memoryMb } from "../proc.ts";
-import { BENCH_SECRET } from "../processes.ts";
 
 export interface StartupRow {
   participants: number;
@@ -31,10 +30,12 @@ const BUILT_SERVER = path.resolve(import.meta.dirname, "../../../apps/web/dist/s
 const WITH_TOKENS = 1_000;
 const SETTLE_MS = 5_000;
 const POLL_MS = 20;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Start-up and resident memory of the built server (console and API, SQLite) over N registered
- * participants, every one of them seen a moment ago (so every lease counts as recent): spawn to
+ * participants, up to `BENCH_STARTUP_RECENT` (100,000) of them seen a moment ago and the rest a
+ * day ago (a million appliances all calling every 30 s would be 33,000 calls a second): spawn to
  * the first answer of /api/health (listening) and to /api/ready answering 200, VmRSS at ready and
  * after 5 s idle, read from /proc/<pid>/status of the server process itself.
  */
@@ -48,13 +49,25 @@ export async function runStartupPart(): Promise<StartupRow[]> {
       await applyMigrations(db.url, () => {});
       if (participants > 0) {
         say(`startup: seeding ${participants.toLocaleString("en-US")} participants`);
-        const withTokens = Math.min(participants, WITH_TOKENS);
         await seedFleet(
           { databaseUrl: db.url },
-          { count: withTokens, prefix: "START", platformLimit: 1_000_000, localLimit: 0 },
+          { count: Math.min(participants, WITH_TOKENS), prefix: "START", platformLimit: 1_000_000, localLimit: 0 },
         );
-        const store = Store.open(db.url);
-        await addSilentParticipants(store, participants - withTokens).finally(() => store.close());
+      }
+      const store = Store.open(db.url);
+      try {
+        // A restart, not a first start: the settings row is there (a first start also hashes the secret).
+        await store.seedServer({ poolSize: 1_000_000, refreshIntervalSec: 30, secretHash: null, at: new Date() });
+        // Seen a moment ago, up to `startupRecent`; the rest last called a day ago.
+        const withTokens = Math.min(participants, WITH_TOKENS);
+        const recent = Math.min(participants, config.startupRecent);
+        await addSilentParticipants(store, recent - withTokens);
+        await addSilentParticipants(store, participants - recent, {
+          from: Math.max(recent - withTokens, 0),
+          lastSeenAt: new Date(Date.now() - DAY_MS),
+        });
+      } finally {
+        await store.close();
       }
       say(`startup: the built server over ${participants.toLocaleString("en-US")} participants`);
       rows.push(await measureStart(db.url, participants));
@@ -77,8 +90,6 @@ async function measureStart(databaseUrl: string, participants: number): Promise<
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: String(port),
       DATABASE_URL: databaseUrl,
-      SLS_POOL_SIZE: "1000000",
-      SLS_SHARED_SECRET: BENCH_SECRET,
       SLS_LOG_LEVEL: "info",
     },
     stdio: ["ignore", "pipe", "pipe"],
