@@ -4,7 +4,7 @@ import { EnvError, loadEnv, type TEnv } from "./env.ts";
 import { createAppServer, createLicenseServer, listenerOptionsFrom, type ListenerOptions } from "./http/app-server.ts";
 import { closeGracefully } from "./http/graceful-close.ts";
 import { createLogger } from "./logger.ts";
-import { setV8Flags } from "./v8-flags.ts";
+import { setServingV8Flags, setStartingV8Flags } from "./v8-flags.ts";
 
 export interface RunOptions {
   /** Handles everything that is not the API (the Next.js UI). */
@@ -22,7 +22,7 @@ export interface RunOptions {
  * while already answering (appliance calls meanwhile: STARTING), and stop cleanly on SIGINT/SIGTERM.
  */
 export async function runServer(options: RunOptions = {}): Promise<void> {
-  setV8Flags();
+  setStartingV8Flags();
   let env: TEnv;
   try {
     env = options.env ?? loadEnv();
@@ -101,7 +101,9 @@ export async function runServer(options: RunOptions = {}): Promise<void> {
     process.exit(1);
   }
   // performance.now() counts from the process's start.
-  if (!stopping) log.info("ready", { ms: Math.round(performance.now()) });
+  if (stopping) return;
+  setServingV8Flags();
+  log.info("ready", { ms: Math.round(performance.now()) });
 }
 
 /**
