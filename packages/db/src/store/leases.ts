@@ -110,8 +110,8 @@ export class LeaseRepository {
    * Every participant holding a token and seen at or after `since`, in pages: how a starting
    * process warms its leases. Between pages it gives the event loop a turn, so a process that
    * listens meanwhile keeps answering. On SQLite the rows come through a read-only connection of
-   * their own, as arrays (one statement, one read snapshot: 1,000,000 rows in about a second, where
-   * Prisma's raw queries and their row mapping took six); on PostgreSQL through raw SQL in pages by id.
+   * their own, as arrays (one statement, one read snapshot, no Prisma row mapping, whose garbage
+   * cost most of a start before); on PostgreSQL through raw SQL in pages by id.
    */
   async *recentLeases(since: Date, pageSize = 5_000): AsyncGenerator<LeaseRow[]> {
     const file = sqliteFileOfClient(this.db);
