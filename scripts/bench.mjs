@@ -19,9 +19,15 @@ if (process.argv.includes("--help")) {
 }
 
 forwardSignalsToSteps();
+// The start-up part measures the built server (apps/web/dist/server.js); turbo's cache makes the
+// build a no-op when nothing changed.
+const parts = (process.env.BENCH_PARTS || "startup").split(",").map((part) => part.trim());
 const steps = [
   ["prepare", bootstrap],
   ["Prisma clients", async () => (await run("pnpm", ["turbo", "run", "generate", "--filter=@sls/bench..."])) === 0],
+  ...(parts.includes("startup")
+    ? [["build", async () => (await run("pnpm", ["turbo", "run", "build", "--filter=@sls/web..."])) === 0]]
+    : []),
   ["benchmark", async () => (await run("pnpm", ["--filter", "@sls/bench", "bench"])) === 0],
 ];
 for (const [name, step] of steps) {

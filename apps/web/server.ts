@@ -4,7 +4,7 @@
 // dist/server.js (scripts/build-server.mjs), with the console's .next one folder up.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import next from "next";
+import type next from "next";
 import { runServer } from "@sls/server";
 
 const dev = process.env.NODE_ENV === "development";
@@ -19,10 +19,16 @@ if (!dev && existsSync(serverFiles)) {
   process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
 }
 
-const app = next({ dev, dir });
-const handle = app.getRequestHandler();
+// Next.js is loaded and prepared once the listeners are open (runServer's `prepare`): console
+// requests wait for it, appliance calls do not.
+let handle: ReturnType<ReturnType<typeof next>["getRequestHandler"]> | null = null;
 
 await runServer({
-  beforeListen: () => app.prepare(),
-  fallback: (req, res) => void handle(req, res),
+  prepare: async () => {
+    const { default: loadNext } = await import("next");
+    const app = loadNext({ dev, dir });
+    await app.prepare();
+    handle = app.getRequestHandler();
+  },
+  fallback: (req, res) => void handle?.(req, res),
 });

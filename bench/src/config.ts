@@ -13,7 +13,7 @@ const list = (name: string, fallback: string): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-export const PARTS = ["mix", "light", "scale", "storm", "million", "flood", "wave"] as const;
+export const PARTS = ["mix", "light", "scale", "storm", "million", "flood", "wave", "startup"] as const;
 
 export const config = {
   /** Length of each measured appliance-mix run (the issue asks for 20 s). */
@@ -34,11 +34,21 @@ export const config = {
   stormSize: int("BENCH_STORM_SIZE", 10_000),
   /** Registered participants (rows written directly) in the large-fleet row; 1 % of them refresh. */
   millionSize: int("BENCH_MILLION_SIZE", 1_000_000),
+  /** Participants registered before each start of the built server in the start-up part (0: an idle server). */
+  startupSizes: list("BENCH_STARTUP_SIZES", "0,10000,100000,1000000").map(Number),
+  /** Of those, how many were seen a moment ago (the rest a day ago): the leases a start loads. */
+  startupRecent: int("BENCH_STARTUP_RECENT", 100_000),
   /** How long one address floods refreshes with random tokens in the flood part. */
   floodSeconds: int("BENCH_FLOOD_SECONDS", 10),
   parts: list("BENCH_PARTS", PARTS.join(",")),
+  /** The databases the appliance workloads run on (`mix`): sqlite, postgresql (one and two processes). */
+  mixDatabases: list("BENCH_MIX_DATABASES", "sqlite,postgresql"),
 };
 
+for (const database of config.mixDatabases) {
+  if (database !== "sqlite" && database !== "postgresql")
+    throw new Error(`BENCH_MIX_DATABASES: unknown database "${database}"; known: sqlite, postgresql`);
+}
 for (const part of config.parts) {
   if (!(PARTS as readonly string[]).includes(part))
     throw new Error(`BENCH_PARTS: unknown part "${part}"; known: ${PARTS.join(", ")}`);

@@ -7,6 +7,7 @@ import { runMixPart, type MixRow } from "./parts/mix.ts";
 import { type FloodRow, runFloodPart } from "./parts/flood.ts";
 import { runMillionPart, type MillionRow } from "./parts/million.ts";
 import { runScalePart, type ScaleRow } from "./parts/scale.ts";
+import { runStartupPart, type StartupRow } from "./parts/startup.ts";
 import { runStormPart, type StormRow } from "./parts/storm.ts";
 import { runWavePart, type WaveRow } from "./parts/wave.ts";
 import { machine } from "./proc.ts";
@@ -19,6 +20,7 @@ import {
   millionTable,
   stormTable,
 } from "./report-fleet.ts";
+import { STARTUP_TARGETS, startupTable, startupTargetLines } from "./report-startup.ts";
 import { waveTable, waveTargetLines } from "./report-wave.ts";
 
 const RESULTS_DIR = path.resolve(import.meta.dirname, "../results");
@@ -36,6 +38,7 @@ const storm: StormRow | null = config.parts.includes("storm") ? await runStormPa
 const million: MillionRow | null = config.parts.includes("million") ? await runMillionPart() : null;
 const flood: FloodRow[] = config.parts.includes("flood") ? await runFloodPart() : [];
 const wave: WaveRow[] = config.parts.includes("wave") ? await runWavePart() : [];
+const startup: StartupRow[] = config.parts.includes("startup") ? await runStartupPart() : [];
 
 const text = [
   "",
@@ -72,6 +75,10 @@ const text = [
   "",
   wave.length ? waveTable(wave) : "(not run)",
   "",
+  "Start-up of the built server (apps/web/dist/server.js: console and API, SQLite), spawn to /api/ready answering 200; VmRSS of the server process itself:",
+  "",
+  startup.length ? startupTable(startup) : "(not run)",
+  "",
   "Against the targets:",
   ...[
     ...targetLines(mix, scale),
@@ -79,6 +86,7 @@ const text = [
     ...fleetTargetLines(storm, million),
     ...floodTargetLines(flood),
     ...waveTargetLines(wave),
+    ...startupTargetLines(startup),
   ].map((line) => `- ${line}`),
 ].join("\n");
 console.log(text);
@@ -87,7 +95,7 @@ mkdirSync(RESULTS_DIR, { recursive: true });
 const file = path.join(RESULTS_DIR, `bench-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
 writeFileSync(
   file,
-  `${JSON.stringify({ startedAt, machine: host, config, targets: { ...TARGETS, ...FLEET_TARGETS }, mix, light, scale, storm, million, flood, wave }, null, 2)}\n`,
+  `${JSON.stringify({ startedAt, machine: host, config, targets: { ...TARGETS, ...FLEET_TARGETS, ...STARTUP_TARGETS }, mix, light, scale, storm, million, flood, wave, startup }, null, 2)}\n`,
 );
 console.log(`\n[bench] results written to ${path.relative(process.cwd(), file)}`);
 // Prisma's and autocannon's handles would otherwise keep the process alive for a while.

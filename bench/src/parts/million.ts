@@ -7,6 +7,7 @@ import { freshSqlite } from "../databases.ts";
 import { runLoad, type LoadResult } from "../load.ts";
 import { cpuShareDuring, memoryMb } from "../proc.ts";
 import { startLicenseServer } from "../processes.ts";
+import { leasesLoadedOf } from "./startup.ts";
 
 export interface MillionRow {
   participants: number;
@@ -27,16 +28,6 @@ export interface MillionRow {
 const say = (line: string) => console.log(`[bench] ${line}`);
 const REFRESHING_SHARE = 0.01;
 const CONNECTIONS = 64;
-
-/** The "leases loaded" line the server logs at start (JSON lines on stderr). */
-function leasesLoadedOf(output: string): MillionRow["leasesLoaded"] {
-  for (const line of output.split("\n")) {
-    if (!line.includes('"leases loaded"')) continue;
-    const { participants, ms } = JSON.parse(line) as { participants: number; ms: number };
-    return { participants, ms };
-  }
-  return null;
-}
 
 /**
  * A million registered participants (rows written before the server starts, so its start-up

@@ -141,7 +141,9 @@ export async function runMixPart(): Promise<MixRow[]> {
   }
   const bareResult = bareRows.closed!;
 
-  for (const { database, processes, rows: plans } of DATABASES) {
+  for (const { database, processes, rows: plans } of DATABASES.filter((d) =>
+    config.mixDatabases.includes(d.database),
+  )) {
     const label = `${database === "sqlite" ? "SQLite" : "PostgreSQL"}, ${processes} process${processes > 1 ? "es" : ""}`;
     const db: BenchDatabase | { unavailable: string } =
       database === "sqlite" ? freshSqlite(`mix${processes}`) : await freshPostgres(`mix${processes}`);

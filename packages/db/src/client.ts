@@ -53,6 +53,7 @@ class SqliteAdapterFactory extends PrismaBetterSqlite3 {
 const transactionOptions = { maxWait: 10_000, timeout: 15_000 };
 
 const providers = new WeakMap<object, Provider>();
+const sqliteFiles = new WeakMap<object, string>();
 
 export function createPrismaClient(databaseUrl: string, opts: { poolMax?: number } = {}): Db {
   let client: Db;
@@ -60,6 +61,7 @@ export function createPrismaClient(databaseUrl: string, opts: { poolMax?: number
     const file = sqliteFilePath(databaseUrl);
     mkdirSync(path.dirname(file), { recursive: true });
     client = new SqliteClient({ adapter: new SqliteAdapterFactory({ url: file, timeout: 5000 }), transactionOptions });
+    sqliteFiles.set(client, file);
   } else {
     const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.poolMax ?? 10 });
     client = new PostgresClient({ adapter, transactionOptions }) as unknown as Db;
@@ -73,6 +75,11 @@ export function providerOfClient(db: Db): Provider {
   const provider = providers.get(db);
   if (!provider) throw new Error("this Prisma client was not made by createPrismaClient");
   return provider;
+}
+
+/** The database file of a SQLite client (for a read-only connection of its own); null for PostgreSQL. */
+export function sqliteFileOfClient(db: Db): string | null {
+  return sqliteFiles.get(db) ?? null;
 }
 
 /**

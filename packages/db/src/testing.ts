@@ -159,26 +159,39 @@ export async function insertParticipants(store: Store, rows: ParticipantSeed[]):
  * Adds `count` participants that never call, copying the columns of an existing row (so dates are
  * stored exactly as Prisma stores them) with ids `ptc_silent<i>`, serials `SILENT<i>` (seven
  * digits) and random token hashes, in one INSERT … SELECT per 100,000 rows: a million rows in
- * seconds, where `insertParticipants` takes minutes. At least one participant must exist.
+ * seconds, where `insertParticipants` takes minutes. At least one participant must exist. `from`
+ * is the first `i` (for a second call), `lastSeenAt` their last renewal (the copied row's by default).
  */
-export async function addSilentParticipants(store: Store, count: number): Promise<void> {
+export async function addSilentParticipants(
+  store: Store,
+  count: number,
+  options: { from?: number; lastSeenAt?: Date } = {},
+): Promise<void> {
   const db = clientOf(store);
   const postgres = providerOfClient(db) === "postgresql";
   const columns = `"id", "serial", "hostname", "model", "platformLimit", "localLimit", "approved", "tokenHash", "registeredAt", "lastSeenAt"`;
   const copied = `t."model", t."platformLimit", t."localLimit", t."approved"`;
-  for (let start = 0; start < count; start += SILENT_CHUNK) {
-    const end = Math.min(count, start + SILENT_CHUNK) - 1;
+  const iso = options.lastSeenAt?.toISOString();
+  const lastSeen =
+    iso === undefined
+      ? `t."lastSeenAt"`
+      : postgres
+        ? `'${iso.replace("Z", "")}'::timestamp(3)`
+        : `'${iso.replace("Z", "+00:00")}'`;
+  const first = options.from ?? 0;
+  for (let start = first; start < first + count; start += SILENT_CHUNK) {
+    const end = Math.min(first + count, start + SILENT_CHUNK) - 1;
     const template = `(SELECT * FROM "Participant" ORDER BY "id" LIMIT 1) AS t`;
     await db.$executeRawUnsafe(
       postgres
         ? `INSERT INTO "Participant" (${columns})
            SELECT 'ptc_silent' || i, 'SILENT' || lpad(i::text, 7, '0'), 'silent' || i || '.bench.example.net', ${copied},
-                  md5(random()::text) || md5(random()::text), t."registeredAt", t."lastSeenAt"
+                  md5(random()::text) || md5(random()::text), t."registeredAt", ${lastSeen}
            FROM generate_series(${start}, ${end}) AS i, ${template}`
         : `WITH RECURSIVE n(i) AS (SELECT ${start} UNION ALL SELECT i + 1 FROM n WHERE i < ${end})
            INSERT INTO "Participant" (${columns})
            SELECT 'ptc_silent' || i, 'SILENT' || printf('%07d', i), 'silent' || i || '.bench.example.net', ${copied},
-                  lower(hex(randomblob(32))), t."registeredAt", t."lastSeenAt"
+                  lower(hex(randomblob(32))), t."registeredAt", ${lastSeen}
            FROM n, ${template}`,
     );
   }

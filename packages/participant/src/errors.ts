@@ -34,16 +34,20 @@ export function isReason(error: unknown, reason: string): error is ApplianceErro
 
 /**
  * A failure that trying again later can cure: no server answered, only an inactive backup did, or
- * the server refused for load (`TOO_MANY_REQUESTS`: `OVERLOADED`, `RATE_LIMITED`). Such calls are
- * retried after a back-off; every other refusal is final.
+ * the server refused for load (`TOO_MANY_REQUESTS`: `OVERLOADED`, `RATE_LIMITED`; or
+ * `SERVICE_UNAVAILABLE` / `STARTING`). Such calls are retried after a back-off; every other refusal is final.
  */
 export function isTransient(error: unknown): boolean {
   return error instanceof UnreachableError || isReason(error, "BACKUP_INACTIVE") || isLoadRefusal(error);
 }
 
-/** The server is there but refused for load (`TOO_MANY_REQUESTS`: `OVERLOADED`, `RATE_LIMITED`). */
+/**
+ * The server is there but refused for load (`TOO_MANY_REQUESTS`: `OVERLOADED`, `RATE_LIMITED`), or
+ * because it is still starting (`STARTING`, which the spec says to treat as `OVERLOADED`): retried
+ * after the back-off, never sooner than its `retryAfterMs`.
+ */
 export function isLoadRefusal(error: unknown): error is ApplianceError {
-  return error instanceof ApplianceError && error.code === "TOO_MANY_REQUESTS";
+  return error instanceof ApplianceError && (error.code === "TOO_MANY_REQUESTS" || error.reason === "STARTING");
 }
 
 /** How the failure is named in events and counters: the refusal's reason, or `UNREACHABLE`. */

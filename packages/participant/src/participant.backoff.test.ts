@@ -77,6 +77,38 @@ describe("backing off", () => {
     ]);
   });
 
+  it("treats STARTING like OVERLOADED: registers and requests once the server has started, never sooner than retryAfterMs", async () => {
+    const { participant, main, clock, named } = setup({ random: () => 0 });
+    main.starting(3_000);
+    const started = participant.start();
+    await clock.advance(0);
+    expect(main.callsOf("register")).toHaveLength(1);
+    await clock.advance(2_999);
+    expect(main.callsOf("register")).toHaveLength(1);
+    await clock.advance(1);
+    expect(main.callsOf("register")).toHaveLength(2);
+    main.mode = "up";
+    await clock.advance(3_000);
+    await started;
+    expect(main.callsOf("register")).toHaveLength(3);
+
+    main.starting(3_000);
+    participant.setLoad(300);
+    await clock.advance(0);
+    await clock.advance(2_999);
+    expect(main.callsOf("request")).toHaveLength(1);
+    main.mode = "up";
+    await clock.advance(1);
+    expect(main.callsOf("request")).toHaveLength(2);
+    const ids = main.callsOf("request").map((c) => (c.input as { requestId: string }).requestId);
+    expect(new Set(ids).size).toBe(1);
+    expect(participant.state.granted).toBe(200);
+    expect(named("error")).toEqual([]);
+    expect(named("retrying").filter((e) => e.verb === "request")).toEqual([
+      { verb: "request", attempt: 1, delayMs: 3_000, reason: "STARTING" },
+    ]);
+  });
+
   it("starts from the smallest window again once the call goes through", async () => {
     const { participant, main, clock, named } = setup({ retryDelayMs: 1_000, random: () => ALMOST_ONE });
     await participant.start();

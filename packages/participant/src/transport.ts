@@ -107,7 +107,7 @@ async function callOver<V extends Verb>(
   throw new UnreachableError(baseUrl, `${url} answered HTTP ${response.status} without a tRPC result or error`);
 }
 
-/** `error.data.retryAfterMs` (OVERLOADED, RATE_LIMITED) when it is a usable duration; anything else is ignored. */
+/** `error.data.retryAfterMs` (OVERLOADED, RATE_LIMITED, STARTING) when it is a usable duration; anything else is ignored. */
 function retryAfterMsOf(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.ceil(value) : undefined;
 }

@@ -18,6 +18,7 @@ import { setUpRole } from "./services/backup/role-setup.ts";
 import { DEFAULT_LEASE_OPTIONS, Leases } from "./services/leases/leases.ts";
 import { PoolQueue } from "./services/pool/pool-queue.ts";
 import { SettingsCache } from "./services/settings-cache.ts";
+import { Startup } from "./services/startup.ts";
 import { ShedCounter } from "./services/shed-counter.ts";
 import { SetupCodes, setupCodeFile } from "./services/setup-code.ts";
 import { sweepSilentParticipants } from "./services/sweeper.ts";
@@ -34,8 +35,29 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Migrates, seeds first-start settings, builds the services and starts the background jobs. */
+/** Services whose leases may still be loading. */
+export interface Booting extends Running {
+  /** Settles when the leases are loaded (`services.startup` then no longer waits for them); rejects if they cannot be. */
+  leasesLoaded: Promise<void>;
+}
+
+/** `bootServices`, and waits for the leases: for a process that listens only once everything is loaded (tests). */
 export async function startServices(env: TEnv, log: Logger, now: () => number = Date.now): Promise<Running> {
+  const booting = await bootServices(env, log, now);
+  try {
+    await booting.leasesLoaded;
+  } catch (error) {
+    await booting.stop();
+    throw error;
+  }
+  return booting;
+}
+
+/**
+ * Migrates, seeds first-start settings, builds the services and starts the background jobs; the
+ * leases load in the background (`leasesLoaded`), while `services.startup` refuses appliance calls.
+ */
+export async function bootServices(env: TEnv, log: Logger, now: () => number = Date.now): Promise<Booting> {
   const started = Date.now();
   const { applied } = await applyMigrations(env.DATABASE_URL, (line) => log.info(line));
   log.info("database ready", {
@@ -53,6 +75,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
   const role = setUpRole(env, log);
   const settings = new SettingsCache(store);
   const metrics = new ServerMetrics({ endpoint: { enabled: env.SLS_METRICS === "on", token: env.SLS_METRICS_TOKEN } });
+  const startup = new Startup();
   const services: Services = {
     store,
     now,
@@ -83,14 +106,23 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
     ),
     role: env.SLS_ROLE,
     serving: role.serving,
-    assertServing: () => role.serving.assertServing(),
+    startup,
+    assertServing: () => {
+      startup.assertStarted();
+      role.serving.assertServing();
+    },
   };
   registerFleetGauges(services.metrics, services);
-  await services.leases.start();
+  await services.leases.begin();
   await role.start(services);
   await services.setupCodes.issue(`${services.scheme}://localhost:${env.PORT}`);
 
-  await sampleUsage(services).catch((error) => log.error("usage sample failed", { error }));
+  const leasesLoaded = startup.track(
+    "the leases are loading",
+    services.leases
+      .load()
+      .then(() => sampleUsage(services).catch((error) => log.error("usage sample failed", { error }))),
+  );
   const timers = [
     every(
       env.SLS_SWEEP_INTERVAL_MS,
@@ -113,6 +145,7 @@ export async function startServices(env: TEnv, log: Logger, now: () => number = 
 
   return {
     services,
+    leasesLoaded,
     async stop() {
       for (const timer of timers) clearInterval(timer);
       await role.stop();

@@ -70,6 +70,11 @@ export const REASONS = {
     meaning:
       "this backup server is not serving: the main server still answers its syncs, it has never synchronised, or its operating limit is used up; call the main server",
   },
+  STARTING: {
+    code: "SERVICE_UNAVAILABLE",
+    meaning:
+      "this server process has just started and is still loading its leases; nothing changed, retry after `retryAfterMs` (participants treat it as `OVERLOADED`)",
+  },
   BACKUP_LIMIT_REACHED: {
     code: "SERVICE_UNAVAILABLE",
     meaning: "the active backup server has used up its operating limit and issues no more sessions",

@@ -1,20 +1,28 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { startServices } from "./boot.ts";
+import { bootServices } from "./boot.ts";
 import { EnvError, loadEnv, type TEnv } from "./env.ts";
 import { createAppServer, createLicenseServer, listenerOptionsFrom, type ListenerOptions } from "./http/app-server.ts";
 import { closeGracefully } from "./http/graceful-close.ts";
 import { createLogger } from "./logger.ts";
+import { setServingV8Flags, setStartingV8Flags } from "./v8-flags.ts";
 
 export interface RunOptions {
   /** Handles everything that is not the API (the Next.js UI). */
   fallback?: (req: IncomingMessage, res: ServerResponse) => void;
-  /** Runs after migrations and before listening (Next.js's prepare). */
-  beforeListen?: () => Promise<void>;
+  /**
+   * Runs once the listeners are open (Next.js's prepare): requests for `fallback` wait for it, and
+   * /api/ready answers 503 (starting) until it is done. Appliance calls do not wait for it.
+   */
+  prepare?: () => Promise<void>;
   env?: TEnv;
 }
 
-/** Starts one server process: migrate, seed, listen, and stop cleanly on SIGINT/SIGTERM. */
+/**
+ * Starts one server process: migrate, seed, listen, then load the leases and prepare the console
+ * while already answering (appliance calls meanwhile: STARTING), and stop cleanly on SIGINT/SIGTERM.
+ */
 export async function runServer(options: RunOptions = {}): Promise<void> {
+  setStartingV8Flags();
   let env: TEnv;
   try {
     env = options.env ?? loadEnv();
@@ -30,13 +38,22 @@ export async function runServer(options: RunOptions = {}): Promise<void> {
     log.error(`cannot set up the listeners: ${(error as Error).message}`);
     process.exit(2);
   }
-  const running = await startServices(env, log).catch((error: unknown) => {
+  const running = await bootServices(env, log).catch((error: unknown) => {
     if (!(error instanceof EnvError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   });
-  await options.beforeListen?.();
-  const servers: Server[] = [createAppServer(running.services, options.fallback, listener)];
+  // Console requests that arrive while Next.js prepares wait for it (a failed prepare stops the process).
+  let prepared: Promise<void> = Promise.resolve();
+  const { fallback: serveConsole } = options;
+  const fallback =
+    serveConsole &&
+    ((req: IncomingMessage, res: ServerResponse) =>
+      void prepared.then(
+        () => serveConsole(req, res),
+        () => res.destroy(),
+      ));
+  const servers: Server[] = [createAppServer(running.services, fallback, listener)];
   if (env.SLS_LICENSE_PORT) servers.push(createLicenseServer(running.services, listener));
   try {
     await Promise.all(servers.map((server, i) => listen(server, i === 0 ? env.PORT : env.SLS_LICENSE_PORT!)));
@@ -58,6 +75,8 @@ export async function runServer(options: RunOptions = {}): Promise<void> {
     serverId: env.SLS_SERVER_ID,
     pid: process.pid,
   });
+  if (options.prepare)
+    prepared = running.services.startup.track("the console is preparing", options.prepare(), { appliances: false });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -70,6 +89,21 @@ export async function runServer(options: RunOptions = {}): Promise<void> {
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+
+  try {
+    await Promise.all([running.leasesLoaded, prepared]);
+  } catch (error) {
+    if (stopping) return;
+    log.error("could not finish starting", { error });
+    stopping = true;
+    await Promise.all(servers.map((server) => closeGracefully(server)));
+    await running.stop().catch(() => {});
+    process.exit(1);
+  }
+  // performance.now() counts from the process's start.
+  if (stopping) return;
+  setServingV8Flags();
+  log.info("ready", { ms: Math.round(performance.now()) });
 }
 
 /**

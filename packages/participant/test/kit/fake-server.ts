@@ -4,10 +4,10 @@ import type { CallOptions, Transport } from "../../src/transport.ts";
 
 /**
  * How a fake server behaves: answers; refuses the connection; never answers; carries the call
- * out but the answer is lost on the way back; is an inactive backup; or sheds every call as
- * `OVERLOADED` with `retryAfterMs`.
+ * out but the answer is lost on the way back; is an inactive backup; sheds every call as
+ * `OVERLOADED` with `retryAfterMs`; or is still starting (`STARTING` with `retryAfterMs`).
  */
-export type Mode = "up" | "down" | "hang" | "lose-answers" | "inactive" | "overloaded";
+export type Mode = "up" | "down" | "hang" | "lose-answers" | "inactive" | "overloaded" | "starting";
 
 interface Holder {
   serial: string;
@@ -170,6 +170,12 @@ export class FakeServer {
     this.retryAfterMs = retryAfterMs;
   }
 
+  /** From now on every call is refused as STARTING (a process loading its leases), telling callers to wait `retryAfterMs`. */
+  starting(retryAfterMs: number): void {
+    this.mode = "starting";
+    this.retryAfterMs = retryAfterMs;
+  }
+
   holdAnswers(): void {
     this.held = [];
   }
@@ -222,9 +228,11 @@ export class FakeTransport implements Transport {
         options.signal?.addEventListener("abort", () => reject(new UnreachableError(baseUrl, "aborted"))),
       );
     }
-    if (server.mode === "inactive" || server.mode === "overloaded") {
+    if (server.mode === "inactive" || server.mode === "overloaded" || server.mode === "starting") {
       server.calls.push({ verb, input, token: options.token });
       if (server.mode === "inactive") throw refusal("SERVICE_UNAVAILABLE", "BACKUP_INACTIVE");
+      if (server.mode === "starting")
+        throw refusal("SERVICE_UNAVAILABLE", "STARTING", { retryAfterMs: server.retryAfterMs });
       throw refusal("TOO_MANY_REQUESTS", "OVERLOADED", { retryAfterMs: server.retryAfterMs });
     }
     return server.answer(verb, input, options.token);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Services } from "../services/context.ts";
 import { createMetricsHandler, METRICS_PATH } from "./metrics-endpoint.ts";
-import { cachedReadiness, type Readiness } from "./readiness.ts";
+import { cachedReadiness, type Readiness, startingReadiness } from "./readiness.ts";
 import type { TtlCache } from "./ttl-cache.ts";
 
 const READY_PATH = "/api/ready";
@@ -21,15 +21,16 @@ export function createOperationsRoutes(services: Services, options: { readiness?
       return true;
     }
     if (readiness && path === READY_PATH) {
-      void answerReadiness(readiness, res);
+      void answerReadiness(services, readiness, res);
       return true;
     }
     return false;
   };
 }
 
-async function answerReadiness(cache: TtlCache<Readiness>, res: ServerResponse): Promise<void> {
-  const readiness = await cache.get();
+async function answerReadiness(services: Services, cache: TtlCache<Readiness>, res: ServerResponse): Promise<void> {
+  const { startup } = services;
+  const readiness = startup.starting ? startingReadiness(startup.waitingFor) : await cache.get();
   const body = JSON.stringify(readiness);
   const status = readiness.ready ? 200 : 503;
   res.writeHead(status, {

@@ -9,7 +9,13 @@ interface ReadinessCheck {
 
 export interface Readiness {
   ready: boolean;
-  checks: { database: ReadinessCheck; migrations: ReadinessCheck; role: ReadinessCheck; handback: ReadinessCheck };
+  checks: {
+    startup: ReadinessCheck;
+    database: ReadinessCheck;
+    migrations: ReadinessCheck;
+    role: ReadinessCheck;
+    handback: ReadinessCheck;
+  };
 }
 
 /** How long one evaluation answers every /api/ready hit (the endpoint is unauthenticated). */
@@ -58,7 +64,7 @@ async function checkReadiness(services: Services): Promise<Readiness> {
     checkRole(services, database.value.server !== null),
     checkHandback(services),
   ]);
-  const checks = { database: database.check, migrations, role, handback };
+  const checks = { startup: STARTED, database: database.check, migrations, role, handback };
   return { ready: Object.values(checks).every((c) => c.ok), checks };
 }
 
@@ -90,11 +96,33 @@ async function checkHandback(services: Services): Promise<ReadinessCheck> {
 }
 
 const DATABASE_FAILED: ReadinessCheck = { ok: false, detail: "failed; the error is in the server log" };
+const STARTED: ReadinessCheck = { ok: true, detail: "started" };
 
 /** Not ready: the database failed (its error logged), the other checks could not run. */
 function notChecked(detail: string): Readiness {
   const down = { ok: false, detail };
-  return { ready: false, checks: { database: DATABASE_FAILED, migrations: down, role: down, handback: down } };
+  return {
+    ready: false,
+    checks: { startup: STARTED, database: DATABASE_FAILED, migrations: down, role: down, handback: down },
+  };
+}
+
+/**
+ * Not ready: the process listens but is still starting (its leases loading, the console preparing);
+ * answered from memory, without the other checks, and never cached.
+ */
+export function startingReadiness(waitingFor: string[]): Readiness {
+  const later = { ok: false, detail: "not checked: the server is starting" };
+  return {
+    ready: false,
+    checks: {
+      startup: { ok: false, detail: `starting: ${waitingFor.join(", ")}` },
+      database: later,
+      migrations: later,
+      role: later,
+      handback: later,
+    },
+  };
 }
 
 async function check<T extends { check: ReadinessCheck }>(

@@ -12,6 +12,7 @@ import type { Leases } from "./leases/leases.ts";
 import type { ShedCounter } from "./shed-counter.ts";
 import type { SettingsCache } from "./settings-cache.ts";
 import type { SetupCodes } from "./setup-code.ts";
+import type { Startup } from "./startup.ts";
 
 /** Everything a request handler may use, built once per process (see boot.ts). */
 export interface Services {
@@ -40,7 +41,9 @@ export interface Services {
   settings: SettingsCache;
   role: "main" | "backup";
   serving: ServingPolicy;
-  /** Fast check run before every appliance call (BACKUP_INACTIVE on an inactive backup). */
+  /** What a process that already listens still waits for (its leases): appliance calls are refused STARTING meanwhile. */
+  startup: Startup;
+  /** Fast check run before every appliance call (STARTING while starting, BACKUP_INACTIVE on an inactive backup). */
   assertServing(): void;
   /** Calls refused as OVERLOADED in the last minute, for the overview. */
   shed: ShedCounter;

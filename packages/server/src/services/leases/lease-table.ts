@@ -14,8 +14,8 @@ export interface Lease
   dirty: boolean;
 }
 
-/** Leases untouched this long leave memory (they are in the database). */
-const IDLE_EVICT_MS = 15 * MINUTE_MS;
+/** Leases untouched this long leave memory (they are in the database); a starting process loads no older ones. */
+export const IDLE_EVICT_MS = 15 * MINUTE_MS;
 
 /**
  * The leases of the participants this process has seen, by token hash and by id. Refresh reads

@@ -3,7 +3,7 @@ import type { LeaseRow, ProcessRow, Store } from "@sls/db";
 import type { Logger } from "../../logger.ts";
 import type { SettingsCache } from "../settings-cache.ts";
 import type { Refusal } from "../../auth/rate-limit.ts";
-import { LeaseTable, type Lease } from "./lease-table.ts";
+import { IDLE_EVICT_MS, LeaseTable, type Lease } from "./lease-table.ts";
 import { UnknownTokens } from "./unknown-tokens.ts";
 
 export interface LeaseOptions {
@@ -39,6 +39,7 @@ export class Leases {
   private timers: NodeJS.Timeout[] = [];
   private flushing: Promise<void> | null = null;
   private polling = false;
+  private stopped = false;
   private ownFloor = 0;
   private lostFloor = 0;
   /** The other processes as last seen: a changed start without a clean stop is a crash too. */
@@ -71,8 +72,11 @@ export class Leases {
     return Math.max(this.ownFloor, this.lostFloor);
   }
 
-  /** Registers this process, loads every lease and starts the timers. */
-  async start(): Promise<void> {
+  /**
+   * Registers this process, sets the floor and starts the write-behind and the heartbeat; the
+   * leases come after, from `load`, while the process already listens.
+   */
+  async begin(): Promise<void> {
     const previous = await this.store.processes.begin(this.serverId, new Date(this.now()));
     if (previous && !previous.stoppedAt) {
       this.ownFloor = previous.heartbeatAt.getTime() + 2 * this.options.heartbeatMs;
@@ -86,20 +90,33 @@ export class Leases {
     }
     await this.readLostFloor();
     this.ownFloor = Math.max(this.ownFloor, await this.servingSince());
+    // Read before the leases: the feed then brings whatever another process changes meanwhile.
     this.feedVersion = await this.store.leases.version();
-    const started = this.now();
-    for await (const page of this.store.leases.everyLease()) for (const row of page) this.table.learn(row);
-    this.log.info("leases loaded", { participants: this.table.size, ms: this.now() - started });
     this.timers = [
       this.every(this.options.flushMs, () => this.flush()),
-      this.every(this.options.feedMs, () => this.poll()),
       this.every(this.options.heartbeatMs, () => this.beat()),
       this.every(MINUTE_MS, async () => void this.table.evictIdle(this.now())),
     ];
   }
 
+  /**
+   * Loads the leases of the participants seen within the last 15 minutes (`IDLE_EVICT_MS`: the
+   * table keeps no others anyway), page by page, then starts the change feed. A token not loaded is
+   * found on its first call by `lookup`, as any token this process has not seen.
+   */
+  async load(): Promise<void> {
+    const started = this.now();
+    for await (const page of this.store.leases.recentLeases(new Date(started - IDLE_EVICT_MS))) {
+      if (this.stopped) return;
+      for (const row of page) this.table.learn(row);
+    }
+    this.log.info("leases loaded", { participants: this.table.size, ms: this.now() - started });
+    if (!this.stopped) this.timers.push(this.every(this.options.feedMs, () => this.poll()));
+  }
+
   /** Stops the timers, writes what is still in memory and records the clean stop. */
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     await this.flush();
