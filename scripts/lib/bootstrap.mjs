@@ -1,7 +1,8 @@
 // pnpm at the version the repository pins, and the workspace's dependencies: the first steps of
-// `npm start`, `npm test` and `npm run bench` on a machine that has only Node 20 and npm.
+// `npm start`, `npm test` and `npm run bench`, on the Node.js of scripts/lib/node.mjs.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { phase } from "./phases.mjs";
@@ -16,6 +17,12 @@ const PNPM_VERSION = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "u
 const TOOLS = path.join(ROOT, ".tools");
 const LOCAL_PNPM_DIR = path.join(TOOLS, "node_modules", ".bin");
 const WORKSPACE_BIN_DIR = path.join(ROOT, "node_modules", ".bin");
+const LOCKFILE = path.join(ROOT, "pnpm-lock.yaml");
+/** pnpm's copy of the lockfile it last installed from. */
+const INSTALLED_LOCKFILE = path.join(ROOT, "node_modules", ".pnpm", "lock.yaml");
+/** The one compiled dependency: the package that loads it resolves it from here. */
+const NATIVE_MODULE = "better-sqlite3";
+const NATIVE_MODULE_FROM = path.join(ROOT, "packages", "db", "package.json");
 
 function pnpmVersion(bin) {
   const result = spawnSync(bin, ["--version"], { encoding: "utf8" });
@@ -49,15 +56,60 @@ export async function ensurePnpm() {
   return code === 0 && pnpmVersion(local) === PNPM_VERSION;
 }
 
+const lockfileInstalled = () => {
+  try {
+    return readFileSync(INSTALLED_LOCKFILE).equals(readFileSync(LOCKFILE));
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * null when better-sqlite3 loads in this Node.js and opens a database (in a child process: a
+ * failed load cannot be retried in this one), else why not, such as the NODE_MODULE_VERSION of a
+ * node_modules built under another Node.js.
+ */
+function nativeModuleProblem() {
+  let entry;
+  try {
+    entry = createRequire(NATIVE_MODULE_FROM).resolve(NATIVE_MODULE);
+  } catch {
+    return `${NATIVE_MODULE} is not installed`;
+  }
+  const probe = `const D = require(${JSON.stringify(entry)}); new D(":memory:").close();`;
+  const result = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8" });
+  if (result.status === 0) return null;
+  const why = /NODE_MODULE_VERSION \d+[^\n]*NODE_MODULE_VERSION \d+/.exec(result.stderr)?.[0];
+  return why ?? (result.stderr.split("\n").find((line) => /Error/.test(line)) || `exit ${result.status}`).trim();
+}
+
+/** The dependencies are installed from this lockfile, and the native module loads in this Node.js. */
+export const dependenciesInstalled = () =>
+  existsSync(path.join(WORKSPACE_BIN_DIR, "turbo")) && lockfileInstalled() && nativeModuleProblem() === null;
+
 async function installDependencies() {
+  if (dependenciesInstalled()) {
+    say(
+      `skipped: node_modules is installed from this pnpm-lock.yaml and ${NATIVE_MODULE} loads in Node.js ${process.version}`,
+    );
+    return true;
+  }
   say(
     "linking the workspace from pnpm-lock.yaml; a cold store downloads everything and compiles better-sqlite3 (about 1.5 min)",
   );
   // Without a TTY pnpm refuses to rebuild a node_modules made with another store or layout;
   // rebuilding it is what we want.
-  return (
-    (await run("pnpm", ["install", "--frozen-lockfile", "--config.confirm-modules-purge=false"], { cwd: ROOT })) === 0
-  );
+  const install = ["install", "--frozen-lockfile", "--config.confirm-modules-purge=false"];
+  if ((await run("pnpm", install, { cwd: ROOT })) !== 0) return false;
+  const problem = nativeModuleProblem();
+  if (problem === null) return true;
+  // pnpm does not rebuild a package it linked before: a node_modules installed under another
+  // Node.js (a checkout from before the move to Node 24) keeps an addon this one cannot load.
+  say(`${NATIVE_MODULE} does not load in Node.js ${process.version} (${problem}): rebuilding it from source`);
+  if ((await run("pnpm", ["rebuild", "--recursive", NATIVE_MODULE], { cwd: ROOT })) !== 0) return false;
+  const still = nativeModuleProblem();
+  if (still !== null) say(`${NATIVE_MODULE} still does not load after the rebuild: ${still}`);
+  return still === null;
 }
 
 /**
@@ -69,9 +121,15 @@ export function addWorkspaceBinsToPath() {
   if (!entries.includes(WORKSPACE_BIN_DIR)) process.env.PATH = [WORKSPACE_BIN_DIR, ...entries].join(path.delimiter);
 }
 
-export const dependenciesInstalled = () => existsSync(path.join(WORKSPACE_BIN_DIR, "turbo"));
-
-/** Both, as two phases; resolves to true when pnpm and the dependencies are ready. */
+/** The Node.js, pnpm and the dependencies, as phases; resolves to true when they are ready. */
 export async function bootstrap() {
-  return (await phase(`pnpm ${PNPM_VERSION}`, ensurePnpm)) && (await phase("pnpm install", installDependencies));
+  const node = () => {
+    say(`every step below runs on ${process.execPath}`);
+    return true;
+  };
+  return (
+    (await phase(`Node.js ${process.version}`, node)) &&
+    (await phase(`pnpm ${PNPM_VERSION}`, ensurePnpm)) &&
+    (await phase("pnpm install", installDependencies))
+  );
 }
