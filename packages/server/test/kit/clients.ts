@@ -46,6 +46,9 @@ export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promi
  * - send every other call (`appliance.release` gives back sessions again if repeated) on a
  *   connection of its own, which a server never closes as idle.
  * This is about the tests' transport; appliances use @sls/participant (see its transport).
+ * The Agents are undici's, handed to Node's own fetch as its `dispatcher`: the undici package is
+ * pinned at the version Node.js 24 bundles (`process.versions.undici`), since an Agent of another
+ * major (Node 20's undici 6) does not speak the dispatcher interface of Node 24's fetch.
  */
 const keptAlive = new Agent({ keepAliveTimeout: 1_000, keepAliveMaxTimeout: 1_000 });
 const ownConnection = new Agent({ pipelining: 0 });
