@@ -79,8 +79,9 @@ function nativeModuleProblem() {
   const probe = `const D = require(${JSON.stringify(entry)}); new D(":memory:").close();`;
   const result = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8" });
   if (result.status === 0) return null;
-  const why = /NODE_MODULE_VERSION \d+[^\n]*NODE_MODULE_VERSION \d+/.exec(result.stderr)?.[0];
-  return why ?? (result.stderr.split("\n").find((line) => /Error/.test(line)) || `exit ${result.status}`).trim();
+  const abi = /NODE_MODULE_VERSION (\d+)[\s\S]*?NODE_MODULE_VERSION (\d+)/.exec(result.stderr);
+  if (abi) return `built for NODE_MODULE_VERSION ${abi[1]}, this Node.js needs ${abi[2]}`;
+  return (result.stderr.split("\n").find((line) => /Error/.test(line)) || `exit ${result.status}`).trim();
 }
 
 /** The dependencies are installed from this lockfile, and the native module loads in this Node.js. */
