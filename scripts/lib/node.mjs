@@ -36,9 +36,11 @@ function installed() {
   }
 }
 
-/** Runs npm with its output on stderr (stdout may belong to the command, e.g. `--json`). */
+/** Runs npm quietly; its output goes to stderr (stdout may belong to a command) when it fails. */
 function npm(args) {
-  const result = spawnSync("npm", args, { stdio: ["ignore", 2, 2] });
+  const result = spawnSync("npm", args, { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  if (result.status !== 0)
+    process.stderr.write(`${result.stdout ?? ""}${result.stderr ?? result.error?.message ?? ""}`);
   return result.status === 0;
 }
 
@@ -60,9 +62,10 @@ export async function ensureSupportedNode() {
     return;
   }
   if (major(process.version) >= NODE_LINE) return;
-  let fetched = false;
+  let fetched = null;
   if (!installed()) {
-    // Its own output goes to stderr; a failure is reported below. --ignore-scripts: the package
+    const started = performance.now();
+    // Its output is shown only when it fails, and so reported below. --ignore-scripts: the package
     // has no install script, and none from the registry runs before we have decided to trust it.
     const args = ["install", "--no-save", "--no-package-lock", "--ignore-scripts", "--no-audit", "--no-fund"];
     const answers = () =>
@@ -73,11 +76,11 @@ export async function ensureSupportedNode() {
       );
       process.exit(1);
     }
-    fetched = true;
+    fetched = ((performance.now() - started) / 1000).toFixed(1);
   }
   say(
     `Node.js ${process.version} is older than the supported ${NODE_LINE}.x: running on Node.js v${NODE_VERSION} ` +
-      `(${fetched ? "fetched now from the npm registry's" : "from"} ${NODE_PACKAGE} in .tools/)`,
+      `(${fetched ? `fetched now in ${fetched} s from the npm registry's` : "from"} ${NODE_PACKAGE} in .tools/)`,
   );
   const env = { ...process.env };
   useToolsNode(env);
