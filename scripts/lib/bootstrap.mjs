@@ -24,14 +24,33 @@ const INSTALLED_LOCKFILE = path.join(ROOT, "node_modules", ".pnpm", "lock.yaml")
 const NATIVE_MODULE = "better-sqlite3";
 const NATIVE_MODULE_FROM = path.join(ROOT, "packages", "db", "package.json");
 
-function pnpmVersion(bin) {
-  const result = spawnSync(bin, ["--version"], { encoding: "utf8" });
+const LOCAL_PNPM = path.join(LOCAL_PNPM_DIR, "pnpm");
+
+/** The version of .tools/' pnpm, read from its package (starting pnpm costs about a second here). */
+function localPnpmVersion() {
+  try {
+    const { version } = JSON.parse(readFileSync(path.join(TOOLS, "node_modules", "pnpm", "package.json"), "utf8"));
+    return existsSync(LOCAL_PNPM) ? version : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The version of the first pnpm on PATH, or null when there is none. */
+function pnpmVersionOnPath() {
+  const found = (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .map((dir) => path.join(dir || ".", "pnpm"))
+    .find((file) => existsSync(file));
+  if (!found) return null;
+  if (found === LOCAL_PNPM) return localPnpmVersion();
+  const result = spawnSync(found, ["--version"], { encoding: "utf8" });
   return result.status === 0 ? result.stdout.trim() : null;
 }
 
 /** Uses pnpm from PATH when it is the pinned version, else installs that version under .tools/. */
 export async function ensurePnpm() {
-  const onPath = pnpmVersion("pnpm");
+  const onPath = pnpmVersionOnPath();
   if (onPath === PNPM_VERSION) {
     say(`pnpm ${onPath} found on PATH`);
     return true;
@@ -39,8 +58,7 @@ export async function ensurePnpm() {
   say(onPath ? `pnpm on PATH is ${onPath}, this repository pins ${PNPM_VERSION}` : "pnpm is not on PATH");
   // Children (turbo, pnpm's own scripts) call plain `pnpm`: they must find this one.
   process.env.PATH = `${LOCAL_PNPM_DIR}${path.delimiter}${process.env.PATH ?? ""}`;
-  const local = path.join(LOCAL_PNPM_DIR, "pnpm");
-  if (pnpmVersion(local) === PNPM_VERSION) {
+  if (localPnpmVersion() === PNPM_VERSION) {
     say(`using pnpm ${PNPM_VERSION} from .tools/`);
     return true;
   }
@@ -53,7 +71,10 @@ export async function ensurePnpm() {
     TOOLS,
     `pnpm@${PNPM_VERSION}`,
   ]);
-  return code === 0 && pnpmVersion(local) === PNPM_VERSION;
+  if (code !== 0) return false;
+  // Started once after the install: the package is there and its pnpm answers.
+  const installed = spawnSync(LOCAL_PNPM, ["--version"], { encoding: "utf8" });
+  return localPnpmVersion() === PNPM_VERSION && installed.stdout?.trim() === PNPM_VERSION;
 }
 
 const lockfileInstalled = () => {
