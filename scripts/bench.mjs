@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // `npm run bench`: prepares the workspace the way `npm start` does, generates the Prisma clients,
 // then runs bench/src/main.ts (see docs/performance.md, "npm run bench"). Imports only node: modules and
-// scripts/lib, since it may run before anything is installed.
+// scripts/lib, since it may run before anything is installed; on an older Node.js it runs itself
+// again on the supported one (scripts/lib/node.mjs).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { bootstrap } from "./lib/bootstrap.mjs";
+import { ensureSupportedNode } from "./lib/node.mjs";
 import { exitCodeOfSignal, forwardSignalsToSteps, interruption, run } from "./lib/processes.mjs";
 import { banner, say } from "./lib/report.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(ROOT);
 process.env.TURBO_TELEMETRY_DISABLED ??= "1";
+await ensureSupportedNode();
 
 if (process.argv.includes("--help")) {
   say("usage: npm run bench   (about 20 minutes; docs/performance.md lists the BENCH_* knobs)");

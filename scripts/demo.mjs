@@ -8,11 +8,14 @@ import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { ensureSupportedNode } from "./lib/node.mjs";
 import { exitCodeOfSignal } from "./lib/processes.mjs";
 import { banner, say } from "./lib/report.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(ROOT);
+// Before the server and the fleet start: both are started with this process's Node.js.
+await ensureSupportedNode();
 
 if (process.argv.includes("--help")) {
   say("usage: npm run demo   (PORT=3100 npm run demo for another port)");

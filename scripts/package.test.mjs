@@ -2,7 +2,9 @@
 // empty temporary folder outside the checkout, started with `node server.js` from there with
 // nothing but the documented environment (no NODE_PATH, no pnpm, no TypeScript loader), then an
 // appliance registers and draws sessions over HTTP, the console page loads, and SIGTERM stops it
-// with exit code 0. `npm test` runs it after the build. Only node: modules, like scripts/*.mjs.
+// with exit code 0. `npm test` runs it after the build, on the supported Node.js (24): the archive
+// is built on it and runs on it, and refuses the machine's older Node.js where there is one.
+// Only node: modules, like scripts/*.mjs.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
@@ -11,12 +13,14 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { NODE_VERSION } from "./lib/node.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { version } = JSON.parse(readFileSync(path.join(ROOT, "apps", "web", "package.json"), "utf8"));
 const SECRET = "package-test-secret-0123456789";
 const POOL_SIZE = 1000;
 const READY_TIMEOUT_MS = 30_000;
+const NODE_LINE = NODE_VERSION.split(".")[0];
 
 const temp = mkdtempSync(path.join(os.tmpdir(), "sls-package-test-"));
 const top = path.join(temp, "unpacked", `sls-server-${version}`);
@@ -56,10 +60,17 @@ async function call(base, procedure, input, token) {
 }
 
 before(() => {
-  // Through with-tools, as `npm run package` runs it: the build is turbo's, cached after npm test's build.
+  // The archive runs below on this process's Node.js: the supported one (`npm test` runs this on it).
+  assert.equal(
+    process.versions.node.split(".")[0],
+    NODE_LINE,
+    `run this test on Node.js ${NODE_LINE} (npm test does), not ${process.version}`,
+  );
+  // Through with-tools, as `npm run package` runs it (`node` there is the supported Node.js): the
+  // build is turbo's, cached after npm test's build.
   const built = spawnSync(
     process.execPath,
-    [path.join(ROOT, "scripts", "with-tools.mjs"), process.execPath, "scripts/package.mjs", "--out", temp],
+    [path.join(ROOT, "scripts", "with-tools.mjs"), "node", "scripts/package.mjs", "--out", temp],
     { cwd: ROOT, encoding: "utf8" },
   );
   assert.equal(built.status, 0, `npm run package failed:\n${built.stdout}\n${built.stderr}`);
@@ -107,6 +118,29 @@ test("the archive holds one top folder with the built server, the console and th
   assert.deepEqual(tooling, [], "development packages in the archive");
   assert.ok(packages.has("next") && packages.has("better-sqlite3"), `packages found: ${[...packages].join(", ")}`);
   assert.ok(!files.some((f) => f.file.includes("test/kit")), "the test kit is in the archive");
+});
+
+test(`the archive is built for Node.js ${NODE_LINE}, and another Node.js line refuses to start it`, (t) => {
+  const { engines, sls } = JSON.parse(readFileSync(path.join(top, "package.json"), "utf8"));
+  assert.deepEqual(
+    { engines, sls },
+    {
+      engines: { node: `${NODE_LINE}.x` },
+      sls: { node: process.version, nodeLine: NODE_LINE, nodeModuleVersion: process.versions.modules },
+    },
+  );
+  // The machine's own Node.js, where it is of an older line (these machines' Node 20).
+  const older = ["/usr/bin/node", "/usr/local/bin/node"].find((bin) => {
+    const version = spawnSync(bin, ["--version"], { encoding: "utf8" }).stdout?.trim();
+    return version && Number(version.slice(1).split(".")[0]) < Number(NODE_LINE);
+  });
+  if (!older) return t.skip("no Node.js of an older line on this machine");
+  const refused = spawnSync(older, ["server.js"], { cwd: top, encoding: "utf8", env: { PATH: "/usr/bin:/bin" } });
+  assert.equal(refused.status, 1, `${refused.stdout}${refused.stderr}`);
+  assert.match(
+    refused.stderr,
+    new RegExp(`built for Node\\.js ${NODE_LINE}\\.x \\(${process.version.replaceAll(".", "\\.")}\\)`),
+  );
 });
 
 test("no file or link in the archive reaches back into the checkout", () => {

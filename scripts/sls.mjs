@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// `npm start` and `npm test`. This runs on a machine that has only Node 20 and npm, before any
-// dependency is installed, so it imports nothing but node: modules and scripts/lib.
+// `npm start` and `npm test`. This runs on a machine that may have only an older Node.js and npm,
+// before any dependency is installed, so it imports nothing but node: modules and scripts/lib; on
+// an older Node.js it first runs itself again on the supported one (scripts/lib/node.mjs).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { bootstrap } from "./lib/bootstrap.mjs";
+import { describeNode, ensureSupportedNode } from "./lib/node.mjs";
 import { phase, results, skip } from "./lib/phases.mjs";
 import { exitCodeOfSignal, forwardSignalsToSteps, interruption, run, serve } from "./lib/processes.mjs";
 import { banner, formatDuration, loudNotice, printSummary, say } from "./lib/report.mjs";
@@ -174,12 +176,14 @@ const USAGE = [
   "  test   installs what is missing, then every check and test; see CONTRIBUTING.md",
 ];
 
+await ensureSupportedNode();
 forwardSignalsToSteps();
 const command = process.argv[2];
 if (process.argv.includes("--help")) {
   // Loading this far proves the script and scripts/lib resolve: how the documented-commands test
   // checks `npm start` and `npm test` without a build or a test run.
   for (const line of USAGE) say(line);
+  say(`on Node.js ${describeNode()}`);
   process.exit(0);
 } else if (command === "start") await start();
 else if (command === "test") await test();

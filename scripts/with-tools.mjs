@@ -4,7 +4,8 @@
 // PATH. The root `npm run` scripts go through it, so that on a fresh clone, where pnpm lives only
 // in .tools/, they find pnpm, turbo (which looks pnpm up itself), biome and knip. Before the
 // dependencies are installed it installs them first, as `npm start` does. Like sls.mjs it imports
-// nothing but node: modules and scripts/lib.
+// nothing but node: modules and scripts/lib, and on an older Node.js it first runs itself again on
+// the supported one, whose bin folder then comes first on the command's PATH.
 //
 // With SLS_DRY_RUN=1 it prints the command and where its binary was found, and exits without
 // running it (0 when found, 127 when not): how a test checks a command whose real run is long
@@ -13,6 +14,7 @@ import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import path from "node:path";
 import { addWorkspaceBinsToPath, bootstrap, dependenciesInstalled, ensurePnpm } from "./lib/bootstrap.mjs";
+import { ensureSupportedNode } from "./lib/node.mjs";
 import { exitCodeOfSignal, forwardSignalsToSteps } from "./lib/processes.mjs";
 import { say } from "./lib/report.mjs";
 
@@ -39,10 +41,12 @@ function which(name) {
   return null;
 }
 
-// ensurePnpm says in a line or two which pnpm it uses; a first run installs the dependencies, as
-// `npm start` does. All of that goes to stderr: stdout belongs to the command (`--json` output).
+// ensureSupportedNode and ensurePnpm say in a line or two which Node.js and pnpm they use; a first
+// run installs the dependencies, as `npm start` does. All of that goes to stderr: stdout belongs to
+// the command (`--json` output).
 const log = console.log;
 console.log = console.error;
+await ensureSupportedNode();
 let ready;
 if (dependenciesInstalled()) ready = await ensurePnpm();
 else {

@@ -28,9 +28,11 @@ interface TrpcBody {
 
 /**
  * A kept-alive connection can be closed by the server just as a call is sent on it: the client
- * keeps an idle connection for the server's advertised keep-alive less a margin, and a process
- * starved for longer than that margin (a busy appliance) sends on a connection the server is
- * closing. The call fails before any answer ("other side closed", ECONNRESET) and the server did
+ * keeps an idle connection for the server's advertised keep-alive less a margin, and the server's
+ * close may be on its way as the call goes out. (On Node 20, a process starved past that margin,
+ * a busy appliance, even sent on a connection whose close had already arrived; Node 24's fetch
+ * reads such a close first and takes a new connection, which narrows the window but does not
+ * close it.) The call fails before any answer ("other side closed", ECONNRESET) and the server did
  * nothing. Such a call is sent once more, on a new connection (the failed one is gone), when it
  * is safe to repeat: `request` carries its requestId, `refresh` reports the same figures. Not
  * `release` (it would give back twice had the server acted before the connection broke) nor

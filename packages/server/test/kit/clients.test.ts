@@ -16,7 +16,7 @@ it("survives a server closing a kept-alive connection as a call arrives: repeats
   await (await steadyFetch(`${base}/appliance.request`, post)).text();
   // One turn of the event loop's timers: both pools take their connection back as idle.
   await new Promise((resolve) => setTimeout(resolve, 10));
-  server.starveUntilClosed(2);
+  await server.closeKeptAliveCalls();
 
   const [plain, request, release] = await Promise.allSettled([
     fetch(`${base}/appliance.refresh`, post),
@@ -25,6 +25,7 @@ it("survives a server closing a kept-alive connection as a call arrives: repeats
   ]);
   // The race is real here: Node's fetch sent its call on the connection the server closed.
   expect(plain).toMatchObject({ status: "rejected", reason: { cause: { code: "UND_ERR_SOCKET" } } });
+  expect(server.closedPaths()).toContain("/api/trpc/appliance.refresh");
   expect(request).toMatchObject({ status: "fulfilled", value: { status: 200 } });
   expect(release).toMatchObject({ status: "fulfilled", value: { status: 200 } });
   // The release was sent once: it went on a connection of its own, not on the closing one.

@@ -35,10 +35,11 @@ export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promi
 
 /**
  * Node's fetch keeps an idle connection for the server's advertised `Keep-Alive: timeout` less
- * 2 s; the server closes it 1 s after that timeout. A test process starved for longer than that
- * gap (a loaded machine; reproduced by blocking the event loop) sends its next call on a
- * connection the server closes as the call arrives: fetch fails with "other side closed" and the
- * server did nothing. The kit's calls therefore:
+ * 2 s; the server closes it 1 s after that timeout. On Node 20, a test process starved for longer
+ * than that gap (a loaded machine) sent its next call on a connection the server had closed;
+ * Node 24's fetch reads a close that has arrived before it sends, but a close still on its way
+ * as a call goes out fails the call the same way: "other side closed", and the server did
+ * nothing (closing-server.ts makes that happen on purpose). The kit's calls therefore:
  * - drop idle connections after 1 s, far below any server keep-alive, which leaves a process
  *   starved for seconds on end as the only way in;
  * - send a call that is safe to repeat (a query; `appliance.request`, which carries a requestId;
@@ -46,6 +47,9 @@ export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promi
  * - send every other call (`appliance.release` gives back sessions again if repeated) on a
  *   connection of its own, which a server never closes as idle.
  * This is about the tests' transport; appliances use @sls/participant (see its transport).
+ * The Agents are undici's, handed to Node's own fetch as its `dispatcher`: the undici package is
+ * pinned at the version Node.js 24 bundles (`process.versions.undici`), since an Agent of another
+ * major (Node 20's undici 6) does not speak the dispatcher interface of Node 24's fetch.
  */
 const keptAlive = new Agent({ keepAliveTimeout: 1_000, keepAliveMaxTimeout: 1_000 });
 const ownConnection = new Agent({ pipelining: 0 });
