@@ -268,9 +268,13 @@ describe("the policy state handed in", () => {
   it("is the only thing that makes group and cap count: without it both are ignored", () => {
     const before = stateOf(400, [
       participant("new", { group: "lab", maxGranted: 0, haPeerSerial: "OLD" }),
-      participant("old", { group: "dc", granted: 300, haPeerSerial: "NEW" }),
+      participant("old", { group: "lab", granted: 300, haPeerSerial: "NEW" }),
     ]);
-    expect(transfer(before, "ptc_new", "OLD").result).toEqual({ granted: 300, pending: 0 });
+    const moved = transfer(before, "ptc_new", "OLD");
+    expect(moved.changes.map((c) => [c.cause, c.grantedDelta])).toEqual([
+      ["transfer-out", -300],
+      ["transfer-in", 300],
+    ]);
     expect(requestSessions(before, "ptc_new", 100).result).toEqual({ granted: 100, added: 100, pending: 0 });
   });
 
