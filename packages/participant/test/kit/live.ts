@@ -1,7 +1,7 @@
 // Helpers for the tests that run participants against real server processes: a main server
 // with its backup, participants that remember which server answered them last, and polling.
 import { Store } from "@sls/db";
-import { ApplianceError } from "../../src/errors.ts";
+import { ApplianceError, UnreachableError } from "../../src/errors.ts";
 import type { ParticipantOptions } from "../../src/options.ts";
 import { Participant } from "../../src/participant.ts";
 import { fetchTransport, type Transport } from "../../src/transport.ts";
@@ -32,6 +32,8 @@ export interface LiveParticipant {
   last(): Answered | null;
   /** Whether `baseUrl` answered its last call, after `since`, without refusing it. */
   servedBy(baseUrl: string, since: number): boolean;
+  /** While true, every call fails unreachable without leaving this process, as when its network is down. */
+  cutOff: boolean;
 }
 
 /** Everything a test starts; `stopAll` stops it in reverse order. */
@@ -54,6 +56,7 @@ export class Live {
     const answers: Answered[] = [];
     const recording: Transport = {
       async call(baseUrl, verb, input, options) {
+        if (live.cutOff) throw new UnreachableError(baseUrl, `no answer from ${baseUrl}: cut off by the test`);
         try {
           const answer = await fetchTransport.call(baseUrl, verb, input, options);
           answers.push({ baseUrl, verb, at: Date.now(), ok: true, granted: (answer as { granted?: number }).granted });
@@ -89,7 +92,7 @@ export class Live {
       ...extra,
     });
     this.stoppers.push(() => participant.stop());
-    return {
+    const live: LiveParticipant = {
       participant,
       serial,
       answers,
@@ -98,7 +101,9 @@ export class Live {
         const last = answers.at(-1);
         return last?.ok === true && last.baseUrl === baseUrl && last.at >= since;
       },
+      cutOff: false,
     };
+    return live;
   }
 
   /** A main server and a backup server on their own ports and SQLite files, the backup configured on the main one. */
