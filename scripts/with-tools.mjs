@@ -10,12 +10,11 @@
 // With SLS_DRY_RUN=1 it prints the command and where its binary was found, and exits without
 // running it (0 when found, 127 when not): how a test checks a command whose real run is long
 // and that has no dry-run flag of its own.
-import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import path from "node:path";
 import { addWorkspaceBinsToPath, bootstrap, dependenciesInstalled, ensurePnpm } from "./lib/bootstrap.mjs";
 import { ensureSupportedNode } from "./lib/node.mjs";
-import { exitCodeOfSignal, forwardSignalsToSteps } from "./lib/processes.mjs";
+import { execInGroup, forwardSignalsToSteps } from "./lib/processes.mjs";
 import { say } from "./lib/report.mjs";
 
 const [command, ...args] = process.argv.slice(2);
@@ -66,17 +65,5 @@ if (process.env.SLS_DRY_RUN === "1") {
   process.exit(found ? 0 : 127);
 }
 
-// In the caller's folder and process group, so a Ctrl-C reaches the command straight from the
-// terminal (passing SIGINT on as well would make it a second, forcing one for turbo and pnpm); a
-// SIGTERM or SIGHUP sent to this process alone is passed on. Either way this waits for the command.
-const child = spawn(command, args, { stdio: "inherit" });
-process.on("SIGINT", () => {});
-for (const signal of ["SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
-const code = await new Promise((resolve) => {
-  child.on("error", (err) => {
-    say(`could not start ${command}: ${err.message}`);
-    resolve(127);
-  });
-  child.on("close", (exitCode, signal) => resolve(exitCode ?? exitCodeOfSignal(signal)));
-});
-process.exit(code);
+// In the caller's folder and process group (execInGroup); this waits for the command.
+await execInGroup(command, args);

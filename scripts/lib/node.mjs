@@ -5,11 +5,11 @@
 // first on the PATH: everything below them (pnpm, turbo, vitest, next build, Playwright, the
 // servers) then runs on it too. The package also ships Node's headers (include/node/), which
 // better-sqlite3's source build needs: `npm_config_nodedir` points node-gyp at them.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { exitCodeOfSignal } from "./processes.mjs";
+import { execInGroup } from "./processes.mjs";
 import { say } from "./report.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -84,19 +84,7 @@ export async function ensureSupportedNode() {
   );
   const env = { ...process.env };
   useToolsNode(env);
-  // Same process group: a Ctrl-C from the terminal reaches the child straight, as it reached us.
-  // A signal sent to this process alone is passed on. Either way this waits for the child.
-  const child = spawn(NODE_BIN, [...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit", env });
-  process.on("SIGINT", () => {});
-  for (const signal of ["SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
-  const code = await new Promise((resolve) => {
-    child.on("error", (err) => {
-      say(`could not start ${NODE_BIN}: ${err.message}`);
-      resolve(127);
-    });
-    child.on("close", (exitCode, signal) => resolve(exitCode ?? exitCodeOfSignal(signal)));
-  });
-  process.exit(code);
+  await execInGroup(NODE_BIN, [...process.execArgv, ...process.argv.slice(1)], { env });
 }
 
 /** Where this Node.js is, for a line of output: `v24.22.3 (.tools/…/bin/node)`. */

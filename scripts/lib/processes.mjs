@@ -85,3 +85,22 @@ export async function serve(cmd, args, options = {}) {
   if (interrupted) say(code === 0 ? "stopped" : `stopped; the server's last exit status was ${code}`);
   process.exit(interrupted ? exitCodeOfSignal(interrupted) : code);
 }
+
+/**
+ * Runs a command in this process's group and exits with its status: a Ctrl-C from the terminal
+ * reaches it straight, as it reached us (passing SIGINT on as well would make it a second, forcing
+ * one for turbo and pnpm); a SIGTERM or SIGHUP sent to this process alone is passed on.
+ */
+export async function execInGroup(cmd, args, options = {}) {
+  const child = spawn(cmd, args, { stdio: "inherit", ...options });
+  process.on("SIGINT", () => {});
+  for (const signal of ["SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+  const code = await new Promise((resolve) => {
+    child.on("error", (err) => {
+      say(`could not start ${cmd}: ${err.message}`);
+      resolve(127);
+    });
+    child.on("close", (exitCode, signal) => resolve(exitCode ?? exitCodeOfSignal(signal)));
+  });
+  process.exit(code);
+}
