@@ -138,26 +138,30 @@ async function test() {
     );
     await phase(
       "documented commands start without pnpm on the PATH (scripts/commands.test.mjs)",
-      async () => (await run(process.execPath, ["--test", "scripts/commands.test.mjs"])) === 0,
+      async (onLine) => (await run(process.execPath, ["--test", "scripts/commands.test.mjs"], { onLine })) === 0,
     );
     await phase(
       "the service unit and its environment file (scripts/deploy.test.mjs)",
-      async () => (await run(process.execPath, ["--test", "scripts/deploy.test.mjs"])) === 0,
+      async (onLine) => (await run(process.execPath, ["--test", "scripts/deploy.test.mjs"], { onLine })) === 0,
     );
     // Loose env mode: turbo's strict default would strip TEST_DATABASE_URL and SLS_SKIP_PG from
     // the vitest processes. One package at a time: on 2 cores, packages side by side saved ~10 %
     // but made the PostgreSQL race test and the participant's timing tests fail now and then.
     await phase(
       "unit + integration tests (turbo run test)",
-      async () => (await run("pnpm", ["turbo", "run", "test", "--env-mode=loose", "--concurrency=1"])) === 0,
+      async (onLine) =>
+        (await run("pnpm", ["turbo", "run", "test", "--env-mode=loose", "--concurrency=1"], { onLine })) === 0,
     );
     const built = await phase("build @sls/web and its dependencies", async () => (await run("pnpm", BUILD_WEB)) === 0);
     if (built) {
       await phase(
         "the deployable archive, unpacked and started (scripts/package.test.mjs)",
-        async () => (await run(process.execPath, ["--test", "scripts/package.test.mjs"])) === 0,
+        async (onLine) => (await run(process.execPath, ["--test", "scripts/package.test.mjs"], { onLine })) === 0,
       );
-      await phase("browser tests (playwright)", async () => (await run("pnpm", ["--filter", "@sls/e2e", "e2e"])) === 0);
+      await phase(
+        "browser tests (playwright)",
+        async (onLine) => (await run("pnpm", ["--filter", "@sls/e2e", "e2e"], { onLine })) === 0,
+      );
     } else {
       const why = interruption() ? `stopped by ${interruption()}` : "the build failed";
       skip("the deployable archive", why);

@@ -61,11 +61,17 @@ async function reap(pgid) {
 
 /**
  * Runs one step with the terminal's output (not its input: nothing may stop to ask) and resolves
- * to its exit code, 128 + n when killed by signal n.
+ * to its exit code, 128 + n when killed by signal n. With `onLine`, the output is passed through
+ * and each of its lines handed to `onLine` as well.
  */
-export async function run(cmd, args, options = {}) {
+export async function run(cmd, args, { onLine, ...options } = {}) {
   say(`$ ${[cmd, ...args].join(" ")}`);
-  const child = spawn(cmd, args, { stdio: ["ignore", "inherit", "inherit"], detached: true, ...options });
+  const stdio = onLine ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"];
+  const child = spawn(cmd, args, { stdio, detached: true, ...options });
+  if (onLine) {
+    passThrough(child.stdout, process.stdout, onLine);
+    passThrough(child.stderr, process.stderr, onLine);
+  }
   currentGroup = child.pid ?? null;
   const code = await new Promise((resolve) => {
     child.on("error", (err) => {
@@ -77,6 +83,18 @@ export async function run(cmd, args, options = {}) {
   if (currentGroup) await reap(currentGroup);
   currentGroup = null;
   return code;
+}
+
+function passThrough(from, to, onLine) {
+  let rest = "";
+  from.setEncoding("utf8");
+  from.on("data", (chunk) => {
+    to.write(chunk);
+    const lines = (rest + chunk).split("\n");
+    rest = lines.pop() ?? "";
+    for (const line of lines) onLine(line);
+  });
+  from.on("end", () => rest && onLine(rest));
 }
 
 /** Runs the server until it exits or we are told to stop, then exits with its status. */

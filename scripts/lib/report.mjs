@@ -42,6 +42,10 @@ export function printSummary(results, totalMs) {
       `  ${STATUS_LOOK[r.status]}  ${r.name.padEnd(nameWidth)}  ${time.padStart(10)}${r.note ? `  ${r.note}` : ""}`,
     );
   }
+  for (const r of results.filter((r) => r.status === "fail" && r.failures?.length)) {
+    console.log(`\n  ${STATUS_LOOK.fail}  ${r.name}: the lines that name failures`);
+    for (const line of r.failures) console.log(`    ${line.trim()}`);
+  }
   console.log(`\n  total ${formatDuration(totalMs)}: ${failed ? paint("1;31")("FAILED") : paint("32")("all passed")}`);
   return failed;
 }
