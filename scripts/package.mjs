@@ -9,8 +9,10 @@
 //   package.json              name, version, and the Node.js the native module was built for
 //   prisma/migrations/…       SQLite migrations, applied at start
 //   prisma/postgres/migrations/…   PostgreSQL migrations
-//   apps/web/dist/server.js   the server bundled by esbuild (apps/web/scripts/build-server.mjs),
-//                             with chunks/ (each database's Prisma query compiler)
+//   apps/web/dist/server.js   the entry (apps/web/launch.ts): sets glibc's allocator up, then
+//                             runs app.js, the server bundled by esbuild
+//                             (apps/web/scripts/build-server.mjs), with chunks/ (each database's
+//                             Prisma runtime) and each database's query compiler (.wasm)
 //   apps/web/.next/…          the console: Next.js's standalone server files and its static files
 //   node_modules/…            only what runs: Next.js's traced files (.pnpm/… and the links to
 //                             them; without sharp, see pruneImageOptimizer) and better-sqlite3

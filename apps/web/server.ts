@@ -1,7 +1,8 @@
-// The production entry: one process serving the admin UI (Next.js), the tRPC API at
+// The server process: one process serving the admin UI (Next.js), the tRPC API at
 // /api/trpc and, when SLS_LICENSE_PORT is set, the appliance calls on their own port.
 // `npm run dev` runs this file through tsx; `npm start` and the archive run its bundle,
-// dist/server.js (scripts/build-server.mjs), with the console's .next one folder up.
+// dist/app.js (scripts/build-server.mjs), through the entry dist/server.js (launch.ts), with the
+// console's .next one folder up.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type next from "next";

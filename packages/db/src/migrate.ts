@@ -53,7 +53,7 @@ const SELECT_APPLIED = `SELECT migration_name, checksum, finished_at, rolled_bac
 /**
  * The `prisma` folder: the nearest one, from this module's folder upwards, that holds
  * `migrations/`. In the checkout that is the repository's (three folders up from this file); in the
- * bundled server (apps/web/dist/server.js) it is the checkout's or the archive's top folder.
+ * bundled server (apps/web/dist/app.js) it is the checkout's or the archive's top folder.
  */
 function prismaDir(): string {
   // Not `new URL(…, import.meta.url)`: bundlers take that for an asset to copy.

@@ -4,6 +4,7 @@ import { EnvError, loadEnv, type TEnv } from "./env.ts";
 import { createAppServer, createLicenseServer, listenerOptionsFrom, type ListenerOptions } from "./http/app-server.ts";
 import { closeGracefully } from "./http/graceful-close.ts";
 import { createLogger } from "./logger.ts";
+import { collectStartupGarbage } from "./startup-gc.ts";
 import { setServingV8Flags, setStartingV8Flags } from "./v8-flags.ts";
 
 export interface RunOptions {
@@ -102,6 +103,7 @@ export async function runServer(options: RunOptions = {}): Promise<void> {
   }
   // performance.now() counts from the process's start.
   if (stopping) return;
+  collectStartupGarbage();
   setServingV8Flags();
   log.info("ready", { ms: Math.round(performance.now()) });
 }

@@ -10,6 +10,8 @@ import v8 from "node:v8";
  * process. A smaller `--max-semi-space-size` has no effect once the heap exists; a growth factor
  * does. V8's default comes back once the process is ready (`setServingV8Flags`), so the young
  * generation grows under load as before: kept at 1 MB it promoted the objects of calls in flight.
+ * On Node.js 24 it no longer holds the young generation (a plain `node` with it still grows it to
+ * 2 × 32 MB); the memory-reducing collection before ready (`startup-gc.ts`) gives it back instead.
  *
  * Not set: `--liftoff-only` (WebAssembly never tiered up to TurboFan), which saved another 65 MB
  * or so of an idle process (Prisma's query compiler is 4.5 MB of WebAssembly) but slowed the grant
