@@ -14,6 +14,8 @@ export function startLicenseServer(databaseUrl: string, env: Record<string, stri
     SLS_SHARED_SECRET: BENCH_SECRET,
     SLS_REFRESH_INTERVAL_SEC: "30",
     SLS_LOG_LEVEL: "warn",
+    // e.g. "--cpu-prof --cpu-prof-dir=/tmp/profiles" to profile the servers and nothing else.
+    ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
     ...env,
   });
 }

@@ -53,11 +53,12 @@ export function mixTable(rows: MixRow[]): string {
       "errors",
       "of bare",
       "pool lock busy",
-      "event-loop delay p99 ms",
+      "server CPU ms per call",
+      "event-loop delay p99 / max ms",
       "grants committed",
     ],
     rows.map((row) => {
-      if (!row.result) return [row.target, "-", "-", "-", "-", "-", "-", "-", "-", `skipped: ${row.skipped}`];
+      if (!row.result) return [row.target, "-", "-", "-", "-", "-", "-", "-", "-", "-", `skipped: ${row.skipped}`];
       const { result, ledger } = row;
       const committed =
         ledger && ledger.compared > 0
@@ -72,7 +73,8 @@ export function mixTable(rows: MixRow[]): string {
         errorsCell(result),
         pct(row.ofBare),
         pct(row.lockBusy),
-        row.eventLoopP99Ms === null ? "-" : row.eventLoopP99Ms.toFixed(1),
+        row.cpuMsPerCall.toFixed(3),
+        row.eventLoop === null ? "-" : `${row.eventLoop.p99Ms.toFixed(1)} / ${row.eventLoop.maxMs.toFixed(1)}`,
         committed,
       ];
     }),

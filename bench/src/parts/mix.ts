@@ -4,7 +4,9 @@ import { config } from "../config.ts";
 import { freshPostgres, freshSqlite, type BenchDatabase } from "../databases.ts";
 import { checkLedger, type LedgerCheck } from "@sls/server/testing";
 import { runLoad, type LoadResult } from "../load.ts";
-import { eventLoopDelayP99Ms, lockSeconds } from "../metrics.ts";
+import { runOpenLoop } from "../open-loop.ts";
+import { eventLoopDelay, type EventLoopDelay, lockSeconds } from "../metrics.ts";
+import { cpuSeconds } from "../proc.ts";
 import { startBareServer, startLicenseServer, type ServerProcess } from "../processes.ts";
 
 type Workload = "steady" | "flapping" | "refresh";
@@ -23,8 +25,13 @@ export interface MixRow {
   p99OfBare: number | null;
   /** Share of the run the pool lock was held, summed over the processes (from /metrics). */
   lockBusy: number | null;
-  /** The server's event-loop delay p99 during the run (open loop only; the slowest process's). */
-  eventLoopP99Ms: number | null;
+  /**
+   * The server processes' CPU (user + system, from /proc) per answered call, in ms: unlike calls/s
+   * it hardly moves with what else runs on the machine.
+   */
+  cpuMsPerCall: number;
+  /** The server's event-loop delay p99 and maximum during the run (the slowest process's). */
+  eventLoop: EventLoopDelay | null;
   ledger: LedgerCheck | null;
   skipped?: string;
 }
@@ -84,21 +91,28 @@ async function measure(
   measured: CallSource,
   urls: string[],
   loop: "closed" | "open",
+  pids: number[],
   lockSecondsOf?: (urls: string[]) => Promise<number>,
-): Promise<{ result: LoadResult; lockBusy: number | null; eventLoopP99Ms: number | null }> {
+): Promise<{ result: LoadResult; lockBusy: number | null; eventLoop: EventLoopDelay | null; cpuMsPerCall: number }> {
   // A few connections first: 64 cold calls at once all wait for the same first-use work (JIT,
   // Prisma's query plans, the database pool) and the warm-up would measure that instead.
   await runLoad(warmup, { urls, seconds: GENTLE_WARMUP_SECONDS, connections: GENTLE_WARMUP_CONNECTIONS });
   await runLoad(warmup, { urls, seconds: config.warmupSeconds, connections: config.connections });
-  const rate = loop === "open" ? { rate: config.openLoopRate } : {};
   const lockBefore = lockSecondsOf ? await lockSecondsOf(urls) : 0;
   // The event-loop delay is reset by each scrape (prom-client), so this one starts the window.
-  const watchLoop = loop === "open" && lockSecondsOf !== undefined;
-  if (watchLoop) await eventLoopDelayP99Ms(urls);
-  const result = await runLoad(measured, { urls, seconds: config.seconds, connections: config.connections, ...rate });
-  const eventLoopP99Ms = watchLoop ? await eventLoopDelayP99Ms(urls) : null;
+  const watchLoop = lockSecondsOf !== undefined;
+  if (watchLoop) await eventLoopDelay(urls);
+  const cpu = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const cpuBefore = cpu();
+  const load = { urls, seconds: config.seconds, connections: config.connections };
+  const result =
+    loop === "open"
+      ? await runOpenLoop(measured, { ...load, rate: config.openLoopRate })
+      : await runLoad(measured, load);
+  const cpuMsPerCall = ((cpu() - cpuBefore) * 1000) / Math.max(1, result.calls);
+  const eventLoop = watchLoop ? await eventLoopDelay(urls) : null;
   const lockBusy = lockSecondsOf ? ((await lockSecondsOf(urls)) - lockBefore) / result.seconds : null;
-  return { result, lockBusy, eventLoopP99Ms };
+  return { result, lockBusy, eventLoop, cpuMsPerCall };
 }
 
 /** Parts 1 and 2: the appliance workloads against bare node:http, SQLite, PostgreSQL with one and two processes. */
@@ -115,11 +129,12 @@ export async function runMixPart(): Promise<MixRow[]> {
   try {
     for (const loop of ["closed", "open"] as const) {
       if (loop === "open") say(`bare node:http, open loop ${config.openLoopRate.toLocaleString("en-US")}/s`);
-      const { result } = await measure(
+      const { result, cpuMsPerCall } = await measure(
         new ApplianceMix(fakeParticipants),
         new ApplianceMix(fakeParticipants),
         [bare.baseUrl],
         loop,
+        [bare.pid],
       );
       bareRows[loop] = result;
       rows.push({
@@ -132,7 +147,8 @@ export async function runMixPart(): Promise<MixRow[]> {
         ofBare: loop === "closed" ? 1 : null,
         p99OfBare: loop === "closed" ? 1 : null,
         lockBusy: null,
-        eventLoopP99Ms: null,
+        cpuMsPerCall,
+        eventLoop: null,
         ledger: null,
       });
     }
@@ -166,11 +182,12 @@ export async function runMixPart(): Promise<MixRow[]> {
           { count: 2 * config.mixParticipants, prefix: `M${n}X`, platformLimit: 1_000_000, localLimit: 0 },
         );
         const measured = source(plan.workload, seeded.slice(config.mixParticipants));
-        const { result, lockBusy, eventLoopP99Ms } = await measure(
+        const { result, lockBusy, eventLoop, cpuMsPerCall } = await measure(
           source(plan.workload, seeded.slice(0, config.mixParticipants)),
           measured,
           urls,
           plan.loop,
+          servers.map((s) => s.pid),
           lockSeconds,
         );
         const ledger = measured.acknowledged ? await checkLedger(db.url, measured.acknowledged()) : null;
@@ -183,7 +200,8 @@ export async function runMixPart(): Promise<MixRow[]> {
           ofBare: result.callsPerSec / bareResult.callsPerSec,
           p99OfBare: plan.loop === "closed" ? result.p99 / Math.max(1, bareResult.p99) : null,
           lockBusy,
-          eventLoopP99Ms,
+          cpuMsPerCall,
+          eventLoop,
           ledger,
         });
       }
@@ -205,7 +223,8 @@ function skippedRow(plan: RowPlan, database: "sqlite" | "postgresql", processes:
     ofBare: null,
     p99OfBare: null,
     lockBusy: null,
-    eventLoopP99Ms: null,
+    cpuMsPerCall: 0,
+    eventLoop: null,
     ledger: null,
     skipped: "PostgreSQL unreachable",
   };

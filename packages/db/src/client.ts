@@ -6,6 +6,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client.ts";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
+import { cacheStatements } from "./statement-cache.ts";
 
 export type Provider = "sqlite" | "postgresql";
 
@@ -45,6 +46,7 @@ const SQLITE_PRAGMAS = `
 class SqliteAdapterFactory extends PrismaBetterSqlite3 {
   override async connect() {
     const adapter = await super.connect();
+    cacheStatements(adapter);
     await adapter.executeScript(SQLITE_PRAGMAS);
     return adapter;
   }
