@@ -26,6 +26,8 @@ const SERVER: ServerRow = {
   backupAddress: "https://backup.example.net:8443",
   backupSerial: "BACKUP01",
   backupPeerSerial: null,
+  policyVersion: null,
+  policyHeld: null,
 };
 
 function record(id: string, granted: number): ParticipantRecord {
@@ -38,6 +40,8 @@ function record(id: string, granted: number): ParticipantRecord {
     inUse: 0,
     highWater: 0,
     reclaimedAt: null,
+    policyGroup: null,
+    maxGranted: null,
   };
 }
 

@@ -3,7 +3,7 @@ import { ROLE_ROW_ID, SyncRefused } from "./backup-transaction.ts";
 import type { Dialect } from "./dialect.ts";
 import { SERVER_ROW_ID, type PoolTransaction } from "./pool-transaction.ts";
 import type { AuditInput, ParticipantRecord, ServerRow } from "./rows.ts";
-import { recordSelect, serverSelect, toRecord } from "./selects.ts";
+import { recordSelect, serverSelect, toRecord, toServerRow } from "./selects.ts";
 
 /**
  * What the backup applies from one backup.sync: a full snapshot (`full`: exactly these
@@ -88,7 +88,7 @@ export class BackupStore {
         select: { ...serverSelect, lockVersion: true, createdAt: true },
       });
       if (!row) return null;
-      const { lockVersion, createdAt, ...server } = row;
+      const { lockVersion, createdAt, ...server } = toServerRow(row);
       const mine = createdAt.toISOString();
       const full = after === null || epoch !== mine || after > lockVersion;
       const participants = await tx.participant.findMany({

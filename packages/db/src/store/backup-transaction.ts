@@ -141,7 +141,8 @@ export class BackupTransaction {
     }
     // The settings and the pool counters as the main server has them; the audit rows and the
     // counters are written with the transaction's other kept writes when the work is done.
-    const { poolSize, grantedTotal, pendingTotal, pendingSeq, ...settings } = changes.server;
+    // The pool policy does not travel with the sync yet: the backup serves first come, first served.
+    const { poolSize, grantedTotal, pendingTotal, pendingSeq, policyVersion, policyHeld, ...settings } = changes.server;
     await this.pool.writeSettings(settings);
     await this.pool.writePool({ poolSize, grantedTotal, pendingTotal, pendingSeq });
     await this.pool.audit(audits);

@@ -24,6 +24,9 @@ const ZWireParticipant = z.object({
   registeredAt: ZIso,
   lastSeenAt: ZIso,
   reclaimedAt: ZIso.nullable(),
+  // Absent from an older main server's answer.
+  policyGroup: z.string().max(40).nullable().default(null),
+  maxGranted: ZCount.nullable().default(null),
 });
 type TWireParticipant = z.infer<typeof ZWireParticipant>;
 
@@ -84,11 +87,13 @@ const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 const dateOrNull = (s: string | null) => (s ? new Date(s) : null);
 
 export function serverToWire(server: ServerRow): TSyncAnswer["server"] {
-  return { ...server, secretChangedAt: isoOrNull(server.secretChangedAt) };
+  const { policyVersion: _version, policyHeld: _held, ...settings } = server;
+  return { ...settings, secretChangedAt: isoOrNull(server.secretChangedAt) };
 }
 
 function serverFromWire(server: TSyncAnswer["server"]): ServerRow {
-  return { ...server, secretChangedAt: dateOrNull(server.secretChangedAt) };
+  // The pool policy does not travel with the sync yet: the backup serves first come, first served.
+  return { ...server, secretChangedAt: dateOrNull(server.secretChangedAt), policyVersion: null, policyHeld: null };
 }
 
 export function participantToWire(p: ParticipantRecord): TWireParticipant {
