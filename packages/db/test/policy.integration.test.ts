@@ -36,7 +36,7 @@ describe.each(["sqlite", "postgresql"] as const)("the pool policy on %s", (provi
     const first = await store.inPoolTransaction(async (tx) => {
       await tx.createParticipant({ ...sampleParticipant("ptc_a", AT), policyGroup: "dc", maxGranted: 200 });
       return tx.savePolicyVersion(
-        { definition: '{"v":1}', savedBy: "admin:ada", savedAt: AT, rolledBackFrom: null },
+        { definition: '{"v":1}', savedBy: "admin:ada", savedAt: AT, restores: null },
         { dc: 0 },
       );
     });
@@ -51,7 +51,7 @@ describe.each(["sqlite", "postgresql"] as const)("the pool policy on %s", (provi
     });
     const second = await store.inPoolTransaction((tx) =>
       tx.savePolicyVersion(
-        { definition: '{"v":2}', savedBy: "admin:bob", savedAt: AT, rolledBackFrom: 1 },
+        { definition: '{"v":2}', savedBy: "admin:bob", savedAt: AT, restores: 1 },
         { dc: 50, lab: 0 },
       ),
     );
@@ -60,7 +60,7 @@ describe.each(["sqlite", "postgresql"] as const)("the pool policy on %s", (provi
       expect(tx.server).toMatchObject({ policyVersion: 2, policyHeld: { dc: 50, lab: 0 } });
       expect(await tx.findParticipantById("ptc_a")).toMatchObject({ policyGroup: null, maxGranted: null });
       expect((await tx.policyVersion(1))?.definition).toBe('{"v":1}');
-      expect((await tx.policyHistory()).map((v) => [v.version, v.savedBy, v.rolledBackFrom])).toEqual([
+      expect((await tx.policyHistory()).map((v) => [v.version, v.savedBy, v.restores])).toEqual([
         [2, "admin:bob", 1],
         [1, "admin:ada", null],
       ]);
@@ -73,16 +73,13 @@ describe.each(["sqlite", "postgresql"] as const)("the pool policy on %s", (provi
     if (!store) return context.skip();
     await expect(
       store.inPoolTransaction(async (tx) => {
-        await tx.savePolicyVersion(
-          { definition: '{"lost":true}', savedBy: "a", savedAt: AT, rolledBackFrom: null },
-          {},
-        );
+        await tx.savePolicyVersion({ definition: '{"lost":true}', savedBy: "a", savedAt: AT, restores: null }, {});
         expect(await tx.policyVersion(1)).not.toBeNull();
         throw new Error("refused after the save");
       }),
     ).rejects.toThrow("refused after the save");
     await store.inPoolTransaction((tx) =>
-      tx.savePolicyVersion({ definition: '{"kept":true}', savedBy: "a", savedAt: AT, rolledBackFrom: null }, {}),
+      tx.savePolicyVersion({ definition: '{"kept":true}', savedBy: "a", savedAt: AT, restores: null }, {}),
     );
     await store.inPoolTransaction(async (tx) => {
       expect((await tx.policyVersion(1))?.definition).toBe('{"kept":true}');

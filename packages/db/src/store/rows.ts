@@ -127,7 +127,7 @@ export interface PolicyVersionRow {
   definition: string;
   savedBy: string;
   savedAt: Date;
-  rolledBackFrom: number | null;
+  restores: number | null;
 }
 
 export interface ServerSeed {

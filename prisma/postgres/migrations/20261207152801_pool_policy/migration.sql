@@ -12,7 +12,7 @@ CREATE TABLE "PolicyVersion" (
     "definition" TEXT NOT NULL,
     "savedBy" TEXT NOT NULL,
     "savedAt" TIMESTAMP(3) NOT NULL,
-    "rolledBackFrom" INTEGER,
+    "restores" INTEGER,
 
     CONSTRAINT "PolicyVersion_pkey" PRIMARY KEY ("version")
 );

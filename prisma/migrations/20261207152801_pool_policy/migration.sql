@@ -12,5 +12,5 @@ CREATE TABLE "PolicyVersion" (
     "definition" TEXT NOT NULL,
     "savedBy" TEXT NOT NULL,
     "savedAt" DATETIME NOT NULL,
-    "rolledBackFrom" INTEGER
+    "restores" INTEGER
 );
