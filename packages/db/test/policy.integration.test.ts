@@ -47,8 +47,11 @@ describe.each(["sqlite", "postgresql"] as const)("the pool policy on %s", (provi
       const p = await tx.findParticipantById("ptc_a");
       expect(p).toMatchObject({ policyGroup: "dc", maxGranted: 200 });
       await tx.updateParticipant("ptc_a", { policyGroup: null, maxGranted: null });
+      // Both in one flush (on PostgreSQL one statement): neither update of the Server row may be lost.
       tx.writePolicyHeld({ dc: 50 });
+      await tx.writePool({ poolSize: 500, grantedTotal: 50, pendingTotal: 0, pendingSeq: 0 });
     });
+    expect(await store.readServer()).toMatchObject({ grantedTotal: 50, policyHeld: { dc: 50 } });
     const second = await store.inPoolTransaction((tx) =>
       tx.savePolicyVersion(
         { definition: '{"v":2}', savedBy: "admin:bob", savedAt: AT, restores: 1 },
@@ -60,11 +63,12 @@ describe.each(["sqlite", "postgresql"] as const)("the pool policy on %s", (provi
       expect(tx.server).toMatchObject({ policyVersion: 2, policyHeld: { dc: 50, lab: 0 } });
       expect(await tx.findParticipantById("ptc_a")).toMatchObject({ policyGroup: null, maxGranted: null });
       expect((await tx.policyVersion(1))?.definition).toBe('{"v":1}');
-      expect((await tx.policyHistory()).map((v) => [v.version, v.savedBy, v.restores])).toEqual([
-        [2, "admin:bob", 1],
-        [1, "admin:ada", null],
-      ]);
     });
+    expect((await store.policyHistory()).map((v) => [v.version, v.savedBy, v.restores])).toEqual([
+      [2, "admin:bob", 1],
+      [1, "admin:ada", null],
+    ]);
+    expect((await store.policyInForce())?.definition).toBe('{"v":2}');
     expect(await store.readServer()).toMatchObject({ policyVersion: 2, policyHeld: { dc: 50, lab: 0 } });
   });
 

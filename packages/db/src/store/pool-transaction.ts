@@ -240,11 +240,6 @@ export class PoolTransaction {
     return row;
   }
 
-  /** Every saved version of the pool policy, newest first. */
-  policyHistory(): Promise<PolicyVersionRow[]> {
-    return this.tx.policyVersion.findMany({ orderBy: { version: "desc" } });
-  }
-
   /** Every participant, for a policy change (membership and each group's held come from all of them). */
   async allParticipants(): Promise<ParticipantRecord[]> {
     const rows = (
@@ -433,24 +428,43 @@ export class PoolTransaction {
         writes.push(multiRowInsert(this.dialect, "AppliedRequest", APPLIED_COLUMNS, values));
       }
     }
+    const server = this.serverWrite();
+    if (server) writes.push(server);
+    await this.executeAll(writes);
+  }
+
+  /**
+   * One UPDATE of the Server row for the pool counters and the policy's, whichever changed: on
+   * PostgreSQL the flush's writes go as one statement, in which two updates of one row would
+   * leave only one of them.
+   */
+  private serverWrite(): Statement | null {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    const set = (column: string, value: unknown, type: "int" | "text") => {
+      params.push(value);
+      sets.push(`"${column}" = ${this.dialect.placeholder(params.length, type)}`);
+    };
     if (this.poolChanged) {
       const { poolSize, grantedTotal, pendingTotal, pendingSeq } = this.server;
-      const p = (n: number) => this.dialect.placeholder(n, "int");
-      writes.push({
-        sql: `UPDATE "Server" SET "poolSize" = ${p(1)}, "grantedTotal" = ${p(2)}, "pendingTotal" = ${p(3)}, "pendingSeq" = ${p(4)} WHERE "id" = ${p(5)}`,
-        params: [poolSize, grantedTotal, pendingTotal, pendingSeq, SERVER_ROW_ID],
-      });
+      set("poolSize", poolSize, "int");
+      set("grantedTotal", grantedTotal, "int");
+      set("pendingTotal", pendingTotal, "int");
+      set("pendingSeq", pendingSeq, "int");
       this.poolChanged = false;
     }
-    if (this.heldChanged || this.policyChanged) {
+    if (this.heldChanged) {
       const { policyVersion, policyHeld } = this.server;
-      writes.push({
-        sql: `UPDATE "Server" SET "policyVersion" = ${this.dialect.placeholder(1, "int")}, "policyHeld" = ${this.dialect.placeholder(2, "text")} WHERE "id" = ${this.dialect.placeholder(3, "int")}`,
-        params: [policyVersion, policyHeld === null ? null : JSON.stringify(policyHeld), SERVER_ROW_ID],
-      });
+      set("policyVersion", policyVersion, "int");
+      set("policyHeld", policyHeld === null ? null : JSON.stringify(policyHeld), "text");
       this.heldChanged = false;
     }
-    await this.executeAll(writes);
+    if (sets.length === 0) return null;
+    params.push(SERVER_ROW_ID);
+    return {
+      sql: `UPDATE "Server" SET ${sets.join(", ")} WHERE "id" = ${this.dialect.placeholder(params.length, "int")}`,
+      params,
+    };
   }
 
   /** What this transaction wrote, for the lease caches once it has committed. */

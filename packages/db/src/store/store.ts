@@ -80,6 +80,18 @@ export class Store {
     return row && toServerRow(row);
   }
 
+  /** The pool policy in force, or null while none was ever saved. */
+  async policyInForce(): Promise<PolicyVersionRow | null> {
+    const server = await this.db.server.findUnique({ where: { id: SERVER_ROW_ID }, select: { policyVersion: true } });
+    if (server?.policyVersion == null) return null;
+    return this.db.policyVersion.findUnique({ where: { version: server.policyVersion } });
+  }
+
+  /** Every saved version of the pool policy, newest first. */
+  policyHistory(): Promise<PolicyVersionRow[]> {
+    return this.db.policyVersion.findMany({ orderBy: { version: "desc" } });
+  }
+
   /** Creates the settings row on first start; returns false when it already existed. */
   async seedServer(seed: ServerSeed): Promise<boolean> {
     const existing = await this.readServer();
