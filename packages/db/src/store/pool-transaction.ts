@@ -340,6 +340,14 @@ export class PoolTransaction {
     return saved;
   }
 
+  /** The version in force and its held counters as another database has them (a backup's sync). */
+  putPolicyInForce(version: number | null, held: Record<string, number> | null): void {
+    if (this.server.policyVersion !== version) this.policyChanged = true;
+    this.server.policyVersion = version;
+    this.server.policyHeld = held;
+    this.heldChanged = true;
+  }
+
   // ─── Settings: written at once ─────────────────────────────────────────────────────────
 
   async writeSettings(settings: SettingsUpdate): Promise<void> {

@@ -1,5 +1,7 @@
-import type { ParticipantRecord, ServerRow, StateChanges } from "@sls/db";
+import type { ParticipantRecord, PolicyVersionRow, ServerRow, StateChanges } from "@sls/db";
 import { z } from "zod";
+import { ZPolicyDefinition } from "../../contracts/admin/policy.ts";
+import { definitionOf } from "../pool/policy-in-force.ts";
 
 const ZIso = z.iso.datetime({ offset: true });
 const ZCount = z.number().int().min(0);
@@ -47,6 +49,16 @@ const ZWireServer = z.object({
   backupPeerSerial: z.string().max(64).nullable(),
 });
 
+/** The main server's pool policy in force, with its groups' held counters: the backup applies the same rules. */
+const ZWirePolicy = z.object({
+  version: z.number().int().min(1),
+  savedBy: z.string().max(200),
+  savedAt: ZIso,
+  restores: z.number().int().min(1).nullable(),
+  definition: ZPolicyDefinition,
+  held: z.record(z.string().max(40), ZCount),
+});
+
 /** What the backup asks of backup.sync: its own state for the main server's overview, and where it stands. */
 export const ZSyncRequest = z.object({
   active: z.boolean(),
@@ -69,6 +81,8 @@ export const ZSyncAnswer = z
     seq: ZSeq,
     full: z.boolean(),
     server: ZWireServer,
+    // Absent from an older main server's answer: no policy.
+    policy: ZWirePolicy.nullable().default(null),
     participants: z.array(ZWireParticipant),
     removed: z.array(z.string().min(1).max(64)),
     counters: z.array(
@@ -91,9 +105,32 @@ export function serverToWire(server: ServerRow): TSyncAnswer["server"] {
   return { ...settings, secretChangedAt: isoOrNull(server.secretChangedAt) };
 }
 
-function serverFromWire(server: TSyncAnswer["server"]): ServerRow {
-  // The pool policy does not travel with the sync yet: the backup serves first come, first served.
-  return { ...server, secretChangedAt: dateOrNull(server.secretChangedAt), policyVersion: null, policyHeld: null };
+function serverFromWire(server: TSyncAnswer["server"], policy: TSyncAnswer["policy"]): ServerRow {
+  return {
+    ...server,
+    secretChangedAt: dateOrNull(server.secretChangedAt),
+    policyVersion: policy?.version ?? null,
+    policyHeld: policy?.held ?? null,
+  };
+}
+
+export function policyToWire(server: ServerRow, policy: PolicyVersionRow | null): TSyncAnswer["policy"] {
+  if (!policy) return null;
+  const { version, savedBy, savedAt, restores } = policy;
+  return {
+    version,
+    savedBy,
+    savedAt: iso(savedAt),
+    restores,
+    definition: definitionOf(policy),
+    held: server.policyHeld ?? {},
+  };
+}
+
+function policyFromWire(policy: TSyncAnswer["policy"]): PolicyVersionRow | null {
+  if (!policy) return null;
+  const { version, savedBy, savedAt, restores, definition } = policy;
+  return { version, savedBy, savedAt: new Date(savedAt), restores, definition: JSON.stringify(definition) };
 }
 
 export function participantToWire(p: ParticipantRecord): TWireParticipant {
@@ -120,7 +157,8 @@ export function changesFromWire(answer: TSyncAnswer): StateChanges {
   const listed = new Set(participants.map((p) => p.id));
   return {
     full: answer.full,
-    server: serverFromWire(answer.server),
+    server: serverFromWire(answer.server, answer.policy),
+    policy: policyFromWire(answer.policy),
     participants,
     // A participant removed and listed again (its row came back) is kept.
     removed: answer.removed.filter((id) => !listed.has(id)),
