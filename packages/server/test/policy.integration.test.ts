@@ -1,5 +1,5 @@
 // Issue 21: the pool policy over real HTTP, on SQLite and PostgreSQL, with appliances registered
-// through the API: administered by admin.policy.* (viewers read, administrators change, bad
+// through the API: administered by admin.policy.* (viewers read, administrators preview and change, bad
 // input changes nothing), and applied by every grant path (reservations, priorities, pauses).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouterInputs } from "../src/root.ts";
@@ -97,7 +97,11 @@ describe.each(providers())("the pool policy on %s", (provider) => {
       poolPaused: false,
       caps: {},
     };
-    const preview = await viewer.trpc.admin.policy.preview.mutate(definition);
+    expect(await settle(viewer.trpc.admin.policy.preview.mutate(definition))).toMatchObject({
+      ok: false,
+      error: { data: { reason: "ADMIN_ONLY" } },
+    });
+    const preview = await admin.trpc.admin.policy.preview.mutate(definition);
     expect(preview.groups.map((g) => [g.name, g.members, g.held, g.unmet])).toEqual([
       ["dc", 1, 0, 200],
       ["branches", 10, 0, 0],

@@ -9,14 +9,18 @@ import {
 import { policyHistory, previewPolicy, readPolicy, rollbackPolicy, savePolicy } from "../../services/admin/policy.ts";
 import { adminProcedure, router, viewerProcedure } from "../../trpc.ts";
 
-/** The pool policy (spec pool-policy.md "Administration"): viewers read and preview, administrators change. */
+/**
+ * The pool policy (spec pool-policy.md "Administration"): viewers read, administrators preview and
+ * change. A preview is the first half of a save and loads every participant under the pool lock,
+ * which holds every grant meanwhile: not for a read-only account to repeat at will.
+ */
 export const policyRouter = router({
   get: viewerProcedure.output(ZPolicy).query(({ ctx }) => readPolicy(ctx.services)),
 
-  preview: viewerProcedure
+  // A mutation so that the policy travels as a POST body (it can be too long for a URL); it writes nothing.
+  preview: adminProcedure
     .input(ZPolicyDefinition)
     .output(ZPolicyEffect)
-    // A mutation only to be sent as a POST body: a policy can be too long for a query's URL. It writes nothing.
     .mutation(({ ctx, input }) => previewPolicy(ctx.services, input)),
 
   save: adminProcedure
