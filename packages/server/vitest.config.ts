@@ -17,6 +17,7 @@ const ALONE = [
   "test/backup-identity.security.integration.test.ts",
   "test/appliance.error.integration.test.ts",
   "test/admin.security.integration.test.ts",
+  "test/policy-flood.integration.test.ts",
 ];
 
 /** `npm run test:unit` (SLS_TESTS=unit): the pure tests alone, in one project. */

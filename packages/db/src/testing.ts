@@ -8,7 +8,7 @@ import type { AuditRow, NewParticipant, ParticipantRecord } from "./store/rows.t
 import { dialectOf } from "./store/dialect.ts";
 import { SERVER_ROW_ID } from "./store/pool-transaction.ts";
 import type { ParticipantRow, ServerRow } from "./store/rows.ts";
-import { participantSelect, recordSelect, serverSelect } from "./store/selects.ts";
+import { participantSelect, recordSelect, serverSelect, toServerRow } from "./store/selects.ts";
 import { clientOf, type Store } from "./store/store.ts";
 
 export { TEST_POSTGRES_URL } from "./test-postgres-url.ts";
@@ -95,7 +95,7 @@ export function ledgerSnapshot(store: Store): Promise<LedgerSnapshot> {
       const sums = await tx.participant.aggregate({ _sum: { granted: true, pending: true } });
       const audit = await tx.auditEvent.aggregate({ _sum: { grantedDelta: true, pendingDelta: true } });
       return {
-        server,
+        server: server && toServerRow(server),
         participants,
         grantedSum: sums._sum.granted ?? 0,
         pendingSum: sums._sum.pending ?? 0,

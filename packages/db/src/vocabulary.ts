@@ -72,6 +72,7 @@ export const ADMIN_EVENT_TYPES = [
   "admin.account-password",
   "admin.account-remove",
   "admin.alerts",
+  "admin.policy",
 ] as const;
 
 /** Written by the backup server and by the main server's hand-back. */

@@ -26,6 +26,8 @@ const SERVER: ServerRow = {
   backupAddress: "https://backup.example.net:8443",
   backupSerial: "BACKUP01",
   backupPeerSerial: null,
+  policyVersion: null,
+  policyHeld: null,
 };
 
 function record(id: string, granted: number): ParticipantRecord {
@@ -38,6 +40,8 @@ function record(id: string, granted: number): ParticipantRecord {
     inUse: 0,
     highWater: 0,
     reclaimedAt: null,
+    policyGroup: null,
+    maxGranted: null,
   };
 }
 
@@ -150,7 +154,7 @@ describe.each(["sqlite", "postgresql"] as const)("the pool lock on %s", (provide
     await expect(store.inPoolTransaction(async (pool) => pool.accounts.count())).rejects.toBeInstanceOf(
       ServerNotSeededError,
     );
-    const changes: StateChanges = { full: true, server: SERVER, participants: [], removed: [] };
+    const changes: StateChanges = { full: true, server: SERVER, policy: null, participants: [], removed: [] };
     await expect(store.backup.applyChanges(changes, AT, hooks)).rejects.toBeInstanceOf(ServerNotSeededError);
   });
 
@@ -173,7 +177,7 @@ describe.each(["sqlite", "postgresql"] as const)("the pool lock on %s", (provide
     let applied = false;
     const apply = store.backup
       .applyChanges(
-        { full: true, server: SERVER, participants: [record("p1", 60), record("p2", 40)], removed: [] },
+        { full: true, server: SERVER, policy: null, participants: [record("p1", 60), record("p2", 40)], removed: [] },
         AT,
         hooks,
       )
@@ -207,7 +211,7 @@ describe.each(["sqlite", "postgresql"] as const)("the pool lock on %s", (provide
 
     // A delta removing p2: the removal carries the next version too.
     await store.backup.applyChanges(
-      { full: false, server: { ...SERVER, grantedTotal: 60 }, participants: [], removed: ["p2"] },
+      { full: false, server: { ...SERVER, grantedTotal: 60 }, policy: null, participants: [], removed: ["p2"] },
       AT,
       hooks,
     );
@@ -223,7 +227,7 @@ describe.each(["sqlite", "postgresql"] as const)("the pool lock on %s", (provide
     if (!store) return context.skip();
     const start = await store.leases.version();
     const refused = await store.backup.applyChanges(
-      { full: true, server: SERVER, participants: [record("p1", 60)], removed: [] },
+      { full: true, server: SERVER, policy: null, participants: [record("p1", 60)], removed: [] },
       AT,
       { ...hooks, check: () => ["granted total does not match"] },
     );
@@ -234,7 +238,7 @@ describe.each(["sqlite", "postgresql"] as const)("the pool lock on %s", (provide
     await store.backup.initRole("https://main.example.net", 1000, AT);
     await store.backup.writeRole({ active: true });
     const serving = await store.backup.applyChanges(
-      { full: true, server: SERVER, participants: [record("p1", 60)], removed: [] },
+      { full: true, server: SERVER, policy: null, participants: [record("p1", 60)], removed: [] },
       AT,
       hooks,
     );

@@ -1,3 +1,4 @@
+import { ALLOCATION_ERROR_REASONS } from "@sls/allocator";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
 
@@ -6,6 +7,12 @@ interface ReasonInfo {
   readonly code: TRPC_ERROR_CODE_KEY;
   /** Markdown for the table cell: when the server answers it and what the caller should do. */
   readonly meaning: string;
+}
+
+/** A pool-policy refusal of the allocator, under its own reason and its own words. */
+function policyRefusal<R extends keyof typeof ALLOCATION_ERROR_REASONS>(reason: R) {
+  const meaning = `\`admin.policy.save\`, \`preview\` or \`rollback\`: ${ALLOCATION_ERROR_REASONS[reason]}; the message names the group and the value, nothing changed`;
+  return { [reason]: { code: "BAD_REQUEST", meaning } } as Record<R, ReasonInfo>;
 }
 
 /**
@@ -31,6 +38,23 @@ export const REASONS = {
     code: "BAD_REQUEST",
     meaning: "the pool size was set below the sessions granted now; the message gives the figure",
   },
+  POOL_BELOW_RESERVED: {
+    code: "BAD_REQUEST",
+    meaning:
+      "the pool size was set below the sessions the pool policy's groups reserve; the message gives the figure: lower the reservations first",
+  },
+  // A pool policy (`admin.policy.save`, `preview`, `rollback`) the allocator refuses: the message
+  // names the group and the value and says what to change; nothing is written.
+  ...policyRefusal("BAD_GROUP_NAME"),
+  ...policyRefusal("DUPLICATE_GROUP"),
+  ...policyRefusal("RESERVE_OUT_OF_RANGE"),
+  ...policyRefusal("MAX_BELOW_RESERVE"),
+  ...policyRefusal("PRIORITY_NOT_INTEGER"),
+  ...policyRefusal("RESERVES_EXCEED_POOL"),
+  ...policyRefusal("BAD_SERIAL"),
+  ...policyRefusal("SERIAL_IN_TWO_GROUPS"),
+  ...policyRefusal("BAD_PATTERN"),
+  ...policyRefusal("CAP_OUT_OF_RANGE"),
   BAD_TOKEN: {
     code: "UNAUTHORIZED",
     meaning: "the bearer token is missing, unknown or superseded by a newer registration: register again",

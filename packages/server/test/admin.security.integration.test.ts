@@ -58,6 +58,11 @@ const VALID_INPUT: Record<string, unknown> = {
   "admin.alerts.sendTest": { channel: "syslog" },
   "admin.capacity.report": { days: 30 },
   "admin.capacity.export": { days: 7 },
+  "admin.policy.get": undefined,
+  "admin.policy.history": undefined,
+  "admin.policy.preview": { groups: [], poolPaused: false, caps: {} },
+  "admin.policy.save": { groups: [], poolPaused: false, caps: {} },
+  "admin.policy.rollback": { version: 1 },
 };
 
 function call(client: ConsoleClient, { path, kind }: { path: string; kind: Kind }) {

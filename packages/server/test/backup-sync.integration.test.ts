@@ -2,6 +2,7 @@ import { auditEvents } from "@sls/db/testing";
 import { Store, type AccountRow } from "@sls/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeParticipant } from "../src/services/admin/participants.ts";
+import { savePolicy } from "../src/services/admin/policy.ts";
 import { expectLedgerBalanced } from "./kit/ledger.ts";
 import { BACKUP_KEY } from "./kit/backup-pair.ts";
 import {
@@ -117,6 +118,28 @@ describe.each(providers())("incremental backup.sync between a main server and a 
     expect(Math.max(...later.map((s) => s.bytes))).toBeLessThan(first.bytes / 4);
     expect(await backupStore.findParticipantBySerial("INC003")).toBeNull();
     expect(await auditEvents(backupStore, { types: ["backup.sync-refused"] })).toEqual([]);
+    await expectLedgerBalanced(backupStore);
+  });
+
+  it("carries the pool policy in force, its held counters and each participant's group", async () => {
+    const saved = await savePolicy(main.running.services, ROOT, {
+      groups: [
+        { name: "inc-low", reserve: 300, max: null, priority: 5, paused: false, serials: [], patterns: ["INC00?"] },
+      ],
+      poolPaused: false,
+      caps: { INC010: 100 },
+    });
+    await waitFor(async () => (await backupStore.readServer())?.policyVersion === saved.version, {
+      what: "the backup to receive the policy",
+    });
+    const [mainServer, backupServer] = [await main.running.services.store.readServer(), await backupStore.readServer()];
+    expect(backupServer!.policyHeld).toEqual(mainServer!.policyHeld);
+    expect((await backupStore.policyInForce())?.definition).toBe(
+      (await main.running.services.store.policyInForce())?.definition,
+    );
+    expect(await backupStore.findParticipantBySerial("INC005")).toMatchObject({ policyGroup: "inc-low" });
+    expect(await backupStore.findParticipantBySerial("INC010")).toMatchObject({ policyGroup: null, maxGranted: 100 });
+    // The backup's ledger check applies the policy's invariants (held = Σ granted of the members).
     await expectLedgerBalanced(backupStore);
   });
 });

@@ -34,6 +34,7 @@ const EVENT_TYPES = {
   "admin.secret": { label: "admin: secret", group: "admin" },
   "admin.refresh-interval": { label: "admin: refresh interval", group: "admin" },
   "admin.pool-size": { label: "admin: pool size", group: "admin" },
+  "admin.policy": { label: "admin: pool policy", group: "admin" },
   "admin.backup": { label: "admin: backup", group: "admin" },
   "admin.operation": { label: "admin: operation", group: "admin" },
   "admin.approve": { label: "admin: approve", group: "admin" },

@@ -2,8 +2,8 @@ import type { Db } from "../client.ts";
 import { ROLE_ROW_ID, SyncRefused } from "./backup-transaction.ts";
 import type { Dialect } from "./dialect.ts";
 import { SERVER_ROW_ID, type PoolTransaction } from "./pool-transaction.ts";
-import type { AuditInput, ParticipantRecord, ServerRow } from "./rows.ts";
-import { recordSelect, serverSelect, toRecord } from "./selects.ts";
+import type { AuditInput, ParticipantRecord, PolicyVersionRow, ServerRow } from "./rows.ts";
+import { recordSelect, serverSelect, toRecord, toServerRow } from "./selects.ts";
 
 /**
  * What the backup applies from one backup.sync: a full snapshot (`full`: exactly these
@@ -12,7 +12,9 @@ import { recordSelect, serverSelect, toRecord } from "./selects.ts";
  */
 export interface StateChanges {
   full: boolean;
+  /** `server.policyVersion` and `server.policyHeld` are the pool policy in force; `policy` its version. */
   server: ServerRow;
+  policy: PolicyVersionRow | null;
   participants: ParticipantRecord[];
   removed: string[];
 }
@@ -88,7 +90,7 @@ export class BackupStore {
         select: { ...serverSelect, lockVersion: true, createdAt: true },
       });
       if (!row) return null;
-      const { lockVersion, createdAt, ...server } = row;
+      const { lockVersion, createdAt, ...server } = toServerRow(row);
       const mine = createdAt.toISOString();
       const full = after === null || epoch !== mine || after > lockVersion;
       const participants = await tx.participant.findMany({
@@ -104,7 +106,11 @@ export class BackupStore {
               select: { participantId: true },
             })
           ).map((r) => r.participantId);
-      return { full, epoch: mine, seq: lockVersion, server, participants: participants.map(toRecord), removed };
+      const policy =
+        server.policyVersion === null
+          ? null
+          : await tx.policyVersion.findUnique({ where: { version: server.policyVersion } });
+      return { full, epoch: mine, seq: lockVersion, server, policy, participants: participants.map(toRecord), removed };
     }, this.dialect.snapshotRead as never);
   }
 

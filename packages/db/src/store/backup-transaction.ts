@@ -141,8 +141,16 @@ export class BackupTransaction {
     }
     // The settings and the pool counters as the main server has them; the audit rows and the
     // counters are written with the transaction's other kept writes when the work is done.
-    const { poolSize, grantedTotal, pendingTotal, pendingSeq, ...settings } = changes.server;
+    const { poolSize, grantedTotal, pendingTotal, pendingSeq, policyVersion, policyHeld, ...settings } = changes.server;
     await this.pool.writeSettings(settings);
+    // The main server's policy in force, under its own version number (this database mirrors its versions).
+    if (changes.policy)
+      await this.tx.policyVersion.upsert({
+        where: { version: changes.policy.version },
+        create: changes.policy,
+        update: changes.policy,
+      });
+    this.pool.putPolicyInForce(changes.policy ? policyVersion : null, changes.policy ? policyHeld : null);
     await this.pool.writePool({ poolSize, grantedTotal, pendingTotal, pendingSeq });
     await this.pool.audit(audits);
     return { applied: true };

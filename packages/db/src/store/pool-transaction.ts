@@ -19,6 +19,8 @@ import type {
   ParticipantRecord,
   ParticipantRow,
   ParticipantUpdate,
+  PolicyMembership,
+  PolicyVersionRow,
   PoolWrite,
   ServerRow,
   SettingsUpdate,
@@ -73,6 +75,8 @@ const COLUMN_TYPES: Record<Exclude<Field, "id">, Column> = {
   registeredAt: { name: "registeredAt", type: "timestamp" },
   lastSeenAt: { name: "lastSeenAt", type: "timestamp", merge: "greatest" },
   reclaimedAt: { name: "reclaimedAt", type: "timestamp" },
+  policyGroup: { name: "policyGroup", type: "text" },
+  maxGranted: { name: "maxGranted", type: "int" },
 };
 const CHANGE_SEQ: Column = { name: "changeSeq", type: "bigint" };
 const AUDIT_COLUMNS: Column[] = [
@@ -113,6 +117,8 @@ export class PoolTransaction {
   private readonly applied = new Map<string, string | null>();
   private appliedNew: Array<{ participantId: string; requestId: string; answer: string; createdAt: Date }> = [];
   private poolChanged = false;
+  private heldChanged = false;
+  private policyChanged = false;
   private settingsChanged = false;
   private readonly committed = new Map<string, ParticipantRecord>();
   private readonly committedRemovals = new Set<string>();
@@ -127,6 +133,8 @@ export class PoolTransaction {
     readonly version: number,
     /** When the pool lock was granted, on `performance.now()`'s clock. */
     readonly lockedAt: number,
+    /** The store's cache of saved policy versions (they never change once written). */
+    private readonly policies: Map<number, PolicyVersionRow> = new Map(),
   ) {}
 
   /** The administrator accounts, in this transaction: checks such as "the last admin" cannot race. */
@@ -147,11 +155,16 @@ export class PoolTransaction {
    * Takes the pool lock and reads what a group of calls is about to read (on PostgreSQL in one
    * round trip, see `lockPool`). Null when the server row does not exist yet.
    */
-  static async lock(tx: Tx, dialect: Dialect, wanted: Preload = NOTHING): Promise<PoolTransaction | null> {
+  static async lock(
+    tx: Tx,
+    dialect: Dialect,
+    wanted: Preload = NOTHING,
+    policies?: Map<number, PolicyVersionRow>,
+  ): Promise<PoolTransaction | null> {
     const query = queryOf(wanted, () => false);
     const locked = await lockPool(tx, dialect, query);
     if (!locked) return null;
-    const pool = new PoolTransaction(tx, dialect, locked.server, locked.version, locked.lockedAt);
+    const pool = new PoolTransaction(tx, dialect, locked.server, locked.version, locked.lockedAt, policies);
     pool.absorb(query, locked.rows);
     return pool;
   }
@@ -217,6 +230,28 @@ export class PoolTransaction {
       .map(copy);
   }
 
+  /** A saved version of the pool policy (versions never change once written: cached per store). */
+  async policyVersion(version: number): Promise<PolicyVersionRow | null> {
+    const known = this.policies.get(version);
+    if (known) return known;
+    const row = await this.tx.policyVersion.findUnique({ where: { version } });
+    // A version saved by this transaction is cached only once committed (it may yet roll back).
+    if (row && !this.policyChanged) this.policies.set(version, row);
+    return row;
+  }
+
+  /** Every participant, for a policy change (membership and each group's held come from all of them). */
+  async allParticipants(): Promise<ParticipantRecord[]> {
+    const rows = (
+      await this.tx.$queryRawUnsafe<Array<Record<string, unknown>>>(
+        `SELECT ${columnList(PARTICIPANT_COLUMNS)} FROM "Participant"`,
+      )
+    ).map(recordOf);
+    for (const row of rows) if (!this.removed.has(row.id)) this.remember(row);
+    this.pendingLoaded = true;
+    return [...this.entries.values()].map((e) => copy(e.record));
+  }
+
   async findAppliedRequest(participantId: string, requestId: string): Promise<string | null> {
     const key = appliedKey(participantId, requestId);
     if (this.applied.has(key)) return this.applied.get(key) ?? null;
@@ -227,9 +262,11 @@ export class PoolTransaction {
 
   // ─── Writes (kept until flush) ─────────────────────────────────────────────────────────
 
-  async createParticipant(data: NewParticipant): Promise<ParticipantRow> {
+  async createParticipant(data: NewParticipant & Partial<PolicyMembership>): Promise<ParticipantRow> {
     const record: ParticipantRecord = {
       ...data,
+      policyGroup: data.policyGroup ?? null,
+      maxGranted: data.maxGranted ?? null,
       granted: 0,
       pending: 0,
       pendingSeq: null,
@@ -279,6 +316,36 @@ export class PoolTransaction {
   async saveAppliedRequest(participantId: string, requestId: string, answer: string, at: Date): Promise<void> {
     this.applied.set(appliedKey(participantId, requestId), answer);
     this.appliedNew.push({ participantId, requestId, answer, createdAt: at });
+  }
+
+  /** New per-group held counters of the policy in force; later work reads them from `server`. */
+  writePolicyHeld(held: Record<string, number>): void {
+    this.server.policyHeld = held;
+    this.heldChanged = true;
+  }
+
+  /**
+   * Saves a new version of the pool policy and puts it in force with its groups' held counters,
+   * all in this transaction. The version is the next after every saved one.
+   */
+  async savePolicyVersion(
+    row: Omit<PolicyVersionRow, "version">,
+    held: Record<string, number>,
+  ): Promise<PolicyVersionRow> {
+    const last = await this.tx.policyVersion.findFirst({ orderBy: { version: "desc" }, select: { version: true } });
+    const saved = await this.tx.policyVersion.create({ data: { ...row, version: (last?.version ?? 0) + 1 } });
+    this.server.policyVersion = saved.version;
+    this.writePolicyHeld(held);
+    this.policyChanged = true;
+    return saved;
+  }
+
+  /** The version in force and its held counters as another database has them (a backup's sync). */
+  putPolicyInForce(version: number | null, held: Record<string, number> | null): void {
+    if (this.server.policyVersion !== version) this.policyChanged = true;
+    this.server.policyVersion = version;
+    this.server.policyHeld = held;
+    this.heldChanged = true;
   }
 
   // ─── Settings: written at once ─────────────────────────────────────────────────────────
@@ -369,23 +436,50 @@ export class PoolTransaction {
         writes.push(multiRowInsert(this.dialect, "AppliedRequest", APPLIED_COLUMNS, values));
       }
     }
+    const server = this.serverWrite();
+    if (server) writes.push(server);
+    await this.executeAll(writes);
+  }
+
+  /**
+   * One UPDATE of the Server row for the pool counters and the policy's, whichever changed: on
+   * PostgreSQL the flush's writes go as one statement, in which two updates of one row would
+   * leave only one of them.
+   */
+  private serverWrite(): Statement | null {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    const set = (column: string, value: unknown, type: "int" | "text") => {
+      params.push(value);
+      sets.push(`"${column}" = ${this.dialect.placeholder(params.length, type)}`);
+    };
     if (this.poolChanged) {
       const { poolSize, grantedTotal, pendingTotal, pendingSeq } = this.server;
-      const p = (n: number) => this.dialect.placeholder(n, "int");
-      writes.push({
-        sql: `UPDATE "Server" SET "poolSize" = ${p(1)}, "grantedTotal" = ${p(2)}, "pendingTotal" = ${p(3)}, "pendingSeq" = ${p(4)} WHERE "id" = ${p(5)}`,
-        params: [poolSize, grantedTotal, pendingTotal, pendingSeq, SERVER_ROW_ID],
-      });
+      set("poolSize", poolSize, "int");
+      set("grantedTotal", grantedTotal, "int");
+      set("pendingTotal", pendingTotal, "int");
+      set("pendingSeq", pendingSeq, "int");
       this.poolChanged = false;
     }
-    await this.executeAll(writes);
+    if (this.heldChanged) {
+      const { policyVersion, policyHeld } = this.server;
+      set("policyVersion", policyVersion, "int");
+      set("policyHeld", policyHeld === null ? null : JSON.stringify(policyHeld), "text");
+      this.heldChanged = false;
+    }
+    if (sets.length === 0) return null;
+    params.push(SERVER_ROW_ID);
+    return {
+      sql: `UPDATE "Server" SET ${sets.join(", ")} WHERE "id" = ${this.dialect.placeholder(params.length, "int")}`,
+      params,
+    };
   }
 
   /** What this transaction wrote, for the lease caches once it has committed. */
   changes(): PoolChanges {
     return {
       version: this.version,
-      settingsChanged: this.settingsChanged,
+      settingsChanged: this.settingsChanged || this.policyChanged,
       participants: [...this.committed.values()],
       removed: [...this.committedRemovals],
     };

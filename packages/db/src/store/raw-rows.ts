@@ -23,6 +23,8 @@ export const PARTICIPANT_COLUMNS = [
   "registeredAt",
   "lastSeenAt",
   "reclaimedAt",
+  "policyGroup",
+  "maxGranted",
 ] as const;
 
 export const SERVER_COLUMNS = [
@@ -39,6 +41,8 @@ export const SERVER_COLUMNS = [
   "backupAddress",
   "backupSerial",
   "backupPeerSerial",
+  "policyVersion",
+  "policyHeld",
   "lockVersion",
 ] as const;
 
@@ -65,6 +69,8 @@ export function recordOf(raw: Raw): ParticipantRecord {
     registeredAt: asDate(raw.registeredAt),
     lastSeenAt: asDate(raw.lastSeenAt),
     reclaimedAt: raw.reclaimedAt === null || raw.reclaimedAt === undefined ? null : asDate(raw.reclaimedAt),
+    policyGroup: nullableString(raw.policyGroup),
+    maxGranted: nullableNumber(raw.maxGranted),
   };
 }
 
@@ -85,9 +91,31 @@ export function serverOf(raw: Raw): { server: ServerRow; version: number } {
       backupAddress: nullableString(raw.backupAddress),
       backupSerial: nullableString(raw.backupSerial),
       backupPeerSerial: nullableString(raw.backupPeerSerial),
+      policyVersion: nullableNumber(raw.policyVersion),
+      policyHeld: heldOf(raw.policyHeld),
     },
     version: Number(raw.lockVersion),
   };
+}
+
+function nullableNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+/** Server.policyHeld: JSON written only by this package ({"group": held}); anything else is a broken row. */
+export function heldOf(value: unknown): Record<string, number> | null {
+  if (value === null || value === undefined) return null;
+  const parsed: unknown = JSON.parse(String(value));
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`Server.policyHeld is not an object of group counters: ${String(value).slice(0, 80)}`);
+  }
+  const held: Record<string, number> = {};
+  for (const [name, n] of Object.entries(parsed)) {
+    if (!Number.isInteger(n) || (n as number) < 0)
+      throw new Error(`Server.policyHeld of group ${name} is ${String(n)}`);
+    held[name] = n as number;
+  }
+  return held;
 }
 
 function nullableString(value: unknown): string | null {

@@ -23,6 +23,10 @@ export interface ServerRow {
   backupAddress: string | null;
   backupSerial: string | null;
   backupPeerSerial: string | null;
+  /** The pool policy in force (a PolicyVersion), null for none. */
+  policyVersion: number | null;
+  /** Per named group of the policy in force, Σ granted of its members; null without a policy. */
+  policyHeld: Record<string, number> | null;
 }
 
 export interface ParticipantRow {
@@ -42,6 +46,10 @@ export interface ParticipantRow {
   registeredAt: Date;
   lastSeenAt: Date;
   reclaimedAt: Date | null;
+  /** Its pool-policy group; null for the implicit group "default". */
+  policyGroup: string | null;
+  /** Its participant cap from the policy; null for none. */
+  maxGranted: number | null;
 }
 
 /** A participant exactly as stored, token hash included: what a backup needs to serve it. */
@@ -64,6 +72,9 @@ export type NewParticipant = Pick<
   | "lastSeenAt"
 >;
 
+/** A participant's pool-policy membership, decided when it registers or the policy changes. */
+export type PolicyMembership = Pick<ParticipantRow, "policyGroup" | "maxGranted">;
+
 export type ParticipantUpdate = Partial<
   Pick<
     NewParticipant & ParticipantRow,
@@ -78,6 +89,8 @@ export type ParticipantUpdate = Partial<
     | "inUse"
     | "highWater"
     | "reclaimedAt"
+    | "policyGroup"
+    | "maxGranted"
   >
 >;
 
@@ -106,6 +119,15 @@ export interface AuditInput {
   grantedAfter?: number | null;
   pendingAfter?: number | null;
   detail?: Record<string, unknown> | null;
+}
+
+/** One saved version of the pool policy; `definition` is the JSON text the server checks on read. */
+export interface PolicyVersionRow {
+  version: number;
+  definition: string;
+  savedBy: string;
+  savedAt: Date;
+  restores: number | null;
 }
 
 export interface ServerSeed {

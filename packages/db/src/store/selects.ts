@@ -1,4 +1,5 @@
-import type { ParticipantRecord } from "./rows.ts";
+import { heldOf } from "./raw-rows.ts";
+import type { ParticipantRecord, ServerRow } from "./rows.ts";
 
 export const serverSelect = {
   poolSize: true,
@@ -14,7 +15,16 @@ export const serverSelect = {
   backupAddress: true,
   backupSerial: true,
   backupPeerSerial: true,
+  policyVersion: true,
+  policyHeld: true,
 } as const;
+
+/** A Server row read through `serverSelect`, its policy counters parsed. */
+export function toServerRow<T extends { policyHeld: string | null }>(
+  row: T,
+): Omit<T, "policyHeld"> & Pick<ServerRow, "policyHeld"> {
+  return { ...row, policyHeld: heldOf(row.policyHeld) };
+}
 
 export const participantSelect = {
   id: true,
@@ -33,6 +43,8 @@ export const participantSelect = {
   registeredAt: true,
   lastSeenAt: true,
   reclaimedAt: true,
+  policyGroup: true,
+  maxGranted: true,
 } as const;
 
 export const recordSelect = { ...participantSelect, tokenHash: true } as const;

@@ -10,8 +10,9 @@ import type {
   ParticipantUpdate,
   ServerRow,
   ServerSeed,
+  PolicyVersionRow,
 } from "./rows.ts";
-import { participantSelect, serverSelect } from "./selects.ts";
+import { participantSelect, serverSelect, toServerRow } from "./selects.ts";
 import { AccountRepository } from "./accounts.ts";
 import { AuditQueries } from "./audit-query.ts";
 import { ParticipantQueries } from "./participants-query.ts";
@@ -63,6 +64,8 @@ export class Store {
 
   /** The SQL that differs between this store's database and the other kind. */
   private readonly dialect: Dialect;
+  /** Saved pool-policy versions read so far: a version never changes once committed. */
+  private readonly policies = new Map<number, PolicyVersionRow>();
 
   constructor(private readonly db: Db) {
     this.dialect = dialectOf(providerOfClient(db));
@@ -72,8 +75,21 @@ export class Store {
     this.linkNonces = new LinkNonceRepository(db);
   }
 
-  readServer(): Promise<ServerRow | null> {
-    return this.db.server.findUnique({ where: { id: SERVER_ROW_ID }, select: serverSelect });
+  async readServer(): Promise<ServerRow | null> {
+    const row = await this.db.server.findUnique({ where: { id: SERVER_ROW_ID }, select: serverSelect });
+    return row && toServerRow(row);
+  }
+
+  /** The pool policy in force, or null while none was ever saved. */
+  async policyInForce(): Promise<PolicyVersionRow | null> {
+    const server = await this.db.server.findUnique({ where: { id: SERVER_ROW_ID }, select: { policyVersion: true } });
+    if (server?.policyVersion == null) return null;
+    return this.db.policyVersion.findUnique({ where: { version: server.policyVersion } });
+  }
+
+  /** Every saved version of the pool policy, newest first. */
+  policyHistory(): Promise<PolicyVersionRow[]> {
+    return this.db.policyVersion.findMany({ orderBy: { version: "desc" } });
   }
 
   /** Creates the settings row on first start; returns false when it already existed. */
@@ -126,7 +142,7 @@ export class Store {
     let pool: PoolTransaction | null = null;
     let lockedAt = 0;
     const result = await this.db.$transaction(async (tx) => {
-      const locked = await PoolTransaction.lock(tx, this.dialect, preload);
+      const locked = await PoolTransaction.lock(tx, this.dialect, preload, this.policies);
       if (!locked) throw new ServerNotSeededError();
       lockedAt = locked.lockedAt;
       pool = locked;

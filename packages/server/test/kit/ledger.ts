@@ -1,8 +1,9 @@
 // The one ledger check of the tests and the benchmark. It throws instead of using vitest's
 // `expect`, so that the benchmark (which has no vitest) can use it too, and loads Prisma only
 // when called, so that the browser tests importing `@sls/server/testing` do not.
-import { checkInvariants } from "@sls/allocator";
+import { checkInvariants, type PolicyState } from "@sls/allocator";
 import type { Store } from "@sls/db";
+import type { LedgerSnapshot } from "@sls/db/testing";
 
 /** A store already open (an in-process server's), or a database URL opened and closed here. */
 export type LedgerSource = Store | string;
@@ -36,7 +37,9 @@ export interface LedgerReading extends LedgerSums {
  * Server.grantedTotal = Σ granted, Server.pendingTotal = Σ pending, each participant within its
  * platform limit, the pending queue's numbering, nothing idle while sessions are pending), and
  * Σ granted = Server.grantedTotal = Σ AuditEvent.grantedDelta, Σ pending = Server.pendingTotal =
- * Σ AuditEvent.pendingDelta, Σ granted ≤ pool size.
+ * Σ AuditEvent.pendingDelta, Σ granted ≤ pool size. Under a pool policy `checkInvariants` also
+ * checks its rules that hold in every state (each group's held counter, no waiting participant
+ * with room, the reservations within the pool).
  */
 export async function readLedger(source: LedgerSource): Promise<LedgerReading> {
   if (typeof source !== "string") return readFrom(source);
@@ -73,7 +76,12 @@ async function readFrom(store: Store): Promise<LedgerReading> {
         pendingTotal: row.pendingTotal,
         pendingSeq: row.pendingSeq,
       },
-      participants.map((p) => ({ ...p, lastSeenAt: p.lastSeenAt.getTime() })),
+      participants.map((p) => ({
+        ...p,
+        lastSeenAt: p.lastSeenAt.getTime(),
+        ...(p.policyGroup !== null && { group: p.policyGroup }),
+      })),
+      await policyOf(store, row),
     ),
   );
   const { grantedSum, pendingSum, auditGrantedSum, auditPendingSum } = sums;
@@ -95,6 +103,15 @@ async function readFrom(store: Store): Promise<LedgerReading> {
     grantedBySerial,
     violations,
   };
+}
+
+/** The pool policy in force with the held counters of `row` (a version never changes once saved). */
+async function policyOf(store: Store, row: NonNullable<LedgerSnapshot["server"]>): Promise<PolicyState | undefined> {
+  if (row.policyVersion === null) return undefined;
+  const saved = (await store.policyHistory()).find((v) => v.version === row.policyVersion);
+  if (!saved) throw new Error(`Server.policyVersion ${row.policyVersion} is not stored`);
+  const { definitionOf, policyStateOf } = await import("../../src/services/pool/policy-in-force.ts");
+  return policyStateOf(definitionOf(saved), row.policyHeld ?? {});
 }
 
 /**

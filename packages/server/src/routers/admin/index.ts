@@ -5,6 +5,7 @@ import { capacityRouter } from "./capacity.ts";
 import { auditRouter } from "./audit.ts";
 import { overviewRouter } from "./overview.ts";
 import { participantsRouter } from "./participants.ts";
+import { policyRouter } from "./policy.ts";
 import { settingsRouter } from "./settings.ts";
 
 /** The admin console's API: every procedure needs a signed-in account, every change an administrator. */
@@ -16,4 +17,5 @@ export const adminRouter = router({
   accounts: accountsRouter,
   alerts: alertsRouter,
   capacity: capacityRouter,
+  policy: policyRouter,
 });

@@ -1,10 +1,11 @@
-import { updateLimits } from "@sls/allocator";
+import { assignMembership, DEFAULT_GROUP, type PolicyDefinition, updateLimits } from "@sls/allocator";
 import { newId, type ParticipantRow, type PoolTransaction } from "@sls/db";
 import { checkRegistrationSecret } from "../../auth/guesses.ts";
 import { newToken } from "../../auth/token.ts";
 import type { TRegisterInput, TRegisterOutput } from "../../contracts/appliance.ts";
 import { SlsError } from "../../errors.ts";
 import { commitOutcome, loadState, reclaimIfSilent } from "../pool/allocation.ts";
+import { membershipOf, policyInForce } from "../pool/policy-in-force.ts";
 import type { Services } from "../context.ts";
 import { runRegistration } from "./locked-calls.ts";
 import { backupOf, requireConfigured } from "./shared.ts";
@@ -109,9 +110,16 @@ async function enrol(
     if (existing && !existing.approved) return { awaiting: true as const };
 
     const { token, hash } = newToken();
+    // Membership is decided here (serial and hostname) and when the policy changes, never per call.
+    const policy = await policyInForce(tx);
     const participant = existing
-      ? await reRegister(tx, existing, input, hash, now, services.leases.floor, actor)
-      : await tx.createParticipant({ ...newParticipantFields(input, at), approved: true, tokenHash: hash });
+      ? await reRegister(tx, existing, input, hash, now, services.leases.floor, actor, policy)
+      : await tx.createParticipant({
+          ...newParticipantFields(input, at),
+          ...(policy && membershipOf(policy, input)),
+          approved: true,
+          tokenHash: hash,
+        });
     await tx.audit([
       {
         at,
@@ -168,12 +176,22 @@ async function reRegister(
   now: number,
   floor: number,
   actor: string,
+  policy: PolicyDefinition | undefined,
 ) {
   let state = await loadState(tx, [existing], "always", floor);
   state = await reclaimIfSilent(tx, state, existing, now, actor);
   if (input.platformLimit !== existing.platformLimit || input.localLimit !== existing.localLimit) {
     const outcome = updateLimits(state, existing.id, input.platformLimit, input.localLimit);
     await commitOutcome(tx, state, outcome, new Date(now), actor);
+    state = outcome.state;
+  }
+  if (policy) {
+    const { policyGroup, maxGranted } = membershipOf(policy, input);
+    if (policyGroup !== existing.policyGroup || maxGranted !== existing.maxGranted) {
+      // Its grant moves with it to the new group (spec rule 5: nothing is taken back).
+      const outcome = assignMembership(state, existing.id, { group: policyGroup ?? DEFAULT_GROUP, maxGranted });
+      await commitOutcome(tx, state, outcome, new Date(now), actor, { membership: true });
+    }
   }
   return tx.updateParticipant(existing.id, {
     hostname: input.hostname,

@@ -27,6 +27,8 @@ function record(serial: string, granted: number, extra: Partial<ParticipantRecor
     registeredAt: EARLIER,
     lastSeenAt: EARLIER,
     reclaimedAt: null,
+    policyGroup: null,
+    maxGranted: null,
     ...extra,
   };
 }

@@ -6,6 +6,7 @@ import { remoteText } from "../../http/remote-text.ts";
 import { callMutation, RemoteCallError } from "../../http/trpc-call.ts";
 import type { Services } from "../context.ts";
 import { normaliseServerAddress } from "./address.ts";
+import { heldFromRows, policyInForce } from "../pool/policy-in-force.ts";
 import { planHandback } from "./handback-merge.ts";
 import { LinkRefusal } from "./link-key.ts";
 import { ZHandbackAnswer, type THandbackAnswer } from "./snapshot-wire.ts";
@@ -178,6 +179,12 @@ async function mergeHandback(
     for (const { id, lastSeenAt } of plan.renewed) await tx.updateParticipant(id, { lastSeenAt });
     for (const record of plan.put) await tx.backup.putParticipantRecord(record);
     await tx.writePool(plan.pool);
+    const policy = await policyInForce(tx);
+    if (policy) {
+      const merged = new Map(participants.map((p) => [p.id, p]));
+      for (const record of plan.put) merged.set(record.id, record);
+      tx.writePolicyHeld(heldFromRows(policy, merged.values()));
+    }
     await tx.audit(plan.audits);
     return { merged: true as const, taken: plan.taken };
   });

@@ -1,5 +1,7 @@
-import type { ParticipantRecord, ServerRow, StateChanges } from "@sls/db";
+import type { ParticipantRecord, PolicyVersionRow, ServerRow, StateChanges } from "@sls/db";
 import { z } from "zod";
+import { ZPolicyDefinition } from "../../contracts/admin/policy.ts";
+import { definitionOf } from "../pool/policy-in-force.ts";
 
 const ZIso = z.iso.datetime({ offset: true });
 const ZCount = z.number().int().min(0);
@@ -24,6 +26,9 @@ const ZWireParticipant = z.object({
   registeredAt: ZIso,
   lastSeenAt: ZIso,
   reclaimedAt: ZIso.nullable(),
+  // Absent from an older main server's answer.
+  policyGroup: z.string().max(40).nullable().default(null),
+  maxGranted: ZCount.nullable().default(null),
 });
 type TWireParticipant = z.infer<typeof ZWireParticipant>;
 
@@ -42,6 +47,16 @@ const ZWireServer = z.object({
   backupAddress: z.string().max(300).nullable(),
   backupSerial: z.string().max(64).nullable(),
   backupPeerSerial: z.string().max(64).nullable(),
+});
+
+/** The main server's pool policy in force, with its groups' held counters: the backup applies the same rules. */
+const ZWirePolicy = z.object({
+  version: z.number().int().min(1),
+  savedBy: z.string().max(200),
+  savedAt: ZIso,
+  restores: z.number().int().min(1).nullable(),
+  definition: ZPolicyDefinition,
+  held: z.record(z.string().max(40), ZCount),
 });
 
 /** What the backup asks of backup.sync: its own state for the main server's overview, and where it stands. */
@@ -66,6 +81,8 @@ export const ZSyncAnswer = z
     seq: ZSeq,
     full: z.boolean(),
     server: ZWireServer,
+    // Absent from an older main server's answer: no policy.
+    policy: ZWirePolicy.nullable().default(null),
     participants: z.array(ZWireParticipant),
     removed: z.array(z.string().min(1).max(64)),
     counters: z.array(
@@ -84,11 +101,36 @@ const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 const dateOrNull = (s: string | null) => (s ? new Date(s) : null);
 
 export function serverToWire(server: ServerRow): TSyncAnswer["server"] {
-  return { ...server, secretChangedAt: isoOrNull(server.secretChangedAt) };
+  const { policyVersion: _version, policyHeld: _held, ...settings } = server;
+  return { ...settings, secretChangedAt: isoOrNull(server.secretChangedAt) };
 }
 
-function serverFromWire(server: TSyncAnswer["server"]): ServerRow {
-  return { ...server, secretChangedAt: dateOrNull(server.secretChangedAt) };
+function serverFromWire(server: TSyncAnswer["server"], policy: TSyncAnswer["policy"]): ServerRow {
+  return {
+    ...server,
+    secretChangedAt: dateOrNull(server.secretChangedAt),
+    policyVersion: policy?.version ?? null,
+    policyHeld: policy?.held ?? null,
+  };
+}
+
+export function policyToWire(server: ServerRow, policy: PolicyVersionRow | null): TSyncAnswer["policy"] {
+  if (!policy) return null;
+  const { version, savedBy, savedAt, restores } = policy;
+  return {
+    version,
+    savedBy,
+    savedAt: iso(savedAt),
+    restores,
+    definition: definitionOf(policy),
+    held: server.policyHeld ?? {},
+  };
+}
+
+function policyFromWire(policy: TSyncAnswer["policy"]): PolicyVersionRow | null {
+  if (!policy) return null;
+  const { version, savedBy, savedAt, restores, definition } = policy;
+  return { version, savedBy, savedAt: new Date(savedAt), restores, definition: JSON.stringify(definition) };
 }
 
 export function participantToWire(p: ParticipantRecord): TWireParticipant {
@@ -115,7 +157,8 @@ export function changesFromWire(answer: TSyncAnswer): StateChanges {
   const listed = new Set(participants.map((p) => p.id));
   return {
     full: answer.full,
-    server: serverFromWire(answer.server),
+    server: serverFromWire(answer.server, answer.policy),
+    policy: policyFromWire(answer.policy),
     participants,
     // A participant removed and listed again (its row came back) is kept.
     removed: answer.removed.filter((id) => !listed.has(id)),

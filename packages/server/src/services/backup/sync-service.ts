@@ -4,7 +4,7 @@ import { SlsError } from "../../errors.ts";
 import type { Services } from "../context.ts";
 import { LinkRefusal, type BackupLink, type RequestPurpose, type TSealed } from "./link-key.ts";
 import { seenNonces } from "./seen-nonces.ts";
-import { participantToWire, serverToWire, ZSyncRequest, type TSyncAnswer } from "./snapshot-wire.ts";
+import { participantToWire, policyToWire, serverToWire, ZSyncRequest, type TSyncAnswer } from "./snapshot-wire.ts";
 
 /**
  * backup.sync on the main server: the configured backup, authenticated by the backup link key
@@ -51,6 +51,7 @@ export async function syncForBackup(
     seq: changes.seq.toString(),
     full: changes.full,
     server: serverToWire(changes.server),
+    policy: policyToWire(changes.server, changes.policy),
     participants: changes.participants.map(participantToWire),
     removed: changes.removed,
     counters: await services.store.serverCounters(),

@@ -1,13 +1,14 @@
-import type { AllocState, Outcome, ParticipantSnapshot } from "@sls/allocator";
-import { isSilent, reclaim } from "@sls/allocator";
+import type { AllocState, Outcome, ParticipantSnapshot, PolicyState } from "@sls/allocator";
+import { DEFAULT_GROUP, isSilent, reclaim } from "@sls/allocator";
 import type { ParticipantRow, PoolTransaction } from "@sls/db";
+import { heldOf, policyInForce, policyStateOf } from "./policy-in-force.ts";
 
 /**
  * `floor` is the earliest instant silence may be counted from (see Leases.floor: a renewal
  * acknowledged but not written when a process died is not held against anyone).
  */
 export function toSnapshot(row: ParticipantRow, floor = 0): ParticipantSnapshot {
-  return {
+  const snapshot: ParticipantSnapshot = {
     id: row.id,
     serial: row.serial,
     platformLimit: row.platformLimit,
@@ -18,6 +19,10 @@ export function toSnapshot(row: ParticipantRow, floor = 0): ParticipantSnapshot 
     lastSeenAt: Math.max(row.lastSeenAt.getTime(), floor),
     haPeerSerial: row.haPeerSerial,
   };
+  // Set only under a policy (registration and policy changes write them); the allocator reads them only then.
+  if (row.policyGroup !== null) snapshot.group = row.policyGroup;
+  if (row.maxGranted !== null) snapshot.maxGranted = row.maxGranted;
+  return snapshot;
 }
 
 /**
@@ -27,7 +32,8 @@ export function toSnapshot(row: ParticipantRow, floor = 0): ParticipantSnapshot 
 export type QueueServing = "always" | "when-sessions-idle";
 
 /**
- * The slice of state an allocation needs: the pool, the actors and the pending queue. A call that
+ * The slice of state an allocation needs: the pool, the actors and the pending queue (all of it:
+ * under a policy it is served by priority), and the pool policy when one is in force. A call that
  * serves the queue only when sessions are idle skips loading it while the pool is exhausted (the
  * usual case when anyone waits).
  */
@@ -44,17 +50,37 @@ export async function loadState(
     for (const row of await tx.pendingQueue()) if (!byId.has(row.id)) byId.set(row.id, toSnapshot(row, floor));
   }
   const { poolSize, grantedTotal, pendingTotal, pendingSeq } = tx.server;
-  return { pool: { poolSize, grantedTotal, pendingTotal, pendingSeq }, participants: [...byId.values()] };
+  const state: AllocState = {
+    pool: { poolSize, grantedTotal, pendingTotal, pendingSeq },
+    participants: [...byId.values()],
+  };
+  // Without a policy this is the one extra step: a comparison.
+  if (tx.server.policyVersion !== null) state.policy = await loadPolicy(tx);
+  return state;
 }
 
-/** Writes an outcome's changes, the pool counters and one audit row per change. */
+/** The policy in force with the groups' held counters as this transaction has them. */
+export async function loadPolicy(tx: PoolTransaction): Promise<PolicyState | undefined> {
+  const definition = await policyInForce(tx);
+  return definition && policyStateOf(definition, tx.server.policyHeld ?? {});
+}
+
+/**
+ * Writes an outcome's changes, the pool counters and one audit row per change; under a policy the
+ * groups' held counters, and with `membership` (a registration or a policy change decided it anew)
+ * each participant's group and cap where they changed.
+ */
 export async function commitOutcome(
   tx: PoolTransaction,
   before: AllocState,
   outcome: Outcome<unknown>,
   at: Date,
   actor: string,
+  options: { membership?: boolean } = {},
 ): Promise<void> {
+  if (options.membership) await writeMembership(tx, before, outcome.state);
+  const policy = outcome.state.policy;
+  if (policy !== undefined && !sameHeld(before.policy, policy)) tx.writePolicyHeld(heldOf(policy));
   if (outcome.changes.length === 0 && samePool(before, outcome.state)) return;
   const finalById = new Map(outcome.state.participants.map((p) => [p.id, p]));
   const changedIds = [...new Set(outcome.changes.map((c) => c.id))];
@@ -79,6 +105,23 @@ export async function commitOutcome(
       pendingAfter: c.pending,
     })),
   );
+}
+
+async function writeMembership(tx: PoolTransaction, before: AllocState, after: AllocState): Promise<void> {
+  const was = new Map(before.participants.map((p) => [p.id, p]));
+  for (const p of after.participants) {
+    const old = was.get(p.id);
+    const group = p.group ?? DEFAULT_GROUP;
+    const maxGranted = p.maxGranted ?? null;
+    if (old && (old.group ?? DEFAULT_GROUP) === group && (old.maxGranted ?? null) === maxGranted) continue;
+    await tx.updateParticipant(p.id, { policyGroup: group === DEFAULT_GROUP ? null : group, maxGranted });
+  }
+}
+
+function sameHeld(a: PolicyState | undefined, b: PolicyState): boolean {
+  if (a === undefined) return false;
+  const names = Object.keys(b.groups);
+  return names.length === Object.keys(a.groups).length && names.every((n) => a.groups[n]?.held === b.groups[n]!.held);
 }
 
 function samePool(a: AllocState, b: AllocState): boolean {

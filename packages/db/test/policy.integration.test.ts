@@ -1,0 +1,92 @@
+// Issue 21: the pool policy's persistence. A saved version is put in force on the Server row with
+// its groups' held counters, read back by the next pool transaction (on PostgreSQL through the
+// lock's own round trip), and never changes; participants carry their group and cap.
+import { afterAll, describe, expect, it } from "vitest";
+import { applyMigrations } from "../src/migrate.ts";
+import { sampleParticipant } from "../src/testing.ts";
+import { Store } from "../src/store/store.ts";
+import { freshDatabase } from "./kit/databases.ts";
+
+const AT = new Date("2026-01-05T10:00:00.000Z");
+
+describe.each(["sqlite", "postgresql"] as const)("the pool policy on %s", (provider) => {
+  const drops: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const drop of drops) await drop();
+  });
+
+  async function freshStore(): Promise<Store | null> {
+    const fresh = await freshDatabase(provider, "policy");
+    if (!fresh) return null;
+    drops.push(fresh.drop);
+    await applyMigrations(fresh.url, () => {});
+    const store = Store.open(fresh.url, { poolMax: 4 });
+    drops.unshift(() => store.close());
+    await store.seedServer({ poolSize: 500, refreshIntervalSec: 30, secretHash: null, at: AT });
+    return store;
+  }
+
+  it("has none until one is saved, then the version in force with its counters, and every version in history", async (context) => {
+    const store = await freshStore();
+    if (!store) return context.skip();
+    const before = await store.inPoolTransaction(async (tx) => ({ ...tx.server }));
+    expect(before.policyVersion).toBeNull();
+    expect(before.policyHeld).toBeNull();
+
+    const first = await store.inPoolTransaction(async (tx) => {
+      await tx.createParticipant({ ...sampleParticipant("ptc_a", AT), policyGroup: "dc", maxGranted: 200 });
+      return tx.savePolicyVersion(
+        { definition: '{"v":1}', savedBy: "admin:ada", savedAt: AT, restores: null },
+        { dc: 0 },
+      );
+    });
+    expect(first.version).toBe(1);
+    await store.inPoolTransaction(async (tx) => {
+      expect(tx.server.policyVersion).toBe(1);
+      expect(tx.server.policyHeld).toEqual({ dc: 0 });
+      const p = await tx.findParticipantById("ptc_a");
+      expect(p).toMatchObject({ policyGroup: "dc", maxGranted: 200 });
+      await tx.updateParticipant("ptc_a", { policyGroup: null, maxGranted: null });
+      // Both in one flush (on PostgreSQL one statement): neither update of the Server row may be lost.
+      tx.writePolicyHeld({ dc: 50 });
+      await tx.writePool({ poolSize: 500, grantedTotal: 50, pendingTotal: 0, pendingSeq: 0 });
+    });
+    expect(await store.readServer()).toMatchObject({ grantedTotal: 50, policyHeld: { dc: 50 } });
+    const second = await store.inPoolTransaction((tx) =>
+      tx.savePolicyVersion(
+        { definition: '{"v":2}', savedBy: "admin:bob", savedAt: AT, restores: 1 },
+        { dc: 50, lab: 0 },
+      ),
+    );
+    expect(second.version).toBe(2);
+    await store.inPoolTransaction(async (tx) => {
+      expect(tx.server).toMatchObject({ policyVersion: 2, policyHeld: { dc: 50, lab: 0 } });
+      expect(await tx.findParticipantById("ptc_a")).toMatchObject({ policyGroup: null, maxGranted: null });
+      expect((await tx.policyVersion(1))?.definition).toBe('{"v":1}');
+    });
+    expect((await store.policyHistory()).map((v) => [v.version, v.savedBy, v.restores])).toEqual([
+      [2, "admin:bob", 1],
+      [1, "admin:ada", null],
+    ]);
+    expect((await store.policyInForce())?.definition).toBe('{"v":2}');
+    expect(await store.readServer()).toMatchObject({ policyVersion: 2, policyHeld: { dc: 50, lab: 0 } });
+  });
+
+  it("forgets a version whose transaction rolled back, so the next save takes its number", async (context) => {
+    const store = await freshStore();
+    if (!store) return context.skip();
+    await expect(
+      store.inPoolTransaction(async (tx) => {
+        await tx.savePolicyVersion({ definition: '{"lost":true}', savedBy: "a", savedAt: AT, restores: null }, {});
+        expect(await tx.policyVersion(1)).not.toBeNull();
+        throw new Error("refused after the save");
+      }),
+    ).rejects.toThrow("refused after the save");
+    await store.inPoolTransaction((tx) =>
+      tx.savePolicyVersion({ definition: '{"kept":true}', savedBy: "a", savedAt: AT, restores: null }, {}),
+    );
+    await store.inPoolTransaction(async (tx) => {
+      expect((await tx.policyVersion(1))?.definition).toBe('{"kept":true}');
+    });
+  });
+});
