@@ -15,6 +15,7 @@ import {
   settle,
   waitFor,
 } from "./kit/test-server.ts";
+import { setUpAdmin } from "./kit/console-client.ts";
 import { temporaryFolder } from "./kit/temporary-folders.ts";
 
 const TOKEN = "metrics-token-0123456789";
@@ -178,6 +179,50 @@ describe.each(providers())("GET /metrics on %s", (provider) => {
     } finally {
       await new Promise((resolve) => license.close(resolve));
     }
+  });
+
+  it("shows each pool-policy group's held, reserved-and-unused, pending and max, on /metrics and the overview", async () => {
+    const admin = await setUpAdmin(server);
+    const none = parsePrometheusTextFormat((await scrape(server.baseUrl, TOKEN)).text);
+    expect(family(none, "sls_group_held").metrics).toEqual([]);
+    expect((await admin.trpc.admin.overview.get.query()).groups).toEqual([]);
+
+    // METRIC001 holds 300 of the 500 in the default group; dc reserves 100 it does not use yet.
+    await admin.trpc.admin.policy.save.mutate({
+      groups: [
+        { name: "dc", reserve: 100, max: null, priority: 0, paused: false, serials: ["DC9"], patterns: [] },
+        { name: "lab", reserve: 0, max: 100, priority: 0, paused: false, serials: [], patterns: ["LAB*"] },
+      ],
+      poolPaused: false,
+      caps: {},
+    });
+    const lab = await registerOk(server, "LAB1");
+    expect(await server.api(lab).appliance.request.mutate({ sessions: 150, requestId: "lab-1" })).toMatchObject({
+      granted: 100,
+      pending: 50,
+    });
+
+    const expected = [
+      { name: "dc", members: 0, held: 0, reserve: 100, reservedUnused: 100, pending: 0, max: null, paused: false },
+      { name: "lab", members: 1, held: 100, reserve: 0, reservedUnused: 0, pending: 50, max: 100, paused: false },
+      { name: "default", members: 1, held: 300, reserve: 0, reservedUnused: 0, pending: 0, max: null, paused: false },
+    ];
+    expect((await admin.trpc.admin.overview.get.query()).groups).toEqual(expected);
+    const families = await waitFor(
+      async () => {
+        const scraped = parsePrometheusTextFormat((await scrape(server.baseUrl, TOKEN)).text);
+        return value(scraped, "sls_pool_granted") === 400 ? scraped : null;
+      },
+      { what: "the gauges to follow the lab's grant" },
+    );
+    for (const g of expected) {
+      expect(value(families, "sls_group_held", { group: g.name })).toBe(g.held);
+      expect(value(families, "sls_group_reserved_unused", { group: g.name })).toBe(g.reservedUnused);
+      expect(value(families, "sls_group_pending", { group: g.name })).toBe(g.pending);
+      expect(value(families, "sls_group_members", { group: g.name })).toBe(g.members);
+    }
+    expect(value(families, "sls_group_max", { group: "lab" })).toBe(100);
+    expect(family(families, "sls_group_max").metrics).toHaveLength(1); // no max, no series
   });
 });
 

@@ -8,6 +8,7 @@ import { ErrorState, Loading } from "@/components/ui/states";
 import { useTRPC } from "@/lib/trpc";
 import { BackupStatus } from "./backup-status";
 import { CountersTable } from "./counters-table";
+import { GroupFigures } from "./group-figures";
 import { ParticipantStates } from "./participant-states";
 import { PoolFigures } from "./pool-figures";
 import { SecretLengthWarning } from "./secret-length-warning";
@@ -72,6 +73,7 @@ export function OverviewPage() {
             granted={data.pool.granted}
             poolSize={data.pool.poolSize}
           />
+          {data.groups.length > 0 && <GroupFigures groups={data.groups} />}
           <UsageChartPanel />
           <div className="grid gap-6 lg:grid-cols-2">
             <ParticipantStates participants={data.participants} approvalRequired={data.approvalRequired} />

@@ -1,7 +1,7 @@
 import type { Db } from "../client.ts";
 import type { Dialect } from "./dialect.ts";
 import { PARTICIPANT_STATES, type ParticipantSortKey, type ParticipantState } from "../vocabulary.ts";
-import type { ParticipantPageQuery, ParticipantRow, ParticipantStateCounts } from "./rows.ts";
+import type { GroupTotals, ParticipantPageQuery, ParticipantRow, ParticipantStateCounts } from "./rows.ts";
 import { participantSelect } from "./selects.ts";
 
 /** Read-only queries behind the admin console's participants table and overview. */
@@ -35,6 +35,21 @@ export class ParticipantQueries {
       PARTICIPANT_STATES.map((state) => this.db.participant.count({ where: stateWhere(state, silentCutoff) })),
     );
     return Object.fromEntries(PARTICIPANT_STATES.map((state, i) => [state, counts[i] ?? 0])) as ParticipantStateCounts;
+  }
+
+  /** Members, Σ granted and Σ pending per pool-policy group (null: the implicit group `default`). */
+  async groupTotals(): Promise<GroupTotals[]> {
+    const rows = await this.db.participant.groupBy({
+      by: ["policyGroup"],
+      _count: { _all: true },
+      _sum: { granted: true, pending: true },
+    });
+    return rows.map((row) => ({
+      group: row.policyGroup,
+      members: row._count._all,
+      granted: row._sum.granted ?? 0,
+      pending: row._sum.pending ?? 0,
+    }));
   }
 
   findBySerial(serial: string): Promise<ParticipantRow | null> {

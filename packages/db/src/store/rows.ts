@@ -202,6 +202,14 @@ export interface ParticipantPageQuery {
 
 export type ParticipantStateCounts = Record<ParticipantState, number>;
 
+/** One pool-policy group's participants; `group` null is the implicit group `default`. */
+export interface GroupTotals {
+  group: string | null;
+  members: number;
+  granted: number;
+  pending: number;
+}
+
 export interface AuditRow {
   id: number;
   at: Date;

@@ -1,6 +1,8 @@
 import type { ParticipantStateCounts, Store } from "@sls/db";
 import { PARTICIPANT_STATES } from "@sls/db/vocabulary";
 import { Gauge } from "prom-client";
+import type { TGroupUsage } from "../contracts/admin/overview.ts";
+import { groupUsage } from "../services/admin/group-usage.ts";
 import type { Services } from "../services/context.ts";
 import { silentCutoff } from "../services/sweeper.ts";
 import type { ServerMetrics } from "./server-metrics.ts";
@@ -23,6 +25,7 @@ interface FleetSnapshot {
   inUse: InUseTotals;
   states: ParticipantStateCounts;
   backup: BackupFigures | null;
+  groups: TGroupUsage[];
 }
 
 /**
@@ -32,16 +35,18 @@ interface FleetSnapshot {
 async function readSnapshot(services: Services): Promise<FleetSnapshot> {
   const server = await services.store.readServer();
   const cutoff = silentCutoff(services.now(), server?.refreshIntervalSec ?? 30);
-  const [inUse, states, backup] = await Promise.all([
+  const [inUse, states, backup, groups] = await Promise.all([
     services.store.operations.inUseTotals(),
     services.store.participantQueries.countByState(cutoff),
     readBackupFigures(services),
+    groupUsage(services),
   ]);
   return {
     pool: server ? { poolSize: server.poolSize, granted: server.grantedTotal, pending: server.pendingTotal } : null,
     inUse,
     states,
     backup,
+    groups,
   };
 }
 
@@ -108,6 +113,22 @@ export function registerFleetGauges(metrics: ServerMetrics, services: Services):
   gauge("sls_participants", "Registered participants by state.", ["state"], (g, s) => {
     for (const state of PARTICIPANT_STATES) g.set({ state }, s.states[state]);
   });
+  const perGroup = (name: string, help: string, figure: (group: TGroupUsage) => number | null): void =>
+    gauge(name, help, ["group"], (g, s) => {
+      for (const group of s.groups) {
+        const value = figure(group);
+        if (value !== null) g.set({ group: group.name }, value);
+      }
+    });
+  perGroup("sls_group_held", "Sessions granted to the pool-policy group's members.", (g) => g.held);
+  perGroup(
+    "sls_group_reserved_unused",
+    "Sessions reserved for the group that none of its members holds: kept from the other groups.",
+    (g) => g.reservedUnused,
+  );
+  perGroup("sls_group_pending", "Sessions the group's members asked for and were not granted.", (g) => g.pending);
+  perGroup("sls_group_max", "The most sessions the group may hold (absent: no max).", (g) => g.max);
+  perGroup("sls_group_members", "Participants in the group.", (g) => g.members);
   gauge("sls_server_role", "1 for this process's role (main or backup).", ["role"], (g) =>
     g.set({ role: services.role }, 1),
   );

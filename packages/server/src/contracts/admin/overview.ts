@@ -25,6 +25,20 @@ const ZParticipantCounts = z.object({
   awaitingApproval: z.number().int(),
 } satisfies Record<"total" | StateCountField, z.ZodNumber>);
 
+/** One pool-policy group's figures (services/admin/group-usage.ts). */
+export const ZGroupUsage = z.object({
+  name: z.string(),
+  members: z.number().int(),
+  held: z.number().int(),
+  reserve: z.number().int(),
+  /** Reserved and held by nobody: neither in use nor available to other groups. */
+  reservedUnused: z.number().int(),
+  pending: z.number().int(),
+  max: z.number().int().nullable(),
+  paused: z.boolean(),
+});
+export type TGroupUsage = z.infer<typeof ZGroupUsage>;
+
 export const ZOverview = z.object({
   configured: z.boolean(),
   secretLength: z.enum(["long", "short", "unknown"]).nullable() satisfies z.ZodType<TSecretLength | null>,
@@ -41,6 +55,8 @@ export const ZOverview = z.object({
     alertThresholdPct: z.number().int(),
   }),
   participants: ZParticipantCounts,
+  /** Per pool-policy group, `default` last; empty without a policy. */
+  groups: z.array(ZGroupUsage),
   backup: z.object({
     configured: z.boolean(),
     address: z.string().nullable(),

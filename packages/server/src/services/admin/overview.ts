@@ -1,5 +1,6 @@
 import { DAY_MS } from "@sls/allocator";
 import type { Services } from "../context.ts";
+import { groupUsage } from "./group-usage.ts";
 import { currentSilentCutoff } from "./participants.ts";
 import { MESSAGE_TYPES } from "../counters.ts";
 import { readSettings } from "./settings.ts";
@@ -10,7 +11,7 @@ export async function overview(services: Pick<Services, "store" | "now" | "lease
   await services.leases.flush();
   const now = services.now();
   const cutoff = await currentSilentCutoff(services);
-  const [server, usage, states, backup, counters, handback, inUseTotals] = await Promise.all([
+  const [server, usage, states, backup, counters, handback, inUseTotals, groups] = await Promise.all([
     readSettings(services),
     services.store.usage.current(new Date(now)),
     services.store.participantQueries.countByState(cutoff),
@@ -18,6 +19,7 @@ export async function overview(services: Pick<Services, "store" | "now" | "lease
     services.store.serverCounters(),
     services.store.backup.lastHandbackOutcome(),
     services.store.operations.inUseTotals(),
+    groupUsage(services),
   ]);
   const poolSize = server.poolSize;
   const granted = server.grantedTotal;
@@ -44,6 +46,7 @@ export async function overview(services: Pick<Services, "store" | "now" | "lease
       expired: states.expired,
       awaitingApproval: states["awaiting-approval"],
     },
+    groups,
     backup: {
       configured: Boolean(backup?.serial),
       address: backup?.address ?? null,
