@@ -17,7 +17,7 @@ const MAX_FAILURE_LINES = 12;
 const FAILURE = /(^|\s)(FAIL|×|✘|✖)\s|exited \(\d+\)|Test timed out|AssertionError/;
 
 /** The line without colours when it names a failure, else null. */
-export function failureLine(line) {
+function failureLine(line) {
   const plain = stripVTControlCharacters(line).trimEnd();
   return FAILURE.test(plain) ? plain.slice(0, 240) : null;
 }

@@ -26,7 +26,7 @@ const ZParticipantCounts = z.object({
 } satisfies Record<"total" | StateCountField, z.ZodNumber>);
 
 /** One pool-policy group's figures (services/admin/group-usage.ts). */
-export const ZGroupUsage = z.object({
+const ZGroupUsage = z.object({
   name: z.string(),
   members: z.number().int(),
   held: z.number().int(),
