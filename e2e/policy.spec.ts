@@ -62,7 +62,7 @@ test("an admin adds two groups, previews them, saves, and the figures follow the
   await form.getByRole("button", { name: "Preview" }).click();
   await expect(page.getByTestId("policy-effect")).toHaveAttribute("data-kind", "preview");
   await expect(effect(page, "datacentre", "members")).toHaveText(figure(2));
-  for (const serial of DC) await expect(effect(page, "datacentre", "serials")).toContainText(serial);
+  for (const serial of DC) await expect(page.getByTestId("effect-datacentre-serials")).toContainText(serial);
   await expect(effect(page, "datacentre", "reserve")).toHaveText(figure(200));
   await expect(effect(page, "datacentre", "unmet")).toHaveText(figure(200));
   await expect(effect(page, "branches", "members")).toHaveText(figure(2));
@@ -87,12 +87,16 @@ test("an admin adds two groups, previews them, saves, and the figures follow the
   await expect(effect(page, "datacentre", "held")).toHaveText(figure(150));
   await expect(effect(page, "datacentre", "unmet")).toHaveText(figure(50));
   await expect(effect(page, "default", "held")).toHaveText(figure(0));
+  await expect(page.getByText("The form has changed since")).toHaveCount(0);
 });
 
 test("a refusal is shown by the form with the server's message and nothing is saved", async ({ page }) => {
   await openPolicy(page);
   const form = page.getByTestId("policy-form");
+  await expect(page.getByTestId("policy-effect")).toHaveAttribute("data-kind", "current");
   await group(page, 1).getByLabel("Name", { exact: true }).fill("Data Centre");
+  // The figures beside the form are those of the policy in force, no longer of the form.
+  await expect(page.getByText("The form has changed since: press Preview again.")).toBeVisible();
   await form.getByRole("button", { name: "Save" }).click();
   await expect(group(page, 1).getByRole("alert")).toHaveText("Use 1–40 characters of a–z, 0–9 and -.");
 

@@ -47,14 +47,21 @@ export function GroupFields({
           Remove<span className="sr-only"> {which}</span>
         </Button>
       </div>
-      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+      <div className="grid gap-3 sm:grid-cols-2">
         <TextField
           label="Name"
           hint="a–z, 0–9 and -"
           autoComplete="off"
           error={error?.name?.message}
-          className="lg:col-span-2"
           {...field("name")}
+        />
+        <TextField
+          label="Priority"
+          type="number"
+          inputMode="numeric"
+          hint="Higher is served first when sessions come back"
+          error={error?.priority?.message}
+          {...field("priority")}
         />
         <TextField
           label="Reserve"
@@ -76,15 +83,7 @@ export function GroupFields({
           error={error?.max?.message}
           {...field("max")}
         />
-        <TextField
-          label="Priority"
-          type="number"
-          inputMode="numeric"
-          hint="Higher is served first when sessions come back"
-          error={error?.priority?.message}
-          {...field("priority")}
-        />
-        <div className="flex items-end pb-6 lg:col-span-3">
+        <div className="sm:col-span-2">
           <CheckboxField label="Paused" hint="Its members get no new sessions for now" {...field("paused")} />
         </div>
         <TextAreaField
@@ -92,7 +91,6 @@ export function GroupFields({
           rows={3}
           hint="One per line; a serial named here wins over any pattern"
           error={error?.serials?.message}
-          className="sm:col-span-2"
           {...field("serials")}
         />
         <TextAreaField
@@ -100,7 +98,6 @@ export function GroupFields({
           rows={3}
           hint="Over serial or hostname: * any run, ? one character (FTX*, *.lab.example.net)"
           error={error?.patterns?.message}
-          className="sm:col-span-2"
           {...field("patterns")}
         />
       </div>

@@ -90,7 +90,7 @@ export function PolicyEditor({ definition }: { definition: PolicyDefinition }) {
     });
 
   return (
-    <div className="grid items-start gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+    <div className="grid items-start gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
       <Panel
         title="Policy"
         labelledBy="policy-form-title"
@@ -140,7 +140,7 @@ export function PolicyEditor({ definition }: { definition: PolicyDefinition }) {
                     label="Participant serial"
                     autoComplete="off"
                     error={errors.caps?.[index]?.serial?.message}
-                    className="min-w-48 flex-1"
+                    className="min-w-40 flex-1"
                     {...form.register(`caps.${index}.serial`)}
                   />
                   <TextField
@@ -150,7 +150,7 @@ export function PolicyEditor({ definition }: { definition: PolicyDefinition }) {
                     min={0}
                     unit="sessions"
                     error={errors.caps?.[index]?.cap?.message}
-                    className="w-40"
+                    className="w-32"
                     {...form.register(`caps.${index}.cap`)}
                   />
                   <Button size="sm" variant="ghost" className="mt-7 text-red-300" onClick={() => caps.remove(index)}>

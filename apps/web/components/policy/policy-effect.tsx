@@ -1,3 +1,4 @@
+import { Fragment } from "react";
 import { Panel } from "@/components/ui/panel";
 import { TableHead } from "@/components/ui/table";
 import { formatCount } from "@/lib/format";
@@ -67,21 +68,29 @@ export function PolicyEffectPanel({
             <div className="overflow-x-auto">
               <table className="w-full text-sm">
                 <TableHead columns={COLUMNS} />
-                <tbody className="divide-y divide-slate-800">
+                <tbody>
                   {effect.effect.groups.map((group) => (
-                    <tr key={group.name} data-testid={`effect-${group.name}`} className="align-top">
-                      <th scope="row" className="py-2 pr-4 text-left font-medium text-slate-200">
-                        {group.name}
-                        <MemberSerials serials={group.memberSerials} members={group.members} />
-                      </th>
-                      <Figure value={group.members} id="members" />
-                      <Figure value={group.held} id="held" />
-                      <Figure value={group.reserve} id="reserve" />
-                      <Figure value={group.unmet} id="unmet" />
-                      <Figure value={group.max} id="max" />
-                      <Figure value={group.pending} id="pending" />
-                      <Figure value={group.served} id="served" />
-                    </tr>
+                    <Fragment key={group.name}>
+                      <tr data-testid={`effect-${group.name}`} className="border-t border-slate-800 align-top">
+                        <th scope="row" className="py-2 pr-4 text-left font-medium text-slate-200">
+                          {group.name}
+                        </th>
+                        <Figure value={group.members} id="members" />
+                        <Figure value={group.held} id="held" />
+                        <Figure value={group.reserve} id="reserve" />
+                        <Figure value={group.unmet} id="unmet" />
+                        <Figure value={group.max} id="max" />
+                        <Figure value={group.pending} id="pending" />
+                        <Figure value={group.served} id="served" />
+                      </tr>
+                      {group.members > 0 && (
+                        <tr>
+                          <td colSpan={COLUMNS.length} className="pb-2" data-testid={`effect-${group.name}-serials`}>
+                            <MemberSerials serials={group.memberSerials} members={group.members} />
+                          </td>
+                        </tr>
+                      )}
+                    </Fragment>
                   ))}
                 </tbody>
               </table>
@@ -102,13 +111,10 @@ function Figure({ value, id }: { value: number | null; id: string }) {
 }
 
 function MemberSerials({ serials, members }: { serials: string[]; members: number }) {
-  if (members === 0) return null;
   const more = members - serials.length;
   return (
-    <p
-      className="mt-0.5 max-w-56 break-words font-mono text-xs font-normal text-slate-400"
-      data-testid="effect-serials"
-    >
+    <p className="break-words font-mono text-xs text-slate-400">
+      <span className="sr-only">Members: </span>
       {serials.join(", ")}
       {more > 0 && ` and ${formatCount(more)} more`}
     </p>
