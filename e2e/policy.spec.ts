@@ -110,6 +110,15 @@ test("a refusal is shown by the form with the server's message and nothing is sa
   );
   await form.getByRole("button", { name: "Save" }).click();
   await expect(page.getByTestId("policy-refusal")).toContainText("lower the reservations by 100");
+
+  // A serial the server's schema refuses: its message stands under the group's Serials.
+  await group(page, 2).getByLabel("Reserve", { exact: true }).fill("0");
+  await group(page, 2)
+    .getByLabel("Serials", { exact: true })
+    .fill([...BRANCH, "not-a-serial!"].join("\n"));
+  await form.getByRole("button", { name: "Preview" }).click();
+  await expect(group(page, 2).getByRole("alert")).toHaveText("May contain only A–Z a–z 0–9 . _ -.");
+  await expect(page.getByTestId("policy-refusal")).toContainText("groups.1.serials.2");
   expect((await consoleApi(page).admin.policy.get.query()).version).toBe(1);
 });
 

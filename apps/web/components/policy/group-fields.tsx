@@ -3,7 +3,7 @@
 import type { FieldErrors, UseFormRegister } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { CheckboxField, TextAreaField, TextField } from "@/components/ui/field";
-import type { PolicyFormValues } from "./policy-values";
+import type { PolicyFormValues } from "@/lib/policy-form";
 
 /** One group of the policy form, with the buttons that move it in the order or remove it. */
 export function GroupFields({

@@ -9,6 +9,7 @@ import { useAccount } from "@/components/shell/account-context";
 import { Button } from "@/components/ui/button";
 import { CheckboxField, TextField } from "@/components/ui/field";
 import { Panel } from "@/components/ui/panel";
+import { capitalise } from "@/lib/apply-refusal";
 import { refusalOf } from "@/lib/errors";
 import { formatCount } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
@@ -21,7 +22,7 @@ import {
   type PolicyFormValues,
   valuesOf,
   ZPolicyForm,
-} from "./policy-values";
+} from "@/lib/policy-form";
 
 /**
  * The policy as a form: groups in order (moved, added, removed), the pool-wide pause and the
@@ -64,7 +65,7 @@ export function PolicyEditor({ definition }: { definition: PolicyDefinition }) {
     const values = form.getValues();
     for (const [path, text] of Object.entries(fields)) {
       const field = fieldOfIssue(path, values);
-      if (field) form.setError(field as Path<PolicyFormValues>, { type: "server", message: text });
+      if (field) form.setError(field as Path<PolicyFormValues>, { type: "server", message: `${capitalise(text)}.` });
     }
     setRefusal(message);
   };

@@ -2,7 +2,7 @@ import { Fragment } from "react";
 import { Panel } from "@/components/ui/panel";
 import { TableHead } from "@/components/ui/table";
 import { formatCount } from "@/lib/format";
-import type { PolicyEffect } from "./policy-values";
+import type { PolicyEffect } from "@/lib/policy-form";
 
 export interface Effect {
   /** current: the policy in force, previewed unchanged; preview: the form. */

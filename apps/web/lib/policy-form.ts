@@ -1,7 +1,7 @@
 import { MAX_PLATFORM_LIMIT, MAX_POOL_SIZE } from "@sls/allocator";
 import { z } from "zod";
-import { wholeNumber } from "@/lib/forms";
-import type { RouterInputs, RouterOutputs } from "@/lib/trpc";
+import { wholeNumber } from "./forms";
+import type { RouterInputs, RouterOutputs } from "./trpc";
 
 /** The whole policy as `admin.policy.get` returns it and `save` / `preview` take it. */
 export type PolicyDefinition = RouterInputs["admin"]["policy"]["save"];
