@@ -129,7 +129,7 @@ test.use({
 
 test.setTimeout(120_000);
 
-test("README screenshots: overview, participants, participant detail, audit, settings", async ({
+test("README screenshots: overview, participants, participant detail, audit, settings, policy", async ({
   page,
   request,
   app,
@@ -189,4 +189,33 @@ test("README screenshots: overview, participants, participant detail, audit, set
   // The inline error stays; the toast that repeats it would cover the backup form.
   await expect(page.locator("[data-sonner-toast]")).toHaveCount(0, { timeout: 10_000 });
   await readmeShot(page, "settings");
+
+  // The policy page: the core gateways' reservation, the branches capped, the lab paused; then an
+  // edit previewed beside the form.
+  await admin.admin.policy.save.mutate({
+    groups: [
+      {
+        name: "core",
+        reserve: 2500,
+        max: null,
+        priority: 10,
+        paused: false,
+        serials: ["JAD2231A0BC", "JAD2231A0BD"],
+        patterns: ["dc-*"],
+      },
+      { name: "branches", reserve: 0, max: 800, priority: 0, paused: false, serials: [], patterns: ["branch-*"] },
+      { name: "lab", reserve: 0, max: 100, priority: -1, paused: true, serials: [], patterns: ["lab-*"] },
+    ],
+    poolPaused: false,
+    caps: { FTX1840W1AB: 700 },
+  });
+  await page.goto("/policy");
+  await expect(page.getByTestId("policy-effect")).toHaveAttribute("data-kind", "current");
+  const lab = page.getByRole("group", { name: "Group 3", exact: true });
+  await lab.getByLabel("Paused", { exact: true }).uncheck();
+  await page.getByTestId("policy-form").getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByTestId("policy-effect")).toHaveAttribute("data-kind", "preview");
+  // The preview follows the scroll (sticky); the full-page image is taken from the top.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await readmeShot(page, "policy");
 });

@@ -7,6 +7,7 @@ const PAGES = [
   { path: "/participants", heading: "Participants" },
   { path: "/audit", heading: "Audit history" },
   { path: "/settings", heading: "Settings" },
+  { path: "/policy", heading: "Policy" },
   { path: "/accounts", heading: "Accounts" },
 ];
 

@@ -22,6 +22,6 @@ export function applyRefusal<T extends FieldValues>(
   return capitalise(refusal.message);
 }
 
-function capitalise(text: string): string {
+export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

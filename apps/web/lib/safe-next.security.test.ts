@@ -1,4 +1,4 @@
-// Run with Node's own test runner (`pnpm --filter @sls/web test`): the web app has no other unit
+// Run with Node's own test runner (`pnpm --filter @sls/web test`): the web app has few unit
 // tests, and this keeps vitest and its dependencies out of the UI package.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";

@@ -54,6 +54,13 @@ export const AlertsIcon = () => (
   </Icon>
 );
 
+export const PolicyIcon = () => (
+  <Icon>
+    <path d="M4 5h16M4 12h10M4 19h6" />
+    <path d="M17 15l2 2 3-4" />
+  </Icon>
+);
+
 export const SettingsIcon = () => (
   <Icon>
     <path d="M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12M20 18h0" />

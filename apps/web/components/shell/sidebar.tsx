@@ -11,6 +11,7 @@ import {
   CapacityIcon,
   OverviewIcon,
   ParticipantsIcon,
+  PolicyIcon,
   SettingsIcon,
 } from "./icons";
 
@@ -18,6 +19,7 @@ const LINKS = [
   { href: "/", label: "Overview", icon: <OverviewIcon /> },
   { href: "/participants", label: "Participants", icon: <ParticipantsIcon /> },
   { href: "/audit", label: "Audit history", icon: <AuditIcon /> },
+  { href: "/policy", label: "Policy", icon: <PolicyIcon /> },
   { href: "/capacity", label: "Capacity", icon: <CapacityIcon /> },
   { href: "/alerts", label: "Alerts", icon: <AlertsIcon /> },
   { href: "/settings", label: "Settings", icon: <SettingsIcon /> },
