@@ -39,7 +39,7 @@ test("an admin adds two groups, previews them, saves, and the figures follow the
   const dc = await Promise.all(DC.map((serial) => registerAppliance(request, serial)));
   const branch = await Promise.all(BRANCH.map((serial) => registerAppliance(request, serial)));
   await page.goto("/");
-  await page.getByRole("link", { name: "Policy" }).click();
+  await page.getByRole("link", { name: "Policy", exact: true }).click();
   await expect(page.getByTestId("policy-version")).toHaveText(/No policy saved yet/);
 
   const form = page.getByTestId("policy-form");
@@ -88,6 +88,20 @@ test("an admin adds two groups, previews them, saves, and the figures follow the
   await expect(effect(page, "datacentre", "unmet")).toHaveText(figure(50));
   await expect(effect(page, "default", "held")).toHaveText(figure(0));
   await expect(page.getByText("The form has changed since")).toHaveCount(0);
+
+  // The overview's Groups table: what each group holds, its reservation nobody holds, its pending demand.
+  await page.getByRole("link", { name: "Overview" }).click();
+  const overviewFigure = (name: string, column: string) =>
+    page.getByTestId(`group-${name}`).locator(`[data-figure="${column}"]`);
+  await expect(overviewFigure("datacentre", "held")).toHaveText(figure(150));
+  await expect(overviewFigure("datacentre", "reservedUnused")).toHaveText(figure(50));
+  await expect(overviewFigure("branches", "held")).toHaveText(figure(150));
+  await expect(overviewFigure("branches", "pending")).toHaveText(figure(50));
+  await expect(overviewFigure("branches", "max")).toHaveText(figure(150));
+  // One more draw: the table follows without a reload (it refreshes every 3 s).
+  const other = await registerAppliance(request, uniqueSerial("DEF"));
+  expect(await requestSessions(request, other, 50)).toMatchObject({ granted: 50 });
+  await expect(overviewFigure("default", "held")).toHaveText(figure(50));
 });
 
 test("a refusal is shown by the form with the server's message and nothing is saved", async ({ page }) => {
@@ -126,12 +140,15 @@ test("a viewer reads the policy and its history but can change nothing", async (
   await consoleApi(page).admin.accounts.create.mutate({ ...VIEWER, role: "viewer" });
   const viewerPage = await (await browser.newContext({ baseURL: app.url })).newPage();
   await signIn(viewerPage, VIEWER);
-  await viewerPage.getByRole("link", { name: "Policy" }).click();
+  await viewerPage.getByRole("link", { name: "Policy", exact: true }).click();
   await expect(group(viewerPage, 1).getByLabel("Name", { exact: true })).toHaveValue("datacentre");
   await expect(group(viewerPage, 1).getByLabel("Name", { exact: true })).toBeDisabled();
   await expect(viewerPage.getByRole("button", { name: "Save" })).toBeDisabled();
   await expect(viewerPage.getByRole("button", { name: "Add group" })).toBeDisabled();
   await expect(viewerPage.getByText("Read-only: viewers cannot preview or change the policy.")).toBeVisible();
+  // The figures under the policy in force are for viewers too (they hold no lock; a preview does).
+  await expect(viewerPage.getByTestId("policy-effect")).toHaveAttribute("data-kind", "current");
+  await expect(viewerPage.getByTestId("effect-branches").getByTestId("effect-held")).toHaveText(figure(150));
   await expect(viewerPage.getByTestId("policy-version-1")).toBeVisible();
   await expect(viewerPage.getByRole("button", { name: /Roll back/ })).toHaveCount(0);
 

@@ -6,6 +6,28 @@ import type { RouterInputs, RouterOutputs } from "./trpc";
 /** The whole policy as `admin.policy.get` returns it and `save` / `preview` take it. */
 export type PolicyDefinition = RouterInputs["admin"]["policy"]["save"];
 export type PolicyEffect = RouterOutputs["admin"]["policy"]["preview"];
+type GroupUsage = RouterOutputs["admin"]["overview"]["get"]["groups"][number];
+
+/**
+ * The figures under the policy in force, from the overview's per-group figures, in a preview's
+ * shape: nothing is granted at once, and members are counted, not listed.
+ */
+export function effectInForce(groups: GroupUsage[]): PolicyEffect {
+  return {
+    served: 0,
+    groups: groups.map((g) => ({
+      name: g.name,
+      members: g.members,
+      memberSerials: [],
+      held: g.held,
+      reserve: g.reserve,
+      max: g.max,
+      unmet: g.reservedUnused,
+      pending: g.pending,
+      served: 0,
+    })),
+  };
+}
 
 /** One group as the form holds it: numbers and lists as the operator types them. */
 export interface GroupValues {

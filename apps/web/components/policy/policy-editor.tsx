@@ -1,8 +1,8 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
 import { type Path, useFieldArray, useForm, useWatch } from "react-hook-form";
 import { toast } from "sonner";
 import { useAccount } from "@/components/shell/account-context";
@@ -16,6 +16,7 @@ import { useTRPC } from "@/lib/trpc";
 import { GroupFields } from "./group-fields";
 import { type Effect, PolicyEffectPanel } from "./policy-effect";
 import {
+  effectInForce,
   fieldOfIssue,
   NEW_GROUP,
   type PolicyDefinition,
@@ -23,6 +24,8 @@ import {
   valuesOf,
   ZPolicyForm,
 } from "@/lib/policy-form";
+
+const FIGURES_REFRESH_MS = 3_000;
 
 /**
  * The policy as a form: groups in order (moved, added, removed), the pool-wide pause and the
@@ -49,16 +52,16 @@ export function PolicyEditor({ definition }: { definition: PolicyDefinition }) {
   const [effect, setEffect] = useState<Effect | null>(null);
   const typedNow = JSON.stringify(watched);
 
-  // An administrator sees the figures under the policy in force at once: its preview, which changes nothing.
-  const { mutate: previewNow } = preview;
-  useEffect(() => {
-    if (!account.canChange) return;
-    previewNow(definition, {
-      onSuccess: (answer) =>
-        setEffect({ kind: "current", effect: answer, typed: JSON.stringify(valuesOf(definition)) }),
-      onError: (error) => setRefusal(refusalOf(error).message),
-    });
-  }, [account.canChange, definition, previewNow]);
+  // Until a preview, everyone sees the figures under the policy in force: the overview's per-group
+  // figures, which read no participant under the pool lock (a preview does, holding every grant).
+  const overview = useQuery({ ...trpc.admin.overview.get.queryOptions(), refetchInterval: FIGURES_REFRESH_MS });
+  const inForce = overview.data?.groups;
+  const current = useMemo<Effect | null>(
+    () =>
+      inForce ? { kind: "current", effect: effectInForce(inForce), typed: JSON.stringify(valuesOf(definition)) } : null,
+    [inForce, definition],
+  );
+  const shown = effect ?? current;
 
   const refused = (error: unknown) => {
     const { message, fields } = refusalOf(error);
@@ -200,8 +203,8 @@ export function PolicyEditor({ definition }: { definition: PolicyDefinition }) {
         </form>
       </Panel>
       <PolicyEffectPanel
-        effect={effect}
-        stale={effect !== null && effect.typed !== typedNow}
+        effect={shown}
+        stale={shown !== null && shown.typed !== typedNow}
         canPreview={account.canChange}
       />
     </div>

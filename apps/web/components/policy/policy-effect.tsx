@@ -48,11 +48,11 @@ export function PolicyEffectPanel({
     >
       <div aria-live="polite" data-testid="policy-effect" data-kind={effect?.kind ?? "none"}>
         {!canPreview && (
-          <p className="text-sm text-slate-400">
+          <p className="mb-3 text-sm text-slate-400">
             Previews are for administrators: a preview reads every participant under the pool's lock.
           </p>
         )}
-        {canPreview && !effect && <p className="text-sm text-slate-400">Press Preview to see the form's effect.</p>}
+        {!effect && <p className="text-sm text-slate-400">Loading the figures under the policy in force.</p>}
         {effect && (
           <>
             {stale && (
@@ -83,7 +83,7 @@ export function PolicyEffectPanel({
                         <Figure value={group.pending} id="pending" />
                         <Figure value={group.served} id="served" />
                       </tr>
-                      {group.members > 0 && (
+                      {group.memberSerials.length > 0 && (
                         <tr>
                           <td colSpan={COLUMNS.length} className="pb-2" data-testid={`effect-${group.name}-serials`}>
                             <MemberSerials serials={group.memberSerials} members={group.members} />
