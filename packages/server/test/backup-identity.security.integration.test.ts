@@ -93,7 +93,11 @@ describe("the fleet secret cannot make the backup serve while the main server is
     expect([...new Set(wrong)].filter((reason) => reason !== "BAD_SECRET" && reason !== "RATE_LIMITED")).toEqual([]);
     expect(watched.length).toBeGreaterThanOrEqual(10);
     expect(new Set(watched.map((w) => w.reason))).toEqual(new Set(["BACKUP_INACTIVE"]));
-    expect(watched.map((w) => w.row?.failedSyncs ?? -1).filter((n) => n !== 0)).toEqual([]);
+    // What arms a backup is SLS_MAIN_DOWN_AFTER_FAILED_SYNCS (3 here) syncs in a row without an
+    // answer. On a loaded 2-core machine the main server, busy hashing the wrong secrets, may answer
+    // one sync after its 500 ms timeout (seen at load average 13); the flood must never make it miss
+    // three in a row.
+    expect(watched.map((w) => w.row?.failedSyncs ?? -1).filter((n) => n < 0 || n >= 3)).toEqual([]);
     expect(watched.filter((w) => w.row?.active !== false)).toEqual([]);
     // Its syncs kept succeeding all along (a new lastSyncAt every interval or so).
     expect(watched.filter((w) => !w.row?.lastSyncAt)).toEqual([]);
