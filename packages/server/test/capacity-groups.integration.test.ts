@@ -1,9 +1,9 @@
 // Issue 21: the capacity report and its CSV broken down by pool-policy group, over real HTTP on
 // SQLite and PostgreSQL; group figures count only the minutes sampled while a policy is in force.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RouterInputs } from "../src/root.ts";
 import { sampleCapacity } from "../src/services/capacity/report.ts";
 import { pruneHistory } from "../src/services/capacity/retention.ts";
+import { policyGroup as group } from "./kit/policy.ts";
 import { ADMIN_PASSWORD, type ConsoleClient, setUpAdmin, signedInViewer } from "./kit/console-client.ts";
 import {
   type FreshDatabase,
@@ -13,18 +13,6 @@ import {
   startTestServer,
   type TestServer,
 } from "./kit/test-server.ts";
-
-type TGroup = RouterInputs["admin"]["policy"]["save"]["groups"][number];
-const group = (name: string, rules: Partial<TGroup>): TGroup => ({
-  name,
-  reserve: 0,
-  max: null,
-  priority: 0,
-  paused: false,
-  serials: [],
-  patterns: [],
-  ...rules,
-});
 
 describe.each(providers())("capacity by pool-policy group on %s", (provider) => {
   let db: FreshDatabase;
