@@ -71,7 +71,7 @@ export async function seedCapacityHistory(
       inUse: sum((p) => p.inUse),
       inUseFromPool: sum((p) => p.inUseFromPool),
     };
-    if (await store.capacity.record(when, pool, participants, 60)) hours += 1;
+    if (await store.capacity.record(when, { pool, participants, groups: [] }, 60)) hours += 1;
   }
   return hours;
 }

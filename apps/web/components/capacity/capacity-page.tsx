@@ -120,6 +120,7 @@ function ReportView({ report }: { report: Report }) {
           />
         </div>
       </Panel>
+      {report.groups.length > 0 && <GroupsPanel groups={report.groups} />}
       <Panel
         title="Per participant"
         description="Sorted by the pool size each would have needed alone (its peak of granted + pending)."
@@ -154,5 +155,46 @@ function ReportView({ report }: { report: Report }) {
         </div>
       </Panel>
     </div>
+  );
+}
+
+/** Per pool-policy group; only minutes sampled under a policy count, so a group's minutes may be fewer. */
+function GroupsPanel({ groups }: { groups: Report["groups"] }) {
+  return (
+    <Panel
+      title="Per group"
+      description="Pool-policy groups, in the policy's order with default last, over the minutes sampled while a policy was in force."
+    >
+      <div className="overflow-x-auto px-5 py-3">
+        <table className="w-full text-sm" data-testid="capacity-groups">
+          <TableHead
+            columns={[
+              { label: "Group" },
+              { label: "Minutes sampled", numeric: true },
+              { label: "Peak held", numeric: true },
+              { label: "Peak pending", numeric: true },
+              { label: "Peak in use", numeric: true },
+              { label: "Unmet session-min", numeric: true },
+            ]}
+          />
+          <tbody className="divide-y divide-slate-800 tabular-nums">
+            {groups.map((g) => (
+              <tr key={g.group}>
+                <td className="py-2 pr-4 font-mono text-slate-200">{g.group}</td>
+                <td className="py-2 pr-4 text-right">{formatCount(g.minutesSampled)}</td>
+                <td className="py-2 pr-4 text-right">{formatCount(g.peakHeld)}</td>
+                <td className={cx("py-2 pr-4 text-right", g.peakPending > 0 && "text-amber-300")}>
+                  {formatCount(g.peakPending)}
+                </td>
+                <td className="py-2 pr-4 text-right">{formatCount(g.peakInUse)}</td>
+                <td className={cx("py-2 text-right", g.unmetSessionMinutes > 0 && "text-amber-300")}>
+                  {formatCount(g.unmetSessionMinutes)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Panel>
   );
 }

@@ -7,6 +7,8 @@ export interface AlertEngineRow {
   utilisationRaisedAt: Date | null;
   pendingSince: Date | null;
   pendingRaisedAt: Date | null;
+  /** JSON kept by the server's alert engine: per pool-policy group, its pending demand's start and alert. */
+  groupPending: string | null;
 }
 
 export interface AuditTailRow {
@@ -63,7 +65,13 @@ export function alertEngine(db: Db) {
     async readEngine(): Promise<AlertEngineRow | null> {
       const row = await db.alertEngine.findUnique({
         where: { id: ROW_ID },
-        select: { auditCursor: true, utilisationRaisedAt: true, pendingSince: true, pendingRaisedAt: true },
+        select: {
+          auditCursor: true,
+          utilisationRaisedAt: true,
+          pendingSince: true,
+          pendingRaisedAt: true,
+          groupPending: true,
+        },
       });
       return row ? { ...row, auditCursor: Number(row.auditCursor) } : null;
     },

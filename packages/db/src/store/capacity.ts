@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, MINUTE_MS } from "@sls/allocator";
+import { DAY_MS, DEFAULT_GROUP, HOUR_MS, MINUTE_MS } from "@sls/allocator";
 import type { Db } from "../client.ts";
 import { chunked } from "./bulk-sql.ts";
 import type { Dialect } from "./dialect.ts";
@@ -6,7 +6,7 @@ import type { Dialect } from "./dialect.ts";
 export type Resolution = "m" | "h" | "d";
 const CHUNK = 400;
 
-export interface PoolFigures {
+interface PoolFigures {
   poolSize: number;
   granted: number;
   pending: number;
@@ -21,6 +21,30 @@ export interface ParticipantFigures {
   pending: number;
   inUse: number;
   inUseFromPool: number;
+}
+
+/** A pool-policy group's figures now: the sums over its members (`default`: those in no group). */
+export interface GroupFigures {
+  group: string;
+  held: number;
+  pending: number;
+  inUse: number;
+}
+
+/** One sample: the pool, every participant, and (under a policy) every group with members. */
+export interface CapacityFigures {
+  pool: PoolFigures;
+  participants: ParticipantFigures[];
+  groups: GroupFigures[];
+}
+
+export interface GroupCapacity {
+  group: string;
+  minutes: number;
+  peakHeld: number;
+  peakPending: number;
+  peakInUse: number;
+  unmetSessionMinutes: number;
 }
 
 export interface CapacityTotals {
@@ -55,17 +79,30 @@ export class CapacityRepository {
     private readonly dialect: Dialect,
   ) {}
 
-  /** Every participant's figures now; "from the pool" is the use beyond its local limit, at most its grant. */
-  async currentFigures(): Promise<{ pool: PoolFigures | null; participants: ParticipantFigures[] }> {
+  /**
+   * Every participant's figures now ("from the pool" is the use beyond its local limit, at most its
+   * grant) and, while a pool policy is in force, each group's sums over its members. Null without
+   * the Server row.
+   */
+  async currentFigures(): Promise<CapacityFigures | null> {
     const [server, rows] = await Promise.all([
       this.db.server.findUnique({
         where: { id: 1 },
-        select: { poolSize: true, grantedTotal: true, pendingTotal: true },
+        select: { poolSize: true, grantedTotal: true, pendingTotal: true, policyVersion: true },
       }),
       this.db.participant.findMany({
-        select: { id: true, serial: true, granted: true, pending: true, inUse: true, localLimit: true },
+        select: {
+          id: true,
+          serial: true,
+          granted: true,
+          pending: true,
+          inUse: true,
+          localLimit: true,
+          policyGroup: true,
+        },
       }),
     ]);
+    if (!server) return null;
     const participants = rows.map((p) => ({
       participantId: p.id,
       serial: p.serial,
@@ -74,7 +111,6 @@ export class CapacityRepository {
       inUse: p.inUse,
       inUseFromPool: Math.min(p.granted, Math.max(0, p.inUse - p.localLimit)),
     }));
-    if (!server) return { pool: null, participants };
     return {
       pool: {
         poolSize: server.poolSize,
@@ -84,6 +120,7 @@ export class CapacityRepository {
         inUseFromPool: participants.reduce((s, p) => s + p.inUseFromPool, 0),
       },
       participants,
+      groups: server.policyVersion === null ? [] : sumByGroup(rows),
     };
   }
 
@@ -91,9 +128,10 @@ export class CapacityRepository {
    * Records one sample standing for `minutes` minutes from `at` (1 for the live sampler). The
    * minute row is the claim: when another process already stored this minute, nothing is written
    * and false is returned, so several processes count each minute once. Then the hour and day rows
-   * (pool, and each participant holding, asking or using anything) take the sample in.
+   * (pool, each participant holding, asking or using anything, and each group) take the sample in.
    */
-  async record(at: Date, pool: PoolFigures, participants: ParticipantFigures[], minutes = 1): Promise<boolean> {
+  async record(at: Date, figures: CapacityFigures, minutes = 1): Promise<boolean> {
+    const { pool, participants, groups } = figures;
     const minute = new Date(at.getTime() - (at.getTime() % MINUTE_MS));
     const previous = await this.db.capacityPool.findUnique({
       where: { resolution_at: { resolution: "m", at: new Date(minute.getTime() - minutes * MINUTE_MS) } },
@@ -127,6 +165,7 @@ export class CapacityRepository {
       statements.push(this.mergePool(resolution, bucket, row));
       for (const chunk of chunked(active, CHUNK))
         statements.push(this.mergeParticipants(resolution, bucket, chunk, minutes));
+      if (groups.length > 0) statements.push(this.mergeGroups(resolution, bucket, groups, minutes));
     }
     await this.db.$transaction(statements);
     return true;
@@ -203,6 +242,33 @@ export class CapacityRepository {
     return this.db.$executeRawUnsafe(sql, ...values);
   }
 
+  private mergeGroups(resolution: Resolution, at: Date, rows: GroupFigures[], minutes: number) {
+    const t = "CapacityGroup";
+    const width = 8;
+    const tuples = rows.map((_, i) => this.tuple(width, i * width));
+    const values = rows.flatMap((g) => [
+      resolution,
+      this.dialect.bind("timestamp", at),
+      g.group,
+      minutes,
+      g.held,
+      g.pending,
+      g.inUse,
+      g.pending * minutes,
+    ]);
+    const sql =
+      `INSERT INTO "${t}" ("resolution", "at", "group", "minutes", "peakHeld", "peakPending", "peakInUse", "unmetSessionMinutes") ` +
+      `VALUES ${tuples.join(", ")} ON CONFLICT ("resolution", "at", "group") DO UPDATE SET ` +
+      [
+        `"minutes" = "${t}"."minutes" + excluded."minutes"`,
+        this.max("peakHeld", t),
+        this.max("peakPending", t),
+        this.max("peakInUse", t),
+        `"unmetSessionMinutes" = "${t}"."unmetSessionMinutes" + excluded."unmetSessionMinutes"`,
+      ].join(", ");
+    return this.db.$executeRawUnsafe(sql, ...values);
+  }
+
   /** The pool's rows of one resolution in [from, to], oldest first: the time and its peak in use from the pool. */
   poolRows(resolution: Resolution, from: Date, to: Date): Promise<Array<{ at: Date; peakInUseFromPool: number }>> {
     return this.db.capacityPool.findMany({
@@ -256,6 +322,25 @@ export class CapacityRepository {
     return [...byParticipant.values()].sort((a, b) => b.peakDemand - a.peakDemand || a.serial.localeCompare(b.serial));
   }
 
+  /** Each group's figures over the day rows from `from` on (peaks by max, minutes by sum), by name. */
+  async groupTotals(from: Date): Promise<GroupCapacity[]> {
+    const rows = await this.db.capacityGroup.groupBy({
+      by: ["group"],
+      where: { resolution: "d", at: { gte: from } },
+      _max: { peakHeld: true, peakPending: true, peakInUse: true },
+      _sum: { minutes: true, unmetSessionMinutes: true },
+      orderBy: { group: "asc" },
+    });
+    return rows.map((g) => ({
+      group: g.group,
+      minutes: g._sum.minutes ?? 0,
+      peakHeld: g._max.peakHeld ?? 0,
+      peakPending: g._max.peakPending ?? 0,
+      peakInUse: g._max.peakInUse ?? 0,
+      unmetSessionMinutes: g._sum.unmetSessionMinutes ?? 0,
+    }));
+  }
+
   /**
    * Deletes rows of `resolution` older than `before`, one bucket (a minute, hour or day of rows)
    * per statement and at most `buckets` of them per call, so no statement runs long. Never takes
@@ -278,12 +363,29 @@ export class CapacityRepository {
         .filter((d): d is Date => d !== undefined)
         .sort((a, b) => a.getTime() - b.getTime())[0];
       if (!at) break;
-      const [pool, participants] = await this.db.$transaction([
+      // Group rows share the pool's buckets (written in the same transaction as its row).
+      const [pool, participants, groups] = await this.db.$transaction([
         this.db.capacityPool.deleteMany({ where: { resolution, at } }),
         this.db.capacityParticipant.deleteMany({ where: { resolution, at } }),
+        this.db.capacityGroup.deleteMany({ where: { resolution, at } }),
       ]);
-      deleted += pool.count + participants.count;
+      deleted += pool.count + participants.count + groups.count;
     }
     return deleted;
   }
+}
+
+function sumByGroup(
+  rows: Array<{ policyGroup: string | null; granted: number; pending: number; inUse: number }>,
+): GroupFigures[] {
+  const groups = new Map<string, GroupFigures>();
+  for (const row of rows) {
+    const group = row.policyGroup ?? DEFAULT_GROUP;
+    const g = groups.get(group) ?? { group, held: 0, pending: 0, inUse: 0 };
+    g.held += row.granted;
+    g.pending += row.pending;
+    g.inUse += row.inUse;
+    groups.set(group, g);
+  }
+  return [...groups.values()];
 }

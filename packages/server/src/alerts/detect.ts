@@ -4,6 +4,7 @@ import { type AuditEventType, RECLAIM_EVENT_TYPES } from "@sls/db/vocabulary";
 import type { Services } from "../services/context.ts";
 import type { AlertConfig } from "./alert-config.ts";
 import type { Alert } from "./alert-kinds.ts";
+import { detectGroupPending } from "./group-pending.ts";
 
 type EngineRow = NonNullable<Awaited<ReturnType<Store["alerts"]["readEngine"]>>>;
 type AuditTailRow = Awaited<ReturnType<Store["alerts"]["auditAfter"]>>["rows"][number];
@@ -39,7 +40,9 @@ export interface Detection {
 /**
  * Conditions judged from the pool's current figures: utilisation at or above the threshold, and
  * pending demand left unmet for longer than `pendingAfterMinutes` (pending above zero at every
- * tick since). Each is raised once and cleared when the condition ends.
+ * tick since): the pool's, or under a pool policy each group's in its place (a group's demand is
+ * what the policy lets wait, and the pool's would only repeat it unnamed). Each is raised once and
+ * cleared when the condition ends.
  */
 export async function detectConditions(
   services: Pick<Services, "store" | "now">,
@@ -74,6 +77,18 @@ export async function detectConditions(
     update.utilisationRaisedAt = null;
   }
 
+  const policy = await services.store.policyInForce();
+  if (policy) {
+    if (engine.pendingSince || engine.pendingRaisedAt) {
+      update.pendingSince = null;
+      update.pendingRaisedAt = null;
+    }
+    const groups = await detectGroupPending(services.store, policy, config, engine.groupPending, now);
+    alerts.push(...groups.alerts);
+    if (groups.state !== engine.groupPending) update.groupPending = groups.state;
+    return { alerts, engine: update };
+  }
+  if (engine.groupPending !== null) update.groupPending = null;
   if (server.pendingTotal > 0) {
     const since = engine.pendingSince ?? at;
     if (!engine.pendingSince) update.pendingSince = at;

@@ -33,6 +33,16 @@ export const ZCapacityReport = z.object({
     }),
   ),
   participants: z.array(ZFigures.extend({ serial: z.string() })),
+  groups: z.array(
+    z.object({
+      group: z.string(),
+      minutesSampled: z.number().int(),
+      peakHeld: z.number().int(),
+      peakPending: z.number().int(),
+      peakInUse: z.number().int(),
+      unmetSessionMinutes: z.number().int(),
+    }),
+  ),
 });
 
 export const ZCapacityExport = z.object({ filename: z.string(), csv: z.string() });

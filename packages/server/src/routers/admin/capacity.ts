@@ -22,6 +22,7 @@ export const capacityRouter = router({
           unmetSessionMinutes: p.unmetSessionMinutes,
           poolSizeNeeded: p.poolSizeNeeded,
         })),
+        groups: report.groups.map(({ minutes, ...g }) => ({ ...g, minutesSampled: minutes })),
       };
     }),
 

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "AlertEngine" ADD COLUMN "groupPending" TEXT;
