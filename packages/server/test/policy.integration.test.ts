@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouterInputs } from "../src/root.ts";
 import { type ConsoleClient, setUpAdmin, signedInViewer } from "./kit/console-client.ts";
 import { expectLedgerBalanced } from "./kit/ledger.ts";
+import { policyGroup as group } from "./kit/policy.ts";
 import {
   type FreshDatabase,
   freshDatabase,
@@ -16,18 +17,6 @@ import {
 } from "./kit/test-server.ts";
 
 type TDefinition = RouterInputs["admin"]["policy"]["save"];
-type TGroup = TDefinition["groups"][number];
-
-const group = (name: string, rules: Partial<TGroup> = {}): TGroup => ({
-  name,
-  reserve: 0,
-  max: null,
-  priority: 0,
-  paused: false,
-  serials: [],
-  patterns: [],
-  ...rules,
-});
 
 describe.each(providers())("the pool policy on %s", (provider) => {
   let db: FreshDatabase;
