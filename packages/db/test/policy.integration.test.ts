@@ -3,7 +3,7 @@
 // lock's own round trip), and never changes; participants carry their group and cap.
 import { afterAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../src/migrate.ts";
-import { sampleParticipant } from "../src/testing.ts";
+import { addSilentParticipants, sampleParticipant } from "../src/testing.ts";
 import { Store } from "../src/store/store.ts";
 import { freshDatabase } from "./kit/databases.ts";
 
@@ -99,6 +99,20 @@ describe.each(["sqlite", "postgresql"] as const)("the pool policy on %s", (provi
       expect((await tx.pendingQueue()).map((p) => p.id)).toEqual(["ptc_dc2", "ptc_lab", "ptc_default"]);
     });
   });
+
+  it("writes the group of 20,000 participants in one transaction (more parameters than one PostgreSQL statement takes)", async (context) => {
+    const store = await freshStore();
+    if (!store) return context.skip();
+    await store.inPoolTransaction((tx) => tx.createParticipant(sampleParticipant("ptc_template", AT)));
+    await addSilentParticipants(store, 20_000);
+    await store.inPoolTransaction(async (tx) => {
+      for (const row of await tx.allParticipants())
+        await tx.updateParticipant(row.id, { policyGroup: "dc", maxGranted: 100 });
+    });
+    const rows = await store.inPoolTransaction((tx) => tx.allParticipants());
+    expect(rows).toHaveLength(20_001);
+    expect(rows.every((row) => row.policyGroup === "dc" && row.maxGranted === 100)).toBe(true);
+  }, 60_000);
 
   it("forgets a version whose transaction rolled back, so the next save takes its number", async (context) => {
     const store = await freshStore();

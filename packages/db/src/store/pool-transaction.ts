@@ -1,7 +1,14 @@
 import type { Db } from "../client.ts";
 import { AccountTransaction } from "./accounts.ts";
 import { BackupTransaction } from "./backup-transaction.ts";
-import { chunked, combineWrites, multiRowInsert, multiRowUpdate, type Column, type Statement } from "./bulk-sql.ts";
+import {
+  chunked,
+  combineWritesWithin,
+  multiRowInsert,
+  multiRowUpdate,
+  type Column,
+  type Statement,
+} from "./bulk-sql.ts";
 import type { Dialect } from "./dialect.ts";
 import {
   lockPool,
@@ -533,12 +540,8 @@ export class PoolTransaction {
 
   private async executeAll(statements: Statement[]): Promise<void> {
     if (statements.length === 0) return;
-    if (this.dialect.multiStatement && statements.length > 1) {
-      const { sql, params } = combineWrites(statements);
-      await this.tx.$executeRawUnsafe(sql, ...params);
-      return;
-    }
-    for (const { sql, params } of statements) await this.tx.$executeRawUnsafe(sql, ...params);
+    const combined = this.dialect.multiStatement ? combineWritesWithin(statements) : statements;
+    for (const { sql, params } of combined) await this.tx.$executeRawUnsafe(sql, ...params);
   }
 
   private remember(row: ParticipantRecord): Entry {
