@@ -9,7 +9,7 @@ import { eventLoopDelay, type EventLoopDelay, lockSeconds } from "../metrics.ts"
 import { cpuSeconds } from "../proc.ts";
 import { startBareServer, startLicenseServer, type ServerProcess } from "../processes.ts";
 
-export type Workload = "steady" | "flapping" | "refresh";
+type Workload = "steady" | "flapping" | "refresh";
 
 export interface MixRow {
   target: string;

@@ -11,7 +11,7 @@ import { signIn, setupCodeIn } from "../participants-page.ts";
 import { BENCH_SECRET, startLicenseServer, type ServerProcess } from "../processes.ts";
 import { measure, source, WORKLOAD_NAMES } from "./mix.ts";
 
-export interface PolicyRow {
+interface PolicyRow {
   database: "sqlite" | "postgresql";
   /** `open`: the pool is nowhere near exhausted; `contended`: the pool is taken and a flood of requests waits. */
   pool: "open" | "contended";
@@ -51,7 +51,7 @@ const RESERVE = 1_000;
  * of the seeded participants (so most registrations try many), 5 serials named per group, the
  * first four reserving sessions their silent members never ask for, four with a max, priorities.
  */
-export function benchPolicy(): PolicyDefinition {
+function benchPolicy(): PolicyDefinition {
   const groups = Array.from({ length: GROUPS }, (_, k) => {
     const kk = String(k).padStart(2, "0");
     return {
@@ -97,7 +97,13 @@ async function serverOver(db: BenchDatabase, poolSize: number): Promise<ServerPr
 async function savePolicy(server: ServerProcess): Promise<number> {
   const session = await signIn(server.baseUrl, setupCodeIn(server.output()));
   const started = performance.now();
-  await session.trpc.admin.policy.save.mutate(benchPolicy());
+  try {
+    await session.trpc.admin.policy.save.mutate(benchPolicy());
+  } catch (error) {
+    throw new Error(
+      `admin.policy.save failed: ${(error as Error).message}; the server said:\n${server.output().slice(-3000)}`,
+    );
+  }
   return performance.now() - started;
 }
 
@@ -140,70 +146,84 @@ function row(
   };
 }
 
-/** The steady and flapping mixes without a policy, then the policy saved (timed), then the same mixes under it. */
-async function openPool(database: PolicyRow["database"], part: PolicyPart): Promise<void> {
-  const db = database === "sqlite" ? freshSqlite("policy") : await freshPostgres("policy");
-  if ("unavailable" in db) {
-    say(`policy on ${database}: SKIPPED (${db.unavailable})`);
-    return;
-  }
-  let server: ServerProcess | null = null;
+/**
+ * Two servers on two databases seeded alike, one without a policy and one with it; each
+ * workload runs on one, then the same on the other, so both have the same history (the tables
+ * grow with every run) and only the policy differs.
+ */
+async function twins<T>(
+  database: PolicyRow["database"],
+  label: string,
+  poolSize: number,
+  work: (plain: ServerProcess, governed: ServerProcess) => Promise<T>,
+): Promise<T | null> {
+  const open = () => (database === "sqlite" ? freshSqlite(label) : freshPostgres(label));
+  const dbs: BenchDatabase[] = [];
+  const servers: ServerProcess[] = [];
   try {
-    say(`policy on ${database}: seeding ${PARTICIPANTS.toLocaleString("en-US")} participants`);
-    server = await serverOver(db, 1_000_000);
-    const workloads = ["steady", "flapping"] as const;
-    const without = [];
-    for (const [n, workload] of workloads.entries()) {
-      say(`policy on ${database}: ${WORKLOAD_NAMES[workload]} without a policy`);
-      without.push(await run(server, workload, `N${n}X`));
-    }
-    say(`policy on ${database}: saving the policy (${GROUPS} groups, ${patternCount(benchPolicy())} patterns)`);
-    part.saveMs[database] = await savePolicy(server);
-    say(`policy on ${database}: saved in ${Math.round(part.saveMs[database]!)} ms`);
-    for (const [n, workload] of workloads.entries()) {
-      say(`policy on ${database}: ${WORKLOAD_NAMES[workload]} under the policy`);
-      part.rows.push(
-        row(database, "open", workload, without[n]!, await run(server, workload, `${WORKLOAD_PREFIX}${n}X`)),
+    for (let i = 0; i < 2; i++) {
+      const db = await open();
+      if ("unavailable" in db) {
+        say(`policy on ${database}: SKIPPED (${db.unavailable})`);
+        return null;
+      }
+      dbs.push(db);
+      say(
+        `policy on ${database}: seeding ${PARTICIPANTS.toLocaleString("en-US")} participants (${i === 0 ? "no policy" : "policy"})`,
       );
+      servers.push(await serverOver(db, poolSize));
     }
+    return await work(servers[0]!, servers[1]!);
   } finally {
-    await server?.stop();
-    await db.drop();
+    await Promise.all(servers.map((s) => s.stop()));
+    await Promise.all(dbs.map((db) => db.drop()));
   }
+}
+
+/** The policy saved (timed) on one twin, then the steady and flapping mixes on each twin in turn. */
+async function openPool(database: PolicyRow["database"], part: PolicyPart): Promise<void> {
+  await twins(database, "policy", 1_000_000, async (plain, governed) => {
+    say(`policy on ${database}: saving the policy (${GROUPS} groups, ${patternCount(benchPolicy())} patterns)`);
+    part.saveMs[database] = await savePolicy(governed);
+    say(`policy on ${database}: saved in ${Math.round(part.saveMs[database]!)} ms`);
+    for (const [n, workload] of (["steady", "flapping"] as const).entries()) {
+      say(`policy on ${database}: ${WORKLOAD_NAMES[workload]} without a policy`);
+      const without = await run(plain, workload, `${WORKLOAD_PREFIX}${n}X`);
+      say(`policy on ${database}: ${WORKLOAD_NAMES[workload]} under the policy`);
+      const with_ = await run(governed, workload, `${WORKLOAD_PREFIX}${n}X`);
+      part.rows.push(row(database, "open", workload, without, with_));
+    }
+  });
 }
 
 /**
  * The known cost of a reservation nobody uses: a pool of 10,000 taken by a flood of 1,000
- * requests of 50 (800 wait), the flapping mix measured; then the policy saved, 80 of the flood
- * release 50 each (4,000 free, all of it reserved for groups whose members never ask), and the
- * flapping mix measured again: free sessions, a long queue, and nobody who may take them.
+ * requests of 50 (800 wait), then 80 of the flood release 50 each. Without a policy the queue
+ * takes them at once; under the policy (saved before the flood) the 4,000 stay free, reserved
+ * for groups whose members never ask. Then the flapping mix on each: free sessions, a long
+ * queue, and nobody who may take them.
  */
 async function contendedPool(part: PolicyPart): Promise<void> {
-  const db = freshSqlite("policy-contended");
-  let server: ServerProcess | null = null;
-  try {
-    say(`contended policy on sqlite: seeding ${PARTICIPANTS.toLocaleString("en-US")} participants, flooding`);
-    server = await serverOver(db, CONTENDED_POOL);
-    const flood = await seedFleet(
-      { baseUrl: server.baseUrl, secret: BENCH_SECRET },
-      { count: FLOOD, prefix: "FLOOD", platformLimit: 1_000_000, localLimit: 0 },
-    );
-    await eachOf(server.baseUrl, flood, (api, i) =>
-      api.appliance.request.mutate({ sessions: 50, requestId: `flood-${i}` }),
-    );
-    say("contended policy on sqlite: flapping mix, pool taken, no policy");
-    const without = await run(server, "flapping", "N0X");
-    await savePolicy(server);
-    await eachOf(server.baseUrl, flood.slice(0, (RESERVED_GROUPS * RESERVE) / 50), (api) =>
-      api.appliance.release.mutate({ sessions: 50 }),
-    );
+  await twins("sqlite", "policy-contended", CONTENDED_POOL, async (plain, governed) => {
+    await savePolicy(governed);
+    for (const server of [plain, governed]) {
+      const flood = await seedFleet(
+        { baseUrl: server.baseUrl, secret: BENCH_SECRET },
+        { count: FLOOD, prefix: "FLOOD", platformLimit: 1_000_000, localLimit: 0 },
+      );
+      await eachOf(server.baseUrl, flood, (api, i) =>
+        api.appliance.request.mutate({ sessions: 50, requestId: `flood-${i}` }),
+      );
+      await eachOf(server.baseUrl, flood.slice(0, (RESERVED_GROUPS * RESERVE) / 50), (api) =>
+        api.appliance.release.mutate({ sessions: 50 }),
+      );
+    }
+    say("contended policy on sqlite: flapping mix, pool taken, the flood waiting, no policy");
+    const without = await run(plain, "flapping", `${WORKLOAD_PREFIX}0X`);
     say("contended policy on sqlite: flapping mix, 4,000 reserved sessions unused, the flood waiting");
-    const with_ = await run(server, "flapping", `${WORKLOAD_PREFIX}0X`);
+    const with_ = await run(governed, "flapping", `${WORKLOAD_PREFIX}0X`);
     part.rows.push(row("sqlite", "contended", "flapping", without, with_));
-  } finally {
-    await server?.stop();
-    await db.drop();
-  }
+  });
 }
 
 /** One call per participant, with its own token, 16 at a time. */
