@@ -13,7 +13,7 @@ const list = (name: string, fallback: string): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-export const PARTS = ["mix", "light", "scale", "storm", "million", "flood", "wave", "startup"] as const;
+export const PARTS = ["mix", "light", "scale", "storm", "million", "flood", "wave", "startup", "policy"] as const;
 
 export const config = {
   /** Length of each measured appliance-mix run (the issue asks for 20 s). */
@@ -43,11 +43,15 @@ export const config = {
   parts: list("BENCH_PARTS", PARTS.join(",")),
   /** The databases the appliance workloads run on (`mix`): sqlite, postgresql (one and two processes). */
   mixDatabases: list("BENCH_MIX_DATABASES", "sqlite,postgresql"),
+  /** The databases of the policy part's open-pool rows (its contended rows run on SQLite). */
+  policyDatabases: list("BENCH_POLICY_DATABASES", "sqlite,postgresql"),
 };
 
-for (const database of config.mixDatabases) {
+for (const database of [...config.mixDatabases, ...config.policyDatabases]) {
   if (database !== "sqlite" && database !== "postgresql")
-    throw new Error(`BENCH_MIX_DATABASES: unknown database "${database}"; known: sqlite, postgresql`);
+    throw new Error(
+      `BENCH_MIX_DATABASES / BENCH_POLICY_DATABASES: unknown database "${database}"; known: sqlite, postgresql`,
+    );
 }
 for (const part of config.parts) {
   if (!(PARTS as readonly string[]).includes(part))

@@ -4,6 +4,7 @@ import path from "node:path";
 import { config } from "./config.ts";
 import { type LightRow, runLightPart } from "./parts/light.ts";
 import { runMixPart, type MixRow } from "./parts/mix.ts";
+import { type PolicyPart, runPolicyPart } from "./parts/policy.ts";
 import { type FloodRow, runFloodPart } from "./parts/flood.ts";
 import { runMillionPart, type MillionRow } from "./parts/million.ts";
 import { runScalePart, type ScaleRow } from "./parts/scale.ts";
@@ -21,6 +22,7 @@ import {
   stormTable,
 } from "./report-fleet.ts";
 import { STARTUP_TARGETS, startupTable, startupTargetLines } from "./report-startup.ts";
+import { policyTable, policyTargetLines, POLICY_TARGET } from "./report-policy.ts";
 import { waveTable, waveTargetLines } from "./report-wave.ts";
 
 const RESULTS_DIR = path.resolve(import.meta.dirname, "../results");
@@ -39,6 +41,7 @@ const million: MillionRow | null = config.parts.includes("million") ? await runM
 const flood: FloodRow[] = config.parts.includes("flood") ? await runFloodPart() : [];
 const wave: WaveRow[] = config.parts.includes("wave") ? await runWavePart() : [];
 const startup: StartupRow[] = config.parts.includes("startup") ? await runStartupPart() : [];
+const policy: PolicyPart | null = config.parts.includes("policy") ? await runPolicyPart() : null;
 
 const text = [
   "",
@@ -79,6 +82,10 @@ const text = [
   "",
   startup.length ? startupTable(startup) : "(not run)",
   "",
+  "Pool policy: 20 groups, 200 patterns over 100,000 registered participants; the same workloads without and with it (same server, same run):",
+  "",
+  policy ? policyTable(policy) : "(not run)",
+  "",
   "Against the targets:",
   ...[
     ...targetLines(mix, scale),
@@ -87,6 +94,7 @@ const text = [
     ...floodTargetLines(flood),
     ...waveTargetLines(wave),
     ...startupTargetLines(startup),
+    ...policyTargetLines(policy),
   ].map((line) => `- ${line}`),
 ].join("\n");
 console.log(text);
@@ -95,7 +103,7 @@ mkdirSync(RESULTS_DIR, { recursive: true });
 const file = path.join(RESULTS_DIR, `bench-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
 writeFileSync(
   file,
-  `${JSON.stringify({ startedAt, machine: host, config, targets: { ...TARGETS, ...FLEET_TARGETS, ...STARTUP_TARGETS }, mix, light, scale, storm, million, flood, wave, startup }, null, 2)}\n`,
+  `${JSON.stringify({ startedAt, machine: host, config, targets: { ...TARGETS, ...FLEET_TARGETS, ...STARTUP_TARGETS, policy: POLICY_TARGET }, mix, light, scale, storm, million, flood, wave, startup, policy }, null, 2)}\n`,
 );
 console.log(`\n[bench] results written to ${path.relative(process.cwd(), file)}`);
 // Prisma's and autocannon's handles would otherwise keep the process alive for a while.

@@ -14,7 +14,7 @@ export function setupCodeIn(log: string): string | null {
 }
 
 /** Creates the first console account (or signs in with it) and returns the signed-in console. */
-async function signIn(baseUrl: string, setupCode: string | null): Promise<ConsoleClient> {
+export async function signIn(baseUrl: string, setupCode: string | null): Promise<ConsoleClient> {
   const session = new ConsoleClient(baseUrl);
   if (setupCode) {
     try {

@@ -40,7 +40,7 @@ const say = (line: string) => console.log(`[bench] ${line}`);
 const GENTLE_WARMUP_SECONDS = 2;
 const GENTLE_WARMUP_CONNECTIONS = 4;
 const CYCLES: Record<Exclude<Workload, "refresh">, Cycle> = { steady: STEADY, flapping: FLAPPING };
-const WORKLOAD_NAMES: Record<Workload, string> = {
+export const WORKLOAD_NAMES: Record<Workload, string> = {
   steady: "appliance mix 80/10/10",
   flapping: "flapping mix ⅓ each",
   refresh: "refresh only",
@@ -74,7 +74,7 @@ const DATABASES: Array<{ database: "sqlite" | "postgresql"; processes: number; r
   { database: "postgresql", processes: 2, rows: [{ workload: "steady", loop: "closed" }] },
 ];
 
-function source(
+export function source(
   workload: Workload,
   participants: SeededParticipant[],
 ): CallSource & { acknowledged?: () => Map<string, number> } {
@@ -86,7 +86,7 @@ function source(
  * measured run. They use different participants: calls cut off at the end of the warm-up leave
  * their participant's grant unknown.
  */
-async function measure(
+export async function measure(
   warmup: CallSource,
   measured: CallSource,
   urls: string[],

@@ -1,6 +1,7 @@
 import { availableSessions } from "./capacity";
 import { AllocationError, quote } from "./errors";
 import { DEFAULT_GROUP, grantRoom, groupName, groupStateOf } from "./groups";
+import { servableGroups } from "./servable";
 import type {
   AllocState,
   ChangeCause,
@@ -20,6 +21,7 @@ export class Draft {
   readonly pool: PoolSnapshot;
   readonly policy: PolicyState | undefined;
   private readonly initialPendingTotal: number;
+  private readonly queueGroups: ReadonlySet<string>;
   private readonly participants: ParticipantSnapshot[];
   private readonly byId = new Map<string, ParticipantSnapshot>();
   private readonly changes: ParticipantChange[] = [];
@@ -27,6 +29,7 @@ export class Draft {
   constructor(state: AllocState) {
     this.pool = { ...state.pool };
     this.initialPendingTotal = state.pool.pendingTotal;
+    this.queueGroups = new Set(state.queueGroups);
     this.participants = state.participants.map((p) => ({ ...p }));
     this.policy = state.policy && {
       poolPaused: state.policy.poolPaused,
@@ -80,20 +83,25 @@ export class Draft {
   }
 
   /**
-   * Participants waiting for sessions: by their group's priority, highest first, then oldest ask
-   * first (ties by id). Serving the queue in order needs the
-   * whole queue; a partial one would silently break FCFS. (Callers may leave the queue out when
-   * nothing can be served, e.g. a request while the pool is exhausted.)
+   * Participants waiting who could be served now: by their group's priority, highest first, then
+   * oldest ask first (ties by id). Only the members of the servable groups (all of them, or those
+   * short of their reservation while the free sessions are all reserved: `servableGroups`), since
+   * nobody else has room; none while nothing is servable. Serving in order needs every waiting
+   * member of those groups; a partial queue would silently break FCFS, so a slice short of pending
+   * demand is refused unless the caller said it holds those groups' whole queue (`queueGroups`).
    */
   queue(): ParticipantSnapshot[] {
-    if (this.pendingInSlice !== this.initialPendingTotal) {
+    const servable = servableGroups(this.pool, this.policy);
+    if (servable === "none") return [];
+    const holdsServable = servable !== "all" && servable.every((g) => this.queueGroups.has(g));
+    if (this.pendingInSlice !== this.initialPendingTotal && !holdsServable) {
       throw new AllocationError(
         "INCOMPLETE_STATE",
         `the participants given hold ${this.pendingInSlice} pending sessions but the pool counts ${this.initialPendingTotal}; pass every participant with pending > 0`,
       );
     }
     return this.participants
-      .filter((p) => p.pending > 0)
+      .filter((p) => p.pending > 0 && (servable === "all" || servable.includes(groupName(p))))
       .sort(
         (a, b) =>
           this.priority(b) - this.priority(a) ||

@@ -30,6 +30,7 @@ describe("the package's public surface", () => {
         "reclaim",
         "releaseSessions",
         "requestSessions",
+        "servableGroups",
         "servePending",
         "setPoolSize",
         "transfer",

@@ -48,3 +48,4 @@ export {
   type OperatingLimit,
 } from "./operating-limit";
 export { DAY_MS, HOUR_MS, MINUTE_MS } from "./time";
+export { servableGroups } from "./servable";

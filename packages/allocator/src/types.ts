@@ -52,6 +52,12 @@ export interface AllocState {
   participants: ParticipantSnapshot[];
   /** Absent: no policy, one first-come-first-served pool as the protocol describes it. */
   policy?: PolicyState;
+  /**
+   * Set when `participants` holds the waiting participants of these groups but maybe not the rest
+   * of the queue (see `servableGroups`): the queue may then be served only while no one else could
+   * be. Absent: the state holds the whole queue, or nobody is served.
+   */
+  queueGroups?: readonly string[];
 }
 
 export type ReclaimCause = "reclaim" | "force-release" | "remove";

@@ -3,7 +3,7 @@
 // lock's own round trip), and never changes; participants carry their group and cap.
 import { afterAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../src/migrate.ts";
-import { sampleParticipant } from "../src/testing.ts";
+import { addSilentParticipants, sampleParticipant } from "../src/testing.ts";
 import { Store } from "../src/store/store.ts";
 import { freshDatabase } from "./kit/databases.ts";
 
@@ -71,6 +71,48 @@ describe.each(["sqlite", "postgresql"] as const)("the pool policy on %s", (provi
     expect((await store.policyInForce())?.definition).toBe('{"v":2}');
     expect(await store.readServer()).toMatchObject({ policyVersion: 2, policyHeld: { dc: 50, lab: 0 } });
   });
+
+  it("loads the waiting participants of the groups named only, oldest ask first, with this transaction's own changes", async (context) => {
+    const store = await freshStore();
+    if (!store) return context.skip();
+    const waiting: Array<[string, string | null]> = [
+      ["ptc_dc2", "dc"],
+      ["ptc_dc1", "dc"],
+      ["ptc_lab", "lab"],
+      ["ptc_default", null],
+    ];
+    await store.inPoolTransaction(async (tx) => {
+      for (const [id, group] of [...waiting, ["ptc_idle", "dc"] as const])
+        await tx.createParticipant({ ...sampleParticipant(id, AT), policyGroup: group });
+      const seqs: Record<string, number> = { ptc_dc1: 1, ptc_dc2: 2, ptc_lab: 3, ptc_default: 4 };
+      await tx.writeAllocations(waiting.map(([id]) => ({ id, granted: 0, pending: 50, pendingSeq: seqs[id]! })));
+    });
+    await store.inPoolTransaction(async (tx) => {
+      const ids = async (groups: string[]) => (await tx.pendingQueueOf(groups)).map((p) => p.id);
+      expect(await ids(["dc"])).toEqual(["ptc_dc1", "ptc_dc2"]);
+      expect(await ids(["ops"])).toEqual([]);
+      // Changed in this transaction: a participant that stopped waiting, and one that moved into the group.
+      await tx.writeAllocations([{ id: "ptc_dc1", granted: 50, pending: 0, pendingSeq: null }]);
+      await tx.updateParticipant("ptc_lab", { policyGroup: "dc" });
+      expect(await ids(["dc"])).toEqual(["ptc_dc2", "ptc_lab"]);
+      expect(await ids(["dc", "lab"])).toEqual(["ptc_dc2", "ptc_lab"]);
+      expect((await tx.pendingQueue()).map((p) => p.id)).toEqual(["ptc_dc2", "ptc_lab", "ptc_default"]);
+    });
+  });
+
+  it("writes the group of 20,000 participants in one transaction (more parameters than one PostgreSQL statement takes)", async (context) => {
+    const store = await freshStore();
+    if (!store) return context.skip();
+    await store.inPoolTransaction((tx) => tx.createParticipant(sampleParticipant("ptc_template", AT)));
+    await addSilentParticipants(store, 20_000);
+    await store.inPoolTransaction(async (tx) => {
+      for (const row of await tx.allParticipants())
+        await tx.updateParticipant(row.id, { policyGroup: "dc", maxGranted: 100 });
+    });
+    const rows = await store.inPoolTransaction((tx) => tx.allParticipants());
+    expect(rows).toHaveLength(20_001);
+    expect(rows.every((row) => row.policyGroup === "dc" && row.maxGranted === 100)).toBe(true);
+  }, 60_000);
 
   it("forgets a version whose transaction rolled back, so the next save takes its number", async (context) => {
     const store = await freshStore();

@@ -47,11 +47,39 @@ export function multiRowUpdate(
 }
 
 /**
+ * PostgreSQL's bind message counts parameters in 16 bits: a statement with more than 65,535 fails
+ * ("bind message has N parameter formats but 0 parameters").
+ */
+const MAX_PARAMS = 32_000;
+
+/**
+ * PostgreSQL only: data-modifying statements combined into as few as fit `maxParams` parameters
+ * each (a policy change rewriting 20,000 participants' groups is more than one can carry), so
+ * a batch's writes are usually one round trip. Statements are kept in order.
+ */
+export function combineWritesWithin(statements: Statement[], maxParams = MAX_PARAMS): Statement[] {
+  const combined: Statement[] = [];
+  let group: Statement[] = [];
+  let params = 0;
+  for (const statement of statements) {
+    if (group.length > 0 && params + statement.params.length > maxParams) {
+      combined.push(combineWrites(group));
+      group = [];
+      params = 0;
+    }
+    group.push(statement);
+    params += statement.params.length;
+  }
+  if (group.length > 0) combined.push(combineWrites(group));
+  return combined;
+}
+
+/**
  * PostgreSQL only: several data-modifying statements as one, each but the last in a `WITH`
  * clause (all of them run, in one snapshot, as one round trip). Their `$n` placeholders are
  * renumbered into one list; the statements must not touch the same rows.
  */
-export function combineWrites(statements: Statement[]): Statement {
+function combineWrites(statements: Statement[]): Statement {
   const params: unknown[] = [];
   const renumbered = statements.map(({ sql, params: own }) => {
     const offset = params.length;

@@ -1,7 +1,14 @@
 import type { Db } from "../client.ts";
 import { AccountTransaction } from "./accounts.ts";
 import { BackupTransaction } from "./backup-transaction.ts";
-import { chunked, combineWrites, multiRowInsert, multiRowUpdate, type Column, type Statement } from "./bulk-sql.ts";
+import {
+  chunked,
+  combineWritesWithin,
+  multiRowInsert,
+  multiRowUpdate,
+  type Column,
+  type Statement,
+} from "./bulk-sql.ts";
 import type { Dialect } from "./dialect.ts";
 import {
   lockPool,
@@ -113,6 +120,7 @@ export class PoolTransaction {
   private readonly idBySerial = new Map<string, string | null>();
   private readonly removed = new Map<string, string>();
   private pendingLoaded = false;
+  private readonly pendingGroupsLoaded = new Set<string>();
   private audits: AuditInput[] = [];
   private readonly applied = new Map<string, string | null>();
   private appliedNew: Array<{ participantId: string; requestId: string; answer: string; createdAt: Date }> = [];
@@ -198,19 +206,46 @@ export class PoolTransaction {
   /** Every participant with pending demand, oldest ask first. */
   async pendingQueue(): Promise<ParticipantRow[]> {
     if (!this.pendingLoaded) {
-      const rows = (
-        await this.tx.$queryRawUnsafe<Array<Record<string, unknown>>>(
-          `SELECT ${columnList(PARTICIPANT_COLUMNS)} FROM "Participant" WHERE "pending" > 0`,
-        )
-      ).map(recordOf);
-      for (const row of rows) if (!this.removed.has(row.id)) this.remember(row);
+      await this.loadPending("", []);
       this.pendingLoaded = true;
     }
-    // From here on every participant with demand is in the identity map: the database's are
-    // loaded, and any other gained it through this transaction.
+    return this.waiting(() => true);
+  }
+
+  /**
+   * The participants with pending demand in the pool-policy groups named (`policyGroup`), oldest
+   * ask first: the part of the queue that may be served while the free sessions are all reserved.
+   */
+  async pendingQueueOf(groups: readonly string[]): Promise<ParticipantRow[]> {
+    const missing = this.pendingLoaded ? [] : groups.filter((g) => !this.pendingGroupsLoaded.has(g));
+    if (missing.length > 0) {
+      const marks = missing.map((_, i) => this.dialect.placeholder(i + 1, "text")).join(", ");
+      await this.loadPending(` AND "policyGroup" IN (${marks})`, missing);
+      for (const g of missing) this.pendingGroupsLoaded.add(g);
+    }
+    const wanted = new Set(groups);
+    return this.waiting((r) => r.policyGroup !== null && wanted.has(r.policyGroup));
+  }
+
+  /** `pendingSeq` is set exactly when `pending` is above 0, and is indexed: no scan of every participant. */
+  private async loadPending(andWhere: string, params: string[]): Promise<void> {
+    const rows = (
+      await this.tx.$queryRawUnsafe<Array<Record<string, unknown>>>(
+        `SELECT ${columnList(PARTICIPANT_COLUMNS)} FROM "Participant" WHERE "pendingSeq" IS NOT NULL AND "pending" > 0${andWhere}`,
+        ...params,
+      )
+    ).map(recordOf);
+    for (const row of rows) if (!this.removed.has(row.id)) this.remember(row);
+  }
+
+  /**
+   * Once loaded, every participant with demand (of the groups loaded) is in the identity map: the
+   * database's were loaded, and any other gained it (or its group) through this transaction.
+   */
+  private waiting(include: (r: ParticipantRecord) => boolean): ParticipantRow[] {
     return [...this.entries.values()]
       .map((e) => e.record)
-      .filter((r) => r.pending > 0)
+      .filter((r) => r.pending > 0 && include(r))
       .sort((a, b) => (a.pendingSeq ?? 0) - (b.pendingSeq ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map(copy);
   }
@@ -505,12 +540,8 @@ export class PoolTransaction {
 
   private async executeAll(statements: Statement[]): Promise<void> {
     if (statements.length === 0) return;
-    if (this.dialect.multiStatement && statements.length > 1) {
-      const { sql, params } = combineWrites(statements);
-      await this.tx.$executeRawUnsafe(sql, ...params);
-      return;
-    }
-    for (const { sql, params } of statements) await this.tx.$executeRawUnsafe(sql, ...params);
+    const combined = this.dialect.multiStatement ? combineWritesWithin(statements) : statements;
+    for (const { sql, params } of combined) await this.tx.$executeRawUnsafe(sql, ...params);
   }
 
   private remember(row: ParticipantRecord): Entry {

@@ -1,5 +1,5 @@
 import type { AllocState, Outcome, ParticipantSnapshot, PolicyState } from "@sls/allocator";
-import { DEFAULT_GROUP, isSilent, reclaim } from "@sls/allocator";
+import { DEFAULT_GROUP, isSilent, reclaim, servableGroups } from "@sls/allocator";
 import type { ParticipantRow, PoolTransaction } from "@sls/db";
 import { heldOf, policyInForce, policyStateOf } from "./policy-in-force.ts";
 
@@ -32,10 +32,12 @@ export function toSnapshot(row: ParticipantRow, floor = 0): ParticipantSnapshot 
 export type QueueServing = "always" | "when-sessions-idle";
 
 /**
- * The slice of state an allocation needs: the pool, the actors and the pending queue (all of it:
- * under a policy it is served by priority), and the pool policy when one is in force. A call that
- * serves the queue only when sessions are idle skips loading it while the pool is exhausted (the
- * usual case when anyone waits).
+ * The slice of state an allocation needs: the pool, the actors, the pending queue, and the pool
+ * policy when one is in force. A call that serves the queue only when sessions are idle (a
+ * request) loads only the part of the queue that could be served now (`servableGroups`): none
+ * while the pool is exhausted (the usual case when anyone waits) or paused, only the groups short
+ * of their reservation while the free sessions are all reserved (a reservation unused while the
+ * others wait). Any other call loads all of it (under a policy it is served by priority).
  */
 export async function loadState(
   tx: PoolTransaction,
@@ -45,17 +47,19 @@ export async function loadState(
 ): Promise<AllocState> {
   const byId = new Map<string, ParticipantSnapshot>();
   for (const row of actors) byId.set(row.id, toSnapshot(row, floor));
-  const couldServe = servesQueue === "always" || tx.server.poolSize > tx.server.grantedTotal;
-  if (tx.server.pendingTotal > 0 && couldServe) {
-    for (const row of await tx.pendingQueue()) if (!byId.has(row.id)) byId.set(row.id, toSnapshot(row, floor));
-  }
   const { poolSize, grantedTotal, pendingTotal, pendingSeq } = tx.server;
-  const state: AllocState = {
-    pool: { poolSize, grantedTotal, pendingTotal, pendingSeq },
-    participants: [...byId.values()],
-  };
+  const state: AllocState = { pool: { poolSize, grantedTotal, pendingTotal, pendingSeq }, participants: [] };
   // Without a policy this is the one extra step: a comparison.
   if (tx.server.policyVersion !== null) state.policy = await loadPolicy(tx);
+  if (pendingTotal > 0) {
+    const servable = servesQueue === "always" ? "all" : servableGroups(state.pool, state.policy);
+    if (servable !== "none") {
+      const queue = servable === "all" ? await tx.pendingQueue() : await tx.pendingQueueOf(servable);
+      for (const row of queue) if (!byId.has(row.id)) byId.set(row.id, toSnapshot(row, floor));
+      if (servable !== "all") state.queueGroups = servable;
+    }
+  }
+  state.participants = [...byId.values()];
   return state;
 }
 

@@ -1,0 +1,52 @@
+// The policy part of the bench output: the appliance workloads with and without a pool policy.
+import type { PolicyPart } from "./parts/policy.ts";
+
+/** Issue 21: throughput and p99 under the policy within 10 % of without. */
+export const POLICY_TARGET = 0.1;
+
+const int = (n: number) => Math.round(n).toLocaleString("en-US");
+const ratio = (n: number) => n.toFixed(2);
+
+export function policyTable(part: PolicyPart): string {
+  const header = [
+    "database",
+    "pool",
+    "workload",
+    "calls/s without",
+    "calls/s with",
+    "ratio",
+    "p99 ms without",
+    "p99 ms with",
+    "ratio",
+    "CPU ms/call without / with",
+  ];
+  const body = part.rows.map((row) => [
+    row.database === "sqlite" ? "SQLite" : "PostgreSQL",
+    row.pool === "open" ? "open" : "taken, flood waiting, reservations unused",
+    row.workload,
+    int(row.without.callsPerSec),
+    int(row.with.callsPerSec),
+    ratio(row.callsPerSecRatio),
+    int(row.without.p99),
+    int(row.with.p99),
+    ratio(row.p99Ratio),
+    `${row.cpuMsPerCall.without.toFixed(2)} / ${row.cpuMsPerCall.with.toFixed(2)}`,
+  ]);
+  const saves = Object.entries(part.saveMs).map(
+    ([database, ms]) =>
+      `admin.policy.save over ${int(part.participants)} participants on ${database}: ${(ms / 1000).toFixed(2)} s`,
+  );
+  return [
+    [header, header.map(() => "---"), ...body].map((cells) => `| ${cells.join(" | ")} |`).join("\n"),
+    "",
+    ...saves,
+  ].join("\n");
+}
+
+export function policyTargetLines(part: PolicyPart | null): string[] {
+  if (!part) return [];
+  return part.rows.map((row) => {
+    const ok = row.callsPerSecRatio >= 1 - POLICY_TARGET && row.p99Ratio <= 1 + POLICY_TARGET;
+    return `policy (${row.database}, ${row.pool} pool, ${row.workload}): calls/s ×${ratio(row.callsPerSecRatio)}, p99 ×${ratio(row.p99Ratio)} of without (target within ${POLICY_TARGET * 100} %): ${ok ? "yes" : "**no**"}`;
+  });
+}
