@@ -17,4 +17,18 @@ describe("HashSlots", () => {
     await Promise.all(running);
     expect(await slots.run(async () => "suspect again", true)).toBe("suspect again");
   });
+
+  it("lets suspects hold no more than their own limit, and never the last slot", async () => {
+    const slots = new HashSlots(4, 1);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const suspect = slots.run(() => held, true);
+    await expect(slots.run(async () => "second suspect", true)).rejects.toMatchObject({ reason: "OVERLOADED" });
+    const clean = [slots.run(() => held), slots.run(() => held), slots.run(() => held)];
+    expect(slots.inUse).toBe(4);
+    release();
+    await Promise.all([suspect, ...clean]);
+    expect(new HashSlots(4, 10).suspectLimit).toBe(3);
+    expect(new HashSlots(2, 0).suspectLimit).toBe(1);
+  });
 });

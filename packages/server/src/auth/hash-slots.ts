@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { retryLater } from "../errors.ts";
 
 /**
@@ -8,6 +9,9 @@ import { retryLater } from "../errors.ts";
  * rather than queued. The last slot is kept from *suspects* (callers whose address failed within
  * the guessing window, auth/rate-limit.ts), so that guessers who keep the others busy do not keep
  * out an appliance or an administrator arriving with the right answer from a clean address.
+ * Suspects may also hold at most `suspectLimit` slots: with one core fewer than the machine has,
+ * a flood of wrong secrets cannot take every core from the event loop, which still answers the
+ * backup's syncs and the appliances' grant calls meanwhile.
  */
 const KEPT_FROM_SUSPECTS = 1;
 
@@ -16,7 +20,14 @@ export class HashSlots {
   /** A moving average of how long one run takes, which is how long a slot takes to free. */
   private typicalMs = 100;
 
-  constructor(readonly size: number) {}
+  readonly suspectLimit: number;
+
+  constructor(
+    readonly size: number,
+    suspectLimit = size - KEPT_FROM_SUSPECTS,
+  ) {
+    this.suspectLimit = Math.max(1, Math.min(suspectLimit, size - KEPT_FROM_SUSPECTS));
+  }
 
   /** Runs in progress now. */
   get inUse(): number {
@@ -24,7 +35,7 @@ export class HashSlots {
   }
 
   async run<T>(work: () => Promise<T>, suspect = false): Promise<T> {
-    if (this.busy >= (suspect ? this.size - KEPT_FROM_SUSPECTS : this.size)) {
+    if (this.busy >= (suspect ? this.suspectLimit : this.size)) {
       throw retryLater(
         "OVERLOADED",
         `The server is already checking ${this.size} passwords or secrets at once; try again in a moment.`,
@@ -45,6 +56,7 @@ export class HashSlots {
 /**
  * One per process. Four runs at once are at most 128 MiB (32 MiB each) and fill libuv's default
  * thread pool for a quarter of a second; two cores give two of them full speed, the other two let
- * a few people sign in at the same moment without being turned away.
+ * a few people sign in at the same moment without being turned away. Suspects get one core fewer
+ * than the machine has (one slot on two cores).
  */
-export const scryptSlots = new HashSlots(4);
+export const scryptSlots = new HashSlots(4, availableParallelism() - 1);
