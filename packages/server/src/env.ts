@@ -14,8 +14,9 @@ const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** An OpenID issuer: https, or http only on a loopback host (a provider on this machine, or a test). */
 const ZOidcIssuer = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).refine((text) => {
-  const url = new URL(text);
-  return url.protocol === "https:" || LOOPBACK_HOSTS.has(url.hostname);
+  // Checked only once it is a URL at all (z.url's own message covers the rest).
+  const url = URL.canParse(text) ? new URL(text) : null;
+  return !url || url.protocol === "https:" || LOOPBACK_HOSTS.has(url.hostname);
 }, "must be an https:// URL (http:// is accepted only for localhost, 127.0.0.1 or [::1])");
 
 const ZGroupList = z
