@@ -57,7 +57,12 @@ describe("single sign-on settings", () => {
   it("accepts http only for a loopback issuer", () => {
     expect(loadEnv({ ...sso, SLS_OIDC_ISSUER: "http://127.0.0.1:8080" }).SLS_OIDC_ISSUER).toBe("http://127.0.0.1:8080");
     expect(loadEnv({ ...sso, SLS_OIDC_ISSUER: "http://localhost:8080/realms/x" }).SLS_OIDC_ISSUER).toMatch(/^http:/);
-    for (const issuer of ["http://login.example.net", "http://10.0.0.5", "ftp://login.example.net", "login.example.net"])
+    for (const issuer of [
+      "http://login.example.net",
+      "http://10.0.0.5",
+      "ftp://login.example.net",
+      "login.example.net",
+    ])
       expect(() => loadEnv({ ...sso, SLS_OIDC_ISSUER: issuer }), issuer).toThrow(/SLS_OIDC_ISSUER/);
   });
 

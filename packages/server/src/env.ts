@@ -21,7 +21,14 @@ const ZOidcIssuer = z.url({ protocol: /^https?$/, message: "must be an http(s) U
 
 const ZGroupList = z
   .string()
-  .transform((text) => [...new Set(text.split(",").map((group) => group.trim()).filter(Boolean))])
+  .transform((text) => [
+    ...new Set(
+      text
+        .split(",")
+        .map((group) => group.trim())
+        .filter(Boolean),
+    ),
+  ])
   .refine((groups) => groups.length > 0, "must name at least one group (comma-separated)");
 
 const optionalInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
@@ -186,18 +193,15 @@ export const ENV_VARIABLES = {
       .string()
       .regex(/^[\x21-\x7e]{1,256}$/, "must be a claim name without spaces")
       .default("groups"),
-    meaning:
-      "the ID token (or userinfo) claim that lists the user's groups: an array of names, or one name",
+    meaning: "the ID token (or userinfo) claim that lists the user's groups: an array of names, or one name",
   },
   SLS_OIDC_ADMIN_GROUPS: {
     schema: ZGroupList.optional(),
-    meaning:
-      "groups (comma-separated) whose members get the admin role, at every SSO sign-in; admin wins over viewer",
+    meaning: "groups (comma-separated) whose members get the admin role, at every SSO sign-in; admin wins over viewer",
   },
   SLS_OIDC_VIEWER_GROUPS: {
     schema: ZGroupList.optional(),
-    meaning:
-      "groups (comma-separated) whose members get the viewer role; someone in none of the groups is refused",
+    meaning: "groups (comma-separated) whose members get the viewer role; someone in none of the groups is refused",
   },
   SLS_LOCAL_LOGIN: {
     schema: z.enum(["on", "off"]).default("on"),
@@ -290,7 +294,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const sso = ssoProblems(env);
   if (sso.length > 0) {
-    throw new EnvError(`Invalid environment; fix these and start again:\n${sso.map((line) => `  - ${line}`).join("\n")}`);
+    throw new EnvError(
+      `Invalid environment; fix these and start again:\n${sso.map((line) => `  - ${line}`).join("\n")}`,
+    );
   }
   return {
     ...env,
@@ -305,15 +311,22 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
 function ssoProblems(env: z.infer<typeof ZEnv>): string[] {
   if (!env.SLS_OIDC_ISSUER) {
     return env.SLS_LOCAL_LOGIN === "off"
-      ? ["SLS_LOCAL_LOGIN: off needs single sign-on (SLS_OIDC_ISSUER and the rest), or nobody but break-glass accounts could sign in"]
+      ? [
+          "SLS_LOCAL_LOGIN: off needs single sign-on (SLS_OIDC_ISSUER and the rest), or nobody but break-glass accounts could sign in",
+        ]
       : [];
   }
   const problems: string[] = [];
-  if (!env.SLS_OIDC_CLIENT_ID) problems.push("SLS_OIDC_CLIENT_ID: required with SLS_OIDC_ISSUER (the console's client id at the provider)");
+  if (!env.SLS_OIDC_CLIENT_ID)
+    problems.push("SLS_OIDC_CLIENT_ID: required with SLS_OIDC_ISSUER (the console's client id at the provider)");
   if (!env.SLS_OIDC_CLIENT_SECRET)
-    problems.push("SLS_OIDC_CLIENT_SECRET: required with SLS_OIDC_ISSUER (the console's client secret at the provider)");
+    problems.push(
+      "SLS_OIDC_CLIENT_SECRET: required with SLS_OIDC_ISSUER (the console's client secret at the provider)",
+    );
   if (!env.SLS_OIDC_ADMIN_GROUPS && !env.SLS_OIDC_VIEWER_GROUPS)
-    problems.push("SLS_OIDC_ADMIN_GROUPS / SLS_OIDC_VIEWER_GROUPS: at least one is required with SLS_OIDC_ISSUER, or no one could sign in through it");
+    problems.push(
+      "SLS_OIDC_ADMIN_GROUPS / SLS_OIDC_VIEWER_GROUPS: at least one is required with SLS_OIDC_ISSUER, or no one could sign in through it",
+    );
   return problems;
 }
 

@@ -145,8 +145,7 @@ export const REASONS = {
   OWN_ACCOUNT: { code: "BAD_REQUEST", meaning: "an administrator cannot remove the account they are signed in with" },
   LOCAL_LOGIN_OFF: {
     code: "FORBIDDEN",
-    meaning:
-      "`SLS_LOCAL_LOGIN=off`: a console password signs in only accounts marked break-glass; sign in with SSO",
+    meaning: "`SLS_LOCAL_LOGIN=off`: a console password signs in only accounts marked break-glass; sign in with SSO",
   },
   MANAGED_BY_PROVIDER: {
     code: "CONFLICT",

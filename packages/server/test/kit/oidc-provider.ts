@@ -140,7 +140,9 @@ function forge(idToken: string, forgery: IdTokenForgery, providerKey: KeyObject)
   }
   const key =
     signing === "other-key"
-      ? createPrivateKey(generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "pem", type: "pkcs8" }))
+      ? createPrivateKey(
+          generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "pem", type: "pkcs8" }),
+        )
       : providerKey;
   const head = b64(JSON.stringify({ alg: "RS256", typ: "JWT", kid }));
   const signature = createSign("RSA-SHA256").update(`${head}.${body}`).sign(key, "base64url");
@@ -204,13 +206,13 @@ export async function signInAtProvider(authorizationUrl: string, user: string): 
     const action = /<form[^>]*action="([^"]+)"/.exec(page)?.[1];
     const prompt = /name="prompt" value="(login|consent)"/.exec(page)?.[1];
     if (answer.status !== 200 || !action || !prompt) {
-      throw new Error(`the provider answered ${answer.status} without its login or consent form: ${page.slice(0, 2000)}`);
+      throw new Error(
+        `the provider answered ${answer.status} without its login or consent form: ${page.slice(0, 2000)}`,
+      );
     }
     url = new URL(action.replaceAll("&amp;", "&"), url).href;
     // Its login form takes any password; a native client's sign-in then asks to continue.
-    body = new URLSearchParams(
-      prompt === "login" ? { prompt, login: user, password: "any password" } : { prompt },
-    );
+    body = new URLSearchParams(prompt === "login" ? { prompt, login: user, password: "any password" } : { prompt });
   }
   throw new Error("the provider never sent the browser back to the console");
 }

@@ -178,7 +178,10 @@ async function accountFor(
       ]);
       return updated;
     }
-    const name = await providerAccountName(claims, async (candidate) => (await accounts.findByName(candidate)) !== null);
+    const name = await providerAccountName(
+      claims,
+      async (candidate) => (await accounts.findByName(candidate)) !== null,
+    );
     const created = await accounts.createFromProvider({ id: newAccountId(), name, role, at }, identity);
     await pool.audit([
       {
