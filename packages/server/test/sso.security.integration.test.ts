@@ -129,23 +129,31 @@ describe.each(providers())("single sign-on on %s", (provider) => {
     expect(await returnToConsole(trip)).toMatchObject({ location: "/login?sso=failed", sessionCookie: null });
   });
 
-  const forgeries: [string, IdTokenForgery][] = [
-    ["a wrong nonce", { claims: (c) => ({ ...c, nonce: "not-this-flows-nonce" }) }],
-    ["a token for another client", { claims: (c) => ({ ...c, aud: "another-client", azp: "another-client" }) }],
-    ["an expired token", { claims: (c) => ({ ...c, iat: now() - 7200, exp: now() - 3600 }) }],
-    ["another issuer", { claims: (c) => ({ ...c, iss: "https://idp.example.net" }) }],
-    ["a signature by a key the provider never published", { signing: "other-key" }],
-    ["an unexpected algorithm (HS256 with the client secret)", { signing: "HS256" }],
-    ["no signature (alg none)", { signing: "none" }],
+  // Each forgery with the check that must refuse it, as the log names it (openid-client's own words).
+  const forgeries: [string, IdTokenForgery, RegExp][] = [
+    ["a wrong nonce", { claims: (c) => ({ ...c, nonce: "not-this-flows-nonce" }) }, /"nonce" claim value/],
+    [
+      "a token for another client",
+      { claims: (c) => ({ ...c, aud: "another-client", azp: "another-client" }) },
+      /"aud" \(audience\)/,
+    ],
+    ["an expired token", { claims: (c) => ({ ...c, iat: now() - 7200, exp: now() - 3600 }) }, /"exp" \(expiration/],
+    ["another issuer", { claims: (c) => ({ ...c, iss: "https://idp.example.net" }) }, /"iss" \(issuer\)/],
+    ["a signature by a key the provider never published", { signing: "other-key" }, /signature verification failed/],
+    ["an unexpected algorithm (HS256 with the client secret)", { signing: "HS256" }, /unexpected JWT "alg"/],
+    ["no signature (alg none)", { signing: "none" }, /unexpected JWT "alg"/],
   ];
-  it.each(forgeries)("refuses an ID token with %s", async (_what, forgery) => {
+  it.each(forgeries)("refuses an ID token with %s", async (_what, forgery, check) => {
     idp.forge(forgery);
+    const before = logged.length;
     try {
       const answer = await signIn("alice");
       expect(answer).toMatchObject({ status: 303, location: "/login?sso=failed", sessionCookie: null });
     } finally {
       idp.forge(null);
     }
+    const refusal = logged.slice(before).find((line) => line.includes("single sign-on refused"));
+    expect(JSON.parse(refusal ?? "{}").problem).toMatch(check);
     // The same token honestly signed passes: the refusal was the forgery's.
     idp.forge({ claims: (c) => c });
     try {
