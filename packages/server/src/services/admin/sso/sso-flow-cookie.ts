@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** A sign-in at the provider must come back within this long, or it starts again. */
-export const SSO_FLOW_TTL_MS = 10 * 60 * 1000;
+const SSO_FLOW_TTL_MS = 10 * 60 * 1000;
 
 const FLOW_COOKIE = "sls_sso";
 /** Over HTTPS, as the session cookie: neither a plain-HTTP page nor a sibling domain can plant it. */

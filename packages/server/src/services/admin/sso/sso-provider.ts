@@ -8,7 +8,7 @@ import type { SsoSettings } from "./sso-settings.ts";
  * every common provider signs with. A token signed any other way (HS256 with the client secret,
  * `none`, another key type) is refused before its claims are read.
  */
-export const ID_TOKEN_ALG = "RS256";
+const ID_TOKEN_ALG = "RS256";
 
 /** Discovery retried after this, doubling up to RETRY_MAX_MS while the provider cannot be reached. */
 const RETRY_FIRST_MS = 1_000;

@@ -20,7 +20,7 @@ const SCOPES = "openid profile email";
  * Why a single sign-on was refused, as the sign-in page explains it (`/login?sso=<refusal>`):
  * a closed list, so nothing the provider or an attacker sends is ever shown.
  */
-export type SsoRefusal = "unavailable" | "expired" | "denied" | "failed" | "no-role";
+type SsoRefusal = "unavailable" | "expired" | "denied" | "failed" | "no-role";
 
 type SsoServices = Pick<Services, "store" | "now" | "log"> & { sso: SsoProvider };
 
@@ -32,7 +32,7 @@ function originOf(web: WebRequest): string {
   return `${web.secure ? "https" : "http"}://${web.host ?? "localhost"}`;
 }
 
-export function callbackUrl(web: WebRequest): string {
+function callbackUrl(web: WebRequest): string {
   return `${originOf(web)}${SSO_CALLBACK_PATH}`;
 }
 
