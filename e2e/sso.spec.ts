@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import { startOidcProvider, type TestOidcProvider } from "@sls/server/testing/oidc-provider";
 import { consoleApi } from "./api.ts";
-import { signInAsAdmin } from "./console.ts";
+import { ADMIN, signInAsAdmin } from "./console.ts";
 import { expect, test as base } from "./fresh-app.ts";
 
 // A real OpenID provider (oidc-provider, in this worker) that the spec's app signs in through.
@@ -46,6 +46,13 @@ test("an administrator signs in through the provider, lands on the overview as a
   await expect(page.getByTestId("signed-in-as")).toHaveText("alice");
   await expect(page.getByText("admin", { exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: "Accounts" })).toBeVisible();
+
+  // The account the sign-in made is marked as from the provider, with no password to reset.
+  await page.getByRole("link", { name: "Accounts" }).click();
+  const alice = page.getByTestId("account-row").filter({ hasText: "alice" });
+  await expect(alice).toContainText("SSO");
+  await expect(alice.getByRole("button", { name: "Reset password" })).toHaveCount(0);
+  await expect(page.getByTestId("account-row").filter({ hasText: ADMIN.name })).toContainText("break-glass");
 
   await page.getByRole("link", { name: "Settings" }).click();
   await expect(page.getByTestId("sso-admin-groups")).toHaveText("sls-admins");
