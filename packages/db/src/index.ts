@@ -18,7 +18,7 @@ export {
   type StateChanges,
   type Sums,
 } from "./store/backup-store.ts";
-export { AccountRepository, AccountTransaction } from "./store/accounts.ts";
+export { AccountRepository, AccountTransaction, PROVIDER_ACCOUNT_VERIFIER } from "./store/accounts.ts";
 export { AuditQueries } from "./store/audit-query.ts";
 export { ParticipantQueries } from "./store/participants-query.ts";
 export { UsageRepository } from "./store/usage.ts";

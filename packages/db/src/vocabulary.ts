@@ -70,6 +70,7 @@ export const ADMIN_EVENT_TYPES = [
   "admin.account-create",
   "admin.account-role",
   "admin.account-password",
+  "admin.account-break-glass",
   "admin.account-remove",
   "admin.alerts",
   "admin.policy",

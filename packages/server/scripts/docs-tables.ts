@@ -90,6 +90,8 @@ function describeSchema(name: string, schema: z.ZodType): { defaultValue: unknow
       defaultValue = inner.def.defaultValue;
       inner = inner.unwrap() as z.ZodType;
     } else if (inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
+    // A transform (a comma-separated list split into names) accepts what its input does.
+    else if (inner instanceof z.ZodPipe) inner = inner.in as z.ZodType;
     else break;
   }
   if (inner instanceof z.ZodNumber) {
@@ -102,7 +104,10 @@ function describeSchema(name: string, schema: z.ZodType): { defaultValue: unknow
     return { defaultValue, accepts: `${accepts}${kind}` };
   }
   if (inner instanceof z.ZodEnum) return { defaultValue, accepts: inner.options.map((o) => `\`${o}\``).join(", ") };
-  if (inner instanceof z.ZodString) return { defaultValue, accepts: "text" };
+  // String formats (z.url(), …) are strings too.
+  if (inner instanceof z.ZodString || inner.def.type === "string") {
+    return { defaultValue, accepts: inner instanceof z.ZodURL ? "URL" : "text" };
+  }
   throw new Error(`${name}: docs-tables does not know how to describe this schema (${inner.def.type})`);
 }
 

@@ -23,6 +23,8 @@ import { ShedCounter } from "./services/shed-counter.ts";
 import { SetupCodes, setupCodeFile } from "./services/setup-code.ts";
 import { sweepSilentParticipants } from "./services/sweeper.ts";
 import { LOGIN_POLICY } from "./services/admin/auth.ts";
+import { SsoProvider } from "./services/admin/sso/sso-provider.ts";
+import { ssoSettingsFrom } from "./services/admin/sso/sso-settings.ts";
 import { pruneUsage, SAMPLE_EVERY_MS, sampleUsage } from "./services/capacity/usage-sampler.ts";
 
 const COUNTER_FLUSH_MS = 2_000;
@@ -76,12 +78,16 @@ export async function bootServices(env: TEnv, log: Logger, now: () => number = D
   const settings = new SettingsCache(store);
   const metrics = new ServerMetrics({ endpoint: { enabled: env.SLS_METRICS === "on", token: env.SLS_METRICS_TOKEN } });
   const startup = new Startup();
+  const ssoSettings = ssoSettingsFrom(env);
+  const sso = ssoSettings ? new SsoProvider(ssoSettings, log) : null;
   const services: Services = {
     store,
     now,
     secrets: new SecretChecker(),
     secretFailures: new FailureLimiter(undefined, now),
     loginFailures: new FailureLimiter(LOGIN_POLICY, now),
+    sso,
+    localLogin: env.SLS_LOCAL_LOGIN === "on",
     trustedProxies: AddressSet.parse(env.SLS_TRUST_PROXY),
     setupCodes: new SetupCodes(store, log, setupCodeFile(env.DATABASE_URL, env.SLS_DATA_DIR), env.SLS_SERVER_ID, now),
     counters: new MessageCounters(),
@@ -115,6 +121,8 @@ export async function bootServices(env: TEnv, log: Logger, now: () => number = D
   registerFleetGauges(services.metrics, services);
   await services.leases.begin();
   await role.start(services);
+  // Not waited for: a provider that cannot be reached is retried in the background (sso-provider.ts).
+  void sso?.start();
   await services.setupCodes.issue(`${services.scheme}://localhost:${env.PORT}`);
 
   const leasesLoaded = startup.track(
@@ -148,6 +156,7 @@ export async function bootServices(env: TEnv, log: Logger, now: () => number = D
     leasesLoaded,
     async stop() {
       for (const timer of timers) clearInterval(timer);
+      sso?.stop();
       await role.stop();
       await stopAlertEngine(services).catch((error) => log.error("releasing the alert engine failed", { error }));
       await services.leases.stop().catch((error) => log.error("final lease write failed", { error }));

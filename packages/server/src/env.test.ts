@@ -37,3 +37,40 @@ describe("loadEnv", () => {
     expect(() => loadEnv({ SLS_SHARED_SECRET: "has a space in it" })).toThrow(/SLS_SHARED_SECRET/);
   });
 });
+
+describe("single sign-on settings", () => {
+  const sso = {
+    SLS_OIDC_ISSUER: "https://login.example.net/realms/ops",
+    SLS_OIDC_CLIENT_ID: "sls-console",
+    SLS_OIDC_CLIENT_SECRET: "s3cret",
+    SLS_OIDC_ADMIN_GROUPS: " sls-admins , ops ,",
+  };
+
+  it("splits the group lists and defaults the claim and local sign-in", () => {
+    const env = loadEnv(sso);
+    expect(env.SLS_OIDC_ADMIN_GROUPS).toEqual(["sls-admins", "ops"]);
+    expect(env.SLS_OIDC_VIEWER_GROUPS).toBeUndefined();
+    expect(env.SLS_OIDC_GROUPS_CLAIM).toBe("groups");
+    expect(env.SLS_LOCAL_LOGIN).toBe("on");
+  });
+
+  it("accepts http only for a loopback issuer", () => {
+    expect(loadEnv({ ...sso, SLS_OIDC_ISSUER: "http://127.0.0.1:8080" }).SLS_OIDC_ISSUER).toBe("http://127.0.0.1:8080");
+    expect(loadEnv({ ...sso, SLS_OIDC_ISSUER: "http://localhost:8080/realms/x" }).SLS_OIDC_ISSUER).toMatch(/^http:/);
+    for (const issuer of [
+      "http://login.example.net",
+      "http://10.0.0.5",
+      "ftp://login.example.net",
+      "login.example.net",
+    ])
+      expect(() => loadEnv({ ...sso, SLS_OIDC_ISSUER: issuer }), issuer).toThrow(/SLS_OIDC_ISSUER/);
+  });
+
+  it("lists every part missing beside the issuer, and refuses local sign-in off without it", () => {
+    expect(() => loadEnv({ SLS_OIDC_ISSUER: sso.SLS_OIDC_ISSUER })).toThrow(
+      /SLS_OIDC_CLIENT_ID.*\n.*SLS_OIDC_CLIENT_SECRET.*\n.*SLS_OIDC_ADMIN_GROUPS/,
+    );
+    expect(() => loadEnv({ SLS_LOCAL_LOGIN: "off" })).toThrow(/SLS_LOCAL_LOGIN/);
+    expect(loadEnv({ ...sso, SLS_LOCAL_LOGIN: "off" }).SLS_LOCAL_LOGIN).toBe("off");
+  });
+});

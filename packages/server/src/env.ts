@@ -10,6 +10,27 @@ import { DEFAULT_CALL_DEADLINE_MS } from "./services/pool/pool-queue.ts";
 import { normaliseServerAddress, type Scheme, ZServerAddress } from "./services/backup/address.ts";
 
 const ZPort = z.coerce.number().int().min(1).max(65535);
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** An OpenID issuer: https, or http only on a loopback host (a provider on this machine, or a test). */
+const ZOidcIssuer = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).refine((text) => {
+  // Checked only once it is a URL at all (z.url's own message covers the rest).
+  const url = URL.canParse(text) ? new URL(text) : null;
+  return !url || url.protocol === "https:" || LOOPBACK_HOSTS.has(url.hostname);
+}, "must be an https:// URL (http:// is accepted only for localhost, 127.0.0.1 or [::1])");
+
+const ZGroupList = z
+  .string()
+  .transform((text) => [
+    ...new Set(
+      text
+        .split(",")
+        .map((group) => group.trim())
+        .filter(Boolean),
+    ),
+  ])
+  .refine((groups) => groups.length > 0, "must name at least one group (comma-separated)");
+
 const optionalInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
 
 /**
@@ -154,6 +175,39 @@ export const ENV_VARIABLES = {
     schema: z.string().min(1).optional(),
     meaning: "PEM private key file of `SLS_TLS_CERT`; both set or neither",
   },
+  SLS_OIDC_ISSUER: {
+    schema: ZOidcIssuer.optional(),
+    meaning:
+      "single sign-on for the console: the OpenID Connect provider's issuer URL (its discovery document is `<issuer>/.well-known/openid-configuration`). `https://` only; `http://` is accepted for a loopback issuer (`localhost`, `127.0.0.1`, `::1`) alone. With it, `SLS_OIDC_CLIENT_ID`, `SLS_OIDC_CLIENT_SECRET` and at least one of the group lists are required. The provider redirects back to `/api/auth/oidc/callback` on the console's origin (see [console.md](console.md#single-sign-on))",
+  },
+  SLS_OIDC_CLIENT_ID: {
+    schema: z.string().min(1).max(512).optional(),
+    meaning: "the console's client id at the provider (SSO)",
+  },
+  SLS_OIDC_CLIENT_SECRET: {
+    schema: z.string().min(1).max(1024).optional(),
+    meaning: "the console's client secret at the provider (SSO); never logged nor shown",
+  },
+  SLS_OIDC_GROUPS_CLAIM: {
+    schema: z
+      .string()
+      .regex(/^[\x21-\x7e]{1,256}$/, "must be a claim name without spaces")
+      .default("groups"),
+    meaning: "the ID token (or userinfo) claim that lists the user's groups: an array of names, or one name",
+  },
+  SLS_OIDC_ADMIN_GROUPS: {
+    schema: ZGroupList.optional(),
+    meaning: "groups (comma-separated) whose members get the admin role, at every SSO sign-in; admin wins over viewer",
+  },
+  SLS_OIDC_VIEWER_GROUPS: {
+    schema: ZGroupList.optional(),
+    meaning: "groups (comma-separated) whose members get the viewer role; someone in none of the groups is refused",
+  },
+  SLS_LOCAL_LOGIN: {
+    schema: z.enum(["on", "off"]).default("on"),
+    meaning:
+      "`off` refuses sign-in with a console password except for accounts marked break-glass (needs SSO configured); `on` lets every local account sign in",
+  },
   SLS_DATA_DIR: {
     schema: z.string().min(1).optional(),
     default: "`<repo>/data`",
@@ -238,6 +292,12 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
       `Invalid environment; fix these and start again:\n  - ${missing}: required with ${missing === "SLS_TLS_KEY" ? "SLS_TLS_CERT" : "SLS_TLS_KEY"} (HTTPS needs both PEM files)`,
     );
   }
+  const sso = ssoProblems(env);
+  if (sso.length > 0) {
+    throw new EnvError(
+      `Invalid environment; fix these and start again:\n${sso.map((line) => `  - ${line}`).join("\n")}`,
+    );
+  }
   return {
     ...env,
     SLS_MAIN_URL: env.SLS_MAIN_URL && (normaliseServerAddress(env.SLS_MAIN_URL, ownScheme(env)) ?? undefined),
@@ -245,6 +305,34 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     SLS_DATA_DIR: path.resolve(cwd, env.SLS_DATA_DIR ?? path.join(findRepoRoot(cwd), "data")),
     SLS_SERVER_ID: env.SLS_SERVER_ID ?? `${os.hostname()}:${env.PORT}`,
   };
+}
+
+/** What single sign-on needs once its issuer is set, and what SLS_LOCAL_LOGIN=off needs. */
+function ssoProblems(env: z.infer<typeof ZEnv>): string[] {
+  if (!env.SLS_OIDC_ISSUER) {
+    return env.SLS_LOCAL_LOGIN === "off"
+      ? [
+          "SLS_LOCAL_LOGIN: off needs single sign-on (SLS_OIDC_ISSUER and the rest), or nobody but break-glass accounts could sign in",
+        ]
+      : [];
+  }
+  const problems: string[] = [];
+  if (!env.SLS_OIDC_CLIENT_ID)
+    problems.push("SLS_OIDC_CLIENT_ID: required with SLS_OIDC_ISSUER (the console's client id at the provider)");
+  if (!env.SLS_OIDC_CLIENT_SECRET)
+    problems.push(
+      "SLS_OIDC_CLIENT_SECRET: required with SLS_OIDC_ISSUER (the console's client secret at the provider)",
+    );
+  if (!env.SLS_OIDC_ADMIN_GROUPS && !env.SLS_OIDC_VIEWER_GROUPS)
+    problems.push(
+      "SLS_OIDC_ADMIN_GROUPS / SLS_OIDC_VIEWER_GROUPS: at least one is required with SLS_OIDC_ISSUER, or no one could sign in through it",
+    );
+  return problems;
+}
+
+/** Whether `url` names this machine: the only issuer allowed over plain http. */
+export function isLoopbackUrl(url: URL): boolean {
+  return LOOPBACK_HOSTS.has(url.hostname);
 }
 
 /** The scheme this server answers on: https when it has a certificate (both PEM files; loadEnv checks the pair). */

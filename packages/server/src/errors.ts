@@ -143,6 +143,15 @@ export const REASONS = {
   NAME_TAKEN: { code: "CONFLICT", meaning: "an account with that name exists already" },
   LAST_ADMIN: { code: "CONFLICT", meaning: "the last administrator can be neither removed nor demoted" },
   OWN_ACCOUNT: { code: "BAD_REQUEST", meaning: "an administrator cannot remove the account they are signed in with" },
+  LOCAL_LOGIN_OFF: {
+    code: "FORBIDDEN",
+    meaning: "`SLS_LOCAL_LOGIN=off`: a console password signs in only accounts marked break-glass; sign in with SSO",
+  },
+  MANAGED_BY_PROVIDER: {
+    code: "CONFLICT",
+    meaning:
+      "the account comes from single sign-on: its role follows the provider's groups and it has no password to reset or mark break-glass",
+  },
 } as const satisfies Record<string, ReasonInfo>;
 
 export type Reason = keyof typeof REASONS;

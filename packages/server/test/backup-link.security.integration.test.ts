@@ -26,6 +26,8 @@ const ROOT: AccountRow = {
   createdAt: new Date(),
   passwordChangedAt: new Date(),
   lastLoginAt: null,
+  fromProvider: false,
+  breakGlass: false,
 };
 const STRANGER = new BackupLink("x".repeat(44), Date.now);
 

@@ -24,6 +24,8 @@ const ROOT: AccountRow = {
   createdAt: new Date(),
   passwordChangedAt: new Date(),
   lastLoginAt: null,
+  fromProvider: false,
+  breakGlass: false,
 };
 const PARTICIPANTS = 30;
 

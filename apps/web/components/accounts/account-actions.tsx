@@ -51,28 +51,51 @@ export function AccountActions({
   const remove = useMutation(
     trpc.admin.accounts.remove.mutationOptions({ onSuccess: done(`Account ${account.name} removed.`), onError }),
   );
+  const breakGlass = useMutation(
+    trpc.admin.accounts.setBreakGlass.mutationOptions({
+      onSuccess: done(
+        account.breakGlass
+          ? `${account.name} is no longer break-glass.`
+          : `${account.name} is break-glass: its password signs in even when local sign-in is off.`,
+      ),
+      onError,
+    }),
+  );
   const lastAdminNote = "The last administrator cannot be demoted or removed.";
 
   return (
     <div className="inline-flex gap-1.5">
-      <Button
-        size="sm"
-        onClick={() => setOpen("role")}
-        disabled={isLastAdmin}
-        title={isLastAdmin ? lastAdminNote : undefined}
-      >
-        Make {otherRole}
-      </Button>
-      <Button
-        size="sm"
-        onClick={() => {
-          setPassword("");
-          setPasswordError(undefined);
-          setOpen("password");
-        }}
-      >
-        Reset password
-      </Button>
+      {/* An account from single sign-on has no password, and its role follows the provider's groups. */}
+      {!account.fromProvider && (
+        <>
+          <Button
+            size="sm"
+            onClick={() => setOpen("role")}
+            disabled={isLastAdmin}
+            title={isLastAdmin ? lastAdminNote : undefined}
+          >
+            Make {otherRole}
+          </Button>
+          <Button
+            size="sm"
+            onClick={() => {
+              setPassword("");
+              setPasswordError(undefined);
+              setOpen("password");
+            }}
+          >
+            Reset password
+          </Button>
+          <Button
+            size="sm"
+            busy={breakGlass.isPending}
+            onClick={() => breakGlass.mutate({ id: account.id, breakGlass: !account.breakGlass })}
+            title="A break-glass account may sign in with its password even when SLS_LOCAL_LOGIN=off."
+          >
+            {account.breakGlass ? "Unmark break-glass" : "Mark break-glass"}
+          </Button>
+        </>
+      )}
       <Button
         size="sm"
         variant="ghost"

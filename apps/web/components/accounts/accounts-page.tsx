@@ -51,7 +51,9 @@ export function AccountsPage() {
                   {accounts.data.accounts.map((account) => (
                     <tr key={account.id} data-testid="account-row">
                       <td className="py-2 pr-4 font-medium">
-                        {account.name} {account.id === me.id && <span className="text-xs text-slate-400">(you)</span>}
+                        {account.name} {account.id === me.id && <span className="text-xs text-slate-400">(you)</span>}{" "}
+                        {account.fromProvider && <Badge>SSO</Badge>}
+                        {account.breakGlass && <Badge tone="warn">break-glass</Badge>}
                       </td>
                       <td className="py-2 pr-4">
                         <Badge tone={account.role === "admin" ? "info" : "neutral"}>{account.role}</Badge>

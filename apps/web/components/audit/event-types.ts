@@ -43,6 +43,7 @@ const EVENT_TYPES = {
   "admin.account-create": { label: "admin: account create", group: "admin" },
   "admin.account-role": { label: "admin: account role", group: "admin" },
   "admin.account-password": { label: "admin: account password", group: "admin" },
+  "admin.account-break-glass": { label: "admin: account break-glass", group: "admin" },
   "admin.account-remove": { label: "admin: account remove", group: "admin" },
   "admin.alerts": { label: "admin: alerts", group: "admin" },
   sync: { label: "Backup sync", group: "backup" },

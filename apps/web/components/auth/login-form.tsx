@@ -20,10 +20,22 @@ const ZLogin = z.object({
 });
 type LoginValues = z.infer<typeof ZLogin>;
 
+/** Why a single sign-on came back refused (`/login?sso=…`, a closed list the server sets). */
+const SSO_REFUSALS: Record<string, string> = {
+  "no-role":
+    "Your identity provider account is in none of the groups this console admits (administrators or viewers). Ask whoever manages your identity provider's groups to add you to one.",
+  failed: "Single sign-on failed: the identity provider's answer did not pass the console's checks. Try again.",
+  expired: "That sign-in took too long or was started in another browser. Start again with Sign in with SSO.",
+  denied: "The identity provider did not sign you in.",
+  unavailable: "The identity provider cannot be reached right now. Try again later, or sign in with a local account.",
+};
+
 export function LoginForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const next = safeNext(useSearchParams().get("next"));
+  const search = useSearchParams();
+  const next = safeNext(search.get("next"));
+  const ssoRefusal = SSO_REFUSALS[search.get("sso") ?? ""];
   const { state, leaving } = useAuthRedirect("login", next);
   const [refused, setRefused] = useState<string | null>(null);
   const form = useForm<LoginValues>({ resolver: zodResolver(ZLogin), defaultValues: { name: "", password: "" } });
@@ -48,6 +60,15 @@ export function LoginForm() {
       <h1 id="login-title" className="text-xl font-semibold">
         Sign in
       </h1>
+      {ssoRefusal && !refused && (
+        <p
+          role="alert"
+          data-testid="sso-error"
+          className="rounded-md border border-red-900 bg-red-950/60 px-3 py-2 text-sm text-red-200"
+        >
+          {ssoRefusal}
+        </p>
+      )}
       {refused && (
         <p
           role="alert"
@@ -74,6 +95,18 @@ export function LoginForm() {
       <Button type="submit" variant="primary" busy={form.formState.isSubmitting}>
         Sign in
       </Button>
+      {state.data.sso.enabled && (
+        // A full navigation, not a fetch: the server sends the browser on to the provider.
+        <a
+          href={`/api/auth/oidc/login?next=${encodeURIComponent(next)}`}
+          className="rounded-md border border-slate-700 px-3 py-2 text-center text-sm font-medium text-slate-100 hover:bg-slate-800"
+        >
+          Sign in with SSO
+        </a>
+      )}
+      {!state.data.sso.localLogin && (
+        <p className="text-xs text-slate-400">Passwords sign in break-glass accounts only.</p>
+      )}
     </form>
   );
 }

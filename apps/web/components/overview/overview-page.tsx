@@ -12,6 +12,7 @@ import { GroupFigures } from "./group-figures";
 import { ParticipantStates } from "./participant-states";
 import { PoolFigures } from "./pool-figures";
 import { SecretLengthWarning } from "./secret-length-warning";
+import { SsoUnreachableWarning } from "@/components/sso/sso-panel";
 import { UsageChartPanel } from "./usage-chart-panel";
 import { UtilisationBar } from "./utilisation-bar";
 
@@ -51,6 +52,7 @@ export function OverviewPage() {
               .
             </p>
           )}
+          <SsoUnreachableWarning />
           {(data.secretLength === "short" || data.secretLength === "unknown") && (
             <SecretLengthWarning known={data.secretLength === "short"} />
           )}

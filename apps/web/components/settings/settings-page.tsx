@@ -11,6 +11,7 @@ import { BackupForm } from "./backup-form";
 import { NumberSettingForm } from "./number-setting-form";
 import { OperationForm } from "./operation-form";
 import { SecretForm } from "./secret-form";
+import { SsoPanel } from "@/components/sso/sso-panel";
 
 export function SettingsPage() {
   const trpc = useTRPC();
@@ -73,6 +74,9 @@ export function SettingsPage() {
             approvalRequired={s.approvalRequired}
             alertThresholdPct={s.alertThresholdPct}
           />
+          <div className="xl:col-span-2">
+            <SsoPanel />
+          </div>
           <div className="xl:col-span-2">
             <BackupForm key={`backup-${JSON.stringify(s.backup)}`} backup={s.backup} />
           </div>

@@ -16,9 +16,11 @@ export function AccountMenu() {
   const router = useRouter();
   const logout = useMutation(
     trpc.auth.logout.mutationOptions({
-      onSuccess: () => {
+      onSuccess: ({ providerLogoutUrl }) => {
         queryClient.clear();
-        router.replace("/login");
+        // An account from single sign-on also signs out at the provider, which sends the browser back to /login.
+        if (providerLogoutUrl) window.location.assign(providerLogoutUrl);
+        else router.replace("/login");
       },
       onError: (error) => toast.error(`Could not sign out: ${refusalOf(error).message}`),
     }),

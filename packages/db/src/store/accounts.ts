@@ -1,6 +1,6 @@
 import type { Db } from "../client.ts";
 import type { Tx } from "./pool-transaction.ts";
-import type { AccountRole, AccountRow, NewAccount, SessionRow } from "./rows.ts";
+import type { AccountRole, AccountRow, NewAccount, ProviderIdentity, SessionRow } from "./rows.ts";
 
 const accountSelect = {
   id: true,
@@ -9,13 +9,21 @@ const accountSelect = {
   createdAt: true,
   passwordChangedAt: true,
   lastLoginAt: true,
+  oidcIssuer: true,
+  breakGlass: true,
 } as const;
 
-type RawAccount = Omit<AccountRow, "role"> & { role: string };
+type RawAccount = Omit<AccountRow, "role" | "fromProvider"> & { role: string; oidcIssuer: string | null };
 
-function toAccount(row: RawAccount): AccountRow {
-  return { ...row, role: row.role === "admin" ? "admin" : "viewer" };
+function toAccount({ oidcIssuer, ...row }: RawAccount): AccountRow {
+  return { ...row, role: row.role === "admin" ? "admin" : "viewer", fromProvider: oidcIssuer !== null };
 }
+
+/**
+ * The password verifier of an account made by single sign-on: not a scrypt verifier, so no
+ * password ever matches it; sign-in refuses such accounts before checking one anyway.
+ */
+export const PROVIDER_ACCOUNT_VERIFIER = "sso";
 
 /**
  * Administrator accounts inside a pool transaction (`PoolTransaction.accounts`): holding the pool
@@ -50,6 +58,38 @@ export class AccountTransaction {
       select: accountSelect,
     });
     return toAccount(row);
+  }
+
+  async findByIdentity(identity: ProviderIdentity): Promise<AccountRow | null> {
+    const row = await this.tx.adminAccount.findUnique({
+      where: { oidcIssuer_oidcSubject: { oidcIssuer: identity.issuer, oidcSubject: identity.subject } },
+      select: accountSelect,
+    });
+    return row ? toAccount(row) : null;
+  }
+
+  /** A new account for a person signing in through the provider for the first time (no password). */
+  async createFromProvider(
+    account: Omit<NewAccount, "passwordHash" | "breakGlass">,
+    identity: ProviderIdentity,
+  ): Promise<AccountRow> {
+    const { at, ...fields } = account;
+    const row = await this.tx.adminAccount.create({
+      data: {
+        ...fields,
+        passwordHash: PROVIDER_ACCOUNT_VERIFIER,
+        oidcIssuer: identity.issuer,
+        oidcSubject: identity.subject,
+        createdAt: at,
+        passwordChangedAt: at,
+      },
+      select: accountSelect,
+    });
+    return toAccount(row);
+  }
+
+  async setBreakGlass(id: string, breakGlass: boolean): Promise<AccountRow> {
+    return toAccount(await this.tx.adminAccount.update({ where: { id }, data: { breakGlass }, select: accountSelect }));
   }
 
   async setRole(id: string, role: AccountRole): Promise<AccountRow> {

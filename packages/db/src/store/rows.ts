@@ -172,6 +172,10 @@ export interface AccountRow {
   createdAt: Date;
   passwordChangedAt: Date;
   lastLoginAt: Date | null;
+  /** Made by single sign-on: no password, the role follows the provider's groups. */
+  fromProvider: boolean;
+  /** A local account that may sign in with its password even when SLS_LOCAL_LOGIN=off. */
+  breakGlass: boolean;
 }
 
 export interface NewAccount {
@@ -180,6 +184,13 @@ export interface NewAccount {
   role: AccountRole;
   passwordHash: string;
   at: Date;
+  breakGlass?: boolean;
+}
+
+/** A person as the identity provider names them, at a single sign-on. */
+export interface ProviderIdentity {
+  issuer: string;
+  subject: string;
 }
 
 export interface SessionRow {

@@ -4,3 +4,4 @@ export type * from "./appliance.ts";
 export type { RULES } from "./rules.ts";
 export { isSerial } from "./serial.ts";
 export { USAGE_RANGE_NAMES, USAGE_RANGE_SPANS, type TUsageRange } from "./usage-ranges.ts";
+export { safeNext } from "./safe-next.ts";

@@ -15,6 +15,7 @@ import type { AddressSet } from "./ip-address.ts";
 import { sendJson } from "./json-io.ts";
 import { procedurePaths, TRPC_BASE_PATH } from "./procedure-paths.ts";
 import { fromTrustedProxy } from "./remote-address.ts";
+import { createSsoRoutes } from "./sso-routes.ts";
 import { createTrpcRequestHandler } from "./trpc-handler.ts";
 import { createOperationsRoutes } from "../metrics/operations-routes.ts";
 
@@ -81,6 +82,7 @@ function readPem(file: string, variable: string): Buffer {
 export function createAppServer(services: Services, fallback?: Handler, options: ListenerOptions = {}): Server {
   const trpc = createTrpcRequestHandler(services);
   const operations = createOperationsRoutes(services);
+  const sso = createSsoRoutes(services);
   const allowedHosts = options.allowedHosts ?? AllowedHosts.from(undefined);
   const secure = Boolean(options.tls);
   return createListener(services, options, (req, res) => {
@@ -95,6 +97,7 @@ export function createAppServer(services: Services, fallback?: Handler, options:
       }
     }
     if (req.url?.startsWith(TRPC_BASE_PATH)) return trpc(req, res);
+    if (sso(req, res)) return;
     if (fallback) return fallback(req, res);
     sendJson(res, 404, { error: "not found" });
   });

@@ -15,6 +15,11 @@ export interface Readiness {
     migrations: ReadinessCheck;
     role: ReadinessCheck;
     handback: ReadinessCheck;
+    /**
+     * With single sign-on configured: whether its provider has been reached. Reported, never
+     * counted in `ready`: appliances and the console's local accounts work without it.
+     */
+    sso?: ReadinessCheck;
   };
 }
 
@@ -65,7 +70,10 @@ async function checkReadiness(services: Services): Promise<Readiness> {
     checkHandback(services),
   ]);
   const checks = { startup: STARTED, database: database.check, migrations, role, handback };
-  return { ready: Object.values(checks).every((c) => c.ok), checks };
+  const ready = Object.values(checks).every((c) => c.ok);
+  if (!services.sso) return { ready, checks };
+  const sso = services.sso.status();
+  return { ready, checks: { ...checks, sso: { ok: sso.reachable, detail: sso.detail } } };
 }
 
 async function checkMigrations(services: Services): Promise<ReadinessCheck> {

@@ -7,12 +7,16 @@ export function iso(date: Date | null): string | null {
   return date ? date.toISOString() : null;
 }
 
-export function accountDto(account: Pick<AccountRow, "id" | "name" | "role" | "createdAt" | "lastLoginAt">): TAccount {
+export function accountDto(
+  account: Pick<AccountRow, "id" | "name" | "role" | "createdAt" | "lastLoginAt" | "fromProvider" | "breakGlass">,
+): TAccount {
   return {
     id: account.id,
     name: account.name,
     role: account.role,
     createdAt: iso(account.createdAt),
     lastLoginAt: iso(account.lastLoginAt),
+    fromProvider: account.fromProvider,
+    breakGlass: account.breakGlass,
   };
 }

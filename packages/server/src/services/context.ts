@@ -13,6 +13,7 @@ import type { ShedCounter } from "./shed-counter.ts";
 import type { SettingsCache } from "./settings-cache.ts";
 import type { SetupCodes } from "./setup-code.ts";
 import type { Startup } from "./startup.ts";
+import type { SsoProvider } from "./admin/sso/sso-provider.ts";
 
 /** Everything a request handler may use, built once per process (see boot.ts). */
 export interface Services {
@@ -22,6 +23,10 @@ export interface Services {
   secretFailures: FailureLimiter;
   /** Failed console sign-ins, per account name and per address (services/admin/auth.ts). */
   loginFailures: FailureLimiter;
+  /** Single sign-on with an OpenID provider (SLS_OIDC_*), null when not configured. */
+  sso: SsoProvider | null;
+  /** SLS_LOCAL_LOGIN=on: every local account may sign in with its password; off: break-glass accounts only. */
+  localLogin: boolean;
   /** The one-time code `auth.setup` asks for while no account exists. */
   setupCodes: SetupCodes;
   /** Reverse proxies whose X-Forwarded-For names the client (SLS_TRUST_PROXY; http/remote-address.ts). */

@@ -27,6 +27,10 @@ export const ZAccount = z.object({
   role: ZRole,
   createdAt: z.string(),
   lastLoginAt: z.string().nullable(),
+  /** Made by single sign-on: no password, the role follows the provider's groups. */
+  fromProvider: z.boolean(),
+  /** A local account that may sign in with its password when SLS_LOCAL_LOGIN=off. */
+  breakGlass: z.boolean(),
 });
 export type TAccount = z.infer<typeof ZAccount>;
 
@@ -42,6 +46,9 @@ export type TSetRoleInput = z.infer<typeof ZSetRoleInput>;
 
 export const ZResetPasswordInput = z.object({ id: ZAccountId, password: ZNewPassword });
 export type TResetPasswordInput = z.infer<typeof ZResetPasswordInput>;
+
+export const ZSetBreakGlassInput = z.object({ id: ZAccountId, breakGlass: z.boolean() });
+export type TSetBreakGlassInput = z.infer<typeof ZSetBreakGlassInput>;
 
 export const ZRemoveAccountInput = z.object({ id: ZAccountId });
 export type TRemoveAccountInput = z.infer<typeof ZRemoveAccountInput>;

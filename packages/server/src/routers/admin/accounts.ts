@@ -4,9 +4,17 @@ import {
   ZCreateAccountInput,
   ZRemoveAccountInput,
   ZResetPasswordInput,
+  ZSetBreakGlassInput,
   ZSetRoleInput,
 } from "../../contracts/admin/accounts.ts";
-import { createAccount, listAccounts, removeAccount, resetPassword, setRole } from "../../services/admin/accounts.ts";
+import {
+  createAccount,
+  listAccounts,
+  removeAccount,
+  resetPassword,
+  setBreakGlass,
+  setRole,
+} from "../../services/admin/accounts.ts";
 import { adminProcedure, router } from "../../trpc.ts";
 import { accountDto } from "../dto.ts";
 
@@ -30,6 +38,11 @@ export const accountsRouter = router({
     .input(ZResetPasswordInput)
     .output(ZAccount)
     .mutation(async ({ ctx, input }) => accountDto(await resetPassword(ctx.services, ctx.account, input))),
+
+  setBreakGlass: adminProcedure
+    .input(ZSetBreakGlassInput)
+    .output(ZAccount)
+    .mutation(async ({ ctx, input }) => accountDto(await setBreakGlass(ctx.services, ctx.account, input))),
 
   remove: adminProcedure
     .input(ZRemoveAccountInput)

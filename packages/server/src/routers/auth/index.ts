@@ -1,6 +1,5 @@
 import { ZAccount } from "../../contracts/admin/accounts.ts";
-import { ZAuthState, ZLoginInput, ZSetupInput } from "../../contracts/auth.ts";
-import { ZOk } from "../../contracts/fields.ts";
+import { ZAuthState, ZLoginInput, ZLogoutOutput, ZSetupInput } from "../../contracts/auth.ts";
 import { RULES } from "../../contracts/rules.ts";
 import { authState, logIn, logOut, setUp } from "../../services/admin/auth.ts";
 import { consoleProcedure, router } from "../../trpc.ts";
@@ -10,7 +9,12 @@ import { accountDto } from "../dto.ts";
 export const authRouter = router({
   state: consoleProcedure.output(ZAuthState).query(async ({ ctx }) => {
     const { setupRequired, account } = await authState(ctx.services, ctx.web);
-    return { setupRequired, account: account ? accountDto(account) : null, rules: RULES };
+    return {
+      setupRequired,
+      account: account ? accountDto(account) : null,
+      rules: RULES,
+      sso: { enabled: ctx.services.sso !== null, localLogin: ctx.services.localLogin },
+    };
   }),
 
   setup: consoleProcedure
@@ -23,8 +27,8 @@ export const authRouter = router({
     .output(ZAccount)
     .mutation(async ({ ctx, input }) => accountDto(await logIn(ctx.services, ctx.web, ctx.remoteAddress, input))),
 
-  logout: consoleProcedure.output(ZOk).mutation(async ({ ctx }) => {
-    await logOut(ctx.services, ctx.web);
-    return { ok: true as const };
+  logout: consoleProcedure.output(ZLogoutOutput).mutation(async ({ ctx }) => {
+    const { providerLogoutUrl } = await logOut(ctx.services, ctx.web);
+    return { ok: true as const, providerLogoutUrl };
   }),
 });

@@ -5,6 +5,7 @@ import type {
   TCreateAccountInput,
   TRemoveAccountInput,
   TResetPasswordInput,
+  TSetBreakGlassInput,
   TSetRoleInput,
 } from "../../contracts/admin/accounts.ts";
 import { newAccountId } from "./auth.ts";
@@ -41,7 +42,7 @@ export async function createAccount(
 
 export function setRole(services: AccountServices, by: AccountRow, input: TSetRoleInput): Promise<AccountRow> {
   return changeAccounts(services, async (accounts, pool, at) => {
-    const target = await existing(accounts, input.id);
+    const target = local(await existing(accounts, input.id), "its role follows the provider's groups");
     if (target.role === "admin" && input.role !== "admin") await keepOneAdmin(accounts, target, "demoted");
     const updated = await accounts.setRole(target.id, input.role);
     await pool.audit([
@@ -64,7 +65,7 @@ export async function resetPassword(
 ): Promise<AccountRow> {
   const passwordHash = await hashPassword(input.password);
   return changeAccounts(services, async (accounts, pool, at) => {
-    const target = await existing(accounts, input.id);
+    const target = local(await existing(accounts, input.id), "it has no password: it signs in at the provider");
     const updated = await accounts.setPassword(target.id, passwordHash, at);
     await pool.audit([{ at, type: "admin.account-password", actor: adminActor(by), detail: { account: target.name } }]);
     return updated;
@@ -91,6 +92,33 @@ export function removeAccount(
     ]);
     return target;
   });
+}
+
+/** Marks a local account break-glass (it may sign in with its password when SLS_LOCAL_LOGIN=off), or not. */
+export function setBreakGlass(
+  services: AccountServices,
+  by: AccountRow,
+  input: TSetBreakGlassInput,
+): Promise<AccountRow> {
+  return changeAccounts(services, async (accounts, pool, at) => {
+    const target = local(await existing(accounts, input.id), "it signs in at the provider, never with a password");
+    const updated = await accounts.setBreakGlass(target.id, input.breakGlass);
+    await pool.audit([
+      {
+        at,
+        type: "admin.account-break-glass",
+        actor: adminActor(by),
+        detail: { account: target.name, breakGlass: input.breakGlass },
+      },
+    ]);
+    return updated;
+  });
+}
+
+/** The account, if local: one from single sign-on is the provider's to manage. */
+function local(account: AccountRow, why: string): AccountRow {
+  if (!account.fromProvider) return account;
+  throw new AdminError("MANAGED_BY_PROVIDER", `${account.name} comes from single sign-on: ${why}.`);
 }
 
 function changeAccounts<R>(

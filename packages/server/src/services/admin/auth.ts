@@ -8,10 +8,14 @@ import type { WebRequest } from "../../auth/web-request.ts";
 import type { TLoginInput, TSetupInput } from "../../contracts/auth.ts";
 import { adminActor, recordAdminEvent } from "./events.ts";
 import { currentSession, endSession, startSession } from "./sessions.ts";
+import { ssoLogoutUrl } from "./sso/sso-sign-in.ts";
 import type { Services } from "../context.ts";
 
 /** What a sign-in uses: the accounts and sessions, the guessing limiter (auth/guesses.ts) and the log. */
-type SignInServices = Pick<Services, "store" | "now" | "log" | "secrets" | "secretFailures" | "loginFailures">;
+type SignInServices = Pick<
+  Services,
+  "store" | "now" | "log" | "secrets" | "secretFailures" | "loginFailures" | "localLogin"
+>;
 
 /**
  * Sign-in failures in 15 min: per address slowed after 3 (0.5 s more each, at most 10 s) and
@@ -66,7 +70,15 @@ export async function setUp(
   const account = await services.store.inPoolTransaction(async (pool) => {
     const { accounts } = pool;
     if ((await accounts.count()) > 0) throw setupDone();
-    const created = await accounts.create({ id: newAccountId(), name: input.name, role: "admin", passwordHash, at });
+    // Break-glass: the one who set the console up can still sign in if single sign-on fails.
+    const created = await accounts.create({
+      id: newAccountId(),
+      name: input.name,
+      role: "admin",
+      passwordHash,
+      at,
+      breakGlass: true,
+    });
     await pool.audit([{ at, type: "admin.setup", actor: adminActor(created), detail: { account: created.name } }]);
     return created;
   });
@@ -91,18 +103,24 @@ export async function logIn(
     throw new AdminError("SETUP_REQUIRED", "No account exists yet; create the first administrator on the setup page.");
   }
   const attempt = await admitSignIn(services, { address: remoteAddress, account: input.name });
-  const found = await services.store.accounts.credentials(input.name);
+  const stored = await services.store.accounts.credentials(input.name);
+  // An account from single sign-on has no password: its name is as unknown here as a wrong one.
+  const found = stored?.account.fromProvider ? null : stored;
   // The session is created only while the verifier checked is still the account's: a sign-in
   // with the old password that a reset overtook during the check is a wrong password.
+  let localLoginOff = false;
   const signedIn = await attempt.check(async () => {
     if (!found) {
       await spendVerificationTime(input.password, attempt.suspect);
       return false;
     }
-    return (
-      (await verifyPassword(input.password, found.passwordHash, attempt.suspect)) &&
-      (await startSession(services, web, { id: found.account.id, passwordHash: found.passwordHash }))
-    );
+    if (!(await verifyPassword(input.password, found.passwordHash, attempt.suspect))) return false;
+    // The right password is no failed guess, even where local sign-in is off for this account.
+    if (!services.localLogin && !found.account.breakGlass) {
+      localLoginOff = true;
+      return true;
+    }
+    return startSession(services, web, { id: found.account.id, passwordHash: found.passwordHash });
   });
   if (!found || !signedIn) {
     // The name typed is recorded only when it is an account's: a password typed into the name
@@ -112,6 +130,21 @@ export async function logIn(
     await recordAdminEvent(services, { type: "admin.login-failed", actor: `address:${remoteAddress}`, detail: named });
     throw new AdminError("BAD_CREDENTIALS", "Wrong account name or password.");
   }
+  if (localLoginOff) {
+    services.log.warn("console sign-in refused: local sign-in is off and the account is not break-glass", {
+      name: input.name,
+      remoteAddress,
+    });
+    await recordAdminEvent(services, {
+      type: "admin.login-failed",
+      actor: `address:${remoteAddress}`,
+      detail: { name: input.name, reason: "local sign-in off, not a break-glass account" },
+    });
+    throw new AdminError(
+      "LOCAL_LOGIN_OFF",
+      "Sign-in with a console password is off here (SLS_LOCAL_LOGIN=off) except for break-glass accounts: use Sign in with SSO.",
+    );
+  }
   await recordAdminEvent(services, {
     type: "admin.login",
     actor: adminActor(found.account),
@@ -120,8 +153,19 @@ export async function logIn(
   return found.account;
 }
 
-export async function logOut(services: Pick<Services, "store" | "now">, web: WebRequest): Promise<void> {
+/**
+ * Ends the console session; for an account from single sign-on, also answers where the browser
+ * ends the provider's session (RP-initiated logout), when the provider offers it.
+ */
+export async function logOut(
+  services: Pick<Services, "store" | "now" | "sso">,
+  web: WebRequest,
+): Promise<{ providerLogoutUrl: string | null }> {
   const session = await currentSession(services, web);
   await endSession(services, web);
-  if (session) await recordAdminEvent(services, { type: "admin.logout", actor: adminActor(session.account) });
+  if (!session) return { providerLogoutUrl: null };
+  await recordAdminEvent(services, { type: "admin.logout", actor: adminActor(session.account) });
+  return {
+    providerLogoutUrl: session.account.fromProvider && services.sso ? await ssoLogoutUrl(services.sso, web) : null,
+  };
 }

@@ -1,9 +1,12 @@
 import type { AccountRow, AuditInput } from "@sls/db";
 import type { Services } from "../context.ts";
 
-/** How an administrator appears as the actor of audit rows. */
-export function adminActor(account: Pick<AccountRow, "name">): string {
-  return `admin:${account.name}`;
+/**
+ * How an administrator appears as the actor of audit rows: `admin:<name>`, and
+ * `admin:sso:<name>` for an account from single sign-on (a local name cannot hold a colon).
+ */
+export function adminActor(account: Pick<AccountRow, "name"> & Partial<Pick<AccountRow, "fromProvider">>): string {
+  return account.fromProvider ? `admin:sso:${account.name}` : `admin:${account.name}`;
 }
 
 /** An administrator action that changes nothing else, e.g. a sign-in: its own short transaction. */
