@@ -71,6 +71,8 @@ export const ADMIN_EVENT_TYPES = [
   "admin.account-role",
   "admin.account-password",
   "admin.account-remove",
+  "admin.token-create",
+  "admin.token-revoke",
   "admin.alerts",
   "admin.policy",
 ] as const;

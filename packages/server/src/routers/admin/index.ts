@@ -7,6 +7,7 @@ import { overviewRouter } from "./overview.ts";
 import { participantsRouter } from "./participants.ts";
 import { policyRouter } from "./policy.ts";
 import { settingsRouter } from "./settings.ts";
+import { tokensRouter } from "./tokens.ts";
 
 /** The admin console's API: every procedure needs a signed-in account, every change an administrator. */
 export const adminRouter = router({
@@ -18,4 +19,5 @@ export const adminRouter = router({
   alerts: alertsRouter,
   capacity: capacityRouter,
   policy: policyRouter,
+  tokens: tokensRouter,
 });
