@@ -122,7 +122,7 @@ const CHECKS = [
     why: "the root script behind `npm run pnpm -- …`: the pinned pnpm answers",
   },
   {
-    match: /^(?:npm run sls(?: --)?|pnpm sls|sls)(?: (.*))?$/,
+    match: /^(?:npm run (?:--silent )?sls(?: --)?|pnpm sls|sls)(?: (.*))?$/,
     run: (m) => {
       // The command's own words (`settings set`, `participants`): its help, which needs no server.
       const named = (m[1] ?? "")
@@ -133,6 +133,12 @@ const CHECKS = [
     },
     expect: /usage: sls/,
     why: "the command line needs a running server and a token: the same command's `--help`, through npm, scripts/with-tools.mjs and the `sls` binary (packages/cli's tests run every command against a real server)",
+  },
+  {
+    match: /^npm run pnpm -- --filter @sls\/cli reference$/,
+    run: () => "npm run pnpm -- --filter @sls/cli reference -- --check",
+    expect: /the CLI reference is up to date/,
+    why: "rewrites the CLI reference of docs/automation.md from the CLI's help: `--check` runs the same generator through pnpm and tsx and writes nothing (packages/cli/test/reference.test.ts checks the same)",
   },
   {
     match: /^npm run pnpm -- --filter @sls\/simulator start -- (.*)$/,

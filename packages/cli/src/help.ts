@@ -78,6 +78,6 @@ export function reference(): string {
   const block = (text: string) => ["```text", text, "```"].join("\n");
   return [
     block(mainHelp()),
-    ...COMMANDS.map((command) => [`### \`sls ${command.name}\``, "", block(commandHelp(command))].join("\n")),
+    ...COMMANDS.map((command) => [`#### \`sls ${command.name}\``, "", block(commandHelp(command))].join("\n")),
   ].join("\n\n");
 }
