@@ -23,7 +23,7 @@ export interface Call {
 }
 
 /** A command's answer: the object `--json` prints, and the text a person reads. */
-export interface Result {
+interface Result {
   json: unknown;
   text: string;
 }

@@ -3,9 +3,8 @@ import { z } from "zod";
 
 /** What a token may do: `viewer` reads, `admin` also changes (never more than its creator's role). */
 export const ZApiTokenScope = z.enum(ACCOUNT_ROLES);
-export type TApiTokenScope = z.infer<typeof ZApiTokenScope>;
 
-export const API_TOKEN_STATES = ["active", "expired", "revoked"] as const;
+const API_TOKEN_STATES = ["active", "expired", "revoked"] as const;
 
 /** A token as listed: never the token itself, which is shown once when it is created. */
 export const ZApiToken = z.object({
@@ -23,7 +22,7 @@ export type TApiToken = z.infer<typeof ZApiToken>;
 
 export const ZApiTokenList = z.object({ tokens: z.array(ZApiToken) });
 
-export const ZApiTokenName = z
+const ZApiTokenName = z
   .string()
   .trim()
   .min(1, "is required")

@@ -12,7 +12,7 @@ import { type AdminCaller, adminActor } from "./events.ts";
 type TokenServices = Pick<Services, "store" | "now">;
 
 /** A token's last use is written at most this often, however many calls it makes. */
-export const LAST_USED_PRECISION_MS = MINUTE_MS;
+const LAST_USED_PRECISION_MS = MINUTE_MS;
 
 export function listApiTokens(services: Pick<Services, "store">): Promise<ApiTokenRow[]> {
   return services.store.apiTokens.list();
