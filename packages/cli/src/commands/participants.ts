@@ -86,28 +86,32 @@ export const approve: Command = {
   },
 };
 
-export const release: Command = {
-  name: "release",
-  ...serialArg,
-  summary: "Force-release a participant: take back all its sessions and drop its pending demand.",
-  async run({ api, args }) {
-    const answer = await api.admin.participants.forceRelease.mutate({ serial: args[0]! });
-    return {
-      json: answer,
-      text: `Released ${args[0]}: ${answer.freed} sessions taken back, ${answer.withdrawn} pending dropped.`,
-    };
-  },
-};
+/** Force-release and remove: both take back the participant's sessions and drop its pending demand. */
+function reclaiming(name: string, summary: string, done: string, procedure: "forceRelease" | "remove"): Command {
+  return {
+    name,
+    ...serialArg,
+    summary,
+    async run({ api, args }) {
+      const answer = await api.admin.participants[procedure].mutate({ serial: args[0]! });
+      return {
+        json: answer,
+        text: `${done} ${args[0]}: ${answer.freed} sessions taken back, ${answer.withdrawn} pending dropped.`,
+      };
+    },
+  };
+}
 
-export const remove: Command = {
-  name: "remove",
-  ...serialArg,
-  summary: "Remove a participant: its sessions return to the pool and it must register again.",
-  async run({ api, args }) {
-    const answer = await api.admin.participants.remove.mutate({ serial: args[0]! });
-    return {
-      json: answer,
-      text: `Removed ${args[0]}: ${answer.freed} sessions taken back, ${answer.withdrawn} pending dropped.`,
-    };
-  },
-};
+export const release = reclaiming(
+  "release",
+  "Force-release a participant: take back all its sessions and drop its pending demand.",
+  "Released",
+  "forceRelease",
+);
+
+export const remove = reclaiming(
+  "remove",
+  "Remove a participant: its sessions return to the pool and it must register again.",
+  "Removed",
+  "remove",
+);

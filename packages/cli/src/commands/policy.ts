@@ -5,6 +5,7 @@ import { type Call, type Command, checked } from "../command.ts";
 import { UsageError } from "../failures.ts";
 import { fields, table, when } from "../output.ts";
 
+type Result = Awaited<ReturnType<Command["run"]>>;
 type Effect = Awaited<ReturnType<Api["admin"]["policy"]["preview"]["mutate"]>>;
 
 const FILE_DETAILS = [
@@ -78,26 +79,32 @@ export const policyGet: Command = {
   },
 };
 
-export const policyPreview: Command = {
-  name: "policy preview",
-  args: "FILE",
-  arity: { min: 1, max: 1 },
-  summary: "What saving the policy in FILE would do, per group; nothing is changed.",
-  details: FILE_DETAILS,
-  async run({ api, args, readStdin }) {
+/** `policy preview` and `policy save`: the policy in FILE, sent to one procedure. */
+function withPolicyFile(name: string, summary: string, send: (api: Api, call: Call) => Promise<Result>): Command {
+  return {
+    name,
+    args: "FILE",
+    arity: { min: 1, max: 1 },
+    summary,
+    details: FILE_DETAILS,
+    run: (call) => send(call.api, call),
+  };
+}
+
+export const policyPreview = withPolicyFile(
+  "policy preview",
+  "What saving the policy in FILE would do, per group; nothing is changed.",
+  async (api, { args, readStdin }) => {
     const effect = await api.admin.policy.preview.mutate(await definitionIn(args[0]!, readStdin));
     return { json: effect, text: effectText(effect) };
   },
-};
+);
 
-export const policySave: Command = {
-  name: "policy save",
-  args: "FILE",
-  arity: { min: 1, max: 1 },
-  summary: "Put the policy in FILE in force, as a new version (the server checks it first).",
-  details: FILE_DETAILS,
-  async run({ api, args, readStdin }) {
+export const policySave = withPolicyFile(
+  "policy save",
+  "Put the policy in FILE in force, as a new version (the server checks it first).",
+  async (api, { args, readStdin }) => {
     const saved = await api.admin.policy.save.mutate(await definitionIn(args[0]!, readStdin));
     return { json: saved, text: `Saved policy version ${saved.version}.\n${effectText(saved)}` };
   },
-};
+);

@@ -2,7 +2,8 @@ import type { Db } from "../client.ts";
 import type { Tx } from "./pool-transaction.ts";
 import type { AccountRole, AccountRow, NewAccount, SessionRow } from "./rows.ts";
 
-const accountSelect = {
+/** The account columns any answer may carry: never the password verifier. */
+export const accountSelect = {
   id: true,
   name: true,
   role: true,
@@ -11,9 +12,9 @@ const accountSelect = {
   lastLoginAt: true,
 } as const;
 
-type RawAccount = Omit<AccountRow, "role"> & { role: string };
+export type RawAccount = Omit<AccountRow, "role"> & { role: string };
 
-function toAccount(row: RawAccount): AccountRow {
+export function toAccount(row: RawAccount): AccountRow {
   return { ...row, role: row.role === "admin" ? "admin" : "viewer" };
 }
 

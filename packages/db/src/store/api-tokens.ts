@@ -1,4 +1,5 @@
 import type { Db } from "../client.ts";
+import { accountSelect, type RawAccount, toAccount } from "./accounts.ts";
 import type { AccountRole, AccountRow } from "./rows.ts";
 import type { Tx } from "./pool-transaction.ts";
 
@@ -31,15 +32,6 @@ export interface ApiTokenCredentials {
   account: AccountRow;
 }
 
-const accountSelect = {
-  id: true,
-  name: true,
-  role: true,
-  createdAt: true,
-  passwordChangedAt: true,
-  lastLoginAt: true,
-} as const;
-
 const tokenSelect = {
   id: true,
   name: true,
@@ -51,18 +43,11 @@ const tokenSelect = {
   account: { select: accountSelect },
 } as const;
 
-type RawToken = Omit<ApiTokenRow, "scope" | "createdBy"> & {
-  scope: string;
-  account: Omit<AccountRow, "role"> & { role: string };
-};
-
-function roleOf(value: string): AccountRole {
-  return value === "admin" ? "admin" : "viewer";
-}
+type RawToken = Omit<ApiTokenRow, "scope" | "createdBy"> & { scope: string; account: RawAccount };
 
 function toToken(row: RawToken): ApiTokenRow {
   const { account, scope, ...fields } = row;
-  return { ...fields, scope: roleOf(scope), createdBy: account.name };
+  return { ...fields, scope: scope === "admin" ? "admin" : "viewer", createdBy: account.name };
 }
 
 /** API tokens inside a pool transaction (`PoolTransaction.apiTokens`): created and revoked with their audit row. */
@@ -98,7 +83,7 @@ export class ApiTokenRepository {
   async findByHash(tokenHash: string): Promise<ApiTokenCredentials | null> {
     const row = await this.db.apiToken.findUnique({ where: { tokenHash }, select: tokenSelect });
     if (!row) return null;
-    return { token: toToken(row), account: { ...row.account, role: roleOf(row.account.role) } };
+    return { token: toToken(row), account: toAccount(row.account) };
   }
 
   /** Records a use, only where the last recorded one is older than `staleBefore`: at most one write per period. */
