@@ -122,6 +122,25 @@ const CHECKS = [
     why: "the root script behind `npm run pnpm -- …`: the pinned pnpm answers",
   },
   {
+    match: /^(?:npm run (?:--silent )?sls(?: --)?|pnpm sls|sls)(?: (.*))?$/,
+    run: (m) => {
+      // The command's own words (`settings set`, `participants`): its help, which needs no server.
+      const named = (m[1] ?? "")
+        .split(/\s+/)
+        .filter((word) => /^[a-z]+$/.test(word))
+        .slice(0, 2);
+      return `npm run sls -- ${named.join(" ")} --help`;
+    },
+    expect: /usage: sls/,
+    why: "the command line needs a running server and a token: the same command's `--help`, through npm, scripts/with-tools.mjs and the `sls` binary (packages/cli's tests run every command against a real server)",
+  },
+  {
+    match: /^npm run pnpm -- --filter @sls\/cli reference$/,
+    run: () => "npm run pnpm -- --filter @sls/cli reference -- --check",
+    expect: /the CLI reference is up to date/,
+    why: "rewrites the CLI reference of docs/automation.md from the CLI's help: `--check` runs the same generator through pnpm and tsx and writes nothing (packages/cli/test/reference.test.ts checks the same)",
+  },
+  {
     match: /^npm run pnpm -- --filter @sls\/simulator start -- (.*)$/,
     run: () => "npm run pnpm -- --filter @sls/simulator start -- --help",
     expect: /--curve/,

@@ -19,6 +19,13 @@ export {
   type Sums,
 } from "./store/backup-store.ts";
 export { AccountRepository, AccountTransaction, PROVIDER_ACCOUNT_VERIFIER } from "./store/accounts.ts";
+export {
+  ApiTokenRepository,
+  ApiTokenTransaction,
+  type ApiTokenCredentials,
+  type ApiTokenRow,
+  type NewApiToken,
+} from "./store/api-tokens.ts";
 export { AuditQueries } from "./store/audit-query.ts";
 export { ParticipantQueries } from "./store/participants-query.ts";
 export { UsageRepository } from "./store/usage.ts";

@@ -72,6 +72,8 @@ export const ADMIN_EVENT_TYPES = [
   "admin.account-password",
   "admin.account-break-glass",
   "admin.account-remove",
+  "admin.token-create",
+  "admin.token-revoke",
   "admin.alerts",
   "admin.policy",
 ] as const;

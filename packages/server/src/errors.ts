@@ -110,7 +110,7 @@ export const REASONS = {
   },
   NOT_FOUND: {
     code: "NOT_FOUND",
-    meaning: "the participant or account named no longer exists, or the path names no procedure",
+    meaning: "the participant, account or API token named no longer exists, or the path names no procedure",
   },
   INTERNAL: {
     code: "INTERNAL_SERVER_ERROR",
@@ -133,9 +133,19 @@ export const REASONS = {
   BAD_CREDENTIALS: { code: "UNAUTHORIZED", meaning: "wrong account name or password" },
   LOGIN_RATE_LIMITED: {
     code: "TOO_MANY_REQUESTS",
-    meaning: "too many failed sign-ins or setup codes from this address (or its IPv6 /64); wait `retryAfterMs`",
+    meaning:
+      "too many failed sign-ins, setup codes or unknown API tokens from this address (or its IPv6 /64); wait `retryAfterMs`",
   },
-  ADMIN_ONLY: { code: "FORBIDDEN", meaning: "a viewer account asked for a change only an administrator may make" },
+  BAD_API_TOKEN: {
+    code: "UNAUTHORIZED",
+    meaning: "an admin call's `Authorization: Bearer` names no API token; counted like a wrong password",
+  },
+  API_TOKEN_REVOKED: { code: "UNAUTHORIZED", meaning: "the API token was revoked: create a new one" },
+  API_TOKEN_EXPIRED: { code: "UNAUTHORIZED", meaning: "the API token has passed its expiry: create a new one" },
+  ADMIN_ONLY: {
+    code: "FORBIDDEN",
+    meaning: "a viewer account (or a token of viewer scope) asked for a change only an administrator may make",
+  },
   CROSS_SITE_REQUEST: {
     code: "FORBIDDEN",
     meaning: "a console call that did not come from the console's own pages (possible cross-site request)",

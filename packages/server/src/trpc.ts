@@ -6,6 +6,8 @@ import type { WebRequest } from "./auth/web-request.ts";
 import { toCallError } from "./call-error.ts";
 import { retryLater, SlsError } from "./errors.ts";
 import { recordCall } from "./services/call-record.ts";
+import { apiTokenCaller } from "./services/admin/api-tokens.ts";
+import type { AdminCaller } from "./services/admin/events.ts";
 import { currentSession } from "./services/admin/sessions.ts";
 import { badToken, type AuthenticatedParticipant } from "./services/appliance/shared.ts";
 import type { Services } from "./services/context.ts";
@@ -175,17 +177,38 @@ export const consoleProcedure = publicProcedure.use(({ ctx, type, next }) => {
   return next({ ctx: { web: ctx.web } });
 });
 
-/** Any signed-in account: what viewers may do (read). */
-export const viewerProcedure = consoleProcedure.use(async ({ ctx, next }) => {
+/**
+ * Any signed-in account, or an API token (`Authorization: Bearer sls_tok_…`): what viewers may do
+ * (read). A call that carries a bearer token is the token's alone: its cookie is never read, so a
+ * bad token is refused even beside a good session, and the session is not renewed. It still needs
+ * the web port and a same-site (or absent) Origin; it needs no console header, which guards only
+ * against forms on other sites sending the browser's cookie, and a page on another site cannot add
+ * an `Authorization` header without a CORS preflight this server never grants.
+ */
+export const viewerProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
+  if (!ctx.web) throw notSignedIn();
+  const token = bearerToken(ctx.authorization);
+  if (token !== null) {
+    assertSameOrigin(ctx.web, "query");
+    const account = await apiTokenCaller(ctx.services, token, ctx.remoteAddress);
+    return next({ ctx: { web: ctx.web, account } });
+  }
+  assertSameOrigin(ctx.web, type);
   const session = await currentSession(ctx.services, ctx.web);
   if (!session) throw notSignedIn();
-  return next({ ctx: { account: session.account, sessionTokenHash: session.tokenHash } });
+  const account: AdminCaller = session.account;
+  return next({ ctx: { web: ctx.web, account } });
 });
 
-/** Administrators only: every change, and the accounts page. */
+/** Administrators only (and admin-scope tokens of administrators): every change, and the accounts page. */
 export const adminProcedure = viewerProcedure.use(({ ctx, next }) => {
   if (ctx.account.role !== "admin") {
-    throw new AdminError("ADMIN_ONLY", `Account ${ctx.account.name} is a viewer; only an administrator can do this.`);
+    throw new AdminError(
+      "ADMIN_ONLY",
+      ctx.account.apiToken
+        ? `API token ${ctx.account.apiToken.name} has viewer scope (or its creator ${ctx.account.name} is a viewer now); only an admin token of an administrator can do this.`
+        : `Account ${ctx.account.name} is a viewer; only an administrator can do this.`,
+    );
   }
   return next();
 });

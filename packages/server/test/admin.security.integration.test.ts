@@ -65,6 +65,9 @@ const VALID_INPUT: Record<string, unknown> = {
   "admin.policy.preview": { groups: [], poolPaused: false, caps: {} },
   "admin.policy.save": { groups: [], poolPaused: false, caps: {} },
   "admin.policy.rollback": { version: 1 },
+  "admin.tokens.list": undefined,
+  "admin.tokens.create": { name: "intruder", scope: "admin" },
+  "admin.tokens.revoke": { id: "tok_unknown" },
 };
 
 function call(client: ConsoleClient, { path, kind }: { path: string; kind: Kind }) {
@@ -141,7 +144,7 @@ describe.each(providers())("admin console access control on %s", (provider) => {
   it("lets a viewer read everything but the accounts", async () => {
     for (const procedure of adminProcedures().filter((p) => p.kind === "query")) {
       const result = await call(viewer, procedure);
-      if (procedure.path === "admin.accounts.list") {
+      if (procedure.path === "admin.accounts.list" || procedure.path === "admin.tokens.list") {
         expect(result, procedure.path).toMatchObject({ ok: false, status: 403 });
       } else {
         expect(result.ok, `${procedure.path}: ${JSON.stringify(result)}`).toBe(true);

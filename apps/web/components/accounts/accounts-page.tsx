@@ -11,6 +11,7 @@ import { formatAgo, formatDateTime } from "@/lib/format";
 import { useRules } from "@/lib/use-rules";
 import { useTRPC } from "@/lib/trpc";
 import { AccountActions } from "./account-actions";
+import { ApiTokensPanel } from "./api-tokens-panel";
 import { NewAccountForm } from "./new-account-form";
 
 export function AccountsPage() {
@@ -81,6 +82,7 @@ export function AccountsPage() {
         </Panel>
         {rules && <NewAccountForm rules={rules} />}
       </div>
+      <ApiTokensPanel />
     </>
   );
 }

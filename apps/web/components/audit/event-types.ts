@@ -45,6 +45,8 @@ const EVENT_TYPES = {
   "admin.account-password": { label: "admin: account password", group: "admin" },
   "admin.account-break-glass": { label: "admin: account break-glass", group: "admin" },
   "admin.account-remove": { label: "admin: account remove", group: "admin" },
+  "admin.token-create": { label: "admin: API token create", group: "admin" },
+  "admin.token-revoke": { label: "admin: API token revoke", group: "admin" },
   "admin.alerts": { label: "admin: alerts", group: "admin" },
   sync: { label: "Backup sync", group: "backup" },
   handback: { label: "Hand-back", group: "backup" },

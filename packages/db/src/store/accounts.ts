@@ -2,7 +2,8 @@ import type { Db } from "../client.ts";
 import type { Tx } from "./pool-transaction.ts";
 import type { AccountRole, AccountRow, NewAccount, ProviderIdentity, SessionRow } from "./rows.ts";
 
-const accountSelect = {
+/** The account columns any answer may carry: never the password verifier. */
+export const accountSelect = {
   id: true,
   name: true,
   role: true,
@@ -13,9 +14,9 @@ const accountSelect = {
   breakGlass: true,
 } as const;
 
-type RawAccount = Omit<AccountRow, "role" | "fromProvider"> & { role: string; oidcIssuer: string | null };
+export type RawAccount = Omit<AccountRow, "role" | "fromProvider"> & { role: string; oidcIssuer: string | null };
 
-function toAccount({ oidcIssuer, ...row }: RawAccount): AccountRow {
+export function toAccount({ oidcIssuer, ...row }: RawAccount): AccountRow {
   return { ...row, role: row.role === "admin" ? "admin" : "viewer", fromProvider: oidcIssuer !== null };
 }
 

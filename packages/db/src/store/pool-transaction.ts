@@ -1,5 +1,6 @@
 import type { Db } from "../client.ts";
 import { AccountTransaction } from "./accounts.ts";
+import { ApiTokenTransaction } from "./api-tokens.ts";
 import { BackupTransaction } from "./backup-transaction.ts";
 import {
   chunked,
@@ -131,6 +132,7 @@ export class PoolTransaction {
   private readonly committed = new Map<string, ParticipantRecord>();
   private readonly committedRemovals = new Set<string>();
   private accountView: AccountTransaction | null = null;
+  private apiTokenView: ApiTokenTransaction | null = null;
   private backupView: BackupTransaction | null = null;
 
   constructor(
@@ -149,6 +151,12 @@ export class PoolTransaction {
   get accounts(): AccountTransaction {
     this.accountView ??= new AccountTransaction(this.tx);
     return this.accountView;
+  }
+
+  /** The admin API's tokens, in this transaction: created and revoked with their audit row. */
+  get apiTokens(): ApiTokenTransaction {
+    this.apiTokenView ??= new ApiTokenTransaction(this.tx);
+    return this.apiTokenView;
   }
 
   /** The backup role's take-over, hand-back and sync apply, in this transaction. */

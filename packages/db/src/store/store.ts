@@ -14,6 +14,7 @@ import type {
 } from "./rows.ts";
 import { participantSelect, serverSelect, toServerRow } from "./selects.ts";
 import { AccountRepository } from "./accounts.ts";
+import { ApiTokenRepository } from "./api-tokens.ts";
 import { AuditQueries } from "./audit-query.ts";
 import { ParticipantQueries } from "./participants-query.ts";
 import { OverviewQueries } from "./overview-query.ts";
@@ -261,6 +262,7 @@ export class Store {
 
   private adminRepositories?: {
     accounts: AccountRepository;
+    apiTokens: ApiTokenRepository;
     participantQueries: ParticipantQueries;
     auditQueries: AuditQueries;
     usage: UsageRepository;
@@ -274,6 +276,7 @@ export class Store {
   private get admin() {
     this.adminRepositories ??= {
       accounts: new AccountRepository(this.db),
+      apiTokens: new ApiTokenRepository(this.db),
       participantQueries: new ParticipantQueries(this.db, this.dialect),
       auditQueries: new AuditQueries(this.db),
       usage: new UsageRepository(this.db),
@@ -288,6 +291,11 @@ export class Store {
 
   get accounts(): AccountRepository {
     return this.admin.accounts;
+  }
+
+  /** The admin API's tokens: the list and the lookup of each bearer call. */
+  get apiTokens(): ApiTokenRepository {
+    return this.admin.apiTokens;
   }
 
   get participantQueries(): ParticipantQueries {

@@ -57,6 +57,20 @@ export function admitSignIn(services: GuessServices, subject: GuessSubject): Pro
   );
 }
 
+/**
+ * Admits one admin call's API token the way a sign-in is admitted: unknown tokens count against
+ * the same budget as wrong passwords, per address (and IPv6 /64).
+ */
+export function admitApiToken(services: Pick<GuessServices, "loginFailures">, address: string): Promise<Admitted> {
+  return admitAttempt(services.loginFailures, { address }, (refusal) =>
+    retryLater(
+      "LOGIN_RATE_LIMITED",
+      `Too many unknown API tokens or failed sign-ins ${from(refusal, address)}; try again in ${inSeconds(refusal)}.`,
+      refusal.retryAfterMs,
+    ),
+  );
+}
+
 function tooManyWrongSecrets(refusal: Refusal, address: string): SlsError {
   return retryLater(
     "RATE_LIMITED",

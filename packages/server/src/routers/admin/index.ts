@@ -8,6 +8,7 @@ import { participantsRouter } from "./participants.ts";
 import { policyRouter } from "./policy.ts";
 import { settingsRouter } from "./settings.ts";
 import { ssoRouter } from "./sso.ts";
+import { tokensRouter } from "./tokens.ts";
 
 /** The admin console's API: every procedure needs a signed-in account, every change an administrator. */
 export const adminRouter = router({
@@ -20,4 +21,5 @@ export const adminRouter = router({
   capacity: capacityRouter,
   policy: policyRouter,
   sso: ssoRouter,
+  tokens: tokensRouter,
 });
