@@ -17,6 +17,7 @@ import { procedurePaths, TRPC_BASE_PATH } from "./procedure-paths.ts";
 import { fromTrustedProxy } from "./remote-address.ts";
 import { createTrpcRequestHandler } from "./trpc-handler.ts";
 import { createOperationsRoutes } from "../metrics/operations-routes.ts";
+import { createOpenApiRoutes } from "../openapi/routes.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -77,10 +78,14 @@ function readPem(file: string, variable: string): Buffer {
   }
 }
 
-/** The web port: health, /api/trpc, and everything else to `fallback` (the Next.js UI). */
+/**
+ * The web port: health, the API's description (/api/openapi.json, /api/reference), /api/trpc, and
+ * everything else to `fallback` (the Next.js UI).
+ */
 export function createAppServer(services: Services, fallback?: Handler, options: ListenerOptions = {}): Server {
   const trpc = createTrpcRequestHandler(services);
   const operations = createOperationsRoutes(services);
+  const openApi = createOpenApiRoutes();
   const allowedHosts = options.allowedHosts ?? AllowedHosts.from(undefined);
   const secure = Boolean(options.tls);
   return createListener(services, options, (req, res) => {
@@ -94,6 +99,7 @@ export function createAppServer(services: Services, fallback?: Handler, options:
         return sendHostRefusal(req, res, refused);
       }
     }
+    if (openApi(req, res)) return;
     if (req.url?.startsWith(TRPC_BASE_PATH)) return trpc(req, res);
     if (fallback) return fallback(req, res);
     sendJson(res, 404, { error: "not found" });
