@@ -43,7 +43,7 @@ test("the API reference renders without a script and without a policy violation,
   expect(own.violations).toEqual([]);
   expect(own.consoleProblems).toEqual([]);
   expect(await page.locator("script").count()).toBe(0);
-  await page.getByRole("link", { name: "appliance.request" }).first().click();
+  await page.getByRole("link", { name: "request", exact: true }).click();
   await expect(page).toHaveURL(/#appliance\.request$/);
 
   // The same page answered with the console pages' own policy (as a console page gets it).
@@ -53,7 +53,10 @@ test("the API reference renders without a script and without a policy violation,
   const underConsolePolicy = await page.context().newPage();
   await underConsolePolicy.route("**/api/reference", async (route) => {
     const original = await route.fetch();
-    await route.fulfill({ response: original, headers: { ...original.headers(), "content-security-policy": consolePolicy } });
+    await route.fulfill({
+      response: original,
+      headers: { ...original.headers(), "content-security-policy": consolePolicy },
+    });
   });
   const underConsole = await loadReference(underConsolePolicy);
   expect(underConsole.policy).toBe(consolePolicy);
