@@ -16,7 +16,6 @@ export const REFERENCE_PATH = "/api/reference";
 
 type JsonSchema = Record<string, unknown>;
 export type OpenApiDocument = ReturnType<typeof buildDocument>;
-export type Operation = ReturnType<typeof operationOf>;
 
 interface ProcedureDef {
   type: "query" | "mutation" | "subscription";
