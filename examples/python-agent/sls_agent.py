@@ -40,6 +40,8 @@ BLOCK = 50
 DAY_MS = 24 * 60 * 60 * 1000
 # Refusals that pass: the server asks the caller to come back later (after retryAfterMs).
 PASSING_REASONS = frozenset({"OVERLOADED", "RATE_LIMITED", "STARTING"})
+# Refusals no retry can change: the administrator or the installer must act. They end the agent.
+FINAL_REASONS = frozenset({"BAD_SECRET", "AWAITING_APPROVAL", "RESERVED_SERIAL", "NOT_BACKUP"})
 
 
 class Refused(Exception):
@@ -240,11 +242,6 @@ class Agent:
         """Sessions this appliance may run: its local licence plus its grant (kept through the grace period)."""
         return self.registration["localLimit"] + self.granted
 
-    def set_load(self, load: int) -> None:
-        self.load = load
-        self.in_use = min(load, self.capacity)
-        self.adjust()
-
     def adjust(self) -> None:
         """Asks for what the load needs beyond grant and pending demand; gives back what it no longer needs."""
         needed = sessions_needed(self.load, self.registration["localLimit"], self.registration["platformLimit"])
@@ -261,18 +258,30 @@ class Agent:
         return backoff_ms(self.refresh_failures, self.retry_base_ms, self.refresh_interval_ms, None, self.rng)
 
     def refresh_on_timer(self) -> None:
-        """One timed refresh: on success adjust (a reclaimed grant is asked for again), on failure the grace rule."""
+        """One timed refresh: on success adjust (a reclaimed grant is asked for again), on failure the grace rule.
+
+        Any failure but a final refusal counts as no answer from the server: the next refresh comes
+        after the back-off, and the grant is kept until the grace period is over.
+        """
         try:
             self.refresh()
         except (Unreachable, Refused) as failure:
-            self.refresh_failures += 1
-            reason = failure.reason if isinstance(failure, Refused) else "unreachable"
-            if isinstance(failure, Refused) and failure.reason not in PASSING_REASONS | {"BACKUP_INACTIVE"}:
+            if isinstance(failure, Refused) and failure.reason in FINAL_REASONS:
                 raise
-            self._check_grace(reason)
+            self.refresh_failures += 1
+            self._check_grace(failure.reason if isinstance(failure, Refused) else "unreachable")
             return
         self.refresh_failures = 0
-        self.adjust()
+        self.adjust_or_report()
+
+    def adjust_or_report(self) -> None:
+        """`adjust`, reporting a refusal that is not final instead of ending: the next refresh tries again."""
+        try:
+            self.adjust()
+        except Refused as refused:
+            if refused.reason in FINAL_REASONS:
+                raise
+            self.emit("refused", reason=refused.reason, status=refused.status, message=str(refused))
 
     def _heard_from_server(self) -> None:
         self.last_contact = self.clock()
@@ -296,7 +305,7 @@ class Agent:
     def run(self, commands: "queue.Queue[tuple[str, int]]") -> None:
         """Registers, serves the load, refreshes on its timer; `("load", n)` sets the load, `("quit", 0)` ends."""
         self.register()
-        self.adjust()
+        self.adjust_or_report()
         while True:
             try:
                 command, value = commands.get(timeout=self.next_refresh_ms() / 1000)
@@ -305,7 +314,8 @@ class Agent:
                 continue
             if command == "quit":
                 break
-            self.set_load(value)
+            self.load = value
+            self.adjust_or_report()
         if self.granted + self.pending > 0:
             try:
                 self.call("release", {"sessions": self.granted}, max_attempts=3)

@@ -118,6 +118,15 @@ class RetryTest(unittest.TestCase):
 
 
 class RefreshTimerTest(unittest.TestCase):
+    def test_a_refresh_refused_for_a_passing_reason_keeps_the_agent_running_and_a_final_one_ends_it(self):
+        script = Script(REGISTERED, refused("INTERNAL", 500), refused("AWAITING_APPROVAL", 403))
+        agent, _, _ = agent_with(script)
+        agent.register()
+        agent.refresh_on_timer()
+        self.assertEqual(agent.refresh_failures, 1)
+        with self.assertRaises(Refused):
+            agent.refresh_on_timer()
+
     def test_the_refresh_timer_is_the_servers_interval_within_ten_percent(self):
         agent, _, _ = agent_with(Script(REGISTERED))
         agent.register()
@@ -132,7 +141,8 @@ class GraceTest(unittest.TestCase):
                         *[Unreachable("down")] * 3)
         agent, clock, events = agent_with(script)
         agent.register()
-        agent.set_load(300)
+        agent.load = 300
+        agent.adjust()
         self.assertEqual(agent.capacity, 300)
         clock.now += 23 * 3600
         agent.refresh_on_timer()
