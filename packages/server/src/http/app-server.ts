@@ -85,7 +85,7 @@ function readPem(file: string, variable: string): Buffer {
 export function createAppServer(services: Services, fallback?: Handler, options: ListenerOptions = {}): Server {
   const trpc = createTrpcRequestHandler(services);
   const operations = createOperationsRoutes(services);
-  const openApi = createOpenApiRoutes();
+  const openApi = createOpenApiRoutes(services.log);
   const allowedHosts = options.allowedHosts ?? AllowedHosts.from(undefined);
   const secure = Boolean(options.tls);
   return createListener(services, options, (req, res) => {

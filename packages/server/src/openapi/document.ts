@@ -15,6 +15,8 @@ export const OPENAPI_PATH = "/api/openapi.json";
 export const REFERENCE_PATH = "/api/reference";
 
 type JsonSchema = Record<string, unknown>;
+
+const ERROR_ANSWER_REF = "#/components/schemas/ErrorAnswer";
 export type OpenApiDocument = ReturnType<typeof buildDocument>;
 
 interface ProcedureDef {
@@ -70,16 +72,21 @@ function operationOf(path: string, procedure: AnyProcedure) {
   const access = tokenlessVerb(path) ? "public" : accessOf(procedure);
   const input = inputSchemaOf(def);
   const refusals = refusalsOf(path, access);
+  const consoleCall = access === "admin" || access === "viewer";
+  // An appliance call's refusals are listed whole (the spec names them); a console procedure's
+  // are the common ones, and its own come under the same statuses or `default`.
   const errorResponses = Object.fromEntries(
     byStatus(refusals).map(([status, reasons]) => [
       String(status),
       {
-        description: reasons.map((reason) => `\`${reason}\`: ${meaningOf(reason)}.`).join("\n\n"),
-        content: json(errorAnswerWith(reasons)),
+        description: [
+          ...reasons.map((reason) => `\`${reason}\`: ${meaningOf(reason)}.`),
+          ...(consoleCall ? ["Or a refusal of this procedure's own (every reason: docs/reasons.md)."] : []),
+        ].join("\n\n"),
+        content: json(consoleCall ? { $ref: ERROR_ANSWER_REF } : errorAnswerWith(reasons)),
       },
     ]),
   );
-  const consoleCall = access === "admin" || access === "viewer";
   const [area, group] = path.split(".");
   return {
     operationId: path,
@@ -127,7 +134,7 @@ function operationOf(path: string, procedure: AnyProcedure) {
         ? {
             default: {
               description: "Any other refusal of this procedure (every reason: docs/reasons.md).",
-              content: json({ $ref: "#/components/schemas/ErrorAnswer" }),
+              content: json({ $ref: ERROR_ANSWER_REF }),
             },
           }
         : {}),
@@ -139,7 +146,7 @@ function operationOf(path: string, procedure: AnyProcedure) {
 function errorAnswerWith(reasons: readonly string[]): JsonSchema {
   const object = (properties: JsonSchema) => ({ type: "object", properties });
   const narrowed = object({ error: object({ data: object({ reason: { enum: reasons } }) }) });
-  return { allOf: [{ $ref: "#/components/schemas/ErrorAnswer" }, narrowed] };
+  return { allOf: [{ $ref: ERROR_ANSWER_REF }, narrowed] };
 }
 
 function tokenlessVerb(path: string): boolean {
