@@ -215,6 +215,12 @@ const CHECKS = [
     why: "installing the service (docs/deployment.md) runs as root on the machine that runs it: it creates a user, writes under /opt, /etc and /var and starts the service, so not here. Each line parses; scripts/deploy.test.mjs checks the unit and the environment file these lines install, and that the page names the unit's paths",
   },
   {
+    match: /^(SLS_SHARED_SECRET=\S+ )?python3 examples\/python-agent\/sls_agent\.py /,
+    run: () => "python3 examples/python-agent/sls_agent.py --help",
+    expect: /usage: sls_agent\.py/,
+    why: "the agent runs until told to stop against a running server, which this test does not start: `--help` loads it with its imports and parses its options; packages/server/test/python-agent.integration.test.ts runs it against a real server",
+  },
+  {
     match: /^curl /,
     run: () => "curl --version",
     expect: /^curl /,

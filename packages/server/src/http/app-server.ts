@@ -18,6 +18,7 @@ import { fromTrustedProxy } from "./remote-address.ts";
 import { createSsoRoutes } from "./sso-routes.ts";
 import { createTrpcRequestHandler } from "./trpc-handler.ts";
 import { createOperationsRoutes } from "../metrics/operations-routes.ts";
+import { createOpenApiRoutes } from "../openapi/routes.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -78,11 +79,15 @@ function readPem(file: string, variable: string): Buffer {
   }
 }
 
-/** The web port: health, /api/trpc, and everything else to `fallback` (the Next.js UI). */
+/**
+ * The web port: health, the API's description (/api/openapi.json, /api/reference), /api/trpc, and
+ * everything else to `fallback` (the Next.js UI).
+ */
 export function createAppServer(services: Services, fallback?: Handler, options: ListenerOptions = {}): Server {
   const trpc = createTrpcRequestHandler(services);
   const operations = createOperationsRoutes(services);
   const sso = createSsoRoutes(services);
+  const openApi = createOpenApiRoutes(services.log);
   const allowedHosts = options.allowedHosts ?? AllowedHosts.from(undefined);
   const secure = Boolean(options.tls);
   return createListener(services, options, (req, res) => {
@@ -96,6 +101,7 @@ export function createAppServer(services: Services, fallback?: Handler, options:
         return sendHostRefusal(req, res, refused);
       }
     }
+    if (openApi(req, res)) return;
     if (req.url?.startsWith(TRPC_BASE_PATH)) return trpc(req, res);
     if (sso(req, res)) return;
     if (fallback) return fallback(req, res);
