@@ -96,9 +96,9 @@ export function PolicyEditor({ definition }: { definition: PolicyDefinition }) {
   return (
     <div className="grid items-start gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
       <Panel
-        title="Policy"
+        title="Groups"
         labelledBy="policy-form-title"
-        description="Groups in order: a participant belongs to the group naming its serial, else the first whose pattern matches, else default."
+        description="In order: a participant belongs to the group naming its serial, else the first whose pattern matches, else default."
       >
         <form noValidate onSubmit={send("save")} aria-labelledby="policy-form-title" data-testid="policy-form">
           <fieldset disabled={!account.canChange} className="flex flex-col gap-4">
