@@ -4,8 +4,9 @@ import { useEffect, useId, useRef, type ReactNode } from "react";
 import { Button } from "./button";
 
 /**
- * A modal confirmation on the native <dialog>: the browser traps focus, closes on Escape and
- * returns focus to the button that opened it.
+ * A modal confirmation on the native <dialog>: the browser keeps focus inside it (the page behind
+ * is inert) and closes it on Escape; focus then returns to the element that had it when the dialog
+ * opened (the button that opened it, or the button of the menu whose item did).
  */
 export function ConfirmDialog({
   open,
@@ -27,19 +28,31 @@ export function ConfirmDialog({
   onClose: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      dialog.showModal();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
+  // Chromium restores focus on close by itself; other browsers may leave it on <body>.
+  const returnFocus = () => {
+    if (opener.current?.isConnected && document.activeElement !== opener.current) opener.current.focus();
+    opener.current = null;
+  };
 
   return (
     <dialog
       ref={ref}
       aria-labelledby={titleId}
-      onClose={onClose}
+      onClose={() => {
+        returnFocus();
+        onClose();
+      }}
       className="m-auto w-full max-w-md rounded-xl border border-slate-700 bg-slate-900 p-0 text-slate-100 shadow-2xl"
     >
       <div className="p-6">
