@@ -40,10 +40,11 @@ test("every page of the console's navigation has no serious or critical WCAG 2.2
   await page.goto("/");
   // What an administrator's nav shows is all in the list read from the code: a nav moved out of the
   // shell, or written so that the list misses it, fails here instead of going unchecked.
-  const shown = await page
-    .getByRole("navigation", { name: "Console" })
-    .getByRole("link")
-    .evaluateAll((links) => links.map((link) => new URL((link as HTMLAnchorElement).href).pathname));
+  const navLinks = page.getByRole("navigation", { name: "Console" }).getByRole("link");
+  await expect(navLinks.first()).toBeVisible();
+  const shown = await navLinks.evaluateAll((links) =>
+    links.map((link) => new URL((link as HTMLAnchorElement).href).pathname),
+  );
   expect(shown.length).toBeGreaterThanOrEqual(8);
   expect(pages).toEqual(expect.arrayContaining(shown));
 

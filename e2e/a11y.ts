@@ -41,14 +41,15 @@ function describe(violation: Violation): string[] {
  * loading (`aria-busy`), so that axe judges the page, not its placeholders.
  */
 export async function expectAccessible(page: Page, context: string): Promise<void> {
-  await test.step(`axe: ${context}`, async () => {
-    await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
-    const results = await new AxeBuilder({ page })
-      .withTags(WCAG_TAGS)
-      .disableRules(Object.keys(RULES_OFF))
-      .analyze();
-    const failing = results.violations.filter((violation) => FAILING_IMPACTS.has(violation.impact ?? ""));
-    expect(failing.flatMap(describe), `axe: serious or critical WCAG 2.2 A/AA violations on ${context}`).toEqual([]);
-    // boxed: a failure points at the spec's line that called this, not at the line above.
-  }, { box: true });
+  await test.step(
+    `axe: ${context}`,
+    async () => {
+      await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+      const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).disableRules(Object.keys(RULES_OFF)).analyze();
+      const failing = results.violations.filter((violation) => FAILING_IMPACTS.has(violation.impact ?? ""));
+      expect(failing.flatMap(describe), `axe: serious or critical WCAG 2.2 A/AA violations on ${context}`).toEqual([]);
+    },
+    // Boxed: a failure points at the spec's line that called this.
+    { box: true },
+  );
 }

@@ -1,12 +1,12 @@
 "use client";
 
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { type KeyboardEvent, useEffect, useId, useRef, type ReactNode } from "react";
 import { Button } from "./button";
 
 /**
- * A modal confirmation on the native <dialog>: the browser keeps focus inside it (the page behind
- * is inert) and closes it on Escape; focus then returns to the element that had it when the dialog
- * opened (the button that opened it, or the button of the menu whose item did).
+ * A modal confirmation on the native <dialog>: the page behind is inert, Tab and Shift+Tab cycle
+ * through the dialog's controls, Escape closes it, and focus then returns to the element that had
+ * it when the dialog opened (the button that opened it, or the button of the menu whose item did).
  */
 export function ConfirmDialog({
   open,
@@ -53,6 +53,7 @@ export function ConfirmDialog({
         returnFocus();
         onClose();
       }}
+      onKeyDown={keepFocusInside}
       className="m-auto w-full max-w-md rounded-xl border border-slate-700 bg-slate-900 p-0 text-slate-100 shadow-2xl"
     >
       <div className="p-6">
@@ -71,4 +72,19 @@ export function ConfirmDialog({
       </div>
     </dialog>
   );
+}
+
+const FOCUSABLE =
+  "a[href], button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex='-1'])";
+
+/** Tab past the last control comes back to the first (the browser would go on to its own toolbar), Shift+Tab likewise. */
+function keepFocusInside(event: KeyboardEvent<HTMLDialogElement>) {
+  if (event.key !== "Tab") return;
+  const controls = [...event.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)];
+  const [first, last] = [controls[0], controls.at(-1)];
+  if (!first || !last) return;
+  const leaving = event.shiftKey ? document.activeElement === first : document.activeElement === last;
+  if (!leaving) return;
+  event.preventDefault();
+  (event.shiftKey ? last : first).focus();
 }

@@ -8,7 +8,15 @@ import { cx } from "./cx";
  * in the tab order, so that a keyboard alone can scroll it (arrow keys) even when the table holds
  * nothing focusable; while it fits, it adds no tab stop.
  */
-export function ScrollRegion({ label, className, children }: { label: string; className?: string; children: ReactNode }) {
+export function ScrollRegion({
+  label,
+  className,
+  children,
+}: {
+  label: string;
+  className?: string;
+  children: ReactNode;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const [overflows, setOverflows] = useState(false);
   useEffect(() => {
