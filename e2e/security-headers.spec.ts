@@ -60,7 +60,7 @@ test("every page carries a nonce CSP and the other security headers, and works u
     expect(headers["strict-transport-security"], path).toBeUndefined();
 
     // The console works under the policy: the page's scripts ran and fetched its data.
-    await expect(page.getByRole("heading", { name: heading, exact: true })).toBeVisible();
+    await expect(page.getByRole("heading", { name: heading, exact: true, level: 1 })).toBeVisible();
     await expect(page.getByTestId("signed-in-as")).toBeVisible();
     const scriptNonces = await page
       .locator("script[src]")
