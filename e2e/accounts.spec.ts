@@ -1,4 +1,5 @@
 import { ADMIN, signIn, signInAsAdmin, VIEWER } from "./console.ts";
+import { expectAccessible } from "./a11y.ts";
 import { expect, test } from "./fresh-app.ts";
 
 test("an administrator adds a viewer, promotes and demotes it, resets its password and removes it; the last admin is protected", async ({
@@ -20,6 +21,7 @@ test("an administrator adds a viewer, promotes and demotes it, resets its passwo
   await form.getByRole("button", { name: "Add account" }).click();
   await expect(form.getByText("Use letters, digits and . _ @ - only, starting with a letter or digit.")).toBeVisible();
   await expect(form.getByRole("alert").filter({ hasText: /At least 12 characters/ })).toBeVisible();
+  await expectAccessible(page, "accounts, with form errors");
 
   await form.getByLabel("Name").fill(VIEWER.name);
   await form.getByLabel("Password").fill(VIEWER.password);
@@ -47,6 +49,7 @@ test("an administrator adds a viewer, promotes and demotes it, resets its passwo
   await reset.getByLabel("New password").fill("tiny");
   await reset.getByRole("button", { name: "Set password" }).click();
   await expect(reset.getByRole("alert")).toContainText("At least 12 characters");
+  await expectAccessible(page, "accounts, a dialog open with a form error");
   await reset.getByLabel("New password").fill("a fresh viewer password");
   await reset.getByRole("button", { name: "Set password" }).click();
   await expect(page.getByRole("listitem").filter({ hasText: `Password of ${VIEWER.name} reset` })).toBeVisible();

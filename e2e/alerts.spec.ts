@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { signInAsAdmin } from "./console.ts";
+import { expectAccessible } from "./a11y.ts";
 import { expect, test } from "./fresh-app.ts";
 
 /** A local webhook endpoint standing in for a chat or incident tool. */
@@ -43,6 +44,7 @@ test("an administrator sets a signed webhook on Settings, sends a test, and sees
   // What the form keeps showing, not the toast that repeats it for 4 s (a slow machine can miss that).
   await expect(form).toContainText("Must be an http(s):// URL.");
   await expect(webhook).not.toContainText("Saved:");
+  await expectAccessible(page, "settings, alert channel with a form error");
 
   await webhook.getByLabel("URL").fill(hookUrl);
   await webhook.getByLabel("Format").selectOption("slack");
@@ -69,4 +71,5 @@ test("an administrator sets a signed webhook on Settings, sends a test, and sees
   await expect(row).toContainText("Test alert sent by");
   await expect(row).toContainText("webhook");
   await expect(row).toContainText("delivered");
+  await expectAccessible(page, "alerts, with a delivered alert");
 });

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { uniqueSerial } from "./fixtures.ts";
 import { ADMIN, registerAppliance, requestSessions, signInAsAdmin } from "./console.ts";
+import { expectAccessible } from "./a11y.ts";
 import { expect, test } from "./fresh-app.ts";
 
 test("the audit page shows the events, filters them, and exports the filtered set as CSV", async ({
@@ -32,6 +33,7 @@ test("the audit page shows the events, filters them, and exports the filtered se
   await page.getByLabel("To").fill("2020-01-01T00:00");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page.getByText("No event matches")).toBeVisible();
+  await expectAccessible(page, "audit, filtered to nothing");
   await page.getByLabel("To").fill("");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(rows).toHaveCount(1);

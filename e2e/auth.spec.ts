@@ -1,4 +1,5 @@
 import { ADMIN } from "./console.ts";
+import { expectAccessible } from "./a11y.ts";
 import { expect, test } from "./fresh-app.ts";
 
 test.describe.configure({ mode: "serial" });
@@ -19,6 +20,7 @@ test("first start: every page leads to setup, which creates the first administra
   await expect(page.getByText("Enter the setup code from the server's log.")).toBeVisible();
   await expect(page.getByRole("alert").filter({ hasText: /at least 12 characters/i })).toBeVisible();
   await expect(page.getByText("The two passwords differ.")).toBeVisible();
+  await expectAccessible(page, "setup, with form errors");
 
   // A wrong code is refused by the server, next to the field.
   await page.getByLabel("Setup code").fill("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF");
@@ -52,6 +54,7 @@ test("sign out, then a wrong password is refused and the right one signs in", as
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("login-error")).toHaveText("Wrong account name or password.");
+  await expectAccessible(page, "login, with a refusal");
   await expect(page.getByLabel("Password")).toHaveValue("");
   await expect(page).toHaveURL(/\/login/);
 

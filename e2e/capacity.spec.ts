@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { signInAsAdmin } from "./console.ts";
+import { expectAccessible } from "./a11y.ts";
 import { expect, test } from "./fresh-app.ts";
 import { readmeShot } from "./readme-shots.ts";
 
@@ -59,6 +60,7 @@ test("the capacity page shows a seeded 30-day history, per participant and in to
   await expect(rows).toHaveCount(8);
   await expect(rows.first()).toContainText("JAD2231A0BC");
   await expect(page.getByRole("figure", { name: /Daily peak demand/ })).toBeVisible();
+  await expectAccessible(page, "capacity, 30 days of history");
 
   await readmeShot(page, "capacity");
 

@@ -1,5 +1,6 @@
 import { figure, figureWithin, POOL_SIZE, uniqueSerial } from "./fixtures.ts";
 import { ADMIN, refresh, registerAppliance, requestSessions, signInAsAdmin } from "./console.ts";
+import { expectAccessible } from "./a11y.ts";
 import { expect, test } from "./fresh-app.ts";
 
 test("force release takes the grant back, serves the pending demand, and is audited", async ({
@@ -24,6 +25,7 @@ test("force release takes the grant back, serves the pending demand, and is audi
   await openForceRelease();
   const dialog = page.getByRole("dialog", { name: `Force release ${holder.serial}?` });
   await expect(dialog).toContainText("Its 400 granted sessions return to the pool");
+  await expectAccessible(page, "participants, a confirmation dialog open");
   // Cancelling changes nothing.
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toBeHidden();

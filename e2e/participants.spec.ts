@@ -1,5 +1,6 @@
 import { figure, uniqueSerial } from "./fixtures.ts";
 import { refresh, registerAppliance, requestSessions, signInAsAdmin } from "./console.ts";
+import { expectAccessible } from "./a11y.ts";
 import { expect, test } from "./fresh-app.ts";
 
 test("a participant drawing sessions through the appliance API shows up, and the overview follows without a reload", async ({
@@ -29,6 +30,7 @@ test("a participant drawing sessions through the appliance API shows up, and the
   await expect(page.getByTestId("in-use")).toHaveText(figure(275));
   await expect(page.getByTestId("utilisation")).toHaveAttribute("data-tone", "alert");
   await expect(page.getByTestId("state-active")).toContainText("2");
+  await expectAccessible(page, "overview, pool full with demand waiting");
 
   await page.getByRole("link", { name: "Participants", exact: true }).click();
   const eastRow = page.getByTestId("participant-row").filter({ hasText: east.serial });
@@ -58,4 +60,5 @@ test("a participant drawing sessions through the appliance API shows up, and the
   await expect(page.getByTestId("audit-row").and(page.locator('[data-type="request"]'))).toContainText(
     `appliance:${east.serial}`,
   );
+  await expectAccessible(page, "a participant's page");
 });

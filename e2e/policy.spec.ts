@@ -3,6 +3,7 @@ import { settle } from "@sls/server/testing";
 import { consoleApi } from "./api.ts";
 import { registerAppliance, requestSessions, signIn, signInAsAdmin, VIEWER } from "./console.ts";
 import { figure, uniqueSerial } from "./fixtures.ts";
+import { expectAccessible } from "./a11y.ts";
 import { expect, test } from "./fresh-app.ts";
 
 // In order, on one app: the groups the first test saves are what the others read, refuse and roll back.
@@ -68,6 +69,7 @@ test("an admin adds two groups, previews them, saves, and the figures follow the
   await expect(effect(page, "branches", "members")).toHaveText(figure(2));
   await expect(effect(page, "branches", "max")).toHaveText(figure(150));
   await expect(effect(page, "default", "members")).toHaveText(figure(0));
+  await expectAccessible(page, "policy, a preview of two groups");
   // Nothing is saved by a preview.
   expect((await consoleApi(page).admin.policy.get.query()).version).toBeNull();
 
@@ -124,6 +126,7 @@ test("a refusal is shown by the form with the server's message and nothing is sa
   );
   await form.getByRole("button", { name: "Save" }).click();
   await expect(page.getByTestId("policy-refusal")).toContainText("lower the reservations by 100");
+  await expectAccessible(page, "policy, refused by the server");
 
   // A serial the server's schema refuses: its message stands under the group's Serials.
   await group(page, 2).getByLabel("Reserve", { exact: true }).fill("0");
@@ -177,6 +180,8 @@ test("rolling back restores the version chosen as a new version", async ({ page 
   await expect(group(page, 1).getByLabel("Name", { exact: true })).toHaveValue("branches");
 
   await page.getByTestId("policy-version-1").getByRole("button", { name: "Roll back to version 1" }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await expectAccessible(page, "policy, the roll-back dialog open");
   await page.getByRole("dialog").getByRole("button", { name: "Roll back", exact: true }).click();
   await expectToast(page, "Version 1 restored as version 3.");
   await expect(page.getByTestId("policy-version")).toHaveText(/Version 3 in force/);

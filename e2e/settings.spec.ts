@@ -1,6 +1,7 @@
 import type { Page } from "@playwright/test";
 import { figure, uniqueSerial } from "./fixtures.ts";
 import { ADMIN, registerAppliance, requestSessions, signInAsAdmin } from "./console.ts";
+import { expectAccessible } from "./a11y.ts";
 import { expect, test } from "./fresh-app.ts";
 
 // In order: the last test checks the audit rows the others wrote.
@@ -27,6 +28,7 @@ test("refresh interval: 5 s is refused in the browser, 60 s is saved", async ({ 
   await field.fill("5");
   await interval.getByRole("button", { name: "Save" }).click();
   await expect(interval.getByRole("alert")).toHaveText("Enter a whole number from 10 to 300.");
+  await expectAccessible(page, "settings, with a form error");
   await field.fill("60");
   await interval.getByRole("button", { name: "Save" }).click();
   await expectToast(page, "Refresh interval set to 60 s.");

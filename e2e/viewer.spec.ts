@@ -2,6 +2,7 @@ import { figure, uniqueSerial } from "./fixtures.ts";
 import { settle } from "@sls/server/testing";
 import { consoleApi } from "./api.ts";
 import { registerAppliance, requestSessions, signInAsAdmin, signIn, VIEWER } from "./console.ts";
+import { expectAccessible } from "./a11y.ts";
 import { expect, test } from "./fresh-app.ts";
 
 test("a viewer sees every page but can change nothing", async ({ page, browser, request, app }) => {
@@ -25,6 +26,7 @@ test("a viewer sees every page but can change nothing", async ({ page, browser, 
   const pool = viewerPage.getByTestId("form-pool-size");
   await expect(pool.getByLabel("Pool size")).toBeDisabled();
   await expect(pool.getByText("Read-only: viewers cannot change settings.")).toBeVisible();
+  await expectAccessible(viewerPage, "settings, read-only for a viewer");
 
   await viewerPage.getByRole("link", { name: "Audit history" }).click();
   await expect(viewerPage.getByTestId("audit-row").first()).toBeVisible();

@@ -8,6 +8,7 @@ import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { TableHead } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 type AlertItem = RouterOutputs["admin"]["alerts"]["list"][number];
 type Delivery = AlertItem["deliveries"][number];
@@ -45,7 +46,7 @@ export function AlertsPage() {
       )}
       {alerts.data && alerts.data.length > 0 && (
         <Panel>
-          <div className="overflow-x-auto px-5 py-3">
+          <ScrollRegion label="Alerts" className="px-5 py-3">
             <table className="w-full text-sm" data-testid="alerts-table">
               <TableHead
                 columns={[{ label: "Raised" }, { label: "Alert" }, { label: "Message" }, { label: "Deliveries" }]}
@@ -92,7 +93,7 @@ export function AlertsPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         </Panel>
       )}
     </>

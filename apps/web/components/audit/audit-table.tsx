@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 import { TableHead } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format";
 import type { RouterOutputs } from "@/lib/trpc";
@@ -23,7 +24,7 @@ function DeltaCell({ delta, after, tone }: { delta: number; after: number | null
 
 export function AuditTable({ rows, hideSerial = false }: { rows: Event[]; hideSerial?: boolean }) {
   return (
-    <div className="overflow-x-auto">
+    <ScrollRegion label="Audit events">
       <table className="min-w-full text-sm">
         <TableHead
           columns={[
@@ -71,7 +72,7 @@ export function AuditTable({ rows, hideSerial = false }: { rows: Event[]; hideSe
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 

@@ -13,6 +13,7 @@ import { TableHead } from "@/components/ui/table";
 import { formatCount } from "@/lib/format";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { useCsvExport } from "@/lib/use-csv-export";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 type Report = RouterOutputs["admin"]["capacity"]["report"];
 const PERIODS = [7, 30, 90] as const;
@@ -125,7 +126,7 @@ function ReportView({ report }: { report: Report }) {
         title="Per participant"
         description="Sorted by the pool size each would have needed alone (its peak of granted + pending)."
       >
-        <div className="overflow-x-auto px-5 py-3">
+        <ScrollRegion label="Capacity per participant" className="px-5 py-3">
           <table className="w-full text-sm" data-testid="capacity-participants">
             <TableHead
               columns={[
@@ -152,7 +153,7 @@ function ReportView({ report }: { report: Report }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </Panel>
     </div>
   );
@@ -165,7 +166,7 @@ function GroupsPanel({ groups }: { groups: Report["groups"] }) {
       title="Per group"
       description="Pool-policy groups, in the policy's order with default last, over the minutes sampled while a policy was in force."
     >
-      <div className="overflow-x-auto px-5 py-3">
+      <ScrollRegion label="Capacity per group" className="px-5 py-3">
         <table className="w-full text-sm" data-testid="capacity-groups">
           <TableHead
             columns={[
@@ -194,7 +195,7 @@ function GroupsPanel({ groups }: { groups: Report["groups"] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </Panel>
   );
 }

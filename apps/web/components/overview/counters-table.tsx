@@ -1,13 +1,14 @@
 import { TableHead } from "@/components/ui/table";
 import { formatCount } from "@/lib/format";
 import type { RouterOutputs } from "@/lib/trpc";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 type Counter = RouterOutputs["admin"]["overview"]["get"]["counters"][number];
 
 /** Received / answered / failed per message type, as `show shared license` prints them. */
 export function CountersTable({ counters }: { counters: Counter[] }) {
   return (
-    <div className="overflow-x-auto">
+    <ScrollRegion label="Message counters">
       <table className="min-w-full text-sm" data-testid="counters">
         <TableHead
           columns={[
@@ -35,6 +36,6 @@ export function CountersTable({ counters }: { counters: Counter[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

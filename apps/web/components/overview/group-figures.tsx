@@ -3,6 +3,7 @@ import { Panel } from "@/components/ui/panel";
 import { TableHead } from "@/components/ui/table";
 import { formatCount } from "@/lib/format";
 import type { RouterOutputs } from "@/lib/trpc";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 type Group = RouterOutputs["admin"]["overview"]["get"]["groups"][number];
 
@@ -19,7 +20,7 @@ export function GroupFigures({ groups }: { groups: Group[] }) {
       description="The pool policy's groups, default last. Reserved and unused sessions are kept from the other groups."
       labelledBy="groups-title"
     >
-      <div className="overflow-x-auto">
+      <ScrollRegion label="Groups">
         <table className="min-w-full text-sm" data-testid="group-figures">
           <TableHead
             columns={[
@@ -50,7 +51,7 @@ export function GroupFigures({ groups }: { groups: Group[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       <p className="mt-3 text-sm text-slate-400">
         <Link className="underline" href="/policy">
           Change the policy

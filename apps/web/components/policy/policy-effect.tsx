@@ -3,6 +3,7 @@ import { Panel } from "@/components/ui/panel";
 import { TableHead } from "@/components/ui/table";
 import { formatCount } from "@/lib/format";
 import type { PolicyEffect } from "@/lib/policy-form";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 export interface Effect {
   /** current: the policy in force, previewed unchanged; preview: the form. */
@@ -65,7 +66,7 @@ export function PolicyEffectPanel({
                 ? "Sessions held and waiting per group now."
                 : `Saving would grant ${formatCount(effect.effect.served)} sessions at once to waiting participants.`}
             </p>
-            <div className="overflow-x-auto">
+            <ScrollRegion label="Figures per group">
               <table className="w-full text-sm">
                 <TableHead columns={COLUMNS} />
                 <tbody>
@@ -94,7 +95,7 @@ export function PolicyEffectPanel({
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
           </>
         )}
       </div>

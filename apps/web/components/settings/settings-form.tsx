@@ -2,7 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQueryClient } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect } from "react";
 import { useForm, type DefaultValues, type FieldValues, type Path, type UseFormReturn } from "react-hook-form";
 import { toast } from "sonner";
 import type { z } from "zod";
@@ -39,18 +39,47 @@ export function useSettingsForm<In extends FieldValues, Out>({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const form = useForm<In, unknown, Out>({ resolver: zodResolver(schema as never) as never, defaultValues: defaults });
-  const submit = form.handleSubmit(async (values) => {
+  const submit = form.handleSubmit(async (values, event) => {
+    rememberFocus(event?.target);
     try {
       await save(values);
       toast.success(saved(values));
       form.reset(keepValues ? form.getValues() : defaults);
       await queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
     } catch (error) {
+      focusAfterSave = null;
       const message = applyRefusal(error, form, field);
       toast.error(`Not saved: ${message}`);
     }
   });
   return { form, submit };
+}
+
+/**
+ * The settings page keys each form by the stored values, so a saved form is drawn anew and the
+ * element that had focus goes with it. The saved form's id and the name of the field that had
+ * focus are kept here until the new form mounts, which puts focus back there (on its first
+ * field when it was the Save button), so that a keyboard user stays where they were.
+ */
+let focusAfterSave: { form: string; field: string | null } | null = null;
+
+function rememberFocus(target: unknown) {
+  if (!(target instanceof HTMLFormElement) || !target.contains(document.activeElement)) return;
+  focusAfterSave = { form: target.id, field: document.activeElement?.getAttribute("name") ?? null };
+}
+
+function useFocusAfterSave(id: string) {
+  useEffect(() => {
+    if (focusAfterSave?.form !== id) return;
+    const { field } = focusAfterSave;
+    focusAfterSave = null;
+    const form = document.getElementById(id);
+    if (!form || (document.activeElement && document.activeElement !== document.body)) return;
+    const target = form.querySelector<HTMLElement>(
+      field ? `[name="${CSS.escape(field)}"]` : "input:not(:disabled), select:not(:disabled), textarea:not(:disabled)",
+    );
+    target?.focus();
+  }, [id]);
 }
 
 export function SettingsSection<In extends FieldValues>({
@@ -71,6 +100,7 @@ export function SettingsSection<In extends FieldValues>({
   submitLabel?: string;
 }) {
   const account = useAccount();
+  useFocusAfterSave(id);
   return (
     <Panel title={title} description={description} labelledBy={`${id}-title`} className="scroll-mt-6">
       <form id={id} noValidate onSubmit={submit} aria-labelledby={`${id}-title`} data-testid={`form-${id}`}>

@@ -6,7 +6,8 @@ type Variant = "primary" | "secondary" | "danger" | "ghost";
 const VARIANTS: Record<Variant, string> = {
   primary: "bg-sky-500 text-slate-950 hover:bg-sky-400 disabled:bg-sky-900 disabled:text-slate-400",
   secondary: "border border-slate-700 bg-slate-800 text-slate-100 hover:bg-slate-700 disabled:text-slate-500",
-  danger: "bg-red-500 text-white hover:bg-red-400 disabled:bg-red-950 disabled:text-red-300",
+  // White reads at 6.4:1 on red-700 and 4.6:1 on red-600 (on red-500, 3.8:1: under WCAG AA).
+  danger: "bg-red-700 text-white hover:bg-red-600 disabled:bg-red-950 disabled:text-red-300",
   ghost: "text-slate-300 hover:bg-slate-800 hover:text-white disabled:text-slate-600",
 };
 

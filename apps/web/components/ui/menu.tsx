@@ -4,8 +4,8 @@ import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { Button } from "./button";
 
 /**
- * A small disclosure menu ("Actions ▾"): Escape or a click elsewhere closes it and focus
- * returns to its button. Its items are ordinary buttons, so Tab reaches them in order.
+ * A small disclosure menu ("Actions ▾"): Escape or choosing an item closes it and focus
+ * returns to its button; a click elsewhere closes it too. Its items are ordinary buttons, so Tab reaches them in order.
  */
 export function Menu({
   label,
@@ -61,7 +61,12 @@ export function Menu({
           id={id}
           className="absolute right-0 z-20 mt-1 flex w-44 flex-col gap-0.5 rounded-lg border border-slate-700 bg-slate-900 p-1 shadow-xl"
         >
-          {children(() => setOpen(false))}
+          {children(() => {
+            // The item goes with the menu: focus goes back to the menu's button, where a dialog the
+            // item opens returns it when it closes.
+            setOpen(false);
+            button.current?.focus();
+          })}
         </div>
       )}
     </div>

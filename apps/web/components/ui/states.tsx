@@ -9,6 +9,7 @@ export function Loading({ label, className }: { label: string; className?: strin
     <div
       role="status"
       aria-live="polite"
+      aria-busy="true"
       className={cx("animate-pulse rounded-lg bg-slate-800/60", className ?? "h-24")}
     >
       <span className="sr-only">{label}</span>
@@ -38,7 +39,10 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   return (
     <div className="rounded-lg border border-dashed border-slate-700 px-6 py-10 text-center">
       <p className="font-medium text-slate-200">{title}</p>
-      {children && <div className="mt-1 text-sm text-slate-400">{children}</div>}
+      {/* Running text: its links are underlined, as in a paragraph (globals.css). */}
+      {children && (
+        <div className="mt-1 text-sm text-slate-400 [&_a]:underline [&_a]:underline-offset-[0.2em]">{children}</div>
+      )}
     </div>
   );
 }
