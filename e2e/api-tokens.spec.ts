@@ -1,3 +1,4 @@
+import { expectAccessible } from "./a11y.ts";
 import { signInAsAdmin } from "./console.ts";
 import { expect, test } from "./fresh-app.ts";
 
@@ -16,6 +17,7 @@ test("an administrator creates an API token, sees it once, a script uses it, and
   const shown = page.getByTestId("new-api-token").getByLabel("The new token");
   await expect(shown).toHaveValue(/^sls_tok_[\w-]{43}$/);
   const token = await shown.inputValue();
+  await expectAccessible(page, "accounts, a new API token shown once");
   const call = () =>
     request.get(`${app.url}/api/trpc/admin.settings.get`, { headers: { authorization: `Bearer ${token}` } });
   expect((await call()).status()).toBe(200);
@@ -35,6 +37,7 @@ test("an administrator creates an API token, sees it once, a script uses it, and
     .getByRole("button", { name: "Revoke token" })
     .click();
   await expect(row).toContainText("revoked");
+  await expectAccessible(page, "accounts, a revoked API token listed");
   await expect(row.getByRole("button", { name: "Revoke" })).toHaveCount(0);
   const refused = await call();
   expect(refused.status()).toBe(401);

@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import { startOidcProvider, type TestOidcProvider } from "@sls/server/testing/oidc-provider";
+import { expectAccessible } from "./a11y.ts";
 import { consoleApi } from "./api.ts";
 import { ADMIN, signInAsAdmin } from "./console.ts";
 import { expect, test as base } from "./fresh-app.ts";
@@ -57,12 +58,14 @@ test("an administrator signs in through the provider, lands on the overview as a
   await page.getByRole("link", { name: "Settings" }).click();
   await expect(page.getByTestId("sso-admin-groups")).toHaveText("sls-admins");
   await expect(page.getByTestId("sso-viewer-groups")).toHaveText("sls-viewers");
+  await expectAccessible(page, "settings, with single sign-on configured");
 
   await page.getByRole("button", { name: "Sign out" }).click();
   // The provider asks before ending its own session, then sends the browser back to the console.
   await page.getByRole("button", { name: "Yes, sign me out" }).click();
   await expect(page).toHaveURL(`${app.url}/login`);
   await expect(page.getByRole("link", { name: "Sign in with SSO" })).toBeVisible();
+  await expectAccessible(page, "sign-in, with single sign-on offered");
   expect((await consoleApi(page).auth.state.query()).account).toBeNull();
 });
 
@@ -76,6 +79,7 @@ test("a viewer lands as a viewer; someone in neither group is told why", async (
   await signInWithSso(stranger, idp, "carol");
   await expect(stranger).toHaveURL(`${app.url}/login?sso=no-role`);
   await expect(stranger.getByTestId("sso-error")).toContainText("in none of the groups this console admits");
+  await expectAccessible(stranger, "sign-in, single sign-on refused");
   expect((await consoleApi(stranger).auth.state.query()).account).toBeNull();
   await stranger.context().close();
 });

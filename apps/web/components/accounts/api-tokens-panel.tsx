@@ -7,6 +7,7 @@ import { Badge, type Tone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Panel } from "@/components/ui/panel";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 import { ErrorState, Loading } from "@/components/ui/states";
 import { TableHead } from "@/components/ui/table";
 import { refusalOf } from "@/lib/errors";
@@ -48,7 +49,7 @@ export function ApiTokensPanel() {
         {tokens.isPending && <Loading label="Loading the API tokens" />}
         {tokens.data && tokens.data.tokens.length === 0 && <p className="text-sm text-slate-400">No API tokens yet.</p>}
         {tokens.data && tokens.data.tokens.length > 0 && (
-          <div className="overflow-x-auto">
+          <ScrollRegion label="API tokens">
             <table className="min-w-full text-sm">
               <TableHead
                 columns={[
@@ -94,7 +95,7 @@ export function ApiTokensPanel() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
         <ConfirmDialog
           open={revoking !== null}
