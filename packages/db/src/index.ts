@@ -18,6 +18,8 @@ export {
   type StateChanges,
   type Sums,
 } from "./store/backup-store.ts";
+export type { OutageEventRow } from "./store/backup-transaction.ts";
+export type { OutageRow, OutageSummaryRow } from "./store/outages.ts";
 export { AccountRepository, AccountTransaction } from "./store/accounts.ts";
 export { AuditQueries } from "./store/audit-query.ts";
 export { ParticipantQueries } from "./store/participants-query.ts";

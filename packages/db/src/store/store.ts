@@ -17,6 +17,7 @@ import { AccountRepository } from "./accounts.ts";
 import { AuditQueries } from "./audit-query.ts";
 import { ParticipantQueries } from "./participants-query.ts";
 import { OverviewQueries } from "./overview-query.ts";
+import { OutageRepository } from "./outages.ts";
 import { OperationsQueries } from "./operations-query.ts";
 import { alertConfig } from "./alert-config.ts";
 import { alertDeliveries } from "./alert-deliveries.ts";
@@ -269,6 +270,7 @@ export class Store {
     alerts: AlertRepository;
     capacity: CapacityRepository;
     auditRetention: AuditRetention;
+    outages: OutageRepository;
   };
 
   private get admin() {
@@ -282,6 +284,7 @@ export class Store {
       alerts: alertRepository(this.db),
       capacity: new CapacityRepository(this.db, this.dialect),
       auditRetention: new AuditRetention(this.db),
+      outages: new OutageRepository(this.db),
     };
     return this.adminRepositories;
   }
@@ -324,6 +327,11 @@ export class Store {
   /** Prunes audit history past the retention period, keeping the ledger balanced. */
   get auditRetention(): AuditRetention {
     return this.admin.auditRetention;
+  }
+
+  /** The backup outages the main server recorded at hand-back. */
+  get outages(): OutageRepository {
+    return this.admin.outages;
   }
 }
 

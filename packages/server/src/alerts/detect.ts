@@ -4,6 +4,7 @@ import { type AuditEventType, RECLAIM_EVENT_TYPES } from "@sls/db/vocabulary";
 import type { Services } from "../services/context.ts";
 import type { AlertConfig } from "./alert-config.ts";
 import type { Alert } from "./alert-kinds.ts";
+import { detectForecast } from "./forecast-alert.ts";
 import { detectGroupPending } from "./group-pending.ts";
 
 type EngineRow = NonNullable<Awaited<ReturnType<Store["alerts"]["readEngine"]>>>;
@@ -76,6 +77,9 @@ export async function detectConditions(
   } else if (engine.utilisationRaisedAt && pct < server.alertThresholdPct - UTILISATION_HYSTERESIS_PCT) {
     update.utilisationRaisedAt = null;
   }
+  const forecast = await detectForecast(services, config, engine);
+  if (forecast.alert) alerts.push(forecast.alert);
+  if (forecast.forecastRaisedAt !== undefined) update.forecastRaisedAt = forecast.forecastRaisedAt;
 
   const policy = await services.store.policyInForce();
   if (policy) {
