@@ -157,10 +157,8 @@ export function registerFleetGauges(metrics: ServerMetrics, services: Services):
   );
   gauge(
     "sls_capacity_forecast_days_left",
-    "Days until the 30-day trend of daily peak demand reaches the pool size (0: already there); absent without a rising trend.",
+    "Days until the 30-day trend of daily peak demand reaches the pool size (0: already there); NaN without a rising trend.",
     [],
-    (g, s) => {
-      if (s.forecastDaysLeft !== null) g.set(s.forecastDaysLeft);
-    },
+    (g, s) => g.set(s.forecastDaysLeft ?? Number.NaN),
   );
 }
