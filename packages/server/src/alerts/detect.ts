@@ -31,6 +31,7 @@ const TAILED_AUDIT_TYPES = [
   "backup.handback-failed",
   "backup.handback-refused",
   "backup.link-refused",
+  "backup.outage-recorded",
 ] as const satisfies readonly AuditEventType[];
 
 export interface Detection {
@@ -152,13 +153,15 @@ export async function detectFromAudit(
     });
   }
   const handedBack = rows.filter((r) => r.type === "handback");
-  if (handedBack.length > 0) {
+  const reports = rows.filter((r) => r.type === "backup.outage-recorded");
+  if (handedBack.length > 0 || reports.length > 0) {
+    const outageId = reports.at(-1)?.detail?.outageId;
     alerts.push({
       kind: "handback-done",
       severity: "info",
-      message: `The main server took the pool back from the backup server; ${handedBack.length} participant grant${handedBack.length === 1 ? "" : "s"} changed while the backup served.`,
-      detail: { changedGrants: handedBack.length },
-      raisedAt: lastAt(handedBack),
+      message: `The main server took the pool back from the backup server; ${handedBack.length} participant grant${handedBack.length === 1 ? "" : "s"} changed while the backup served.${typeof outageId === "string" ? " The outage report lists what the backup did." : ""}`,
+      detail: { changedGrants: handedBack.length, ...(typeof outageId === "string" ? { outageId } : {}) },
+      raisedAt: lastAt(reports.length > 0 ? reports : handedBack),
     });
   }
   for (const row of rows) {

@@ -5,6 +5,7 @@ import { capacityRouter } from "./capacity.ts";
 import { auditRouter } from "./audit.ts";
 import { overviewRouter } from "./overview.ts";
 import { participantsRouter } from "./participants.ts";
+import { outagesRouter } from "./outages.ts";
 import { policyRouter } from "./policy.ts";
 import { settingsRouter } from "./settings.ts";
 
@@ -18,4 +19,5 @@ export const adminRouter = router({
   alerts: alertsRouter,
   capacity: capacityRouter,
   policy: policyRouter,
+  outages: outagesRouter,
 });

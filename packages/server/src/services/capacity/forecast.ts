@@ -39,7 +39,6 @@ export async function capacityForecast(services: Pick<Services, "store" | "now">
     ),
   }));
   const recent = windows.find((w) => w.days === DAYS_LEFT_WINDOW)!.trend;
-  const daysLeft =
-    recent.fitted && recent.reachAt !== null ? Math.max(0, (recent.reachAt - now) / DAY_MS) : null;
+  const daysLeft = recent.fitted && recent.reachAt !== null ? Math.max(0, (recent.reachAt - now) / DAY_MS) : null;
   return { at: new Date(now), poolSize, windows, daysLeft };
 }

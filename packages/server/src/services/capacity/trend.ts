@@ -85,8 +85,7 @@ export function fitTrend(peaks: DayPeak[], poolSize: number, now: number): Trend
     return null;
   };
   const exact = slope > 0 ? from + ((poolSize - intercept) / slope) * DAY_MS : null;
-  const reachAt =
-    line(today) >= poolSize ? now : exact !== null && exact - now <= HORIZON_DAYS * DAY_MS ? exact : null;
+  const reachAt = line(today) >= poolSize ? now : exact !== null && exact - now <= HORIZON_DAYS * DAY_MS ? exact : null;
   return {
     fitted: true,
     days: n,
