@@ -8,7 +8,13 @@ const days = (n: number, demand: (i: number) => number) =>
 
 describe("fitTrend", () => {
   it("fits nothing below the minimum of complete days", () => {
-    expect(fitTrend(days(MIN_FORECAST_DAYS - 1, () => 10), 100, START)).toEqual({
+    expect(
+      fitTrend(
+        days(MIN_FORECAST_DAYS - 1, () => 10),
+        100,
+        START,
+      ),
+    ).toEqual({
       fitted: false,
       days: MIN_FORECAST_DAYS - 1,
       why: "not-enough-history",
@@ -17,7 +23,11 @@ describe("fitTrend", () => {
 
   it("finds an exact line and the day it reaches the pool, with R² 1 and a band of zero width", () => {
     const now = START + 30 * DAY_MS;
-    const trend = fitTrend(days(30, (i) => 100 + 10 * i), 1000, now);
+    const trend = fitTrend(
+      days(30, (i) => 100 + 10 * i),
+      1000,
+      now,
+    );
     if (!trend.fitted) throw new Error("not fitted");
     expect(trend.slopePerDay).toBeCloseTo(10, 9);
     expect(trend.r2).toBeCloseTo(1, 9);
@@ -28,17 +38,33 @@ describe("fitTrend", () => {
 
   it("gives no date for a flat or falling trend, and now for one already above the pool", () => {
     const now = START + 20 * DAY_MS;
-    const flat = fitTrend(days(20, () => 50), 100, now);
+    const flat = fitTrend(
+      days(20, () => 50),
+      100,
+      now,
+    );
     expect(flat).toMatchObject({ fitted: true, slopePerDay: 0, reachAt: null, r2: 1 });
-    const falling = fitTrend(days(20, (i) => 90 - i), 100, now);
+    const falling = fitTrend(
+      days(20, (i) => 90 - i),
+      100,
+      now,
+    );
     expect(falling).toMatchObject({ fitted: true, reachAt: null });
-    const above = fitTrend(days(20, (i) => 150 + i), 100, now);
+    const above = fitTrend(
+      days(20, (i) => 150 + i),
+      100,
+      now,
+    );
     expect(above).toMatchObject({ fitted: true, reachAt: now, reachEarliest: now });
   });
 
   it("widens the band with noise: earliest before, latest after the line's date, R² below 1", () => {
     const now = START + 30 * DAY_MS;
-    const trend = fitTrend(days(30, (i) => 100 + 10 * i + (i % 2 === 0 ? 40 : -40)), 1000, now);
+    const trend = fitTrend(
+      days(30, (i) => 100 + 10 * i + (i % 2 === 0 ? 40 : -40)),
+      1000,
+      now,
+    );
     if (!trend.fitted) throw new Error("not fitted");
     // Line variance 10² · (30² − 1) / 12 ≈ 7,492 against noise variance 1,600: R² ≈ 0.82 (the noise is not quite uncorrelated with the day).
     expect(trend.r2).toBeCloseTo(7492 / (7492 + 1600), 1);
