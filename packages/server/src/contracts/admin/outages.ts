@@ -5,6 +5,7 @@ export const ZOutageId = z.object({
   id: z.string().trim().min(1, "is required").max(64, "must be at most 64 characters"),
 });
 
+/** `type`: `handback` (the backup's figures taken) or how the merge then served the queue (`grant-pending`). */
 export const ZOutageChange = z.object({
   serial: z.string(),
   type: z.string(),
@@ -15,6 +16,7 @@ export const ZOutageChange = z.object({
   registeredOnBackup: z.boolean(),
 });
 
+/** A participant changed on both servers: this server's figures before the merge, and after it. */
 export const ZOutageReconciled = z.object({
   serial: z.string(),
   mainGranted: z.number().int(),
@@ -47,6 +49,8 @@ export const ZOutageReport = ZOutageSummary.extend({
   reconciledParticipants: z.array(ZOutageReconciled),
 });
 export type TOutageReport = z.infer<typeof ZOutageReport>;
+export type TOutageChange = z.infer<typeof ZOutageChange>;
+export type TOutageReconciled = z.infer<typeof ZOutageReconciled>;
 export type TOutageSummary = z.infer<typeof ZOutageSummary>;
 
 export const ZOutageExport = z.object({ filename: z.string(), csv: z.string() });

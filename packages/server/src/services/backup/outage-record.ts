@@ -2,31 +2,12 @@
 // the backup's account (outage-story.ts on the backup) and what the merge changed here.
 import { newId, type AuditInput, type ParticipantRecord, type PoolTransaction } from "@sls/db";
 import { GRANT_EVENT_TYPES, RECLAIM_EVENT_TYPES, REGISTRATION_EVENT_TYPES } from "@sls/db/vocabulary";
+import type { TOutageChange, TOutageReconciled } from "../../contracts/admin/outages.ts";
 import type { TOutageStory } from "./outage-wire.ts";
 import type { THandbackAnswer } from "./snapshot-wire.ts";
 
 /** This server's own changes to a participant: what makes one the backup also changed "changed on both sides". */
 const OWN_CHANGE_TYPES = [...REGISTRATION_EVENT_TYPES, ...GRANT_EVENT_TYPES, ...RECLAIM_EVENT_TYPES] as const;
-
-export interface OutageChange {
-  serial: string;
-  /** `handback`: the backup's figures taken; otherwise how the merge served the queue (e.g. grant-pending). */
-  type: string;
-  grantedDelta: number;
-  pendingDelta: number;
-  grantedAfter: number;
-  pendingAfter: number;
-  registeredOnBackup: boolean;
-}
-
-export interface OutageReconciled {
-  serial: string;
-  /** This server's figures before the merge, and what the merge made of them (the backup's, then the queue's). */
-  mainGranted: number;
-  mainPending: number;
-  grantedAfter: number;
-  pendingAfter: number;
-}
 
 /**
  * Writes the outage report and its `backup.outage-recorded` audit row (which the alert engine's
@@ -52,7 +33,7 @@ export async function recordOutage(
   const since = new Date(story.lastSyncAt ?? story.judgedDownAt ?? story.firstServedAt);
   const bothSides = new Set(await tx.backup.participantsWithAuditSince(since, OWN_CHANGE_TYPES, takenIds));
   const after = new Map(merged.map((p) => [p.id, p]));
-  const reconciled: OutageReconciled[] = [...bothSides].map((id) => {
+  const reconciled: TOutageReconciled[] = [...bothSides].map((id) => {
     const mine = byId.get(id)!;
     const now = after.get(id) ?? mine;
     return {
@@ -63,7 +44,7 @@ export async function recordOutage(
       pendingAfter: now.pending,
     };
   });
-  const changes: OutageChange[] = audits
+  const changes: TOutageChange[] = audits
     .filter((a) => a.participantId && a.serial)
     .map((a) => ({
       serial: a.serial!,

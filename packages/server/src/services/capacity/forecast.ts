@@ -2,7 +2,7 @@ import { DAY_MS } from "@sls/allocator";
 import type { Services } from "../context.ts";
 import { fitTrend, type Trend } from "./trend.ts";
 
-export const FORECAST_WINDOWS = [30, 90] as const;
+const FORECAST_WINDOWS = [30, 90] as const;
 /** The window whose trend gives the days left (metrics, alert): the recent one. */
 const DAYS_LEFT_WINDOW = 30;
 
