@@ -1,23 +1,15 @@
 import type { ApplyHooks, ApplyOutcome, StateChanges } from "./backup-store.ts";
 import { chunked } from "./bulk-sql.ts";
 import type { PoolTransaction, Tx } from "./pool-transaction.ts";
-import type { AuditInput, ParticipantRecord } from "./rows.ts";
+import type { AuditInput, AuditRow, ParticipantRecord } from "./rows.ts";
 import { insertOutage, type OutageRow } from "./outages.ts";
 import { recordSelect, toRecord } from "./selects.ts";
 
 export const ROLE_ROW_ID = 1;
 
 /** A participant's audit row as an outage report lists it. */
-export interface OutageEventRow {
-  at: Date;
-  type: string;
-  participantId: string | null;
-  serial: string | null;
-  grantedDelta: number;
-  pendingDelta: number;
-  grantedAfter: number | null;
-  pendingAfter: number | null;
-}
+export type OutageEventRow = Omit<AuditRow, "id" | "actor" | "detail">;
+
 /** Ids per IN (…) list: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const ID_CHUNK = 500;
 
