@@ -189,7 +189,7 @@ test("the capacity page draws the demand's trend beyond today and names the date
     `reaches the pool of ${POOL.toLocaleString("en-US")} on ${recent.reachAt.slice(0, 10)}`,
   );
   await expect(panel.locator('li[data-window="90"]')).toContainText("R²");
-  const chart = panel.getByRole("figure", { name: /trend beyond today/ });
+  const chart = panel.getByRole("figure", { name: /trend of daily peak demand beyond today/ });
   await expect(chart).toBeVisible();
   await expect(chart).toContainText("Trend over 30 days");
   // The x axis runs past today: its last tick is a date after today.

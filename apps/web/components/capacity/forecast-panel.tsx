@@ -119,7 +119,7 @@ function ForecastChart({
       series={SERIES}
       spanMs={end - start}
       end={end}
-      label="Daily peak demand and its trend beyond today against the pool size"
+      label="The trend of daily peak demand beyond today, against the pool size"
     />
   );
 }
