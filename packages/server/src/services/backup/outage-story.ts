@@ -18,10 +18,16 @@ const ZMainDown = z.object({ lastSyncAt: z.string().nullable().optional(), faile
  * from `since` (when it became active) on: its own audit rows.
  */
 export async function outageStory(tx: PoolTransaction, since: Date): Promise<TOutageStory> {
-  const [down, { rows, counts }] = await Promise.all([
+  const [latestDown, { rows, counts }] = await Promise.all([
     tx.backup.lastAuditOfTypeUpTo("backup.main-down", since),
     tx.backup.auditRowsSince(since, OUTAGE_EVENT_TYPES, MAX_OUTAGE_EVENTS),
   ]);
+  // A takeover between that row and this one's start means the row told an earlier outage (this
+  // backup restarted while armed this time, and judged without writing one).
+  const earlierTakeovers = latestDown
+    ? (await tx.backup.auditOfTypeSince("backup-takeover", latestDown.at)).filter((t) => t.at < since)
+    : [];
+  const down = earlierTakeovers.length === 0 ? latestDown : null;
   const detail = down?.detail ? ZMainDown.safeParse(JSON.parse(down.detail)) : null;
   return {
     judgedDownAt: down ? down.at.toISOString() : null,

@@ -39,6 +39,8 @@ export async function capacityForecast(services: Pick<Services, "store" | "now">
     ),
   }));
   const recent = windows.find((w) => w.days === DAYS_LEFT_WINDOW)!.trend;
-  const daysLeft = recent.fitted && recent.reachAt !== null ? Math.max(0, (recent.reachAt - now) / DAY_MS) : null;
+  // A pool of 0 (a server being set up) is reached by any demand: no days left to count.
+  const daysLeft =
+    poolSize > 0 && recent.fitted && recent.reachAt !== null ? Math.max(0, (recent.reachAt - now) / DAY_MS) : null;
   return { at: new Date(now), poolSize, windows, daysLeft };
 }
