@@ -16,6 +16,8 @@ export interface App {
   log(): string;
   /** The one-time setup code, read as an operator would: from the file the server's log names. */
   setupCode(): string;
+  /** The app's process id (a spec may pause it, as a main server that stops answering). */
+  pid: number;
 }
 
 /** The file named in the log line that tells the operator to open /setup. */
@@ -72,7 +74,7 @@ async function startApp(env: Record<string, string> = {}): Promise<App & { stop(
     await stop();
     throw error;
   }
-  return { url, log: () => log, setupCode: () => setupCodeOf(log), stop };
+  return { url, log: () => log, setupCode: () => setupCodeOf(log), pid: child.pid!, stop };
 }
 
 /** One app per spec file: started for the file's first test, stopped when the next file begins. */

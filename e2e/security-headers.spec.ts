@@ -9,6 +9,7 @@ const PAGES = [
   { path: "/settings", heading: "Settings" },
   { path: "/policy", heading: "Policy" },
   { path: "/accounts", heading: "Accounts" },
+  { path: "/outages", heading: "Outages" },
 ];
 
 declare global {

@@ -18,6 +18,8 @@ export {
   type StateChanges,
   type Sums,
 } from "./store/backup-store.ts";
+export type { OutageEventRow } from "./store/backup-transaction.ts";
+export type { OutageRow, OutageSummaryRow } from "./store/outages.ts";
 export { AccountRepository, AccountTransaction, PROVIDER_ACCOUNT_VERIFIER } from "./store/accounts.ts";
 export {
   ApiTokenRepository,

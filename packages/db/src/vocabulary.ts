@@ -89,6 +89,10 @@ export const BACKUP_EVENT_TYPES = [
   "backup.handback-refused",
   "backup.handback-failed",
   "backup.handback-recovered",
+  /** The backup judged the main server down: the syncs in a row that got no answer. */
+  "backup.main-down",
+  /** The main server recorded an outage report at hand-back (detail: its id). */
+  "backup.outage-recorded",
 ] as const;
 
 /** Housekeeping: retention replaces old rows by one that keeps the ledger balanced. */

@@ -30,11 +30,13 @@ function load(at: Date): number {
 /**
  * Writes `days` of hourly capacity samples (each standing for 60 minutes) through the same
  * `CapacityRepository.record` the live sampler uses: grants served first come, first served
- * from a pool of `poolSize`, the rest pending. For the demo, screenshots and the capacity spec.
+ * from a pool of `poolSize`, the rest pending; with `growthPerDay`, each day's demand grows by that
+ * share of the first day's (a trend for the forecast). For the demo, screenshots and the capacity
+ * and outages specs.
  */
 export async function seedCapacityHistory(
   store: Store,
-  options: { days: number; poolSize: number; now: number },
+  options: { days: number; poolSize: number; now: number; growthPerDay?: number },
 ): Promise<number> {
   let draws = 0;
   const next = () => {
@@ -43,11 +45,13 @@ export async function seedCapacityHistory(
   };
   const end = options.now - (options.now % HOUR_MS);
   let hours = 0;
-  for (let at = end - options.days * 24 * HOUR_MS; at < end; at += HOUR_MS) {
+  const start = end - options.days * 24 * HOUR_MS;
+  for (let at = start; at < end; at += HOUR_MS) {
     const when = new Date(at);
+    const growth = 1 + (options.growthPerDay ?? 0) * Math.floor((at - start) / (24 * HOUR_MS));
     let available = options.poolSize;
     const participants = FLEET.map((unit, i) => {
-      const demand = Math.round((unit.peak * load(when) * (0.85 + 0.3 * next())) / 50) * 50;
+      const demand = Math.round((unit.peak * growth * load(when) * (0.85 + 0.3 * next())) / 50) * 50;
       const granted = Math.min(demand, Math.floor(available / 50) * 50);
       available -= granted;
       const inUse = Math.min(

@@ -110,7 +110,8 @@ export const REASONS = {
   },
   NOT_FOUND: {
     code: "NOT_FOUND",
-    meaning: "the participant, account or API token named no longer exists, or the path names no procedure",
+    meaning:
+      "the participant, account, API token or outage report named does not exist (any more), or the path names no procedure",
   },
   INTERNAL: {
     code: "INTERNAL_SERVER_ERROR",

@@ -60,6 +60,11 @@ const VALID_INPUT: Record<string, unknown> = {
   "admin.alerts.sendTest": { channel: "syslog" },
   "admin.capacity.report": { days: 30 },
   "admin.capacity.export": { days: 7 },
+  "admin.capacity.forecast": undefined,
+  "admin.outages.list": undefined,
+  // No backup served in this test, so no report: the viewer is let through to a not-found answer.
+  "admin.outages.get": { id: "out_none" },
+  "admin.outages.export": { id: "out_none" },
   "admin.policy.get": undefined,
   "admin.policy.history": undefined,
   "admin.policy.preview": { groups: [], poolPaused: false, caps: {} },
@@ -146,6 +151,12 @@ describe.each(providers())("admin console access control on %s", (provider) => {
       const result = await call(viewer, procedure);
       if (procedure.path === "admin.accounts.list" || procedure.path === "admin.tokens.list") {
         expect(result, procedure.path).toMatchObject({ ok: false, status: 403 });
+      } else if (procedure.path.startsWith("admin.outages.") && procedure.path !== "admin.outages.list") {
+        expect(result, procedure.path).toMatchObject({
+          ok: false,
+          status: 404,
+          error: { data: { code: "NOT_FOUND" } },
+        });
       } else {
         expect(result.ok, `${procedure.path}: ${JSON.stringify(result)}`).toBe(true);
       }

@@ -1,3 +1,4 @@
+import { DAY_MS } from "@sls/allocator";
 import { auditEvents } from "@sls/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALERT_KINDS } from "../src/alerts/alert-kinds.ts";
@@ -161,6 +162,13 @@ describe.each(providers())("alert delivery on %s", (provider) => {
         detail: { mainUrl: "http://main.example.net:3000", cause: "the main server refused the call: BAD_SECRET" },
       },
     ]);
+    // Capacity forecast: two weeks of daily peaks rising 10 a day reach the pool of 500 within days.
+    const today = clock.now() - (clock.now() % DAY_MS);
+    for (let back = 14; back >= 1; back -= 1) {
+      const demand = 440 - 10 * back;
+      const pool = { poolSize: 500, granted: demand, pending: 0, inUse: 0, inUseFromPool: 0 };
+      await services.store.capacity.record(new Date(today - back * DAY_MS), { pool, participants: [], groups: [] });
+    }
     await alertTick(services);
 
     // The engine's holder counts the reclaims it reads in sls_reclaims_total.

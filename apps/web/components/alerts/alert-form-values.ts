@@ -7,10 +7,14 @@ export type AlertConfig = RouterOutputs["admin"]["alerts"]["config"];
 const optionalText = (text: string) => (text.trim() === "" ? undefined : text.trim());
 
 /** The form's text fields as the server's input; empty secrets (and an empty webhook URL) keep the stored ones. */
-export function alertFormSchema(range: { min: number; max: number }) {
+export function alertFormSchema(
+  range: { min: number; max: number },
+  forecastRange: { min: number; max: number } = { min: 1, max: 365 },
+) {
   return z
     .object({
       pendingAfterMinutes: wholeNumber(range),
+      forecastDays: wholeNumber(forecastRange),
       webhookOn: z.boolean(),
       webhookUrl: z.string(),
       webhookFormat: z.enum(["json", "slack"]),
@@ -32,6 +36,7 @@ export function alertFormSchema(range: { min: number; max: number }) {
     })
     .transform((v) => ({
       pendingAfterMinutes: v.pendingAfterMinutes,
+      forecastDays: v.forecastDays,
       webhook: v.webhookOn
         ? {
             url: optionalText(v.webhookUrl),
@@ -63,6 +68,7 @@ export function alertFormSchema(range: { min: number; max: number }) {
 export function alertFormDefaults(config: AlertConfig) {
   return {
     pendingAfterMinutes: String(config.pendingAfterMinutes),
+    forecastDays: String(config.forecastDays),
     webhookOn: config.webhook !== null,
     // Write-only, like the secrets: the server shows only the saved URL's origin.
     webhookUrl: "",

@@ -13,7 +13,10 @@ import { ChannelFieldset } from "@/components/alerts/channel-fieldset";
 export function AlertSettingsForm({ config }: { config: AlertConfig }) {
   const trpc = useTRPC();
   const save = useMutation(trpc.admin.alerts.setConfig.mutationOptions());
-  const schema = useMemo(() => alertFormSchema(config.pendingAfterMinutesRange), [config.pendingAfterMinutesRange]);
+  const schema = useMemo(
+    () => alertFormSchema(config.pendingAfterMinutesRange, config.forecastDaysRange),
+    [config.pendingAfterMinutesRange, config.forecastDaysRange],
+  );
   const { form, submit } = useSettingsForm({
     schema,
     defaults: alertFormDefaults(config),
@@ -43,6 +46,16 @@ export function AlertSettingsForm({ config }: { config: AlertConfig }) {
         error={errors.pendingAfterMinutes?.message}
         className="max-w-xs"
         {...form.register("pendingAfterMinutes")}
+      />
+      <TextField
+        label="Capacity forecast alert below"
+        type="number"
+        inputMode="numeric"
+        unit="days"
+        hint="Alert when the 30-day trend of daily peak demand reaches the pool size in fewer days than this."
+        error={errors.forecastDays?.message}
+        className="max-w-xs"
+        {...form.register("forecastDays")}
       />
 
       <ChannelFieldset

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Panel } from "@/components/ui/panel";
@@ -24,6 +25,7 @@ const TITLES: Record<AlertItem["kind"], string> = {
   "handback-failed": "Hand-back failed",
   "backup-link-refused": "Backup link refused",
   test: "Test",
+  "capacity-forecast": "Capacity forecast",
 };
 
 const SEVERITY_TONE: Record<AlertItem["severity"], Tone> = { info: "info", warning: "warn", critical: "bad" };
@@ -61,7 +63,17 @@ export function AlertsPage() {
                         <span className="text-slate-200">{TITLES[alert.kind]}</span>
                       </div>
                     </td>
-                    <td className="py-2.5 pr-4 text-slate-300">{alert.message}</td>
+                    <td className="py-2.5 pr-4 text-slate-300">
+                      {alert.message}
+                      {alert.outageId && (
+                        <>
+                          {" "}
+                          <Link href={`/outages/${alert.outageId}`} className="text-sky-300 underline">
+                            Outage report
+                          </Link>
+                        </>
+                      )}
+                    </td>
                     <td className="py-2.5">
                       {alert.deliveries.length === 0 ? (
                         <span className="text-xs text-slate-500">no channel configured</span>

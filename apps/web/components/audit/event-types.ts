@@ -57,6 +57,8 @@ const EVENT_TYPES = {
   "backup.handback-refused": { label: "Hand-back refused", group: "backup" },
   "backup.handback-failed": { label: "Hand-back failing", group: "backup" },
   "backup.handback-recovered": { label: "Hand-back recovered", group: "backup" },
+  "backup.main-down": { label: "Main judged down", group: "backup" },
+  "backup.outage-recorded": { label: "Outage report recorded", group: "backup" },
   "history-pruned": { label: "History pruned", group: "system" },
 } as const satisfies Record<AuditEventType, { label: string; group: GroupId }>;
 

@@ -14,6 +14,7 @@ import { formatCount } from "@/lib/format";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { useCsvExport } from "@/lib/use-csv-export";
 import { ScrollRegion } from "@/components/ui/scroll-region";
+import { ForecastPanel } from "./forecast-panel";
 
 type Report = RouterOutputs["admin"]["capacity"]["report"];
 const PERIODS = [7, 30, 90] as const;
@@ -69,6 +70,9 @@ export function CapacityPage() {
       )}
       {report.isPending && <Loading label="Loading the capacity report" className="h-96" />}
       {report.data && <ReportView report={report.data} />}
+      <div className="mt-6">
+        <ForecastPanel />
+      </div>
     </>
   );
 }

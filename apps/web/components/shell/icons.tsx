@@ -77,3 +77,9 @@ export const AccountsIcon = () => (
     <path d="M16 4.5a3.5 3.5 0 0 1 0 7M18 14.5a6.5 6.5 0 0 1 3.5 5.5" />
   </Icon>
 );
+
+export const OutagesIcon = () => (
+  <Icon>
+    <path d="M4 12h4l2-5 4 10 2-5h4" />
+  </Icon>
+);

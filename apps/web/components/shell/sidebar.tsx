@@ -9,6 +9,7 @@ import {
   AlertsIcon,
   AuditIcon,
   CapacityIcon,
+  OutagesIcon,
   OverviewIcon,
   ParticipantsIcon,
   PolicyIcon,
@@ -22,6 +23,7 @@ const LINKS = [
   { href: "/policy", label: "Policy", icon: <PolicyIcon /> },
   { href: "/capacity", label: "Capacity", icon: <CapacityIcon /> },
   { href: "/alerts", label: "Alerts", icon: <AlertsIcon /> },
+  { href: "/outages", label: "Outages", icon: <OutagesIcon /> },
   { href: "/settings", label: "Settings", icon: <SettingsIcon /> },
   { href: "/accounts", label: "Accounts", icon: <AccountsIcon />, adminOnly: true },
 ] as const;

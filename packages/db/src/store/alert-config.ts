@@ -10,6 +10,8 @@ export interface AlertConfigRow {
   syslog: string | null;
   email: string | null;
   updatedAt: Date;
+  /** Days left of the capacity forecast below which it alerts. */
+  forecastDays: number;
 }
 
 /** The alert rules and channels (`Store.alerts`): one row. */
@@ -18,7 +20,14 @@ export function alertConfig(db: Db) {
     readConfig(): Promise<AlertConfigRow | null> {
       return db.alertConfig.findUnique({
         where: { id: ROW_ID },
-        select: { pendingAfterMinutes: true, webhook: true, syslog: true, email: true, updatedAt: true },
+        select: {
+          pendingAfterMinutes: true,
+          webhook: true,
+          syslog: true,
+          email: true,
+          updatedAt: true,
+          forecastDays: true,
+        },
       });
     },
 

@@ -9,6 +9,8 @@ export interface AlertEngineRow {
   pendingRaisedAt: Date | null;
   /** JSON kept by the server's alert engine: per pool-policy group, its pending demand's start and alert. */
   groupPending: string | null;
+  /** When the capacity forecast alert was raised and not yet cleared. */
+  forecastRaisedAt: Date | null;
 }
 
 export interface AuditTailRow {
@@ -71,6 +73,7 @@ export function alertEngine(db: Db) {
           pendingSince: true,
           pendingRaisedAt: true,
           groupPending: true,
+          forecastRaisedAt: true,
         },
       });
       return row ? { ...row, auditCursor: Number(row.auditCursor) } : null;

@@ -1,10 +1,15 @@
 import type { ApplyHooks, ApplyOutcome, StateChanges } from "./backup-store.ts";
 import { chunked } from "./bulk-sql.ts";
 import type { PoolTransaction, Tx } from "./pool-transaction.ts";
-import type { AuditInput, ParticipantRecord } from "./rows.ts";
+import type { AuditInput, AuditRow, ParticipantRecord } from "./rows.ts";
+import { insertOutage, type OutageRow } from "./outages.ts";
 import { recordSelect, toRecord } from "./selects.ts";
 
 export const ROLE_ROW_ID = 1;
+
+/** A participant's audit row as an outage report lists it. */
+export type OutageEventRow = Omit<AuditRow, "id" | "actor" | "detail">;
+
 /** Ids per IN (…) list: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const ID_CHUNK = 500;
 
@@ -87,6 +92,65 @@ export class BackupTransaction {
       orderBy: { id: "asc" },
       select: { at: true, detail: true },
     });
+  }
+
+  /** The newest audit row of `type` at or before `at`. */
+  async lastAuditOfTypeUpTo(type: string, at: Date): Promise<{ at: Date; detail: string | null } | null> {
+    await this.pool.flush();
+    return this.tx.auditEvent.findFirst({
+      where: { type, at: { lte: at } },
+      orderBy: { id: "desc" },
+      select: { at: true, detail: true },
+    });
+  }
+
+  /** Audit rows of `types` from `since` on, oldest first: the first `limit`, and how many there are of each type. */
+  async auditRowsSince(
+    since: Date,
+    types: readonly string[],
+    limit: number,
+  ): Promise<{ rows: OutageEventRow[]; counts: Record<string, number> }> {
+    await this.pool.flush();
+    const where = { at: { gte: since }, type: { in: [...types] } };
+    const [rows, groups] = await Promise.all([
+      this.tx.auditEvent.findMany({
+        where,
+        orderBy: { id: "asc" },
+        take: limit,
+        select: {
+          at: true,
+          type: true,
+          participantId: true,
+          serial: true,
+          grantedDelta: true,
+          pendingDelta: true,
+          grantedAfter: true,
+          pendingAfter: true,
+        },
+      }),
+      this.tx.auditEvent.groupBy({ by: ["type"], where, _count: { _all: true } }),
+    ]);
+    return { rows, counts: Object.fromEntries(groups.map((g) => [g.type, g._count._all])) };
+  }
+
+  /** Participants with rows of `types` in this server's audit from `since` on (the main server's own changes). */
+  async participantsWithAuditSince(since: Date, types: readonly string[], ids: string[]): Promise<string[]> {
+    await this.pool.flush();
+    const found = new Set<string>();
+    for (const chunk of chunked(ids, ID_CHUNK)) {
+      const rows = await this.tx.auditEvent.findMany({
+        where: { at: { gte: since }, type: { in: [...types] }, participantId: { in: chunk } },
+        distinct: ["participantId"],
+        select: { participantId: true },
+      });
+      for (const row of rows) if (row.participantId) found.add(row.participantId);
+    }
+    return [...found];
+  }
+
+  async recordOutage(row: OutageRow): Promise<void> {
+    await this.pool.flush();
+    await insertOutage(this.tx, row);
   }
 
   /** The backup's apply of one sync (`BackupStore.applyChanges`); throws SyncRefused when `hooks.check` finds violations. */

@@ -18,6 +18,7 @@ import { ApiTokenRepository } from "./api-tokens.ts";
 import { AuditQueries } from "./audit-query.ts";
 import { ParticipantQueries } from "./participants-query.ts";
 import { OverviewQueries } from "./overview-query.ts";
+import { OutageRepository } from "./outages.ts";
 import { OperationsQueries } from "./operations-query.ts";
 import { alertConfig } from "./alert-config.ts";
 import { alertDeliveries } from "./alert-deliveries.ts";
@@ -271,6 +272,7 @@ export class Store {
     alerts: AlertRepository;
     capacity: CapacityRepository;
     auditRetention: AuditRetention;
+    outages: OutageRepository;
   };
 
   private get admin() {
@@ -285,6 +287,7 @@ export class Store {
       alerts: alertRepository(this.db),
       capacity: new CapacityRepository(this.db, this.dialect),
       auditRetention: new AuditRetention(this.db),
+      outages: new OutageRepository(this.db),
     };
     return this.adminRepositories;
   }
@@ -332,6 +335,11 @@ export class Store {
   /** Prunes audit history past the retention period, keeping the ledger balanced. */
   get auditRetention(): AuditRetention {
     return this.admin.auditRetention;
+  }
+
+  /** The backup outages the main server recorded at hand-back. */
+  get outages(): OutageRepository {
+    return this.admin.outages;
   }
 }
 

@@ -58,12 +58,15 @@ export const CHANNELS = ["webhook", "syslog", "email"] as const;
 export type ChannelName = (typeof CHANNELS)[number];
 
 export const PENDING_AFTER_MINUTES = { min: 1, max: 1440 } as const;
+/** The capacity forecast alerts when its trend reaches the pool in fewer days than this. */
+export const FORECAST_DAYS = { min: 1, max: 365, default: 30 } as const;
 
 export interface AlertConfig {
   pendingAfterMinutes: number;
   webhook: TWebhookChannel | null;
   syslog: TSyslogChannel | null;
   email: TEmailChannel | null;
+  forecastDays: number;
 }
 
 /**
@@ -79,14 +82,33 @@ export const ZAlertConfigInput = z.object({
   email: ZEmailChannel.omit({ password: true })
     .extend({ password: z.string().min(1).max(256).nullable().optional() })
     .nullable(),
+  /** Left out: the stored value is kept. */
+  forecastDays: z
+    .number()
+    .int("must be a whole number of days")
+    .min(FORECAST_DAYS.min, `must be ${FORECAST_DAYS.min}–${FORECAST_DAYS.max} days`)
+    .max(FORECAST_DAYS.max, `must be ${FORECAST_DAYS.min}–${FORECAST_DAYS.max} days`)
+    .optional(),
 });
 export type TAlertConfigInput = z.infer<typeof ZAlertConfigInput>;
 
-const DEFAULT_ALERT_CONFIG: AlertConfig = { pendingAfterMinutes: 15, webhook: null, syslog: null, email: null };
+const DEFAULT_ALERT_CONFIG: AlertConfig = {
+  pendingAfterMinutes: 15,
+  webhook: null,
+  syslog: null,
+  email: null,
+  forecastDays: FORECAST_DAYS.default,
+};
 
 /** The stored row as checked objects; a channel whose JSON no longer parses is treated as off. */
 export function parseStoredConfig(
-  row: { pendingAfterMinutes: number; webhook: string | null; syslog: string | null; email: string | null } | null,
+  row: {
+    pendingAfterMinutes: number;
+    webhook: string | null;
+    syslog: string | null;
+    email: string | null;
+    forecastDays: number;
+  } | null,
 ): AlertConfig {
   if (!row) return DEFAULT_ALERT_CONFIG;
   const parse = <T>(schema: z.ZodType<T>, text: string | null): T | null => {
@@ -99,6 +121,7 @@ export function parseStoredConfig(
     webhook: parse(ZWebhookChannel, row.webhook),
     syslog: parse(ZSyslogChannel, row.syslog),
     email: parse(ZEmailChannel, row.email),
+    forecastDays: row.forecastDays,
   };
 }
 
@@ -126,6 +149,7 @@ export function mergeConfig(stored: AlertConfig, input: TAlertConfigInput): Aler
           password: input.email.password === undefined ? (stored.email?.password ?? null) : input.email.password,
         }
       : null,
+    forecastDays: input.forecastDays ?? stored.forecastDays,
   };
 }
 

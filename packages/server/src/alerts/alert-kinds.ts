@@ -13,6 +13,7 @@ export const ALERT_KINDS = [
   "handback-failed",
   "backup-link-refused",
   "test",
+  "capacity-forecast",
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -30,4 +31,5 @@ export const ALERT_TITLES: Record<AlertKind, string> = {
   "handback-failed": "Hand-back failed",
   "backup-link-refused": "Backup cannot synchronise although the main server answers",
   test: "Test alert",
+  "capacity-forecast": "Capacity forecast: demand reaches the pool soon",
 };

@@ -46,6 +46,7 @@ export function publicConfig(config: AlertConfig) {
           passwordSet: config.email.password !== null,
         }
       : null,
+    forecastDays: config.forecastDays,
   };
 }
 
@@ -69,6 +70,7 @@ export async function saveAlertConfig(
       webhook: merged.webhook ? JSON.stringify(merged.webhook) : null,
       syslog: merged.syslog ? JSON.stringify(merged.syslog) : null,
       email: merged.email ? JSON.stringify(merged.email) : null,
+      forecastDays: merged.forecastDays,
     },
     at,
     {
@@ -77,6 +79,7 @@ export async function saveAlertConfig(
       actor: adminActor(by),
       detail: {
         pendingAfterMinutes: merged.pendingAfterMinutes,
+        forecastDays: merged.forecastDays,
         channels: configuredChannels(merged),
         webhook: merged.webhook
           ? {

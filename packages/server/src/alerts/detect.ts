@@ -4,6 +4,7 @@ import { type AuditEventType, RECLAIM_EVENT_TYPES } from "@sls/db/vocabulary";
 import type { Services } from "../services/context.ts";
 import type { AlertConfig } from "./alert-config.ts";
 import type { Alert } from "./alert-kinds.ts";
+import { detectForecast } from "./forecast-alert.ts";
 import { detectGroupPending } from "./group-pending.ts";
 
 type EngineRow = NonNullable<Awaited<ReturnType<Store["alerts"]["readEngine"]>>>;
@@ -30,6 +31,7 @@ const TAILED_AUDIT_TYPES = [
   "backup.handback-failed",
   "backup.handback-refused",
   "backup.link-refused",
+  "backup.outage-recorded",
 ] as const satisfies readonly AuditEventType[];
 
 export interface Detection {
@@ -76,6 +78,9 @@ export async function detectConditions(
   } else if (engine.utilisationRaisedAt && pct < server.alertThresholdPct - UTILISATION_HYSTERESIS_PCT) {
     update.utilisationRaisedAt = null;
   }
+  const forecast = await detectForecast(services, config, engine);
+  if (forecast.alert) alerts.push(forecast.alert);
+  if (forecast.forecastRaisedAt !== undefined) update.forecastRaisedAt = forecast.forecastRaisedAt;
 
   const policy = await services.store.policyInForce();
   if (policy) {
@@ -148,13 +153,15 @@ export async function detectFromAudit(
     });
   }
   const handedBack = rows.filter((r) => r.type === "handback");
-  if (handedBack.length > 0) {
+  const reports = rows.filter((r) => r.type === "backup.outage-recorded");
+  if (handedBack.length > 0 || reports.length > 0) {
+    const outageId = reports.at(-1)?.detail?.outageId;
     alerts.push({
       kind: "handback-done",
       severity: "info",
-      message: `The main server took the pool back from the backup server; ${handedBack.length} participant grant${handedBack.length === 1 ? "" : "s"} changed while the backup served.`,
-      detail: { changedGrants: handedBack.length },
-      raisedAt: lastAt(handedBack),
+      message: `The main server took the pool back from the backup server; ${handedBack.length} participant grant${handedBack.length === 1 ? "" : "s"} changed while the backup served.${typeof outageId === "string" ? " The outage report lists what the backup did." : ""}`,
+      detail: { changedGrants: handedBack.length, ...(typeof outageId === "string" ? { outageId } : {}) },
+      raisedAt: lastAt(reports.length > 0 ? reports : handedBack),
     });
   }
   for (const row of rows) {

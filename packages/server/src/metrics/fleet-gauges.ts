@@ -3,6 +3,7 @@ import { PARTICIPANT_STATES } from "@sls/db/vocabulary";
 import { Gauge } from "prom-client";
 import type { TGroupUsage } from "../contracts/admin/overview.ts";
 import { groupUsage } from "../services/admin/group-usage.ts";
+import { capacityForecast } from "../services/capacity/forecast.ts";
 import type { Services } from "../services/context.ts";
 import { silentCutoff } from "../services/sweeper.ts";
 import type { ServerMetrics } from "./server-metrics.ts";
@@ -26,6 +27,7 @@ interface FleetSnapshot {
   states: ParticipantStateCounts;
   backup: BackupFigures | null;
   groups: TGroupUsage[];
+  forecastDaysLeft: number | null;
 }
 
 /**
@@ -35,11 +37,12 @@ interface FleetSnapshot {
 async function readSnapshot(services: Services): Promise<FleetSnapshot> {
   const server = await services.store.readServer();
   const cutoff = silentCutoff(services.now(), server?.refreshIntervalSec ?? 30);
-  const [inUse, states, backup, groups] = await Promise.all([
+  const [inUse, states, backup, groups, forecast] = await Promise.all([
     services.store.operations.inUseTotals(),
     services.store.participantQueries.countByState(cutoff),
     readBackupFigures(services),
     groupUsage(services),
+    capacityForecast(services),
   ]);
   return {
     pool: server ? { poolSize: server.poolSize, granted: server.grantedTotal, pending: server.pendingTotal } : null,
@@ -47,6 +50,7 @@ async function readSnapshot(services: Services): Promise<FleetSnapshot> {
     states,
     backup,
     groups,
+    forecastDaysLeft: forecast.daysLeft,
   };
 }
 
@@ -150,5 +154,11 @@ export function registerFleetGauges(metrics: ServerMetrics, services: Services):
     (g, s) => {
       if (s.backup?.remainingMs != null) g.set(Math.max(0, s.backup.remainingMs / 1000));
     },
+  );
+  gauge(
+    "sls_capacity_forecast_days_left",
+    "Days until the 30-day trend of daily peak demand reaches the pool size (0: already there); NaN without a rising trend.",
+    [],
+    (g, s) => g.set(s.forecastDaysLeft ?? Number.NaN),
   );
 }

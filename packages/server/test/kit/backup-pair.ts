@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
 import { Store } from "@sls/db";
-import { freshDatabase, SECRET } from "./test-server.ts";
+import { setupCodeFile } from "../../src/services/setup-code.ts";
+import { type ProviderName, freshDatabase, SECRET } from "./test-server.ts";
+import { removeTemporaryFolder, temporaryFolder } from "./temporary-folders.ts";
 import { freePort, startServerProcess, type ServerProcess } from "./processes.ts";
 
 /** The backup link key both servers of the tests share (SLS_BACKUP_KEY: 32+ printable characters). */
@@ -18,6 +21,8 @@ export interface BackupPair {
   /** Starts the backup process (configured on the main server first, as an administrator does). */
   startBackup(extra?: Record<string, string>): Promise<ServerProcess>;
   startMain(): Promise<ServerProcess>;
+  /** The main server's one-time setup code, from the file it wrote. */
+  mainSetupCode(): string;
   close(): Promise<void>;
 }
 
@@ -33,11 +38,16 @@ export async function backupPair(options: {
   poolSize?: number;
   mainEnv?: Record<string, string>;
   backupAddress?: (port: number) => string;
+  /** Both servers' databases; SQLite unless asked. */
+  provider?: ProviderName;
 }): Promise<BackupPair> {
+  const provider = options.provider ?? "sqlite";
   const [mainDb, backupDb] = [
-    await freshDatabase("sqlite", `${options.label}-main`),
-    await freshDatabase("sqlite", `${options.label}-backup`),
+    await freshDatabase(provider, `${options.label}_main`),
+    await freshDatabase(provider, `${options.label}_backup`),
   ];
+  // Where a main server on PostgreSQL writes its setup code.
+  const dataDir = temporaryFolder(`${options.label}-data`);
   const [mainPort, backupPort] = [await freePort(), await freePort()];
   const mainUrl = `http://127.0.0.1:${mainPort}`;
   const backupUrl = `http://127.0.0.1:${backupPort}`;
@@ -49,6 +59,7 @@ export async function backupPair(options: {
     SLS_REFRESH_INTERVAL_SEC: "10",
     SLS_SYNC_INTERVAL_MS: String(options.syncMs),
     SLS_BACKUP_KEY: BACKUP_KEY,
+    SLS_DATA_DIR: dataDir,
     ...options.mainEnv,
   };
   const processes: ServerProcess[] = [];
@@ -71,6 +82,7 @@ export async function backupPair(options: {
     mainStore,
     backupStore,
     startMain,
+    mainSetupCode: () => readFileSync(setupCodeFile(mainDb.url, dataDir), "utf8").trim(),
     async startBackup(extra = {}) {
       const address = options.backupAddress?.(backupPort) ?? backupUrl;
       await mainStore.inPoolTransaction((tx) =>
@@ -95,6 +107,7 @@ export async function backupPair(options: {
       await Promise.all(processes.map((p) => p.stop()));
       await Promise.all([mainStore.close(), backupStore.close()]);
       await Promise.all([mainDb.drop(), backupDb.drop()]);
+      removeTemporaryFolder(dataDir);
     },
   };
   await startMain();

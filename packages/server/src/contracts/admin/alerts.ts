@@ -22,6 +22,8 @@ export const ZAlertConfigView = z.object({
       passwordSet: z.boolean(),
     })
     .nullable(),
+  forecastDays: z.number().int(),
+  forecastDaysRange: z.object({ min: z.number(), max: z.number() }),
 });
 
 export const ZSendTestInput = z.object({ channel: z.enum(CHANNELS) });
@@ -43,6 +45,8 @@ const ZAlertItem = z.object({
   message: z.string(),
   raisedAt: z.string(),
   deliveries: z.array(ZDelivery),
+  /** The outage report a hand-back alert announces. */
+  outageId: z.string().nullable(),
 });
 export type TAlertItem = z.infer<typeof ZAlertItem>;
 

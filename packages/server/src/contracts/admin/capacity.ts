@@ -46,3 +46,30 @@ export const ZCapacityReport = z.object({
 });
 
 export const ZCapacityExport = z.object({ filename: z.string(), csv: z.string() });
+
+const ZTrend = z.discriminatedUnion("fitted", [
+  z.object({ fitted: z.literal(false), days: z.number().int(), why: z.literal("not-enough-history") }),
+  z.object({
+    fitted: z.literal(true),
+    days: z.number().int(),
+    slopePerDay: z.number(),
+    /** The first day fitted and the line's value there: with the slope, the whole line. */
+    from: z.string(),
+    startDemand: z.number(),
+    r2: z.number(),
+    residualSd: z.number(),
+    reachAt: z.string().nullable(),
+    reachEarliest: z.string().nullable(),
+    reachLatest: z.string().nullable(),
+  }),
+]);
+
+export const ZCapacityForecast = z.object({
+  at: z.string(),
+  poolSize: z.number().int(),
+  /** The fewest complete days a trend is fitted on. */
+  minDays: z.number().int(),
+  windows: z.array(z.object({ days: z.number().int(), trend: ZTrend })),
+  daysLeft: z.number().nullable(),
+});
+export type TCapacityForecast = z.infer<typeof ZCapacityForecast>;

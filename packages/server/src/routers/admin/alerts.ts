@@ -1,5 +1,5 @@
 import type { Store } from "@sls/db";
-import { PENDING_AFTER_MINUTES, ZAlertConfigInput } from "../../alerts/alert-config.ts";
+import { FORECAST_DAYS, PENDING_AFTER_MINUTES, ZAlertConfigInput } from "../../alerts/alert-config.ts";
 import {
   publicConfig,
   readAlertConfig,
@@ -36,6 +36,7 @@ export const alertsRouter = router({
   config: viewerProcedure.output(ZAlertConfigView).query(async ({ ctx }) => ({
     ...publicConfig(await readAlertConfig(ctx.services)),
     pendingAfterMinutesRange: PENDING_AFTER_MINUTES,
+    forecastDaysRange: { min: FORECAST_DAYS.min, max: FORECAST_DAYS.max },
   })),
 
   setConfig: adminProcedure
@@ -59,6 +60,12 @@ export const alertsRouter = router({
       message: a.message,
       raisedAt: a.raisedAt.toISOString(),
       deliveries: a.deliveries.map(toDelivery),
+      outageId: outageIdOf(a.detail),
     })),
   ),
 });
+
+/** A hand-back alert names the outage report it announces (alerts/detect.ts). */
+function outageIdOf(detail: Record<string, unknown> | null): string | null {
+  return typeof detail?.outageId === "string" ? detail.outageId : null;
+}

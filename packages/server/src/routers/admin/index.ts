@@ -5,6 +5,7 @@ import { capacityRouter } from "./capacity.ts";
 import { auditRouter } from "./audit.ts";
 import { overviewRouter } from "./overview.ts";
 import { participantsRouter } from "./participants.ts";
+import { outagesRouter } from "./outages.ts";
 import { policyRouter } from "./policy.ts";
 import { settingsRouter } from "./settings.ts";
 import { ssoRouter } from "./sso.ts";
@@ -22,4 +23,5 @@ export const adminRouter = router({
   policy: policyRouter,
   sso: ssoRouter,
   tokens: tokensRouter,
+  outages: outagesRouter,
 });

@@ -26,6 +26,8 @@ export interface BackupConfig {
 
 const FULL_SNAPSHOT_TIMEOUT_MS = 120_000;
 const MAX_CAUSE_CHARS = 500;
+/** Failed syncs kept for the outage report: the latest ones of the run that judged the main server down. */
+const KEPT_FAILED_SYNCS = 50;
 
 /**
  * The main server answered, but the backup cannot synchronise: the main server refused the call
@@ -86,6 +88,8 @@ export class BackupRunner {
   private cursor: SyncCursor | null = null;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
+  /** The syncs in a row that got no answer (when, why), for the backup.main-down audit row. */
+  private failedRun: Array<{ at: string; error: string }> = [];
 
   constructor(
     private readonly services: Pick<Services, "now" | "log">,
@@ -150,11 +154,16 @@ export class BackupRunner {
         if (applied) {
           lastSyncAt = new Date(now);
           syncResult = { failedSyncs: 0, lastSyncAt };
+          this.failedRun = [];
           this.linkWorks();
         }
       } catch (error) {
         if (mainUnreachable(error)) {
           syncResult = { failedSyncs: role.failedSyncs + 1 };
+          this.failedRun = [
+            ...this.failedRun,
+            { at: new Date(now).toISOString(), error: error.message.slice(0, MAX_CAUSE_CHARS) },
+          ].slice(-KEPT_FAILED_SYNCS);
           this.services.log.warn("backup sync failed: the main server did not answer", {
             failedSyncs: syncResult.failedSyncs,
             mainUrl: this.config.mainUrl,
@@ -165,6 +174,7 @@ export class BackupRunner {
           if (!trouble) throw error;
           // The main server answered, so it is up: the count of syncs without an answer starts again.
           syncResult = { failedSyncs: 0 };
+          this.failedRun = [];
           await this.linkRefused(trouble);
         }
       }
@@ -185,6 +195,18 @@ export class BackupRunner {
           failedSyncs: updated.failedSyncs,
           mainUrl: this.config.mainUrl,
         });
+        await this.store.audit([
+          {
+            at: new Date(now),
+            type: "backup.main-down",
+            actor: "system:sync",
+            detail: {
+              mainUrl: this.config.mainUrl,
+              lastSyncAt: updated.lastSyncAt?.toISOString() ?? null,
+              failedSyncs: this.failedRun,
+            },
+          },
+        ]);
       }
       await this.arm(now);
     } else this.serving.state = "inactive";

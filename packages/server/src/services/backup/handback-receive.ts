@@ -8,6 +8,7 @@ import type { Services } from "../context.ts";
 import { normaliseServerAddress } from "./address.ts";
 import { heldFromRows, policyInForce } from "../pool/policy-in-force.ts";
 import { planHandback } from "./handback-merge.ts";
+import { recordOutage } from "./outage-record.ts";
 import { LinkRefusal } from "./link-key.ts";
 import { ZHandbackAnswer, type THandbackAnswer } from "./snapshot-wire.ts";
 
@@ -60,7 +61,11 @@ export async function takeBackFromBackup(
     return null;
   }
   await outcomes.succeeded(address, true);
-  services.log.warn("took the pool back from the backup server", { address, participants: outcome.taken });
+  services.log.warn("took the pool back from the backup server", {
+    address,
+    participants: outcome.taken,
+    outageId: outcome.outageId,
+  });
   return outcome.taken;
 }
 
@@ -171,21 +176,24 @@ export class HandbackOutcomes {
 async function mergeHandback(
   services: Pick<Services, "store" | "now">,
   answer: THandbackAnswer,
-): Promise<{ merged: true; taken: number } | { merged: false; violations: string[] }> {
+): Promise<{ merged: true; taken: number; outageId: string | null } | { merged: false; violations: string[] }> {
   return services.store.inPoolTransaction(async (tx) => {
     const participants = await tx.backup.allParticipantRecords();
-    const plan = planHandback({ poolSize: tx.server.poolSize, participants }, answer, services.now());
+    const now = services.now();
+    const plan = planHandback({ poolSize: tx.server.poolSize, participants }, answer, now);
     if (plan.violations.length > 0) return { merged: false as const, violations: plan.violations };
+    const merged = new Map(participants.map((p) => [p.id, p]));
+    for (const record of plan.put) merged.set(record.id, record);
+    // Before this merge's own audit rows, which would count as this server's changes.
+    const outageId = answer.outage
+      ? await recordOutage(tx, answer.outage, answer, participants, [...merged.values()], plan.audits, new Date(now))
+      : null;
     for (const { id, lastSeenAt } of plan.renewed) await tx.updateParticipant(id, { lastSeenAt });
     for (const record of plan.put) await tx.backup.putParticipantRecord(record);
     await tx.writePool(plan.pool);
     const policy = await policyInForce(tx);
-    if (policy) {
-      const merged = new Map(participants.map((p) => [p.id, p]));
-      for (const record of plan.put) merged.set(record.id, record);
-      tx.writePolicyHeld(heldFromRows(policy, merged.values()));
-    }
+    if (policy) tx.writePolicyHeld(heldFromRows(policy, merged.values()));
     await tx.audit(plan.audits);
-    return { merged: true as const, taken: plan.taken };
+    return { merged: true as const, taken: plan.taken, outageId };
   });
 }

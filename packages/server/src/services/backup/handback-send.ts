@@ -1,6 +1,7 @@
 // The backup server's side of the hand-back: answering backup.handback. The main server's side,
 // calling it and merging the answer, is handback-receive.ts.
 import type { Services } from "../context.ts";
+import { outageStory } from "./outage-story.ts";
 import type { BackupServing } from "./serving.ts";
 import { participantToWire, type THandbackAnswer } from "./snapshot-wire.ts";
 
@@ -17,10 +18,11 @@ export async function handBack(
       return { wasActive: false, pool, participants: [], untouched: { granted: 0, pending: 0 }, seen: [], alerts: [] };
     }
     const since = role.activeSince;
-    const [all, changedIds, alerts] = await Promise.all([
+    const [all, changedIds, alerts, outage] = await Promise.all([
       tx.backup.allParticipantRecords(),
       tx.backup.participantsChangedSince(since),
       tx.backup.auditOfTypeSince("backup-alert", since),
+      outageStory(tx, since),
     ]);
     await tx.backup.deactivateRole();
     const changed = new Set(changedIds);
@@ -38,6 +40,7 @@ export async function handBack(
         .filter((p) => p.lastSeenAt >= since)
         .map((p) => [p.id, p.lastSeenAt.toISOString()] as [string, string]),
       alerts: alerts.map((a) => ({ at: a.at.toISOString(), detail: a.detail })),
+      outage,
     };
   });
   if (answer.wasActive) {

@@ -1,5 +1,6 @@
 import type { ParticipantRecord, PolicyVersionRow, ServerRow, StateChanges } from "@sls/db";
 import { z } from "zod";
+import { ZOutageStory } from "./outage-wire.ts";
 import { ZPolicyDefinition } from "../../contracts/admin/policy.ts";
 import { definitionOf } from "../pool/policy-in-force.ts";
 
@@ -184,6 +185,8 @@ export const ZHandbackAnswer = z
     seen: z.array(z.tuple([z.string().min(1).max(64), ZIso])),
     /** The backup's alerts while it served: a couple per outage, so a long list is not an honest one. */
     alerts: z.array(z.object({ at: ZIso, detail: z.string().max(4096).nullable() })).max(100),
+    /** What the backup did while it served, for the outage report; absent from a backup that predates it. */
+    outage: ZOutageStory.optional(),
   })
   .refine((a) => new Set(a.participants.map((p) => p.id)).size === a.participants.length, {
     path: ["participants"],
