@@ -23,6 +23,9 @@ const TITLES: Record<AlertItem["kind"], string> = {
   "handback-failed": "Hand-back failed",
   "backup-link-refused": "Backup link refused",
   test: "Test",
+  "participant-late": "Participants late",
+  "participant-silent": "Participants silent",
+  "participant-recovered": "Participants back",
 };
 
 const SEVERITY_TONE: Record<AlertItem["severity"], Tone> = { info: "info", warning: "warn", critical: "bad" };

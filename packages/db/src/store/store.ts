@@ -17,6 +17,7 @@ import { AccountRepository } from "./accounts.ts";
 import { AuditQueries } from "./audit-query.ts";
 import { ParticipantQueries } from "./participants-query.ts";
 import { OverviewQueries } from "./overview-query.ts";
+import { LivenessQueries } from "./liveness-query.ts";
 import { OperationsQueries } from "./operations-query.ts";
 import { alertConfig } from "./alert-config.ts";
 import { alertDeliveries } from "./alert-deliveries.ts";
@@ -269,6 +270,7 @@ export class Store {
     alerts: AlertRepository;
     capacity: CapacityRepository;
     auditRetention: AuditRetention;
+    liveness: LivenessQueries;
   };
 
   private get admin() {
@@ -282,6 +284,7 @@ export class Store {
       alerts: alertRepository(this.db),
       capacity: new CapacityRepository(this.db, this.dialect),
       auditRetention: new AuditRetention(this.db),
+      liveness: new LivenessQueries(this.db),
     };
     return this.adminRepositories;
   }
@@ -304,6 +307,11 @@ export class Store {
 
   get overview(): OverviewQueries {
     return this.admin.overview;
+  }
+
+  /** Late and silent participants: the alert engine's marks and the overview's list. */
+  get liveness(): LivenessQueries {
+    return this.admin.liveness;
   }
 
   /** Fleet-wide sums and readiness checks for /metrics, /api/ready and the overview. */

@@ -13,8 +13,14 @@ export const ALERT_KINDS = [
   "handback-failed",
   "backup-link-refused",
   "test",
+  "participant-late",
+  "participant-silent",
+  "participant-recovered",
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** Serials an alert about many participants names; its counts cover them all. */
+export const LISTED_SERIALS = 20;
 
 export type Alert = NewAlert & { kind: AlertKind };
 export type Severity = NewAlert["severity"];
@@ -30,4 +36,7 @@ export const ALERT_TITLES: Record<AlertKind, string> = {
   "handback-failed": "Hand-back failed",
   "backup-link-refused": "Backup cannot synchronise although the main server answers",
   test: "Test alert",
+  "participant-late": "Participants late (one refresh interval missed)",
+  "participant-silent": "Participants silent (two refresh intervals missed)",
+  "participant-recovered": "Late or silent participants back",
 };

@@ -4,7 +4,7 @@ import { Gauge } from "prom-client";
 import type { TGroupUsage } from "../contracts/admin/overview.ts";
 import { groupUsage } from "../services/admin/group-usage.ts";
 import type { Services } from "../services/context.ts";
-import { silentCutoff } from "../services/sweeper.ts";
+import { stateCutoffs } from "../services/liveness.ts";
 import type { ServerMetrics } from "./server-metrics.ts";
 import { TtlCache } from "./ttl-cache.ts";
 
@@ -34,10 +34,10 @@ interface FleetSnapshot {
  */
 async function readSnapshot(services: Services): Promise<FleetSnapshot> {
   const server = await services.store.readServer();
-  const cutoff = silentCutoff(services.now(), server?.refreshIntervalSec ?? 30);
+  const cutoffs = stateCutoffs(services.now(), server?.refreshIntervalSec ?? 30);
   const [inUse, states, backup, groups] = await Promise.all([
     services.store.operations.inUseTotals(),
-    services.store.participantQueries.countByState(cutoff),
+    services.store.participantQueries.countByState(cutoffs),
     readBackupFigures(services),
     groupUsage(services),
   ]);
