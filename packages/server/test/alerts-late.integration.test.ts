@@ -14,6 +14,13 @@ import {
   waitFor,
 } from "./kit/test-server.ts";
 
+interface WebhookBody {
+  kind: string;
+  severity: string;
+  message: string;
+  detail: Record<string, unknown>;
+}
+
 const HOOK_SECRET = "webhook-signing-key-late";
 /** The test server's refresh interval (30 s): late past 37.5 s, silent past 67.5 s, reclaimed past 90 s. */
 const LATE_AFTER_S = 38;
@@ -62,7 +69,7 @@ describe.each(providers())("late, silent and recovered participants on %s", (pro
       { what: `the gauges ${patterns.join(", ")}` },
     );
   const hooksFrom = (start: number) =>
-    rx.webhooks.slice(start).map((hook) => ({ hook, body: JSON.parse(hook.body) as Record<string, any> }));
+    rx.webhooks.slice(start).map((hook) => ({ hook, body: JSON.parse(hook.body) as WebhookBody }));
 
   it("announces one participant late, then silent, then back, each once, on the overview, the participants page and /metrics", async () => {
     const token = await registerOk(server, "LATE0001", { hostname: "fw1.branch-a.example.net" });
