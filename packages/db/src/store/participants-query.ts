@@ -83,7 +83,7 @@ function sortColumn(key: ParticipantSortKey): keyof ParticipantRow {
   return key;
 }
 
-export function stateWhere(state: ParticipantState, cutoffs: StateCutoffs) {
+function stateWhere(state: ParticipantState, cutoffs: StateCutoffs) {
   switch (state) {
     case "awaiting-approval":
       return { approved: false };
