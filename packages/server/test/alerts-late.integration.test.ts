@@ -172,4 +172,32 @@ describe.each(providers())("late, silent and recovered participants on %s", (pro
     expect(message).toMatch(/^500 participants are late: .* at 3 sites: branch-a\.example\.net \(167\)/);
     expect((await admin.trpc.admin.overview.get.query()).participants.late).toBe(500);
   });
+  it("sends one alert when two server processes on the database tick together", async () => {
+    const second = await startTestServer(db.url, { ...LOCAL_RECEIVERS_ENV, SLS_SERVER_ID: "second" }, server.clock);
+    try {
+      const quiet = await registerOk(server, "TWOPROC01", { hostname: "fw.two.example.net" });
+      await passAndTick(0, [quiet]);
+      await alertTick(second.running.services);
+      const start = rx.webhooks.length;
+      // Time passes for both processes: each beats (as its timer does) before the clock gets past
+      // the point where the other would judge it crashed and count silence only from then on.
+      for (let passed = 0; passed < LATE_AFTER_S; passed += 2) {
+        const next = new Date(server.clock.now() + 2_000);
+        for (const { running } of [server, second])
+          await running.services.store.processes.heartbeat(running.services.serverId, next);
+        server.clock.advance(2);
+      }
+      for (const token of alive) await server.api(token).appliance.refresh.mutate({ inUse: 0 });
+      await Promise.all([alertTick(server.running.services), alertTick(second.running.services)]);
+      await Promise.all([alertTick(server.running.services), alertTick(second.running.services)]);
+      // The 500 of the digest above went silent meanwhile: one digest of them too, not two.
+      expect(hooksFrom(start).map((h) => [h.body.kind, h.body.detail.count])).toEqual([
+        ["participant-late", 1],
+        ["participant-silent", 500],
+      ]);
+      expect(hooksFrom(start)[0]!.body.detail.serials).toEqual(["TWOPROC01"]);
+    } finally {
+      await second.close();
+    }
+  });
 });
