@@ -110,9 +110,14 @@ export function registerFleetGauges(metrics: ServerMetrics, services: Services):
     [],
     (g, s) => g.set(s.inUse.inUseFromPool),
   );
-  gauge("sls_participants", "Registered participants by state.", ["state"], (g, s) => {
-    for (const state of PARTICIPANT_STATES) g.set({ state }, s.states[state]);
-  });
+  gauge(
+    "sls_participants",
+    "Registered participants by state: active, late (one refresh interval missed), silent (two), expired (three: grant reclaimed), awaiting-approval.",
+    ["state"],
+    (g, s) => {
+      for (const state of PARTICIPANT_STATES) g.set({ state }, s.states[state]);
+    },
+  );
   const perGroup = (name: string, help: string, figure: (group: TGroupUsage) => number | null): void =>
     gauge(name, help, ["group"], (g, s) => {
       for (const group of s.groups) {
