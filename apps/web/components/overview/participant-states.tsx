@@ -48,7 +48,7 @@ export function ParticipantStates({
         </Link>
       }
     >
-      <ul className="grid gap-3 sm:grid-cols-3 lg:grid-cols-5">
+      <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3">
         {Object.entries(STATES).map(([state, { key, label, dot, hint }]) => (
           <li key={key}>
             <Link
