@@ -110,7 +110,9 @@ function digest(
  * Where a participant stands, for grouping: its pool-policy group, else its hostname's domain
  * (what follows the first dot), else the hostname itself. Largest first.
  */
-function sitesOf(rows: LateParticipantRow[]): Array<{ site: string; count: number }> {
+export function sitesOf(
+  rows: Array<Pick<LateParticipantRow, "policyGroup" | "hostname">>,
+): Array<{ site: string; count: number }> {
   const counts = new Map<string, number>();
   for (const p of rows) {
     const site = siteOf(p);
