@@ -56,7 +56,7 @@ export class LivenessQueries {
   back(cutoffs: StateCutoffs, limit: number): Promise<LateParticipantRow[]> {
     return this.db.participant.findMany({
       // An equality on the marks (not IS NOT NULL), so SQLite's planner takes their index too.
-      where: { lateAlert: { in: LATE_MARKS }, lastSeenAt: { gte: cutoffs.late } },
+      where: { lateAlert: { in: [...LATE_MARKS] }, lastSeenAt: { gte: cutoffs.late } },
       take: limit,
       select: lateSelect,
     });
