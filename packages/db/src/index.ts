@@ -32,3 +32,4 @@ export { AuditQueries } from "./store/audit-query.ts";
 export { ParticipantQueries } from "./store/participants-query.ts";
 export { UsageRepository } from "./store/usage.ts";
 export { OverviewQueries, type BackupStatusRow } from "./store/overview-query.ts";
+export { LivenessQueries, type LateMark, type LateParticipantRow } from "./store/liveness-query.ts";

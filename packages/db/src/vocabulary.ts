@@ -6,8 +6,11 @@
  * compile error wherever it is not yet handled.
  */
 
-/** How the console classes a participant: from its approval and its silence, not a stored column. */
-export const PARTICIPANT_STATES = ["active", "expired", "awaiting-approval"] as const;
+/**
+ * How the console classes a participant: from its approval and its silence, not a stored column.
+ * Late: one refresh interval missed; silent: two; expired: three (its grant is reclaimed).
+ */
+export const PARTICIPANT_STATES = ["active", "late", "silent", "expired", "awaiting-approval"] as const;
 export type ParticipantState = (typeof PARTICIPANT_STATES)[number];
 
 /** The participant columns the console's participant list sorts by. */

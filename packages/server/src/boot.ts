@@ -20,6 +20,7 @@ import { PoolQueue } from "./services/pool/pool-queue.ts";
 import { SettingsCache } from "./services/settings-cache.ts";
 import { Startup } from "./services/startup.ts";
 import { ShedCounter } from "./services/shed-counter.ts";
+import { BackupAddressCheck } from "./services/backup/address-check.ts";
 import { SetupCodes, setupCodeFile } from "./services/setup-code.ts";
 import { sweepSilentParticipants } from "./services/sweeper.ts";
 import { LOGIN_POLICY } from "./services/admin/auth.ts";
@@ -112,6 +113,7 @@ export async function bootServices(env: TEnv, log: Logger, now: () => number = D
     ),
     role: env.SLS_ROLE,
     serving: role.serving,
+    backupCheck: new BackupAddressCheck(),
     startup,
     assertServing: () => {
       startup.assertStarted();

@@ -96,6 +96,8 @@ describe("the main server's hand-back: normalised address, warnings, checked ans
   });
 
   it("a failed call is a warning naming the address and the cause, and a line on the overview until it works again", async () => {
+    // Reported only once the backup has served (its sync said so); before, it holds nothing to hand back.
+    await services().store.backup.recordBackupReport({ at: new Date(services().now()), active: true, remainingMs: 0 });
     answerHandback = () => ({ error: { message: "the backup is on fire", reason: "INTERNAL", status: 500 } });
     await waitFor(async () => (await overview(services())).backup.handbackFailure, {
       what: "the overview to show the failure",

@@ -133,6 +133,8 @@ describe.each(providers())(
       store = Store.open(db.url);
       // As the console stores it (typed without a scheme on a main server without TLS).
       await store.inPoolTransaction((tx) => tx.writeSettings({ backupAddress: backup.url, backupSerial: "BKPTRUTH" }));
+      // A backup that has served (its last sync said so): its failed hand-backs are reported.
+      await store.backup.recordBackupReport({ at: new Date(), active: true, remainingMs: 0 });
       await waitFor(async () => backup.handbacks >= 2, { what: "the main server to call the backup" });
     });
     afterAll(async () => {

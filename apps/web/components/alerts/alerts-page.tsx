@@ -26,6 +26,9 @@ const TITLES: Record<AlertItem["kind"], string> = {
   "backup-link-refused": "Backup link refused",
   test: "Test",
   "capacity-forecast": "Capacity forecast",
+  "participant-late": "Participants late",
+  "participant-silent": "Participants silent",
+  "participant-recovered": "Participants back",
 };
 
 const SEVERITY_TONE: Record<AlertItem["severity"], Tone> = { info: "info", warning: "warn", critical: "bad" };

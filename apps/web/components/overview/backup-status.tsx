@@ -39,6 +39,12 @@ export function BackupStatus({ backup }: { backup: Backup }) {
               ? `yes, last seen ${backup.lastSeenAt ? formatAgo(backup.lastSeenAt) : "never"}`
               : "not yet"}
           </Item>
+          {!backup.registered && (
+            <div className="col-span-2" data-testid="backup-address-check">
+              <dt className="text-xs text-slate-400">Its address</dt>
+              <dd className="mt-0.5 text-slate-100">{addressText(backup.addressCheck)}</dd>
+            </div>
+          )}
           <Item label="Last sync">{backup.lastSyncAt ? formatAgo(backup.lastSyncAt) : "never"}</Item>
           <Item label="Operating days left">
             {backup.operatingDaysLeft === null ? "not reported yet" : `${backup.operatingDaysLeft.toFixed(1)} of 30`}
@@ -53,6 +59,13 @@ export function BackupStatus({ backup }: { backup: Backup }) {
       )}
     </Panel>
   );
+}
+
+function addressText(check: Backup["addressCheck"]): string {
+  if (!check) return "not checked yet";
+  const when = formatAgo(check.at);
+  if (check.answers) return `answers (checked ${when}); start the backup server or check its serial and link key`;
+  return `does not answer (checked ${when}): ${check.cause ?? "no answer"}`;
 }
 
 function roleLabel(backup: Backup): string {

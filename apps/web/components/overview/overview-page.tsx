@@ -9,6 +9,7 @@ import { useTRPC } from "@/lib/trpc";
 import { BackupStatus } from "./backup-status";
 import { CountersTable } from "./counters-table";
 import { GroupFigures } from "./group-figures";
+import { LateParticipants } from "./late-participants";
 import { ParticipantStates } from "./participant-states";
 import { PoolFigures } from "./pool-figures";
 import { SecretLengthWarning } from "./secret-length-warning";
@@ -79,6 +80,7 @@ export function OverviewPage() {
           <UsageChartPanel />
           <div className="grid gap-6 lg:grid-cols-2">
             <ParticipantStates participants={data.participants} approvalRequired={data.approvalRequired} />
+            <LateParticipants participants={data.participants} late={data.lateParticipants} />
             <BackupStatus backup={data.backup} />
           </div>
           <Panel

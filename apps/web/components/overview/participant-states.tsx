@@ -8,7 +8,14 @@ type Participants = RouterOutputs["admin"]["overview"]["get"]["participants"];
 
 /** One card per participant state, with the overview field that counts it. */
 const STATES = {
-  active: { key: "active", label: "Active", dot: "bg-emerald-400", hint: "refreshed within 3 intervals" },
+  active: { key: "active", label: "Active", dot: "bg-emerald-400", hint: "refreshing on time" },
+  late: { key: "late", label: "Late", dot: "bg-amber-400", hint: "one refresh interval missed" },
+  silent: {
+    key: "silent",
+    label: "Silent",
+    dot: "bg-red-500",
+    hint: "two intervals missed; reclaimed at three",
+  },
   expired: {
     key: "expired",
     label: "Expired",
@@ -18,7 +25,7 @@ const STATES = {
   "awaiting-approval": {
     key: "awaitingApproval",
     label: "Awaiting approval",
-    dot: "bg-amber-400",
+    dot: "bg-sky-400",
     hint: "registered, not yet approved",
   },
 } satisfies Record<ParticipantState, { key: keyof Participants; label: string; dot: string; hint: string }>;
@@ -41,7 +48,7 @@ export function ParticipantStates({
         </Link>
       }
     >
-      <ul className="grid gap-3 sm:grid-cols-3">
+      <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3">
         {Object.entries(STATES).map(([state, { key, label, dot, hint }]) => (
           <li key={key}>
             <Link

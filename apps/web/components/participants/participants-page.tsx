@@ -17,6 +17,8 @@ type ListInput = RouterInputs["admin"]["participants"]["list"];
 
 const STATE_LABELS: Record<ParticipantState, string> = {
   active: "Active",
+  late: "Late (one interval missed)",
+  silent: "Silent (two intervals missed)",
   expired: "Expired",
   "awaiting-approval": "Awaiting approval",
 };

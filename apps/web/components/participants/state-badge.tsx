@@ -3,6 +3,8 @@ import { Badge, type Tone } from "@/components/ui/badge";
 
 const STATE: Record<ParticipantState, { tone: Tone; label: string }> = {
   active: { tone: "good", label: "active" },
+  late: { tone: "warn", label: "late" },
+  silent: { tone: "bad", label: "silent" },
   expired: { tone: "neutral", label: "expired" },
   "awaiting-approval": { tone: "warn", label: "awaiting approval" },
 };

@@ -1,7 +1,13 @@
 import type { Db } from "../client.ts";
 import type { Dialect } from "./dialect.ts";
 import { PARTICIPANT_STATES, type ParticipantSortKey, type ParticipantState } from "../vocabulary.ts";
-import type { GroupTotals, ParticipantPageQuery, ParticipantRow, ParticipantStateCounts } from "./rows.ts";
+import type {
+  GroupTotals,
+  ParticipantPageQuery,
+  ParticipantRow,
+  ParticipantStateCounts,
+  StateCutoffs,
+} from "./rows.ts";
 import { participantSelect } from "./selects.ts";
 
 /** Read-only queries behind the admin console's participants table and overview. */
@@ -30,9 +36,10 @@ export class ParticipantQueries {
     return { rows, total };
   }
 
-  async countByState(silentCutoff: Date): Promise<ParticipantStateCounts> {
+  /** One indexed count per state; the (approved, lastSeenAt) index answers each by a range. */
+  async countByState(cutoffs: StateCutoffs): Promise<ParticipantStateCounts> {
     const counts = await Promise.all(
-      PARTICIPANT_STATES.map((state) => this.db.participant.count({ where: stateWhere(state, silentCutoff) })),
+      PARTICIPANT_STATES.map((state) => this.db.participant.count({ where: stateWhere(state, cutoffs) })),
     );
     return Object.fromEntries(PARTICIPANT_STATES.map((state, i) => [state, counts[i] ?? 0])) as ParticipantStateCounts;
   }
@@ -59,7 +66,7 @@ export class ParticipantQueries {
   private where(query: ParticipantPageQuery) {
     const search = query.search?.trim();
     return {
-      ...(query.state ? stateWhere(query.state, query.silentCutoff) : {}),
+      ...(query.state ? stateWhere(query.state, query.cutoffs) : {}),
       ...(search
         ? {
             OR: (["serial", "hostname", "model"] as const).map((field) => ({
@@ -76,14 +83,18 @@ function sortColumn(key: ParticipantSortKey): keyof ParticipantRow {
   return key;
 }
 
-function stateWhere(state: ParticipantState, silentCutoff: Date) {
+function stateWhere(state: ParticipantState, cutoffs: StateCutoffs) {
   switch (state) {
     case "awaiting-approval":
       return { approved: false };
     case "active":
-      return { approved: true, lastSeenAt: { gte: silentCutoff } };
+      return { approved: true, lastSeenAt: { gte: cutoffs.late } };
+    case "late":
+      return { approved: true, lastSeenAt: { lt: cutoffs.late, gte: cutoffs.silent } };
+    case "silent":
+      return { approved: true, lastSeenAt: { lt: cutoffs.silent, gte: cutoffs.expired } };
     case "expired":
-      return { approved: true, lastSeenAt: { lt: silentCutoff } };
+      return { approved: true, lastSeenAt: { lt: cutoffs.expired } };
     default:
       return unhandled(state);
   }

@@ -199,9 +199,15 @@ export interface SessionRow {
   account: AccountRow;
 }
 
+/** Participants last seen before each instant are late, silent, expired (see PARTICIPANT_STATES). */
+export interface StateCutoffs {
+  late: Date;
+  silent: Date;
+  expired: Date;
+}
+
 export interface ParticipantPageQuery {
-  /** Participants seen before this instant are expired (silent for 3 refresh intervals). */
-  silentCutoff: Date;
+  cutoffs: StateCutoffs;
   state?: ParticipantState | undefined;
   /** Matched anywhere in serial, hostname or model, ignoring case. */
   search?: string | undefined;

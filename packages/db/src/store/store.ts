@@ -19,6 +19,7 @@ import { AuditQueries } from "./audit-query.ts";
 import { ParticipantQueries } from "./participants-query.ts";
 import { OverviewQueries } from "./overview-query.ts";
 import { OutageRepository } from "./outages.ts";
+import { LivenessQueries } from "./liveness-query.ts";
 import { OperationsQueries } from "./operations-query.ts";
 import { alertConfig } from "./alert-config.ts";
 import { alertDeliveries } from "./alert-deliveries.ts";
@@ -273,6 +274,7 @@ export class Store {
     capacity: CapacityRepository;
     auditRetention: AuditRetention;
     outages: OutageRepository;
+    liveness: LivenessQueries;
   };
 
   private get admin() {
@@ -288,6 +290,7 @@ export class Store {
       capacity: new CapacityRepository(this.db, this.dialect),
       auditRetention: new AuditRetention(this.db),
       outages: new OutageRepository(this.db),
+      liveness: new LivenessQueries(this.db),
     };
     return this.adminRepositories;
   }
@@ -315,6 +318,11 @@ export class Store {
 
   get overview(): OverviewQueries {
     return this.admin.overview;
+  }
+
+  /** Late and silent participants: the alert engine's marks and the overview's list. */
+  get liveness(): LivenessQueries {
+    return this.admin.liveness;
   }
 
   /** Fleet-wide sums and readiness checks for /metrics, /api/ready and the overview. */

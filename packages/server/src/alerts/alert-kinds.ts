@@ -14,8 +14,14 @@ export const ALERT_KINDS = [
   "backup-link-refused",
   "test",
   "capacity-forecast",
+  "participant-late",
+  "participant-silent",
+  "participant-recovered",
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** Serials an alert about many participants names; its counts cover them all. */
+export const LISTED_SERIALS = 20;
 
 export type Alert = NewAlert & { kind: AlertKind };
 export type Severity = NewAlert["severity"];
@@ -32,4 +38,7 @@ export const ALERT_TITLES: Record<AlertKind, string> = {
   "backup-link-refused": "Backup cannot synchronise although the main server answers",
   test: "Test alert",
   "capacity-forecast": "Capacity forecast: demand reaches the pool soon",
+  "participant-late": "Participants late (one refresh interval missed)",
+  "participant-silent": "Participants silent (two refresh intervals missed)",
+  "participant-recovered": "Late or silent participants back",
 };

@@ -3,7 +3,7 @@ import type { Store } from "@sls/db";
 import { type AuditEventType, RECLAIM_EVENT_TYPES } from "@sls/db/vocabulary";
 import type { Services } from "../services/context.ts";
 import type { AlertConfig } from "./alert-config.ts";
-import type { Alert } from "./alert-kinds.ts";
+import { type Alert, LISTED_SERIALS } from "./alert-kinds.ts";
 import { detectForecast } from "./forecast-alert.ts";
 import { detectGroupPending } from "./group-pending.ts";
 
@@ -15,7 +15,6 @@ const UTILISATION_HYSTERESIS_PCT = 5;
 /** Audit rows read per statement, and statements per tick at most; the rest waits for the next tick. */
 const AUDIT_BATCH = 1_000;
 const AUDIT_BATCHES_PER_TICK = 20;
-const LISTED_SERIALS = 20;
 
 /** Causes of a reclaim in the audit history; each is counted in sls_reclaims_total. */
 const RECLAIM_CAUSES = RECLAIM_EVENT_TYPES;

@@ -3,11 +3,12 @@ import { configuredChannels, parseStoredConfig } from "./alert-config.ts";
 import type { Alert } from "./alert-kinds.ts";
 import { deliverDue } from "./deliver.ts";
 import { detectConditions, detectFromAudit } from "./detect.ts";
+import { detectLateParticipants } from "./late-participants.ts";
 import { PendingWaits } from "./pending-waits.ts";
 
 type EngineServices = Pick<
   Services,
-  "store" | "now" | "log" | "role" | "metrics" | "serverId" | "allowLocalAlertDestinations"
+  "store" | "now" | "log" | "role" | "metrics" | "serverId" | "allowLocalAlertDestinations" | "leases"
 >;
 
 export const ALERT_TICK_MS = 5_000;
@@ -45,14 +46,16 @@ async function tickOnce(services: EngineServices): Promise<number> {
   // report what their own audit history records.
   const conditions =
     services.role === "main" ? await detectConditions(services, config, engine) : { alerts: [], engine: {} };
+  const late = services.role === "main" ? await detectLateParticipants(services) : null;
   const events = await detectFromAudit(store, engine.auditCursor);
-  const alerts: Alert[] = [...conditions.alerts, ...events.alerts];
+  const alerts: Alert[] = [...conditions.alerts, ...events.alerts, ...(late?.alerts ?? [])];
   const channels = configuredChannels(config);
   for (const alert of alerts) {
     await store.alerts.raise(alert, channels);
     services.log.warn("alert raised", { kind: alert.kind, severity: alert.severity, message: alert.message, channels });
   }
   await store.alerts.writeEngine({ ...conditions.engine, auditCursor: events.cursor });
+  await late?.commit();
   // Only the lease holder reads the history, so each reclaim is counted by exactly one process.
   for (const [cause, count] of events.reclaims) services.metrics.observeReclaims(count, cause);
   let waits = pendingWaits.get(services);

@@ -5,7 +5,7 @@ import type { TGroupUsage } from "../contracts/admin/overview.ts";
 import { groupUsage } from "../services/admin/group-usage.ts";
 import { capacityForecast } from "../services/capacity/forecast.ts";
 import type { Services } from "../services/context.ts";
-import { silentCutoff } from "../services/sweeper.ts";
+import { stateCutoffs } from "../services/liveness.ts";
 import type { ServerMetrics } from "./server-metrics.ts";
 import { TtlCache } from "./ttl-cache.ts";
 
@@ -36,10 +36,10 @@ interface FleetSnapshot {
  */
 async function readSnapshot(services: Services): Promise<FleetSnapshot> {
   const server = await services.store.readServer();
-  const cutoff = silentCutoff(services.now(), server?.refreshIntervalSec ?? 30);
+  const cutoffs = stateCutoffs(services.now(), server?.refreshIntervalSec ?? 30);
   const [inUse, states, backup, groups, forecast] = await Promise.all([
     services.store.operations.inUseTotals(),
-    services.store.participantQueries.countByState(cutoff),
+    services.store.participantQueries.countByState(cutoffs),
     readBackupFigures(services),
     groupUsage(services),
     capacityForecast(services),
@@ -114,9 +114,14 @@ export function registerFleetGauges(metrics: ServerMetrics, services: Services):
     [],
     (g, s) => g.set(s.inUse.inUseFromPool),
   );
-  gauge("sls_participants", "Registered participants by state.", ["state"], (g, s) => {
-    for (const state of PARTICIPANT_STATES) g.set({ state }, s.states[state]);
-  });
+  gauge(
+    "sls_participants",
+    "Registered participants by state: active, late (one refresh interval missed), silent (two), expired (three: grant reclaimed), awaiting-approval.",
+    ["state"],
+    (g, s) => {
+      for (const state of PARTICIPANT_STATES) g.set({ state }, s.states[state]);
+    },
+  );
   const perGroup = (name: string, help: string, figure: (group: TGroupUsage) => number | null): void =>
     gauge(name, help, ["group"], (g, s) => {
       for (const group of s.groups) {

@@ -4,6 +4,7 @@ import type { SecretChecker } from "../auth/secret.ts";
 import type { AddressSet } from "../http/ip-address.ts";
 import type { Logger } from "../logger.ts";
 import type { Scheme } from "./backup/address.ts";
+import type { BackupAddressCheck } from "./backup/address-check.ts";
 import type { ServingPolicy } from "./backup/serving.ts";
 import type { ServerMetrics } from "../metrics/server-metrics.ts";
 import type { MessageCounters } from "./counters.ts";
@@ -46,6 +47,8 @@ export interface Services {
   settings: SettingsCache;
   role: "main" | "backup";
   serving: ServingPolicy;
+  /** Whether the backup's address answered this process's last hand-back call (the backup card). */
+  backupCheck: BackupAddressCheck;
   /** What a process that already listens still waits for (its leases): appliance calls are refused STARTING meanwhile. */
   startup: Startup;
   /** Fast check run before every appliance call (STARTING while starting, BACKUP_INACTIVE on an inactive backup). */

@@ -46,6 +46,6 @@ function sweepCutoff(now: number, refreshIntervalSec: number, floor: number): Da
   return floor < cutoff.getTime() ? cutoff : null;
 }
 
-export function silentCutoff(now: number, refreshIntervalSec: number): Date {
+function silentCutoff(now: number, refreshIntervalSec: number): Date {
   return new Date(now - SILENT_AFTER_INTERVALS * refreshIntervalSec * 1000);
 }

@@ -13,6 +13,8 @@ export const ZCounterRow = z.object({
 /** The field of the overview's participant counts that carries each state. */
 const STATE_COUNT_FIELDS = {
   active: "active",
+  late: "late",
+  silent: "silent",
   expired: "expired",
   "awaiting-approval": "awaitingApproval",
 } as const satisfies Record<ParticipantState, string>;
@@ -21,6 +23,10 @@ type StateCountField = (typeof STATE_COUNT_FIELDS)[ParticipantState];
 const ZParticipantCounts = z.object({
   total: z.number().int(),
   active: z.number().int(),
+  /** One refresh interval missed. */
+  late: z.number().int(),
+  /** Two refresh intervals missed; at three the grant is reclaimed (expired). */
+  silent: z.number().int(),
   expired: z.number().int(),
   awaitingApproval: z.number().int(),
 } satisfies Record<"total" | StateCountField, z.ZodNumber>);
@@ -55,6 +61,15 @@ export const ZOverview = z.object({
     alertThresholdPct: z.number().int(),
   }),
   participants: ZParticipantCounts,
+  /** The late and silent participants, the longest silent first (at most LATE_LISTED). */
+  lateParticipants: z.array(
+    z.object({
+      serial: z.string(),
+      hostname: z.string(),
+      state: z.enum(["late", "silent"]),
+      lastSeenAt: z.string(),
+    }),
+  ),
   /** Per pool-policy group, `default` last; empty without a policy. */
   groups: z.array(ZGroupUsage),
   backup: z.object({
@@ -67,7 +82,10 @@ export const ZOverview = z.object({
     lastSyncAt: z.string().nullable(),
     active: z.boolean(),
     operatingDaysLeft: z.number().nullable(),
+    /** Failing hand-back calls; shown only once the backup has served (before, it holds nothing to hand back). */
     handbackFailure: z.object({ at: z.string(), cause: z.string() }).nullable(),
+    /** Whether the backup's address answers, checked by this process while the backup is not registered yet. */
+    addressCheck: z.object({ answers: z.boolean(), at: z.string(), cause: z.string().nullable() }).nullable(),
   }),
   counters: z.array(ZCounterRow),
   shedLastMinute: z.number().int(),

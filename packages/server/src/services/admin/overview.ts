@@ -1,20 +1,26 @@
 import { DAY_MS } from "@sls/allocator";
 import type { Services } from "../context.ts";
 import { groupUsage } from "./group-usage.ts";
-import { currentSilentCutoff } from "./participants.ts";
+import { currentStateCutoffs } from "../liveness.ts";
 import { MESSAGE_TYPES } from "../counters.ts";
 import { readSettings } from "./settings.ts";
 
+/** Late and silent participants the overview names; its counts cover them all. */
+const LATE_LISTED = 20;
+
 /** Everything the overview page shows, read in parallel. */
-export async function overview(services: Pick<Services, "store" | "now" | "leases" | "secrets" | "shed">) {
+export async function overview(
+  services: Pick<Services, "store" | "now" | "leases" | "secrets" | "shed" | "backupCheck">,
+) {
   // In-use figures and leases are renewed in memory and written behind: show the latest.
   await services.leases.flush();
   const now = services.now();
-  const cutoff = await currentSilentCutoff(services);
-  const [server, usage, states, backup, counters, handback, inUseTotals, groups] = await Promise.all([
+  const cutoffs = await currentStateCutoffs(services);
+  const [server, usage, states, late, backup, counters, handback, inUseTotals, groups] = await Promise.all([
     readSettings(services),
     services.store.usage.current(new Date(now)),
-    services.store.participantQueries.countByState(cutoff),
+    services.store.participantQueries.countByState(cutoffs),
+    services.store.liveness.lateList(cutoffs, LATE_LISTED),
     services.store.overview.backupStatus(),
     services.store.serverCounters(),
     services.store.backup.lastHandbackOutcome(),
@@ -43,9 +49,17 @@ export async function overview(services: Pick<Services, "store" | "now" | "lease
     participants: {
       total: usage?.participants ?? 0,
       active: states.active,
+      late: states.late,
+      silent: states.silent,
       expired: states.expired,
       awaitingApproval: states["awaiting-approval"],
     },
+    lateParticipants: late.map((p) => ({
+      serial: p.serial,
+      hostname: p.hostname,
+      state: p.lastSeenAt < cutoffs.silent ? ("silent" as const) : ("late" as const),
+      lastSeenAt: p.lastSeenAt.toISOString(),
+    })),
     groups,
     backup: {
       configured: Boolean(backup?.serial),
@@ -61,6 +75,10 @@ export async function overview(services: Pick<Services, "store" | "now" | "lease
       handbackFailure:
         handback?.failed && backup?.address
           ? { at: handback.at, cause: String(handback.detail.cause ?? "unknown") }
+          : null,
+      addressCheck:
+        backup?.address && services.backupCheck.last
+          ? { ...services.backupCheck.last, at: new Date(services.backupCheck.last.at).toISOString() }
           : null,
     },
     counters: counterTotals(counters),

@@ -1,50 +1,39 @@
 import { reclaim, type ReclaimCause } from "@sls/allocator";
-import type { AccountRow, ParticipantRow, ParticipantState, PoolTransaction } from "@sls/db";
+import type { AccountRow, ParticipantRow, PoolTransaction } from "@sls/db";
 import type { TParticipantListInput } from "../../contracts/admin/participants.ts";
 import { SlsError } from "../../errors.ts";
 import { commitOutcome, loadState } from "../pool/allocation.ts";
 import { adminActor } from "./events.ts";
 import type { Services } from "../context.ts";
-import { silentCutoff } from "../sweeper.ts";
+import { currentStateCutoffs, stateOf } from "../liveness.ts";
 
 type ParticipantServices = Pick<Services, "store" | "now">;
 type ParticipantPageServices = Pick<Services, "store" | "now" | "leases">;
 
-function stateOf(row: Pick<ParticipantRow, "approved" | "lastSeenAt">, cutoff: Date): ParticipantState {
-  if (!row.approved) return "awaiting-approval";
-  return row.lastSeenAt.getTime() < cutoff.getTime() ? "expired" : "active";
-}
-
-/** The instant before which a participant counts as silent (3 refresh intervals). */
-export async function currentSilentCutoff(services: ParticipantServices): Promise<Date> {
-  const server = await services.store.readServer();
-  return silentCutoff(services.now(), server?.refreshIntervalSec ?? 30);
-}
-
 export async function listParticipants(services: ParticipantPageServices, input: TParticipantListInput) {
   // In-use figures and leases are renewed in memory and written behind: show the latest.
   await services.leases.flush();
-  const cutoff = await currentSilentCutoff(services);
+  const cutoffs = await currentStateCutoffs(services);
   const { page, pageSize, ...query } = input;
   const { rows, total } = await services.store.participantQueries.page({
     ...query,
     offset: (page - 1) * pageSize,
     limit: pageSize,
-    silentCutoff: cutoff,
+    cutoffs,
   });
-  return { rows: rows.map((row) => ({ ...row, state: stateOf(row, cutoff) })), total };
+  return { rows: rows.map((row) => ({ ...row, state: stateOf(row, cutoffs) })), total };
 }
 
 export async function participantDetail(services: ParticipantPageServices, serial: string) {
   // In-use figures and leases are renewed in memory and written behind: show the latest.
   await services.leases.flush();
-  const [row, cutoff] = await Promise.all([
+  const [row, cutoffs] = await Promise.all([
     services.store.participantQueries.findBySerial(serial),
-    currentSilentCutoff(services),
+    currentStateCutoffs(services),
   ]);
   if (!row) throw notFound(serial);
   const counters = await services.store.participantCounters(row.id);
-  return { participant: { ...row, state: stateOf(row, cutoff) }, counters };
+  return { participant: { ...row, state: stateOf(row, cutoffs) }, counters };
 }
 
 /** Its granted and pending after each change since `from`, starting from where it stood then. */

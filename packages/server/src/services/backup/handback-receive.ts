@@ -35,7 +35,7 @@ class HandbackFailure extends Error {
  * its answer was refused: a warning in the log and a line on the overview's backup card).
  */
 export async function takeBackFromBackup(
-  services: HandbackRecordServices & Pick<Services, "scheme" | "serving">,
+  services: HandbackRecordServices & Pick<Services, "scheme" | "serving" | "backupCheck">,
   outcomes: HandbackOutcomes,
   timeoutMs: number,
 ): Promise<number | null> {
@@ -47,9 +47,21 @@ export async function takeBackFromBackup(
     answer = await callHandback(services, address, timeoutMs);
   } catch (error) {
     if (!(error instanceof HandbackFailure) && !(error instanceof RemoteCallError)) throw error;
-    await outcomes.failed(address, error.message, error instanceof HandbackFailure && error.refused);
+    const answered = !(error instanceof RemoteCallError && error.status === null);
+    services.backupCheck.record(answered, services.now(), error.message);
+    // A refused answer, or a key missing here, is wrong whatever the backup did. A call that did
+    // not go through is a failure only once the backup has served: before, it holds nothing to
+    // hand back, and the card says whether its address answers instead.
+    const reported = error instanceof HandbackFailure || (await backupHasServed(services));
+    if (reported) await outcomes.failed(address, error.message, error instanceof HandbackFailure && error.refused);
+    else
+      services.log.info("the backup server has not served; its address does not answer the hand-back call yet", {
+        address,
+        cause: error.message,
+      });
     return null;
   }
+  services.backupCheck.record(true, services.now());
   if (!answer.wasActive) {
     await outcomes.succeeded(address);
     return null;
@@ -67,6 +79,11 @@ export async function takeBackFromBackup(
     outageId: outcome.outageId,
   });
   return outcome.taken;
+}
+
+/** The backup's last sync report said it was serving appliances (the main server's only news of it). */
+async function backupHasServed(services: Pick<Services, "store">): Promise<boolean> {
+  return (await services.store.overview.backupStatus())?.active === true;
 }
 
 async function callHandback(

@@ -9,7 +9,7 @@ import { BackupServing, mainServing, type ServingPolicy } from "./serving.ts";
 export interface RoleSetup {
   serving: ServingPolicy;
   /** Runs once the services exist, before the process listens. */
-  start(services: Pick<Services, "store" | "now" | "log" | "scheme" | "serving">): Promise<void>;
+  start(services: Pick<Services, "store" | "now" | "log" | "scheme" | "serving" | "backupCheck">): Promise<void>;
   stop(): Promise<void>;
   /** Whether the reclaim sweep should run now (a mirroring backup leaves that to the main server). */
   sweeps(): boolean;
