@@ -122,6 +122,7 @@ export async function bootServices(env: TEnv, log: Logger, now: () => number = D
   };
   registerFleetGauges(services.metrics, services);
   await services.leases.begin();
+  await store.alerts.openEngine();
   await role.start(services);
   // Not waited for: a provider that cannot be reached is retried in the background (sso-provider.ts).
   void sso?.start();

@@ -34,30 +34,38 @@ export function alertEngine(db: Db) {
     return row ? Number(row.id) : 0;
   }
 
+  /**
+   * Creates the engine's row unless it exists, its cursor at the newest audit row: history from
+   * before the engine existed is not alerted on, and whatever happens from here on is. A server
+   * opens it as it starts, before it takes the pool back from a backup, so that the hand-back
+   * is alerted even when it comes before the engine's first turn.
+   */
+  async function openEngine(): Promise<void> {
+    if (await db.alertEngine.findUnique({ where: { id: ROW_ID }, select: { id: true } })) return;
+    try {
+      await db.alertEngine.create({
+        data: { id: ROW_ID, holder: null, leaseUntil: null, auditCursor: await lastAuditId() },
+      });
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "P2002") throw error;
+    }
+  }
   return {
+    openEngine,
+
     /**
      * Takes or renews the engine's lease for `holder`; false while another process holds an
      * unexpired one. A conditional update, so two processes cannot both win.
      */
-    async claimEngine(
-      holder: string,
-      now: Date,
-      leaseUntil: Date,
-      startCursor: () => Promise<number>,
-    ): Promise<boolean> {
-      const { count } = await db.alertEngine.updateMany({
-        where: { id: ROW_ID, OR: [{ holder }, { holder: null }, { leaseUntil: { lt: now } }] },
-        data: { holder, leaseUntil },
-      });
-      if (count === 1) return true;
-      if (await db.alertEngine.findUnique({ where: { id: ROW_ID }, select: { id: true } })) return false;
-      try {
-        await db.alertEngine.create({ data: { id: ROW_ID, holder, leaseUntil, auditCursor: await startCursor() } });
-        return true;
-      } catch (error) {
-        if ((error as { code?: unknown }).code === "P2002") return false;
-        throw error;
-      }
+    async claimEngine(holder: string, now: Date, leaseUntil: Date): Promise<boolean> {
+      const claim = () =>
+        db.alertEngine.updateMany({
+          where: { id: ROW_ID, OR: [{ holder }, { holder: null }, { leaseUntil: { lt: now } }] },
+          data: { holder, leaseUntil },
+        });
+      if ((await claim()).count === 1) return true;
+      await openEngine();
+      return (await claim()).count === 1;
     },
 
     async releaseEngine(holder: string): Promise<void> {
@@ -82,8 +90,6 @@ export function alertEngine(db: Db) {
     async writeEngine(data: Partial<AlertEngineRow>): Promise<void> {
       await db.alertEngine.update({ where: { id: ROW_ID }, data });
     },
-
-    lastAuditId,
 
     /**
      * Audit rows of `types` after `cursor` (by id), and the requests that left demand pending,

@@ -35,9 +35,7 @@ const pendingWaits = new WeakMap<EngineServices, PendingWaits>();
 async function tickOnce(services: EngineServices): Promise<number> {
   const { store, serverId } = services;
   const now = services.now();
-  const leader = await store.alerts.claimEngine(serverId, new Date(now), new Date(now + LEASE_MS), () =>
-    store.alerts.lastAuditId(),
-  );
+  const leader = await store.alerts.claimEngine(serverId, new Date(now), new Date(now + LEASE_MS));
   if (!leader) return 0;
   const engine = await store.alerts.readEngine();
   if (!engine) return 0;

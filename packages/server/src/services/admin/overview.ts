@@ -78,7 +78,11 @@ export async function overview(
           : null,
       addressCheck:
         backup?.address && services.backupCheck.last
-          ? { ...services.backupCheck.last, at: new Date(services.backupCheck.last.at).toISOString() }
+          ? {
+              answers: services.backupCheck.last.answers,
+              cause: services.backupCheck.last.cause,
+              at: new Date(services.backupCheck.last.at).toISOString(),
+            }
           : null,
     },
     counters: counterTotals(counters),

@@ -4,6 +4,8 @@ export interface AddressCheckResult {
   answers: boolean;
   at: number;
   cause: string | null;
+  /** The address called, with the scheme this server put in front of a bare host:port. */
+  address: string;
 }
 
 /**
@@ -14,7 +16,7 @@ export interface AddressCheckResult {
 export class BackupAddressCheck {
   last: AddressCheckResult | null = null;
 
-  record(answers: boolean, at: number, cause: string | null = null): void {
-    this.last = { answers, at, cause };
+  record(address: string, answers: boolean, at: number, cause: string | null = null): void {
+    this.last = { answers, at, cause, address };
   }
 }

@@ -48,7 +48,7 @@ export async function takeBackFromBackup(
   } catch (error) {
     if (!(error instanceof HandbackFailure) && !(error instanceof RemoteCallError)) throw error;
     const answered = !(error instanceof RemoteCallError && error.status === null);
-    services.backupCheck.record(answered, services.now(), error.message);
+    services.backupCheck.record(address, answered, services.now(), error.message);
     // A refused answer, or a key missing here, is wrong whatever the backup did. A call that did
     // not go through is a failure only once the backup has served: before, it holds nothing to
     // hand back, and the card says whether its address answers instead.
@@ -61,7 +61,7 @@ export async function takeBackFromBackup(
       });
     return null;
   }
-  services.backupCheck.record(true, services.now());
+  services.backupCheck.record(address, true, services.now());
   if (!answer.wasActive) {
     await outcomes.succeeded(address);
     return null;
