@@ -25,16 +25,17 @@ export class Draft {
   private readonly participants: ParticipantSnapshot[];
   private readonly byId = new Map<string, ParticipantSnapshot>();
   private readonly changes: ParticipantChange[] = [];
+  /** The groups of `policy` copied from the caller's, and so this draft's to change. */
+  private readonly ownGroups = new Set<string>();
 
   constructor(state: AllocState) {
     this.pool = { ...state.pool };
     this.initialPendingTotal = state.pool.pendingTotal;
     this.queueGroups = new Set(state.queueGroups);
     this.participants = state.participants.map((p) => ({ ...p }));
-    this.policy = state.policy && {
-      poolPaused: state.policy.poolPaused,
-      groups: Object.fromEntries(Object.entries(state.policy.groups).map(([name, g]) => [name, { ...g }])),
-    };
+    // Copy on write: the groups are the caller's until `addHeld` changes one (most calls change
+    // one group of many, and this runs on every call under a policy).
+    this.policy = state.policy && { poolPaused: state.policy.poolPaused, groups: { ...state.policy.groups } };
     let pendingInSlice = 0;
     for (const p of this.participants) {
       if (this.byId.has(p.id)) {
@@ -139,9 +140,23 @@ export class Draft {
     p.pendingSeq = pendingSeq;
     this.pool.grantedTotal += grantedDelta;
     // `default` keeps no held counter: no rule reads it.
-    if (this.policy !== undefined && groupName(p) !== DEFAULT_GROUP) groupStateOf(this.policy, p).held += grantedDelta;
+    if (this.policy !== undefined && groupName(p) !== DEFAULT_GROUP) {
+      groupStateOf(this.policy, p); // refuses an unknown group
+      this.addHeld(groupName(p), grantedDelta);
+    }
     this.pool.pendingTotal += pendingDelta;
     this.changes.push({ id: p.id, serial: p.serial, cause, grantedDelta, pendingDelta, granted, pending, pendingSeq });
+  }
+
+  /** Changes a named group's held counter (not `default`'s, which is not kept). */
+  addHeld(name: string, delta: number): void {
+    if (this.policy === undefined || delta === 0) return;
+    const groups = this.policy.groups;
+    if (!this.ownGroups.has(name)) {
+      groups[name] = { ...groups[name]! };
+      this.ownGroups.add(name);
+    }
+    groups[name]!.held += delta;
   }
 
   /** Hands the draft out as the operation's outcome; the draft is not used afterwards. */

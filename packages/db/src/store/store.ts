@@ -6,6 +6,7 @@ import { PoolTransaction, SERVER_ROW_ID, type PoolChanges, type Preload } from "
 import type {
   CounterDeltaRow,
   ParticipantCounterDeltaRow,
+  ParticipantRecord,
   ParticipantRow,
   ParticipantUpdate,
   ServerRow,
@@ -13,6 +14,8 @@ import type {
   PolicyVersionRow,
 } from "./rows.ts";
 import { participantSelect, serverSelect, toServerRow } from "./selects.ts";
+import { MEMBERSHIP_SQL, type MembershipSnapshot, membershipRowOf } from "./policy-membership.ts";
+import { columnList, PARTICIPANT_COLUMNS, recordOf } from "./raw-rows.ts";
 import { AccountRepository } from "./accounts.ts";
 import { AuditQueries } from "./audit-query.ts";
 import { ParticipantQueries } from "./participants-query.ts";
@@ -85,6 +88,43 @@ export class Store {
     const server = await this.db.server.findUnique({ where: { id: SERVER_ROW_ID }, select: { policyVersion: true } });
     if (server?.policyVersion == null) return null;
     return this.db.policyVersion.findUnique({ where: { version: server.policyVersion } });
+  }
+
+  /** A saved version of the pool policy (versions never change once written: cached). */
+  async policyVersion(version: number): Promise<PolicyVersionRow | null> {
+    const known = this.policies.get(version);
+    if (known) return known;
+    const row = await this.db.policyVersion.findUnique({ where: { version } });
+    if (row) this.policies.set(version, row);
+    return row;
+  }
+
+  /**
+   * Every participant's membership as stored, without the pool lock, and the change sequence it
+   * is current to (read first: whatever committed up to it is in the rows read after).
+   */
+  async membershipSnapshot(): Promise<MembershipSnapshot> {
+    const server = await this.db.server.findUnique({ where: { id: SERVER_ROW_ID }, select: { lockVersion: true } });
+    if (!server) throw new ServerNotSeededError();
+    const rows = await this.db.$queryRawUnsafe<Array<Record<string, unknown>>>(MEMBERSHIP_SQL);
+    return { seq: Number(server.lockVersion), rows: rows.map(membershipRowOf) };
+  }
+
+  /**
+   * The pool's counters and every participant at one instant, without the pool lock: what a
+   * policy preview works on (it decides nothing, so it need not stop the appliances' calls).
+   */
+  poolSnapshot(): Promise<{ server: ServerRow; participants: ParticipantRecord[] }> {
+    return this.db.$transaction(async (tx) => {
+      const row = await tx.server.findUnique({ where: { id: SERVER_ROW_ID }, select: serverSelect });
+      if (!row) throw new ServerNotSeededError();
+      const participants = (
+        await tx.$queryRawUnsafe<Array<Record<string, unknown>>>(
+          `SELECT ${columnList(PARTICIPANT_COLUMNS)} FROM "Participant"`,
+        )
+      ).map(recordOf);
+      return { server: toServerRow(row), participants };
+    }, this.dialect.snapshotRead as never);
   }
 
   /** Every saved version of the pool policy, newest first. */
