@@ -101,18 +101,17 @@ export class Draft {
         `the participants given hold ${this.pendingInSlice} pending sessions but the pool counts ${this.initialPendingTotal}; pass every participant with pending > 0`,
       );
     }
+    // Each waiting participant's priority looked up once, not at every comparison of the sort.
     return this.participants
       .filter((p) => p.pending > 0 && (servable === "all" || servable.includes(groupName(p))))
+      .map((p) => ({ p, priority: this.group(p)?.priority ?? 0 }))
       .sort(
         (a, b) =>
-          this.priority(b) - this.priority(a) ||
-          (a.pendingSeq ?? Infinity) - (b.pendingSeq ?? Infinity) ||
-          (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-      );
-  }
-
-  private priority(p: ParticipantSnapshot): number {
-    return this.group(p)?.priority ?? 0;
+          b.priority - a.priority ||
+          (a.p.pendingSeq ?? Infinity) - (b.p.pendingSeq ?? Infinity) ||
+          (a.p.id < b.p.id ? -1 : a.p.id > b.p.id ? 1 : 0),
+      )
+      .map(({ p }) => p);
   }
 
   /**
