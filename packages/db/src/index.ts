@@ -6,7 +6,6 @@ export { PoolTransaction, type PoolChanges, type Preload } from "./store/pool-tr
 export type {
   GroupTotalsRow,
   MembershipRow,
-  MembershipSnapshot,
   MembershipWrite,
 } from "./store/policy-membership.ts";
 export { ProcessRegistry, type ProcessRow } from "./store/process-registry.ts";

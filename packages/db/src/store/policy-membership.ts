@@ -9,16 +9,6 @@ export interface MembershipRow extends PolicyMembership {
   hostname: string;
 }
 
-/**
- * Every participant's membership as stored, read without the pool lock (a policy change decides
- * the new one from it before taking the lock), and the change sequence it is current to: a row
- * changed afterwards carries a greater `changeSeq` (`PoolTransaction.participantsChangedSince`).
- */
-export interface MembershipSnapshot {
-  seq: number;
-  rows: MembershipRow[];
-}
-
 /** One participant's new membership, to be written. */
 export type MembershipWrite = { id: string } & PolicyMembership;
 

@@ -14,7 +14,7 @@ import type {
   PolicyVersionRow,
 } from "./rows.ts";
 import { participantSelect, serverSelect, toServerRow } from "./selects.ts";
-import { MEMBERSHIP_SQL, type MembershipSnapshot, membershipRowOf } from "./policy-membership.ts";
+import { MEMBERSHIP_SQL, type MembershipRow, membershipRowOf } from "./policy-membership.ts";
 import { columnList, PARTICIPANT_COLUMNS, recordOf } from "./raw-rows.ts";
 import { AccountRepository } from "./accounts.ts";
 import { AuditQueries } from "./audit-query.ts";
@@ -100,14 +100,27 @@ export class Store {
   }
 
   /**
-   * Every participant's membership as stored, without the pool lock, and the change sequence it
-   * is current to (read first: whatever committed up to it is in the rows read after).
+   * The change sequence (Server.lockVersion) committed so far: rows read after it was read are at
+   * least that current, and any written later carry a greater `changeSeq`.
    */
-  async membershipSnapshot(): Promise<MembershipSnapshot> {
+  async changeSequence(): Promise<number> {
     const server = await this.db.server.findUnique({ where: { id: SERVER_ROW_ID }, select: { lockVersion: true } });
     if (!server) throw new ServerNotSeededError();
-    const rows = await this.db.$queryRawUnsafe<Array<Record<string, unknown>>>(MEMBERSHIP_SQL);
-    return { seq: Number(server.lockVersion), rows: rows.map(membershipRowOf) };
+    return Number(server.lockVersion);
+  }
+
+  /**
+   * Up to `limit` participants' memberships as stored, by id after `afterId`, without the pool
+   * lock: a page at a time, so a reader of 100,000 rows lets other work run between pages.
+   */
+  async membershipPage(afterId: string | null, limit: number): Promise<MembershipRow[]> {
+    const where = afterId === null ? "" : ` WHERE "id" > ${this.dialect.placeholder(1, "text")}`;
+    const sql = `${MEMBERSHIP_SQL}${where} ORDER BY "id" LIMIT ${Math.floor(limit)}`;
+    const rows = await this.db.$queryRawUnsafe<Array<Record<string, unknown>>>(
+      sql,
+      ...(afterId === null ? [] : [afterId]),
+    );
+    return rows.map(membershipRowOf);
   }
 
   /**

@@ -80,7 +80,10 @@ export async function savePolicy(
   definition: PolicyDefinition,
 ): Promise<TPolicySaved> {
   const decided = await decideAhead(services, definition);
-  return services.store.inPoolTransaction((tx) => putInForce(tx, services.now(), by, definition, null, decided));
+  const put = await services.store.inPoolTransaction((tx) =>
+    putInForce(tx, services.now(), by, definition, null, decided),
+  );
+  return savedEffect(definition, put, decided);
 }
 
 /** admin.policy.rollback: a new version equal to `version`. */
@@ -89,7 +92,20 @@ export async function rollbackPolicy(services: PolicyServices, by: AccountRow, v
   if (!row) throw new SlsError("NOT_FOUND", `Policy version ${version} was never saved; pick one from the history.`);
   const definition = definitionOf(row);
   const decided = await decideAhead(services, definition);
-  return services.store.inPoolTransaction((tx) => putInForce(tx, services.now(), by, definition, version, decided));
+  const put = await services.store.inPoolTransaction((tx) =>
+    putInForce(tx, services.now(), by, definition, version, decided),
+  );
+  return savedEffect(definition, put, decided);
+}
+
+/** The figures a save answers, listed once the lock is released (sorting every member's serial takes a while). */
+function savedEffect(definition: PolicyDefinition, put: PutInForce, decided: DecidedMembership): TPolicySaved {
+  return { version: put.version, ...effectOf(definition, put.figures, serialsByGroup(decided)) };
+}
+
+interface PutInForce {
+  version: number;
+  figures: { served: number; groups: GroupFigures[] };
 }
 
 /** Refuses an invalid policy before reading every participant; under the lock it is checked again. */
@@ -111,7 +127,7 @@ async function putInForce(
   definition: PolicyDefinition,
   restores: number | null,
   decided: DecidedMembership,
-): Promise<TPolicySaved> {
+): Promise<PutInForce> {
   const at = new Date(now);
   const actor = adminActor(by);
   validatePolicy(definition, tx.server.poolSize);
@@ -146,8 +162,10 @@ async function putInForce(
       },
     },
   ]);
-  const figures = { served: outcome.result.served, groups: figuresAfter(definition, totals, outcome) };
-  return { version: saved.version, ...effectOf(definition, figures, serialsByGroup(decided)) };
+  return {
+    version: saved.version,
+    figures: { served: outcome.result.served, groups: figuresAfter(definition, totals, outcome) },
+  };
 }
 
 /** Each group's totals as the database counts them, checked against the pool's counters. */

@@ -1,3 +1,4 @@
+import { setImmediate } from "node:timers/promises";
 import { DEFAULT_GROUP, type PolicyDefinition } from "@sls/allocator";
 import type { MembershipWrite, PolicyMembership, PoolTransaction, Store } from "@sls/db";
 import { membershipOf } from "./policy-in-force.ts";
@@ -18,11 +19,21 @@ export interface DecidedMembership {
   byId: Map<string, Decided>;
 }
 
+/** Rows read and matched at a time; between pages the appliances' calls get the event loop. */
+const PAGE = 2_000;
+
 export async function decideMembership(store: Store, definition: PolicyDefinition): Promise<DecidedMembership> {
-  const snapshot = await store.membershipSnapshot();
+  // Read first: whatever committed up to it is in the pages read after, and later writes carry a greater changeSeq.
+  const seq = await store.changeSequence();
   const byId = new Map<string, Decided>();
-  for (const row of snapshot.rows) byId.set(row.id, decideOne(definition, row));
-  return { seq: snapshot.seq, byId };
+  for (let after: string | null = null; ; ) {
+    const rows = await store.membershipPage(after, PAGE);
+    for (const row of rows) byId.set(row.id, decideOne(definition, row));
+    if (rows.length < PAGE) break;
+    after = rows[rows.length - 1]!.id;
+    await setImmediate();
+  }
+  return { seq, byId };
 }
 
 /**
