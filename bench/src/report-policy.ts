@@ -36,7 +36,7 @@ export function policyTable(part: PolicyPart): string {
   const saves = Object.entries(part.saveMs).map(([database, ms]) => {
     const calls = part.callsDuringSave?.[database as keyof PolicyPart["saveMs"]];
     const during = calls
-      ? `; ${int(calls.calls)} grant calls meanwhile (${int(calls.refused)} refused), p50 / p99 / max ${int(calls.p50Ms)} / ${int(calls.p99Ms)} / ${int(calls.maxMs)} ms`
+      ? `; ${int(calls.calls)} grant calls meanwhile (${int(calls.refused)} refused), p50 / p99 / max ${int(calls.p50Ms)} / ${int(calls.p99Ms)} / ${int(calls.maxMs)} ms${calls.failed ? `; under them the save failed (${calls.failed}) and was saved again without them` : ""}`
       : "";
     return `admin.policy.save over ${int(part.participants)} participants on ${database}: ${(ms / 1000).toFixed(2)} s${during}`;
   });
