@@ -19,8 +19,8 @@ export interface DecidedMembership {
   byId: Map<string, Decided>;
 }
 
-/** Rows read and matched at a time; between pages the appliances' calls get the event loop. */
-const PAGE = 2_000;
+/** Rows read and matched at a time (a few milliseconds' work); the appliances' calls run between pages. */
+const PAGE = 500;
 
 export async function decideMembership(store: Store, definition: PolicyDefinition): Promise<DecidedMembership> {
   // Read first: whatever committed up to it is in the pages read after, and later writes carry a greater changeSeq.
