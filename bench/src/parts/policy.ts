@@ -96,7 +96,7 @@ async function serverOver(db: BenchDatabase, poolSize: number): Promise<ServerPr
   return server;
 }
 
-export interface CallsDuringSave {
+interface CallsDuringSave {
   calls: number;
   /** Calls answered with an error (overloaded, timed out) rather than a grant. */
   refused: number;
