@@ -276,18 +276,6 @@ export class PoolTransaction {
     return row;
   }
 
-  /** Every participant, for a policy change (membership and each group's held come from all of them). */
-  async allParticipants(): Promise<ParticipantRecord[]> {
-    const rows = (
-      await this.tx.$queryRawUnsafe<Array<Record<string, unknown>>>(
-        `SELECT ${columnList(PARTICIPANT_COLUMNS)} FROM "Participant"`,
-      )
-    ).map(recordOf);
-    for (const row of rows) if (!this.removed.has(row.id)) this.remember(row);
-    this.pendingLoaded = true;
-    return [...this.entries.values()].map((e) => copy(e.record));
-  }
-
   /**
    * The participants written since change sequence `seq` (created, re-registered, their grant or
    * membership changed): what a membership decided from a snapshot at `seq` may have missed.
