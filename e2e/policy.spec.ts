@@ -149,7 +149,7 @@ test("a viewer reads the policy and its history but can change nothing", async (
   await expect(viewerPage.getByRole("button", { name: "Save" })).toBeDisabled();
   await expect(viewerPage.getByRole("button", { name: "Add group" })).toBeDisabled();
   await expect(viewerPage.getByText("Read-only: viewers cannot preview or change the policy.")).toBeVisible();
-  // The figures under the policy in force are for viewers too (they hold no lock; a preview does).
+  // The figures under the policy in force are for viewers too (read like the overview's; a preview reads every participant).
   await expect(viewerPage.getByTestId("policy-effect")).toHaveAttribute("data-kind", "current");
   await expect(viewerPage.getByTestId("effect-branches").getByTestId("effect-held")).toHaveText(figure(150));
   await expect(viewerPage.getByTestId("policy-version-1")).toBeVisible();

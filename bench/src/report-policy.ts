@@ -6,6 +6,7 @@ export const POLICY_TARGET = 0.1;
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const ratio = (n: number) => n.toFixed(2);
+const percent = (n: number) => `${n >= 0 ? "+" : ""}${(n * 100).toFixed(0)} %`;
 
 export function policyTable(part: PolicyPart): string {
   const header = [
@@ -30,12 +31,15 @@ export function policyTable(part: PolicyPart): string {
     int(row.without.p99),
     int(row.with.p99),
     ratio(row.p99Ratio),
-    `${row.cpuMsPerCall.without.toFixed(2)} / ${row.cpuMsPerCall.with.toFixed(2)}`,
+    `${row.cpuMsPerCall.without.toFixed(3)} / ${row.cpuMsPerCall.with.toFixed(3)} (${percent(row.cpuMsPerCall.with / row.cpuMsPerCall.without - 1)})`,
   ]);
-  const saves = Object.entries(part.saveMs).map(
-    ([database, ms]) =>
-      `admin.policy.save over ${int(part.participants)} participants on ${database}: ${(ms / 1000).toFixed(2)} s`,
-  );
+  const saves = Object.entries(part.saveMs).map(([database, ms]) => {
+    const calls = part.callsDuringSave?.[database as keyof PolicyPart["saveMs"]];
+    const during = calls
+      ? `; ${int(calls.calls)} grant calls meanwhile (${int(calls.refused)} refused), p50 / p99 / max ${int(calls.p50Ms)} / ${int(calls.p99Ms)} / ${int(calls.maxMs)} ms${calls.failed ? `; under them the save failed (${calls.failed}) and was saved again without them` : ""}`
+      : "";
+    return `admin.policy.save over ${int(part.participants)} participants on ${database}: ${(ms / 1000).toFixed(2)} s${during}`;
+  });
   return [
     [header, header.map(() => "---"), ...body].map((cells) => `| ${cells.join(" | ")} |`).join("\n"),
     "",

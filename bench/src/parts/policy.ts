@@ -30,6 +30,8 @@ export interface PolicyPart {
   patterns: number;
   /** admin.policy.save over HTTP, as the client saw it: membership of every participant decided and written. */
   saveMs: Partial<Record<"sqlite" | "postgresql", number>>;
+  /** The appliances' grant calls (request, release) made while that save ran: how long the pool lock kept them waiting. */
+  callsDuringSave: Partial<Record<"sqlite" | "postgresql", CallsDuringSave>>;
   rows: PolicyRow[];
 }
 
@@ -92,6 +94,77 @@ async function serverOver(db: BenchDatabase, poolSize: number): Promise<ServerPr
     await store.close();
   }
   return server;
+}
+
+interface CallsDuringSave {
+  calls: number;
+  /** Calls answered with an error (overloaded, timed out) rather than a grant. */
+  refused: number;
+  /** The save's error when it failed under the calls (it was then saved again without them). */
+  failed?: string;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+const SAVE_CALLERS = 16;
+
+/**
+ * Saves the policy while SAVE_CALLERS appliances request and release sessions one call after the
+ * other: the save's time, and the latency of the calls that ran meanwhile (a call that waits for
+ * the pool lock shows the time the save held it).
+ */
+async function savePolicyUnderCalls(server: ServerProcess): Promise<{ saveMs: number; calls: CallsDuringSave }> {
+  const callers = await seedFleet(
+    { baseUrl: server.baseUrl, secret: BENCH_SECRET },
+    { count: SAVE_CALLERS, prefix: "SAVECALL", platformLimit: 1_000_000, localLimit: 0 },
+  );
+  const latencies: number[] = [];
+  let refused = 0;
+  let saving = true;
+  const caller = async (participant: SeededParticipant, c: number) => {
+    const api = applianceClient(server.baseUrl, { token: participant.token });
+    let granted = 0;
+    for (let k = 0; saving; k++) {
+      const started = performance.now();
+      try {
+        if (granted === 0)
+          granted = (await api.appliance.request.mutate({ sessions: 50, requestId: `save-${c}-${k}` })).granted;
+        else granted = (await api.appliance.release.mutate({ sessions: 50 })).granted;
+      } catch {
+        refused++; // overloaded or timed out while the lock was held: the answer a waiting appliance gets
+      }
+      latencies.push(performance.now() - started);
+    }
+  };
+  const calling = Promise.all(callers.map(caller));
+  let saveMs: number;
+  let failed: string | undefined;
+  try {
+    saveMs = await savePolicy(server);
+  } catch (error) {
+    // Recorded (a save whose transaction outlives its timeout fails), then saved again without the calls.
+    failed = (error as Error).message.split("\n")[0]!.slice(0, 300);
+    saving = false;
+    await calling;
+    saveMs = await savePolicy(server);
+  } finally {
+    saving = false;
+  }
+  await calling;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    saveMs,
+    calls: {
+      calls: latencies.length,
+      refused,
+      p50Ms: at(0.5),
+      p99Ms: at(0.99),
+      maxMs: at(1),
+      ...(failed ? { failed } : {}),
+    },
+  };
 }
 
 async function savePolicy(server: ServerProcess): Promise<number> {
@@ -184,8 +257,12 @@ async function twins<T>(
 async function openPool(database: PolicyRow["database"], part: PolicyPart): Promise<void> {
   await twins(database, "policy", 1_000_000, async (plain, governed) => {
     say(`policy on ${database}: saving the policy (${GROUPS} groups, ${patternCount(benchPolicy())} patterns)`);
-    part.saveMs[database] = await savePolicy(governed);
-    say(`policy on ${database}: saved in ${Math.round(part.saveMs[database]!)} ms`);
+    const saved = await savePolicyUnderCalls(governed);
+    part.saveMs[database] = saved.saveMs;
+    part.callsDuringSave[database] = saved.calls;
+    say(
+      `policy on ${database}: saved in ${Math.round(saved.saveMs)} ms; ${saved.calls.calls} grant calls meanwhile (${saved.calls.refused} refused), p99 ${Math.round(saved.calls.p99Ms)} ms, max ${Math.round(saved.calls.maxMs)} ms${saved.calls.failed ? `; the save under them FAILED: ${saved.calls.failed}` : ""}`,
+    );
     for (const [n, workload] of (["steady", "flapping"] as const).entries()) {
       say(`policy on ${database}: ${WORKLOAD_NAMES[workload]} without a policy`);
       const without = await run(plain, workload, `${WORKLOAD_PREFIX}${n}X`);
@@ -247,6 +324,7 @@ export async function runPolicyPart(): Promise<PolicyPart> {
     groups: GROUPS,
     patterns: patternCount(benchPolicy()),
     saveMs: {},
+    callsDuringSave: {},
     rows: [],
   };
   for (const database of config.policyDatabases as Array<"sqlite" | "postgresql">) await openPool(database, part);

@@ -32,8 +32,8 @@ export function assignMembership(
     );
   }
   const from = groupName(p);
-  if (from !== DEFAULT_GROUP) policy.groups[from]!.held -= p.granted;
-  if (membership.group !== DEFAULT_GROUP) policy.groups[membership.group]!.held += p.granted;
+  if (from !== DEFAULT_GROUP) draft.addHeld(from, -p.granted);
+  if (membership.group !== DEFAULT_GROUP) draft.addHeld(membership.group, p.granted);
   p.group = membership.group;
   p.maxGranted = membership.maxGranted;
   return draft.finish({ served: serveQueue(draft) });

@@ -25,16 +25,17 @@ export class Draft {
   private readonly participants: ParticipantSnapshot[];
   private readonly byId = new Map<string, ParticipantSnapshot>();
   private readonly changes: ParticipantChange[] = [];
+  /** The groups of `policy` copied from the caller's, and so this draft's to change. */
+  private readonly ownGroups = new Set<string>();
 
   constructor(state: AllocState) {
     this.pool = { ...state.pool };
     this.initialPendingTotal = state.pool.pendingTotal;
     this.queueGroups = new Set(state.queueGroups);
     this.participants = state.participants.map((p) => ({ ...p }));
-    this.policy = state.policy && {
-      poolPaused: state.policy.poolPaused,
-      groups: Object.fromEntries(Object.entries(state.policy.groups).map(([name, g]) => [name, { ...g }])),
-    };
+    // Copy on write: the groups are the caller's until `addHeld` changes one (most calls change
+    // one group of many, and this runs on every call under a policy).
+    this.policy = state.policy && { poolPaused: state.policy.poolPaused, groups: { ...state.policy.groups } };
     let pendingInSlice = 0;
     for (const p of this.participants) {
       if (this.byId.has(p.id)) {
@@ -100,18 +101,17 @@ export class Draft {
         `the participants given hold ${this.pendingInSlice} pending sessions but the pool counts ${this.initialPendingTotal}; pass every participant with pending > 0`,
       );
     }
+    // Each waiting participant's priority looked up once, not at every comparison of the sort.
     return this.participants
       .filter((p) => p.pending > 0 && (servable === "all" || servable.includes(groupName(p))))
+      .map((p) => ({ p, priority: this.group(p)?.priority ?? 0 }))
       .sort(
         (a, b) =>
-          this.priority(b) - this.priority(a) ||
-          (a.pendingSeq ?? Infinity) - (b.pendingSeq ?? Infinity) ||
-          (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-      );
-  }
-
-  private priority(p: ParticipantSnapshot): number {
-    return this.group(p)?.priority ?? 0;
+          b.priority - a.priority ||
+          (a.p.pendingSeq ?? Infinity) - (b.p.pendingSeq ?? Infinity) ||
+          (a.p.id < b.p.id ? -1 : a.p.id > b.p.id ? 1 : 0),
+      )
+      .map(({ p }) => p);
   }
 
   /**
@@ -139,9 +139,23 @@ export class Draft {
     p.pendingSeq = pendingSeq;
     this.pool.grantedTotal += grantedDelta;
     // `default` keeps no held counter: no rule reads it.
-    if (this.policy !== undefined && groupName(p) !== DEFAULT_GROUP) groupStateOf(this.policy, p).held += grantedDelta;
+    if (this.policy !== undefined && groupName(p) !== DEFAULT_GROUP) {
+      groupStateOf(this.policy, p); // refuses an unknown group
+      this.addHeld(groupName(p), grantedDelta);
+    }
     this.pool.pendingTotal += pendingDelta;
     this.changes.push({ id: p.id, serial: p.serial, cause, grantedDelta, pendingDelta, granted, pending, pendingSeq });
+  }
+
+  /** Changes a named group's held counter (not `default`'s, which is not kept). */
+  addHeld(name: string, delta: number): void {
+    if (this.policy === undefined || delta === 0) return;
+    const groups = this.policy.groups;
+    if (!this.ownGroups.has(name)) {
+      groups[name] = { ...groups[name]! };
+      this.ownGroups.add(name);
+    }
+    groups[name]!.held += delta;
   }
 
   /** Hands the draft out as the operation's outcome; the draft is not used afterwards. */

@@ -58,7 +58,10 @@ export function grantRoom(
   const group = groupStateOf(policy, p);
   if (policy.poolPaused || group.paused) return 0;
   let othersUnmet = 0;
-  for (const g of Object.values(policy.groups)) if (g !== group) othersUnmet += unmet(g);
+  for (const name in policy.groups) {
+    const g = policy.groups[name]!;
+    if (g !== group) othersUnmet += unmet(g);
+  }
   let room = free - othersUnmet;
   if (group.max !== null) room = Math.min(room, group.max - group.held);
   return Math.max(0, Math.min(room, capRoom(p)));

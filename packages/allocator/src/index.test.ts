@@ -25,6 +25,8 @@ describe("the package's public surface", () => {
         "SILENT_AFTER_INTERVALS",
         "availableSessions",
         "checkInvariants",
+        "enactPolicy",
+        "figuresAfter",
         "headroom",
         "isSilent",
         "reclaim",

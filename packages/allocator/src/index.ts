@@ -32,7 +32,7 @@ export { checkInvariants } from "./invariants";
 export { DEFAULT_GROUP, allowance } from "./groups";
 export { type GroupDefinition, type PolicyDefinition, validatePolicy } from "./policy";
 export { type Who, groupOf } from "./membership";
-export { applyPolicy } from "./apply-policy";
+export { applyPolicy, enactPolicy, figuresAfter, type GroupTotals } from "./apply-policy";
 export { type Membership, assignMembership } from "./assign-membership";
 export {
   ACTIVE_ALERT_DAYS,

@@ -20,7 +20,7 @@ export function servableGroups(
   if (policy === undefined) return "all";
   if (policy.poolPaused) return "none";
   let unmetTotal = 0;
-  for (const g of Object.values(policy.groups)) unmetTotal += unmet(g);
+  for (const name in policy.groups) unmetTotal += unmet(policy.groups[name]!);
   if (free > unmetTotal) return "all";
   const groups = Object.entries(policy.groups)
     .filter(([, g]) => unmet(g) > 0 && !g.paused)

@@ -3,6 +3,11 @@ export { applyMigrations } from "./migrate.ts";
 export { newId } from "./ids.ts";
 export { Store, ServerNotSeededError } from "./store/store.ts";
 export { PoolTransaction, type PoolChanges, type Preload } from "./store/pool-transaction.ts";
+export type {
+  GroupTotalsRow,
+  MembershipRow,
+  MembershipWrite,
+} from "./store/policy-membership.ts";
 export { ProcessRegistry, type ProcessRow } from "./store/process-registry.ts";
 export { LinkNonceRepository } from "./store/link-nonces.ts";
 export { LeaseRepository, type ChangeFeed, type LeaseRenewal, type LeaseRow } from "./store/leases.ts";

@@ -19,7 +19,8 @@ import {
   type PreloadQuery,
   type PreloadRows,
 } from "./pool-lock.ts";
-import { columnList, PARTICIPANT_COLUMNS, recordOf } from "./raw-rows.ts";
+import { type GroupTotalsRow, groupTotals, type MembershipWrite, writeMemberships } from "./policy-membership.ts";
+import { columnList, heldText, PARTICIPANT_COLUMNS, recordOf } from "./raw-rows.ts";
 import type {
   AllocationWrite,
   AuditInput,
@@ -283,16 +284,50 @@ export class PoolTransaction {
     return row;
   }
 
-  /** Every participant, for a policy change (membership and each group's held come from all of them). */
-  async allParticipants(): Promise<ParticipantRecord[]> {
+  /**
+   * The participants written since change sequence `seq` (created, re-registered, their grant or
+   * membership changed): what a membership decided from a snapshot at `seq` may have missed.
+   */
+  async participantsChangedSince(seq: number): Promise<ParticipantRecord[]> {
     const rows = (
       await this.tx.$queryRawUnsafe<Array<Record<string, unknown>>>(
-        `SELECT ${columnList(PARTICIPANT_COLUMNS)} FROM "Participant"`,
+        `SELECT ${columnList(PARTICIPANT_COLUMNS)} FROM "Participant" WHERE "changeSeq" > ${this.dialect.placeholder(1, "bigint")}`,
+        this.dialect.bind("bigint", seq),
       )
     ).map(recordOf);
-    for (const row of rows) if (!this.removed.has(row.id)) this.remember(row);
-    this.pendingLoaded = true;
-    return [...this.entries.values()].map((e) => copy(e.record));
+    return rows.filter((row) => !this.removed.has(row.id)).map((row) => copy(this.remember(row).record));
+  }
+
+  /** The ids of the participants removed since change sequence `seq`. */
+  async removedSince(seq: number): Promise<string[]> {
+    const rows = await this.tx.removedParticipant.findMany({
+      where: { changeSeq: { gt: BigInt(seq) } },
+      select: { participantId: true },
+    });
+    return rows.map((r) => r.participantId);
+  }
+
+  /**
+   * New pool-policy memberships, written at once (few statements, see `writeMemberships`) and
+   * stamped with this transaction's change sequence; participants already read here see them.
+   */
+  async writeMemberships(writes: readonly MembershipWrite[]): Promise<void> {
+    for (const { id, policyGroup, maxGranted } of writes) {
+      const entry = this.entries.get(id);
+      if (entry) Object.assign(entry.record, { policyGroup, maxGranted });
+    }
+    await writeMemberships(
+      (sql, ...params) => this.tx.$executeRawUnsafe(sql, ...params),
+      this.dialect,
+      writes,
+      this.version,
+    );
+  }
+
+  /** Each group's members, Σ granted and Σ pending, this transaction's own changes included. */
+  async groupTotals(): Promise<GroupTotalsRow[]> {
+    await this.flush();
+    return groupTotals((sql, ...params) => this.tx.$queryRawUnsafe(sql, ...params));
   }
 
   async findAppliedRequest(participantId: string, requestId: string): Promise<string | null> {
@@ -507,7 +542,7 @@ export class PoolTransaction {
     if (this.heldChanged) {
       const { policyVersion, policyHeld } = this.server;
       set("policyVersion", policyVersion, "int");
-      set("policyHeld", policyHeld === null ? null : JSON.stringify(policyHeld), "text");
+      set("policyHeld", policyHeld === null ? null : heldText(policyHeld), "text");
       this.heldChanged = false;
     }
     if (sets.length === 0) return null;

@@ -102,10 +102,31 @@ function nullableNumber(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
 }
 
+/**
+ * The last Server.policyHeld text read or written and its counters (frozen, so they can be
+ * shared): every pool transaction reads the text the one before wrote, so it is parsed once.
+ */
+let lastHeld: { text: string; held: Readonly<Record<string, number>> } | null = null;
+
+/** Server.policyHeld as this package writes it. */
+export function heldText(held: Record<string, number>): string {
+  const text = JSON.stringify(held);
+  lastHeld = { text, held: Object.freeze({ ...held }) };
+  return text;
+}
+
 /** Server.policyHeld: JSON written only by this package ({"group": held}); anything else is a broken row. */
 export function heldOf(value: unknown): Record<string, number> | null {
   if (value === null || value === undefined) return null;
-  const parsed: unknown = JSON.parse(String(value));
+  const text = String(value);
+  if (lastHeld !== null && lastHeld.text === text) return lastHeld.held;
+  const held = parseHeld(text);
+  lastHeld = { text, held: Object.freeze(held) };
+  return held;
+}
+
+function parseHeld(value: string): Record<string, number> {
+  const parsed: unknown = JSON.parse(value);
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new Error(`Server.policyHeld is not an object of group counters: ${String(value).slice(0, 80)}`);
   }

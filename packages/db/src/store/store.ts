@@ -6,6 +6,7 @@ import { PoolTransaction, SERVER_ROW_ID, type PoolChanges, type Preload } from "
 import type {
   CounterDeltaRow,
   ParticipantCounterDeltaRow,
+  ParticipantRecord,
   ParticipantRow,
   ParticipantUpdate,
   ServerRow,
@@ -13,6 +14,8 @@ import type {
   PolicyVersionRow,
 } from "./rows.ts";
 import { participantSelect, serverSelect, toServerRow } from "./selects.ts";
+import { MEMBERSHIP_SQL, type MembershipRow, membershipRowOf } from "./policy-membership.ts";
+import { columnList, PARTICIPANT_COLUMNS, recordOf } from "./raw-rows.ts";
 import { AccountRepository } from "./accounts.ts";
 import { ApiTokenRepository } from "./api-tokens.ts";
 import { AuditQueries } from "./audit-query.ts";
@@ -88,6 +91,56 @@ export class Store {
     const server = await this.db.server.findUnique({ where: { id: SERVER_ROW_ID }, select: { policyVersion: true } });
     if (server?.policyVersion == null) return null;
     return this.db.policyVersion.findUnique({ where: { version: server.policyVersion } });
+  }
+
+  /** A saved version of the pool policy (versions never change once written: cached). */
+  async policyVersion(version: number): Promise<PolicyVersionRow | null> {
+    const known = this.policies.get(version);
+    if (known) return known;
+    const row = await this.db.policyVersion.findUnique({ where: { version } });
+    if (row) this.policies.set(version, row);
+    return row;
+  }
+
+  /**
+   * The change sequence (Server.lockVersion) committed so far: rows read after it was read are at
+   * least that current, and any written later carry a greater `changeSeq`.
+   */
+  async changeSequence(): Promise<number> {
+    const server = await this.db.server.findUnique({ where: { id: SERVER_ROW_ID }, select: { lockVersion: true } });
+    if (!server) throw new ServerNotSeededError();
+    return Number(server.lockVersion);
+  }
+
+  /**
+   * Up to `limit` participants' memberships as stored, by id after `afterId`, without the pool
+   * lock: a page at a time, so a reader of 100,000 rows lets other work run between pages.
+   */
+  async membershipPage(afterId: string | null, limit: number): Promise<MembershipRow[]> {
+    const where = afterId === null ? "" : ` WHERE "id" > ${this.dialect.placeholder(1, "text")}`;
+    const sql = `${MEMBERSHIP_SQL}${where} ORDER BY "id" LIMIT ${Math.floor(limit)}`;
+    const rows = await this.db.$queryRawUnsafe<Array<Record<string, unknown>>>(
+      sql,
+      ...(afterId === null ? [] : [afterId]),
+    );
+    return rows.map(membershipRowOf);
+  }
+
+  /**
+   * The pool's counters and every participant at one instant, without the pool lock: what a
+   * policy preview works on (it decides nothing, so it need not stop the appliances' calls).
+   */
+  poolSnapshot(): Promise<{ server: ServerRow; participants: ParticipantRecord[] }> {
+    return this.db.$transaction(async (tx) => {
+      const row = await tx.server.findUnique({ where: { id: SERVER_ROW_ID }, select: serverSelect });
+      if (!row) throw new ServerNotSeededError();
+      const participants = (
+        await tx.$queryRawUnsafe<Array<Record<string, unknown>>>(
+          `SELECT ${columnList(PARTICIPANT_COLUMNS)} FROM "Participant"`,
+        )
+      ).map(recordOf);
+      return { server: toServerRow(row), participants };
+    }, this.dialect.snapshotRead as never);
   }
 
   /** Every saved version of the pool policy, newest first. */

@@ -45,7 +45,9 @@ export function policyStateOf(definition: PolicyDefinition, held: Readonly<Recor
 
 /** The held counters to store from a policy state. */
 export function heldOf(policy: PolicyState): Record<string, number> {
-  return Object.fromEntries(Object.entries(policy.groups).map(([name, g]) => [name, g.held]));
+  const held: Record<string, number> = {};
+  for (const name in policy.groups) held[name] = policy.groups[name]!.held;
+  return held;
 }
 
 /** A participant's group and cap under `definition` (spec "Membership"), as its row stores them. */
