@@ -6,7 +6,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import { hashSecret, hashSharedSecret } from "../src/auth/secret.ts";
 import { RULES } from "../src/contracts/rules.ts";
 import { setUpAdmin } from "./kit/console-client.ts";
-import { freshDatabase, providers, registration, settle, startTestServer, type TestServer } from "./kit/test-server.ts";
+import {
+  type FreshDatabase,
+  freshDatabase,
+  providers,
+  registration,
+  settle,
+  startTestServer,
+  type TestServer,
+} from "./kit/test-server.ts";
 import { applianceClient } from "./kit/clients.ts";
 import { startServerProcess, type ServerProcess } from "./kit/processes.ts";
 import { temporaryFolder } from "./kit/temporary-folders.ts";
@@ -18,6 +26,13 @@ describe.each(providers())("the shared secret's length on %s", (provider) => {
   let server: TestServer | undefined;
   let serverProcess: ServerProcess | undefined;
   const dataDirs: string[] = [];
+  const databases: FreshDatabase[] = [];
+  /** A fresh database this test drops afterwards. */
+  const database = async (label: string) => {
+    const db = await freshDatabase(provider, label);
+    databases.push(db);
+    return db;
+  };
   const dataDir = () => {
     const dir = temporaryFolder("secret-length");
     dataDirs.push(dir);
@@ -28,11 +43,12 @@ describe.each(providers())("the shared secret's length on %s", (provider) => {
     await serverProcess?.stop();
     server = serverProcess = undefined;
     for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    for (const db of databases.splice(0)) await db.drop();
   });
 
   it("a 15-character secret is refused by the settings API with a message saying 16, and changes nothing", async () => {
     expect(SHORT).toHaveLength(RULES.secret.minLength - 1);
-    const db = await freshDatabase(provider, "secret_length_api");
+    const db = await database("secret_length_api");
     server = await startTestServer(db.url);
     const admin = await setUpAdmin(server);
     const before = await admin.trpc.admin.settings.get.query();
@@ -46,13 +62,13 @@ describe.each(providers())("the shared secret's length on %s", (provider) => {
   });
 
   it("SLS_SHARED_SECRET of 15 characters is refused at first start with a message saying 16", async () => {
-    const db = await freshDatabase(provider, "secret_length_env");
+    const db = await database("secret_length_env");
     const start = startServerProcess({ DATABASE_URL: db.url, SLS_SHARED_SECRET: SHORT, SLS_DATA_DIR: dataDir() });
     await expect(start).rejects.toThrow(/SLS_SHARED_SECRET: must be at least 16 characters/);
   });
 
   it("an existing shorter secret still registers, and the overview and the start log warn about it", async () => {
-    const db = await freshDatabase(provider, "secret_length_existing");
+    const db = await database("secret_length_existing");
     server = await startTestServer(db.url);
     const admin = await setUpAdmin(server);
     const { store, settings } = server.running.services;
