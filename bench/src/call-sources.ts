@@ -33,6 +33,8 @@ export const STEADY: Cycle = [
 ];
 /** A flapping fleet: request 50, refresh, release 50 (a third each). */
 export const FLAPPING: Cycle = ["request", "refresh", "release"];
+/** Grant-changing calls only: request 50, release 50. */
+export const GRANTS: Cycle = ["request", "release"];
 
 /**
  * The appliance mix: each participant in turn goes through its cycle. A participant with a call

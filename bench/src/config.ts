@@ -20,6 +20,8 @@ export const config = {
   seconds: int("BENCH_SECONDS", 20),
   warmupSeconds: int("BENCH_WARMUP_SECONDS", 5),
   connections: int("BENCH_CONNECTIONS", 64),
+  /** Connections of the grant-calls-only rows: in a closed loop one batch commits while the next fills, so batches hold about half this many calls. */
+  grantConnections: int("BENCH_GRANT_CONNECTIONS", 20),
   /** How long the demo's fleet of 40 appliances runs in the light-load part (a 90 s "day" each 90 s). */
   lightSeconds: int("BENCH_LIGHT_SECONDS", 90),
   /** Participants the mix cycles through; several per connection so that one's calls never overlap. */

@@ -17,6 +17,14 @@ async function sumCounter(urls: string[], name: string): Promise<number> {
   return total;
 }
 
+/** Committed batches and the calls in them so far (the group commit's histogram), summed over the processes. */
+export async function batchTotals(urls: string[]): Promise<{ batches: number; calls: number }> {
+  return {
+    batches: await sumCounter(urls, "sls_group_commit_batch_size_count"),
+    calls: await sumCounter(urls, "sls_group_commit_batch_size_sum"),
+  };
+}
+
 /** Seconds the pool lock was held by these server processes so far. */
 export function lockSeconds(urls: string[]): Promise<number> {
   return sumCounter(urls, "sls_pool_lock_seconds_total");

@@ -1,15 +1,15 @@
 import { seedFleet, type SeededParticipant } from "@sls/server/testing";
-import { ApplianceMix, FLAPPING, RefreshRotation, STEADY, type CallSource, type Cycle } from "../call-sources.ts";
+import { ApplianceMix, FLAPPING, GRANTS, RefreshRotation, STEADY, type CallSource, type Cycle } from "../call-sources.ts";
 import { config } from "../config.ts";
 import { freshPostgres, freshSqlite, type BenchDatabase } from "../databases.ts";
 import { checkLedger, type LedgerCheck } from "@sls/server/testing";
 import { runLoad, type LoadResult } from "../load.ts";
 import { runOpenLoop } from "../open-loop.ts";
-import { eventLoopDelay, type EventLoopDelay, lockSeconds } from "../metrics.ts";
+import { batchTotals, eventLoopDelay, type EventLoopDelay, lockSeconds } from "../metrics.ts";
 import { cpuSeconds } from "../proc.ts";
 import { startBareServer, startLicenseServer, type ServerProcess } from "../processes.ts";
 
-type Workload = "steady" | "flapping" | "refresh";
+type Workload = "steady" | "flapping" | "refresh" | "grants";
 
 export interface MixRow {
   target: string;
@@ -32,6 +32,10 @@ export interface MixRow {
   cpuMsPerCall: number;
   /** The server's event-loop delay p99 and maximum during the run (the slowest process's). */
   eventLoop: EventLoopDelay | null;
+  /** Calls per committed batch during the run (from /metrics), the group commit's depth. */
+  meanBatch: number | null;
+  /** Connections of the run (the mixes: BENCH_CONNECTIONS; grant calls only: BENCH_GRANT_CONNECTIONS). */
+  connections: number;
   ledger: LedgerCheck | null;
   skipped?: string;
 }
@@ -39,16 +43,22 @@ export interface MixRow {
 const say = (line: string) => console.log(`[bench] ${line}`);
 const GENTLE_WARMUP_SECONDS = 2;
 const GENTLE_WARMUP_CONNECTIONS = 4;
-const CYCLES: Record<Exclude<Workload, "refresh">, Cycle> = { steady: STEADY, flapping: FLAPPING };
+const CYCLES: Record<Exclude<Workload, "refresh">, Cycle> = { steady: STEADY, flapping: FLAPPING, grants: GRANTS };
 export const WORKLOAD_NAMES: Record<Workload, string> = {
   steady: "appliance mix 80/10/10",
   flapping: "flapping mix ⅓ each",
   refresh: "refresh only",
+  grants: "grant calls only (request 50 / release 50)",
 };
 
 interface RowPlan {
   workload: Workload;
   loop: "closed" | "open";
+  /**
+   * Grant calls only run at BENCH_GRANT_CONNECTIONS (20), so that batches hold about ten calls (one commits while the next fills):
+   * the server's CPU per grant-changing call in a batch of 10 is its figure.
+   */
+  fewConnections?: true;
 }
 
 const DATABASES: Array<{ database: "sqlite" | "postgresql"; processes: number; rows: RowPlan[] }> = [
@@ -59,6 +69,7 @@ const DATABASES: Array<{ database: "sqlite" | "postgresql"; processes: number; r
       { workload: "steady", loop: "closed" },
       { workload: "flapping", loop: "closed" },
       { workload: "refresh", loop: "closed" },
+      { workload: "grants", loop: "closed", fewConnections: true },
       { workload: "steady", loop: "open" },
     ],
   },
@@ -68,6 +79,7 @@ const DATABASES: Array<{ database: "sqlite" | "postgresql"; processes: number; r
     rows: [
       { workload: "steady", loop: "closed" },
       { workload: "flapping", loop: "closed" },
+      { workload: "grants", loop: "closed", fewConnections: true },
       { workload: "steady", loop: "open" },
     ],
   },
@@ -93,18 +105,26 @@ export async function measure(
   loop: "closed" | "open",
   pids: number[],
   lockSecondsOf?: (urls: string[]) => Promise<number>,
-): Promise<{ result: LoadResult; lockBusy: number | null; eventLoop: EventLoopDelay | null; cpuMsPerCall: number }> {
+  connections = config.connections,
+): Promise<{
+  result: LoadResult;
+  lockBusy: number | null;
+  eventLoop: EventLoopDelay | null;
+  cpuMsPerCall: number;
+  meanBatch: number | null;
+}> {
   // A few connections first: 64 cold calls at once all wait for the same first-use work (JIT,
   // Prisma's query plans, the database pool) and the warm-up would measure that instead.
   await runLoad(warmup, { urls, seconds: GENTLE_WARMUP_SECONDS, connections: GENTLE_WARMUP_CONNECTIONS });
-  await runLoad(warmup, { urls, seconds: config.warmupSeconds, connections: config.connections });
+  await runLoad(warmup, { urls, seconds: config.warmupSeconds, connections });
   const lockBefore = lockSecondsOf ? await lockSecondsOf(urls) : 0;
+  const batchesBefore = lockSecondsOf ? await batchTotals(urls) : null;
   // The event-loop delay is reset by each scrape (prom-client), so this one starts the window.
   const watchLoop = lockSecondsOf !== undefined;
   if (watchLoop) await eventLoopDelay(urls);
   const cpu = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   const cpuBefore = cpu();
-  const load = { urls, seconds: config.seconds, connections: config.connections };
+  const load = { urls, seconds: config.seconds, connections };
   const result =
     loop === "open"
       ? await runOpenLoop(measured, { ...load, rate: config.openLoopRate })
@@ -112,7 +132,12 @@ export async function measure(
   const cpuMsPerCall = ((cpu() - cpuBefore) * 1000) / Math.max(1, result.calls);
   const eventLoop = watchLoop ? await eventLoopDelay(urls) : null;
   const lockBusy = lockSecondsOf ? ((await lockSecondsOf(urls)) - lockBefore) / result.seconds : null;
-  return { result, lockBusy, eventLoop, cpuMsPerCall };
+  const batchesAfter = batchesBefore ? await batchTotals(urls) : null;
+  const meanBatch =
+    batchesBefore && batchesAfter && batchesAfter.batches > batchesBefore.batches
+      ? (batchesAfter.calls - batchesBefore.calls) / (batchesAfter.batches - batchesBefore.batches)
+      : null;
+  return { result, lockBusy, eventLoop, cpuMsPerCall, meanBatch };
 }
 
 /** Parts 1 and 2: the appliance workloads against bare node:http, SQLite, PostgreSQL with one and two processes. */
@@ -149,6 +174,8 @@ export async function runMixPart(): Promise<MixRow[]> {
         lockBusy: null,
         cpuMsPerCall,
         eventLoop: null,
+        meanBatch: null,
+        connections: config.connections,
         ledger: null,
       });
     }
@@ -176,19 +203,21 @@ export async function runMixPart(): Promise<MixRow[]> {
       const urls = servers.map((s) => s.baseUrl);
       for (const [n, plan] of plans.entries()) {
         const target = `${WORKLOAD_NAMES[plan.workload]}, ${label}${plan.loop === "open" ? `, open loop ${config.openLoopRate.toLocaleString("en-US")}/s` : ""}`;
-        say(`${target}, ${config.connections} connections, ${config.seconds} s`);
+        const connections = plan.fewConnections ? config.grantConnections : config.connections;
+        say(`${target}, ${connections} connections, ${config.seconds} s`);
         const seeded = await seedFleet(
           { databaseUrl: db.url },
           { count: 2 * config.mixParticipants, prefix: `M${n}X`, platformLimit: 1_000_000, localLimit: 0 },
         );
         const measured = source(plan.workload, seeded.slice(config.mixParticipants));
-        const { result, lockBusy, eventLoop, cpuMsPerCall } = await measure(
+        const { result, lockBusy, eventLoop, cpuMsPerCall, meanBatch } = await measure(
           source(plan.workload, seeded.slice(0, config.mixParticipants)),
           measured,
           urls,
           plan.loop,
           servers.map((s) => s.pid),
           lockSeconds,
+          connections,
         );
         const ledger = measured.acknowledged ? await checkLedger(db.url, measured.acknowledged()) : null;
         rows.push({
@@ -202,6 +231,8 @@ export async function runMixPart(): Promise<MixRow[]> {
           lockBusy,
           cpuMsPerCall,
           eventLoop,
+          meanBatch,
+          connections,
           ledger,
         });
       }
@@ -225,6 +256,8 @@ function skippedRow(plan: RowPlan, database: "sqlite" | "postgresql", processes:
     lockBusy: null,
     cpuMsPerCall: 0,
     eventLoop: null,
+    meanBatch: null,
+    connections: plan.fewConnections ? config.grantConnections : config.connections,
     ledger: null,
     skipped: "PostgreSQL unreachable",
   };
