@@ -6,6 +6,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client.ts";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
+import { SqliteCheckpointer } from "./sqlite-checkpointer.ts";
 import { cacheStatements } from "./statement-cache.ts";
 
 export type Provider = "sqlite" | "postgresql";
@@ -41,13 +42,20 @@ const SQLITE_PRAGMAS = `
   PRAGMA busy_timeout = 5000;
   PRAGMA foreign_keys = ON;
 `;
+/** SQLite's own default, for a connection whose checkpoint thread has failed. */
+const AUTOMATIC_CHECKPOINT_PAGES = 1000;
 
 // The pragmas other than journal_mode belong to the connection, so set them on each new one.
 class SqliteAdapterFactory extends PrismaBetterSqlite3 {
+  /** Set when a thread of its own checkpoints the database (sqlite-checkpointer.ts). */
+  checkpointsInBackground = false;
+
   override async connect() {
     const adapter = await super.connect();
     cacheStatements(adapter);
-    await adapter.executeScript(SQLITE_PRAGMAS);
+    await adapter.executeScript(
+      this.checkpointsInBackground ? `${SQLITE_PRAGMAS} PRAGMA wal_autocheckpoint = 0;` : SQLITE_PRAGMAS,
+    );
     return adapter;
   }
 }
@@ -56,20 +64,54 @@ const transactionOptions = { maxWait: 10_000, timeout: 15_000 };
 
 const providers = new WeakMap<object, Provider>();
 const sqliteFiles = new WeakMap<object, string>();
+const checkpointers = new WeakMap<object, SqliteCheckpointer>();
 
-export function createPrismaClient(databaseUrl: string, opts: { poolMax?: number } = {}): Db {
+export interface ClientOptions {
+  /** PostgreSQL: the most connections the client opens. */
+  poolMax?: number;
+  /**
+   * SQLite: checkpoint the write-ahead log from a thread of its own instead of inside a COMMIT on
+   * the event loop (a serving process; see sqlite-checkpointer.ts). `onFailure` hears of the
+   * thread's failure, after which the connection checkpoints by itself again.
+   */
+  backgroundCheckpoints?: { onFailure(error: unknown): void };
+}
+
+export function createPrismaClient(databaseUrl: string, opts: ClientOptions = {}): Db {
   let client: Db;
   if (providerOf(databaseUrl) === "sqlite") {
     const file = sqliteFilePath(databaseUrl);
     mkdirSync(path.dirname(file), { recursive: true });
-    client = new SqliteClient({ adapter: new SqliteAdapterFactory({ url: file, timeout: 5000 }), transactionOptions });
+    const factory = new SqliteAdapterFactory({ url: file, timeout: 5000 });
+    const sqlite = new SqliteClient({ adapter: factory, transactionOptions });
+    client = sqlite;
     sqliteFiles.set(client, file);
+    const background = opts.backgroundCheckpoints;
+    if (background) {
+      factory.checkpointsInBackground = true;
+      const checkpointer = SqliteCheckpointer.start(file, (error) => {
+        checkpointers.delete(sqlite);
+        factory.checkpointsInBackground = false;
+        background.onFailure(error);
+        sqlite
+          .$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${AUTOMATIC_CHECKPOINT_PAGES}`)
+          .catch((cause: unknown) => background.onFailure(cause));
+      });
+      checkpointers.set(client, checkpointer);
+    }
   } else {
     const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.poolMax ?? 10 });
     client = new PostgresClient({ adapter, transactionOptions }) as unknown as Db;
   }
   providers.set(client, providerOf(databaseUrl));
   return client;
+}
+
+/** Ends a client made by createPrismaClient: its checkpoint thread (with a last checkpoint), then its connections. */
+export async function closePrismaClient(db: Db): Promise<void> {
+  await checkpointers.get(db)?.stop();
+  checkpointers.delete(db);
+  await db.$disconnect();
 }
 
 /** The provider a client was created for (raw SQL placeholders differ: `?` or `$n`). */

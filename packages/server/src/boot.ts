@@ -69,7 +69,15 @@ export async function bootServices(env: TEnv, log: Logger, now: () => number = D
     ms: Date.now() - started,
   });
 
-  const store = Store.open(env.DATABASE_URL, { poolMax: env.SLS_DB_POOL_MAX });
+  const store = Store.open(env.DATABASE_URL, {
+    poolMax: env.SLS_DB_POOL_MAX,
+    backgroundCheckpoints: {
+      onFailure: (error) =>
+        log.error("the SQLite checkpoint thread failed; the database connection checkpoints by itself again", {
+          error,
+        }),
+    },
+  });
   await seedSettings(store, env, log, now).catch(async (error: unknown) => {
     await store.close();
     throw error;

@@ -1,4 +1,4 @@
-import { createPrismaClient, providerOfClient, type Db } from "../client.ts";
+import { type ClientOptions, closePrismaClient, createPrismaClient, providerOfClient, type Db } from "../client.ts";
 import { dialectOf, type Dialect } from "./dialect.ts";
 import { BackupStore } from "./backup-store.ts";
 import { chunked } from "./bulk-sql.ts";
@@ -64,7 +64,7 @@ export class Store {
   }
 
   /** A store over the database at `databaseUrl` (`file:…` for SQLite, `postgresql://…`). */
-  static open(databaseUrl: string, options: { poolMax?: number } = {}): Store {
+  static open(databaseUrl: string, options: ClientOptions = {}): Store {
     return new Store(createPrismaClient(databaseUrl, options));
   }
 
@@ -310,7 +310,7 @@ export class Store {
   }
 
   close(): Promise<void> {
-    return this.db.$disconnect();
+    return closePrismaClient(this.db);
   }
 
   // ─── Admin console repositories ─────────────────────────────────────────────────────────
