@@ -233,6 +233,43 @@ describe.each(providers())("alert delivery on %s", (provider) => {
     expect(text).toMatch(/^sls_pending_wait_seconds_sum 60$/m);
   });
 
+  it("a wait withdrawn by a release is not a wait served, and the next wait counts from its own start", async () => {
+    const { services } = server.running;
+    const clock = server.clock;
+    const waits = async () => {
+      const text = await services.metrics.exposition();
+      const figure = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? 0);
+      return { count: figure("sls_pending_wait_seconds_count"), sum: figure("sls_pending_wait_seconds_sum") };
+    };
+    const before = await waits();
+    const big = await registerOk(server, "ALERT0001", { platformLimit: 1000 });
+    const waiter = await registerOk(server, "ALERT0004");
+    // The pool is fully granted: the ask waits, and a release of nothing withdraws it.
+    expect(await settle(server.api(waiter).appliance.request.mutate({ sessions: 50, requestId: "a" }))).toMatchObject({
+      ok: true,
+      data: { granted: 0, pending: 50 },
+    });
+    await alertTick(services);
+    clock.advance(60);
+    await server.api(big).appliance.refresh.mutate({ inUse: 0 });
+    expect(await settle(server.api(waiter).appliance.release.mutate({ sessions: 0 }))).toMatchObject({
+      ok: true,
+      data: { granted: 0, pending: 0 },
+    });
+    await alertTick(services);
+    clock.advance(60);
+    await server.api(big).appliance.refresh.mutate({ inUse: 0 });
+    expect(await settle(server.api(waiter).appliance.request.mutate({ sessions: 50, requestId: "b" }))).toMatchObject({
+      ok: true,
+      data: { granted: 0, pending: 50 },
+    });
+    await alertTick(services);
+    clock.advance(30);
+    expect(await settle(server.api(big).appliance.release.mutate({ sessions: 50 }))).toMatchObject({ ok: true });
+    await alertTick(services);
+    expect(await waits()).toEqual({ count: before.count + 1, sum: before.sum + 30 });
+  });
+
   it("sends Slack-shaped webhooks and syslog over TCP", async () => {
     // The URL left out: the stored one is kept (the form's empty field).
     await admin.trpc.admin.alerts.setConfig.mutate({

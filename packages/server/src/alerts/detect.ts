@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { MINUTE_MS } from "@sls/allocator";
 import type { Store } from "@sls/db";
 import { type AuditEventType, RECLAIM_EVENT_TYPES } from "@sls/db/vocabulary";
@@ -21,9 +22,11 @@ const RECLAIM_CAUSES = RECLAIM_EVENT_TYPES;
 
 const TAILED_AUDIT_TYPES = [
   ...RECLAIM_CAUSES,
-  // Where pending demand ends (served, released or handed over): for the pending-wait histogram.
+  // Where pending demand ends (served, withdrawn by a release, or handed over): for the
+  // pending-wait histogram. Not every release: under load they are half the history, and a
+  // release that gives pending back writes its own `withdraw-pending` row.
   "grant-pending",
-  "release",
+  "withdraw-pending",
   "backup-takeover",
   "backup-alert",
   "handback",
@@ -134,6 +137,8 @@ export async function detectFromAudit(
   const rows: AuditTailRow[] = [];
   let readTo = cursor;
   for (let batch = 0; batch < AUDIT_BATCHES_PER_TICK; batch += 1) {
+    // On SQLite each read runs on the event loop: calls get their turn between them.
+    if (batch > 0) await nextTurn();
     const read = await store.alerts.auditAfter(readTo, [...TAILED_AUDIT_TYPES], AUDIT_BATCH);
     rows.push(...read.rows);
     if (read.readTo === readTo) break;

@@ -34,6 +34,9 @@ const pendingWaits = new WeakMap<EngineServices, PendingWaits>();
 
 async function tickOnce(services: EngineServices): Promise<number> {
   const { store, serverId } = services;
+  // This process's renewals go to the database first, whether or not it holds the engine: the
+  // holder judges lateness from the database, and a tick of every process comes together.
+  await services.leases.flush();
   const now = services.now();
   const leader = await store.alerts.claimEngine(serverId, new Date(now), new Date(now + LEASE_MS));
   if (!leader) return 0;
