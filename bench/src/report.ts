@@ -183,10 +183,19 @@ export function targetLines(mix: MixRow[], scale: ScaleRow[]): string[] {
 
 export function lightTable(row: LightRow): string {
   return table(
-    ["verb", "calls", "p50 ms", "p99 ms"],
+    ["verb", "calls", "p50 ms", "p99 ms", "server's own clock: p99 at most ms / within 10 ms"],
     Object.entries(row.latency)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([verb, { count, p50, p99 }]) => [verb, int(count), p50.toFixed(1), p99.toFixed(1)]),
+      .map(([verb, { count, p50, p99 }]) => {
+        const server = row.server?.[verb];
+        return [
+          verb,
+          int(count),
+          p50.toFixed(1),
+          p99.toFixed(1),
+          server ? `${server.p99AtMostMs ?? "-"} / ${pct(server.within10Ms)}` : "-",
+        ];
+      }),
   ).concat(
     `\n\n${row.callsPerSec.toFixed(1)} calls/s in all; ${int(row.shed)} shed, ${int(row.errors)} failed; the server's event-loop delay p99 ${row.eventLoopP99Ms.toFixed(1)} ms`,
   );

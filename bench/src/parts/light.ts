@@ -2,6 +2,7 @@ import { FleetSimulator, type SimulatorConfig } from "@sls/simulator";
 import { config } from "../config.ts";
 import { freshSqlite } from "../databases.ts";
 import { eventLoopDelayP99Ms } from "../metrics.ts";
+import { type Scrape, scrapeMetrics, since, total } from "../metrics-scrape.ts";
 import { BENCH_SECRET, startLicenseServer } from "../processes.ts";
 
 export interface LightRow {
@@ -10,6 +11,12 @@ export interface LightRow {
   callsPerSec: number;
   /** p50 / p99 at the appliance (the simulator's own clock), in ms, per verb. */
   latency: Record<string, { p50: number; p99: number; count: number }>;
+  /**
+   * The same calls by the server's own clock (`sls_call_duration_seconds`, from its arrival to its
+   * answer), per verb: the share answered within 10 ms, and the histogram bucket holding the p99
+   * (an upper bound, in ms). What the appliance sees beyond it is the network and the appliance.
+   */
+  server: Record<string, { within10Ms: number; p99AtMostMs: number | null }>;
   /** The server's event-loop delay p99 over the run, in ms. */
   eventLoopP99Ms: number;
   shed: number;
@@ -49,9 +56,11 @@ export async function runLightPart(): Promise<LightRow> {
     };
     const fleet = new FleetSimulator(fleetConfig);
     await eventLoopDelayP99Ms([server.baseUrl]);
+    const metricsBefore = await scrapeMetrics(server.baseUrl);
     void fleet.start();
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     const eventLoopP99Ms = await eventLoopDelayP99Ms([server.baseUrl]);
+    const metricsAfter = since(await scrapeMetrics(server.baseUrl), metricsBefore);
     await fleet.stop({ release: true });
     const latency: LightRow["latency"] = {};
     for (const [verb, count] of fleet.stats.calls) {
@@ -63,6 +72,7 @@ export async function runLightPart(): Promise<LightRow> {
       seconds,
       callsPerSec: fleet.stats.totalCalls / seconds,
       latency,
+      server: Object.fromEntries(Object.keys(latency).map((verb) => [verb, serverFigures(metricsAfter, verb)])),
       eventLoopP99Ms,
       shed: fleet.stats.totalShed,
       errors: fleet.stats.totalErrors,
@@ -71,4 +81,18 @@ export async function runLightPart(): Promise<LightRow> {
     await server.stop();
     await db.drop();
   }
+}
+
+const CALL_SECONDS = "sls_call_duration_seconds";
+
+function serverFigures(scrape: Scrape, verb: string): { within10Ms: number; p99AtMostMs: number | null } {
+  const count = total(scrape, `${CALL_SECONDS}_count`, { verb });
+  const bounds = scrape.samples
+    .filter((s) => s.name === `${CALL_SECONDS}_bucket` && s.labels.verb === verb)
+    .map((s) => ({ le: s.labels.le === "+Inf" ? Number.POSITIVE_INFINITY : Number(s.labels.le), count: s.value }))
+    .sort((a, b) => a.le - b.le);
+  if (count === 0) return { within10Ms: 0, p99AtMostMs: null };
+  const within10 = bounds.find((b) => b.le === 0.01)?.count ?? 0;
+  const p99 = bounds.find((b) => b.count >= 0.99 * count)?.le ?? null;
+  return { within10Ms: within10 / count, p99AtMostMs: p99 === null ? null : p99 * 1000 };
 }

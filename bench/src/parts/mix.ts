@@ -1,5 +1,13 @@
 import { seedFleet, type SeededParticipant } from "@sls/server/testing";
-import { ApplianceMix, FLAPPING, GRANTS, RefreshRotation, STEADY, type CallSource, type Cycle } from "../call-sources.ts";
+import {
+  ApplianceMix,
+  FLAPPING,
+  GRANTS,
+  RefreshRotation,
+  STEADY,
+  type CallSource,
+  type Cycle,
+} from "../call-sources.ts";
 import { config } from "../config.ts";
 import { freshPostgres, freshSqlite, type BenchDatabase } from "../databases.ts";
 import { checkLedger, type LedgerCheck } from "@sls/server/testing";
