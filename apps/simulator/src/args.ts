@@ -41,7 +41,8 @@ Runs a fleet of simulated appliances against a licensing server.
   --seed <n>               the same seed gives the same fleet       (default 1)
   --release-delay <sec>    load must stay low this long before
                            sessions are given back                  (default 60)
-  --tick <seconds>         how often loads change                   (default 1)
+  --tick <seconds>         how often each load changes (the fleet is
+                           spread evenly over one tick)             (default 1)
   --start-spread <ms>      each appliance waits a random delay below
                            this before registering, as a fleet powered
                            up together would; 0: all at once

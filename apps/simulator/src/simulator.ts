@@ -58,7 +58,12 @@ export class FleetSimulator {
   /** The appliances' own jitter (start spread, refresh timer, back-off): seeded too, but apart from the loads. */
   private readonly clientRandom: Random;
   private readonly startedAt: number;
-  private tickTimer: NodeJS.Timeout | null = null;
+  /**
+   * Each appliance's load changes on its own beat, the fleet spread evenly over one tick: real
+   * appliances are not in step, and a fleet in one process that changed every load in the same
+   * millisecond sent its calls in one burst and measured its own queue as latency.
+   */
+  private readonly tickTimers: NodeJS.Timeout[] = [];
   private stopped = false;
 
   constructor(
@@ -114,7 +119,17 @@ export class FleetSimulator {
    */
   async start(): Promise<void> {
     this.tick();
-    this.tickTimer = setInterval(() => this.tick(), this.config.tickSec * 1000);
+    const tickMs = this.config.tickSec * 1000;
+    this.fleet.forEach((member, index) => {
+      const first = setTimeout(
+        () => {
+          this.tickOne(member);
+          this.tickTimers.push(setInterval(() => this.tickOne(member), tickMs));
+        },
+        (index * tickMs) / this.fleet.length,
+      );
+      this.tickTimers.push(first);
+    });
     await Promise.all(this.fleet.map((member) => this.bringUp(member)));
   }
 
@@ -139,7 +154,11 @@ export class FleetSimulator {
   }
 
   private tick(): void {
-    for (const member of this.fleet) if (member.up) member.participant.setLoad(this.loadOf(member.spec));
+    for (const member of this.fleet) this.tickOne(member);
+  }
+
+  private tickOne(member: Member): void {
+    if (member.up && !this.stopped) member.participant.setLoad(this.loadOf(member.spec));
   }
 
   snapshot(): FleetSnapshot {
@@ -172,7 +191,7 @@ export class FleetSimulator {
   /** Stops every appliance; with `release` they give their sessions back first. */
   async stop(options: { release?: boolean } = {}): Promise<void> {
     this.stopped = true;
-    if (this.tickTimer) clearInterval(this.tickTimer);
+    for (const timer of this.tickTimers) clearTimeout(timer);
     await Promise.allSettled(this.fleet.map((member) => member.participant.stop(options)));
   }
 }
