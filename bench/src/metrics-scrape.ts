@@ -50,11 +50,16 @@ export function total(scrape: Scrape, name: string, where: Record<string, string
   return sum;
 }
 
-/** A histogram's cumulative buckets (summed over its other labels), by upper bound. */
-function buckets(scrape: Scrape, name: string): Array<{ le: number; count: number }> {
+/** A histogram's cumulative buckets whose labels include `where` (summed over its other labels), by upper bound. */
+export function buckets(
+  scrape: Scrape,
+  name: string,
+  where: Record<string, string> = {},
+): Array<{ le: number; count: number }> {
   const byBound = new Map<number, number>();
   for (const sample of scrape.samples) {
     if (sample.name !== `${name}_bucket`) continue;
+    if (!Object.entries(where).every(([k, v]) => sample.labels[k] === v)) continue;
     const le = sample.labels.le === "+Inf" ? Number.POSITIVE_INFINITY : Number(sample.labels.le);
     byBound.set(le, (byBound.get(le) ?? 0) + sample.value);
   }
@@ -62,8 +67,13 @@ function buckets(scrape: Scrape, name: string): Array<{ le: number; count: numbe
 }
 
 /** The upper bound of the bucket that holds the q-quantile (what Prometheus can tell of it). */
-export function quantileBound(scrape: Scrape, name: string, q: number): number | null {
-  const all = buckets(scrape, name);
+export function quantileBound(
+  scrape: Scrape,
+  name: string,
+  q: number,
+  where: Record<string, string> = {},
+): number | null {
+  const all = buckets(scrape, name, where);
   const count = all.at(-1)?.count ?? 0;
   if (count === 0) return null;
   return all.find((bucket) => bucket.count >= q * count)!.le;

@@ -2,7 +2,7 @@ import { FleetSimulator, type SimulatorConfig } from "@sls/simulator";
 import { config } from "../config.ts";
 import { freshSqlite } from "../databases.ts";
 import { eventLoopDelayP99Ms } from "../metrics.ts";
-import { type Scrape, scrapeMetrics, since, total } from "../metrics-scrape.ts";
+import { buckets, quantileBound, type Scrape, scrapeMetrics, since, total } from "../metrics-scrape.ts";
 import { BENCH_SECRET, startLicenseServer } from "../processes.ts";
 
 export interface LightRow {
@@ -87,12 +87,8 @@ const CALL_SECONDS = "sls_call_duration_seconds";
 
 function serverFigures(scrape: Scrape, verb: string): { within10Ms: number; p99AtMostMs: number | null } {
   const count = total(scrape, `${CALL_SECONDS}_count`, { verb });
-  const bounds = scrape.samples
-    .filter((s) => s.name === `${CALL_SECONDS}_bucket` && s.labels.verb === verb)
-    .map((s) => ({ le: s.labels.le === "+Inf" ? Number.POSITIVE_INFINITY : Number(s.labels.le), count: s.value }))
-    .sort((a, b) => a.le - b.le);
   if (count === 0) return { within10Ms: 0, p99AtMostMs: null };
-  const within10 = bounds.find((b) => b.le === 0.01)?.count ?? 0;
-  const p99 = bounds.find((b) => b.count >= 0.99 * count)?.le ?? null;
+  const within10 = buckets(scrape, CALL_SECONDS, { verb }).find((b) => b.le === 0.01)?.count ?? 0;
+  const p99 = quantileBound(scrape, CALL_SECONDS, 0.99, { verb });
   return { within10Ms: within10 / count, p99AtMostMs: p99 === null ? null : p99 * 1000 };
 }
